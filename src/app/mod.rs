@@ -1,0 +1,4 @@
+//! The Leptos page (wasm32 only).
+
+/// Mounts the app on the document body.
+pub fn mount() {}

@@ -1,0 +1,94 @@
+//! Ingest: bytes in, typed events out.
+//!
+//! Promises:
+//! - every input line is accounted for exactly once: inside one event (its first line or a
+//!   continuation) or in [`Corpus::unparsed`]; [`Corpus::stats`] adds up to the input's line count;
+//! - a bad line never stops the stream: each line yields a result, never a panic;
+//! - the same bytes give the same corpus (no clock, no randomness).
+//!
+//! Stages, each its own module: `bytes` (gzip, BOM, UTF-8 repair) -> `frame` (physical lines,
+//! binary detection) -> `chunk` (multi-line documents) -> `detect` (cheap format sniffing, with an
+//! override) -> `decode` (one decoder per format family) -> `multiline` (stack traces and other
+//! continuations) -> `entities` (service, host, ids, ...).
+
+mod bytes;
+mod event;
+mod frame;
+mod decode;
+mod multiline;
+mod pipeline;
+
+pub use event::{
+    Corpus, Entities, Event, FileInfo, Format, InputStats, Level, Precision, Text, TimeSource,
+    Unparsed, UnparsedReason,
+};
+
+use std::fmt;
+
+/// One file (or pasted text) handed to the engine. `bytes` may be gzip-compressed.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        InputFile { name: name.into(), bytes }
+    }
+}
+
+/// Knobs for ingest. The defaults are the one configuration used for every input.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Force a format for every line instead of sniffing it.
+    pub format: Option<Format>,
+    /// Year for timestamps that carry none (syslog RFC 3164), used only when no other line of
+    /// the input names a year. The caller decides "now"; the engine never reads a clock.
+    pub reference_year: Option<i32>,
+}
+
+/// Why ingest could not produce a corpus at all. Individual bad lines are never errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestError {
+    kind: IngestErrorKind,
+    detail: String,
+}
+
+/// The kind of an [`IngestError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IngestErrorKind {
+    /// No bytes at all, or only whitespace.
+    EmptyInput,
+    /// A gzip stream that could not be inflated.
+    BadGzip,
+    /// A single file larger than the engine can index (4 GiB).
+    TooLarge,
+}
+
+impl IngestError {
+    pub(crate) fn new(kind: IngestErrorKind, detail: impl Into<String>) -> Self {
+        IngestError { kind, detail: detail.into() }
+    }
+    pub fn kind(&self) -> IngestErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            IngestErrorKind::EmptyInput => write!(f, "no log lines to analyze: {}", self.detail),
+            IngestErrorKind::BadGzip => write!(f, "could not inflate gzip data: {}", self.detail),
+            IngestErrorKind::TooLarge => write!(f, "input too large: {}", self.detail),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// Turns files into a [`Corpus`]: framed, decoded, timestamped events in input order.
+pub fn ingest(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
+    pipeline::run(files, opts)
+}

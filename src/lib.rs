@@ -1,0 +1,29 @@
+//! Faultline's engine: logs in, a grounded incident report out.
+//!
+//! The engine is pure Rust: no clock, no network, no browser APIs. The same code runs natively
+//! (the `faultline` CLI, tests, benchmarks) and in a Web Worker inside the page.
+//!
+//! ```
+//! use faultline::{ingest, InputFile, IngestOptions};
+//!
+//! let files = vec![InputFile::new("app.log", b"2024-05-01T10:00:00Z ERROR db pool exhausted\n".to_vec())];
+//! let corpus = ingest(&files, &IngestOptions::default()).unwrap();
+//! assert_eq!(corpus.stats().lines, 1);
+//! assert_eq!(corpus.events.len(), 1);
+//! ```
+
+mod ingest;
+mod mine;
+mod report;
+
+pub use ingest::{
+    ingest, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind, IngestOptions,
+    InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed, UnparsedReason,
+};
+pub use mine::{mine, MinedTemplate, Miner, Templates};
+pub use report::{analyze, AnalyzeOptions, Report};
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -1,0 +1,17 @@
+//! Rendering instants: RFC 3339 in UTC with as many fraction digits as needed.
+
+use chrono::{DateTime, SecondsFormat};
+
+/// `1_700_000_000_123_000_000` -> `2023-11-14T22:13:20.123Z`.
+pub(crate) fn format_ns(ns: i64) -> String {
+    DateTime::from_timestamp_nanos(ns).to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn millis_shown_only_when_present() {
+        assert_eq!(super::format_ns(1_700_000_000_123_000_000), "2023-11-14T22:13:20.123Z");
+        assert_eq!(super::format_ns(1_700_000_000_000_000_000), "2023-11-14T22:13:20Z");
+    }
+}
