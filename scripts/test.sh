@@ -15,7 +15,7 @@ say "release build of the page (trunk build --release)"
 trunk build --release --offline
 
 say "engine tests in the browser (wasm-bindgen-test, headless Chromium)"
-# webdriver.json (repo root) adds the flags Chromium needs as root (--no-sandbox, ...).
+# .cargo/config.toml: runner wasm-bindgen-test-runner, browser flags from tests/webdriver.json.
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web
 
 say "browser end-to-end tests (Playwright, headless Chromium)"

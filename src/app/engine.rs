@@ -8,7 +8,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 /// The worker's script, relative to the document so the page works under any subpath.
 const WORKER_URL: &str = "./faultline-worker_loader.js";
@@ -44,7 +44,7 @@ struct Live {
     /// The label of the request in flight.
     in_flight: Option<String>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 /// Copyable handle shared through context.
@@ -142,9 +142,15 @@ impl Engine {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             self.on_message(ev.data());
         });
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+        // A script that fails to load fires a plain `Event`; an uncaught error an `ErrorEvent`.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
             ev.prevent_default();
-            self.on_worker_error(ev.message());
+            let message = ev
+                .dyn_ref::<ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "its script did not load".into());
+            self.on_worker_error(message);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

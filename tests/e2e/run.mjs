@@ -138,6 +138,15 @@ async function waitForLines(page, lines) {
   );
 }
 
+/** Polls a Node-side condition (e.g. the list of workers) until it holds. */
+async function until(cond, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
@@ -308,17 +317,38 @@ test('cancel terminates a long analysis and a fresh worker takes over', async ({
   const before = page.workers().length;
   // ~60 MB of lines keeps the engine busy long enough to cancel.
   const line = '2024-05-01T10:00:00Z INFO api request served in 12ms user=42 path=/v1/orders/123\n';
-  const big = Buffer.from(line.repeat(Math.ceil((60 << 20) / line.length)));
-  await page.locator('[data-testid="file-input"]').setInputFiles({ name: 'big.log', mimeType: 'text/plain', buffer: big });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-e2e-'));
+  const big = path.join(dir, 'big.log');
+  fs.writeFileSync(big, line.repeat(Math.ceil((60 << 20) / line.length)));
+  await page.locator('[data-testid="file-input"]').setInputFiles(big);
   await page.waitForSelector('[data-testid="cancel"]:not([disabled])', { timeout: TIMEOUT });
   await page.locator('[data-testid="cancel"]').click();
   await waitIdle(page);
   const note = await text(page, 'progress');
   assert(/cancel/i.test(note), `progress should say cancelled: ${note}`);
-  assertEq(page.workers().length, before, 'one engine worker after cancel');
+  await until(() => page.workers().length === before, 'the cancelled worker to be gone');
   assertEq(await number(page, 'input-lines'), demoReport.input.lines, 'the previous report stays');
+  // The page reads the file lazily: remove it only once the worker has it.
+  fs.rmSync(dir, { recursive: true, force: true });
   await paste(page, '2024-05-01T10:00:00Z ERROR api down\n2024-05-01T10:00:01Z ERROR api down\n');
   await waitForLines(page, 2);
+});
+
+test('a worker that crashes is reported and replaced by a fresh one', async ({ page, origin }) => {
+  await page.goto(origin + '/');
+  await waitForLines(page, demoReport.input.lines);
+  const [worker] = page.workers();
+  assert(worker, 'no worker');
+  // An uncaught error inside the worker, as a panic in the engine would raise.
+  await worker.evaluate(() => setTimeout(() => { throw new Error('simulated engine crash'); }, 0));
+  await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
+  const msg = await text(page, 'error');
+  assert(/engine failed/i.test(msg) && /fresh engine/i.test(msg), `unclear crash message: ${msg}`);
+  await waitIdle(page);
+  await until(() => page.workers().length === 1, 'exactly one engine worker after the crash');
+  assert(page.workers()[0] !== worker, 'the crashed worker was replaced');
+  await paste(page, '2024-05-01T10:00:00Z ERROR api down\n');
+  await waitForLines(page, 1);
 });
 
 test('a worker that fails to start is retried', async ({ page, origin, hooks }) => {
@@ -354,6 +384,7 @@ test('screenshots: light and dark, 1280 and 390 px', async ({ page, origin }) =>
   await page.locator('[data-testid="paste"]').fill('');
   await page.locator('[data-testid="analyze"]').click();
   await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 700 });
   await page.screenshot({ path: path.join(SHOTS, 'error-light-390.png') });
 });
@@ -430,8 +461,17 @@ async function main() {
   // Every request the page made, over all tests, was for a static file of its own origin.
   const files = [...new Set(allRequests.map((u) => new URL(u).pathname.replace(SUBPATH, '/')))].sort();
   console.log(`\nrequests: ${allRequests.length}, all to ${origin}; files: ${files.join(' ')}`);
+  const notStatic = files.filter((f) => !fs.existsSync(path.join(DIST, f.endsWith('/') ? f + 'index.html' : f)));
+  const foreign = allRequests.filter((u) => !u.startsWith(origin + '/'));
+  results.push({
+    name: 'every request was for a static file of the page\'s own origin',
+    error:
+      foreign.length || notStatic.length
+        ? new Error(`foreign: ${foreign.join(', ') || 'none'}; not in dist/: ${notStatic.join(', ') || 'none'}`)
+        : null,
+  });
   const failed = results.filter((r) => r.error);
-  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed (${tests.length} tests)`);
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed `);
   for (const r of failed) console.log(`  FAILED: ${r.name}: ${r.error.message.split('\n')[0]}`);
   process.exit(failed.length ? 1 : 0);
 }
