@@ -1,5 +1,11 @@
 //! Physical lines: `\n`, `\r\n` and a lone trailing `\r` end a line; a final line without a
-//! terminator still counts. Classifies lines that are not text (NULs, control bytes).
+//! terminator still counts (old Mac text with only `\r` is split on `\r`). Classifies lines that
+//! are not text (NULs, control bytes, mostly-replaced bytes) and strips ANSI colour codes from
+//! message text while the raw line stays verbatim.
+
+use super::decode::{self, Msg, Record};
+use super::Format;
+use std::borrow::Cow;
 
 /// Byte range of one line in the text, terminator excluded.
 pub(crate) type LineSpan = (usize, usize);
@@ -7,6 +13,9 @@ pub(crate) type LineSpan = (usize, usize);
 /// Splits text into line spans. `"a\nb"` and `"a\nb\n"` both have two lines; `""` has none.
 pub(crate) fn lines(text: &str) -> Vec<LineSpan> {
     let bytes = text.as_bytes();
+    if memchr::memchr(b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_some() {
+        return cr_lines(bytes);
+    }
     let mut out = Vec::with_capacity(bytes.len() / 64 + 1);
     let mut start = 0;
     for nl in memchr::memchr_iter(b'\n', bytes) {
@@ -27,15 +36,123 @@ pub(crate) fn lines(text: &str) -> Vec<LineSpan> {
     out
 }
 
-/// True when a line is binary junk rather than text: it holds a NUL, or more than a tenth of it
-/// is control characters other than tab and ESC (ANSI colour codes are text).
+/// Text whose only line terminator is `\r` (classic Mac OS): one line per `\r`.
+fn cr_lines(bytes: &[u8]) -> Vec<LineSpan> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for cr in memchr::memchr_iter(b'\r', bytes) {
+        out.push((start, cr));
+        start = cr + 1;
+    }
+    if start < bytes.len() {
+        out.push((start, bytes.len()));
+    }
+    out
+}
+
+/// True when a line is binary junk rather than text: it holds a NUL, more than a tenth of it is
+/// control characters other than tab and ESC (ANSI colour codes are text), or more than a third
+/// of it is U+FFFD (bytes that were not UTF-8).
 pub(crate) fn is_binary(line: &str) -> bool {
     let b = line.as_bytes();
     if memchr::memchr(0, b).is_some() {
         return true;
     }
-    let ctrl = b.iter().filter(|&&c| c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r').count();
-    ctrl * 10 > b.len()
+    let ctrl = b
+        .iter()
+        .filter(|&&c| c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r')
+        .count();
+    if ctrl * 10 > b.len() {
+        return true;
+    }
+    // U+FFFD is EF BF BD in UTF-8.
+    if memchr::memchr(0xEF, b).is_some() {
+        let repl = memchr::memmem::find_iter(b, "\u{FFFD}".as_bytes()).count();
+        let chars = line.chars().count();
+        return repl >= 2 && repl * 3 > chars;
+    }
+    false
+}
+
+/// Removes ANSI escape sequences (SGR colours, cursor moves, OSC titles) from text. Borrowed
+/// when there are none, which is the common case: one `memchr` for ESC.
+pub(crate) fn strip_ansi(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let Some(first) = memchr::memchr(0x1b, b) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    let mut i = first;
+    while i < b.len() {
+        if b[i] != 0x1b {
+            let next = memchr::memchr(0x1b, &b[i..]).map_or(b.len(), |p| i + p);
+            out.push_str(&s[i..next]);
+            i = next;
+            continue;
+        }
+        i += 1;
+        match b.get(i) {
+            // CSI: ESC [ parameters intermediates final (0x40..=0x7E)
+            Some(b'[') => {
+                i += 1;
+                while i < b.len() && (0x20..=0x3f).contains(&b[i]) {
+                    i += 1;
+                }
+                if i < b.len() && (0x40..=0x7e).contains(&b[i]) {
+                    i += 1;
+                }
+            }
+            // OSC: ESC ] ... BEL or ESC \
+            Some(b']') => {
+                i += 1;
+                while i < b.len() && b[i] != 0x07 && !(b[i] == 0x1b && b.get(i + 1) == Some(&b'\\'))
+                {
+                    i += 1;
+                }
+                i = if i < b.len() && b[i] == 0x07 {
+                    i + 1
+                } else {
+                    (i + 2).min(b.len())
+                };
+            }
+            // Two-byte escapes (ESC ( B, ESC =, ...): drop ESC and one ASCII byte.
+            Some(c) if c.is_ascii() => {
+                i += if *c == b'(' || *c == b')' { 2 } else { 1 };
+                i = i.min(b.len());
+            }
+            _ => {}
+        }
+        // Never stop inside a UTF-8 sequence.
+        while i < b.len() && !s.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Decodes a line with its ANSI codes removed. Without ESC this is exactly
+/// [`decode::decode_line`]; with ESC the record's message is the cleaned text (owned).
+pub(crate) fn decode_line(line: &str, format: Format) -> Option<Record> {
+    match strip_ansi(line) {
+        Cow::Borrowed(_) => decode::decode_line(line, format),
+        Cow::Owned(clean) => {
+            let mut r = decode::decode_line(&clean, format)?;
+            if let Msg::Range(a, b) = r.message {
+                r.message = Msg::Owned(clean.get(a..b).unwrap_or("").to_string());
+            }
+            Some(r)
+        }
+    }
+}
+
+/// A record for a line no decoder claimed: the whole line is the message, ANSI codes removed.
+pub(crate) fn plain(line: &str) -> Record {
+    let mut r = Record::plain(line.len());
+    if let Cow::Owned(clean) = strip_ansi(line) {
+        r.message = Msg::Owned(clean);
+    }
+    r
 }
 
 pub(crate) fn is_blank(line: &str) -> bool {
@@ -50,13 +167,49 @@ mod tests {
     fn crlf_and_missing_final_newline() {
         let t = "a\r\nb\nc";
         let l = lines(t);
-        assert_eq!(l.iter().map(|&(a, b)| &t[a..b]).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            l.iter().map(|&(a, b)| &t[a..b]).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
     }
 
     #[test]
     fn empty_text_has_no_lines_and_blank_lines_count() {
         assert!(lines("").is_empty());
         assert_eq!(lines("\n\n").len(), 2);
+    }
+
+    #[test]
+    fn lone_cr_text_is_split() {
+        let t = "a\rb\rc";
+        assert_eq!(lines(t).len(), 3);
+        // A `\r` inside `\n` text (progress bars) stays inside its line.
+        assert_eq!(lines("a\rb\nc\n").len(), 2);
+    }
+
+    #[test]
+    fn ansi_is_stripped() {
+        assert_eq!(strip_ansi("\x1b[31mERROR\x1b[0m boom"), "ERROR boom");
+        assert_eq!(strip_ansi("\x1b[1;32mweb_1  |\x1b[0m ok"), "web_1  | ok");
+        assert_eq!(strip_ansi("\x1b]0;title\x07text"), "text");
+        assert_eq!(strip_ansi("plain"), "plain");
+        assert!(matches!(strip_ansi("plain"), Cow::Borrowed(_)));
+        assert_eq!(strip_ansi("tail \x1b"), "tail ");
+        assert_eq!(strip_ansi("\x1b[31"), "");
+        assert_eq!(strip_ansi("\x1bé ok"), "é ok");
+    }
+
+    #[test]
+    fn plain_record_has_clean_message() {
+        let r = plain("\x1b[33mWARN\x1b[0m slow");
+        assert_eq!(r.message, Msg::Owned("WARN slow".into()));
+        assert_eq!(plain("x y").message, Msg::Range(0, 3));
+    }
+
+    #[test]
+    fn replacement_chars_are_binary() {
+        assert!(is_binary("\u{FFFD}\u{FFFD}\u{FFFD}a\u{FFFD}"));
+        assert!(!is_binary("caf\u{FFFD} ok with text around it"));
     }
 
     #[test]

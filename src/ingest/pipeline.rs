@@ -3,6 +3,7 @@
 
 use super::bytes;
 use super::decode::{self, Msg, Record};
+use super::entities;
 use super::event::{Corpus, Event, FileInfo, Text, TimeSource, Unparsed, UnparsedReason};
 use super::frame;
 use super::multiline;
@@ -47,6 +48,7 @@ fn ingest_file(
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
     let first_event = corpus.events.len();
+    let file_service = entities::service_from_file_name(&input.name);
     for (i, &(a, b)) in spans.iter().enumerate() {
         let lineno = i as u32 + 1;
         let line = &text[a..b];
@@ -58,7 +60,11 @@ fn ingest_file(
             None
         };
         if let Some(reason) = reason {
-            corpus.unparsed.push(Unparsed { file, line: lineno, reason });
+            corpus.unparsed.push(Unparsed {
+                file,
+                line: lineno,
+                reason,
+            });
             continue;
         }
         let has_prev = corpus.events.len() > first_event;
@@ -66,18 +72,23 @@ fn ingest_file(
             if has_prev {
                 extend_last(corpus, b);
             } else {
-                corpus.unparsed.push(Unparsed { file, line: lineno, reason: UnparsedReason::Blank });
+                corpus.unparsed.push(Unparsed {
+                    file,
+                    line: lineno,
+                    reason: UnparsedReason::Blank,
+                });
             }
             continue;
         }
-        let record = match decode::decode_line(line, format) {
+        let mut record = match frame::decode_line(line, format) {
             Some(r) => r,
             None if has_prev && multiline::is_continuation(line) => {
                 extend_last(corpus, b);
                 continue;
             }
-            None => Record::plain(line.len()),
+            None => frame::plain(line),
         };
+        entities::fill(&mut record, line, file_service.as_deref());
         push_event(corpus, file, lineno, (a, b), record);
     }
     inherit_times(&mut corpus.events[first_event..]);
@@ -93,7 +104,10 @@ fn ingest_file(
 }
 
 fn extend_last(corpus: &mut Corpus, end: usize) {
-    let ev = corpus.events.last_mut().expect("caller checked there is an event");
+    let ev = corpus
+        .events
+        .last_mut()
+        .expect("caller checked there is an event");
     ev.lines += 1;
     ev.end = end as u32;
 }
