@@ -38,8 +38,7 @@ fn err_kind(bytes: &[u8]) -> IngestErrorKind {
         &[InputFile::new("x", bytes.to_vec())],
         &IngestOptions::default(),
     )
-    .err()
-    .expect("expected an error")
+    .expect_err("expected an error")
     .kind()
 }
 
