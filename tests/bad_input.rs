@@ -229,3 +229,24 @@ fn service_from_file_name_and_pod_entities() {
     assert_eq!(e.durations_ms, vec![1500.0]);
     assert!(e.mentions.iter().any(|m| m == "inventory-svc"));
 }
+
+#[test]
+fn an_event_never_spans_an_unparsed_line() {
+    let c = run(
+        "trace.log",
+        b"ERROR boom\n\tat a.B(B.java:1)\n\x00\x01junk\n\tat c.D(D.java:2)\n\nnext\n",
+    );
+    assert_eq!(c.stats().lines, 6);
+    assert_eq!(
+        c.events[0].lines, 2,
+        "the frame before the junk joins the event"
+    );
+    assert!(!c.full_text(&c.events[0]).contains('\0'));
+    // Each event covers a contiguous run of lines.
+    for ev in &c.events {
+        assert!(c
+            .unparsed
+            .iter()
+            .all(|u| u.line < ev.line || u.line >= ev.line + ev.lines));
+    }
+}

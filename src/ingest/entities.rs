@@ -1823,4 +1823,20 @@ mod tests {
         assert!(ents("ok").is_empty());
         assert!(ents("").is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn scanners_never_panic(s in "\\PC{0,200}", t in "[ -~µ]{0,80}") {
+            let mut e = Entities::default();
+            enrich(&s, &mut e);
+            enrich(&t, &mut e);
+            let _ = service_from_pod(&s);
+            let _ = service_from_pod(&t);
+            let _ = service_from_file_name(&s);
+            let _ = service_from_file_name(&t);
+            let _ = service_from_component(&t);
+            proptest::prop_assert!(e.mentions.len() <= MAX_MENTIONS);
+            proptest::prop_assert!(e.durations_ms.iter().all(|d| d.is_finite() && *d >= 0.0));
+        }
+    }
 }

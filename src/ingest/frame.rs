@@ -4,7 +4,7 @@
 //! message text while the raw line stays verbatim.
 
 use super::decode::{self, Msg, Record};
-use super::Format;
+use super::{Format, Unparsed};
 use std::borrow::Cow;
 
 /// Byte range of one line in the text, terminator excluded.
@@ -153,6 +153,14 @@ pub(crate) fn plain(line: &str) -> Record {
         r.message = Msg::Owned(clean);
     }
     r
+}
+
+/// True when the line before `line` was unparsed: an event never spans an unparsed line, so
+/// blanks and continuations after one do not join the event before it.
+pub(crate) fn after_unparsed(unparsed: &[Unparsed], file: u32, line: u32) -> bool {
+    unparsed
+        .last()
+        .is_some_and(|u| u.file == file && u.line + 1 == line)
 }
 
 pub(crate) fn is_blank(line: &str) -> bool {

@@ -67,7 +67,8 @@ fn ingest_file(
             });
             continue;
         }
-        let has_prev = corpus.events.len() > first_event;
+        let has_prev = corpus.events.len() > first_event
+            && !frame::after_unparsed(&corpus.unparsed, file, lineno);
         if frame::is_blank(line) {
             if has_prev {
                 extend_last(corpus, b);
