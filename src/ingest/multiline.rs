@@ -104,6 +104,8 @@ enum Mode {
 pub(crate) struct Joiner {
     mode: Mode,
     lines_in_mode: u32,
+    /// The last trace ended with "During handling of the above exception ...".
+    chained: bool,
 }
 
 /// A trace longer than this many lines stops absorbing header-less text.
@@ -114,6 +116,7 @@ impl Joiner {
     pub fn reset(&mut self) {
         self.mode = Mode::None;
         self.lines_in_mode = 0;
+        self.chained = false;
     }
 
     fn enter(&mut self, m: Mode) {
@@ -140,8 +143,22 @@ impl Joiner {
             self.reset();
         }
         if line.starts_with("Traceback (most recent call last)") {
-            self.enter(Mode::PyFrames);
-            return true;
+            // A traceback right after a log line belongs to it; one after another finished
+            // traceback starts a new event, unless Python said they are chained.
+            let joins = self.mode == Mode::None || self.chained;
+            self.chained = false;
+            if joins {
+                self.enter(Mode::PyFrames);
+            } else {
+                self.reset();
+            }
+            return joins;
+        }
+        if line.starts_with("During handling of the above exception")
+            || line.starts_with("The above exception was")
+        {
+            self.chained = true;
+            return self.mode != Mode::None || is_continuation(line);
         }
         if is_goroutine_header(line) {
             self.enter(Mode::Go);
@@ -157,6 +174,10 @@ impl Joiner {
             }
             Mode::PyAfter => {
                 let b = line.as_bytes();
+                if line.starts_with("File \"") {
+                    self.mode = Mode::PyFrames;
+                    return true;
+                }
                 let kv = line.split_once(" = ").is_some_and(|(k, _)| {
                     !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
                 });
@@ -230,6 +251,20 @@ mod tests {
             assert!(j.continues(l), "{l}");
         }
         assert!(!j.continues("one more line, no multiline"));
+    }
+
+    #[test]
+    fn back_to_back_tracebacks_are_separate_events() {
+        let mut j = Joiner::default();
+        assert!(j.continues("Traceback (most recent call last):"));
+        assert!(j.continues("File \"/x.py\", line 1, in f"));
+        assert!(j.continues("ValueError: bad"));
+        assert!(!j.continues("Traceback (most recent call last):"));
+        j.starts("Traceback (most recent call last):");
+        assert!(j.continues("File \"/x.py\", line 1, in f"));
+        assert!(j.continues("KeyError: 'k'"));
+        assert!(j.continues("During handling of the above exception, another exception occurred:"));
+        assert!(j.continues("Traceback (most recent call last):"));
     }
 
     #[test]

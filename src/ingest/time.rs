@@ -332,7 +332,9 @@ fn boundary(b: &[u8], end: usize) -> bool {
 pub(crate) fn scan(s: &str) -> Option<(Civil, usize)> {
     let b = s.as_bytes();
     let first = *b.first()?;
-    let r = if first.is_ascii_digit() {
+    let r = if first == b'@' {
+        tai64n(b)
+    } else if first.is_ascii_digit() {
         scan_numeric(b)
     } else if first.is_ascii_alphabetic() {
         scan_words(b)
@@ -463,6 +465,24 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
         }
         _ => None,
     }
+}
+
+/// daemontools TAI64N label: `@` and 24 hex digits (seconds + 2^62, nanoseconds).
+fn tai64n(b: &[u8]) -> Option<(Civil, usize)> {
+    let hex = b.get(1..25)?;
+    let mut v: u128 = 0;
+    for &c in hex {
+        v = v * 16 + (c as char).to_digit(16)? as u128;
+    }
+    let secs = (v >> 32) as i64 - (1i64 << 62) - 10;
+    let nanos = (v & 0xffff_ffff) as i64;
+    if !(0..1_000_000_000).contains(&nanos) || secs < 0 {
+        return None;
+    }
+    Some((
+        from_ns(secs.checked_mul(1_000_000_000)? + nanos, Precision::Nano),
+        25,
+    ))
 }
 
 /// Bare epoch number of `n` integer digits at the start of `b` (with optional `.frac`).

@@ -150,6 +150,7 @@ fn is_header_line(line: &str) -> bool {
 pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some(cmd) = line.strip_prefix("$ ") {
         ctx.table = None;
+        ctx.after_command = true;
         ctx.describe = cmd
             .trim_start()
             .starts_with("kubectl describe")
@@ -194,7 +195,55 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if ctx.describe.is_some() {
         return Some(describe_line(line, ctx));
     }
+    if ctx.table.is_none() && !indented {
+        return headerless_event_row(line);
+    }
     None
+}
+
+/// A `kubectl get events` row whose header was cut off (`| tail -n 20`):
+/// `AGE   Normal|Warning   Reason   kind/name   message`.
+fn headerless_event_row(line: &str) -> Option<Record> {
+    let b = line.as_bytes();
+    if !b.first()?.is_ascii_alphanumeric() && b[0] != b'<' {
+        return None;
+    }
+    // The age column is short and padded.
+    memchr::memmem::find(&b[..b.len().min(16)], b"  ")?;
+    // Column starts: a token after two or more spaces.
+    let mut starts = vec![0usize];
+    let mut i = 0;
+    while i < b.len() && starts.len() < 5 {
+        if b[i] == b' ' && b.get(i + 1) == Some(&b' ') {
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+            starts.push(i);
+        } else {
+            i += 1;
+        }
+    }
+    if starts.len() < 5 {
+        return None;
+    }
+    let col = |k: usize| line[starts[k]..starts.get(k + 1).copied().unwrap_or(line.len())].trim();
+    let lvl = match col(1) {
+        "Warning" => Level::Warn,
+        "Normal" => Level::Info,
+        _ => return None,
+    };
+    let (reason, object) = (col(2), col(3));
+    if reason.contains(' ') || !object.contains('/') || object.contains(' ') {
+        return None;
+    }
+    let mut r = Record::new(Format::KubectlEvents, Msg::Range(starts[4], line.len()));
+    r.level = Some(lvl);
+    r.entities.k8s_reason = Some(reason.to_string());
+    r.entities.k8s_object = Some(object.to_string());
+    if let Some(p) = object.strip_prefix("pod/") {
+        r.entities.pod = Some(p.to_string());
+    }
+    Some(r)
 }
 
 fn cell<'a>(line: &'a str, cols: &[(String, usize)], name: &str) -> Option<&'a str> {

@@ -91,6 +91,10 @@ pub(crate) struct Ctx {
     pub csv: Option<csv::Header>,
     /// Records beyond the first from one document (OTLP, CloudWatch, lists).
     pub extra: Vec<Record>,
+    /// Non-blank lines decoded so far (a CSV header is only looked for on the first).
+    pub seen: u32,
+    /// The previous line was a `$ command`: the next may be a header.
+    pub after_command: bool,
 }
 
 impl Ctx {
@@ -191,13 +195,97 @@ pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
 
 /// Decodes one line, trying every family in a fixed order. `None`: no header found.
 pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    ctx.seen += 1;
     if let Some(f) = ctx.forced {
         return decode_forced(line, f, ctx);
+    }
+    if memchr::memchr(0x1b, line.as_bytes()).is_some() {
+        // ANSI colours: decode the text without them; the message becomes owned text.
+        let clean = strip_ansi(line);
+        let r = decode_stateful(&clean, ctx).or_else(|| decode_stateless(&clean, ctx, 0));
+        return Some(match r {
+            Some(mut r) => {
+                if let Msg::Range(a, b) = r.message {
+                    r.message = Msg::Owned(clean.get(a..b).unwrap_or("").to_string());
+                }
+                r
+            }
+            None => {
+                let mut r = Record::plain(line.len());
+                r.message = Msg::Owned(clean);
+                r
+            }
+        });
     }
     if let Some(r) = decode_stateful(line, ctx) {
         return Some(r);
     }
     decode_stateless(line, ctx, 0)
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ ... letter`, and lone `ESC x`).
+pub(crate) fn strip_ansi(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut seg = 0;
+    while i < b.len() {
+        if b[i] == 0x1b {
+            out.push_str(&s[seg..i]);
+            i += 1;
+            if b.get(i) == Some(&b'[') {
+                i += 1;
+                while i < b.len() && !(0x40..=0x7e).contains(&b[i]) {
+                    i += 1;
+                }
+            }
+            i += 1;
+            i = i.min(b.len());
+            while i < b.len() && !s.is_char_boundary(i) {
+                i += 1;
+            }
+            seg = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[seg.min(s.len())..]);
+    out
+}
+
+/// `docker compose logs`: `name  | inner line`. The name is the service (a `-1` replica
+/// suffix dropped); the inner line is decoded again.
+fn compose(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let b = line.as_bytes();
+    let bar = memchr::memchr(b'|', &b[..b.len().min(64)])?;
+    if bar < 2 || b[bar - 1] != b' ' || b.get(bar + 1).is_some_and(|&c| c != b' ') {
+        return None;
+    }
+    let name = line[..bar].trim_end();
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    {
+        return None;
+    }
+    let off = (bar + 2).min(line.len());
+    let inner_text = &line[off..];
+    let inner = decode_inner(inner_text, ctx, depth);
+    let mut r = Record::new(Format::Plain, Msg::Range(off, line.len()));
+    merge_inner(&mut r, inner, inner_text, Some(off));
+    if r.service.is_none() {
+        let svc = name
+            .rsplit_once(['-', '_'])
+            .filter(|(_, n)| n.bytes().all(|c| c.is_ascii_digit()))
+            .map(|(s, _)| s)
+            .unwrap_or(name);
+        r.service = Some(svc.to_string());
+    }
+    if r.entities.container.is_none() {
+        r.entities.container = Some(name.to_string());
+    }
+    Some(r)
 }
 
 fn decode_forced(line: &str, f: Format, ctx: &mut Ctx) -> Option<Record> {
@@ -237,8 +325,11 @@ fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
         if let Some(r) = csv::row(line, ctx) {
             return Some(r);
         }
-    } else if let Some(r) = csv::header(line, ctx) {
-        return Some(r);
+    } else if ctx.seen <= 1 || ctx.after_command {
+        ctx.after_command = false;
+        if let Some(r) = csv::header(line, ctx) {
+            return Some(r);
+        }
     }
     None
 }
@@ -287,7 +378,13 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
             return Some(r);
         }
     }
-    classic::decode(line, ctx, true)
+    if let Some(r) = classic::decode(line, ctx, true) {
+        return Some(r);
+    }
+    if first.is_ascii_alphanumeric() && depth < MAX_DEPTH {
+        return compose(line, ctx, depth);
+    }
+    None
 }
 
 /// Decodes the inner line of a wrapper (kubectl prefix, CRI, Docker `log`, CSV cell). Time-less
