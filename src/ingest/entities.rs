@@ -9,8 +9,7 @@
 //! runs once per event. Each scan is guarded by a cheap pre-check so a message with nothing to
 //! find costs a few linear passes over its bytes.
 
-use super::decode::{Msg, Record};
-use super::event::Entities;
+use super::event::{Corpus, Entities, Text};
 
 /// Most durations and mentions kept per event; more is noise, and bounds the cost.
 const MAX_DURATIONS: usize = 8;
@@ -377,26 +376,51 @@ pub(crate) fn service_from_component(component: &str) -> Option<String> {
 // The per-event hook
 // ---------------------------------------------------------------------------------------------
 
-/// Completes a decoded record: a service from its pod, container, the file name or component
-/// when the decoder found none, then the message scan. `line` is the raw line the record came
-/// from (its message range points into it). Called by the pipeline once per event.
-pub(crate) fn fill(record: &mut Record, line: &str, file_service: Option<&str>) {
-    if record.service.is_none() {
-        let e = &record.entities;
-        record.service = e
+/// Completes the events of one file, `corpus.events[first..]`, after its lines are decoded and
+/// joined: a service from the pod, container, file name or component when the decoder found
+/// none, then the message scan. `text` is the file's decoded text (event spans point into it).
+/// Called by the pipeline once per file; runs after joining so a reassembled message (CRI
+/// partial lines) is scanned whole.
+pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name: &str) {
+    let file_service = service_from_file_name(file_name);
+    let mut file_sym = None;
+    for idx in first..corpus.events.len() {
+        let ev = &mut corpus.events[idx];
+        let mut ents = ev.entities.take().map(|b| *b).unwrap_or_default();
+        let msg: &str = match &ev.message {
+            Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or(""),
+            Text::Owned(s) => s,
+        };
+        enrich(msg, &mut ents);
+        let fallback = if ev.service.is_some() {
+            None
+        } else if let Some(s) = ents
             .pod
             .as_deref()
             .and_then(service_from_pod)
-            .or_else(|| e.container.as_deref().and_then(service_from_pod))
-            .or_else(|| file_service.map(str::to_string))
-            .or_else(|| e.component.as_deref().and_then(service_from_component));
+            .or_else(|| ents.container.as_deref().and_then(service_from_pod))
+        {
+            Some(Ok(s))
+        } else if file_service.is_some() {
+            Some(Err(()))
+        } else {
+            ents.component
+                .as_deref()
+                .and_then(service_from_component)
+                .map(Ok)
+        };
+        if !ents.is_empty() {
+            ev.entities = Some(Box::new(ents));
+        }
+        let sym = match fallback {
+            None => continue,
+            Some(Ok(name)) => corpus.intern(&name),
+            Some(Err(())) => *file_sym.get_or_insert_with(|| {
+                corpus.intern(file_service.as_deref().expect("checked above"))
+            }),
+        };
+        corpus.events[idx].service = Some(sym);
     }
-    let msg = std::mem::replace(&mut record.message, Msg::Range(0, 0));
-    match &msg {
-        Msg::Range(a, b) => enrich(line.get(*a..*b).unwrap_or(""), &mut record.entities),
-        Msg::Owned(s) => enrich(s, &mut record.entities),
-    }
-    record.message = msg;
 }
 
 /// Reads ids, HTTP facts, durations and mentioned services/hosts from a message into `e`.

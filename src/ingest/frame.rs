@@ -1,11 +1,9 @@
 //! Physical lines: `\n`, `\r\n` and a lone trailing `\r` end a line; a final line without a
 //! terminator still counts (old Mac text with only `\r` is split on `\r`). Classifies lines that
-//! are not text (NULs, control bytes, mostly-replaced bytes) and strips ANSI colour codes from
-//! message text while the raw line stays verbatim.
+//! are not text (NULs, control bytes, mostly-replaced bytes). ANSI colour codes are text here;
+//! the decoders strip them from messages (`decode::strip_ansi`), raw lines stay verbatim.
 
-use super::decode::{self, Msg, Record};
-use super::{Format, Unparsed};
-use std::borrow::Cow;
+use super::Unparsed;
 
 /// Byte range of one line in the text, terminator excluded.
 pub(crate) type LineSpan = (usize, usize);
@@ -74,87 +72,6 @@ pub(crate) fn is_binary(line: &str) -> bool {
     false
 }
 
-/// Removes ANSI escape sequences (SGR colours, cursor moves, OSC titles) from text. Borrowed
-/// when there are none, which is the common case: one `memchr` for ESC.
-pub(crate) fn strip_ansi(s: &str) -> Cow<'_, str> {
-    let b = s.as_bytes();
-    let Some(first) = memchr::memchr(0x1b, b) else {
-        return Cow::Borrowed(s);
-    };
-    let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..first]);
-    let mut i = first;
-    while i < b.len() {
-        if b[i] != 0x1b {
-            let next = memchr::memchr(0x1b, &b[i..]).map_or(b.len(), |p| i + p);
-            out.push_str(&s[i..next]);
-            i = next;
-            continue;
-        }
-        i += 1;
-        match b.get(i) {
-            // CSI: ESC [ parameters intermediates final (0x40..=0x7E)
-            Some(b'[') => {
-                i += 1;
-                while i < b.len() && (0x20..=0x3f).contains(&b[i]) {
-                    i += 1;
-                }
-                if i < b.len() && (0x40..=0x7e).contains(&b[i]) {
-                    i += 1;
-                }
-            }
-            // OSC: ESC ] ... BEL or ESC \
-            Some(b']') => {
-                i += 1;
-                while i < b.len() && b[i] != 0x07 && !(b[i] == 0x1b && b.get(i + 1) == Some(&b'\\'))
-                {
-                    i += 1;
-                }
-                i = if i < b.len() && b[i] == 0x07 {
-                    i + 1
-                } else {
-                    (i + 2).min(b.len())
-                };
-            }
-            // Two-byte escapes (ESC ( B, ESC =, ...): drop ESC and one ASCII byte.
-            Some(c) if c.is_ascii() => {
-                i += if *c == b'(' || *c == b')' { 2 } else { 1 };
-                i = i.min(b.len());
-            }
-            _ => {}
-        }
-        // Never stop inside a UTF-8 sequence.
-        while i < b.len() && !s.is_char_boundary(i) {
-            i += 1;
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Decodes a line with its ANSI codes removed. Without ESC this is exactly
-/// [`decode::decode_line`]; with ESC the record's message is the cleaned text (owned).
-pub(crate) fn decode_line(line: &str, format: Format) -> Option<Record> {
-    match strip_ansi(line) {
-        Cow::Borrowed(_) => decode::decode_line(line, format),
-        Cow::Owned(clean) => {
-            let mut r = decode::decode_line(&clean, format)?;
-            if let Msg::Range(a, b) = r.message {
-                r.message = Msg::Owned(clean.get(a..b).unwrap_or("").to_string());
-            }
-            Some(r)
-        }
-    }
-}
-
-/// A record for a line no decoder claimed: the whole line is the message, ANSI codes removed.
-pub(crate) fn plain(line: &str) -> Record {
-    let mut r = Record::plain(line.len());
-    if let Cow::Owned(clean) = strip_ansi(line) {
-        r.message = Msg::Owned(clean);
-    }
-    r
-}
-
 /// True when the line before `line` was unparsed: an event never spans an unparsed line, so
 /// blanks and continuations after one do not join the event before it.
 pub(crate) fn after_unparsed(unparsed: &[Unparsed], file: u32, line: u32) -> bool {
@@ -193,25 +110,6 @@ mod tests {
         assert_eq!(lines(t).len(), 3);
         // A `\r` inside `\n` text (progress bars) stays inside its line.
         assert_eq!(lines("a\rb\nc\n").len(), 2);
-    }
-
-    #[test]
-    fn ansi_is_stripped() {
-        assert_eq!(strip_ansi("\x1b[31mERROR\x1b[0m boom"), "ERROR boom");
-        assert_eq!(strip_ansi("\x1b[1;32mweb_1  |\x1b[0m ok"), "web_1  | ok");
-        assert_eq!(strip_ansi("\x1b]0;title\x07text"), "text");
-        assert_eq!(strip_ansi("plain"), "plain");
-        assert!(matches!(strip_ansi("plain"), Cow::Borrowed(_)));
-        assert_eq!(strip_ansi("tail \x1b"), "tail ");
-        assert_eq!(strip_ansi("\x1b[31"), "");
-        assert_eq!(strip_ansi("\x1bé ok"), "é ok");
-    }
-
-    #[test]
-    fn plain_record_has_clean_message() {
-        let r = plain("\x1b[33mWARN\x1b[0m slow");
-        assert_eq!(r.message, Msg::Owned("WARN slow".into()));
-        assert_eq!(plain("x y").message, Msg::Range(0, 3));
     }
 
     #[test]

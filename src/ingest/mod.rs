@@ -16,8 +16,10 @@ mod decode;
 mod entities;
 mod event;
 mod frame;
+mod level;
 mod multiline;
 mod pipeline;
+mod time;
 
 pub use event::{
     Corpus, Entities, Event, FileInfo, Format, InputStats, Level, Precision, Text, TimeSource,
