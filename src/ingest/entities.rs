@@ -384,14 +384,19 @@ pub(crate) fn service_from_component(component: &str) -> Option<String> {
 pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name: &str) {
     let file_service = service_from_file_name(file_name);
     let mut file_sym = None;
+    let mut scratch = Entities::default();
     for idx in first..corpus.events.len() {
         let ev = &mut corpus.events[idx];
-        let mut ents = ev.entities.take().map(|b| *b).unwrap_or_default();
         let msg: &str = match &ev.message {
             Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or(""),
             Text::Owned(s) => s,
         };
-        enrich(msg, &mut ents);
+        // Most events have no entities: scan into a reused scratch and box only a find.
+        let ents: &mut Entities = match ev.entities.as_deref_mut() {
+            Some(e) => e,
+            None => &mut scratch,
+        };
+        enrich(msg, ents);
         let fallback = if ev.service.is_some() {
             None
         } else if let Some(s) = ents
@@ -409,8 +414,8 @@ pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name:
                 .and_then(service_from_component)
                 .map(Ok)
         };
-        if !ents.is_empty() {
-            ev.entities = Some(Box::new(ents));
+        if ev.entities.is_none() && !scratch.is_empty() {
+            ev.entities = Some(Box::new(std::mem::take(&mut scratch)));
         }
         let sym = match fallback {
             None => continue,
@@ -436,9 +441,7 @@ pub(crate) fn enrich(message: &str, e: &mut Entities) {
     if memchr::memchr(b'/', m).is_some() {
         scan_http(message, e);
     }
-    if m.iter().any(u8::is_ascii_digit) {
-        scan_durations(message, e);
-    }
+    scan_durations(message, e);
     scan_words(message, e);
 }
 
@@ -983,8 +986,8 @@ fn read_unit(rest: &str) -> Option<(f64, usize, &'static str)> {
     None
 }
 
-/// Reads a number at `i` (digits with at most one `.`). Returns (value, end).
-fn read_number(m: &[u8], i: usize) -> Option<(f64, usize)> {
+/// The end of a number at `i` (digits with at most one `.`), without parsing it.
+fn number_end(m: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
     let mut dot = false;
     while j < m.len() {
@@ -997,9 +1000,12 @@ fn read_number(m: &[u8], i: usize) -> Option<(f64, usize)> {
             _ => break,
         }
     }
-    if j == i || j - i > 15 {
-        return None;
-    }
+    (j > i && j - i <= 15).then_some(j)
+}
+
+/// Reads a number at `i` (digits with at most one `.`). Returns (value, end).
+fn read_number(m: &[u8], i: usize) -> Option<(f64, usize)> {
+    let j = number_end(m, i)?;
     let v: f64 = std::str::from_utf8(&m[i..j]).ok()?.parse().ok()?;
     Some((v, j))
 }
@@ -1029,8 +1035,11 @@ fn read_compound(s: &str, i: usize) -> Option<(f64, usize)> {
     let mut total = 0.0;
     let mut pos = i;
     let mut parts = 0;
-    while let Some((n, nend)) = read_number(m, pos) {
+    while let Some(nend) = number_end(m, pos) {
         let Some((f, ulen, _)) = s.get(nend..).and_then(read_unit) else {
+            break;
+        };
+        let Some((n, _)) = read_number(m, pos) else {
             break;
         };
         total += n * f;
@@ -1063,20 +1072,26 @@ fn scan_durations(s: &str, e: &mut Entities) {
             }
             continue;
         }
-        if let Some((ms, end)) = read_compound(s, i) {
-            push_duration(ms, e);
-            i = end;
-            continue;
-        }
-        let Some((n, nend)) = read_number(m, i) else {
+        let Some(nend) = number_end(m, i) else {
             i += 1;
             continue;
         };
-        // `took 12 ms`: one space, then a spelled or two-letter unit.
-        if nend < m.len() && m[nend] == b' ' {
+        // Only a letter (or µ/μ) right after the number, or after one space, can be a unit.
+        let unit_next =
+            |k: usize| k < m.len() && (m[k].is_ascii_alphabetic() || m[k] == 0xC2 || m[k] == 0xCE);
+        if unit_next(nend) {
+            if let Some((ms, end)) = read_compound(s, i) {
+                push_duration(ms, e);
+                i = end;
+                continue;
+            }
+        } else if nend < m.len() && m[nend] == b' ' && unit_next(nend + 1) {
+            // `took 12 ms`: one space, then a spelled or two-letter unit.
             if let Some((f, ulen, u)) = s.get(nend + 1..).and_then(read_unit) {
                 if spaced_unit_ok(u) {
-                    push_duration(n * f, e);
+                    if let Some((n, _)) = read_number(m, i) {
+                        push_duration(n * f, e);
+                    }
                     i = nend + 1 + ulen;
                     continue;
                 }
@@ -1351,131 +1366,159 @@ const FILE_EXTENSIONS: &[&str] = &[
 ];
 
 fn scan_words(s: &str, e: &mut Entities) {
-    let words: Vec<&str> = s.split_ascii_whitespace().take(256).collect();
-    for (i, raw) in words.iter().enumerate() {
-        if e.mentions.len() >= MAX_MENTIONS {
+    // The two words before the current one (for cues of up to three words), and whether a cue
+    // just ended so the next word (articles skipped) names a service or host.
+    let mut prev: [&str; 2] = ["", ""];
+    let mut pending = false;
+    for (count, raw) in s.split_ascii_whitespace().enumerate() {
+        if count >= 256 || e.mentions.len() >= MAX_MENTIONS {
             break;
         }
         let w = trim_word(raw);
         if w.is_empty() {
             continue;
         }
+        if pending {
+            if is_filler(w) {
+                prev = [w, prev[0]];
+                continue;
+            }
+            pending = false;
+            add_mention_word(w, e);
+        }
         let b = w.as_bytes();
+        // One pass for the bytes that gate the slower checks.
+        let (mut dot, mut dash, mut slash) = (false, false, false);
+        for &c in b {
+            match c {
+                b'.' => dot = true,
+                b'-' => dash = true,
+                b'/' => slash = true,
+                _ => {}
+            }
+        }
         // W3C traceparent in free text.
         if e.trace_id.is_none() && b.len() >= 55 && b[2] == b'-' {
             if let Some((t, sp)) = parse_traceparent(w) {
                 e.trace_id = Some(t.to_string());
                 e.span_id.get_or_insert_with(|| sp.to_string());
+                prev = [w, prev[0]];
                 continue;
             }
         }
         // req-<uuid>, request-<id>
         if e.request_id.is_none()
+            && b[0] == b'r'
             && (w.starts_with("req-") || w.starts_with("req_") || w.starts_with("request-"))
         {
             let tail = &w[w.find(['-', '_']).map_or(0, |p| p + 1)..];
             if tail.len() >= 6 && is_id(w) && tail.bytes().any(|c| c.is_ascii_digit()) {
                 e.request_id = Some(w.to_string());
-                continue;
             }
         }
         // A cue phrase ending at this word: the next word is a name.
-        let lower_first = b[0].to_ascii_lowercase();
-        if matches!(
-            lower_first,
-            b'u' | b'c' | b'd' | b'l' | b'r' | b'b' | b't' | b'f' | b'p' | b's'
-        ) {
-            if let Some(next) = cue_target(&words, i) {
-                add_mention_word(next, e);
-            }
+        if is_cue_end(w) && cue_matches(prev, w) {
+            pending = true;
         }
-        // Dotted host names anywhere.
-        if b.len() >= 4 && memchr::memchr(b'.', b).is_some() && !w.contains("://") {
+        if slash {
+            // URLs anywhere: the scheme is the letters right before `://`.
+            if b.len() > 8 {
+                if let Some(p) = memchr::memmem::find(b, b"://") {
+                    let mut start = p;
+                    while start > 0 && b[start - 1].is_ascii_alphanumeric() {
+                        start -= 1;
+                    }
+                    if let Some((host, _)) = split_url(&w[start..]) {
+                        add_host(host, e);
+                    }
+                }
+            }
+        } else if dot && b.len() >= 4 {
+            // Dotted host names anywhere.
             if let Some(h) = host_in_word(w) {
                 add_host(h, e);
             }
         }
-        // URLs anywhere.
-        if b.len() > 8 {
-            if let Some(p) = w.find("://") {
-                // The scheme: the letters right before `://` (`(see:https://x)`).
-                let mut start = p;
-                while start > 0 && b[start - 1].is_ascii_alphanumeric() {
-                    start -= 1;
-                }
-                if let Some((host, _)) = split_url(&w[start..]) {
-                    add_host(host, e);
-                }
-            }
-        }
         // Names with a service suffix: inventory-svc, cartservice, payments-api.
-        if b.len() >= 6 && b[0].is_ascii_lowercase() {
+        if b.len() >= 6 && b[0].is_ascii_lowercase() && (dash || w.ends_with("service")) {
             if let Some(name) = service_suffixed(w) {
                 add_mention(name, e);
             }
         }
+        prev = [w, prev[0]];
     }
 }
 
+/// Punctuation around a word; `.` and `:` only at its end.
 fn trim_word(w: &str) -> &str {
-    w.trim_matches(|c: char| {
-        matches!(
-            c,
-            '"' | '\''
-                | '('
-                | ')'
-                | '['
-                | ']'
-                | '{'
-                | '}'
-                | ','
-                | ';'
-                | '<'
-                | '>'
-                | '`'
-                | '!'
-                | '?'
-        )
-    })
-    .trim_end_matches(['.', ':'])
-}
-
-/// When the words ending at `i` form a cue, the word that follows (an article skipped).
-fn cue_target<'a>(words: &[&'a str], i: usize) -> Option<&'a str> {
-    for cue in CUES {
-        let n = cue.len();
-        if i + 1 < n {
-            continue;
-        }
-        let start = i + 1 - n;
-        let matched = cue.iter().enumerate().all(|(k, c)| {
-            let w = words[start + k];
-            let w = if k + 1 == n {
-                w.trim_end_matches([':', ','])
-            } else {
-                w
-            };
-            w.eq_ignore_ascii_case(c)
-        });
-        if !matched {
-            continue;
-        }
-        let mut j = i + 1;
-        while j < words.len()
-            && matches!(
-                trim_word(words[j]).to_ascii_lowercase().as_str(),
-                "the" | "a" | "an" | "service" | "host" | "server" | "upstream" | "backend"
-            )
-        {
-            j += 1;
-        }
-        return words.get(j).copied();
+    const AROUND: &[u8] = b"\"'()[]{},;<>`!?";
+    let b = w.as_bytes();
+    let mut a = 0;
+    let mut z = b.len();
+    while a < z && AROUND.contains(&b[a]) {
+        a += 1;
     }
-    None
+    while z > a && (AROUND.contains(&b[z - 1]) || b[z - 1] == b'.' || b[z - 1] == b':') {
+        z -= 1;
+    }
+    // Only ASCII bytes were trimmed, so both ends are char boundaries.
+    &w[a..z]
 }
 
-fn add_mention_word(raw: &str, e: &mut Entities) {
-    let w = trim_word(raw);
+/// Words skipped between a cue and the name it introduces.
+fn is_filler(w: &str) -> bool {
+    [
+        "the", "a", "an", "service", "host", "server", "upstream", "backend",
+    ]
+    .iter()
+    .any(|f| w.eq_ignore_ascii_case(f))
+}
+
+/// Whether the words `prev[1] prev[0] w` end with one of [`CUES`].
+fn cue_matches(prev: [&str; 2], w: &str) -> bool {
+    CUES.iter().any(|cue| {
+        let n = cue.len();
+        cue[n - 1].trim_end_matches(':').eq_ignore_ascii_case(w)
+            && (n < 2 || prev[0].eq_ignore_ascii_case(cue[n - 2]))
+            && (n < 3 || prev[1].eq_ignore_ascii_case(cue[n - 3]))
+    })
+}
+
+/// True when `w` is the last word of some cue (a cheap filter before [`cue_target`]).
+fn is_cue_end(w: &str) -> bool {
+    let b = w.as_bytes();
+    if b.len() < 2 || b.len() > 12 {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    for (d, c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    matches!(
+        &buf[..b.len()],
+        b"upstream"
+            | b"calling"
+            | b"to"
+            | b"with"
+            | b"for"
+            | b"breaker"
+            | b"tcp"
+            | b"udp"
+            | b"lookup"
+            | b"reach"
+            | b"reaching"
+            | b"contacting"
+            | b"contact"
+            | b"backend"
+            | b"dependency"
+            | b"downstream"
+            | b"unreachable"
+            | b"resolve"
+            | b"resolving"
+    )
+}
+
+fn add_mention_word(w: &str, e: &mut Entities) {
     let w = w.split("://").last().unwrap_or(w);
     let w = w.split('/').next().unwrap_or(w);
     add_host(w, e);
@@ -1568,21 +1611,28 @@ fn host_in_word(w: &str) -> Option<&str> {
     if is_ipv4(h) {
         return has_port.then_some(h);
     }
-    let labels: Vec<&str> = h.split('.').collect();
-    if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+    let mut labels = 0;
+    let mut has_svc = false;
+    for l in h.split('.') {
+        labels += 1;
+        let lb = l.as_bytes();
+        if lb.is_empty()
+            || lb.len() > 63
+            || lb[0] == b'-'
+            || lb[lb.len() - 1] == b'-'
+            || !lb
+                .iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        {
+            return None;
+        }
+        has_svc |= l == "svc";
+    }
+    if labels < 2 {
         return None;
     }
-    let valid = labels.iter().all(|l| {
-        l.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    });
-    if !valid {
-        return None;
-    }
-    let last = labels[labels.len() - 1];
-    let first = labels[0];
+    let last = h.rsplit('.').next().unwrap_or(h);
+    let first = h.split('.').next().unwrap_or(h);
     if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOTS.contains(&first) {
         return None;
     }
@@ -1592,7 +1642,7 @@ fn host_in_word(w: &str) -> Option<&str> {
     if !first.bytes().any(|c| c.is_ascii_alphabetic()) && !has_port {
         return None;
     }
-    (HOST_SUFFIXES.contains(&last) || has_port || labels.contains(&"svc")).then_some(h)
+    (HOST_SUFFIXES.contains(&last) || has_port || has_svc).then_some(h)
 }
 
 /// Service-like names by suffix: `inventory-svc`, `cartservice`, `payments-api`, `db-primary`.
