@@ -2,10 +2,16 @@
 //!
 //! Promises: one configuration for every input; ids are dense (0..n) in order of first
 //! appearance, so the same input always gets the same ids.
+//!
+//! Modules: `mask` (tokenizing and variable masking), `drain` (the tree and the templates),
+//! `hash` (a deterministic fast hasher).
+
+mod drain;
+mod hash;
+mod mask;
 
 use crate::ingest::Corpus;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One mined template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,8 +31,8 @@ pub struct Templates {
 /// An incremental miner: feed messages, get template ids.
 #[derive(Debug, Default)]
 pub struct Miner {
-    index: HashMap<String, u32>,
-    templates: Vec<MinedTemplate>,
+    drain: drain::Drain,
+    masked: mask::Masked,
 }
 
 impl Miner {
@@ -36,30 +42,44 @@ impl Miner {
 
     /// Adds one message and returns its template id.
     pub fn add(&mut self, message: &str) -> u32 {
-        let key: Vec<&str> = message
-            .split_whitespace()
-            .map(|t| if t.bytes().any(|b| b.is_ascii_digit()) { "<*>" } else { t })
-            .collect();
-        let key = key.join(" ");
-        if let Some(&id) = self.index.get(&key) {
-            self.templates[id as usize].count += 1;
-            return id;
-        }
-        let id = self.templates.len() as u32;
-        self.templates.push(MinedTemplate { id, text: key.clone(), count: 1 });
-        self.index.insert(key, id);
-        id
+        mask::mask_into(message, &mut self.masked);
+        self.drain.add(&self.masked)
+    }
+
+    /// Number of templates so far.
+    pub fn len(&self) -> usize {
+        self.drain.clusters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.drain.clusters.is_empty()
+    }
+
+    /// Current text of template `id` (it may still generalise as messages arrive).
+    pub fn template_text(&self, id: u32) -> String {
+        self.drain.text(id)
     }
 
     pub fn finish(self) -> Templates {
-        Templates { templates: self.templates }
+        let templates = (0..self.drain.clusters.len() as u32)
+            .map(|id| MinedTemplate {
+                id,
+                text: self.drain.text(id),
+                count: self.drain.clusters[id as usize].count,
+            })
+            .collect();
+        Templates { templates }
     }
 }
 
 /// Mines every event of the corpus, setting [`crate::Event::template`].
 pub fn mine(corpus: &mut Corpus) -> Templates {
     let mut miner = Miner::new();
-    let ids: Vec<u32> = corpus.events.iter().map(|ev| miner.add(corpus.message(ev))).collect();
+    let ids: Vec<u32> = corpus
+        .events
+        .iter()
+        .map(|ev| miner.add(corpus.message(ev)))
+        .collect();
     for (ev, id) in corpus.events.iter_mut().zip(ids) {
         ev.template = id;
     }

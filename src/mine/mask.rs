@@ -1,0 +1,234 @@
+//! Tokenizing and masking: one pass over a message, writing the masked tokens into a buffer.
+//!
+//! A token is a run of non-whitespace. Inside a token, *segments* are the runs between
+//! delimiters (`=`, `:`, `,`, brackets, quotes, ...). A segment holding a digit is a variable
+//! (numbers, hex, ids, IPs, ports, durations, dates, versions) and becomes `<*>`. Whole tokens
+//! that are paths or URLs, and month or weekday names, are variables too. Hand-written, no regex:
+//! the cost is a few comparisons per byte.
+
+/// The wildcard shown in templates.
+pub const WILDCARD: &str = "<*>";
+
+/// Masked tokens of one message, stored as ranges into one reusable buffer.
+#[derive(Debug, Default)]
+pub struct Masked {
+    /// Masked tokens joined by single spaces.
+    pub text: String,
+    /// Byte range of every token in `text`.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Masked {
+    pub fn tokens(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spans
+            .iter()
+            .map(|&(a, b)| &self.text[a as usize..b as usize])
+    }
+}
+
+/// Masks `message` into `out` (cleared first).
+pub fn mask_into(message: &str, out: &mut Masked) {
+    out.text.clear();
+    out.spans.clear();
+    let mut rest = message;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        if rest.is_empty() {
+            break;
+        }
+        let mut end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        // `key="a quoted value"` is one token even with spaces inside.
+        if let Some(q) = memchr::memmem::find(&rest.as_bytes()[..end], b"=\"") {
+            let after = q + 2;
+            if !rest.as_bytes()[after..end].contains(&b'"') {
+                if let Some(close) = memchr::memchr(b'"', &rest.as_bytes()[end..]) {
+                    end += close + 1;
+                    end = rest[end..]
+                        .find(|c: char| c.is_ascii_whitespace())
+                        .map_or(rest.len(), |e| end + e);
+                }
+            }
+        }
+        let tok = &rest[..end];
+        rest = &rest[end..];
+        if !out.text.is_empty() {
+            out.text.push(' ');
+        }
+        let start = out.text.len();
+        mask_token(tok, &mut out.text);
+        out.spans.push((start as u32, out.text.len() as u32));
+    }
+}
+
+/// Convenience for tests: the masked message as one string.
+#[cfg(test)]
+pub fn mask(message: &str) -> String {
+    let mut m = Masked::default();
+    mask_into(message, &mut m);
+    m.text
+}
+
+#[inline]
+fn is_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b'=' | b':'
+            | b','
+            | b';'
+            | b'('
+            | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'<'
+            | b'>'
+            | b'"'
+            | b'\''
+            | b'|'
+    )
+}
+
+fn mask_token(tok: &str, out: &mut String) {
+    let b = tok.as_bytes();
+    if is_whole_variable(b) {
+        out.push_str(WILDCARD);
+        return;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            // `key=value`: the value is a variable, whatever it looks like, up to `,`/`;`/`&`
+            // or a closing bracket; a quoted value up to its closing quote.
+            out.push('=');
+            i += 1;
+            let s = i;
+            if i < b.len() && b[i] == b'"' {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += 1;
+                }
+                i = (i + 1).min(b.len());
+                out.push('"');
+                out.push_str(WILDCARD);
+                out.push('"');
+                continue;
+            }
+            let mut depth = 0i32;
+            while i < b.len() {
+                match b[i] {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' if depth == 0 => break,
+                    b')' | b']' | b'}' => depth -= 1,
+                    b',' | b';' | b'&' if depth == 0 => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+            if i > s {
+                out.push_str(WILDCARD);
+            }
+            continue;
+        }
+        if is_delim(b[i]) {
+            // Delimiters are ASCII: copy byte-wise runs.
+            let s = i;
+            while i < b.len() && is_delim(b[i]) {
+                i += 1;
+            }
+            out.push_str(&tok[s..i]);
+            continue;
+        }
+        let s = i;
+        let mut digit = false;
+        while i < b.len() && !is_delim(b[i]) {
+            digit |= b[i].is_ascii_digit();
+            i += 1;
+        }
+        if digit {
+            // Avoid `<*><*>`: a variable right after another stays one wildcard.
+            if !out.ends_with(WILDCARD) {
+                out.push_str(WILDCARD);
+            }
+        } else {
+            out.push_str(&tok[s..i]);
+        }
+    }
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+
+/// Tokens that are a variable as a whole: URLs, paths, month and weekday names.
+fn is_whole_variable(b: &[u8]) -> bool {
+    if b.len() == 3 && b[0].is_ascii_uppercase() {
+        return MONTHS.contains(&b) || DAYS.contains(&b);
+    }
+    // scheme://...
+    if let Some(p) = memchr::memmem::find(b, b"://") {
+        if p > 0 && b[..p].iter().all(|c| c.is_ascii_alphabetic()) {
+            return true;
+        }
+    }
+    // /a/b, ./a/b, ~/a: two or more separators after a leading root.
+    let rest = match b {
+        [b'/', ..] => &b[1..],
+        [b'.' | b'~', b'/', ..] => &b[2..],
+        _ => return false,
+    };
+    rest.contains(&b'/')
+        && rest
+            .first()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')
+}
+
+/// How a masked token takes part in matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Exactly `<*>`.
+    Wild,
+    /// Words and key structures (`state`, `'Active'`, `uid=<*>`, `kernel[<*>]:`): constants.
+    /// Two templates that differ in such a token are different templates.
+    Word,
+    /// Everything else: identifiers with inner punctuation (`com.example.Foo`, `a-b_c`),
+    /// punctuation-only tokens, masked values (`<*>:<*>`). May differ inside one template.
+    Other,
+}
+
+/// Classifies a masked token.
+pub fn class(tok: &str) -> Class {
+    if tok == WILDCARD {
+        return Class::Wild;
+    }
+    let mut letters = 0usize;
+    let b = tok.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(WILDCARD.as_bytes()) {
+            i += WILDCARD.len();
+            continue;
+        }
+        let c = b[i];
+        if c.is_ascii_alphabetic() || c >= 0x80 {
+            letters += 1;
+        } else if !(is_delim(c) || matches!(c, b'.' | b'!' | b'?')) {
+            return Class::Other;
+        } else if c == b'.' {
+            // A dot inside a word (`com.example`) makes an identifier; a final dot is prose.
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            if next.is_ascii_alphanumeric() {
+                return Class::Other;
+            }
+        }
+        i += 1;
+    }
+    if letters == 0 {
+        Class::Other
+    } else {
+        Class::Word
+    }
+}
