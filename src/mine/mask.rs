@@ -26,11 +26,16 @@ impl Masked {
     }
 }
 
+const KV_WORD_CONST: bool = true;
+const JOIN_BRACKETS: bool = true;
+const USER_WORD: bool = true;
+
 /// Masks `message` into `out` (cleared first).
 pub fn mask_into(message: &str, out: &mut Masked) {
     out.text.clear();
     out.spans.clear();
     let mut rest = message;
+    let mut prev_user = false;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
         if rest.is_empty() {
@@ -51,8 +56,34 @@ pub fn mask_into(message: &str, out: &mut Masked) {
                 }
             }
         }
+        // `[a bracketed context with spaces]` is one token (thread names, request contexts).
+        if JOIN_BRACKETS && rest.as_bytes()[0] == b'[' && !rest.as_bytes()[..end].contains(&b']') {
+            let lim = rest.len().min(end + 256);
+            if let Some(close) = memchr::memchr2(b']', b'[', &rest.as_bytes()[end..lim]) {
+                if rest.as_bytes()[end + close] == b']' {
+                    end += close + 1;
+                    end = rest[end..]
+                        .find(|c: char| c.is_ascii_whitespace())
+                        .map_or(rest.len(), |e| end + e);
+                }
+            }
+        }
         let tok = &rest[..end];
         rest = &rest[end..];
+        if USER_WORD
+            && prev_user
+            && tok
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            prev_user = false;
+            out.text.push(' ');
+            let start = out.text.len();
+            out.text.push_str(WILDCARD);
+            out.spans.push((start as u32, out.text.len() as u32));
+            continue;
+        }
+        prev_user = tok.eq_ignore_ascii_case("user");
         if !out.text.is_empty() {
             out.text.push(' ');
         }
@@ -128,7 +159,15 @@ fn mask_token(tok: &str, out: &mut String) {
                 i += 1;
             }
             if i > s {
-                out.push_str(WILDCARD);
+                let v = &b[s..i];
+                if KV_WORD_CONST
+                    && v.iter().all(|c| c.is_ascii_alphabetic())
+                    && !is_variable_word(v)
+                {
+                    out.push_str(&tok[s..i]);
+                } else {
+                    out.push_str(WILDCARD);
+                }
             }
             continue;
         }
@@ -147,7 +186,7 @@ fn mask_token(tok: &str, out: &mut String) {
             digit |= b[i].is_ascii_digit();
             i += 1;
         }
-        if digit {
+        if digit || is_variable_word(&b[s..i]) {
             // Avoid `<*><*>`: a variable right after another stays one wildcard.
             if !out.ends_with(WILDCARD) {
                 out.push_str(WILDCARD);
@@ -155,6 +194,24 @@ fn mask_token(tok: &str, out: &mut String) {
         } else {
             out.push_str(&tok[s..i]);
         }
+    }
+}
+
+/// Words that are values, not text: booleans, nulls, and long hex strings without a digit.
+fn is_variable_word(w: &[u8]) -> bool {
+    match w.len() {
+        2..=5 => {
+            let mut buf = [0u8; 5];
+            for (d, c) in buf.iter_mut().zip(w) {
+                *d = c.to_ascii_lowercase();
+            }
+            matches!(
+                &buf[..w.len()],
+                b"true" | b"false" | b"null" | b"nil" | b"none"
+            )
+        }
+        8.. => w.iter().all(|c| c.is_ascii_hexdigit()),
+        _ => false,
     }
 }
 
