@@ -24,6 +24,8 @@ struct Interner {
     ids: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
     class: Vec<Class>,
+    /// No letters (`<*>`, `<*>:<*>`, `-`): agreeing on it says nothing.
+    blank: Vec<bool>,
 }
 
 impl Interner {
@@ -40,6 +42,11 @@ impl Interner {
         let id = self.names.len() as u32;
         self.names.push(tok.into());
         self.class.push(class(tok));
+        self.blank.push(
+            !tok.replace(WILDCARD, "")
+                .bytes()
+                .any(|c| c.is_ascii_alphabetic() || c >= 0x80),
+        );
         self.ids.insert(tok.into(), id);
         id
     }
@@ -104,7 +111,7 @@ impl Drain {
             let mut params = 0;
             let mut informative = 0;
             for (a, b) in t.iter().zip(&ids) {
-                if *a == WILD && *b == WILD {
+                if a == b && self.interner.blank[*a as usize] {
                     params += 1;
                     continue;
                 }

@@ -84,6 +84,15 @@ pub fn mask_into(message: &str, out: &mut Masked) {
             continue;
         }
         prev_user = tok.eq_ignore_ascii_case("user");
+        if out.text.ends_with(WILDCARD) && is_unit(tok) {
+            // `12 KB,` reads as one value: `<*>,`.
+            let cut = tok.trim_end_matches([',', ';', ')', ']', '.']).len();
+            out.text.push_str(&tok[cut..]);
+            if let Some(last) = out.spans.last_mut() {
+                last.1 = out.text.len() as u32;
+            }
+            continue;
+        }
         if !out.text.is_empty() {
             out.text.push(' ');
         }
@@ -197,6 +206,32 @@ fn mask_token(tok: &str, out: &mut String) {
     }
 }
 
+/// Upper-case severity names as written by logging libraries.
+fn is_level(tok: &str) -> bool {
+    matches!(
+        tok,
+        "TRACE"
+            | "DEBUG"
+            | "INFO"
+            | "NOTICE"
+            | "WARN"
+            | "WARNING"
+            | "ERROR"
+            | "SEVERE"
+            | "CRITICAL"
+            | "FATAL"
+    )
+}
+
+/// Units that belong to the number before them (`12 KB`, `3.5 ms`).
+fn is_unit(w: &str) -> bool {
+    let w = w.trim_end_matches([',', ';', ')', ']', '.']);
+    matches!(
+        w,
+        "B" | "KB" | "MB" | "GB" | "TB" | "KiB" | "MiB" | "GiB" | "TiB" | "ms" | "us" | "ns"
+    )
+}
+
 /// Words that are values, not text: booleans, nulls, and long hex strings without a digit.
 fn is_variable_word(w: &[u8]) -> bool {
     match w.len() {
@@ -224,6 +259,19 @@ const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"
 fn is_whole_variable(b: &[u8]) -> bool {
     if b.len() == 3 && b[0].is_ascii_uppercase() {
         return MONTHS.contains(&b) || DAYS.contains(&b);
+    }
+    // IPv6 and MAC addresses: hex groups and colons only.
+    let core = b
+        .strip_suffix(b",")
+        .or_else(|| b.strip_suffix(b")"))
+        .unwrap_or(b);
+    if core.len() >= 6
+        && core.iter().filter(|&&c| c == b':').count() >= 2
+        && core
+            .iter()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'%' | b'/'))
+    {
+        return true;
     }
     // scheme://...
     if let Some(p) = memchr::memmem::find(b, b"://") {
@@ -260,6 +308,10 @@ pub enum Class {
 pub fn class(tok: &str) -> Class {
     if tok == WILDCARD {
         return Class::Wild;
+    }
+    // `[context]` groups (threads, request ids) and severity words are header-like fields.
+    if (tok.starts_with('[') && tok.ends_with(']')) || is_level(tok) {
+        return Class::Other;
     }
     let mut letters = 0usize;
     let b = tok.as_bytes();
