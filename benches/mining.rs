@@ -8,7 +8,9 @@ use faultline::{ingest, mine, IngestOptions, InputFile, Miner};
 use std::path::{Path, PathBuf};
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -29,7 +31,10 @@ fn loghub(times: usize) -> String {
     let mut files = Vec::new();
     files_under(&data_dir().join("loghub"), &mut files);
     let mut one = String::new();
-    for f in files.iter().filter(|f| f.to_string_lossy().ends_with("_2k.log")) {
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with("_2k.log"))
+    {
         if let Ok(t) = std::fs::read_to_string(f) {
             one.push_str(&t);
             if !one.ends_with('\n') {

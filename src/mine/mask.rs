@@ -26,61 +26,107 @@ impl Masked {
     }
 }
 
-const KV_WORD_CONST: bool = true;
-const JOIN_BRACKETS: bool = true;
-const USER_WORD: bool = true;
+const SPACE: u8 = 1;
+const DELIM: u8 = 2;
+const DIGIT: u8 = 4;
+const QUOTE: u8 = 8;
+
+/// Byte classes, one table lookup per byte.
+static BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let spaces = b" \t\n\r\x0b\x0c";
+    let mut i = 0;
+    while i < spaces.len() {
+        t[spaces[i] as usize] = SPACE;
+        i += 1;
+    }
+    let delims = b"=:,;()[]{}<>\"'|";
+    i = 0;
+    while i < delims.len() {
+        t[delims[i] as usize] |= DELIM;
+        i += 1;
+    }
+    t[b'"' as usize] |= QUOTE;
+    i = b'0' as usize;
+    while i <= b'9' as usize {
+        t[i] = DIGIT;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_space(c: u8) -> bool {
+    BYTE[c as usize] & SPACE != 0
+}
+
+/// End of the whitespace-free run starting at `i`.
+#[inline]
+fn run_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !is_space(b[i]) {
+        i += 1;
+    }
+    i
+}
 
 /// Masks `message` into `out` (cleared first).
 pub fn mask_into(message: &str, out: &mut Masked) {
     out.text.clear();
     out.spans.clear();
-    let mut rest = message;
+    let b = message.as_bytes();
+    let mut i = 0;
     let mut prev_user = false;
     loop {
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-        if rest.is_empty() {
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
             break;
         }
-        let mut end = rest
-            .find(|c: char| c.is_ascii_whitespace())
-            .unwrap_or(rest.len());
+        let start = i;
+        let mut end = start;
+        // 0: no `="` seen, 1: a `="` value is open, 2: it closed inside the token.
+        let mut quote = 0u8;
+        while end < b.len() && BYTE[b[end] as usize] & (SPACE | QUOTE) == 0 {
+            end += 1;
+        }
+        while end < b.len() && !is_space(b[end]) {
+            if b[end] == b'"' {
+                if quote == 0 && end > start && b[end - 1] == b'=' {
+                    quote = 1;
+                } else if quote == 1 {
+                    quote = 2;
+                }
+            }
+            end += 1;
+        }
         // `key="a quoted value"` is one token even with spaces inside.
-        if let Some(q) = memchr::memmem::find(&rest.as_bytes()[..end], b"=\"") {
-            let after = q + 2;
-            if !rest.as_bytes()[after..end].contains(&b'"') {
-                if let Some(close) = memchr::memchr(b'"', &rest.as_bytes()[end..]) {
-                    end += close + 1;
-                    end = rest[end..]
-                        .find(|c: char| c.is_ascii_whitespace())
-                        .map_or(rest.len(), |e| end + e);
+        if quote == 1 {
+            if let Some(close) = memchr::memchr(b'"', &b[end..]) {
+                end = run_end(b, end + close + 1);
+            }
+        } else if b[start] == b'[' && !b[start..end].contains(&b']') {
+            // `[a bracketed context with spaces]` is one token (threads, request contexts).
+            let lim = b.len().min(end + 256);
+            if let Some(close) = memchr::memchr2(b']', b'[', &b[end..lim]) {
+                if b[end + close] == b']' {
+                    end = run_end(b, end + close + 1);
                 }
             }
         }
-        // `[a bracketed context with spaces]` is one token (thread names, request contexts).
-        if JOIN_BRACKETS && rest.as_bytes()[0] == b'[' && !rest.as_bytes()[..end].contains(&b']') {
-            let lim = rest.len().min(end + 256);
-            if let Some(close) = memchr::memchr2(b']', b'[', &rest.as_bytes()[end..lim]) {
-                if rest.as_bytes()[end + close] == b']' {
-                    end += close + 1;
-                    end = rest[end..]
-                        .find(|c: char| c.is_ascii_whitespace())
-                        .map_or(rest.len(), |e| end + e);
-                }
-            }
-        }
-        let tok = &rest[..end];
-        rest = &rest[end..];
-        if USER_WORD
-            && prev_user
+        let tok = &message[start..end];
+        i = end;
+        if prev_user
             && tok
                 .bytes()
                 .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
         {
+            // `user alice`: a name after `user` is a value.
             prev_user = false;
             out.text.push(' ');
-            let start = out.text.len();
+            let s = out.text.len();
             out.text.push_str(WILDCARD);
-            out.spans.push((start as u32, out.text.len() as u32));
+            out.spans.push((s as u32, out.text.len() as u32));
             continue;
         }
         prev_user = tok.eq_ignore_ascii_case("user");
@@ -96,9 +142,9 @@ pub fn mask_into(message: &str, out: &mut Masked) {
         if !out.text.is_empty() {
             out.text.push(' ');
         }
-        let start = out.text.len();
+        let s = out.text.len();
         mask_token(tok, &mut out.text);
-        out.spans.push((start as u32, out.text.len() as u32));
+        out.spans.push((s as u32, out.text.len() as u32));
     }
 }
 
@@ -112,23 +158,7 @@ pub fn mask(message: &str) -> String {
 
 #[inline]
 fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'=' | b':'
-            | b','
-            | b';'
-            | b'('
-            | b')'
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'<'
-            | b'>'
-            | b'"'
-            | b'\''
-            | b'|'
-    )
+    BYTE[b as usize] & DELIM != 0
 }
 
 fn mask_token(tok: &str, out: &mut String) {
@@ -169,10 +199,8 @@ fn mask_token(tok: &str, out: &mut String) {
             }
             if i > s {
                 let v = &b[s..i];
-                if KV_WORD_CONST
-                    && v.iter().all(|c| c.is_ascii_alphabetic())
-                    && !is_variable_word(v)
-                {
+                // A word value is an enum-like state (`status=failed`); anything else a variable.
+                if v.iter().all(|c| c.is_ascii_alphabetic()) && !is_variable_word(v) {
                     out.push_str(&tok[s..i]);
                 } else {
                     out.push_str(WILDCARD);
@@ -190,11 +218,12 @@ fn mask_token(tok: &str, out: &mut String) {
             continue;
         }
         let s = i;
-        let mut digit = false;
+        let mut bits = 0u8;
         while i < b.len() && !is_delim(b[i]) {
-            digit |= b[i].is_ascii_digit();
+            bits |= BYTE[b[i] as usize];
             i += 1;
         }
+        let digit = bits & DIGIT != 0;
         if digit || is_variable_word(&b[s..i]) {
             // Avoid `<*><*>`: a variable right after another stays one wildcard.
             if !out.ends_with(WILDCARD) {
@@ -274,8 +303,9 @@ fn is_whole_variable(b: &[u8]) -> bool {
         return true;
     }
     // scheme://...
-    if let Some(p) = memchr::memmem::find(b, b"://") {
-        if p > 0 && b[..p].iter().all(|c| c.is_ascii_alphabetic()) {
+    if let Some(p) = memchr::memchr(b':', b) {
+        if p > 0 && b[p + 1..].starts_with(b"//") && b[..p].iter().all(|c| c.is_ascii_alphabetic())
+        {
             return true;
         }
     }
