@@ -200,7 +200,7 @@ fn mask_token(tok: &str, out: &mut String) {
             if i > s {
                 let v = &b[s..i];
                 // A word value is an enum-like state (`status=failed`); anything else a variable.
-                if v.iter().all(|c| c.is_ascii_alphabetic()) && !is_variable_word(v) {
+                if v.iter().all(|&c| c.is_ascii_alphabetic() || c >= 0x80) && !is_variable_word(v) {
                     out.push_str(&tok[s..i]);
                 } else {
                     out.push_str(WILDCARD);
@@ -369,5 +369,104 @@ pub fn class(tok: &str) -> Class {
         Class::Other
     } else {
         Class::Word
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> String {
+        mask(s)
+    }
+
+    #[test]
+    fn numbers_hex_and_ids() {
+        assert_eq!(m("took 42 retries"), "took <*> retries");
+        assert_eq!(m("flags=0x1f at 0xdeadbeef"), "flags=<*> at <*>");
+        assert_eq!(m("mask ffffffff set"), "mask <*> set");
+        assert_eq!(m("block blk_-6952295868487656571 done"), "block <*> done");
+        assert_eq!(m("id 550e8400-e29b-41d4-a716-446655440000 ok"), "id <*> ok");
+        assert_eq!(m("-12.5 degrees"), "<*> degrees");
+    }
+
+    #[test]
+    fn addresses_paths_urls() {
+        assert_eq!(
+            m("from 10.251.73.220:50010 to 10.0.0.1"),
+            "from <*>:<*> to <*>"
+        );
+        assert_eq!(m("addr fe80::1c2e:aaff:fecd:12 up"), "addr <*> up");
+        assert_eq!(m("addr fe80::abcd:ef up"), "addr <*> up");
+        assert_eq!(m("bssid aa:bb:cc:dd:ee:ff now"), "bssid <*> now");
+        assert_eq!(m("open /var/log/app.log failed"), "open <*> failed");
+        assert_eq!(m("GET https://example.com/api?q=1 ok"), "GET <*> ok");
+        assert_eq!(m("cwd ./build/out"), "cwd <*>");
+    }
+
+    #[test]
+    fn durations_sizes_and_times() {
+        assert_eq!(m("done in 12ms"), "done in <*>");
+        assert_eq!(m("done in 1.5s"), "done in <*>");
+        assert_eq!(m("size 12 KB, free 3 MB)"), "size <*>, free <*>)");
+        assert_eq!(m("2024-05-01T10:00:00.123Z start"), "<*>:<*>:<*> start");
+        assert_eq!(m("Jun 14 15:16:01 host up"), "<*> <*> <*> host up");
+    }
+
+    #[test]
+    fn key_values() {
+        assert_eq!(
+            m("uid=0 euid=12 ruser= rhost=1.2.3.4"),
+            "uid=<*> euid=<*> ruser= rhost=<*>"
+        );
+        // A word value is a state and stays; booleans and nulls are values.
+        assert_eq!(
+            m("status=failed ok=true ws=null"),
+            "status=failed ok=<*> ws=<*>"
+        );
+        assert_eq!(
+            m(r#"acquire tag="View Lock", name=x uid=3"#),
+            r#"acquire tag="<*>", name=x uid=<*>"#
+        );
+        assert_eq!(
+            m("bounds=Rect(0, 0 - 10, 20)"),
+            "bounds=<*> <*> - <*>, <*>)"
+        );
+        assert_eq!(m("isOverlap:false, ret:true"), "isOverlap:<*>, ret:<*>");
+    }
+
+    #[test]
+    fn user_names_and_bracket_groups() {
+        assert_eq!(
+            m("session closed for user cyrus"),
+            "session closed for user <*>"
+        );
+        assert_eq!(
+            m("[AsyncDispatcher event handler] started"),
+            "[AsyncDispatcher event handler] started"
+        );
+        assert_eq!(m("[req-1 abc - -] GET"), "[<*>] GET");
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(class("<*>"), Class::Wild);
+        assert_eq!(class("failed"), Class::Word);
+        assert_eq!(class("'Active'"), Class::Word);
+        assert_eq!(class("uid=<*>"), Class::Word);
+        assert_eq!(class("done."), Class::Word);
+        assert_eq!(class("com.example.Foo:"), Class::Other);
+        assert_eq!(class("pam_unix"), Class::Other);
+        assert_eq!(class("<*>:<*>"), Class::Other);
+        assert_eq!(class("[main thread]"), Class::Other);
+        assert_eq!(class("INFO"), Class::Other);
+    }
+
+    #[test]
+    fn whitespace_and_unicode_are_safe() {
+        assert_eq!(m("  a \t b  "), "a b");
+        assert_eq!(m(""), "");
+        assert_eq!(m("café 12€ ünïcode=ö"), "café <*> ünïcode=ö");
+        assert_eq!(m(r#"k="unterminated value"#), r#"k="<*>" value"#);
     }
 }
