@@ -58,11 +58,7 @@ fn ingest_file(
             None
         };
         if let Some(reason) = reason {
-            corpus.unparsed.push(Unparsed {
-                file,
-                line: lineno,
-                reason,
-            });
+            corpus.unparsed.push(Unparsed { file, line: lineno, reason });
             continue;
         }
         let has_prev = corpus.events.len() > first_event;
@@ -70,11 +66,7 @@ fn ingest_file(
             if has_prev {
                 extend_last(corpus, b);
             } else {
-                corpus.unparsed.push(Unparsed {
-                    file,
-                    line: lineno,
-                    reason: UnparsedReason::Blank,
-                });
+                corpus.unparsed.push(Unparsed { file, line: lineno, reason: UnparsedReason::Blank });
             }
             continue;
         }
@@ -101,10 +93,7 @@ fn ingest_file(
 }
 
 fn extend_last(corpus: &mut Corpus, end: usize) {
-    let ev = corpus
-        .events
-        .last_mut()
-        .expect("caller checked there is an event");
+    let ev = corpus.events.last_mut().expect("caller checked there is an event");
     ev.lines += 1;
     ev.end = end as u32;
 }
