@@ -937,6 +937,8 @@ const DURATION_UNITS: &[(&str, f64)] = &[
     ("hours", 3_600_000.0),
     ("hour", 3_600_000.0),
     ("millis", 1.0),
+    ("micros", 1e-3),
+    ("nanos", 1e-6),
     ("msecs", 1.0),
     ("msec", 1.0),
     ("secs", 1000.0),
@@ -1840,6 +1842,11 @@ mod tests {
         assert_eq!(ents("gc pause 300µs").durations_ms, vec![0.3]);
         assert_eq!(ents("retry in 1m30s").durations_ms, vec![90_000.0]);
         assert_eq!(ents("took 12 ms").durations_ms, vec![12.0]);
+        assert_eq!(
+            ents("generated 47 bytes in 129 msecs").durations_ms,
+            vec![129.0]
+        );
+        assert_eq!(ents("in 68 micros").durations_ms, vec![0.068]);
         assert_eq!(ents("waited 3 seconds").durations_ms, vec![3000.0]);
         assert_eq!(ents("latency=250us").durations_ms, vec![0.25]);
         assert_eq!(ents("duration_ms=42").durations_ms, vec![42.0]);

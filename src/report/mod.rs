@@ -138,29 +138,20 @@ fn build(corpus: &Corpus, templates: &Templates) -> Report {
     let mut rows: Vec<TemplateRow> = templates
         .templates
         .iter()
-        .map(|t| TemplateRow {
-            id: t.id,
-            template: t.text.clone(),
-            count: t.count,
-        })
+        .map(|t| TemplateRow { id: t.id, template: t.text.clone(), count: t.count })
         .collect();
     // Most frequent first; ties by id so the order is stable.
     rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
     Report {
         input: summarize(corpus),
-        root_cause: RootCause {
-            service: None,
-            failure_class: "unknown".into(),
-        },
+        root_cause: RootCause { service: None, failure_class: "unknown".into() },
         candidates: Vec::new(),
         severity: None,
         affected_services: Vec::new(),
         forensic: Forensic {
             patient_zero: None,
             propagation_path: Vec::new(),
-            trigger: Trigger {
-                kind: "unknown".into(),
-            },
+            trigger: Trigger { kind: "unknown".into() },
         },
         templates: rows,
         narrative: None,
@@ -168,27 +159,16 @@ fn build(corpus: &Corpus, templates: &Templates) -> Report {
 }
 
 fn summarize(corpus: &Corpus) -> InputSummary {
-    let InputStats {
-        lines,
-        events,
-        unparsed_lines,
-        timestamped_events,
-        invalid_utf8,
-        bytes,
-        ..
-    } = corpus.stats();
+    let InputStats { lines, events, unparsed_lines, timestamped_events, invalid_utf8, bytes, .. } =
+        corpus.stats();
     let mut formats = BTreeMap::new();
     let mut levels = BTreeMap::new();
     let mut services = BTreeMap::new();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
         *formats.entry(ev.format.as_str()).or_insert(0u64) += 1;
-        *levels
-            .entry(ev.level.map_or("unknown", |l| l.as_str()))
-            .or_insert(0u64) += 1;
-        *services
-            .entry(corpus.service(ev).unwrap_or("(none)"))
-            .or_insert(0u64) += 1;
+        *levels.entry(ev.level.map_or("unknown", |l| l.as_str())).or_insert(0u64) += 1;
+        *services.entry(corpus.service(ev).unwrap_or("(none)")).or_insert(0u64) += 1;
         if let (Some(t), ingest::TimeSource::Parsed) = (ev.time, ev.time_source) {
             lo = lo.min(t);
             hi = hi.max(t);
@@ -215,22 +195,14 @@ fn summarize(corpus: &Corpus) -> InputSummary {
         formats: counts(formats),
         levels: counts(levels),
         services: counts(services),
-        time_range: (lo <= hi).then(|| TimeRange {
-            start: format_ns(lo),
-            end: format_ns(hi),
-        }),
+        time_range: (lo <= hi).then(|| TimeRange { start: format_ns(lo), end: format_ns(hi) }),
     }
 }
 
 /// Largest count first, then by name, so output is deterministic.
 fn counts(map: BTreeMap<&str, u64>) -> Vec<Count> {
-    let mut v: Vec<Count> = map
-        .into_iter()
-        .map(|(name, events)| Count {
-            name: name.into(),
-            events,
-        })
-        .collect();
+    let mut v: Vec<Count> =
+        map.into_iter().map(|(name, events)| Count { name: name.into(), events }).collect();
     v.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
     v
 }
