@@ -441,7 +441,6 @@ pub(crate) fn enrich(message: &str, e: &mut Entities) {
     if memchr::memchr(b'/', m).is_some() {
         scan_http(message, e);
     }
-    scan_durations(message, e);
     scan_words(message, e);
 }
 
@@ -1372,11 +1371,31 @@ fn scan_words(s: &str, e: &mut Entities) {
     // just ended so the next word (articles skipped) names a service or host.
     let mut prev: [&str; 2] = ["", ""];
     let mut pending = false;
+    // A bare number word waiting for a spelled unit in the next word (`took 12 ms`).
+    let mut number: Option<f64> = None;
     for (count, raw) in s.split_ascii_whitespace().enumerate() {
-        if count >= 256 || e.mentions.len() >= MAX_MENTIONS {
+        if count >= 256 {
             break;
         }
+        // One branch-free pass for the bytes that gate the slower checks.
+        let flags = raw.bytes().fold(0u8, |f, c| f | BYTE_FLAGS[c as usize]);
         let w = trim_word(raw);
+        if let Some(n) = number.take() {
+            if let Some((f, ulen, u)) = read_unit(w) {
+                if ulen == w.len() && spaced_unit_ok(u) {
+                    push_duration(n * f, e);
+                }
+            }
+        }
+        if flags & DIGIT != 0 {
+            let wb = w.as_bytes();
+            if !wb.is_empty() && wb[0].is_ascii_digit() && number_end(wb, 0) == Some(wb.len()) {
+                number = read_number(wb, 0).map(|(n, _)| n);
+            } else if flags & LETTER != 0 {
+                // A unit glued to a number: `1500ms`, `(2.5s)`, `latency=1m30s`.
+                scan_durations(raw, e);
+            }
+        }
         if w.is_empty() {
             continue;
         }
@@ -1389,16 +1408,7 @@ fn scan_words(s: &str, e: &mut Entities) {
             add_mention_word(w, e);
         }
         let b = w.as_bytes();
-        // One pass for the bytes that gate the slower checks.
-        let (mut dot, mut dash, mut slash) = (false, false, false);
-        for &c in b {
-            match c {
-                b'.' => dot = true,
-                b'-' => dash = true,
-                b'/' => slash = true,
-                _ => {}
-            }
-        }
+        let (dot, dash, slash) = (flags & DOT != 0, flags & DASH != 0, flags & SLASH != 0);
         // W3C traceparent in free text.
         if e.trace_id.is_none() && b.len() >= 55 && b[2] == b'-' {
             if let Some((t, sp)) = parse_traceparent(w) {
@@ -1450,6 +1460,31 @@ fn scan_words(s: &str, e: &mut Entities) {
         prev = [w, prev[0]];
     }
 }
+
+const DOT: u8 = 1;
+const DASH: u8 = 2;
+const SLASH: u8 = 4;
+const DIGIT: u8 = 8;
+const LETTER: u8 = 16;
+
+/// Per-byte flags for [`scan_words`]' single pass (µ/μ lead bytes count as letters).
+const BYTE_FLAGS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'.' => DOT,
+            b'-' => DASH,
+            b'/' => SLASH,
+            b'0'..=b'9' => DIGIT,
+            b'a'..=b'z' | b'A'..=b'Z' | 0xC2 | 0xCE => LETTER,
+            _ => 0,
+        };
+        c += 1;
+    }
+    t
+};
 
 /// Punctuation around a word; `.` and `:` only at its end.
 fn trim_word(w: &str) -> &str {
