@@ -588,3 +588,100 @@ fn every_fixture_is_deterministic_and_accounted() {
         );
     }
 }
+
+#[test]
+fn bare_service_token_after_level() {
+    let c = load("bare_service.log");
+    assert_eq!(
+        services(&c)[..5],
+        [
+            Some("checkout-api"),
+            Some("checkout-api"),
+            Some("checkout-api"),
+            Some("payments-worker"),
+            Some("kubelet")
+        ]
+    );
+    assert_eq!(
+        levels(&c),
+        [
+            Some(Info),
+            Some(Warn),
+            Some(Warn),
+            Some(Fatal),
+            Some(Info),
+            Some(Info)
+        ]
+    );
+    assert_eq!(msgs(&c)[1], "Postgres pool getConnection waited 1.8s");
+    assert_eq!(
+        msgs(&c)[5],
+        "re-trying connection to payments-worker",
+        "a hyphenated English word is not a service"
+    );
+    assert_eq!(times(&c)[5], Some(T0 + 5 * S));
+}
+
+/// `ts ERROR svc WARN svc msg`: an exporter's `ts LEVEL service` prefix over the app's own
+/// `LEVEL service msg`. The app's (inner) level wins and the message loses both headers.
+#[test]
+fn regression_doubled_level_exporter_prefix() {
+    let c = load("bare_service.log");
+    let e = &c.events[2];
+    assert_eq!(e.level, Some(Warn));
+    assert_eq!(c.service(e), Some("checkout-api"));
+    assert_eq!(
+        c.message(e),
+        "Circuit breaker OPENED for upstream: payments-worker"
+    );
+    assert_eq!(c.message(&c.events[3]), "Out of memory: heap=512MiB");
+}
+
+#[test]
+fn postgres_native_log() {
+    let c = load("postgres.log");
+    assert_eq!(c.files[0].format, Format::Classic);
+    assert_eq!(lines(&c), [1, 2, 1, 1, 1], "DETAIL joins its message");
+    assert_eq!(
+        levels(&c),
+        [Some(Info), Some(Info), Some(Warn), Some(Fatal), Some(Fatal)]
+    );
+    assert_eq!(msgs(&c)[0], "checkpoint starting: time");
+    assert_eq!(times(&c)[4], Some(T0 + 4 * S));
+}
+
+#[test]
+fn redis_native_log() {
+    let c = load("redis.log");
+    assert_eq!(c.files[0].format, Format::Classic);
+    assert_eq!(
+        levels(&c),
+        [Some(Info), Some(Info), Some(Warn), Some(Warn), Some(Debug)]
+    );
+    assert_eq!(
+        times(&c),
+        [
+            Some(T0),
+            Some(T0 + S),
+            Some(T0 + 2 * S),
+            Some(T0 + 3 * S),
+            Some(T0 + 4 * S + 500_000_000)
+        ]
+    );
+    assert!(c.events.iter().all(|e| e.time_source == TimeSource::Parsed));
+    assert_eq!(msgs(&c)[2], "Received SIGTERM scheduling shutdown...");
+}
+
+#[test]
+fn spring_boot_3_application_name_and_padded_level() {
+    let c = load("spring_boot3.log");
+    assert_eq!(c.files[0].format, Format::Classic);
+    assert_eq!(lines(&c), [1, 1, 5, 1]);
+    assert_eq!(
+        levels(&c),
+        [Some(Info), Some(Warn), Some(Error), Some(Info)]
+    );
+    assert!(services(&c).iter().all(|s| *s == Some("stock-ledger")));
+    assert_eq!(msgs(&c)[1], "SQL Error: 1213, SQLState: 40001");
+    assert_eq!(times(&c)[3], Some(T0 + 3 * S));
+}

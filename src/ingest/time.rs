@@ -380,6 +380,18 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
             }
             Some((civil(Some(y), mo, d, (0, 0, 0, 0, Precision::Day)), 10))
         }
+        // DD Mon YYYY HH:MM:SS(.mmm) and DD Mon HH:MM:SS(.mmm) (Redis)
+        (1 | 2, Some(b' ')) if b.get(n + 4) == Some(&b' ') => {
+            let d = digits(b, 0, n)?;
+            let mo = month3(b, n + 1)?;
+            let at = n + 5;
+            let (y, at) = match (run_digits(b, at, 5).1, b.get(at + 4)) {
+                (4, Some(b' ')) => (Some(digits(b, at, 4)? as i32), at + 5),
+                _ => (None, at),
+            };
+            let (h, mi, s, ns, p, end) = clock_part(b, at, false)?;
+            Some(with_zone(b, civil(y, mo, d, (h, mi, s, ns, p)), end))
+        }
         // YYMMDD HHMMSS (HDFS)
         (6, Some(b' ')) => {
             let (_, n2) = run_digits(b, 7, 7);

@@ -97,8 +97,9 @@ fn ident_byte(c: u8) -> bool {
 }
 
 /// After a level: optional `---`/`-`, `[thread]`, then a component. Returns (component range,
-/// message start).
-fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
+/// message start, Spring Boot 3 application name range).
+type Range = Option<(usize, usize)>;
+fn component(line: &str, mut i: usize) -> (Range, usize, Range) {
     let b = line.as_bytes();
     let start = i;
     let (_, tab) = skip_ws(b, i);
@@ -112,8 +113,20 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
         }
     }
     let (j, _) = skip_ws(b, i);
+    let mut app = None;
     if line[j..].starts_with("--- ") || line[j..].starts_with("- ") {
         i = j + if b[j + 1] == b'-' { 4 } else { 2 };
+        // Spring Boot 3.2+: `--- [app-name] [thread] logger : msg`
+        if b[j + 1] == b'-' && b.get(i) == Some(&b'[') {
+            let e = token_end(b, i);
+            if e > i + 2 && b[e - 1] == b']' && b.get(e) == Some(&b' ') {
+                let (k, _) = skip_ws(b, e);
+                if b.get(k) == Some(&b'[') && !line[i + 1..e - 1].contains(' ') {
+                    app = Some((i + 1, e - 1));
+                    i = k;
+                }
+            }
+        }
     }
     let (j, _) = skip_ws(b, i);
     let mut bracket = None;
@@ -125,7 +138,7 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
             k = e;
             // `[thread] - msg` / `[x@123] - msg` (Zookeeper)
             if line[e..].starts_with(" - ") {
-                return (Some((j + 1, e - 1)), e + 3);
+                return (Some((j + 1, e - 1)), e + 3, app);
             }
         }
     }
@@ -141,7 +154,7 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
                 .all(|&c| ident_byte(c) || c == b':' || c == b'[' || c == b']')
         {
             let (m, _) = skip_ws(b, te);
-            return (Some((t, te - 1)), m);
+            return (Some((t, te - 1)), m, app);
         }
         if tok
             .iter()
@@ -151,11 +164,11 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
             // Spring: `c.e.App      : msg`
             if b.get(n) == Some(&b':') && b.get(n + 1).is_none_or(|&c| c == b' ') {
                 let (m, _) = skip_ws(b, n + 1);
-                return (Some((t, te)), m);
+                return (Some((t, te)), m, app);
             }
             // zap console: `level\tlogger\tmsg`
             if tab && b.get(te) == Some(&b'\t') {
-                return (Some((t, te)), n);
+                return (Some((t, te)), n, app);
             }
             // dotted names: OpenStack `nova.compute.manager [req-..]`, `t.s.Impl#532`
             let dots = tok.iter().filter(|&&c| c == b'.').count();
@@ -166,13 +179,114 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
                 && tok.last() != Some(&b'.')
                 && te < b.len()
             {
-                return (Some((t, te)), n);
+                return (Some((t, te)), n, app);
             }
         }
     }
     let _ = bracket;
-    let (m, _) = skip_ws(b, start);
-    (None, m)
+    let (m, _) = skip_ws(b, if app.is_some() { i } else { start });
+    (None, m, app)
+}
+
+/// English prefixes and words that form hyphenated words, never service names.
+const HYPHEN_WORDS: &[&str] = &[
+    "re", "pre", "non", "co", "multi", "auto", "self", "anti", "sub", "un", "de", "e", "x", "mid",
+    "post", "semi", "well", "so", "up", "out", "over", "under", "half", "built", "read", "write",
+    "long", "short", "high", "low", "follow", "in", "on", "off", "one", "two", "all", "first",
+    "last", "end", "real", "full", "third", "cross", "double", "single", "time", "user", "server",
+    "client", "back", "by", "opt", "check", "log", "set", "get", "try", "retry",
+];
+
+/// Kubernetes object kinds written as `kind/name` after a reporting component.
+const K8S_KINDS: &[&str] = &[
+    "pod",
+    "deployment",
+    "replicaset",
+    "statefulset",
+    "daemonset",
+    "job",
+    "cronjob",
+    "node",
+    "service",
+    "ingress",
+    "namespace",
+    "configmap",
+    "secret",
+    "horizontalpodautoscaler",
+    "persistentvolumeclaim",
+    "persistentvolume",
+    "endpoints",
+    "lease",
+    "event",
+];
+
+/// A bare service name after the level: `WARN fashion-aura-api Postgres pool ...`.
+///
+/// Generic rule, no list of names: a token of lower-case letters and digits holding at least
+/// one `-` or `_` between alphanumerics (no dots: dotted names are Loghub/Python components),
+/// not ending in `:`, not a hyphenated English word, followed by more text. A plain lower-case
+/// word counts only when a Kubernetes `kind/name` follows (`kubelet pod/api-1 ...`).
+/// Returns the token range.
+fn bare_service(line: &str, i: usize) -> Option<(usize, usize)> {
+    let b = line.as_bytes();
+    let (t, _) = skip_ws(b, i);
+    let mut te = t;
+    while te < b.len() && b[te] != b' ' && b[te] != b'\t' {
+        te += 1;
+    }
+    let tok = &b[t..te];
+    if !(3..=63).contains(&tok.len()) || !tok[0].is_ascii_lowercase() {
+        return None;
+    }
+    if !tok.last()?.is_ascii_alphanumeric()
+        || !tok
+            .iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+    {
+        return None;
+    }
+    let (n, _) = skip_ws(b, te);
+    if n >= b.len() || n == te {
+        return None;
+    }
+    let word = &line[t..te];
+    if !word.contains(['-', '_']) {
+        // `kubelet pod/api-1 ...`
+        let next = &line[n..];
+        let kind = next.split('/').next().unwrap_or("");
+        let ok = kind.len() < next.len()
+            && K8S_KINDS.contains(&kind)
+            && next
+                .as_bytes()
+                .get(kind.len() + 1)
+                .is_some_and(u8::is_ascii_alphanumeric)
+            && word.bytes().all(|c| c.is_ascii_lowercase());
+        return ok.then_some((t, te));
+    }
+    let mut segs = word.split(['-', '_']);
+    if segs.clone().any(str::is_empty) {
+        return None;
+    }
+    if segs.next().is_some_and(|s| HYPHEN_WORDS.contains(&s)) {
+        return None;
+    }
+    // Ids (`f47ac10b-58cc-...`, `req-8b1f2c3d9e`): a long hexadecimal segment with digits.
+    if word.split(['-', '_']).any(|s| {
+        s.len() >= 8
+            && s.bytes().all(|c| c.is_ascii_hexdigit())
+            && s.bytes().any(|c| c.is_ascii_digit())
+    }) {
+        return None;
+    }
+    Some((t, te))
+}
+
+/// PostgreSQL lines that belong to the message before them.
+fn pg_continuation(tok: &str) -> bool {
+    matches!(
+        tok,
+        "DETAIL:" | "HINT:" | "CONTEXT:" | "STATEMENT:" | "QUERY:" | "LOCATION:"
+    )
 }
 
 /// glog/klog: `E0102 15:04:05.123456 1 file.go:12] msg`.
@@ -205,6 +319,67 @@ fn klog(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if !comp.is_empty() {
         r.entities.component = Some(comp.to_string());
     }
+    Some(r)
+}
+
+/// Redis: `1:M 24 May 2026 11:54:10.080 # msg` (role M/S/C/X; marks `.` debug, `-` verbose,
+/// `*` notice, `#` warning), old `[123] 24 May 11:54:10.080 * msg`, and the signal handler's
+/// `1:signal-handler (1774475221) Received SIGTERM ...` (epoch seconds, logged at warning).
+pub(crate) fn redis(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let b = line.as_bytes();
+    let (head, close) = if b.first() == Some(&b'[') {
+        let k = memchr::memchr(b']', &b[..b.len().min(12)])?;
+        (&b[1..k], k + 1)
+    } else {
+        let k = memchr::memchr(b':', &b[..b.len().min(12)])?;
+        (&b[..k], k + 1)
+    };
+    if head.is_empty() || !head.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut i = close;
+    if b.first() != Some(&b'[') {
+        if line[i..].starts_with("signal-handler (") {
+            let s = i + "signal-handler (".len();
+            let e = s + memchr::memchr(b')', &b[s..])?;
+            let secs: i64 = line[s..e].parse().ok()?;
+            if !(0..=10_000_000_000).contains(&secs) || b.get(e + 1) != Some(&b' ') {
+                return None;
+            }
+            let mut r = Record::new(Format::Classic, Msg::Range(e + 2, line.len()));
+            r.time = ctx.full_time(secs * 1_000_000_000, crate::ingest::Precision::Second);
+            r.level = Some(Level::Warn);
+            return Some(r);
+        }
+        if !matches!(b.get(i), Some(b'M' | b'S' | b'C' | b'X')) || b.get(i + 1) != Some(&b' ') {
+            return None;
+        }
+        i += 2;
+    } else if b.get(i) == Some(&b' ') {
+        i += 1;
+    } else {
+        return None;
+    }
+    if !b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let (c, n) = time::scan(&line[i..])?;
+    if c.month == 0 {
+        return None;
+    }
+    let m = i + n;
+    let lvl = match (b.get(m), b.get(m + 1), b.get(m + 2)) {
+        (Some(b' '), Some(&k), Some(b' ')) => match k {
+            b'.' | b'-' => Level::Debug,
+            b'*' => Level::Info,
+            b'#' => Level::Warn,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut r = Record::new(Format::Classic, Msg::Range(m + 3, line.len()));
+    r.time = ctx.time(&c);
+    r.level = Some(lvl);
     Some(r)
 }
 
@@ -288,6 +463,11 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
         if !need_ts && k >= 2 {
             break;
         }
+        if need_ts && k > 0 && pg_continuation(tok) {
+            r.continuation = true;
+            r.message = Msg::Range(e, line.len());
+            return Some(r);
+        }
         if !skippable(tok) {
             break;
         }
@@ -297,9 +477,31 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
     match found {
         Some((l, e)) => {
             r.level = Some(l);
-            let (comp, m) = component(line, e);
+            if let Some((a, z)) = bare_service(line, e) {
+                // `ts ERROR svc WARN svc msg`: an exporter's own `ts LEVEL service` before the
+                // app's line; the inner level is the app's, the outer one the exporter's guess.
+                let (mut sa, mut sz) = (a, z);
+                let (s2, _) = skip_ws(b, z);
+                let e2 = token_end(b, s2);
+                let mut end = z;
+                if let Some(l2) = token_level(&line[s2..e2], true) {
+                    r.level = Some(l2);
+                    end = e2;
+                    if let Some((a2, z2)) = bare_service(line, e2) {
+                        (sa, sz, end) = (a2, z2, z2);
+                    }
+                }
+                r.service = Some(line[sa..sz].to_string());
+                let (m, _) = skip_ws(b, end);
+                r.message = Msg::Range(m, line.len());
+                return Some(r);
+            }
+            let (comp, m, app) = component(line, e);
             if let Some((a, z)) = comp {
                 r.entities.component = Some(line[a..z].to_string());
+            }
+            if let Some((a, z)) = app {
+                r.service = Some(line[a..z].to_string());
             }
             r.message = Msg::Range(m.min(line.len()), line.len());
         }
@@ -430,6 +632,102 @@ mod tests {
             (r.level, m.as_str()),
             (Some(Level::Warn), "warning message:")
         );
+    }
+
+    #[test]
+    fn redis_native() {
+        let red = |l: &str| {
+            let mut ctx = Ctx::new(None, 2016);
+            let r = redis(l, &mut ctx).unwrap_or_else(|| panic!("no header in {l:?}"));
+            let m = r.message_text(l).to_string();
+            (r, m)
+        };
+        let (r, m) = red("1:M 24 May 2026 11:54:10.080 # User requested shutdown...");
+        assert_eq!(
+            (r.level, m.as_str()),
+            (Some(Level::Warn), "User requested shutdown...")
+        );
+        assert_eq!(r.time.unwrap().0, 1_779_623_650_080_000_000);
+        let (r, m) = red("2210:C 25 Mar 2026 21:40:03.004 * DB saved on disk");
+        assert_eq!(
+            (r.level, m.as_str()),
+            (Some(Level::Info), "DB saved on disk")
+        );
+        let (r, m) = red("1:signal-handler (1774475221) Received SIGTERM scheduling shutdown...");
+        assert_eq!(
+            (r.level, m.as_str()),
+            (Some(Level::Warn), "Received SIGTERM scheduling shutdown...")
+        );
+        assert_eq!(r.time.unwrap().0, 1_774_475_221_000_000_000);
+        let (r, _) = red("[4018] 14 Nov 07:01:22.119 - Accepted 127.0.0.1:52394");
+        assert_eq!(r.level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn bare_service_after_level() {
+        let (r, m) = dec("2026-05-24T11:54:10.080Z WARN fashion-aura-api Postgres pool getConnection waited 1.8s");
+        assert_eq!(
+            (r.level, r.service.as_deref()),
+            (Some(Level::Warn), Some("fashion-aura-api"))
+        );
+        assert_eq!(m, "Postgres pool getConnection waited 1.8s");
+        let (r, m) = dec("2026-03-12T13:22:36.412Z INFO kubelet pod/quill-search-5f8b9c7d64-2vxkq Started container");
+        assert_eq!(r.service.as_deref(), Some("kubelet"));
+        assert_eq!(m, "pod/quill-search-5f8b9c7d64-2vxkq Started container");
+        // Not services: English hyphenated words, plain words, components, ids.
+        for l in [
+            "2024-01-01 10:00:00 INFO re-trying connection to db",
+            "2024-01-01 10:00:00 INFO starting server on :8080",
+            "2024-01-01 10:00:00 INFO nova.compute_manager [req-1] x",
+            "2024-01-01 10:00:00 INFO api-gateway: upstream down",
+            "2024-01-01 10:00:00 INFO f47ac10b-58cc-4372 accepted",
+            "2024-01-01 10:00:00 INFO built-in plugin loaded",
+            "2024-01-01 10:00:00 INFO my-service",
+        ] {
+            assert_eq!(dec(l).0.service, None, "{l}");
+        }
+    }
+
+    /// An exporter prepends its own `ts LEVEL service` to the app's `LEVEL service msg`: the
+    /// inner (app's) level wins, the service is read once and the message is the app's text.
+    #[test]
+    fn doubled_level_exporter_prefix() {
+        let (r, m) = dec("2026-05-24T11:54:10.080Z ERROR fashion-aura-api WARN fashion-aura-api Postgres pool getConnection waited 1.8s");
+        assert_eq!(
+            (r.level, r.service.as_deref()),
+            (Some(Level::Warn), Some("fashion-aura-api"))
+        );
+        assert_eq!(m, "Postgres pool getConnection waited 1.8s");
+        let (r, m) = dec("2026-05-24T11:54:10.081Z FATAL payments-worker FATAL payments-worker Out of memory: heap=512MiB");
+        assert_eq!(
+            (r.level, r.service.as_deref()),
+            (Some(Level::Fatal), Some("payments-worker"))
+        );
+        assert_eq!(m, "Out of memory: heap=512MiB");
+    }
+
+    #[test]
+    fn spring_boot_3_application_name() {
+        let (r, m) = dec("2026-03-23T10:04:12.332Z ERROR 1 --- [stock-ledger] [nio-8080-exec-7] o.h.engine.jdbc.spi.SqlExceptionHelper   : Deadlock found");
+        assert_eq!(
+            (r.level, r.service.as_deref(), comp(&r)),
+            (
+                Some(Level::Error),
+                Some("stock-ledger"),
+                Some("o.h.engine.jdbc.spi.SqlExceptionHelper")
+            )
+        );
+        assert_eq!(m, "Deadlock found");
+    }
+
+    #[test]
+    fn postgres_detail_continues() {
+        let (r, m) =
+            dec("2026-03-18 04:12:05.702 UTC [4410] DETAIL:  The failed archive command was: x");
+        assert!(r.continuation);
+        assert!(m.ends_with("The failed archive command was: x"));
+        let (r, _) = dec("2026-03-18 04:19:31.204 UTC [9172] PANIC:  could not write to file");
+        assert_eq!(r.level, Some(Level::Fatal));
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub(crate) fn timestamp_prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
     r.time = ctx.full_time(t, p);
     r.partial = partial;
     if format == Format::KubectlPrefix {
+        // `ts  INFO 1 --- [main] ...` (Spring Boot pads the level): a header, not an indented
+        // continuation. Left to the classic scanner, which reads the whole line.
+        if inner_text.starts_with(' ') && padded_level(inner_text) {
+            return None;
+        }
         // A stack frame or an indented line under a timestamp prefix continues the event before.
         if multiline::is_continuation(inner_text) {
             r.continuation = true;
@@ -80,6 +85,15 @@ pub(crate) fn timestamp_prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         (_, f) => f,
     };
     Some(r)
+}
+
+/// A space-padded upper-case level word (`  INFO 1 ---`, ` WARN x`) followed by more text.
+fn padded_level(s: &str) -> bool {
+    let t = s.trim_start_matches(' ');
+    let w = t.split(' ').next().unwrap_or("");
+    w.len() < t.len()
+        && w.bytes().all(|c| c.is_ascii_uppercase())
+        && crate::ingest::level::from_long_word(w).is_some()
 }
 
 /// `stdout F ` / `stderr P `: (flag, bytes).

@@ -363,6 +363,11 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
             return Some(r);
         }
     }
+    if first.is_ascii_digit() || first == b'[' {
+        if let Some(r) = classic::redis(line, ctx) {
+            return Some(r);
+        }
+    }
     if first.is_ascii_alphabetic() {
         if let Some(r) = syslog::decode(line, ctx) {
             return Some(r);
