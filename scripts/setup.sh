@@ -45,10 +45,18 @@ setup_browser() {
 
 setup_node() {
   if ! command -v npm >/dev/null; then
-    say "npm is missing: install Node.js 20+ (e.g. apt-get install -y nodejs npm)"
-    return 1
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Node.js and npm (apt) for the browser tests"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    else
+      say "npm is missing: install Node.js 18+ (e.g. sudo apt-get install -y nodejs npm)"
+      return 1
+    fi
   fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  # npm ci when node_modules is missing or older than the lock file.
+  local stamp=tests/e2e/node_modules/.package-lock.json
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ tests/e2e/package-lock.json -nt "$stamp" ]; then
     say "installing node packages for the browser tests (npm ci in tests/e2e)"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   fi

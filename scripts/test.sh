@@ -14,7 +14,13 @@ cargo test --locked --all-targets
 say "release build of the page (trunk build --release)"
 trunk build --release --offline
 
+say "engine tests in the browser (wasm-bindgen-test, headless Chromium)"
+# .cargo/config.toml: runner wasm-bindgen-test-runner, browser flags from tests/webdriver.json.
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web
+
 say "browser end-to-end tests (Playwright, headless Chromium)"
+# The e2e suite compares the page with the CLI on the same inputs.
+cargo build --locked --quiet --bin faultline
 (cd tests/e2e && node run.mjs)
 
 say "all tests passed"
