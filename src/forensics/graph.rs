@@ -31,9 +31,9 @@ pub(crate) fn known_services(corpus: &Corpus) -> Vec<String> {
 
 /// Words too common in service names to identify one on their own.
 const GENERIC_WORDS: &[&str] = &[
-    "service", "services", "server", "api", "app", "svc", "web", "worker", "backend", "main", "prod", "internal",
-    "primary", "replica", "node", "cluster", "default", "system", "the", "and", "for", "http", "https", "local", "com",
-    "net", "org", "io",
+    "service", "services", "server", "api", "app", "svc", "web", "worker", "backend", "main",
+    "prod", "internal", "primary", "replica", "node", "cluster", "default", "system", "the", "and",
+    "for", "http", "https", "local", "com", "net", "org", "io",
 ];
 
 /// Finds the known services a message names, in the order they appear.
@@ -48,14 +48,27 @@ impl Mentions {
         for s in known {
             let lower = s.to_ascii_lowercase();
             let mut seen = BTreeSet::new();
-            for w in lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
-                if !GENERIC_WORDS.contains(&w) && !w.bytes().all(|b| b.is_ascii_digit()) && seen.insert(w.to_string()) {
+            for w in lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 4)
+            {
+                if !GENERIC_WORDS.contains(&w)
+                    && !w.bytes().all(|b| b.is_ascii_digit())
+                    && seen.insert(w.to_string())
+                {
                     counts.entry(w.to_string()).or_default().push(s);
                 }
             }
         }
-        let words = counts.into_iter().filter(|(_, v)| v.len() == 1).map(|(w, v)| (w, v[0].clone())).collect();
-        let full = known.iter().map(|s| (s.to_ascii_lowercase(), s.clone())).collect();
+        let words = counts
+            .into_iter()
+            .filter(|(_, v)| v.len() == 1)
+            .map(|(w, v)| (w, v[0].clone()))
+            .collect();
+        let full = known
+            .iter()
+            .map(|s| (s.to_ascii_lowercase(), s.clone()))
+            .collect();
         Mentions { full, words }
     }
 
@@ -139,11 +152,20 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
         let Some(class) = class else { continue };
         let emitter = service_of(corpus, i).to_string();
         let blamed = if class.blames_dependency() {
-            mentions.find(corpus.message(ev), &emitter).into_iter().next().unwrap_or_else(|| emitter.clone())
+            mentions
+                .find(corpus.message(ev), &emitter)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| emitter.clone())
         } else {
             emitter.clone()
         };
-        out.push(Signal { event: i, class, emitter, blamed });
+        out.push(Signal {
+            event: i,
+            class,
+            emitter,
+            blamed,
+        });
     }
     out
 }
@@ -177,15 +199,25 @@ pub(crate) fn edges(corpus: &Corpus, signals: &[Signal], known: &[String]) -> Ve
         for &i in &evs[1..] {
             let callee = service_of(corpus, i);
             if callee != caller && callee != UNKNOWN {
-                edges.entry((caller.to_string(), callee.to_string())).or_insert(i);
+                edges
+                    .entry((caller.to_string(), callee.to_string()))
+                    .or_insert(i);
             }
         }
     }
-    edges.into_iter().map(|((from, to), evidence)| Edge { from, to, evidence }).collect()
+    edges
+        .into_iter()
+        .map(|((from, to), evidence)| Edge { from, to, evidence })
+        .collect()
 }
 
 /// Per-service counts, roles and first signals.
-pub(crate) fn service_infos(corpus: &Corpus, known: &[String], signals: &[Signal], order: &[usize]) -> Vec<ServiceInfo> {
+pub(crate) fn service_infos(
+    corpus: &Corpus,
+    known: &[String],
+    signals: &[Signal],
+    order: &[usize],
+) -> Vec<ServiceInfo> {
     let mut pos = vec![0usize; corpus.events.len()];
     for (p, &i) in order.iter().enumerate() {
         pos[i] = p;
@@ -210,8 +242,12 @@ pub(crate) fn service_infos(corpus: &Corpus, known: &[String], signals: &[Signal
         .collect();
     let mut samples: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, ev) in corpus.events.iter().enumerate() {
-        let Some(s) = corpus.service(ev) else { continue };
-        let Some(info) = infos.get_mut(s) else { continue };
+        let Some(s) = corpus.service(ev) else {
+            continue;
+        };
+        let Some(info) = infos.get_mut(s) else {
+            continue;
+        };
         info.events += 1;
         info.mentioned_only = false;
         match ev.level {
@@ -248,7 +284,9 @@ pub(crate) fn service_infos(corpus: &Corpus, known: &[String], signals: &[Signal
 /// Services in the order the failure spread: the root, then whoever depends on an already
 /// failing service (earliest first), then other services with signals by their first signal.
 pub(crate) fn propagation(f: &Findings) -> Vec<String> {
-    let Some(root) = f.ranked.first() else { return Vec::new() };
+    let Some(root) = f.ranked.first() else {
+        return Vec::new();
+    };
     let mut pos = HashMap::new();
     for (p, &i) in f.order.iter().enumerate() {
         pos.insert(i, p);
@@ -272,8 +310,11 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
             None => break,
         }
     }
-    let mut rest: Vec<(usize, &str)> =
-        first.iter().filter(|(s, _)| !path.iter().any(|p| p == *s) && **s != UNKNOWN).map(|(s, p)| (*p, *s)).collect();
+    let mut rest: Vec<(usize, &str)> = first
+        .iter()
+        .filter(|(s, _)| !path.iter().any(|p| p == *s) && **s != UNKNOWN)
+        .map(|(s, p)| (*p, *s))
+        .collect();
     rest.sort();
     path.extend(rest.into_iter().map(|(_, s)| s.to_string()));
     path
@@ -285,10 +326,26 @@ mod tests {
 
     #[test]
     fn mentions_by_full_name_and_unique_word() {
-        let known: Vec<String> = ["api-gateway", "fashion-api", "payments-worker", "redis-cache"].map(String::from).to_vec();
+        let known: Vec<String> = [
+            "api-gateway",
+            "fashion-api",
+            "payments-worker",
+            "redis-cache",
+        ]
+        .map(String::from)
+        .to_vec();
         let m = Mentions::new(&known);
-        assert_eq!(m.find("Upstream fashion-api 5xx rate 38%", "api-gateway"), ["fashion-api"]);
-        assert_eq!(m.find("Failed to acquire order lock - Redis CLUSTERDOWN", "payments-worker"), ["redis-cache"]);
+        assert_eq!(
+            m.find("Upstream fashion-api 5xx rate 38%", "api-gateway"),
+            ["fashion-api"]
+        );
+        assert_eq!(
+            m.find(
+                "Failed to acquire order lock - Redis CLUSTERDOWN",
+                "payments-worker"
+            ),
+            ["redis-cache"]
+        );
         assert!(m.find("fashion-apix is a different name", "x").is_empty());
     }
 }

@@ -89,12 +89,19 @@ pub(crate) struct ServiceInfo {
 }
 
 /// Runs every tool over the corpus.
-pub(crate) fn run(corpus: &Corpus, templates: &Templates, baseline: Option<&rank::Baseline>) -> Findings {
-    let mut f = Findings::default();
-    f.order = order::causal_order(corpus);
+pub(crate) fn run(
+    corpus: &Corpus,
+    templates: &Templates,
+    baseline: Option<&rank::Baseline>,
+) -> Findings {
+    let mut f = Findings { order: order::causal_order(corpus), ..Default::default() };
     f.trail.push(Step {
         tool: "correlate_timeline",
-        input: format!("{} events from {} files", corpus.events.len(), corpus.files.len()),
+        input: format!(
+            "{} events from {} files",
+            corpus.events.len(),
+            corpus.files.len()
+        ),
         output: order::describe(corpus, &f.order),
     });
     let known = graph::known_services(corpus);
@@ -102,7 +109,11 @@ pub(crate) fn run(corpus: &Corpus, templates: &Templates, baseline: Option<&rank
     f.edges = graph::edges(corpus, &f.signals, &known);
     f.trail.push(Step {
         tool: "extract_signals",
-        input: format!("{} templates, {} known services", templates.templates.len(), known.len()),
+        input: format!(
+            "{} templates, {} known services",
+            templates.templates.len(),
+            known.len()
+        ),
         output: format!("{} abnormal signals across {} services", f.signals.len(), {
             let mut s: Vec<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
             s.sort();
@@ -112,16 +123,33 @@ pub(crate) fn run(corpus: &Corpus, templates: &Templates, baseline: Option<&rank
     });
     f.trail.push(Step {
         tool: "service_dependencies",
-        input: format!("{} signals naming other services", f.signals.iter().filter(|s| s.blamed != s.emitter).count()),
+        input: format!(
+            "{} signals naming other services",
+            f.signals.iter().filter(|s| s.blamed != s.emitter).count()
+        ),
         output: format!("{} directed edges", f.edges.len()),
     });
     f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
     f.ranked = rank::rank(corpus, &f, baseline);
     f.trail.push(Step {
         tool: "rank_candidates",
-        input: format!("{} signals, baseline {}", f.signals.len(), if baseline.is_some() { "given" } else { "absent" }),
+        input: format!(
+            "{} signals, baseline {}",
+            f.signals.len(),
+            if baseline.is_some() {
+                "given"
+            } else {
+                "absent"
+            }
+        ),
         output: match f.ranked.first() {
-            Some(c) => format!("{} candidates; top: {} {} (score {:.2})", f.ranked.len(), c.service, c.class.as_str(), c.score),
+            Some(c) => format!(
+                "{} candidates; top: {} {} (score {:.2})",
+                f.ranked.len(),
+                c.service,
+                c.class.as_str(),
+                c.score
+            ),
             None => "no abnormal signal: no candidate".into(),
         },
     });

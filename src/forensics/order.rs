@@ -5,11 +5,17 @@ use crate::ingest::{Corpus, TimeSource};
 
 /// Event indices in causal order.
 pub(crate) fn causal_order(corpus: &Corpus) -> Vec<usize> {
-    let reversed: Vec<bool> = (0..corpus.files.len()).map(|f| newest_first(corpus, f as u32)).collect();
+    let reversed: Vec<bool> = (0..corpus.files.len())
+        .map(|f| newest_first(corpus, f as u32))
+        .collect();
     let mut idx: Vec<usize> = (0..corpus.events.len()).collect();
     idx.sort_by_key(|&i| {
         let ev = &corpus.events[i];
-        let pos = if reversed[ev.file as usize] { -(i as i64) } else { i as i64 };
+        let pos = if reversed[ev.file as usize] {
+            -(i as i64)
+        } else {
+            i as i64
+        };
         (ev.time.unwrap_or(i64::MAX), ev.file, pos)
     });
     idx
@@ -19,7 +25,11 @@ pub(crate) fn causal_order(corpus: &Corpus) -> Vec<usize> {
 fn newest_first(corpus: &Corpus, file: u32) -> bool {
     let mut prev = None;
     let (mut up, mut down) = (0u32, 0u32);
-    for ev in corpus.events.iter().filter(|e| e.file == file && e.time_source == TimeSource::Parsed) {
+    for ev in corpus
+        .events
+        .iter()
+        .filter(|e| e.file == file && e.time_source == TimeSource::Parsed)
+    {
         if let (Some(p), Some(t)) = (prev, ev.time) {
             if t > p {
                 up += 1;
@@ -33,7 +43,10 @@ fn newest_first(corpus: &Corpus, file: u32) -> bool {
 }
 
 pub(crate) fn describe(corpus: &Corpus, order: &[usize]) -> String {
-    let timed: Vec<i64> = order.iter().filter_map(|&i| corpus.events[i].time).collect();
+    let timed: Vec<i64> = order
+        .iter()
+        .filter_map(|&i| corpus.events[i].time)
+        .collect();
     match (timed.first(), timed.last()) {
         (Some(&a), Some(&b)) => format!(
             "{} events ordered; {} with a time, from {} to {}",

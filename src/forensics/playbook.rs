@@ -23,7 +23,9 @@ pub(crate) struct Rec {
 }
 
 fn ns(n: &Names) -> String {
-    n.namespace.as_ref().map_or(String::new(), |ns| format!(" -n {ns}"))
+    n.namespace
+        .as_ref()
+        .map_or(String::new(), |ns| format!(" -n {ns}"))
 }
 
 /// Ranked actions for a root cause of `class` in `n.service`.
@@ -31,11 +33,19 @@ pub(crate) fn recommend(class: Class, n: &Names) -> Vec<Rec> {
     let s = &n.service;
     let nsf = ns(n);
     let pod = n.pod.clone().unwrap_or_else(|| format!("deploy/{s}"));
-    let r = |title: &str, why: &str, commands: Vec<String>| Rec { title: title.into(), why: why.into(), commands };
+    let r = |title: &str, why: &str, commands: Vec<String>| Rec {
+        title: title.into(),
+        why: why.into(),
+        commands,
+    };
     let inspect = r(
         &format!("Inspect {s} now"),
         "Confirm the state the logs describe before changing anything.",
-        vec![format!("kubectl get pods{nsf} -o wide | grep {s}"), format!("kubectl describe {pod}{nsf}"), format!("kubectl logs {pod}{nsf} --previous --tail=200")],
+        vec![
+            format!("kubectl get pods{nsf} -o wide | grep {s}"),
+            format!("kubectl describe {pod}{nsf}"),
+            format!("kubectl logs {pod}{nsf} --previous --tail=200"),
+        ],
     );
     let mut out = match class {
         Class::DbPoolExhaustion | Class::ConnectionLeak => vec![
@@ -110,33 +120,67 @@ pub(crate) fn recommend(class: Class, n: &Names) -> Vec<Rec> {
         ])],
     };
     out.push(inspect);
-    out.push(r("Alert on the first signal, not the last", &format!("An alert on {} in {s} pages before users notice.", class.as_str()), vec![]));
+    out.push(r(
+        "Alert on the first signal, not the last",
+        &format!(
+            "An alert on {} in {s} pages before users notice.",
+            class.as_str()
+        ),
+        vec![],
+    ));
     out
 }
 
 /// The five whys for a root cause, as (question, answer) pairs; the caller attaches evidence.
-pub(crate) fn whys(class: Class, service: &str, symptom: &str, first_signal: &str) -> (Vec<(String, String)>, String, String) {
+pub(crate) fn whys(
+    class: Class,
+    service: &str,
+    symptom: &str,
+    first_signal: &str,
+) -> (Vec<(String, String)>, String, String) {
     let mechanism = match class {
-        Class::DbPoolExhaustion | Class::ConnectionLeak => "every connection of its database pool was in use, so requests queued and timed out",
-        Class::Oom | Class::MemoryPressure => "its memory grew past the container limit and the kernel killed it",
-        Class::SlowQuery | Class::LockContention => "queries waited on slow statements or locks and held their connections",
+        Class::DbPoolExhaustion | Class::ConnectionLeak => {
+            "every connection of its database pool was in use, so requests queued and timed out"
+        }
+        Class::Oom | Class::MemoryPressure => {
+            "its memory grew past the container limit and the kernel killed it"
+        }
+        Class::SlowQuery | Class::LockContention => {
+            "queries waited on slow statements or locks and held their connections"
+        }
         Class::CrashLoop => "the container kept exiting on start",
         Class::ImagePull => "its image could not be pulled, so no container started",
         Class::Scheduling => "no node could take its pod, so it never ran",
-        Class::ProbeFailure => "its health probes failed, so it was restarted or removed from service",
-        Class::ConfigError | Class::QuotaExceeded => "a configuration or policy prevented it from running correctly",
+        Class::ProbeFailure => {
+            "its health probes failed, so it was restarted or removed from service"
+        }
+        Class::ConfigError | Class::QuotaExceeded => {
+            "a configuration or policy prevented it from running correctly"
+        }
         Class::DnsFailure => "a host name it needs did not resolve",
         Class::TlsExpiry => "a certificate it relies on was rejected",
         Class::DiskFull => "its disk filled up and writes failed",
         Class::CacheUnavailable | Class::CacheEviction => "the cache it depends on stopped serving",
-        Class::RateLimited | Class::Overload | Class::QueueBacklog => "it received more work than it could absorb",
+        Class::RateLimited | Class::Overload | Class::QueueBacklog => {
+            "it received more work than it could absorb"
+        }
         Class::CodeException => "a code path threw exceptions",
-        Class::DependencyUnavailable | Class::Network | Class::Timeout => "it stopped answering its callers",
+        Class::DependencyUnavailable | Class::Network | Class::Timeout => {
+            "it stopped answering its callers"
+        }
     };
     let guard = match class {
-        Class::DbPoolExhaustion | Class::ConnectionLeak | Class::SlowQuery | Class::LockContention => "pool saturation and statement time had no alert and no timeout",
+        Class::DbPoolExhaustion
+        | Class::ConnectionLeak
+        | Class::SlowQuery
+        | Class::LockContention => "pool saturation and statement time had no alert and no timeout",
         Class::Oom | Class::MemoryPressure => "memory growth had no alert before the limit",
-        Class::ImagePull | Class::Scheduling | Class::ConfigError | Class::CrashLoop | Class::ProbeFailure | Class::QuotaExceeded => "the rollout was not gated on the new pods becoming ready",
+        Class::ImagePull
+        | Class::Scheduling
+        | Class::ConfigError
+        | Class::CrashLoop
+        | Class::ProbeFailure
+        | Class::QuotaExceeded => "the rollout was not gated on the new pods becoming ready",
         _ => "nothing alerted on the first abnormal signal",
     };
     let steps = vec![
@@ -146,7 +190,10 @@ pub(crate) fn whys(class: Class, service: &str, symptom: &str, first_signal: &st
         ("Why was it not caught earlier?".into(), format!("Because {guard}.")),
         ("Why could it spread?".into(), "Because callers waited on the failing service instead of failing fast (timeouts, circuit breakers, bulkheads).".into()),
     ];
-    let systemic = format!("{} in {service} could grow unnoticed and its callers had no isolation from it.", class.as_str().replace('_', " "));
+    let systemic = format!(
+        "{} in {service} could grow unnoticed and its callers had no isolation from it.",
+        class.as_str().replace('_', " ")
+    );
     let counterfactual = format!("Had {guard_short} in {service} alerted at the first signal, and callers failed fast, the incident would have stayed inside {service}.", guard_short = class.as_str().replace('_', " "));
     (steps, systemic, counterfactual)
 }
@@ -157,9 +204,19 @@ mod tests {
 
     #[test]
     fn commands_use_the_real_names() {
-        let n = Names { service: "orders-api".into(), namespace: Some("shop".into()), pod: Some("orders-api-6d5f7c9b8-abcde".into()) };
+        let n = Names {
+            service: "orders-api".into(),
+            namespace: Some("shop".into()),
+            pod: Some("orders-api-6d5f7c9b8-abcde".into()),
+        };
         let recs = recommend(Class::Oom, &n);
-        assert!(recs[0].commands.iter().any(|c| c.contains("deploy/orders-api -n shop")));
-        assert!(recs.iter().flat_map(|r| &r.commands).all(|c| !c.contains("payments")));
+        assert!(recs[0]
+            .commands
+            .iter()
+            .any(|c| c.contains("deploy/orders-api -n shop")));
+        assert!(recs
+            .iter()
+            .flat_map(|r| &r.commands)
+            .all(|c| !c.contains("payments")));
     }
 }

@@ -49,14 +49,16 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             continue;
         }
         let ev = &corpus.events[s.event];
-        let g = groups.entry((s.blamed.clone(), s.class)).or_insert_with(|| Group {
-            service: s.blamed.clone(),
-            class: s.class,
-            events: Vec::new(),
-            emitters: BTreeSet::new(),
-            first_time: None,
-            worst: None,
-        });
+        let g = groups
+            .entry((s.blamed.clone(), s.class))
+            .or_insert_with(|| Group {
+                service: s.blamed.clone(),
+                class: s.class,
+                events: Vec::new(),
+                emitters: BTreeSet::new(),
+                first_time: None,
+                worst: None,
+            });
         g.events.push(s.event);
         g.emitters.insert(s.emitter.clone());
         if let Some(t) = ev.time {
@@ -72,7 +74,9 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
     times.sort();
     times.dedup();
     let early = |t: Option<i64>| match t {
-        Some(t) if times.len() > 1 => 1.0 - times.binary_search(&t).unwrap_or(0) as f64 / (times.len() - 1) as f64,
+        Some(t) if times.len() > 1 => {
+            1.0 - times.binary_search(&t).unwrap_or(0) as f64 / (times.len() - 1) as f64
+        }
         Some(_) => 1.0,
         None => 0.5,
     };
@@ -81,12 +85,18 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
     let mut blamed_by: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for s in &f.signals {
         if s.blamed != s.emitter {
-            blamed_by.entry(s.blamed.as_str()).or_default().insert(s.emitter.as_str());
+            blamed_by
+                .entry(s.blamed.as_str())
+                .or_default()
+                .insert(s.emitter.as_str());
         }
     }
     for e in &f.edges {
         if abnormal.contains(e.from.as_str()) {
-            blamed_by.entry(e.to.as_str()).or_default().insert(e.from.as_str());
+            blamed_by
+                .entry(e.to.as_str())
+                .or_default()
+                .insert(e.from.as_str());
         }
     }
     let max_count = groups.values().map(|g| g.events.len()).max().unwrap_or(1) as f64;
@@ -103,17 +113,40 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             let explains = explains.min(1.0);
             let sev = level_score(g.worst);
             let vol = (1.0 + g.events.len() as f64).ln() / (1.0 + max_count).ln();
-            let anom = anomaly.as_ref().and_then(|a| a.get(g.service.as_str()).copied()).unwrap_or(0.0);
-            let score = W_EARLY * e + W_PRIOR * prior + W_EXPLAINS * explains + W_SEVERITY * sev + W_VOLUME * vol + W_ANOMALY * anom;
+            let anom = anomaly
+                .as_ref()
+                .and_then(|a| a.get(g.service.as_str()).copied())
+                .unwrap_or(0.0);
+            let score = W_EARLY * e
+                + W_PRIOR * prior
+                + W_EXPLAINS * explains
+                + W_SEVERITY * sev
+                + W_VOLUME * vol
+                + W_ANOMALY * anom;
             let mut reasons = vec![
-                format!("earliness {e:.2}: first signal {}", g.first_time.map_or("untimed".into(), crate::report::format_ns)),
-                format!("class prior {prior:.2}: {} tends to start failures rather than follow them", g.class.as_str()),
-                format!("explains {explains:.2}: blamed by {} other abnormal service(s)", blamed_by.get(g.service.as_str()).map_or(0, |s| s.len())),
-                format!("severity {sev:.2}: worst level {}", g.worst.map_or("none", |l| l.as_str())),
+                format!(
+                    "earliness {e:.2}: first signal {}",
+                    g.first_time
+                        .map_or("untimed".into(), crate::report::format_ns)
+                ),
+                format!(
+                    "class prior {prior:.2}: {} tends to start failures rather than follow them",
+                    g.class.as_str()
+                ),
+                format!(
+                    "explains {explains:.2}: blamed by {} other abnormal service(s)",
+                    blamed_by.get(g.service.as_str()).map_or(0, |s| s.len())
+                ),
+                format!(
+                    "severity {sev:.2}: worst level {}",
+                    g.worst.map_or("none", |l| l.as_str())
+                ),
                 format!("volume {vol:.2}: {} signal event(s)", g.events.len()),
             ];
             if baseline.is_some() {
-                reasons.push(format!("anomaly {anom:.2}: new templates and error-rate change against the baseline"));
+                reasons.push(format!(
+                    "anomaly {anom:.2}: new templates and error-rate change against the baseline"
+                ));
             }
             Candidate {
                 service: g.service,
@@ -125,7 +158,12 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             }
         })
         .collect();
-    cands.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.service.cmp(&b.service)).then(a.class.cmp(&b.class)));
+    cands.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.service.cmp(&b.service))
+            .then(a.class.cmp(&b.class))
+    });
     // One candidate per service: its best-scoring class.
     let mut seen = BTreeSet::new();
     cands.retain(|c| seen.insert(c.service.clone()));
@@ -176,7 +214,10 @@ pub(crate) fn patient_zero(f: &Findings) -> Option<usize> {
     let pos: HashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
     f.signals
         .iter()
-        .filter(|s| s.blamed == root.service && (s.class == root.class || s.class.origin_prior() >= root.class.origin_prior()))
+        .filter(|s| {
+            s.blamed == root.service
+                && (s.class == root.class || s.class.origin_prior() >= root.class.origin_prior())
+        })
         .min_by_key(|s| pos[&s.event])
         .map(|s| s.event)
 }

@@ -7,20 +7,78 @@
 
 /// Roles in order of precedence when several words match.
 const NAME_RULES: &[(&str, &[&str])] = &[
-    ("gateway", &["gateway", "gw", "ingress", "proxy", "nginx", "envoy", "haproxy", "lb", "edge"]),
+    (
+        "gateway",
+        &[
+            "gateway", "gw", "ingress", "proxy", "nginx", "envoy", "haproxy", "lb", "edge",
+        ],
+    ),
     ("frontend", &["frontend", "web", "ui", "www", "storefront"]),
-    ("database", &["db", "database", "postgres", "postgresql", "pg", "mysql", "mariadb", "mongo", "mongodb", "rds", "sql", "cassandra", "dynamodb", "cockroach", "oracle"]),
-    ("cache", &["cache", "redis", "memcached", "memcache", "valkey"]),
-    ("queue", &["queue", "kafka", "rabbitmq", "rabbit", "sqs", "nats", "pubsub", "broker", "mq"]),
+    (
+        "database",
+        &[
+            "db",
+            "database",
+            "postgres",
+            "postgresql",
+            "pg",
+            "mysql",
+            "mariadb",
+            "mongo",
+            "mongodb",
+            "rds",
+            "sql",
+            "cassandra",
+            "dynamodb",
+            "cockroach",
+            "oracle",
+        ],
+    ),
+    (
+        "cache",
+        &["cache", "redis", "memcached", "memcache", "valkey"],
+    ),
+    (
+        "queue",
+        &[
+            "queue", "kafka", "rabbitmq", "rabbit", "sqs", "nats", "pubsub", "broker", "mq",
+        ],
+    ),
     ("search", &["elasticsearch", "opensearch", "solr", "search"]),
-    ("worker", &["worker", "consumer", "job", "jobs", "cron", "scheduler", "processor", "batch"]),
-    ("api", &["api", "svc", "service", "server", "backend", "app"]),
+    (
+        "worker",
+        &[
+            "worker",
+            "consumer",
+            "job",
+            "jobs",
+            "cron",
+            "scheduler",
+            "processor",
+            "batch",
+        ],
+    ),
+    (
+        "api",
+        &["api", "svc", "service", "server", "backend", "app"],
+    ),
 ];
 
 /// Phrases a service's own messages use that say what it is.
 const SELF_RULES: &[(&str, &[&str])] = &[
-    ("cache", &["redis is starting", "redis server", "ready to accept connections tcp", "memcached"]),
-    ("database", &["database system is ready", "postgresql", "mysqld", "innodb"]),
+    (
+        "cache",
+        &[
+            "redis is starting",
+            "redis server",
+            "ready to accept connections tcp",
+            "memcached",
+        ],
+    ),
+    (
+        "database",
+        &["database system is ready", "postgresql", "mysqld", "innodb"],
+    ),
     ("queue", &["kafka server", "kafka consumer", "rabbitmq"]),
     ("gateway", &["upstream", "proxy_pass"]),
 ];
@@ -28,9 +86,17 @@ const SELF_RULES: &[(&str, &[&str])] = &[
 /// Role from a service or host name, by whole words (`-`, `_`, `.` separate words).
 pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     for (role, keys) in NAME_RULES {
-        if words.iter().any(|w| keys.contains(w) || keys.iter().any(|k| w.len() > k.len() + 2 && w.ends_with(k) && is_compound_suffix(k))) {
+        if words.iter().any(|w| {
+            keys.contains(w)
+                || keys
+                    .iter()
+                    .any(|k| w.len() > k.len() + 2 && w.ends_with(k) && is_compound_suffix(k))
+        }) {
             return Some(role);
         }
     }
@@ -40,11 +106,28 @@ pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
 /// Suffixes that still name a role when glued to another word (`cartservice`, `adsvc`,
 /// `paymentsworker`). Short ones like "db" or "ui" are excluded: "feedback" is not a database.
 fn is_compound_suffix(k: &str) -> bool {
-    matches!(k, "service" | "svc" | "worker" | "gateway" | "cache" | "server" | "queue" | "consumer" | "frontend" | "redis" | "postgres" | "mysql" | "kafka")
+    matches!(
+        k,
+        "service"
+            | "svc"
+            | "worker"
+            | "gateway"
+            | "cache"
+            | "server"
+            | "queue"
+            | "consumer"
+            | "frontend"
+            | "redis"
+            | "postgres"
+            | "mysql"
+            | "kafka"
+    )
 }
 
 /// Role from a sample of the service's own messages (lower-cased).
-pub(crate) fn role_from_messages<'a>(messages: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+pub(crate) fn role_from_messages<'a>(
+    messages: impl Iterator<Item = &'a str>,
+) -> Option<&'static str> {
     for m in messages {
         let m = m.to_ascii_lowercase();
         for (role, phrases) in SELF_RULES {
@@ -82,6 +165,9 @@ mod tests {
 
     #[test]
     fn self_description_counts() {
-        assert_eq!(role_from_messages(["Redis is starting oO0Oo"].into_iter()), Some("cache"));
+        assert_eq!(
+            role_from_messages(["Redis is starting oO0Oo"].into_iter()),
+            Some("cache")
+        );
     }
 }

@@ -90,7 +90,10 @@ impl Class {
     pub(crate) fn blames_dependency(self) -> bool {
         matches!(
             self,
-            Class::CacheUnavailable | Class::DependencyUnavailable | Class::Timeout | Class::DnsFailure
+            Class::CacheUnavailable
+                | Class::DependencyUnavailable
+                | Class::Timeout
+                | Class::DnsFailure
         )
     }
 
@@ -114,30 +117,322 @@ impl Class {
 /// separated by anything non-alphanumeric. The first rule that matches wins, so specific rules
 /// come before generic ones.
 const RULES: &[(Class, &[&str])] = &[
-    (Class::Oom, &["out of memory", "outofmemoryerror", "oomkilled", "oom killed", "oom kill", "oom-kill", "oom killer", "killed process", "memory limit exceeded", "java heap space", "cannot allocate memory", "exit code 137", "memory cgroup out of memory", "oom"]),
-    (Class::ConnectionLeak, &["connection leak", "leak detection", "possible connection leak"]),
-    (Class::DbPoolExhaustion, &["pool exhausted", "pool is exhausted", "connection pool exhausted", "too many connections", "remaining connection slots", "unable to acquire jdbc connection", "connection is not available", "pool getconnection waited", "getconnection waited", "pool wait", "waiting for a connection", "max connections", "max_connections", "connections in use", "timeout waiting for connection from pool", "cannot get a connection"]),
-    (Class::SlowQuery, &["slow query", "query took", "statement timeout", "long running query", "canceling statement due to statement timeout", "query timeout"]),
-    (Class::ImagePull, &["imagepullbackoff", "errimagepull", "failed to pull image", "image can't be pulled", "image cannot be pulled", "manifest unknown", "pull access denied", "invalidimagename", "back off pulling image", "error pulling image"]),
-    (Class::Scheduling, &["failedscheduling", "nodes are available", "insufficient cpu", "insufficient memory", "didn't match node selector", "didn't match pod's node affinity", "untolerated taint", "unschedulable", "didn't match pod anti affinity", "pod anti-affinity", "node(s) had taint"]),
-    (Class::QuotaExceeded, &["exceeded quota", "quota exceeded", "forbidden exceeded quota", "failedcreate"]),
-    (Class::CrashLoop, &["crashloopbackoff", "back-off restarting failed container", "back off restarting failed container", "restarting failed container"]),
-    (Class::ProbeFailure, &["liveness probe failed", "readiness probe failed", "startup probe failed", "probe failed", "unhealthy"]),
-    (Class::ConfigError, &["createcontainerconfigerror", "invalid configuration", "configuration error", "config error", "missing required", "is not set", "not configured", "no such file or directory", "invalid value", "failed to load config", "unknown configuration", "couldn't find key", "serviceaccount", "service account", "permission denied"]),
-    (Class::TlsExpiry, &["certificate has expired", "certificate expired", "x509", "certificate verify failed", "tls handshake error", "ssl handshake"]),
-    (Class::DiskFull, &["no space left on device", "disk full", "disk quota exceeded", "diskpressure", "disk pressure", "filesystem full", "out of disk"]),
-    (Class::DnsFailure, &["no such host", "nxdomain", "name resolution", "could not resolve", "temporary failure in name resolution", "server misbehaving", "unknown host", "unknownhostexception", "name or service not known", "dns lookup failed", "dns resolution"]),
-    (Class::RateLimited, &["rate limit", "rate limited", "rate-limited", "too many requests", "throttled", "throttling", "ratelimit"]),
-    (Class::LockContention, &["deadlock", "lock wait timeout", "could not obtain lock", "lock contention", "failed to acquire", "lock timeout", "waiting for lock"]),
-    (Class::QueueBacklog, &["consumer lag", "backlog", "queue depth", "queue is full", "queue full", "lag is", "messages behind"]),
-    (Class::CacheUnavailable, &["clusterdown", "redis connection", "redisconnectionexception", "redis timeout", "cache unavailable", "cache down", "memcached", "redis is unavailable", "cluster slot moved", "slot moved", "loading redis is loading", "redis cluster"]),
-    (Class::CacheEviction, &["evicted keys", "eviction", "evicting"]),
-    (Class::MemoryPressure, &["memory pressure", "memorypressure", "gc overhead", "high memory", "heap usage", "memory usage", "low memory"]),
-    (Class::Overload, &["overloaded", "overload", "server busy", "too busy", "shedding load", "load shedding", "cpu throttling", "high cpu", "saturated"]),
-    (Class::Timeout, &["timed out", "timeout", "deadline exceeded", "deadlineexceeded", "gateway timeout", "took too long"]),
-    (Class::Network, &["connection reset", "network unreachable", "no route to host", "broken pipe", "packet loss", "network is unreachable", "econnreset", "socket hang up"]),
-    (Class::DependencyUnavailable, &["connection refused", "econnrefused", "upstream connect error", "no healthy upstream", "circuit breaker", "service unavailable", "unavailable", "upstream", "failed to connect", "could not connect", "connect error", "dial tcp", "connection error", "5xx"]),
-    (Class::CodeException, &["exception", "traceback", "panic", "nullpointerexception", "stack trace", "unhandled", "uncaught", "error"]),
+    (
+        Class::Oom,
+        &[
+            "out of memory",
+            "outofmemoryerror",
+            "oomkilled",
+            "oom killed",
+            "oom kill",
+            "oom-kill",
+            "oom killer",
+            "killed process",
+            "memory limit exceeded",
+            "java heap space",
+            "cannot allocate memory",
+            "exit code 137",
+            "memory cgroup out of memory",
+            "oom",
+        ],
+    ),
+    (
+        Class::ConnectionLeak,
+        &[
+            "connection leak",
+            "leak detection",
+            "possible connection leak",
+        ],
+    ),
+    (
+        Class::DbPoolExhaustion,
+        &[
+            "pool exhausted",
+            "pool is exhausted",
+            "connection pool exhausted",
+            "too many connections",
+            "remaining connection slots",
+            "unable to acquire jdbc connection",
+            "connection is not available",
+            "pool getconnection waited",
+            "getconnection waited",
+            "pool wait",
+            "waiting for a connection",
+            "max connections",
+            "max_connections",
+            "connections in use",
+            "timeout waiting for connection from pool",
+            "cannot get a connection",
+        ],
+    ),
+    (
+        Class::SlowQuery,
+        &[
+            "slow query",
+            "query took",
+            "statement timeout",
+            "long running query",
+            "canceling statement due to statement timeout",
+            "query timeout",
+        ],
+    ),
+    (
+        Class::ImagePull,
+        &[
+            "imagepullbackoff",
+            "errimagepull",
+            "failed to pull image",
+            "image can't be pulled",
+            "image cannot be pulled",
+            "manifest unknown",
+            "pull access denied",
+            "invalidimagename",
+            "back off pulling image",
+            "error pulling image",
+        ],
+    ),
+    (
+        Class::Scheduling,
+        &[
+            "failedscheduling",
+            "nodes are available",
+            "insufficient cpu",
+            "insufficient memory",
+            "didn't match node selector",
+            "didn't match pod's node affinity",
+            "untolerated taint",
+            "unschedulable",
+            "didn't match pod anti affinity",
+            "pod anti-affinity",
+            "node(s) had taint",
+        ],
+    ),
+    (
+        Class::QuotaExceeded,
+        &[
+            "exceeded quota",
+            "quota exceeded",
+            "forbidden exceeded quota",
+            "failedcreate",
+        ],
+    ),
+    (
+        Class::CrashLoop,
+        &[
+            "crashloopbackoff",
+            "back-off restarting failed container",
+            "back off restarting failed container",
+            "restarting failed container",
+        ],
+    ),
+    (
+        Class::ProbeFailure,
+        &[
+            "liveness probe failed",
+            "readiness probe failed",
+            "startup probe failed",
+            "probe failed",
+            "unhealthy",
+        ],
+    ),
+    (
+        Class::ConfigError,
+        &[
+            "createcontainerconfigerror",
+            "invalid configuration",
+            "configuration error",
+            "config error",
+            "missing required",
+            "is not set",
+            "not configured",
+            "no such file or directory",
+            "invalid value",
+            "failed to load config",
+            "unknown configuration",
+            "couldn't find key",
+            "serviceaccount",
+            "service account",
+            "permission denied",
+        ],
+    ),
+    (
+        Class::TlsExpiry,
+        &[
+            "certificate has expired",
+            "certificate expired",
+            "x509",
+            "certificate verify failed",
+            "tls handshake error",
+            "ssl handshake",
+        ],
+    ),
+    (
+        Class::DiskFull,
+        &[
+            "no space left on device",
+            "disk full",
+            "disk quota exceeded",
+            "diskpressure",
+            "disk pressure",
+            "filesystem full",
+            "out of disk",
+        ],
+    ),
+    (
+        Class::DnsFailure,
+        &[
+            "no such host",
+            "nxdomain",
+            "name resolution",
+            "could not resolve",
+            "temporary failure in name resolution",
+            "server misbehaving",
+            "unknown host",
+            "unknownhostexception",
+            "name or service not known",
+            "dns lookup failed",
+            "dns resolution",
+        ],
+    ),
+    (
+        Class::RateLimited,
+        &[
+            "rate limit",
+            "rate limited",
+            "rate-limited",
+            "too many requests",
+            "throttled",
+            "throttling",
+            "ratelimit",
+        ],
+    ),
+    (
+        Class::LockContention,
+        &[
+            "deadlock",
+            "lock wait timeout",
+            "could not obtain lock",
+            "lock contention",
+            "failed to acquire",
+            "lock timeout",
+            "waiting for lock",
+        ],
+    ),
+    (
+        Class::QueueBacklog,
+        &[
+            "consumer lag",
+            "backlog",
+            "queue depth",
+            "queue is full",
+            "queue full",
+            "lag is",
+            "messages behind",
+        ],
+    ),
+    (
+        Class::CacheUnavailable,
+        &[
+            "clusterdown",
+            "redis connection",
+            "redisconnectionexception",
+            "redis timeout",
+            "cache unavailable",
+            "cache down",
+            "memcached",
+            "redis is unavailable",
+            "cluster slot moved",
+            "slot moved",
+            "loading redis is loading",
+            "redis cluster",
+        ],
+    ),
+    (
+        Class::CacheEviction,
+        &["evicted keys", "eviction", "evicting"],
+    ),
+    (
+        Class::MemoryPressure,
+        &[
+            "memory pressure",
+            "memorypressure",
+            "gc overhead",
+            "high memory",
+            "heap usage",
+            "memory usage",
+            "low memory",
+        ],
+    ),
+    (
+        Class::Overload,
+        &[
+            "overloaded",
+            "overload",
+            "server busy",
+            "too busy",
+            "shedding load",
+            "load shedding",
+            "cpu throttling",
+            "high cpu",
+            "saturated",
+        ],
+    ),
+    (
+        Class::Timeout,
+        &[
+            "timed out",
+            "timeout",
+            "deadline exceeded",
+            "deadlineexceeded",
+            "gateway timeout",
+            "took too long",
+        ],
+    ),
+    (
+        Class::Network,
+        &[
+            "connection reset",
+            "network unreachable",
+            "no route to host",
+            "broken pipe",
+            "packet loss",
+            "network is unreachable",
+            "econnreset",
+            "socket hang up",
+        ],
+    ),
+    (
+        Class::DependencyUnavailable,
+        &[
+            "connection refused",
+            "econnrefused",
+            "upstream connect error",
+            "no healthy upstream",
+            "circuit breaker",
+            "service unavailable",
+            "unavailable",
+            "upstream",
+            "failed to connect",
+            "could not connect",
+            "connect error",
+            "dial tcp",
+            "connection error",
+            "5xx",
+        ],
+    ),
+    (
+        Class::CodeException,
+        &[
+            "exception",
+            "traceback",
+            "panic",
+            "nullpointerexception",
+            "stack trace",
+            "unhandled",
+            "uncaught",
+            "error",
+        ],
+    ),
 ];
 
 /// Classifies a message. `level` guards the generic rules: a plain INFO "error" word is not a
@@ -147,7 +442,15 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     let words = words(&lower);
     let abnormal_level = level.is_some_and(|l| l >= Level::Warn);
     for (class, phrases) in RULES {
-        let generic = matches!(class, Class::CodeException | Class::DependencyUnavailable | Class::Timeout | Class::Network | Class::MemoryPressure | Class::CacheEviction);
+        let generic = matches!(
+            class,
+            Class::CodeException
+                | Class::DependencyUnavailable
+                | Class::Timeout
+                | Class::Network
+                | Class::MemoryPressure
+                | Class::CacheEviction
+        );
         if generic && !abnormal_level {
             continue;
         }
@@ -184,14 +487,23 @@ mod tests {
 
     #[test]
     fn room_is_not_oom() {
-        assert_eq!(classify("no room left in the meeting", Some(Level::Error)), Some(Class::CodeException));
-        assert_eq!(classify("Out of memory: heap=512MiB", Some(Level::Fatal)), Some(Class::Oom));
+        assert_eq!(
+            classify("no room left in the meeting", Some(Level::Error)),
+            Some(Class::CodeException)
+        );
+        assert_eq!(
+            classify("Out of memory: heap=512MiB", Some(Level::Fatal)),
+            Some(Class::Oom)
+        );
     }
 
     #[test]
     fn pool_exhaustion_beats_generic_error() {
         assert_eq!(
-            classify("Postgres pool exhausted: 200/200 connections in use", Some(Level::Error)),
+            classify(
+                "Postgres pool exhausted: 200/200 connections in use",
+                Some(Level::Error)
+            ),
             Some(Class::DbPoolExhaustion)
         );
         assert_eq!(
@@ -202,13 +514,25 @@ mod tests {
 
     #[test]
     fn info_error_word_is_not_a_signal() {
-        assert_eq!(classify("retrying after error: none", Some(Level::Info)), None);
+        assert_eq!(
+            classify("retrying after error: none", Some(Level::Info)),
+            None
+        );
         assert_eq!(classify("request took 1500ms", Some(Level::Warn)), None);
     }
 
     #[test]
     fn kubectl_reasons_are_signals_at_any_level() {
-        assert_eq!(classify("Back-off pulling image \"x:1\" ImagePullBackOff", Some(Level::Info)), Some(Class::ImagePull));
-        assert_eq!(classify("0/3 nodes are available: 3 Insufficient cpu.", None), Some(Class::Scheduling));
+        assert_eq!(
+            classify(
+                "Back-off pulling image \"x:1\" ImagePullBackOff",
+                Some(Level::Info)
+            ),
+            Some(Class::ImagePull)
+        );
+        assert_eq!(
+            classify("0/3 nodes are available: 3 Insufficient cpu.", None),
+            Some(Class::Scheduling)
+        );
     }
 }

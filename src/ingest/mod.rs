@@ -12,9 +12,9 @@
 //! continuations) -> `entities` (service, host, ids, ...).
 
 mod bytes;
+mod decode;
 mod event;
 mod frame;
-mod decode;
 mod multiline;
 mod pipeline;
 
@@ -34,7 +34,10 @@ pub struct InputFile {
 
 impl InputFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
-        InputFile { name: name.into(), bytes }
+        InputFile {
+            name: name.into(),
+            bytes,
+        }
     }
 }
 
@@ -69,7 +72,10 @@ pub enum IngestErrorKind {
 
 impl IngestError {
     pub(crate) fn new(kind: IngestErrorKind, detail: impl Into<String>) -> Self {
-        IngestError { kind, detail: detail.into() }
+        IngestError {
+            kind,
+            detail: detail.into(),
+        }
     }
     pub fn kind(&self) -> IngestErrorKind {
         self.kind

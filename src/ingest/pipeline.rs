@@ -58,7 +58,11 @@ fn ingest_file(
             None
         };
         if let Some(reason) = reason {
-            corpus.unparsed.push(Unparsed { file, line: lineno, reason });
+            corpus.unparsed.push(Unparsed {
+                file,
+                line: lineno,
+                reason,
+            });
             continue;
         }
         let has_prev = corpus.events.len() > first_event;
@@ -66,7 +70,11 @@ fn ingest_file(
             if has_prev {
                 extend_last(corpus, b);
             } else {
-                corpus.unparsed.push(Unparsed { file, line: lineno, reason: UnparsedReason::Blank });
+                corpus.unparsed.push(Unparsed {
+                    file,
+                    line: lineno,
+                    reason: UnparsedReason::Blank,
+                });
             }
             continue;
         }
@@ -93,7 +101,10 @@ fn ingest_file(
 }
 
 fn extend_last(corpus: &mut Corpus, end: usize) {
-    let ev = corpus.events.last_mut().expect("caller checked there is an event");
+    let ev = corpus
+        .events
+        .last_mut()
+        .expect("caller checked there is an event");
     ev.lines += 1;
     ev.end = end as u32;
 }

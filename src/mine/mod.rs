@@ -38,7 +38,13 @@ impl Miner {
     pub fn add(&mut self, message: &str) -> u32 {
         let key: Vec<&str> = message
             .split_whitespace()
-            .map(|t| if t.bytes().any(|b| b.is_ascii_digit()) { "<*>" } else { t })
+            .map(|t| {
+                if t.bytes().any(|b| b.is_ascii_digit()) {
+                    "<*>"
+                } else {
+                    t
+                }
+            })
             .collect();
         let key = key.join(" ");
         if let Some(&id) = self.index.get(&key) {
@@ -46,20 +52,30 @@ impl Miner {
             return id;
         }
         let id = self.templates.len() as u32;
-        self.templates.push(MinedTemplate { id, text: key.clone(), count: 1 });
+        self.templates.push(MinedTemplate {
+            id,
+            text: key.clone(),
+            count: 1,
+        });
         self.index.insert(key, id);
         id
     }
 
     pub fn finish(self) -> Templates {
-        Templates { templates: self.templates }
+        Templates {
+            templates: self.templates,
+        }
     }
 }
 
 /// Mines every event of the corpus, setting [`crate::Event::template`].
 pub fn mine(corpus: &mut Corpus) -> Templates {
     let mut miner = Miner::new();
-    let ids: Vec<u32> = corpus.events.iter().map(|ev| miner.add(corpus.message(ev))).collect();
+    let ids: Vec<u32> = corpus
+        .events
+        .iter()
+        .map(|ev| miner.add(corpus.message(ev)))
+        .collect();
     for (ev, id) in corpus.events.iter_mut().zip(ids) {
         ev.template = id;
     }

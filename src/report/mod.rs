@@ -35,22 +35,39 @@ pub struct AnalyzeOptions {
 /// ```
 pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, IngestError> {
     let mut corpus = ingest::ingest(files, &opts.ingest)?;
-    let baseline = if opts.baseline.is_empty() { None } else { Some(ingest::ingest(&opts.baseline, &opts.ingest)?) };
+    let baseline = if opts.baseline.is_empty() {
+        None
+    } else {
+        Some(ingest::ingest(&opts.baseline, &opts.ingest)?)
+    };
     let (templates, base) = mine_all(&mut corpus, baseline.as_ref());
     let findings = forensics::run(&corpus, &templates, base.as_ref());
-    Ok(build::build(&corpus, &templates, &findings, baseline.as_ref().map(|b| (b, base.as_ref().expect("baseline mined")))))
+    Ok(build::build(
+        &corpus,
+        &templates,
+        &findings,
+        baseline
+            .as_ref()
+            .map(|b| (b, base.as_ref().expect("baseline mined"))),
+    ))
 }
 
 /// Mines the baseline first and the incident after it with one miner, so template ids are
 /// shared and "new in the incident" means never seen in the healthy period.
-fn mine_all(corpus: &mut Corpus, baseline: Option<&Corpus>) -> (Templates, Option<forensics::Baseline>) {
+fn mine_all(
+    corpus: &mut Corpus,
+    baseline: Option<&Corpus>,
+) -> (Templates, Option<forensics::Baseline>) {
     let mut miner = Miner::new();
     let base = baseline.map(|b| {
         let mut fb = forensics::Baseline::default();
         for ev in &b.events {
             let id = miner.add(b.message(ev));
             fb.templates.insert(id);
-            let e = fb.services.entry(b.service(ev).unwrap_or("(unknown)").to_string()).or_insert((0, 0));
+            let e = fb
+                .services
+                .entry(b.service(ev).unwrap_or("(unknown)").to_string())
+                .or_insert((0, 0));
             e.0 += 1;
             if ev.level.is_some_and(|l| l.is_error()) {
                 e.1 += 1;
@@ -58,7 +75,11 @@ fn mine_all(corpus: &mut Corpus, baseline: Option<&Corpus>) -> (Templates, Optio
         }
         fb
     });
-    let ids: Vec<u32> = corpus.events.iter().map(|ev| miner.add(corpus.message(ev))).collect();
+    let ids: Vec<u32> = corpus
+        .events
+        .iter()
+        .map(|ev| miner.add(corpus.message(ev)))
+        .collect();
     for (ev, id) in corpus.events.iter_mut().zip(ids) {
         ev.template = id;
     }
@@ -83,8 +104,12 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
         *formats.entry(ev.format.as_str()).or_insert(0u64) += 1;
-        *levels.entry(ev.level.map_or("unknown", |l| l.as_str())).or_insert(0u64) += 1;
-        *services.entry(corpus.service(ev).unwrap_or("(none)")).or_insert(0u64) += 1;
+        *levels
+            .entry(ev.level.map_or("unknown", |l| l.as_str()))
+            .or_insert(0u64) += 1;
+        *services
+            .entry(corpus.service(ev).unwrap_or("(none)"))
+            .or_insert(0u64) += 1;
         if let (Some(t), ingest::TimeSource::Parsed) = (ev.time, ev.time_source) {
             lo = lo.min(t);
             hi = hi.max(t);
@@ -94,7 +119,13 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
         files: corpus
             .files
             .iter()
-            .map(|f| FileRow { name: f.name.clone(), format: f.format.as_str().into(), lines: f.lines, bytes: f.bytes_in, gzip: f.gzip })
+            .map(|f| FileRow {
+                name: f.name.clone(),
+                format: f.format.as_str().into(),
+                lines: f.lines,
+                bytes: f.bytes_in,
+                gzip: f.gzip,
+            })
             .collect(),
         lines: st.lines,
         events: st.events,
@@ -105,14 +136,23 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
         formats: counts(formats),
         levels: counts(levels),
         services: counts(services),
-        time_range: (lo <= hi).then(|| TimeRange { start: format_ns(lo), end: format_ns(hi) }),
+        time_range: (lo <= hi).then(|| TimeRange {
+            start: format_ns(lo),
+            end: format_ns(hi),
+        }),
         baseline: None,
     }
 }
 
 /// Largest count first, then by name, so output is deterministic.
 fn counts(map: std::collections::BTreeMap<&str, u64>) -> Vec<Count> {
-    let mut v: Vec<Count> = map.into_iter().map(|(name, events)| Count { name: name.into(), events }).collect();
+    let mut v: Vec<Count> = map
+        .into_iter()
+        .map(|(name, events)| Count {
+            name: name.into(),
+            events,
+        })
+        .collect();
     v.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
     v
 }
