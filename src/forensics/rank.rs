@@ -199,8 +199,12 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
     counts
         .into_iter()
         .map(|(s, (n, new, err))| {
-            let new_share = new as f64 / n as f64;
             let (bn, berr) = b.services.get(s).copied().unwrap_or((0, 0));
+            // A service the baseline never heard from has no normal to compare with.
+            if bn == 0 {
+                return (s, 0.0);
+            }
+            let new_share = new as f64 / n as f64;
             let base_rate = if bn > 0 { berr as f64 / bn as f64 } else { 0.0 };
             let rise = (err as f64 / n as f64 - base_rate).max(0.0);
             (s, new_share.max(rise).min(1.0))
