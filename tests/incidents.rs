@@ -26,13 +26,40 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const FAILURE_CLASSES: &[&str] = &[
-    "oom", "memory_pressure", "db_pool_exhaustion", "connection_leak", "slow_query", "crash_loop",
-    "config_error", "image_pull", "scheduling", "probe_failure", "dns_failure", "tls_expiry",
-    "disk_full", "rate_limited", "overload", "lock_contention", "queue_backlog", "cache_unavailable",
-    "cache_eviction", "code_exception", "dependency_unavailable", "network", "timeout", "unknown",
+    "oom",
+    "memory_pressure",
+    "db_pool_exhaustion",
+    "connection_leak",
+    "slow_query",
+    "crash_loop",
+    "config_error",
+    "image_pull",
+    "scheduling",
+    "probe_failure",
+    "dns_failure",
+    "tls_expiry",
+    "disk_full",
+    "rate_limited",
+    "overload",
+    "lock_contention",
+    "queue_backlog",
+    "cache_unavailable",
+    "cache_eviction",
+    "code_exception",
+    "dependency_unavailable",
+    "network",
+    "timeout",
+    "unknown",
 ];
-const TRIGGER_KINDS: &[&str] =
-    &["deploy", "config_change", "scaling", "dependency_failure", "resource_exhaustion", "traffic_spike", "unknown"];
+const TRIGGER_KINDS: &[&str] = &[
+    "deploy",
+    "config_change",
+    "scaling",
+    "dependency_failure",
+    "resource_exhaustion",
+    "traffic_spike",
+    "unknown",
+];
 const SEVERITIES: &[&str] = &["P1", "P2", "P3", "P4"];
 
 // ---------------------------------------------------------------------------------------------
@@ -63,20 +90,31 @@ fn load(name: &str) -> Fixture {
         let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = fs::read(&path).unwrap();
         if file_name == "expected.json" {
-            expected = Some(serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}/expected.json: {e}")));
+            expected = Some(
+                serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|e| panic!("{name}/expected.json: {e}")),
+            );
         } else {
             files.push((file_name, bytes));
         }
     }
-    Fixture { name: name.to_string(), files, expected: expected.unwrap_or_else(|| panic!("{name}: no expected.json")) }
+    Fixture {
+        name: name.to_string(),
+        files,
+        expected: expected.unwrap_or_else(|| panic!("{name}: no expected.json")),
+    }
 }
 
 fn inputs(fx: &Fixture) -> Vec<InputFile> {
-    fx.files.iter().map(|(n, b)| InputFile::new(n.clone(), b.clone())).collect()
+    fx.files
+        .iter()
+        .map(|(n, b)| InputFile::new(n.clone(), b.clone()))
+        .collect()
 }
 
 fn run(files: &[InputFile]) -> Value {
-    let report = analyze(files, &AnalyzeOptions::default()).unwrap_or_else(|e| panic!("analyze failed: {e}"));
+    let report = analyze(files, &AnalyzeOptions::default())
+        .unwrap_or_else(|e| panic!("analyze failed: {e}"));
     serde_json::to_value(&report).expect("report serializes")
 }
 
@@ -84,8 +122,10 @@ fn run(files: &[InputFile]) -> Value {
 /// phantom line after a final newline.
 fn file_lines(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
-    let mut lines: Vec<String> =
-        text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect();
+    let mut lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect();
     if text.ends_with('\n') || text.is_empty() {
         lines.pop();
     }
@@ -139,7 +179,9 @@ fn fact_problems(files: &[(String, Vec<u8>)], report: &Value) -> Vec<String> {
     let total: u64 = files.iter().map(|(_, b)| file_lines(b).len() as u64).sum();
     match at(report, "input.lines").as_u64() {
         Some(n) if n == total => {}
-        other => problems.push(format!("input.lines = {other:?}, the files hold {total} lines")),
+        other => problems.push(format!(
+            "input.lines = {other:?}, the files hold {total} lines"
+        )),
     }
     let mut found = Vec::new();
     evidence_objects(report, "report".into(), &mut found);
@@ -148,12 +190,17 @@ fn fact_problems(files: &[(String, Vec<u8>)], report: &Value) -> Vec<String> {
         let line = ev["line"].as_u64().unwrap();
         let text = ev["text"].as_str().unwrap();
         let Some((_, bytes)) = files.iter().find(|(n, _)| n == file) else {
-            problems.push(format!("{path}: evidence names file {file:?}, which is not an input"));
+            problems.push(format!(
+                "{path}: evidence names file {file:?}, which is not an input"
+            ));
             continue;
         };
         let lines = file_lines(bytes);
         if line == 0 || line as usize > lines.len() {
-            problems.push(format!("{path}: {file}:{line} is out of range (file has {} lines)", lines.len()));
+            problems.push(format!(
+                "{path}: {file}:{line} is out of range (file has {} lines)",
+                lines.len()
+            ));
         } else if lines[line as usize - 1] != text {
             problems.push(format!(
                 "{path}: {file}:{line} text is not verbatim\n      report: {text:?}\n      file:   {:?}",
@@ -176,12 +223,16 @@ fn check_golden(name: &str) {
     let want_service = exp["root_cause_service"].as_str().unwrap();
     let got_service = s(at(&report, "root_cause.service"));
     if got_service != Some(want_service) {
-        problems.push(format!("root_cause.service = {got_service:?}, expected {want_service:?}"));
+        problems.push(format!(
+            "root_cause.service = {got_service:?}, expected {want_service:?}"
+        ));
     }
     let want_class = exp["failure_class"].as_str().unwrap();
     let got_class = s(at(&report, "root_cause.failure_class"));
     if got_class != Some(want_class) {
-        problems.push(format!("root_cause.failure_class = {got_class:?}, expected {want_class:?}"));
+        problems.push(format!(
+            "root_cause.failure_class = {got_class:?}, expected {want_class:?}"
+        ));
     }
 
     let mut accepted = vec![exp["patient_zero_contains"].as_str().unwrap()];
@@ -190,13 +241,17 @@ fn check_golden(name: &str) {
     }
     match s(at(&report, "forensic.patient_zero.evidence.text")) {
         Some(text) if accepted.iter().any(|want| text.contains(want)) => {}
-        other => problems.push(format!("forensic.patient_zero.evidence.text = {other:?}, expected it to contain {accepted:?}")),
+        other => problems.push(format!(
+            "forensic.patient_zero.evidence.text = {other:?}, expected it to contain {accepted:?}"
+        )),
     }
 
     let want_trigger = exp["trigger_kind"].as_str().unwrap();
     let got_trigger = s(at(&report, "forensic.trigger.kind"));
     if got_trigger != Some(want_trigger) {
-        problems.push(format!("forensic.trigger.kind = {got_trigger:?}, expected {want_trigger:?}"));
+        problems.push(format!(
+            "forensic.trigger.kind = {got_trigger:?}, expected {want_trigger:?}"
+        ));
     }
     let want_sev = exp["severity"].as_str().unwrap();
     let got_sev = s(at(&report, "severity"));
@@ -204,9 +259,16 @@ fn check_golden(name: &str) {
         problems.push(format!("severity = {got_sev:?}, expected {want_sev:?}"));
     }
 
-    for d in exp["downstream"].as_array().unwrap().iter().filter_map(Value::as_str) {
+    for d in exp["downstream"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+    {
         if got_service == Some(d) {
-            problems.push(format!("root_cause.service is {d:?}, a downstream service that must NOT be root"));
+            problems.push(format!(
+                "root_cause.service is {d:?}, a downstream service that must NOT be root"
+            ));
         }
     }
 
@@ -275,7 +337,14 @@ fn fixtures_are_well_formed() {
         let fx = load(name);
         let e = &fx.expected;
         let mut p = |msg: String| problems.push(format!("{name}: {msg}"));
-        for key in ["root_cause_service", "failure_class", "patient_zero_contains", "trigger_kind", "severity", "notes"] {
+        for key in [
+            "root_cause_service",
+            "failure_class",
+            "patient_zero_contains",
+            "trigger_kind",
+            "severity",
+            "notes",
+        ] {
             if !e[key].is_string() {
                 p(format!("expected.json: {key} is missing or not a string"));
             }
@@ -285,17 +354,27 @@ fn fixtures_are_well_formed() {
         }
         let class = e["failure_class"].as_str().unwrap_or("");
         if !FAILURE_CLASSES.contains(&class) {
-            p(format!("failure_class {class:?} is not in the contract list"));
+            p(format!(
+                "failure_class {class:?} is not in the contract list"
+            ));
         }
         classes.insert(class.to_string());
         if !TRIGGER_KINDS.contains(&e["trigger_kind"].as_str().unwrap_or("")) {
-            p(format!("trigger_kind {:?} is not a contract kind", e["trigger_kind"]));
+            p(format!(
+                "trigger_kind {:?} is not a contract kind",
+                e["trigger_kind"]
+            ));
         }
         if !SEVERITIES.contains(&e["severity"].as_str().unwrap_or("")) {
             p(format!("severity {:?} is not P1..P4", e["severity"]));
         }
         let root = e["root_cause_service"].as_str().unwrap_or("");
-        if e["downstream"].as_array().into_iter().flatten().any(|d| d.as_str() == Some(root)) {
+        if e["downstream"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d.as_str() == Some(root))
+        {
             p("the root service is listed as downstream".into());
         }
         if fx.files.is_empty() || fx.files.len() > 4 {
@@ -312,7 +391,13 @@ fn fixtures_are_well_formed() {
             }
         }
         let mut wanted = vec![e["patient_zero_contains"].as_str().unwrap_or("")];
-        wanted.extend(e["patient_zero_also_ok"].as_array().into_iter().flatten().filter_map(Value::as_str));
+        wanted.extend(
+            e["patient_zero_also_ok"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+        );
         for w in wanted {
             if !all_lines.iter().any(|l| l.contains(w)) {
                 p(format!("patient-zero substring {w:?} is on no input line"));
@@ -320,12 +405,23 @@ fn fixtures_are_well_formed() {
         }
         // The root must be findable: named on a line, or the name of a file whose lines carry
         // no service field (Postgres, Redis, CoreDNS logs).
-        if !all_lines.iter().any(|l| l.contains(root)) && !fx.files.iter().any(|(f, _)| f.starts_with(root)) {
-            p(format!("root service {root:?} is named on no input line and no file name"));
+        if !all_lines.iter().any(|l| l.contains(root))
+            && !fx.files.iter().any(|(f, _)| f.starts_with(root))
+        {
+            p(format!(
+                "root service {root:?} is named on no input line and no file name"
+            ));
         }
     }
-    assert!(problems.is_empty(), "fixture problems:\n  {}", problems.join("\n  "));
-    assert!(classes.len() >= 12, "want at least 12 distinct failure classes, have {classes:?}");
+    assert!(
+        problems.is_empty(),
+        "fixture problems:\n  {}",
+        problems.join("\n  ")
+    );
+    assert!(
+        classes.len() >= 12,
+        "want at least 12 distinct failure classes, have {classes:?}"
+    );
 }
 
 #[test]
@@ -352,10 +448,25 @@ fn cli_json_matches_library_on_example_report() {
         .args(&paths)
         .output()
         .expect("run faultline");
-    assert!(out.status.success(), "faultline analyze failed: {}", String::from_utf8_lossy(&out.stderr));
-    let cli: Value = serde_json::from_slice(&out.stdout).expect("analyze --json prints one JSON report");
-    for field in ["root_cause.service", "root_cause.failure_class", "severity", "forensic.trigger.kind", "input.lines"] {
-        assert_eq!(at(&cli, field), at(&lib, field), "CLI and library differ on {field}");
+    assert!(
+        out.status.success(),
+        "faultline analyze failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: Value =
+        serde_json::from_slice(&out.stdout).expect("analyze --json prints one JSON report");
+    for field in [
+        "root_cause.service",
+        "root_cause.failure_class",
+        "severity",
+        "forensic.trigger.kind",
+        "input.lines",
+    ] {
+        assert_eq!(
+            at(&cli, field),
+            at(&lib, field),
+            "CLI and library differ on {field}"
+        );
     }
     assert_eq!(
         at(&cli, "forensic.patient_zero.evidence.text"),

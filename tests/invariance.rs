@@ -46,12 +46,18 @@ impl SplitFile {
 /// True for a column-header row such as kubectl's `NAME   READY   STATUS ...` or
 /// `LAST SEEN   TYPE   REASON ...`: upper-case words separated by runs of two or more spaces.
 fn is_header(line: &str) -> bool {
-    let upper_only = line.chars().all(|c| c.is_ascii_uppercase() || c == ' ' || c == '(' || c == ')' || c == '-' || c == '_');
-    upper_only && line.contains("  ") && line.split("  ").filter(|w| !w.trim().is_empty()).count() >= 3
+    let upper_only = line.chars().all(|c| {
+        c.is_ascii_uppercase() || c == ' ' || c == '(' || c == ')' || c == '-' || c == '_'
+    });
+    upper_only
+        && line.contains("  ")
+        && line.split("  ").filter(|w| !w.trim().is_empty()).count() >= 3
 }
 
 fn load_split(name: &str) -> Vec<SplitFile> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/incidents").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/incidents")
+        .join(name);
     let mut paths: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -63,8 +69,16 @@ fn load_split(name: &str) -> Vec<SplitFile> {
         .map(|p| {
             let text = fs::read_to_string(&p).unwrap();
             let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-            let header = if lines.first().is_some_and(|l| is_header(l)) { Some(lines.remove(0)) } else { None };
-            SplitFile { name: p.file_name().unwrap().to_string_lossy().into_owned(), header, body: lines }
+            let header = if lines.first().is_some_and(|l| is_header(l)) {
+                Some(lines.remove(0))
+            } else {
+                None
+            };
+            SplitFile {
+                name: p.file_name().unwrap().to_string_lossy().into_owned(),
+                header,
+                body: lines,
+            }
         })
         .collect()
 }
@@ -74,12 +88,17 @@ fn original(files: &[SplitFile]) -> Vec<InputFile> {
 }
 
 fn reordered(files: &[SplitFile], bodies: Vec<Vec<String>>) -> Vec<InputFile> {
-    files.iter().zip(bodies).map(|(f, b)| f.with_body(b)).collect()
+    files
+        .iter()
+        .zip(bodies)
+        .map(|(f, b)| f.with_body(b))
+        .collect()
 }
 
 /// The report as JSON text and as a value.
 fn report(inputs: &[InputFile]) -> (String, Value) {
-    let r = analyze(inputs, &AnalyzeOptions::default()).unwrap_or_else(|e| panic!("analyze failed: {e}"));
+    let r = analyze(inputs, &AnalyzeOptions::default())
+        .unwrap_or_else(|e| panic!("analyze failed: {e}"));
     let text = serde_json::to_string(&r).expect("report serializes");
     let value = serde_json::from_str(&text).unwrap();
     (text, value)
@@ -98,16 +117,25 @@ fn verdict(v: &Value) -> (Value, Value, Value) {
 fn deterministic_verdict(inputs: &[InputFile], what: &str) -> (Value, Value, Value) {
     let (a, v) = report(inputs);
     let (b, _) = report(inputs);
-    assert!(a == b, "{what}: two runs on the same input gave different JSON");
+    assert!(
+        a == b,
+        "{what}: two runs on the same input gave different JSON"
+    );
     verdict(&v)
 }
 
 fn check_reversed(name: &str) {
     let files = load_split(name);
     let base = deterministic_verdict(&original(&files), name);
-    let bodies = files.iter().map(|f| f.body.iter().rev().cloned().collect()).collect();
+    let bodies = files
+        .iter()
+        .map(|f| f.body.iter().rev().cloned().collect())
+        .collect();
     let rev = deterministic_verdict(&reordered(&files, bodies), &format!("{name} reversed"));
-    assert_eq!(rev, base, "{name}: reversing every file changed (root service, class, patient-zero text)");
+    assert_eq!(
+        rev, base,
+        "{name}: reversing every file changed (root service, class, patient-zero text)"
+    );
 }
 
 #[test]
@@ -128,9 +156,18 @@ fn reversed_redis_evicted_by_autoscaler() {
 #[test]
 fn header_rows_are_kept_first() {
     let files = load_split("redis-evicted-by-autoscaler");
-    let events = files.iter().find(|f| f.name == "kubectl-get-events.txt").unwrap();
-    assert!(events.header.as_deref().is_some_and(|h| h.starts_with("LAST SEEN")));
-    assert!(files.iter().filter(|f| f.name.ends_with(".log")).all(|f| f.header.is_none()));
+    let events = files
+        .iter()
+        .find(|f| f.name == "kubectl-get-events.txt")
+        .unwrap();
+    assert!(events
+        .header
+        .as_deref()
+        .is_some_and(|h| h.starts_with("LAST SEEN")));
+    assert!(files
+        .iter()
+        .filter(|f| f.name.ends_with(".log"))
+        .all(|f| f.header.is_none()));
 }
 
 /// Every fixture, as given: two runs give byte-identical JSON.
@@ -154,11 +191,19 @@ fn two_runs_are_byte_identical_on_every_fixture() {
 
 /// A shuffle of every file's body, independently per file.
 fn shuffled_bodies(files: &[SplitFile]) -> impl Strategy<Value = Vec<Vec<String>>> {
-    files.iter().map(|f| Just(f.body.clone()).prop_shuffle()).collect::<Vec<_>>()
+    files
+        .iter()
+        .map(|f| Just(f.body.clone()).prop_shuffle())
+        .collect::<Vec<_>>()
 }
 
 fn config() -> Config {
-    Config { cases: 24, max_shrink_iters: 32, failure_persistence: None, ..Config::default() }
+    Config {
+        cases: 24,
+        max_shrink_iters: 32,
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 fn check_shuffled(name: &str) {
@@ -167,7 +212,12 @@ fn check_shuffled(name: &str) {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     let result = runner.run(&shuffled_bodies(&files), |bodies| {
         let got = deterministic_verdict(&reordered(&files, bodies), &format!("{name} shuffled"));
-        prop_assert_eq!(&got, &base, "{}: a shuffle changed (root service, class, patient-zero text)", name);
+        prop_assert_eq!(
+            &got,
+            &base,
+            "{}: a shuffle changed (root service, class, patient-zero text)",
+            name
+        );
         Ok(())
     });
     if let Err(e) = result {

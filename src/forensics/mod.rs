@@ -94,7 +94,10 @@ pub(crate) fn run(
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
 ) -> Findings {
-    let mut f = Findings { order: order::causal_order(corpus), ..Default::default() };
+    let mut f = Findings {
+        order: order::causal_order(corpus),
+        ..Default::default()
+    };
     f.trail.push(Step {
         tool: "correlate_timeline",
         input: format!(

@@ -15,8 +15,10 @@ mod bytes;
 mod decode;
 mod event;
 mod frame;
+mod level;
 mod multiline;
 mod pipeline;
+mod time;
 
 pub use event::{
     Corpus, Entities, Event, FileInfo, Format, InputStats, Level, Precision, Text, TimeSource,
