@@ -156,9 +156,10 @@ pub(crate) fn run(
             None => "no abnormal signal: no candidate".into(),
         },
     });
-    f.patient_zero = rank::patient_zero(&f);
+    f.patient_zero = rank::patient_zero(corpus, &f);
     f.propagation = graph::propagation(&f);
     f
 }
 
+pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;

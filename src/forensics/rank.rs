@@ -213,15 +213,20 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
 }
 
 /// The earliest signal that blames the root service: the first abnormal sign of the failure.
-pub(crate) fn patient_zero(f: &Findings) -> Option<usize> {
+///
+/// Among lines that share a timestamp the milder one comes first (a failure escalates from warning
+/// to error to fatal), then the text decides, so input order never changes the answer.
+pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     let root = f.ranked.first()?;
-    let pos: HashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
     f.signals
         .iter()
         .filter(|s| {
             s.blamed == root.service
                 && (s.class == root.class || s.class.origin_prior() >= root.class.origin_prior())
         })
-        .min_by_key(|s| pos[&s.event])
+        .min_by_key(|s| {
+            let ev = &corpus.events[s.event];
+            (ev.time.unwrap_or(i64::MAX), ev.level, corpus.first_line(ev), s.event)
+        })
         .map(|s| s.event)
 }

@@ -220,7 +220,7 @@ pub(super) fn build(
         confidence_reasons,
         input,
         root_cause: RootCause {
-            service: root.map(|r| r.service.clone()),
+            service: root.and_then(|r| named(&r.service)),
             failure_class: root.map_or("unknown", |r| r.class.as_str()).to_string(),
             statement,
             score: root.map(|r| r.score),
@@ -232,7 +232,7 @@ pub(super) fn build(
             .iter()
             .skip(1)
             .map(|c| Candidate {
-                service: Some(c.service.clone()),
+                service: named(&c.service),
                 failure_class: c.class.as_str().into(),
                 score: c.score,
                 evidence: c.evidence.iter().map(|&i| ev(i)).collect(),
@@ -263,7 +263,7 @@ pub(super) fn build(
             .collect(),
         forensic: Forensic {
             patient_zero: pz.map(|i| PatientZero {
-                service: root.map(|r| r.service.clone()),
+                service: root.and_then(|r| named(&r.service)),
                 time: time_of(corpus, i),
                 failure_class: f
                     .signals
@@ -534,4 +534,9 @@ fn forensics_known(corpus: &Corpus) -> BTreeSet<String> {
         }
     }
     s
+}
+
+/// A service name for the contract: `None` when nobody could tell which service it was.
+fn named(s: &str) -> Option<String> {
+    (s != crate::forensics::UNKNOWN_SERVICE).then(|| s.to_string())
 }
