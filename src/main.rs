@@ -7,7 +7,5 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!(
-        "faultline-web is the browser page: build it with `trunk build --release` (see README)."
-    );
+    eprintln!("faultline-web is the browser page: build it with `trunk build --release` (see README).");
 }

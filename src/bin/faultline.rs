@@ -14,11 +14,7 @@ mod cli {
     use std::process::ExitCode;
 
     #[derive(Parser)]
-    #[command(
-        name = "faultline",
-        version,
-        about = "Incident forensics from logs, offline."
-    )]
+    #[command(name = "faultline", version, about = "Incident forensics from logs, offline.")]
     struct Cli {
         #[command(subcommand)]
         cmd: Cmd,
@@ -28,7 +24,7 @@ mod cli {
     enum Cmd {
         /// Analyze an incident and print the report.
         Analyze {
-            /// Print the report as JSON (the contract read by tools); without it, a Markdown postmortem.
+            /// Print the report as JSON (the contract read by tools).
             #[arg(long)]
             json: bool,
             /// Logs from a healthy period to contrast with (repeatable).
@@ -64,32 +60,19 @@ mod cli {
         }
     }
 
-    fn ingest_options(
-        format: Option<String>,
-        files: &[(InputFile, Option<i32>)],
-    ) -> Result<IngestOptions, String> {
+    fn ingest_options(format: Option<String>, files: &[(InputFile, Option<i32>)]) -> Result<IngestOptions, String> {
         let format = match format {
             None => None,
-            Some(name) => {
-                Some(Format::from_name(&name).ok_or_else(|| format!("unknown format {name:?}"))?)
-            }
+            Some(name) => Some(Format::from_name(&name).ok_or_else(|| format!("unknown format {name:?}"))?),
         };
         // The year for year-less timestamps: the newest file modification year, if any.
         let reference_year = files.iter().filter_map(|(_, y)| *y).max();
-        Ok(IngestOptions {
-            format,
-            reference_year,
-        })
+        Ok(IngestOptions { format, reference_year })
     }
 
     fn run(cli: Cli) -> Result<(), String> {
         match cli.cmd {
-            Cmd::Analyze {
-                json,
-                baseline,
-                format,
-                paths,
-            } => {
+            Cmd::Analyze { json, baseline, format, paths } => {
                 let files = read_paths(&paths)?;
                 let baseline = read_paths(&baseline)?;
                 let opts = AnalyzeOptions {
@@ -106,26 +89,29 @@ mod cli {
                 println!("{out}");
                 Ok(())
             }
-            Cmd::Templates {
-                jsonl: _,
-                format,
-                paths,
-            } => {
+            Cmd::Templates { jsonl: _, format, paths } => {
                 let files = read_paths(&paths)?;
                 let opts = ingest_options(format, &files)?;
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut corpus = faultline::ingest(&inputs, &opts).map_err(|e| e.to_string())?;
                 let templates = faultline::mine(&mut corpus);
+                // JSON-escape each template text and file name once, not once per line.
+                let json = |s: &str| serde_json::to_string(s).map_err(|e| e.to_string());
+                let texts = templates.templates.iter().map(|t| json(&t.text)).collect::<Result<Vec<_>, _>>()?;
+                let names = corpus.files.iter().map(|f| json(&f.name)).collect::<Result<Vec<_>, _>>()?;
                 let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
                 for ev in &corpus.events {
-                    let t = &templates.templates[ev.template as usize];
-                    let mut row = serde_json::json!({"line": ev.line, "template_id": ev.template, "template": t.text});
-                    if inputs.len() > 1 {
-                        row["file"] = corpus.files[ev.file as usize].name.clone().into();
-                    }
-                    writeln!(out, "{row}").map_err(|e| e.to_string())?;
+                    let text = &texts[ev.template as usize];
+                    let r = if inputs.len() > 1 {
+                        let file = &names[ev.file as usize];
+                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text},"file":{file}}}"#, ev.line, ev.template)
+                    } else {
+                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text}}}"#, ev.line, ev.template)
+                    };
+                    r.map_err(|e| e.to_string())?;
                 }
+                out.flush().map_err(|e| e.to_string())?;
                 Ok(())
             }
         }
@@ -137,9 +123,7 @@ mod cli {
         for p in paths {
             if p.as_os_str() == "-" {
                 let mut buf = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut buf)
-                    .map_err(|e| format!("stdin: {e}"))?;
+                std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("stdin: {e}"))?;
                 out.push((InputFile::new("stdin", buf), None));
             } else {
                 collect(p, &mut out)?;
@@ -154,10 +138,7 @@ mod cli {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    !p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
+                .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
                 .collect();
             entries.sort();
             for e in entries {
@@ -172,10 +153,7 @@ mod cli {
     }
 
     fn year_of(t: std::time::SystemTime) -> i32 {
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let secs = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         chrono::DateTime::from_timestamp(secs, 0).map_or(1970, |d| chrono::Datelike::year(&d))
     }
 }

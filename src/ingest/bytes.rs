@@ -34,11 +34,7 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, IngestError> {
     }
     let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
     let (text, invalid_utf8) = to_utf8(raw);
-    Ok(Decoded {
-        text,
-        gzip,
-        invalid_utf8,
-    })
+    Ok(Decoded { text, gzip, invalid_utf8 })
 }
 
 /// Lossy UTF-8 that also says how many invalid sequences it replaced.

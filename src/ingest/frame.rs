@@ -34,10 +34,7 @@ pub(crate) fn is_binary(line: &str) -> bool {
     if memchr::memchr(0, b).is_some() {
         return true;
     }
-    let ctrl = b
-        .iter()
-        .filter(|&&c| c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r')
-        .count();
+    let ctrl = b.iter().filter(|&&c| c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r').count();
     ctrl * 10 > b.len()
 }
 
@@ -53,10 +50,7 @@ mod tests {
     fn crlf_and_missing_final_newline() {
         let t = "a\r\nb\nc";
         let l = lines(t);
-        assert_eq!(
-            l.iter().map(|&(a, b)| &t[a..b]).collect::<Vec<_>>(),
-            ["a", "b", "c"]
-        );
+        assert_eq!(l.iter().map(|&(a, b)| &t[a..b]).collect::<Vec<_>>(), ["a", "b", "c"]);
     }
 
     #[test]

@@ -12,9 +12,9 @@
 //! continuations) -> `entities` (service, host, ids, ...).
 
 mod bytes;
-mod decode;
 mod event;
 mod frame;
+mod decode;
 mod level;
 mod multiline;
 mod pipeline;
@@ -36,10 +36,7 @@ pub struct InputFile {
 
 impl InputFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
-        InputFile {
-            name: name.into(),
-            bytes,
-        }
+        InputFile { name: name.into(), bytes }
     }
 }
 
@@ -74,10 +71,7 @@ pub enum IngestErrorKind {
 
 impl IngestError {
     pub(crate) fn new(kind: IngestErrorKind, detail: impl Into<String>) -> Self {
-        IngestError {
-            kind,
-            detail: detail.into(),
-        }
+        IngestError { kind, detail: detail.into() }
     }
     pub fn kind(&self) -> IngestErrorKind {
         self.kind

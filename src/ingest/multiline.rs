@@ -28,7 +28,11 @@ pub(crate) fn is_continuation(line: &str) -> bool {
         Some(b'}') => line == "}",
         _ => false,
     };
-    special || is_exception_line(line)
+    // Go frame function lines outside a panic dump (zap/logrus stack fields):
+    // `go.opentelemetry.io/collector/exporter.(*baseExporter).send`
+    let go_frame =
+        !line.contains(' ') && line.contains('.') && (line.contains(".(*") || line.ends_with(')'));
+    special || go_frame || is_exception_line(line)
 }
 
 /// `goroutine 20 [running]:`

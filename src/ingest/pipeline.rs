@@ -119,7 +119,7 @@ fn ingest_file(
             }
             Some(r) => {
                 if partial_open && r.format == Format::Cri && has_prev {
-                    append_message(corpus, r.message_text(line), b);
+                    append_message(corpus, &text, r.message_text(line), b);
                     partial_open = r.partial;
                     continue;
                 }
@@ -163,6 +163,29 @@ fn ingest_file(
         push_extra(corpus, &mut ctx, file, lineno, (a, b));
     }
     inherit_times(&mut corpus.events[first_event..]);
+    // Multi-line documents are invisible to the line sniffer: name the file after its events.
+    let format = if format == Format::Plain && opts.format.is_none() {
+        let mut counts: Vec<(Format, usize)> = Vec::new();
+        for f in corpus.events[first_event..]
+            .iter()
+            .map(|e| e.format)
+            .filter(|&f| f != Format::Plain)
+        {
+            match counts.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((f, 1)),
+            }
+        }
+        counts
+            .iter()
+            .fold(
+                (Format::Plain, 0),
+                |best, &(f, n)| if n > best.1 { (f, n) } else { best },
+            )
+            .0
+    } else {
+        format
+    };
     corpus.files.push(FileInfo {
         name: input.name.clone(),
         lines: spans.len() as u32,
@@ -255,12 +278,16 @@ fn extend_last(corpus: &mut Corpus, end: usize) {
 }
 
 /// CRI partial lines: the continuation's text joins the open event's message.
-fn append_message(corpus: &mut Corpus, more: &str, end: usize) {
+/// `text` is the file being ingested (not yet in `corpus.files`).
+fn append_message(corpus: &mut Corpus, text: &str, more: &str, end: usize) {
     let ev = corpus
         .events
         .last()
         .expect("caller checked there is an event");
-    let mut msg = corpus.message(ev).to_string();
+    let mut msg = match &ev.message {
+        Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or("").to_string(),
+        Text::Owned(s) => s.to_string(),
+    };
     msg.push_str(more);
     let ev = corpus
         .events

@@ -131,7 +131,7 @@ fn component(line: &str, mut i: usize) -> (Option<(usize, usize)>, usize) {
     }
     let (t, _) = skip_ws(b, k);
     let te = token_end(b, t);
-    if te > t && (b[t].is_ascii_alphabetic() || b[t] == b'_') {
+    if te > t && (b[t].is_ascii_alphabetic() || b[t] == b'_' || b[t..te].contains(&b'#')) {
         let tok = &b[t..te];
         // `Class:` / `a.b.C:`
         if tok.len() > 1
