@@ -26,6 +26,8 @@ const W_EXPLAINS: f64 = 0.15;
 const W_SEVERITY: f64 = 0.10;
 const W_VOLUME: f64 = 0.08;
 const W_ANOMALY: f64 = 0.12;
+/// With a baseline, contrast with the healthy period is the strongest evidence there is.
+const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
 
@@ -113,16 +115,34 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             let explains = explains.min(1.0);
             let sev = level_score(g.worst);
             let vol = (1.0 + g.events.len() as f64).ln() / (1.0 + max_count).ln();
-            let anom = anomaly
-                .as_ref()
-                .and_then(|a| a.get(g.service.as_str()).copied())
-                .unwrap_or(0.0);
-            let score = W_EARLY * e
+            // Against a baseline: signals in templates the healthy period never showed are new
+            // trouble; chronic errors that were there all along are not.
+            let anom = match (baseline, anomaly.as_ref()) {
+                (Some(b), Some(a)) => {
+                    let new = g
+                        .events
+                        .iter()
+                        .filter(|&&i| !b.templates.contains(&corpus.events[i].template))
+                        .count();
+                    let new_frac = new as f64 / g.events.len() as f64;
+                    match a.get(g.service.as_str()) {
+                        Some(&rise) => new_frac.max((2.0 * rise).min(1.0)),
+                        None => 0.3 * new_frac,
+                    }
+                }
+                _ => 0.0,
+            };
+            let base = W_EARLY * e
                 + W_PRIOR * prior
                 + W_EXPLAINS * explains
                 + W_SEVERITY * sev
-                + W_VOLUME * vol
-                + W_ANOMALY * anom;
+                + W_VOLUME * vol;
+            let score = if baseline.is_some() {
+                (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
+                    + W_ANOMALY_WITH_BASELINE * anom
+            } else {
+                base + W_ANOMALY * anom
+            };
             let mut reasons = vec![
                 format!(
                     "earliness {e:.2}: first signal {}",
@@ -181,33 +201,25 @@ fn level_score(l: Option<Level>) -> f64 {
     }
 }
 
-/// Per service, 0..1: the share of its events in templates the baseline never saw, and the rise
-/// of its error rate, whichever is larger.
+/// Per service the baseline knew: how much its error rate rose (0..1). Services the baseline
+/// never heard from are absent: there is no normal to compare them with.
 fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, f64> {
-    let mut counts: HashMap<&str, (u64, u64, u64)> = HashMap::new();
+    let mut counts: HashMap<&str, (u64, u64)> = HashMap::new();
     for ev in &corpus.events {
-        let s = corpus.service(ev).unwrap_or(UNKNOWN);
-        let c = counts.entry(s).or_default();
+        let c = counts
+            .entry(corpus.service(ev).unwrap_or(UNKNOWN))
+            .or_default();
         c.0 += 1;
-        if !b.templates.contains(&ev.template) {
-            c.1 += 1;
-        }
         if ev.level.is_some_and(|l| l >= Level::Error) {
-            c.2 += 1;
+            c.1 += 1;
         }
     }
     counts
         .into_iter()
-        .map(|(s, (n, new, err))| {
-            let (bn, berr) = b.services.get(s).copied().unwrap_or((0, 0));
-            // A service the baseline never heard from has no normal to compare with.
-            if bn == 0 {
-                return (s, 0.0);
-            }
-            let new_share = new as f64 / n as f64;
-            let base_rate = if bn > 0 { berr as f64 / bn as f64 } else { 0.0 };
-            let rise = (err as f64 / n as f64 - base_rate).max(0.0);
-            (s, new_share.max(rise).min(1.0))
+        .filter_map(|(s, (n, err))| {
+            let (bn, berr) = b.services.get(s).copied().filter(|(bn, _)| *bn > 0)?;
+            let rise = err as f64 / n as f64 - berr as f64 / bn as f64;
+            Some((s, rise.clamp(0.0, 1.0)))
         })
         .collect()
 }
@@ -226,7 +238,12 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         })
         .min_by_key(|s| {
             let ev = &corpus.events[s.event];
-            (ev.time.unwrap_or(i64::MAX), ev.level, corpus.first_line(ev), s.event)
+            (
+                ev.time.unwrap_or(i64::MAX),
+                ev.level,
+                corpus.first_line(ev),
+                s.event,
+            )
         })
         .map(|s| s.event)
 }
