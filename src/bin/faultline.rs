@@ -74,14 +74,17 @@ mod cli {
         match cli.cmd {
             Cmd::Analyze { json, baseline, format, paths } => {
                 let files = read_paths(&paths)?;
-                let _baseline = read_paths(&baseline)?;
-                let opts = AnalyzeOptions { ingest: ingest_options(format, &files)? };
+                let baseline = read_paths(&baseline)?;
+                let opts = AnalyzeOptions {
+                    ingest: ingest_options(format, &files)?,
+                    baseline: baseline.into_iter().map(|(f, _)| f).collect(),
+                };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let report = faultline::analyze(&inputs, &opts).map_err(|e| e.to_string())?;
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {
-                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                    faultline::to_markdown(&report)
                 };
                 println!("{out}");
                 Ok(())

@@ -1,0 +1,337 @@
+//! Severity, trigger, affected services and blast radius: what the failure hit and what set it
+//! off, each from evidence.
+//!
+//! Promises: user impact is only claimed from real evidence (an error or an HTTP 5xx status on a
+//! user-facing service, an SLO burn line), never from a keyword; a trigger is "unknown" unless a
+//! line shows it; a version string is a deploy only when the version changed.
+
+use super::graph::UNKNOWN;
+use super::{roles, Class, Findings};
+use crate::ingest::{Corpus, Level};
+use std::collections::BTreeMap;
+
+/// Health of one service.
+#[derive(Debug, Clone)]
+pub(crate) struct Health {
+    pub name: String,
+    pub role: &'static str,
+    pub health: &'static str,
+    pub impact: String,
+    pub evidence: Option<usize>,
+}
+
+/// Per service: down?, error signals, other signals, first signal, classes seen.
+type Tally = (bool, usize, usize, Option<usize>, Vec<Class>);
+
+/// Health per service that logged or was blamed, worst first.
+pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
+    let mut by: BTreeMap<&str, Tally> = BTreeMap::new();
+    for s in &f.signals {
+        let ev = &corpus.events[s.event];
+        for (name, own) in [(s.emitter.as_str(), true), (s.blamed.as_str(), false)] {
+            if name == UNKNOWN {
+                continue;
+            }
+            let e = by.entry(name).or_default();
+            let down = matches!(
+                s.class,
+                Class::Oom | Class::CrashLoop | Class::ImagePull | Class::Scheduling
+            ) || (own && ev.level == Some(Level::Fatal))
+                || (!own
+                    && matches!(
+                        s.class,
+                        Class::CacheUnavailable | Class::DependencyUnavailable
+                    )
+                    && s.blamed == name);
+            e.0 |= down && (own || s.blamed == name);
+            if ev.level.is_some_and(|l| l >= Level::Error) {
+                e.1 += 1;
+            } else {
+                e.2 += 1;
+            }
+            if e.3.is_none() {
+                e.3 = Some(s.event);
+            }
+            if !e.4.contains(&s.class) {
+                e.4.push(s.class);
+            }
+        }
+    }
+    let mut out: Vec<Health> = by
+        .into_iter()
+        .map(|(name, (down, errors, warns, ev, classes))| {
+            let role = f.services.iter().find(|s| s.name == name).map_or_else(
+                || roles::role_from_name(name).unwrap_or("service"),
+                |s| s.role,
+            );
+            let classes: Vec<&str> = classes.iter().map(|c| c.as_str()).collect();
+            Health {
+                name: name.to_string(),
+                role,
+                health: if down { "down" } else { "degraded" },
+                impact: format!(
+                    "{errors} error and {warns} warning signal(s): {}",
+                    classes.join(", ")
+                ),
+                evidence: ev,
+            }
+        })
+        .collect();
+    for s in &f.services {
+        if !s.mentioned_only && !out.iter().any(|h| h.name == s.name) && s.name != UNKNOWN {
+            out.push(Health {
+                name: s.name.clone(),
+                role: s.role,
+                health: "healthy",
+                impact: "no abnormal signal".into(),
+                evidence: None,
+            });
+        }
+    }
+    let rank = |h: &str| match h {
+        "down" => 0,
+        "degraded" => 1,
+        _ => 2,
+    };
+    out.sort_by(|a, b| {
+        rank(a.health)
+            .cmp(&rank(b.health))
+            .then(a.name.cmp(&b.name))
+    });
+    out
+}
+
+/// Evidence of user impact: errors or 5xx on a user-facing service, or an SLO/error-budget line.
+pub(crate) fn user_impact(corpus: &Corpus, f: &Findings, health: &[Health]) -> Vec<usize> {
+    let facing: Vec<&str> = health
+        .iter()
+        .filter(|h| roles::is_user_facing(h.role) && h.health != "healthy")
+        .map(|h| h.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for s in &f.signals {
+        let ev = &corpus.events[s.event];
+        let status5xx = ev
+            .entities
+            .as_ref()
+            .and_then(|e| e.http_status)
+            .is_some_and(|c| (500..600).contains(&c));
+        let slo = {
+            let m = corpus.message(ev).to_ascii_lowercase();
+            m.contains("slo") && (m.contains("burn") || m.contains("budget"))
+        };
+        if (facing.contains(&s.emitter.as_str())
+            && (status5xx
+                || ev.level.is_some_and(|l| l >= Level::Error)
+                || s.class == Class::DependencyUnavailable))
+            || status5xx
+            || slo
+        {
+            out.push(s.event);
+        }
+        if out.len() >= 5 {
+            break;
+        }
+    }
+    out
+}
+
+/// P1..P4 with its rationale.
+pub(crate) fn severity(
+    health: &[Health],
+    impact: &[usize],
+    f: &Findings,
+) -> (&'static str, Vec<String>) {
+    let down = health.iter().filter(|h| h.health == "down").count();
+    let degraded = health.iter().filter(|h| h.health == "degraded").count();
+    let mut why = vec![format!("{down} service(s) down, {degraded} degraded")];
+    if impact.is_empty() {
+        why.push("no evidence of user-facing impact in the logs".into());
+    } else {
+        why.push(format!("{} line(s) show user-facing impact", impact.len()));
+    }
+    let p = if f.signals.is_empty() {
+        why.push("no abnormal signal".into());
+        "P4"
+    } else if !impact.is_empty() && (down > 0 || degraded >= 3) {
+        "P1"
+    } else if !impact.is_empty() || down > 0 {
+        "P2"
+    } else if degraded > 0 && f.signals.iter().any(|s| s.class != Class::CodeException) {
+        "P3"
+    } else {
+        "P4"
+    };
+    (p, why)
+}
+
+/// The trigger: what set the failure off.
+pub(crate) struct TriggerFinding {
+    pub kind: &'static str,
+    pub confidence: f64,
+    pub summary: String,
+    pub evidence: Vec<usize>,
+}
+
+/// Looks for a deploy, config change or scaling line before patient zero, else falls back on
+/// the root cause's class (a failing dependency, exhausted resources), else "unknown".
+pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
+    let pz_time = f.patient_zero.and_then(|i| corpus.events[i].time);
+    let before = |i: usize| match (pz_time, corpus.events[i].time) {
+        (Some(p), Some(t)) => t <= p,
+        _ => true,
+    };
+    // Versions seen per service in start-up lines: a deploy is a version that changed.
+    let mut versions: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
+    let mut found: Option<(&'static str, usize)> = None;
+    for &i in &f.order {
+        let ev = &corpus.events[i];
+        let m = corpus.message(ev).to_ascii_lowercase();
+        let words: Vec<&str> = m
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if let Some(v) = words
+            .iter()
+            .position(|w| *w == "version" || *w == "v")
+            .and_then(|p| words.get(p + 1))
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        {
+            let svc = corpus.service(ev).unwrap_or(UNKNOWN);
+            let list = versions.entry(svc).or_default();
+            if list.last().is_none_or(|(last, _)| last != v) {
+                list.push((v.to_string(), i));
+            }
+        }
+        if found.is_some() || !before(i) {
+            continue;
+        }
+        let has = |ps: &[&str]| ps.iter().any(|p| contains_words(&m, p));
+        if has(&[
+            "deployment rolled out",
+            "rolling update",
+            "rollout",
+            "deployed version",
+            "deploying",
+            "new revision",
+            "image updated",
+            "scaled up replica set",
+            "started deploy",
+            "release",
+        ]) {
+            found = Some(("deploy", i));
+        } else if has(&[
+            "config reloaded",
+            "configuration reloaded",
+            "configmap updated",
+            "config changed",
+            "feature flag",
+            "reloading configuration",
+            "applied configuration",
+        ]) {
+            found = Some(("config_change", i));
+        } else if has(&[
+            "scaled down",
+            "scaling down",
+            "scaled to",
+            "autoscaler",
+            "hpa",
+            "scale down",
+            "scale up",
+            "replicas changed",
+        ]) {
+            found = Some(("scaling", i));
+        } else if has(&[
+            "traffic spike",
+            "traffic surge",
+            "request rate spike",
+            "surge in traffic",
+        ]) {
+            found = Some(("traffic_spike", i));
+        }
+    }
+    if let Some((kind, i)) = found {
+        return TriggerFinding {
+            kind,
+            confidence: 0.7,
+            summary: format!("a {kind} line precedes the first failure signal"),
+            evidence: vec![i],
+        };
+    }
+    for list in versions.values() {
+        if list.len() >= 2 {
+            let (v0, _) = &list[0];
+            let (v1, i) = &list[1];
+            if before(*i) {
+                return TriggerFinding {
+                    kind: "deploy",
+                    confidence: 0.6,
+                    summary: format!("version changed from {v0} to {v1} before the failure"),
+                    evidence: vec![list[0].1, *i],
+                };
+            }
+        }
+    }
+    let Some(root) = f.ranked.first() else {
+        return TriggerFinding {
+            kind: "unknown",
+            confidence: 0.0,
+            summary: "no abnormal signal".into(),
+            evidence: vec![],
+        };
+    };
+    if root.class.is_resource() {
+        return TriggerFinding {
+            kind: "resource_exhaustion",
+            confidence: 0.5,
+            summary: format!(
+                "{} exhausted its resources ({}); no deploy, config or scaling line precedes it",
+                root.service,
+                root.class.as_str()
+            ),
+            evidence: root.evidence.iter().copied().take(2).collect(),
+        };
+    }
+    if matches!(
+        root.class,
+        Class::CacheUnavailable | Class::DependencyUnavailable | Class::DnsFailure | Class::Network
+    ) {
+        return TriggerFinding {
+            kind: "dependency_failure",
+            confidence: 0.5,
+            summary: format!("{} became unavailable to its callers", root.service),
+            evidence: root.evidence.iter().copied().take(2).collect(),
+        };
+    }
+    TriggerFinding {
+        kind: "unknown",
+        confidence: 0.0,
+        summary: "no line shows what set the failure off".into(),
+        evidence: vec![],
+    }
+}
+
+fn contains_words(hay: &str, phrase: &str) -> bool {
+    let hb = hay.as_bytes();
+    let mut from = 0;
+    while let Some(off) = hay[from..].find(phrase) {
+        let a = from + off;
+        let b = a + phrase.len();
+        if (a == 0 || !hb[a - 1].is_ascii_alphanumeric())
+            && (b >= hb.len() || !hb[b].is_ascii_alphanumeric())
+        {
+            return true;
+        }
+        from = a + 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_not_substrings() {
+        assert!(super::contains_words("hpa scaled", "hpa"));
+        assert!(!super::contains_words("alphapa", "hpa"));
+    }
+}
