@@ -346,6 +346,6 @@ mod tests {
             ),
             ["redis-cache"]
         );
-        assert!(m.find("fashion-apix is a different name", "x").is_empty());
+        assert!(m.find("fashionable apis and cached pages", "x").is_empty());
     }
 }

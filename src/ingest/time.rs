@@ -153,7 +153,8 @@ fn run_digits(b: &[u8], at: usize, max: usize) -> (u64, usize) {
     let mut v = 0u64;
     let mut n = 0;
     while at + n < b.len() && n < max && b[at + n].is_ascii_digit() {
-        v = v * 10 + (b[at + n] - b'0') as u64;
+        // Saturating: a run of 20+ digits must not overflow (found by fuzzing).
+        v = v.saturating_mul(10).saturating_add((b[at + n] - b'0') as u64);
         n += 1;
     }
     (v, n)
@@ -831,5 +832,20 @@ mod tests {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
         }
+    }
+}
+
+#[cfg(test)]
+mod regression_fuzz_overflow {
+    /// Fuzzing found `run_digits` overflowing u64 on a long digit run inside a date.
+    #[test]
+    fn long_digit_run_in_a_date_does_not_panic() {
+        let _ = super::run_digits(b"33333333333333333333333333", 0, 20);
+        let files = vec![crate::InputFile::new(
+            "x.log",
+            b"2024-05-3333333333333333333333333333333333333333333333#000S\n".to_vec(),
+        )];
+        let corpus = crate::ingest(&files, &Default::default()).unwrap();
+        assert_eq!(corpus.stats().lines, 1);
     }
 }
