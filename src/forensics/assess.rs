@@ -136,28 +136,79 @@ pub(crate) fn user_impact(corpus: &Corpus, f: &Findings, health: &[Health]) -> V
     out
 }
 
-/// P1..P4 with its rationale.
+/// True when a line reports a broad outage: an error/5xx/failure rate of at least half, or a
+/// success rate of at most half (`5xx rate 64%`, `success rate 0%`).
+fn reports_outage(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(pct) = percent(&lower) else {
+        return false;
+    };
+    if lower.contains("success") || lower.contains("availability") {
+        pct <= 50.0
+    } else if ["5xx", "error", "fail", "timeout", "unavailable"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        pct >= 50.0
+    } else {
+        false
+    }
+}
+
+/// The first `N%` in a text.
+fn percent(s: &str) -> Option<f64> {
+    let p = s.find('%')?;
+    let start = s[..p]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    s[start..p].parse().ok()
+}
+
+/// P1..P4 with its rationale: P1 a broad user-facing outage, P2 partial user impact, P3 failures
+/// without user impact, P4 warnings only.
 pub(crate) fn severity(
+    corpus: &Corpus,
     health: &[Health],
     impact: &[usize],
     f: &Findings,
 ) -> (&'static str, Vec<String>) {
     let down = health.iter().filter(|h| h.health == "down").count();
     let degraded = health.iter().filter(|h| h.health == "degraded").count();
+    let facing_down = health
+        .iter()
+        .filter(|h| h.health == "down" && roles::is_user_facing(h.role))
+        .count();
+    let outage = f
+        .signals
+        .iter()
+        .map(|s| s.event)
+        .chain(impact.iter().copied())
+        .find(|&i| reports_outage(corpus.message(&corpus.events[i])));
     let mut why = vec![format!("{down} service(s) down, {degraded} degraded")];
     if impact.is_empty() {
         why.push("no evidence of user-facing impact in the logs".into());
     } else {
         why.push(format!("{} line(s) show user-facing impact", impact.len()));
     }
+    if let Some(i) = outage {
+        why.push(format!(
+            "outage-level rate reported: {}",
+            corpus.message(&corpus.events[i]).trim()
+        ));
+    }
+    let errors = f.signals.iter().any(|s| {
+        corpus.events[s.event]
+            .level
+            .is_some_and(|l| l >= Level::Error)
+    });
     let p = if f.signals.is_empty() {
         why.push("no abnormal signal".into());
         "P4"
-    } else if !impact.is_empty() && (down > 0 || degraded >= 3) {
+    } else if !impact.is_empty() && (outage.is_some() || facing_down > 0 || down >= 2) {
         "P1"
-    } else if !impact.is_empty() || down > 0 {
+    } else if !impact.is_empty() {
         "P2"
-    } else if degraded > 0 && f.signals.iter().any(|s| s.class != Class::CodeException) {
+    } else if down > 0 || errors {
         "P3"
     } else {
         "P4"
@@ -176,13 +227,14 @@ pub(crate) struct TriggerFinding {
 /// Looks for a deploy, config change or scaling line before patient zero, else falls back on
 /// the root cause's class (a failing dependency, exhausted resources), else "unknown".
 pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
-    let pz_time = f.patient_zero.and_then(|i| corpus.events[i].time);
-    let before = |i: usize| match (pz_time, corpus.events[i].time) {
+    let pz_time = f.patient_zero.and_then(|i| f.times[i]);
+    let before = |i: usize| match (pz_time, f.times[i]) {
         (Some(p), Some(t)) => t <= p,
         _ => true,
     };
     // Versions seen per service in start-up lines: a deploy is a version that changed.
     let mut versions: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
+    // The change closest before patient zero wins: it is the likeliest cause.
     let mut found: Option<(&'static str, usize)> = None;
     for &i in &f.order {
         let ev = &corpus.events[i];
@@ -195,7 +247,8 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             .iter()
             .position(|w| *w == "version" || *w == "v")
             .and_then(|p| words.get(p + 1))
-            .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .or_else(|| words.iter().find(|w| is_version(w)))
+            .filter(|w| is_version(w.trim_start_matches('v')))
         {
             let svc = corpus.service(ev).unwrap_or(UNKNOWN);
             let list = versions.entry(svc).or_default();
@@ -203,60 +256,89 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
                 list.push((v.to_string(), i));
             }
         }
-        if found.is_some() || !before(i) {
+        if !before(i) || f.patient_zero == Some(i) {
             continue;
         }
-        let has = |ps: &[&str]| ps.iter().any(|p| contains_words(&m, p));
-        if has(&[
+        let reason = ev
+            .entities
+            .as_deref()
+            .and_then(|e| e.k8s_reason.as_deref())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let text = format!("{reason} {m}");
+        let has = |ps: &[&str]| ps.iter().any(|p| contains_words(&text, p));
+        let kind = if has(&[
+            "scaledown",
+            "scaledownempty",
+            "scale down",
+            "scaled down",
+            "scaling down",
+            "successfulrescale",
+            "new size",
+            "autoscaler",
+            "horizontalpodautoscaler",
+            "scale up",
+            "scaled to",
+            "replicas changed",
+        ]) || (has(&["scaled up replica set", "scalingreplicaset"]) && has(&["from"]))
+        {
+            Some("scaling")
+        } else if has(&[
+            "configmap",
+            "config reloaded",
+            "configuration reloaded",
+            "config changed",
+            "reloading configuration",
+            "reloading",
+            "running configuration",
+            "feature flag",
+            "applied configuration",
+            "config map",
+        ]) {
+            Some("config_change")
+        } else if has(&[
             "deployment rolled out",
             "rolling update",
             "rollout",
-            "deployed version",
+            "deployed",
             "deploying",
             "new revision",
             "image updated",
-            "scaled up replica set",
-            "started deploy",
+            "migrations",
+            "migration",
             "release",
+            "upgraded to",
+            "upgrading",
         ]) {
-            found = Some(("deploy", i));
-        } else if has(&[
-            "config reloaded",
-            "configuration reloaded",
-            "configmap updated",
-            "config changed",
-            "feature flag",
-            "reloading configuration",
-            "applied configuration",
-        ]) {
-            found = Some(("config_change", i));
-        } else if has(&[
-            "scaled down",
-            "scaling down",
-            "scaled to",
-            "autoscaler",
-            "hpa",
-            "scale down",
-            "scale up",
-            "replicas changed",
-        ]) {
-            found = Some(("scaling", i));
+            Some("deploy")
         } else if has(&[
             "traffic spike",
             "traffic surge",
             "request rate spike",
             "surge in traffic",
+            "load spike",
         ]) {
-            found = Some(("traffic_spike", i));
+            Some("traffic_spike")
+        } else {
+            None
+        };
+        if let Some(k) = kind {
+            found = Some((k, i));
         }
     }
     if let Some((kind, i)) = found {
         return TriggerFinding {
             kind,
             confidence: 0.7,
-            summary: format!("a {kind} line precedes the first failure signal"),
+            summary: format!(
+                "a {} line precedes the first failure signal",
+                kind.replace('_', " ")
+            ),
             evidence: vec![i],
         };
+    }
+    if let Some(spike) = traffic_spike(corpus, f) {
+        return spike;
     }
     for list in versions.values() {
         if list.len() >= 2 {
@@ -309,6 +391,50 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
         summary: "no line shows what set the failure off".into(),
         evidence: vec![],
     }
+}
+
+/// `1.2.3`-like: digits with at least one dot, nothing else.
+fn is_version(w: &str) -> bool {
+    let parts: Vec<&str> = w.split('.').collect();
+    parts.len() >= 2
+        && parts.len() <= 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Request volume per minute of access-log or HTTP lines: a spike is the minute before patient
+/// zero carrying at least three times the average of the minutes before it (and 20 requests).
+fn traffic_spike(corpus: &Corpus, f: &Findings) -> Option<TriggerFinding> {
+    let pz = corpus.events[f.patient_zero?].time?;
+    const MIN: i64 = 60_000_000_000;
+    let mut per_min: BTreeMap<i64, (u64, usize)> = BTreeMap::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        let http = ev
+            .entities
+            .as_deref()
+            .is_some_and(|e| e.http_method.is_some() || e.http_status.is_some());
+        if let (true, Some(t)) = (http, ev.time) {
+            if t <= pz + MIN {
+                let e = per_min.entry(t.div_euclid(MIN)).or_insert((0, i));
+                e.0 += 1;
+            }
+        }
+    }
+    let (&last_min, &(last, ev)) = per_min.iter().next_back()?;
+    let earlier: Vec<u64> = per_min.range(..last_min).map(|(_, (n, _))| *n).collect();
+    if earlier.len() < 2 || last < 20 {
+        return None;
+    }
+    let avg = earlier.iter().sum::<u64>() as f64 / earlier.len() as f64;
+    (last as f64 >= 3.0 * avg).then(|| TriggerFinding {
+        kind: "traffic_spike",
+        confidence: 0.6,
+        summary: format!(
+            "{last} requests in the minute of the failure against {avg:.0} per minute before"
+        ),
+        evidence: vec![ev],
+    })
 }
 
 fn contains_words(hay: &str, phrase: &str) -> bool {

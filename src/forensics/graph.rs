@@ -117,33 +117,96 @@ fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// For classes that happen to a pod (probes, crash loops, pulls, scheduling, OOM kills), the
+/// service of the pod the line is about, when the line names one (`pod/NAME`, a pod field or a
+/// Kubernetes object) and it is not the service that logged it.
+fn k8s_subject(corpus: &Corpus, i: usize, class: signals::Class) -> Option<String> {
+    use signals::Class as C;
+    if !matches!(
+        class,
+        C::ProbeFailure | C::CrashLoop | C::ImagePull | C::Scheduling | C::Oom | C::QuotaExceeded
+    ) {
+        return None;
+    }
+    let ev = &corpus.events[i];
+    let ent = ev.entities.as_deref();
+    let named = ent
+        .and_then(|e| e.k8s_object.as_deref().or(e.pod.as_deref()))
+        .map(|o| o.trim_start_matches("pod/").to_string())
+        .or_else(|| {
+            let line = corpus.first_line(ev);
+            let at = line.find("pod/")? + 4;
+            let end = line[at..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+                .map_or(line.len(), |e| at + e);
+            Some(line[at..end].to_string())
+        })?;
+    let service = crate::ingest::entities::service_from_pod(&named).unwrap_or(named);
+    (service != service_of(corpus, i) && !service.is_empty()).then_some(service)
+}
+
 /// The service an event belongs to, or [`UNKNOWN`].
 pub(crate) fn service_of(corpus: &Corpus, i: usize) -> &str {
     corpus.service(&corpus.events[i]).unwrap_or(UNKNOWN)
 }
 
-/// Classifies every event (once per template and level band) and blames a service for each.
+/// Class implied by an HTTP status alone (a 504 is a timeout whatever the text says).
+fn status_class(status: Option<u16>) -> Option<signals::Class> {
+    match status? {
+        504 => Some(signals::Class::Timeout),
+        502 | 503 => Some(signals::Class::DependencyUnavailable),
+        429 => Some(signals::Class::RateLimited),
+        _ => None,
+    }
+}
+
+/// Classifies every event and blames a service for each. Normal lines are classified once per
+/// template; abnormal lines whose structured fields hold more than the message (`err=...` in
+/// logfmt, extra JSON keys) are classified on the whole line.
 pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String]) -> Vec<Signal> {
     let mentions = Mentions::new(known);
-    let mut cache: HashMap<(u32, bool, Option<&str>), Option<signals::Class>> = HashMap::new();
+    let dns_home = known
+        .iter()
+        .find(|s| roles::role_from_name(s) == Some("dns"))
+        .cloned();
+    type Key<'a> = (u32, bool, Option<&'a str>, Option<u16>);
+    let mut cache: HashMap<Key, Option<signals::Class>> = HashMap::new();
     let mut out = Vec::new();
     for (i, ev) in corpus.events.iter().enumerate() {
         let abnormal = ev.level.is_some_and(|l| l >= Level::Warn);
-        let reason = ev.entities.as_ref().and_then(|e| e.k8s_reason.as_deref());
-        let key = (ev.template, abnormal, reason);
-        let class = match cache.get(&key) {
-            Some(c) => *c,
+        let ent = ev.entities.as_deref();
+        let reason = ent.and_then(|e| e.k8s_reason.as_deref());
+        let status = ent.and_then(|e| e.http_status);
+        let msg = corpus.message(ev);
+        let line = corpus.first_line(ev);
+        let whole_line = abnormal && line.len() > msg.len() + 40;
+        let key = (ev.template, abnormal, reason, status);
+        let cached = if whole_line {
+            None
+        } else {
+            cache.get(&key).copied()
+        };
+        let class = match cached {
+            Some(c) => c,
             None => {
-                let msg = corpus.message(ev);
-                let text = match reason {
-                    Some(r) => format!("{r} {msg}"),
-                    None => msg.to_string(),
-                };
+                let mut text = String::with_capacity(line.len() + msg.len() + 32);
+                if let Some(r) = reason {
+                    text.push_str(r);
+                    text.push(' ');
+                }
+                text.push_str(msg);
+                if whole_line {
+                    text.push(' ');
+                    text.push_str(line);
+                }
                 let mut c = signals::classify(&text, ev.level);
+                if matches!(c, None | Some(signals::Class::CodeException)) {
+                    c = status_class(status).or(c);
+                }
                 if c.is_none() && ev.level.is_some_and(|l| l >= Level::Error) {
                     c = Some(signals::Class::CodeException);
                 }
-                if ev.template != u32::MAX {
+                if ev.template != u32::MAX && !whole_line {
                     cache.insert(key, c);
                 }
                 c
@@ -151,9 +214,15 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
         };
         let Some(class) = class else { continue };
         let emitter = service_of(corpus, i).to_string();
-        let blamed = if class.blames_dependency() {
+        let blamed = if let Some(subject) = k8s_subject(corpus, i, class) {
+            // kubelet / controller lines about a pod: the pod's service is the one failing.
+            subject
+        } else if class == signals::Class::DnsFailure {
+            // A name that does not resolve is the resolver's failure when the resolver logs.
+            dns_home.clone().unwrap_or_else(|| emitter.clone())
+        } else if class.blames_dependency() {
             mentions
-                .find(corpus.message(ev), &emitter)
+                .find(line, &emitter)
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| emitter.clone())

@@ -72,6 +72,8 @@ pub(crate) struct Findings {
     pub trail: Vec<Step>,
     /// Event indices in causal time order (time, then input order adjusted for newest-first files).
     pub order: Vec<usize>,
+    /// Per event: its time for ordering (own, or estimated from a relative age).
+    pub times: Vec<Option<i64>>,
 }
 
 /// Per-service facts.
@@ -94,8 +96,10 @@ pub(crate) fn run(
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
 ) -> Findings {
+    let times = order::effective_times(corpus);
     let mut f = Findings {
-        order: order::causal_order(corpus),
+        order: order::causal_order(corpus, &times),
+        times,
         ..Default::default()
     };
     f.trail.push(Step {
@@ -105,7 +109,7 @@ pub(crate) fn run(
             corpus.events.len(),
             corpus.files.len()
         ),
-        output: order::describe(corpus, &f.order),
+        output: order::describe(&f.times, &f.order),
     });
     let known = graph::known_services(corpus);
     f.signals = graph::signals(corpus, templates, &known);

@@ -7,7 +7,7 @@
 
 use super::graph::UNKNOWN;
 use super::{Candidate, Class, Findings};
-use crate::ingest::{Corpus, Level};
+use crate::ingest::{Corpus, Level, TimeSource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a healthy period looked like, per template and per service.
@@ -63,7 +63,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             });
         g.events.push(s.event);
         g.emitters.insert(s.emitter.clone());
-        if let Some(t) = ev.time {
+        if let Some(t) = f.times[s.event] {
             g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
         }
         g.worst = g.worst.max(ev.level);
@@ -184,10 +184,39 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             .then_with(|| a.service.cmp(&b.service))
             .then(a.class.cmp(&b.class))
     });
-    // One candidate per service: its best-scoring class.
-    let mut seen = BTreeSet::new();
-    cands.retain(|c| seen.insert(c.service.clone()));
-    cands
+    // One candidate per service, scored by its best class but named by its most specific one:
+    // a generic exception next to a deadlock is the deadlock.
+    let mut best: Vec<Candidate> = Vec::new();
+    for c in &cands {
+        if best.iter().any(|b| b.service == c.service) {
+            continue;
+        }
+        let mut top = c.clone();
+        let specific = cands
+            .iter()
+            .filter(|o| o.service == c.service && o.class.is_specific())
+            .max_by(|a, b| {
+                a.class
+                    .origin_prior()
+                    .total_cmp(&b.class.origin_prior())
+                    .then(a.signals.cmp(&b.signals))
+            });
+        if let Some(sp) = specific.filter(|sp| sp.class != c.class && !c.class.is_specific()) {
+            top.class = sp.class;
+            top.evidence = sp.evidence.clone();
+            top.reasons.push(format!(
+                "named {} after its most specific signal",
+                sp.class.as_str()
+            ));
+        }
+        top.signals = cands
+            .iter()
+            .filter(|o| o.service == c.service)
+            .map(|o| o.signals)
+            .sum();
+        best.push(top);
+    }
+    best
 }
 
 fn level_score(l: Option<Level>) -> f64 {
@@ -224,26 +253,59 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
         .collect()
 }
 
-/// The earliest signal that blames the root service: the first abnormal sign of the failure.
+/// Words that mark a line as the start of trouble even at an ordinary level: a failed archive
+/// command before a full disk, a SIGTERM before a cache disappears.
+const PRECURSOR_WORDS: &[&str] = &["failed", "failure", "unable", "cannot", "refused", "denied"];
+/// Shutdown words are a precursor only at warning level or worse: every rollout stops old pods
+/// gracefully at INFO.
+const SHUTDOWN_WORDS: &[&str] = &["sigterm", "sigkill", "shutting", "shutdown", "killed"];
+/// How far before the first signal a precursor may be.
+const PRECURSOR_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
+
+/// The earliest abnormal signal of the root service: its first signal, or an earlier line of the
+/// same service that already speaks of failure (a precursor).
 ///
 /// Among lines that share a timestamp the milder one comes first (a failure escalates from warning
-/// to error to fatal), then the text decides, so input order never changes the answer.
+/// to error to fatal), then the text decides, so input order never changes the answer. Untimed
+/// lines keep their causal order.
 pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     let root = f.ranked.first()?;
-    f.signals
+    let pos: HashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let key = |i: usize| {
+        let ev = &corpus.events[i];
+        match (f.times[i], ev.time_source) {
+            (Some(t), TimeSource::Parsed) => (t, 0, ev.level, corpus.first_line(ev), i),
+            // Estimated or inherited times are coarse: the written order decides ties.
+            (Some(t), _) => (t, pos[&i], None, "", i),
+            (None, _) => (i64::MAX, pos[&i], None, "", i),
+        }
+    };
+    let first = f
+        .signals
         .iter()
-        .filter(|s| {
-            s.blamed == root.service
-                && (s.class == root.class || s.class.origin_prior() >= root.class.origin_prior())
-        })
-        .min_by_key(|s| {
-            let ev = &corpus.events[s.event];
-            (
-                ev.time.unwrap_or(i64::MAX),
-                ev.level,
-                corpus.first_line(ev),
-                s.event,
-            )
-        })
+        .filter(|s| s.blamed == root.service)
         .map(|s| s.event)
+        .min_by_key(|&i| key(i))?;
+    let Some(t0) = f.times[first] else {
+        return Some(first);
+    };
+    let precursor = corpus
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, ev)| {
+            ev.time
+                .is_some_and(|t| t < t0 && t0 - t <= PRECURSOR_WINDOW_NS)
+                && corpus.service(ev) == Some(root.service.as_str())
+                && ev.level.is_none_or(|l| l >= Level::Info)
+        })
+        .filter(|(_, ev)| {
+            let m = corpus.message(ev).to_ascii_lowercase();
+            let loud = ev.level.is_some_and(|l| l >= Level::Warn);
+            m.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| PRECURSOR_WORDS.contains(&w) || (loud && SHUTDOWN_WORDS.contains(&w)))
+        })
+        .map(|(i, _)| i)
+        .min_by_key(|&i| key(i));
+    Some(precursor.unwrap_or(first))
 }

@@ -8,6 +8,10 @@
 /// Roles in order of precedence when several words match.
 const NAME_RULES: &[(&str, &[&str])] = &[
     (
+        "dns",
+        &["dns", "coredns", "kubedns", "dnsmasq", "unbound", "bind9"],
+    ),
+    (
         "gateway",
         &[
             "gateway", "gw", "ingress", "proxy", "nginx", "envoy", "haproxy", "lb", "edge",

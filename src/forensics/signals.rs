@@ -90,10 +90,15 @@ impl Class {
     pub(crate) fn blames_dependency(self) -> bool {
         matches!(
             self,
-            Class::CacheUnavailable
-                | Class::DependencyUnavailable
-                | Class::Timeout
-                | Class::DnsFailure
+            Class::CacheUnavailable | Class::DependencyUnavailable | Class::Timeout
+        )
+    }
+
+    /// False for the catch-all classes that say little about the mechanism.
+    pub(crate) fn is_specific(self) -> bool {
+        !matches!(
+            self,
+            Class::CodeException | Class::DependencyUnavailable | Class::Timeout | Class::Network
         )
     }
 

@@ -15,7 +15,7 @@ mod bytes;
 mod event;
 mod frame;
 mod decode;
-mod entities;
+pub(crate) mod entities;
 mod level;
 mod multiline;
 mod pipeline;

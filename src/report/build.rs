@@ -20,7 +20,7 @@ pub(super) fn build(
     let ev = |i: usize| evidence(corpus, i);
     let health = assess::health(corpus, f);
     let impact = assess::user_impact(corpus, f, &health);
-    let (sev, mut sev_why) = assess::severity(&health, &impact, f);
+    let (sev, mut sev_why) = assess::severity(corpus, &health, &impact, f);
     let trigger = assess::trigger(corpus, f);
     let root = f.ranked.first();
     let pz = f.patient_zero;
