@@ -280,12 +280,25 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
             (None, _) => (i64::MAX, pos[&i], None, "", i),
         }
     };
-    let first = f
-        .signals
-        .iter()
-        .filter(|s| s.blamed == root.service)
-        .map(|s| s.event)
-        .min_by_key(|&i| key(i))?;
+    // The root's own lines (or lines about its pods) before callers' complaints about it, and
+    // lines with a written time before estimated ones.
+    let pick = |own: bool, parsed: bool| {
+        f.signals
+            .iter()
+            .filter(|s| {
+                s.blamed == root.service
+                    && (!own
+                        || s.emitter == root.service
+                        || s.emitter != s.blamed && is_subject(corpus, s.event, &root.service))
+            })
+            .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
+            .map(|s| s.event)
+            .min_by_key(|&i| key(i))
+    };
+    let first = pick(true, true)
+        .or_else(|| pick(true, false))
+        .or_else(|| pick(false, true))
+        .or_else(|| pick(false, false))?;
     let Some(t0) = f.times[first] else {
         return Some(first);
     };
@@ -308,4 +321,11 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         .map(|(i, _)| i)
         .min_by_key(|&i| key(i));
     Some(precursor.unwrap_or(first))
+}
+
+/// True when the line names one of the service's pods (`pod/NAME`): it is about the service.
+fn is_subject(corpus: &Corpus, i: usize, service: &str) -> bool {
+    let line = corpus.first_line(&corpus.events[i]);
+    line.find("pod/")
+        .is_some_and(|at| line[at + 4..].starts_with(service))
 }
