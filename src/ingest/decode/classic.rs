@@ -593,6 +593,27 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
                 r.message = Msg::Range(m, line.len());
                 return Some(r);
             }
+            // `INFO [payments-api] msg`: a bracketed name that passes the bare-service rule and
+            // has no all-digit segment (threads: `[nio-8080-exec-7]`, `[scheduling-1]`).
+            let (t, _) = skip_ws(b, e);
+            if b.get(t) == Some(&b'[') {
+                if let Some(k) = memchr::memchr(b']', &b[t..b.len().min(t + 66)]) {
+                    let name = &line[t + 1..t + k];
+                    let probe = format!("{name} x");
+                    if bare_service(&probe, 0).is_some_and(|(_, z)| z == name.len())
+                        && name.contains(['-', '_'])
+                        && !name
+                            .split(['-', '_'])
+                            .any(|g| g.bytes().all(|c| c.is_ascii_digit()))
+                        && b.get(t + k + 1) == Some(&b' ')
+                    {
+                        r.service = Some(name.to_string());
+                        let (m, _) = skip_ws(b, t + k + 1);
+                        r.message = Msg::Range(m, line.len());
+                        return Some(r);
+                    }
+                }
+            }
             let (comp, m, app) = component(line, e);
             if let Some((a, z)) = comp {
                 r.entities.component = Some(line[a..z].to_string());
@@ -827,6 +848,23 @@ mod tests {
             "2024-01-01 10:00:00 INFO f47ac10b-58cc-4372 accepted",
             "2024-01-01 10:00:00 INFO built-in plugin loaded",
             "2024-01-01 10:00:00 INFO my-service",
+        ] {
+            assert_eq!(dec(l).0.service, None, "{l}");
+        }
+    }
+
+    #[test]
+    fn bracketed_service_after_level() {
+        let (r, m) = dec("2026-05-24T11:54:10.080Z INFO [payments-api] charge ok");
+        assert_eq!(
+            (r.service.as_deref(), m.as_str()),
+            (Some("payments-api"), "charge ok")
+        );
+        for l in [
+            "2024-01-01 10:00:00 INFO [nio-8080-exec-7] o.a.C: x",
+            "2024-01-01 10:00:00 INFO [scheduling-1] c.e.Job: x",
+            "2024-01-01 10:00:00 INFO [main] c.e.App: x",
+            "2024-01-01 10:00:00 INFO [req-38101a0b-1c2d] x",
         ] {
             assert_eq!(dec(l).0.service, None, "{l}");
         }
