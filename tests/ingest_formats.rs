@@ -685,3 +685,54 @@ fn spring_boot_3_application_name_and_padded_level() {
     assert_eq!(msgs(&c)[1], "SQL Error: 1213, SQLState: 40001");
     assert_eq!(times(&c)[3], Some(T0 + 3 * S));
 }
+
+#[test]
+fn dotnet_console_level_prefixes() {
+    let c = load("dotnet_console.log");
+    assert_eq!(lines(&c), [2, 4, 1, 2]);
+    assert_eq!(
+        levels(&c),
+        [Some(Info), Some(Error), Some(Warn), Some(Critical)]
+    );
+    assert_eq!(msgs(&c)[1], "Microsoft.AspNetCore.Server.Kestrel[13]");
+    assert_eq!(msgs(&c)[2], "low stock");
+}
+
+#[test]
+fn node_named_error_first_line() {
+    let c = load("node_error.log");
+    assert_eq!(lines(&c), [1, 3]);
+    assert_eq!(levels(&c), [Some(Info), Some(Error)]);
+    assert!(msgs(&c)[1].starts_with("UnacceptedCreditCard [Error]: Sorry"));
+    assert_eq!(times(&c)[1], Some(T0 + S));
+}
+
+#[test]
+fn uwsgi_request_log() {
+    let c = load("uwsgi.log");
+    assert_eq!(c.files[0].format, Format::AccessLog);
+    assert_eq!(levels(&c), [Some(Info), Some(Error)]);
+    assert_eq!(times(&c), [Some(T0), Some(T0 + S)]);
+    let e = c.events[1].entities.as_ref().unwrap();
+    assert_eq!(e.http_status, Some(502));
+    assert_eq!(e.http_path.as_deref(), Some("/endpoint2"));
+}
+
+#[test]
+fn vdsm_double_colon_header() {
+    let c = load("vdsm.log");
+    assert_eq!(lines(&c), [1, 4, 1]);
+    assert_eq!(levels(&c), [Some(Info), Some(Error), Some(Debug)]);
+    assert_eq!(times(&c)[0], Some(T0 + 101_000_000));
+    assert_eq!(msgs(&c)[0], "(run) I am the actual vdsm 4.9-0");
+}
+
+#[test]
+fn mysql_slow_log_blocks() {
+    let c = load("mysql_slow.log");
+    let ev: Vec<u32> = c.events.iter().map(|e| e.line).collect();
+    assert_eq!(ev, [1, 2, 3, 4, 10, 14]);
+    assert_eq!(lines(&c)[3..], [6, 4, 5]);
+    assert_eq!(times(&c)[3], Some(T0 + 500_000_000));
+    assert_eq!(times(&c)[5], Some(T0 + 2 * S));
+}

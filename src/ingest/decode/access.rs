@@ -51,6 +51,56 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     Some(r)
 }
 
+/// uWSGI request log: `[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes}
+/// [Sun Mar 13 22:49:12 2016] POST /path => generated 47 bytes in 129 msecs (HTTP/1.1 200) ...`.
+pub(crate) fn uwsgi(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    if !line.starts_with("[pid: ") {
+        return None;
+    }
+    let b = line.as_bytes();
+    let vars = memchr::memmem::find(b, b" vars in ")?;
+    let lb = vars + memchr::memchr(b'[', &b[vars..])?;
+    let (c, n) = time::scan(&line[lb + 1..])?;
+    let rb = lb + 1 + n;
+    if b.get(rb) != Some(&b']') {
+        return None;
+    }
+    let start = (rb + 2).min(line.len());
+    let mut r = Record::new(Format::AccessLog, Msg::Range(start, line.len()));
+    r.time = ctx.time(&c);
+    let mut parts = line[start..].split(' ');
+    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
+        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
+            r.entities.http_method = Some(m.to_string());
+            r.entities.http_path = Some(p.to_string());
+        }
+    }
+    if let Some(k) = memchr::memmem::find(&b[start..], b"(HTTP/") {
+        let rest = &line[start + k..];
+        let status: Option<u16> = rest
+            .split([' ', ')'])
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .filter(|s| (100..600).contains(s));
+        r.entities.http_status = status;
+        r.level = status.map(level::from_http_status);
+    }
+    if let Some(k) = memchr::memmem::find(&b[start..], b" bytes in ") {
+        let rest = &line[start + k + 10..];
+        let mut w = rest.split(' ');
+        if let (Some(v), Some(u)) = (w.next().and_then(|v| v.parse::<f64>().ok()), w.next()) {
+            let ms = match u {
+                "msecs" => Some(v),
+                "micros" => Some(v / 1000.0),
+                "secs" => Some(v * 1000.0),
+                _ => None,
+            };
+            r.entities.durations_ms.extend(ms);
+        }
+    }
+    Some(r)
+}
+
 /// `#Fields: date time ...` sets the columns; other `#` directives are kept as events.
 pub(crate) fn w3c_directive(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let rest = line.strip_prefix('#')?;
@@ -75,10 +125,11 @@ pub(crate) fn w3c_directive(line: &str, ctx: &mut Ctx) -> Option<Record> {
 
 pub(crate) fn w3c_row(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let fields = ctx.w3c.as_ref()?;
-    let vals: Vec<&str> = line.split(' ').collect();
-    if vals.len() != fields.len() {
+    // Count before splitting: every other line of a file that once held `#Fields:` comes here.
+    if memchr::memchr_iter(b' ', line.as_bytes()).count() + 1 != fields.len() {
         return None;
     }
+    let vals: Vec<&str> = line.split(' ').collect();
     let mut r = Record::new(Format::AccessLog, Msg::Range(0, line.len()));
     let (mut date, mut clock) = (None, None);
     for (f, v) in fields.iter().zip(&vals) {
@@ -120,6 +171,19 @@ pub(crate) fn w3c_row(line: &str, ctx: &mut Ctx) -> Option<Record> {
 mod tests {
     use super::*;
     use crate::ingest::Level;
+
+    #[test]
+    fn uwsgi_request_line() {
+        let mut ctx = Ctx::new(None, 2016);
+        let l = "[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /update_metrics => generated 47 bytes in 129 msecs (HTTP/1.1 503) 9 headers in 378 bytes (1 switches on core 3)";
+        let r = uwsgi(l, &mut ctx).unwrap();
+        assert_eq!(r.level, Some(crate::ingest::Level::Error));
+        assert_eq!(r.entities.http_status, Some(503));
+        assert_eq!(r.entities.http_path.as_deref(), Some("/update_metrics"));
+        assert_eq!(r.entities.durations_ms, [129.0]);
+        assert_eq!(r.time.unwrap().0, 1_457_909_352_000_000_000);
+        assert!(r.message_text(l).starts_with("POST /update_metrics =>"));
+    }
 
     #[test]
     fn combined_log() {

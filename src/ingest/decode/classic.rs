@@ -383,6 +383,103 @@ pub(crate) fn redis(line: &str, ctx: &mut Ctx) -> Option<Record> {
     Some(r)
 }
 
+/// Microsoft.Extensions.Logging console: `fail: Category.Name[13]` (the message usually follows
+/// on indented lines). The prefix is the level: trce/dbug/info/warn/fail/crit.
+pub(crate) fn dotnet_console(line: &str) -> Option<Record> {
+    let b = line.as_bytes();
+    if b.len() < 8 || b[4] != b':' || b[5] != b' ' {
+        return None;
+    }
+    let lvl = match &b[..4] {
+        b"trce" => Level::Trace,
+        b"dbug" => Level::Debug,
+        b"info" => Level::Info,
+        b"warn" => Level::Warn,
+        b"fail" => Level::Error,
+        b"crit" => Level::Critical,
+        _ => return None,
+    };
+    let e = 6 + b[6..]
+        .iter()
+        .position(|&c| c == b' ')
+        .unwrap_or(b.len() - 6);
+    let cat = &line[6..e];
+    let open = cat.rfind('[')?;
+    if !cat.ends_with(']')
+        || open == 0
+        || !cat[open + 1..cat.len() - 1]
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+        || !cat[..open]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'`' | b'+'))
+    {
+        return None;
+    }
+    let (m, _) = skip_ws(b, e);
+    // The text usually comes on the indented lines below: the category names the event then.
+    let m = if m >= line.len() { 6 } else { m };
+    let mut r = Record::new(Format::Classic, Msg::Range(m, line.len()));
+    r.level = Some(lvl);
+    r.entities.component = Some(cat[..open].to_string());
+    Some(r)
+}
+
+/// Node.js errors printed by `util.inspect` / `console.error(err)` with a custom name:
+/// `UnacceptedCreditCard [Error]: Sorry, ...`. Level error; the whole line is the message.
+pub(crate) fn node_error(line: &str) -> Option<Record> {
+    let b = line.as_bytes();
+    let sp = memchr::memchr(b' ', &b[..b.len().min(96)])?;
+    let name = &b[..sp];
+    if !name.first()?.is_ascii_uppercase()
+        || !name
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+    {
+        return None;
+    }
+    let rest = &line[sp + 1..];
+    let close = rest.find("]: ")?;
+    let tag = rest.strip_prefix('[')?.get(..close - 1)?;
+    if !(tag.ends_with("Error") || tag.ends_with("Exception"))
+        || !tag.bytes().all(|c| c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
+    r.level = Some(Level::Error);
+    Some(r)
+}
+
+/// oVirt vdsm: `Thread-15::DEBUG::2011-12-07 11:44:17,737::clientIF::54::vds::(wrapper) msg`.
+pub(crate) fn vdsm(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let b = line.as_bytes();
+    let a = memchr::memmem::find(&b[..b.len().min(64)], b"::")?;
+    let lv = a + 2;
+    let lz = lv + memchr::memmem::find(&b[lv..b.len().min(lv + 12)], b"::")?;
+    let lvl = level::from_long_word(&line[lv..lz])?;
+    let (c, n) = time::scan(&line[lz + 2..])?;
+    let mut i = lz + 2 + n;
+    if !line[i..].starts_with("::") {
+        return None;
+    }
+    i += 2;
+    // module::line::logger::
+    let mut module = None;
+    for k in 0..3 {
+        let e = i + memchr::memmem::find(&b[i..b.len().min(i + 96)], b"::")?;
+        if k == 0 {
+            module = Some(&line[i..e]);
+        }
+        i = e + 2;
+    }
+    let mut r = Record::new(Format::Classic, Msg::Range(i, line.len()));
+    r.level = Some(lvl);
+    r.time = ctx.time(&c);
+    r.entities.component = module.map(str::to_string);
+    Some(r)
+}
+
 /// Finds a timestamp at the line start, in `[...]`, or after one leading token.
 fn find_ts(line: &str) -> Option<(time::Civil, usize)> {
     let b = line.as_bytes();
@@ -495,6 +592,27 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
                 let (m, _) = skip_ws(b, end);
                 r.message = Msg::Range(m, line.len());
                 return Some(r);
+            }
+            // `INFO [payments-api] msg`: a bracketed name that passes the bare-service rule and
+            // has no all-digit segment (threads: `[nio-8080-exec-7]`, `[scheduling-1]`).
+            let (t, _) = skip_ws(b, e);
+            if b.get(t) == Some(&b'[') {
+                if let Some(k) = memchr::memchr(b']', &b[t..b.len().min(t + 66)]) {
+                    let name = &line[t + 1..t + k];
+                    let probe = format!("{name} x");
+                    if bare_service(&probe, 0).is_some_and(|(_, z)| z == name.len())
+                        && name.contains(['-', '_'])
+                        && !name
+                            .split(['-', '_'])
+                            .any(|g| g.bytes().all(|c| c.is_ascii_digit()))
+                        && b.get(t + k + 1) == Some(&b' ')
+                    {
+                        r.service = Some(name.to_string());
+                        let (m, _) = skip_ws(b, t + k + 1);
+                        r.message = Msg::Range(m, line.len());
+                        return Some(r);
+                    }
+                }
             }
             let (comp, m, app) = component(line, e);
             if let Some((a, z)) = comp {
@@ -635,6 +753,53 @@ mod tests {
     }
 
     #[test]
+    fn dotnet_console_prefixes() {
+        let l = "fail: Microsoft.AspNetCore.Server.Kestrel[13]";
+        let r = dotnet_console(l).unwrap();
+        assert_eq!(
+            (r.level, comp(&r)),
+            (
+                Some(Level::Error),
+                Some("Microsoft.AspNetCore.Server.Kestrel")
+            )
+        );
+        assert_eq!(
+            dotnet_console("warn: Cart.Service[0] low stock")
+                .unwrap()
+                .level,
+            Some(Level::Warn)
+        );
+        assert!(dotnet_console("info: something happened").is_none());
+        assert!(dotnet_console("fail: the build").is_none());
+    }
+
+    #[test]
+    fn node_error_first_line() {
+        let r = node_error(
+            "UnacceptedCreditCard [Error]: Sorry, we cannot process visa_electron credit cards.",
+        )
+        .unwrap();
+        assert_eq!(r.level, Some(Level::Error));
+        assert!(node_error("Hello [world]: x").is_none());
+        assert!(node_error("user [TypeError]: x").is_none());
+    }
+
+    #[test]
+    fn vdsm_header() {
+        let mut ctx = Ctx::new(None, 2011);
+        let l = "Thread-15::DEBUG::2011-12-07 11:44:17,737::clientIF::54::vds::(wrapper) [10.35.17.240]::call getVdsCapabilities";
+        let r = vdsm(l, &mut ctx).unwrap();
+        assert_eq!((r.level, comp(&r)), (Some(Level::Debug), Some("clientIF")));
+        assert_eq!(
+            r.message_text(l),
+            "(wrapper) [10.35.17.240]::call getVdsCapabilities"
+        );
+        assert_eq!(r.time.unwrap().0, 1_323_258_257_737_000_000);
+        let l = "MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) Traceback (most recent call last):";
+        assert_eq!(vdsm(l, &mut ctx).unwrap().level, Some(Level::Error));
+    }
+
+    #[test]
     fn redis_native() {
         let red = |l: &str| {
             let mut ctx = Ctx::new(None, 2016);
@@ -683,6 +848,23 @@ mod tests {
             "2024-01-01 10:00:00 INFO f47ac10b-58cc-4372 accepted",
             "2024-01-01 10:00:00 INFO built-in plugin loaded",
             "2024-01-01 10:00:00 INFO my-service",
+        ] {
+            assert_eq!(dec(l).0.service, None, "{l}");
+        }
+    }
+
+    #[test]
+    fn bracketed_service_after_level() {
+        let (r, m) = dec("2026-05-24T11:54:10.080Z INFO [payments-api] charge ok");
+        assert_eq!(
+            (r.service.as_deref(), m.as_str()),
+            (Some("payments-api"), "charge ok")
+        );
+        for l in [
+            "2024-01-01 10:00:00 INFO [nio-8080-exec-7] o.a.C: x",
+            "2024-01-01 10:00:00 INFO [scheduling-1] c.e.Job: x",
+            "2024-01-01 10:00:00 INFO [main] c.e.App: x",
+            "2024-01-01 10:00:00 INFO [req-38101a0b-1c2d] x",
         ] {
             assert_eq!(dec(l).0.service, None, "{l}");
         }

@@ -5,7 +5,13 @@ use super::{decode_inner, merge_inner, trim_newline, Ctx, Msg, Record};
 use crate::ingest::level;
 use crate::ingest::time;
 use crate::ingest::{Format, Level, Precision};
-use serde_json::{Map, Value};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
 
 type Obj = Map<String, Value>;
 
@@ -14,8 +20,22 @@ pub(crate) fn decode_json_line(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
     if !line.trim_end().ends_with('}') {
         return None;
     }
-    let v: Value = serde_json::from_str(line).ok()?;
-    let mut r = from_value(v, ctx, depth)?;
+    // Fast path: top-level keys borrowed from the line, values left as raw JSON until a field
+    // family asks for them. Multi-record shapes (OTLP, CloudWatch, lists) take the tree path.
+    let mut r = match serde_json::from_str::<Lazy>(line) {
+        Ok(o)
+            if !["resourceLogs", "events", "items"]
+                .iter()
+                .any(|k| o.raw(k).is_some()) =>
+        {
+            object_record(&o, ctx, depth)
+        }
+        Ok(_) => {
+            let v: Value = serde_json::from_str(line).ok()?;
+            from_value(v, ctx, depth)?
+        }
+        Err(_) => return None,
+    };
     if let Msg::Owned(s) = &r.message {
         if s.is_empty() && r.format == Format::JsonLines {
             r.message = Msg::Range(0, line.len());
@@ -43,7 +63,7 @@ fn from_value(v: Value, ctx: &mut Ctx, depth: u8) -> Option<Record> {
         Value::Array(items) => items
             .into_iter()
             .filter_map(|x| match x {
-                Value::Object(o) => Some(object_record(&o, ctx, depth)),
+                Value::Object(o) => Some(value_record(&o, ctx, depth)),
                 _ => None,
             })
             .collect(),
@@ -72,30 +92,172 @@ fn document_records(o: Obj, ctx: &mut Ctx, depth: u8) -> Vec<Record> {
             return items
                 .iter()
                 .filter_map(Value::as_object)
-                .map(|it| object_record(it, ctx, depth))
+                .map(|it| value_record(it, ctx, depth))
                 .collect();
         }
     }
-    vec![object_record(&o, ctx, depth)]
+    vec![value_record(&o, ctx, depth)]
 }
 
-/// Looks a field up by a dotted name: the flat key first (`"log.level"`), then the path.
-fn get<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
-    if let Some(v) = o.get(key) {
-        return Some(v);
-    }
-    let (head, rest) = key.split_once('.')?;
-    match o.get(head)? {
-        Value::Object(inner) => get(inner, rest),
-        _ => None,
+/// A record from an object of a parsed document (the slow path): re-read as a [`Lazy`] object.
+fn value_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
+    let text = serde_json::to_string(o).unwrap_or_default();
+    match serde_json::from_str::<Lazy>(&text) {
+        Ok(l) => object_record(&l, ctx, depth),
+        Err(_) => Record::new(Format::JsonLines, Msg::Owned(String::new())),
     }
 }
 
-fn get_str<'a>(o: &'a Obj, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().find_map(|k| match get(o, k) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.as_str()),
-        _ => None,
-    })
+/// An object key, borrowed from the input unless it holds escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// One JSON object read shallowly: its keys, and each value as unparsed JSON text. The mask
+/// holds one bit per key (see [`key_bit`]) so most of the ~100 field-family probes per record
+/// miss without comparing strings.
+pub(crate) struct Lazy<'a>(Vec<(Cow<'a, str>, &'a RawValue)>, u64);
+
+#[inline]
+fn key_bit(k: &str) -> u64 {
+    let b = k.as_bytes();
+    let (f, l) = match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => (f as u32, l as u32),
+        _ => (0, 0),
+    };
+    let h = (b.len() as u32).wrapping_mul(0x9e37) ^ f.wrapping_mul(0x45d9) ^ l.wrapping_mul(0x27d4);
+    1u64 << (h.wrapping_mul(0x9e37_79b9) >> 26)
+}
+
+impl<'de> Deserialize<'de> for Lazy<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lazy<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Lazy<'de>, A::Error> {
+                let mut v = Vec::with_capacity(m.size_hint().unwrap_or(12));
+                let mut mask = 0;
+                while let Some((k, raw)) = m.next_entry::<Key<'de>, &'de RawValue>()? {
+                    mask |= key_bit(&k.0);
+                    v.push((k.0, raw));
+                }
+                Ok(Lazy(v, mask))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A field value, classified from its first byte; strings decoded only when they hold escapes.
+enum J<'a> {
+    Str(Cow<'a, str>),
+    Num(Number),
+    Obj(Lazy<'a>),
+    Other,
+}
+
+impl<'a> J<'a> {
+    fn of(raw: &'a RawValue) -> J<'a> {
+        let t = raw.get();
+        match t.as_bytes().first() {
+            Some(b'"') => {
+                if memchr::memchr(b'\\', t.as_bytes()).is_none() {
+                    J::Str(Cow::Borrowed(&t[1..t.len() - 1]))
+                } else {
+                    serde_json::from_str::<String>(t).map_or(J::Other, |s| J::Str(Cow::Owned(s)))
+                }
+            }
+            Some(b'{') => serde_json::from_str::<Lazy>(t).map_or(J::Other, J::Obj),
+            Some(b'-' | b'0'..=b'9') => serde_json::from_str::<Number>(t).map_or(J::Other, J::Num),
+            _ => J::Other,
+        }
+    }
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            J::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn into_str(self) -> Option<Cow<'a, str>> {
+        match self {
+            J::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Lazy<'a> {
+    /// The raw value of a top-level key (the last one wins, as in a parsed map).
+    fn raw(&self, key: &str) -> Option<&'a RawValue> {
+        if self.1 & key_bit(key) == 0 {
+            return None;
+        }
+        self.0.iter().rev().find(|(k, _)| k == key).map(|&(_, v)| v)
+    }
+    fn has(&self, key: &str) -> bool {
+        self.raw(key).is_some()
+    }
+    fn field(&self, key: &str) -> Option<J<'a>> {
+        self.raw(key).map(J::of)
+    }
+    /// A field by a dotted name: the flat key first (`"log.level"`), then the path.
+    fn get(&self, key: &str) -> Option<J<'a>> {
+        if let Some(v) = self.raw(key) {
+            return Some(J::of(v));
+        }
+        let (head, rest) = key.split_once('.')?;
+        let raw = self.raw(head)?;
+        if !raw.get().starts_with('{') {
+            return None;
+        }
+        match J::of(raw) {
+            J::Obj(inner) => inner.get(rest),
+            _ => None,
+        }
+    }
+    /// Families served by this object's keys (see [`family_index`]).
+    fn families(&self) -> u32 {
+        let idx = family_index();
+        self.0
+            .iter()
+            .fold(0, |m, (k, _)| m | idx.get(k.as_ref()).copied().unwrap_or(0))
+    }
+    /// [`Lazy::get_str`] for one family, skipped when no key of the object can serve it.
+    fn pick(&self, fm: u32, fam: u32, keys: &[&str]) -> Option<Cow<'a, str>> {
+        if fm & fam == 0 {
+            return None;
+        }
+        self.get_str(keys)
+    }
+    fn get_str(&self, keys: &[&str]) -> Option<Cow<'a, str>> {
+        keys.iter().find_map(|k| match self.get(k)? {
+            J::Str(s) if !s.is_empty() => Some(s),
+            _ => None,
+        })
+    }
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -171,6 +333,146 @@ const SERVICE_KEYS: [&str; 15] = [
     "name",
 ];
 
+// Field families. An object's family mask says which families any of its top-level keys can
+// serve (a flat key, or the head of a dotted path), so absent families cost nothing.
+const F_TIME: u32 = 1 << 0;
+const F_LEVEL: u32 = 1 << 1;
+const F_MSG: u32 = 1 << 2;
+const F_SERVICE: u32 = 1 << 3;
+const F_HOST: u32 = 1 << 4;
+const F_POD: u32 = 1 << 5;
+const F_NS: u32 = 1 << 6;
+const F_CONTAINER: u32 = 1 << 7;
+const F_TRACE: u32 = 1 << 8;
+const F_SPAN: u32 = 1 << 9;
+const F_REQ: u32 = 1 << 10;
+const F_USER: u32 = 1 << 11;
+const F_COMP: u32 = 1 << 12;
+const F_METHOD: u32 = 1 << 13;
+const F_PATH: u32 = 1 << 14;
+const F_STATUS: u32 = 1 << 15;
+const HOST_KEYS: [&str; 6] = [
+    "hostname",
+    "host",
+    "_HOSTNAME",
+    "kubernetes.host",
+    "host.name",
+    "source.host",
+];
+const POD_KEYS: [&str; 7] = [
+    "pod",
+    "pod_name",
+    "podName",
+    "kubernetes.pod_name",
+    "resource.labels.pod_name",
+    "k8s.pod.name",
+    "involvedObject.name",
+];
+const NS_KEYS: [&str; 5] = [
+    "namespace",
+    "kubernetes.namespace_name",
+    "resource.labels.namespace_name",
+    "k8s.namespace.name",
+    "involvedObject.namespace",
+];
+const CONTAINER_KEYS: [&str; 5] = [
+    "container",
+    "container_name",
+    "kubernetes.container_name",
+    "resource.labels.container_name",
+    "CONTAINER_NAME",
+];
+const TRACE_KEYS: [&str; 7] = [
+    "trace_id",
+    "traceId",
+    "traceID",
+    "trace",
+    "logging.googleapis.com/trace",
+    "trace.id",
+    "dd.trace_id",
+];
+const SPAN_KEYS: [&str; 5] = [
+    "span_id",
+    "spanId",
+    "spanID",
+    "logging.googleapis.com/spanId",
+    "span.id",
+];
+const REQ_KEYS: [&str; 5] = ["request_id", "requestId", "req_id", "x-request-id", "reqId"];
+const USER_KEYS: [&str; 3] = ["user_id", "userId", "user"];
+const COMP_KEYS: [&str; 6] = ["caller", "target", "log.logger", "c", "logger", "component"];
+const METHOD_KEYS: [&str; 5] = [
+    "method",
+    "request.method",
+    "httpRequest.requestMethod",
+    "http.method",
+    "http.request.method",
+];
+const PATH_KEYS: [&str; 7] = [
+    "path",
+    "uri",
+    "request.uri",
+    "httpRequest.requestUrl",
+    "url.path",
+    "http.url",
+    "request_uri",
+];
+const STATUS_KEYS: [&str; 6] = [
+    "status",
+    "status_code",
+    "statusCode",
+    "httpRequest.status",
+    "http.status_code",
+    "http.response.status_code",
+];
+const FAMILIES: [(u32, &[&str]); 18] = [
+    (F_TIME, &TIME_KEYS),
+    (F_LEVEL, &LEVEL_KEYS),
+    (F_MSG, &MSG_KEYS),
+    (F_SERVICE, &SERVICE_KEYS),
+    (F_HOST, &HOST_KEYS),
+    (F_POD, &POD_KEYS),
+    (F_NS, &NS_KEYS),
+    (F_CONTAINER, &CONTAINER_KEYS),
+    (F_TRACE, &TRACE_KEYS),
+    (F_SPAN, &SPAN_KEYS),
+    (F_REQ, &REQ_KEYS),
+    (F_USER, &USER_KEYS),
+    (F_COMP, &COMP_KEYS),
+    (F_METHOD, &METHOD_KEYS),
+    (F_PATH, &PATH_KEYS),
+    (F_STATUS, &STATUS_KEYS),
+    (F_TIME, &["instant"]),
+    (
+        F_LEVEL,
+        &[
+            "PRIORITY",
+            "severityNumber",
+            "type",
+            "fields",
+            "@fields",
+            "log",
+        ],
+    ),
+];
+
+/// Top-level key (or dotted-path head) -> the families it may serve.
+fn family_index() -> &'static HashMap<&'static str, u32> {
+    static INDEX: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (bit, keys) in FAMILIES {
+            for k in keys {
+                *m.entry(*k).or_insert(0) |= bit;
+                if let Some((head, _)) = k.split_once('.') {
+                    *m.entry(head).or_insert(0) |= bit;
+                }
+            }
+        }
+        m
+    })
+}
+
 /// A time value: string (any written form), number (epoch by magnitude), or object
 /// (`{"$date": ...}`, `{"epochSecond","nanoOfSecond"}`).
 fn time_of(v: &Value, key: &str, ctx: &mut Ctx) -> Option<(i64, Precision)> {
@@ -202,15 +504,51 @@ fn time_of(v: &Value, key: &str, ctx: &mut Ctx) -> Option<(i64, Precision)> {
     }
 }
 
-fn level_of(v: &Value, key: &str) -> Option<Level> {
+/// [`time_of`] for a lazily read field.
+fn time_of_j(v: &J, key: &str, ctx: &mut Ctx) -> Option<(i64, Precision)> {
     match v {
-        Value::String(s) => {
+        J::Str(s) => {
+            if key.ends_with("UnixNano") {
+                let n: i64 = s.parse().ok()?;
+                return (n > 0).then_some((n, Precision::Nano));
+            }
+            let c = time::parse_value(s)?;
+            ctx.time(&c)
+        }
+        J::Num(n) => {
+            if key.ends_with("UnixNano") {
+                return n.as_i64().filter(|&x| x > 0).map(|x| (x, Precision::Nano));
+            }
+            let c = time::epoch_number(n)?;
+            Some((c.to_ns()?, c.precision))
+        }
+        J::Obj(o) => {
+            if let Some(d) = o.field("$date") {
+                return time_of_j(&d, "$date", ctx);
+            }
+            let s = match o.field("epochSecond")? {
+                J::Num(n) => n.as_i64()?,
+                _ => return None,
+            };
+            let n = match o.field("nanoOfSecond") {
+                Some(J::Num(n)) => n.as_i64().unwrap_or(0),
+                _ => 0,
+            };
+            Some((s.checked_mul(1_000_000_000)? + n, Precision::Nano))
+        }
+        J::Other => None,
+    }
+}
+
+fn level_of_j(v: &J, key: &str) -> Option<Level> {
+    match v {
+        J::Str(s) => {
             if key == "PRIORITY" {
                 return level::from_syslog(s.parse().ok()?);
             }
             level::from_word(s.trim())
         }
-        Value::Number(n) => {
+        J::Num(n) => {
             let n = n.as_i64()?;
             match key {
                 "severityNumber" | "severity_number" => level::from_otlp(n),
@@ -227,24 +565,24 @@ fn level_of(v: &Value, key: &str) -> Option<Level> {
     }
 }
 
-fn message_of(v: &Value) -> Option<String> {
+fn message_of_j<'a>(v: J<'a>) -> Option<Cow<'a, str>> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => {
+        J::Str(s) => Some(s),
+        J::Obj(o) => {
             // OTLP body, GCP jsonPayload
-            if let Some(Value::String(s)) = o.get("stringValue") {
-                return Some(s.clone());
+            if let Some(J::Str(s)) = o.field("stringValue") {
+                return Some(s);
             }
-            get_str(o, &["message", "msg"]).map(str::to_string)
+            o.get_str(&["message", "msg"])
         }
         _ => None,
     }
 }
 
-fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
-    let has = |k: &str| o.contains_key(k);
+fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
+    let has = |k: &str| o.has(k);
     let format = if has("log")
-        && o.get("log").is_some_and(Value::is_string)
+        && o.raw("log").is_some_and(|v| v.get().starts_with('"'))
         && (has("stream") || has("time"))
     {
         Format::DockerJson
@@ -258,17 +596,18 @@ fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
         Format::JsonLines
     };
     let mut r = Record::new(format, Msg::Owned(String::new()));
+    let fm = o.families();
 
     // time
-    if let Some(Value::String(us)) = o.get("__REALTIME_TIMESTAMP") {
+    if let Some(J::Str(us)) = o.field("__REALTIME_TIMESTAMP") {
         if let Ok(us) = us.parse::<i64>() {
             r.time = Some((us * 1000, Precision::Micro));
         }
     }
-    if r.time.is_none() {
+    if r.time.is_none() && fm & F_TIME != 0 {
         for k in TIME_KEYS {
-            if let Some(v) = o.get(k) {
-                if let Some(t) = time_of(v, k, ctx) {
+            if let Some(v) = o.field(k) {
+                if let Some(t) = time_of_j(&v, k, ctx) {
                     r.time = Some(t);
                     break;
                 }
@@ -276,8 +615,8 @@ fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
         }
     }
     if r.time.is_none() {
-        if let Some(v) = o.get("instant") {
-            r.time = time_of(v, "instant", ctx);
+        if let Some(v) = o.field("instant") {
+            r.time = time_of_j(&v, "instant", ctx);
         }
     }
     if let Some((t, p)) = r.time {
@@ -288,8 +627,9 @@ fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
     for k in LEVEL_KEYS
         .iter()
         .chain(["PRIORITY", "severityNumber", "type"].iter())
+        .filter(|_| fm & F_LEVEL != 0)
     {
-        if let Some(v) = get(o, k) {
+        if let Some(v) = o.get(k) {
             if *k == "type" {
                 // Kubernetes Event objects: Normal / Warning.
                 r.level = match v.as_str() {
@@ -303,7 +643,7 @@ fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
                     .filter(|s| s.len() == 1)
                     .and_then(|s| level::from_letter(s.as_bytes()[0]));
             } else {
-                r.level = level_of(v, k);
+                r.level = level_of_j(&v, k);
             }
             if r.level.is_some() {
                 break;
@@ -312,173 +652,85 @@ fn object_record(o: &Obj, ctx: &mut Ctx, depth: u8) -> Record {
     }
     for nest in ["fields", "@fields", "log"] {
         if r.level.is_none() {
-            if let Some(Value::Object(inner)) = o.get(nest) {
-                r.level = get(inner, "level")
-                    .or_else(|| get(inner, "lvl"))
-                    .and_then(|v| level_of(v, "level"));
+            if let Some(J::Obj(inner)) = o.raw(nest).filter(|v| v.get().starts_with('{')).map(J::of)
+            {
+                r.level = inner
+                    .get("level")
+                    .or_else(|| inner.get("lvl"))
+                    .and_then(|v| level_of_j(&v, "level"));
             }
         }
     }
 
     // message
-    let msg = MSG_KEYS.iter().find_map(|k| get(o, k).and_then(message_of));
+    let msg = MSG_KEYS
+        .iter()
+        .filter(|_| fm & F_MSG != 0)
+        .find_map(|k| o.get(k).and_then(message_of_j));
     let e = &mut r.entities;
-    e.host = get_str(
-        o,
-        &[
-            "hostname",
-            "host",
-            "_HOSTNAME",
-            "kubernetes.host",
-            "host.name",
-            "source.host",
-        ],
-    )
-    .map(Into::into);
-    e.pod = get_str(
-        o,
-        &[
-            "pod",
-            "pod_name",
-            "podName",
-            "kubernetes.pod_name",
-            "resource.labels.pod_name",
-            "k8s.pod.name",
-            "involvedObject.name",
-        ],
-    )
-    .map(Into::into);
-    e.namespace = get_str(
-        o,
-        &[
-            "namespace",
-            "kubernetes.namespace_name",
-            "resource.labels.namespace_name",
-            "k8s.namespace.name",
-            "involvedObject.namespace",
-        ],
-    )
-    .map(Into::into);
-    e.container = get_str(
-        o,
-        &[
-            "container",
-            "container_name",
-            "kubernetes.container_name",
-            "resource.labels.container_name",
-            "CONTAINER_NAME",
-        ],
-    )
-    .map(Into::into);
-    e.trace_id = get_str(
-        o,
-        &[
-            "trace_id",
-            "traceId",
-            "traceID",
-            "trace",
-            "logging.googleapis.com/trace",
-            "trace.id",
-            "dd.trace_id",
-        ],
-    )
-    .map(|t| t.rsplit('/').next().unwrap_or(t).to_string());
-    e.span_id = get_str(
-        o,
-        &[
-            "span_id",
-            "spanId",
-            "spanID",
-            "logging.googleapis.com/spanId",
-            "span.id",
-        ],
-    )
-    .map(Into::into);
-    e.request_id = get_str(
-        o,
-        &["request_id", "requestId", "req_id", "x-request-id", "reqId"],
-    )
-    .map(Into::into);
-    e.user_id = get_str(o, &["user_id", "userId", "user"]).map(Into::into);
-    e.component = get_str(
-        o,
-        &["caller", "target", "log.logger", "c", "logger", "component"],
-    )
-    .map(Into::into);
-    e.http_method = get_str(
-        o,
-        &[
-            "method",
-            "request.method",
-            "httpRequest.requestMethod",
-            "http.method",
-            "http.request.method",
-        ],
-    )
-    .map(Into::into);
-    e.http_path = get_str(
-        o,
-        &[
-            "path",
-            "uri",
-            "request.uri",
-            "httpRequest.requestUrl",
-            "url.path",
-            "http.url",
-            "request_uri",
-        ],
-    )
-    .map(Into::into);
-    e.http_status = [
-        "status",
-        "status_code",
-        "statusCode",
-        "httpRequest.status",
-        "http.status_code",
-        "http.response.status_code",
-    ]
-    .iter()
-    .find_map(|k| match get(o, k)? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    })
-    .filter(|s| (100..600).contains(s))
-    .map(|s| s as u16);
-    if let Some(reason) = get_str(o, &["reason"]) {
-        if get(o, "involvedObject").is_some() {
+    e.host = o.pick(fm, F_HOST, &HOST_KEYS).map(Cow::into_owned);
+    e.pod = o.pick(fm, F_POD, &POD_KEYS).map(Cow::into_owned);
+    e.namespace = o.pick(fm, F_NS, &NS_KEYS).map(Cow::into_owned);
+    e.container = o
+        .pick(fm, F_CONTAINER, &CONTAINER_KEYS)
+        .map(Cow::into_owned);
+    e.trace_id = o
+        .pick(fm, F_TRACE, &TRACE_KEYS)
+        .map(|t| t.rsplit('/').next().unwrap_or(&t).to_string());
+    e.span_id = o.pick(fm, F_SPAN, &SPAN_KEYS).map(Cow::into_owned);
+    e.request_id = o.pick(fm, F_REQ, &REQ_KEYS).map(Cow::into_owned);
+    e.user_id = o.pick(fm, F_USER, &USER_KEYS).map(Cow::into_owned);
+    e.component = o.pick(fm, F_COMP, &COMP_KEYS).map(Cow::into_owned);
+    e.http_method = o.pick(fm, F_METHOD, &METHOD_KEYS).map(Cow::into_owned);
+    e.http_path = o.pick(fm, F_PATH, &PATH_KEYS).map(Cow::into_owned);
+    e.http_status = STATUS_KEYS
+        .iter()
+        .filter(|_| fm & F_STATUS != 0)
+        .find_map(|k| match o.get(k)? {
+            J::Num(n) => n.as_u64(),
+            J::Str(s) => s.parse().ok(),
+            _ => None,
+        })
+        .filter(|s| (100..600).contains(s))
+        .map(|s| s as u16);
+    if let Some(reason) = o.get_str(&["reason"]) {
+        if o.get("involvedObject").is_some() {
             e.k8s_reason = Some(reason.to_string());
-            e.k8s_object = get_str(o, &["involvedObject.kind"])
+            e.k8s_object = o
+                .get_str(&["involvedObject.kind"])
                 .zip(e.pod.clone())
                 .map(|(k, n)| format!("{}/{}", k.to_lowercase(), n));
         }
     }
 
     // service
-    r.service = SERVICE_KEYS.iter().find_map(|k| match get(o, k)? {
-        Value::String(s) if !s.is_empty() && s.len() <= 128 => {
-            Some(s.strip_suffix(".service").unwrap_or(s).to_string())
-        }
-        Value::Object(so) => so.get("name").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    });
+    r.service = SERVICE_KEYS
+        .iter()
+        .filter(|_| fm & F_SERVICE != 0)
+        .find_map(|k| match o.get(k)? {
+            J::Str(s) if !s.is_empty() && s.len() <= 128 => {
+                Some(s.strip_suffix(".service").unwrap_or(&s).to_string())
+            }
+            J::Obj(so) => so.field("name").and_then(J::into_str).map(Cow::into_owned),
+            _ => None,
+        });
     if r.service.as_deref() == e.component.as_deref()
-        && get_str(o, &["logger", "component"]).is_some()
+        && o.get_str(&["logger", "component"]).is_some()
     {
         // keep both: service from logger is still the best we know
     }
 
     match format {
         Format::DockerJson => {
-            let log = o.get("log").and_then(Value::as_str).unwrap_or("");
-            let inner_text = trim_newline(log);
+            let log = o.field("log").and_then(J::into_str).unwrap_or_default();
+            let inner_text = trim_newline(&log);
             let inner = decode_inner(inner_text, ctx, depth);
             merge_inner(&mut r, inner, inner_text, None);
             if r.format == Format::Plain {
                 r.format = Format::DockerJson;
             }
             r.format = Format::DockerJson;
-            if let Some(Value::String(s)) = o.get("stream") {
+            if let Some(J::Str(s)) = o.field("stream") {
                 if s == "stderr" && r.level.is_none() {
                     // stderr alone says nothing about severity
                 }

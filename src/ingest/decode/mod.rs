@@ -16,7 +16,7 @@ mod kube;
 mod logfmt;
 mod syslog;
 
-use super::time::{Civil, Clock};
+use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
 
 pub(crate) use json::decode_document;
@@ -95,6 +95,9 @@ pub(crate) struct Ctx {
     pub seen: u32,
     /// The previous line was a `$ command`: the next may be a header.
     pub after_command: bool,
+    /// Inside a MySQL slow query log (a `# Time:` line was seen); true right after the
+    /// `# Time:` line itself (its `# User@Host:` belongs to it).
+    pub mysql_slow: Option<bool>,
 }
 
 impl Ctx {
@@ -308,6 +311,11 @@ fn decode_forced(line: &str, f: Format, ctx: &mut Ctx) -> Option<Record> {
 /// Lines whose meaning depends on earlier lines: tables, CSV rows, W3C rows, describe output.
 fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let b = line.as_bytes();
+    if b.first() == Some(&b'#') || ctx.mysql_slow.is_some() {
+        if let Some(r) = mysql_slow(line, ctx) {
+            return Some(r);
+        }
+    }
     if b.first() == Some(&b'#') {
         if let Some(r) = access::w3c_directive(line, ctx) {
             return Some(r);
@@ -332,6 +340,56 @@ fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
         }
     }
     None
+}
+
+/// MySQL slow query log: a `# Time:` line starts an entry (a `# User@Host:` line starts one
+/// when several share a second); the `#` attributes, `use`, `SET timestamp=` and the statement
+/// continue it. A line starting with a date ends the mode.
+fn mysql_slow(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    if let Some(rest) = line.strip_prefix("# Time: ") {
+        let rest = rest.trim();
+        let c = time::scan(rest)
+            .map(|(c, _)| c)
+            .or_else(|| mysql_short_time(rest))?;
+        let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
+        r.time = ctx.time(&c);
+        ctx.mysql_slow = Some(true);
+        return Some(r);
+    }
+    let after_time = ctx.mysql_slow?;
+    if line.as_bytes().first().is_some_and(u8::is_ascii_digit) && time::scan(line).is_some() {
+        ctx.mysql_slow = None;
+        return None;
+    }
+    ctx.mysql_slow = Some(false);
+    let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
+    if line.starts_with("# User@Host: ") && !after_time {
+        return Some(r);
+    }
+    r.continuation = true;
+    Some(r)
+}
+
+/// `080401  0:08:01` (YYMMDD H:MM:SS, MySQL 5.0).
+fn mysql_short_time(s: &str) -> Option<time::Civil> {
+    let (d, t) = s.split_once(' ')?;
+    let t = t.trim_start();
+    if d.len() != 6 || !d.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut hms = t.split(':').map(|x| x.parse::<u32>().ok());
+    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    let n = |i: usize| d[i..i + 2].parse::<u32>().ok();
+    let mut c = time::from_ns(0, Precision::Second);
+    c.year = Some(2000 + n(0)? as i32);
+    c.month = n(2)?;
+    c.day = n(4)?;
+    c.hour = h;
+    c.min = mi;
+    c.sec = sec;
+    c.nanos = 0;
+    c.offset = None;
+    Some(c)
 }
 
 /// Depth of recursion for inner lines (kubectl prefix over CRI over JSON over classic...).
@@ -375,6 +433,19 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
     }
     if first.is_ascii_alphanumeric() || first == b'-' || first == b':' {
         if let Some(r) = access::decode(line, ctx) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_alphabetic() {
+        if let Some(r) = classic::dotnet_console(line)
+            .or_else(|| classic::node_error(line))
+            .or_else(|| classic::vdsm(line, ctx))
+        {
+            return Some(r);
+        }
+    }
+    if first == b'[' {
+        if let Some(r) = access::uwsgi(line, ctx) {
             return Some(r);
         }
     }
