@@ -33,17 +33,20 @@ pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
                 continue;
             }
             let e = by.entry(name).or_default();
-            let down = matches!(
-                s.class,
-                Class::Oom | Class::CrashLoop | Class::ImagePull | Class::Scheduling
-            ) || (own && ev.level == Some(Level::Fatal))
-                || (!own
+            // Down: the line is about this service itself (not a caller's view of it) and
+            // says it is not running, or a caller finds it unavailable.
+            let about_it = s.blamed == name;
+            let down = about_it
+                && (matches!(
+                    s.class,
+                    Class::Oom | Class::CrashLoop | Class::ImagePull | Class::Scheduling
+                ) || (s.emitter != s.blamed
                     && matches!(
                         s.class,
                         Class::CacheUnavailable | Class::DependencyUnavailable
-                    )
-                    && s.blamed == name);
-            e.0 |= down && (own || s.blamed == name);
+                    ))
+                    || (own && ev.level == Some(Level::Fatal)));
+            e.0 |= down;
             if ev.level.is_some_and(|l| l >= Level::Error) {
                 e.1 += 1;
             } else {
@@ -247,7 +250,15 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             .iter()
             .position(|w| *w == "version" || *w == "v")
             .and_then(|p| words.get(p + 1))
-            .or_else(|| words.iter().find(|w| is_version(w)))
+            .or_else(|| {
+                // A bare version counts only on a start-up line.
+                let startup = words
+                    .iter()
+                    .any(|w| matches!(*w, "starting" | "started" | "start" | "booting"));
+                words
+                    .iter()
+                    .find(|w| startup && is_version(w.trim_start_matches('v')))
+            })
             .filter(|w| is_version(w.trim_start_matches('v')))
         {
             let svc = corpus.service(ev).unwrap_or(UNKNOWN);
@@ -267,20 +278,27 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             .to_ascii_lowercase();
         let text = format!("{reason} {m}");
         let has = |ps: &[&str]| ps.iter().any(|p| contains_words(&text, p));
-        let kind = if has(&[
-            "scaledown",
-            "scaledownempty",
-            "scale down",
-            "scaled down",
-            "scaling down",
-            "successfulrescale",
-            "new size",
-            "autoscaler",
-            "horizontalpodautoscaler",
-            "scale up",
-            "scaled to",
-            "replicas changed",
-        ]) || (has(&["scaled up replica set", "scalingreplicaset"]) && has(&["from"]))
+        // A rollout retires the old replica set (to 0) or starts a new one from nothing; a
+        // resize changes the count of one that was already running.
+        let replica_set = has(&["replica set"]);
+        let resize = replica_set && has(&["from"]) && !has(&["to 0", "from 0"]);
+        let kind = if replica_set && !resize {
+            Some("deploy")
+        } else if resize
+            || has(&[
+                "scaledown",
+                "scaledownempty",
+                "scale down",
+                "scaled down",
+                "scaling down",
+                "successfulrescale",
+                "new size",
+                "autoscaler",
+                "horizontalpodautoscaler",
+                "scale up",
+                "scaled to",
+                "replicas changed",
+            ])
         {
             Some("scaling")
         } else if has(&[

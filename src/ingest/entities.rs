@@ -212,6 +212,10 @@ const LOG_EXTENSIONS: &[&str] = &[
 pub(crate) fn service_from_file_name(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     let base = parts.pop()?;
+    // Saved tool output (`kubectl-get-events.txt`) is about other services, not a service.
+    if base.to_ascii_lowercase().starts_with("kubectl") {
+        return None;
+    }
     if let Some(s) = service_from_stem(base) {
         return Some(s);
     }
