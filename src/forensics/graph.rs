@@ -199,7 +199,9 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
                     text.push(' ');
                     text.push_str(line);
                 }
-                let mut c = signals::classify(&text, ev.level);
+                let mut c = reason
+                    .and_then(signals::from_k8s_reason)
+                    .or_else(|| signals::classify(&text, ev.level));
                 if matches!(c, None | Some(signals::Class::CodeException)) {
                     c = status_class(status).or(c);
                 }
@@ -219,7 +221,11 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
             subject
         } else if class == signals::Class::DnsFailure {
             // A name that does not resolve is the resolver's failure when the resolver logs.
-            dns_home.clone().unwrap_or_else(|| emitter.clone())
+            // Otherwise a known service whose name does not resolve is the missing one.
+            dns_home
+                .clone()
+                .or_else(|| mentions.find(line, &emitter).into_iter().next())
+                .unwrap_or_else(|| emitter.clone())
         } else if class.blames_dependency() {
             mentions
                 .find(line, &emitter)

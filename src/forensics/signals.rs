@@ -440,6 +440,30 @@ const RULES: &[(Class, &[&str])] = &[
     ),
 ];
 
+/// The class a Kubernetes status or event reason names (`Pending`, `OOMKilled`, ...), if any.
+pub(crate) fn from_k8s_reason(reason: &str) -> Option<Class> {
+    let r = reason.to_ascii_lowercase();
+    let r = r.trim_start_matches("init:");
+    Some(match r {
+        "pending" | "failedscheduling" | "unschedulable" | "outofcpu" | "outofmemory" => {
+            Class::Scheduling
+        }
+        "crashloopbackoff" => Class::CrashLoop,
+        "imagepullbackoff" | "errimagepull" | "invalidimagename" | "errimageneverpull" => {
+            Class::ImagePull
+        }
+        "oomkilled" | "oomkilling" => Class::Oom,
+        "createcontainerconfigerror"
+        | "createcontainererror"
+        | "failedmount"
+        | "runcontainererror" => Class::ConfigError,
+        "unhealthy" | "probewarning" => Class::ProbeFailure,
+        "failedcreate" | "exceededquota" => Class::QuotaExceeded,
+        "evicted" => Class::MemoryPressure,
+        _ => return None,
+    })
+}
+
 /// Classifies a message. `level` guards the generic rules: a plain INFO "error" word is not a
 /// signal, but an INFO "OOMKilled" row from kubectl is.
 pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
