@@ -6,7 +6,7 @@
 //! service and from trace ids shared across services (the earliest span is the caller).
 
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
-use crate::ingest::{Corpus, Level};
+use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -150,6 +150,14 @@ pub(crate) fn service_of(corpus: &Corpus, i: usize) -> &str {
     corpus.service(&corpus.events[i]).unwrap_or(UNKNOWN)
 }
 
+/// The RESTARTS column of a `kubectl get pods` row (`2 (25s ago)` -> 2); 0 when absent.
+fn restarts(row: &str) -> u32 {
+    row.split_whitespace()
+        .nth(3)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Class implied by an HTTP status alone (a 504 is a timeout whatever the text says).
 fn status_class(status: Option<u16>) -> Option<signals::Class> {
     match status? {
@@ -181,7 +189,9 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
         let line = corpus.first_line(ev);
         let whole_line = abnormal && line.len() > msg.len() + 40;
         let key = (ev.template, abnormal, reason, status);
-        let cached = if whole_line {
+        // Pod rows differ in columns the template masks (restarts): classify each.
+        let no_cache = whole_line || ev.format == Format::KubectlPods;
+        let cached = if no_cache {
             None
         } else {
             cache.get(&key).copied()
@@ -205,10 +215,13 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
                 if matches!(c, None | Some(signals::Class::CodeException)) {
                     c = status_class(status).or(c);
                 }
+                if c.is_none() && ev.format == Format::KubectlPods && restarts(line) > 0 {
+                    c = Some(signals::Class::CrashLoop);
+                }
                 if c.is_none() && ev.level.is_some_and(|l| l >= Level::Error) {
                     c = Some(signals::Class::CodeException);
                 }
-                if ev.template != u32::MAX && !whole_line {
+                if ev.template != u32::MAX && !no_cache {
                     cache.insert(key, c);
                 }
                 c

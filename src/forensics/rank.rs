@@ -80,7 +80,9 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             1.0 - times.binary_search(&t).unwrap_or(0) as f64 / (times.len() - 1) as f64
         }
         Some(_) => 1.0,
-        None => 0.5,
+        // Untimed signals are state snapshots (kubectl output) or bare lines: they describe
+        // the failure as it stands, so they are not penalised for an unknown time.
+        None => 0.9,
     };
     // Which services blame which: a service explains the failures of those that blame it.
     let abnormal: BTreeSet<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();

@@ -480,7 +480,23 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
                 | Class::MemoryPressure
                 | Class::CacheEviction
         );
-        if generic && !abnormal_level {
+        // A line at a known, ordinary level (info, debug) only signals in the classes whose
+        // phrases cannot describe a healthy system; "query timeout (ms): 500" in a start-up
+        // banner is configuration, not a slow query.
+        let unambiguous = matches!(
+            class,
+            Class::Oom
+                | Class::ImagePull
+                | Class::Scheduling
+                | Class::CrashLoop
+                | Class::ProbeFailure
+                | Class::DnsFailure
+                | Class::DiskFull
+                | Class::TlsExpiry
+                | Class::QuotaExceeded
+        );
+        let ordinary = level.is_some_and(|l| l < Level::Warn);
+        if (generic && !abnormal_level) || (ordinary && !unambiguous) {
             continue;
         }
         if phrases.iter().any(|p| has_phrase(&words, p)) {
