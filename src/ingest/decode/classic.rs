@@ -140,6 +140,20 @@ fn component(line: &str, mut i: usize) -> (Range, usize, Range) {
             if line[e..].starts_with(" - ") {
                 return (Some((j + 1, e - 1)), e + 3, app);
             }
+        } else if let Some(close) = memchr::memchr(b']', &b[j..b.len().min(j + 256)]) {
+            // A thread name with spaces (`[DataStreamer for file /x block y]`) counts only when a
+            // `component:` follows it, so free text in brackets is never eaten.
+            let e = j + close + 1;
+            let (t, _) = skip_ws(b, e);
+            let te = token_end(b, t);
+            if b.get(e) == Some(&b' ')
+                && te > t + 1
+                && b[te - 1] == b':'
+                && b[t].is_ascii_alphabetic()
+            {
+                bracket = Some((j, e));
+                k = e;
+            }
         }
     }
     let (t, _) = skip_ws(b, k);
