@@ -12,6 +12,7 @@
 //! assert_eq!(corpus.events.len(), 1);
 //! ```
 
+mod forensics;
 mod ingest;
 mod mine;
 mod report;
@@ -21,7 +22,7 @@ pub use ingest::{
     InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed, UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
-pub use report::{analyze, AnalyzeOptions, Report};
+pub use report::{analyze, to_markdown, AnalyzeOptions, Evidence, Report};
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -74,14 +74,17 @@ mod cli {
         match cli.cmd {
             Cmd::Analyze { json, baseline, format, paths } => {
                 let files = read_paths(&paths)?;
-                let _baseline = read_paths(&baseline)?;
-                let opts = AnalyzeOptions { ingest: ingest_options(format, &files)? };
+                let baseline = read_paths(&baseline)?;
+                let opts = AnalyzeOptions {
+                    ingest: ingest_options(format, &files)?,
+                    baseline: baseline.into_iter().map(|(f, _)| f).collect(),
+                };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let report = faultline::analyze(&inputs, &opts).map_err(|e| e.to_string())?;
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {
-                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                    faultline::to_markdown(&report)
                 };
                 println!("{out}");
                 Ok(())
@@ -92,16 +95,23 @@ mod cli {
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut corpus = faultline::ingest(&inputs, &opts).map_err(|e| e.to_string())?;
                 let templates = faultline::mine(&mut corpus);
+                // JSON-escape each template text and file name once, not once per line.
+                let json = |s: &str| serde_json::to_string(s).map_err(|e| e.to_string());
+                let texts = templates.templates.iter().map(|t| json(&t.text)).collect::<Result<Vec<_>, _>>()?;
+                let names = corpus.files.iter().map(|f| json(&f.name)).collect::<Result<Vec<_>, _>>()?;
                 let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
                 for ev in &corpus.events {
-                    let t = &templates.templates[ev.template as usize];
-                    let mut row = serde_json::json!({"line": ev.line, "template_id": ev.template, "template": t.text});
-                    if inputs.len() > 1 {
-                        row["file"] = corpus.files[ev.file as usize].name.clone().into();
-                    }
-                    writeln!(out, "{row}").map_err(|e| e.to_string())?;
+                    let text = &texts[ev.template as usize];
+                    let r = if inputs.len() > 1 {
+                        let file = &names[ev.file as usize];
+                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text},"file":{file}}}"#, ev.line, ev.template)
+                    } else {
+                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text}}}"#, ev.line, ev.template)
+                    };
+                    r.map_err(|e| e.to_string())?;
                 }
+                out.flush().map_err(|e| e.to_string())?;
                 Ok(())
             }
         }

@@ -1,5 +1,6 @@
-//! Raw bytes to text: gzip is inflated, a UTF-8 BOM dropped, invalid UTF-8 replaced by U+FFFD
-//! and counted. Never fails on content; only a broken gzip stream is an error.
+//! Raw bytes to text: gzip is inflated (concatenated members too), a UTF-8 BOM dropped, UTF-16
+//! (with a BOM, or recognised by its NUL pattern) transcoded, invalid UTF-8 replaced by U+FFFD
+//! and counted. Never fails on content; only a broken gzip stream or a size over 4 GiB is an error.
 
 use super::{IngestError, IngestErrorKind};
 use std::io::Read;
@@ -17,8 +18,10 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, IngestError> {
     let gzip = bytes.starts_with(&GZIP_MAGIC);
     let inflated;
     let raw: &[u8] = if gzip {
-        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
+        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 28));
+        // Read at most one byte past the limit: a gzip bomb stops there instead of eating memory.
         flate2::read::MultiGzDecoder::new(bytes)
+            .take(MAX_TEXT as u64 + 1)
             .read_to_end(&mut out)
             .map_err(|e| IngestError::new(IngestErrorKind::BadGzip, format!("{name}: {e}")))?;
         inflated = out;
@@ -26,15 +29,81 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, IngestError> {
     } else {
         bytes
     };
-    if raw.len() > u32::MAX as usize {
+    if raw.len() > MAX_TEXT {
         return Err(IngestError::new(
             IngestErrorKind::TooLarge,
             format!("{name} is {} bytes; split it below 4 GiB", raw.len()),
         ));
     }
     let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-    let (text, invalid_utf8) = to_utf8(raw);
-    Ok(Decoded { text, gzip, invalid_utf8 })
+    let (text, invalid_utf8) = match utf16_order(raw) {
+        Some((big_endian, bom)) => from_utf16(&raw[bom..], big_endian),
+        None => to_utf8(raw),
+    };
+    Ok(Decoded {
+        text,
+        gzip,
+        invalid_utf8,
+    })
+}
+
+/// The largest text a file may have: offsets are `u32`.
+const MAX_TEXT: usize = u32::MAX as usize;
+
+/// UTF-16 by its BOM, or (without one) by NULs in every other byte of the start of a text that
+/// is otherwise ASCII. Returns (big endian, BOM length).
+fn utf16_order(raw: &[u8]) -> Option<(bool, usize)> {
+    if raw.starts_with(b"\xFF\xFE") {
+        return Some((false, 2));
+    }
+    if raw.starts_with(b"\xFE\xFF") {
+        return Some((true, 2));
+    }
+    let n = raw.len().min(512) & !1;
+    if n < 8 {
+        return None;
+    }
+    let head = &raw[..n];
+    let pairs = n / 2;
+    let even_nul = head.iter().step_by(2).filter(|&&c| c == 0).count();
+    let odd_nul = head.iter().skip(1).step_by(2).filter(|&&c| c == 0).count();
+    let printable = |start: usize| {
+        head.iter()
+            .skip(start)
+            .step_by(2)
+            .filter(|&&c| c >= 0x20 || matches!(c, b'\t' | b'\n' | b'\r'))
+            .count()
+    };
+    // ASCII-range text in UTF-16: nearly every high byte is NUL, every low byte printable.
+    if odd_nul * 10 >= pairs * 9 && even_nul == 0 && printable(0) * 10 >= pairs * 9 {
+        Some((false, 0))
+    } else if even_nul * 10 >= pairs * 9 && odd_nul == 0 && printable(1) * 10 >= pairs * 9 {
+        Some((true, 0))
+    } else {
+        None
+    }
+}
+
+fn from_utf16(raw: &[u8], big_endian: bool) -> (String, u32) {
+    let units = raw.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(raw.len() / 2 + 1);
+    let mut bad = u32::from(raw.len() % 2 == 1);
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                out.push('\u{FFFD}');
+                bad += 1;
+            }
+        }
+    }
+    (out, bad)
 }
 
 /// Lossy UTF-8 that also says how many invalid sequences it replaced.
@@ -77,9 +146,54 @@ mod tests {
     }
 
     #[test]
+    fn concatenated_gzip_members_are_all_inflated() {
+        let mut all = Vec::new();
+        for part in [&b"one\n"[..], b"two\n"] {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(part).unwrap();
+            all.extend(enc.finish().unwrap());
+        }
+        assert_eq!(decode("x.gz", &all).unwrap().text, "one\ntwo\n");
+    }
+
+    #[test]
+    fn truncated_gzip_is_a_typed_error() {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&b"hello world\n".repeat(100)).unwrap();
+        let gz = enc.finish().unwrap();
+        let err = decode("x.gz", &gz[..gz.len() / 2]).err().unwrap();
+        assert_eq!(err.kind(), IngestErrorKind::BadGzip);
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let le: Vec<u8> = "héllo\nworld\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let mut bom = vec![0xFF, 0xFE];
+        bom.extend(&le);
+        assert_eq!(decode("x", &bom).unwrap().text, "héllo\nworld\n");
+        let plain: Vec<u8> = "hello\nworld\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode("x", &plain).unwrap().text, "hello\nworld\n");
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("ok\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode("x", &be).unwrap().text, "ok\n");
+        // Binary with many NULs is not mistaken for UTF-16.
+        let junk: Vec<u8> = (0..64u8).map(|i| if i % 2 == 0 { 0 } else { i }).collect();
+        assert!(utf16_order(&junk).is_none());
+    }
+
+    #[test]
     fn bom_dropped_and_invalid_utf8_counted() {
         let d = decode("x", b"\xEF\xBB\xBFok \xff\xfe end").unwrap();
-        assert_eq!(d.text, "ok \u{FFFD} end");
-        assert_eq!(d.invalid_utf8, 1);
+        // Each invalid sequence (0xFF, 0xFE) is replaced and counted on its own.
+        assert_eq!(d.text, "ok \u{FFFD}\u{FFFD} end");
+        assert_eq!(d.invalid_utf8, 2);
     }
 }

@@ -15,8 +15,11 @@ mod bytes;
 mod event;
 mod frame;
 mod decode;
+pub(crate) mod entities;
+mod level;
 mod multiline;
 mod pipeline;
+mod time;
 
 pub use event::{
     Corpus, Entities, Event, FileInfo, Format, InputStats, Level, Precision, Text, TimeSource,

@@ -2,8 +2,9 @@
 //! (falling back line by line), join continuations, and fill in inherited times.
 
 use super::bytes;
-use super::decode::{self, Msg, Record};
-use super::event::{Corpus, Event, FileInfo, Text, TimeSource, Unparsed, UnparsedReason};
+use super::decode::{self, Ctx, Msg, Record};
+use super::entities;
+use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, UnparsedReason};
 use super::frame;
 use super::multiline;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
@@ -13,11 +14,33 @@ const MAX_LINE: usize = 1 << 20;
 /// Lines the format sniffer looks at.
 const SNIFF_LINES: usize = 64;
 
+/// Lines a pretty-printed JSON document may span.
+const MAX_DOC_LINES: usize = 20_000;
+
 pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
     let mut corpus = Corpus::default();
-    for (idx, input) in files.iter().enumerate() {
-        let decoded = bytes::decode(&input.name, &input.bytes)?;
-        ingest_file(&mut corpus, idx as u32, input, decoded, opts);
+    let mut decoded = Vec::with_capacity(files.len());
+    for input in files {
+        decoded.push(bytes::decode(&input.name, &input.bytes)?);
+    }
+    // Year for year-less stamps: the first full year written anywhere in the input's samples,
+    // else the caller's reference year, else 1970. Never a clock.
+    let year = decoded
+        .iter()
+        .find_map(|d| {
+            let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
+            let sample: Vec<&str> = spans
+                .iter()
+                .map(|&(a, b)| &d.text[a..b])
+                .filter(|l| !frame::is_blank(l))
+                .take(SNIFF_LINES)
+                .collect();
+            decode::find_year(&sample)
+        })
+        .or(opts.reference_year)
+        .unwrap_or(1970);
+    for (idx, (input, dec)) in files.iter().zip(decoded).enumerate() {
+        ingest_file(&mut corpus, idx as u32, input, dec, opts, year);
     }
     if corpus.events.is_empty() {
         let what = if files.iter().all(|f| f.bytes.is_empty()) {
@@ -36,6 +59,7 @@ fn ingest_file(
     input: &InputFile,
     decoded: bytes::Decoded,
     opts: &IngestOptions,
+    year: i32,
 ) {
     let text = decoded.text;
     let spans = frame::lines(&text);
@@ -46,9 +70,17 @@ fn ingest_file(
         .take(SNIFF_LINES)
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
+    let mut ctx = Ctx::new(opts.format, year);
+    let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
-    for (i, &(a, b)) in spans.iter().enumerate() {
+    // The last event is a CRI `P` line waiting for the rest of its message.
+    let mut partial_open = false;
+    let mut docs_possible = true;
+    let mut i = 0;
+    while i < spans.len() {
+        let (a, b) = spans[i];
         let lineno = i as u32 + 1;
+        i += 1;
         let line = &text[a..b];
         let reason = if b - a > MAX_LINE {
             Some(UnparsedReason::TooLong)
@@ -58,29 +90,105 @@ fn ingest_file(
             None
         };
         if let Some(reason) = reason {
-            corpus.unparsed.push(Unparsed { file, line: lineno, reason });
+            corpus.unparsed.push(Unparsed {
+                file,
+                line: lineno,
+                reason,
+            });
             continue;
         }
-        let has_prev = corpus.events.len() > first_event;
+        let has_prev = corpus.events.len() > first_event
+            && !frame::after_unparsed(&corpus.unparsed, file, lineno);
         if frame::is_blank(line) {
+            ctx.blank();
             if has_prev {
                 extend_last(corpus, b);
             } else {
-                corpus.unparsed.push(Unparsed { file, line: lineno, reason: UnparsedReason::Blank });
+                corpus.unparsed.push(Unparsed {
+                    file,
+                    line: lineno,
+                    reason: UnparsedReason::Blank,
+                });
             }
             continue;
         }
-        let record = match decode::decode_line(line, format) {
-            Some(r) => r,
-            None if has_prev && multiline::is_continuation(line) => {
+        let record = decode::decode_line(line, &mut ctx);
+        let record = match record {
+            Some(r) if r.continuation && has_prev => {
                 extend_last(corpus, b);
+                ctx.extra.clear();
                 continue;
             }
-            None => Record::plain(line.len()),
+            Some(r) => {
+                if partial_open && r.format == Format::Cri && has_prev {
+                    append_message(corpus, &text, r.message_text(line), b);
+                    partial_open = r.partial;
+                    continue;
+                }
+                joiner.reset();
+                r
+            }
+            None => {
+                let t = line.trim_start();
+                if docs_possible
+                    && (t.starts_with('{') || t.starts_with('['))
+                    && ctx.forced.is_none_or(|f| f != Format::Plain)
+                {
+                    match document(&text, &spans, i - 1, &mut ctx) {
+                        Doc::Found(last, r) => {
+                            let end = spans[last].1;
+                            push_event(corpus, file, lineno, (a, b), *r);
+                            let ev = corpus.events.last_mut().expect("just pushed");
+                            ev.lines = (last - (i - 1) + 1) as u32;
+                            ev.end = end as u32;
+                            push_extra(corpus, &mut ctx, file, lineno, (a, b));
+                            joiner.reset();
+                            partial_open = false;
+                            i = last + 1;
+                            continue;
+                        }
+                        Doc::Unclosed => docs_possible = false,
+                        Doc::NotJson => {}
+                    }
+                }
+                if has_prev && joiner.continues(line) {
+                    extend_last(corpus, b);
+                    continue;
+                }
+                let mut r = Record::plain(line.len());
+                r.level = joiner.starts(line);
+                r
+            }
         };
+        partial_open = record.partial;
         push_event(corpus, file, lineno, (a, b), record);
+        push_extra(corpus, &mut ctx, file, lineno, (a, b));
     }
     inherit_times(&mut corpus.events[first_event..]);
+    entities::complete(corpus, first_event, &text, &input.name);
+    // Multi-line documents are invisible to the line sniffer: name the file after its events.
+    let format = if format == Format::Plain && opts.format.is_none() {
+        let mut counts: Vec<(Format, usize)> = Vec::new();
+        for f in corpus.events[first_event..]
+            .iter()
+            .map(|e| e.format)
+            .filter(|&f| f != Format::Plain)
+        {
+            match counts.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((f, 1)),
+            }
+        }
+        counts
+            .iter()
+            .fold(
+                (Format::Plain, 0),
+                |best, &(f, n)| if n > best.1 { (f, n) } else { best },
+            )
+            .0
+    } else {
+        format
+    };
     corpus.files.push(FileInfo {
         name: input.name.clone(),
         lines: spans.len() as u32,
@@ -92,8 +200,103 @@ fn ingest_file(
     });
 }
 
+enum Doc {
+    /// A document closing on this line index, and its first record.
+    Found(usize, Box<Record>),
+    /// Braces never closed before the end of the file (or the limit): stop trying.
+    Unclosed,
+    NotJson,
+}
+
+/// A JSON document starting at line `start` and spanning lines until its braces balance.
+fn document(text: &str, spans: &[(usize, usize)], start: usize, ctx: &mut Ctx) -> Doc {
+    let mut depth = 0i64;
+    let mut in_str = false;
+    let mut esc = false;
+    let last = spans.len().min(start + MAX_DOC_LINES);
+    for (j, &(a, b)) in spans.iter().enumerate().take(last).skip(start) {
+        for &c in &text.as_bytes()[a..b] {
+            if in_str {
+                if esc {
+                    esc = false;
+                } else if c == b'\\' {
+                    esc = true;
+                } else if c == b'"' {
+                    in_str = false;
+                }
+                continue;
+            }
+            match c {
+                b'"' => in_str = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth -= 1,
+                _ => {}
+            }
+            if depth < 0 {
+                return Doc::NotJson;
+            }
+        }
+        if depth == 0 {
+            if j == start {
+                return Doc::NotJson;
+            }
+            let doc = &text[spans[start].0..b];
+            return match decode::decode_document(doc, ctx) {
+                Some(r) => Doc::Found(j, Box::new(r)),
+                None => {
+                    ctx.extra.clear();
+                    Doc::NotJson
+                }
+            };
+        }
+    }
+    if last == spans.len() {
+        Doc::Unclosed
+    } else {
+        Doc::NotJson
+    }
+}
+
+/// The second and later records of one document: zero lines of their own.
+fn push_extra(corpus: &mut Corpus, ctx: &mut Ctx, file: u32, line: u32, span: (usize, usize)) {
+    if ctx.extra.is_empty() {
+        return;
+    }
+    let end = corpus.events.last().map(|e| e.end).unwrap_or(span.1 as u32);
+    for r in std::mem::take(&mut ctx.extra) {
+        push_event(corpus, file, line, span, r);
+        let ev = corpus.events.last_mut().expect("just pushed");
+        ev.lines = 0;
+        ev.end = end;
+    }
+}
+
 fn extend_last(corpus: &mut Corpus, end: usize) {
-    let ev = corpus.events.last_mut().expect("caller checked there is an event");
+    let ev = corpus
+        .events
+        .last_mut()
+        .expect("caller checked there is an event");
+    ev.lines += 1;
+    ev.end = end as u32;
+}
+
+/// CRI partial lines: the continuation's text joins the open event's message.
+/// `text` is the file being ingested (not yet in `corpus.files`).
+fn append_message(corpus: &mut Corpus, text: &str, more: &str, end: usize) {
+    let ev = corpus
+        .events
+        .last()
+        .expect("caller checked there is an event");
+    let mut msg = match &ev.message {
+        Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or("").to_string(),
+        Text::Owned(s) => s.to_string(),
+    };
+    msg.push_str(more);
+    let ev = corpus
+        .events
+        .last_mut()
+        .expect("caller checked there is an event");
+    ev.message = Text::Owned(msg.into_boxed_str());
     ev.lines += 1;
     ev.end = end as u32;
 }

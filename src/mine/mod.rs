@@ -2,10 +2,16 @@
 //!
 //! Promises: one configuration for every input; ids are dense (0..n) in order of first
 //! appearance, so the same input always gets the same ids.
+//!
+//! Modules: `mask` (tokenizing and variable masking), `drain` (the tree and the templates),
+//! `hash` (a deterministic fast hasher).
+
+mod drain;
+mod hash;
+mod mask;
 
 use crate::ingest::Corpus;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One mined template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,8 +31,8 @@ pub struct Templates {
 /// An incremental miner: feed messages, get template ids.
 #[derive(Debug, Default)]
 pub struct Miner {
-    index: HashMap<String, u32>,
-    templates: Vec<MinedTemplate>,
+    drain: drain::Drain,
+    masked: mask::Masked,
 }
 
 impl Miner {
@@ -36,32 +42,176 @@ impl Miner {
 
     /// Adds one message and returns its template id.
     pub fn add(&mut self, message: &str) -> u32 {
-        let key: Vec<&str> = message
-            .split_whitespace()
-            .map(|t| if t.bytes().any(|b| b.is_ascii_digit()) { "<*>" } else { t })
-            .collect();
-        let key = key.join(" ");
-        if let Some(&id) = self.index.get(&key) {
-            self.templates[id as usize].count += 1;
-            return id;
-        }
-        let id = self.templates.len() as u32;
-        self.templates.push(MinedTemplate { id, text: key.clone(), count: 1 });
-        self.index.insert(key, id);
-        id
+        mask::mask_into(message, &mut self.masked);
+        self.drain.add(&self.masked)
+    }
+
+    /// Number of templates so far.
+    pub fn len(&self) -> usize {
+        self.drain.clusters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.drain.clusters.is_empty()
+    }
+
+    /// Current text of template `id` (it may still generalise as messages arrive).
+    pub fn template_text(&self, id: u32) -> String {
+        self.drain.text(id)
     }
 
     pub fn finish(self) -> Templates {
-        Templates { templates: self.templates }
+        let templates = (0..self.drain.clusters.len() as u32)
+            .map(|id| MinedTemplate {
+                id,
+                text: self.drain.text(id),
+                count: self.drain.clusters[id as usize].count,
+            })
+            .collect();
+        Templates { templates }
     }
 }
 
 /// Mines every event of the corpus, setting [`crate::Event::template`].
 pub fn mine(corpus: &mut Corpus) -> Templates {
     let mut miner = Miner::new();
-    let ids: Vec<u32> = corpus.events.iter().map(|ev| miner.add(corpus.message(ev))).collect();
+    let ids: Vec<u32> = corpus
+        .events
+        .iter()
+        .map(|ev| miner.add(corpus.message(ev)))
+        .collect();
     for (ev, id) in corpus.events.iter_mut().zip(ids) {
         ev.template = id;
     }
     miner.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(lines: &[&str]) -> (Vec<u32>, Templates) {
+        let mut m = Miner::new();
+        let ids = lines.iter().map(|l| m.add(l)).collect();
+        (ids, m.finish())
+    }
+
+    #[test]
+    fn variables_share_a_template() {
+        let (ids, t) = ids(&[
+            "Connection from 10.0.0.1:443 closed after 12ms",
+            "Connection from 10.0.0.2:8080 closed after 3.5s",
+            "Connection from 192.168.1.1:22 closed after 900ms",
+        ]);
+        assert_eq!(ids, [0, 0, 0]);
+        assert_eq!(
+            t.templates[0].text,
+            "Connection from <*>:<*> closed after <*>"
+        );
+        assert_eq!(t.templates[0].count, 3);
+    }
+
+    #[test]
+    fn no_over_merge_on_a_constant_word() {
+        let (ids, _) = ids(&[
+            "instance 7 VM Started (Lifecycle Event)",
+            "instance 8 VM Paused (Lifecycle Event)",
+            "instance 9 VM Started (Lifecycle Event)",
+            "cupsd startup succeeded",
+            "cupsd shutdown succeeded",
+            "Location icon should now be in state 'Active'",
+            "Location icon should now be in state 'Inactive'",
+        ]);
+        assert_eq!(ids, [0, 1, 0, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn identifiers_merge_but_words_do_not() {
+        let (ids, t) = ids(&[
+            "com.apple.heartbeat: job deferred",
+            "com.apple.safari.Update: job deferred",
+            "com.apple.heartbeat: job started",
+        ]);
+        assert_eq!(ids, [0, 0, 1]);
+        assert_eq!(t.templates[0].text, "<*> job deferred");
+    }
+
+    #[test]
+    fn variable_leading_templates_do_not_explode() {
+        let mut lines = Vec::new();
+        for i in 0..200 {
+            lines.push(format!("worker-{i} finished task {i}"));
+            lines.push(format!("10.0.{}.{}:{} connected", i % 7, i, 1000 + i));
+            lines.push(format!("/srv/data/part-{i}.bin opened read-only"));
+            lines.push(format!("node_{i}.example.internal: heartbeat ok"));
+        }
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (ids, t) = ids(&refs);
+        assert_eq!(t.templates.len(), 4, "{:?}", t.templates);
+        assert_eq!(&ids[..8], &[0, 1, 2, 3, 0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn ids_are_dense_in_first_appearance_order_and_deterministic() {
+        let lines = [
+            "b failed 1",
+            "a started",
+            "b failed 2",
+            "c done in 5ms",
+            "a started",
+            "d x=1 y=2",
+            "c done in 7ms",
+            "e",
+        ];
+        let (first, t1) = ids(&lines);
+        let (second, t2) = ids(&lines);
+        assert_eq!(first, second);
+        assert_eq!(t1.templates, t2.templates);
+        let mut next = 0;
+        for &id in &first {
+            assert!(id <= next, "id {id} appears before {next}");
+            if id == next {
+                next += 1;
+            }
+        }
+        assert_eq!(next as usize, t1.templates.len());
+        for (i, t) in t1.templates.iter().enumerate() {
+            assert_eq!(t.id as usize, i);
+        }
+        assert_eq!(
+            t1.templates.iter().map(|t| t.count).sum::<u64>(),
+            lines.len() as u64
+        );
+    }
+
+    #[test]
+    fn many_templates_stay_fast_and_separate() {
+        // 5,000 distinct constant words: 5,000 templates, each found by hashing, not scanning.
+        let mut m = Miner::new();
+        let words: Vec<String> = (0..5000).map(|i| format!("event{}", alpha(i))).collect();
+        for round in 0..3 {
+            for (i, w) in words.iter().enumerate() {
+                assert_eq!(m.add(&format!("{w} happened on shard {round}")), i as u32);
+            }
+        }
+        assert_eq!(m.len(), 5000);
+    }
+
+    fn alpha(mut i: usize) -> String {
+        let mut s = String::new();
+        loop {
+            s.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+            if i == 0 {
+                return s;
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_blank_messages() {
+        let (ids, t) = ids(&["", "   ", "x"]);
+        assert_eq!(ids, [0, 0, 1]);
+        assert_eq!(t.templates[0].text, "");
+    }
 }

@@ -1,174 +1,115 @@
-//! The Report: what the engine concluded and the input facts behind it, serialisable as the
-//! JSON contract of DESIGN.md. Field names here are read by the evaluation; keep them.
+//! The Report: what the engine concluded and the input facts behind it, with its renderers
+//! (JSON through serde, Markdown for a postmortem).
+//!
+//! Promises: the same input gives byte-identical JSON; every claim carries evidence lines
+//! (file, 1-based line, verbatim text); field names in DESIGN.md's contract never change.
 
+mod build;
+mod markdown;
 mod time;
+mod types;
 
-use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile, InputStats};
-use crate::mine::{self, Templates};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::forensics;
+use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
+use crate::mine::{Miner, Templates};
 
+pub use markdown::to_markdown;
 pub(crate) use time::format_ns;
+pub use types::*;
 
 /// Options for [`analyze`].
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeOptions {
     pub ingest: IngestOptions,
+    /// Logs from a healthy period: templates and error rates to contrast the incident with.
+    pub baseline: Vec<InputFile>,
 }
 
-/// The full report. Sections the forensics tools have not filled are `null` or empty.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub input: InputSummary,
-    pub root_cause: RootCause,
-    pub candidates: Vec<Candidate>,
-    pub severity: Option<String>,
-    pub affected_services: Vec<AffectedService>,
-    pub forensic: Forensic,
-    pub templates: Vec<TemplateRow>,
-    pub narrative: Option<Narrative>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RootCause {
-    pub service: Option<String>,
-    pub failure_class: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Candidate {
-    pub service: Option<String>,
-    pub failure_class: String,
-    pub score: f64,
-    pub evidence: Vec<Evidence>,
-}
-
-/// A pointer at an input line: the proof behind a claim.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Evidence {
-    pub file: String,
-    pub line: u32,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AffectedService {
-    pub name: String,
-    pub role: String,
-    pub health: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Forensic {
-    pub patient_zero: Option<PatientZero>,
-    pub propagation_path: Vec<String>,
-    pub trigger: Trigger,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PatientZero {
-    pub service: Option<String>,
-    pub evidence: Evidence,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Trigger {
-    pub kind: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Narrative {
-    pub source: String,
-    pub model: String,
-    pub text: String,
-}
-
-/// Facts about the input: every line counted once, in an event or as unparsed.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputSummary {
-    pub files: Vec<FileRow>,
-    pub lines: u64,
-    pub events: u64,
-    pub unparsed_lines: u64,
-    pub timestamped_events: u64,
-    pub invalid_utf8: u64,
-    pub bytes: u64,
-    pub formats: Vec<Count>,
-    pub levels: Vec<Count>,
-    pub services: Vec<Count>,
-    pub time_range: Option<TimeRange>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileRow {
-    pub name: String,
-    pub format: String,
-    pub lines: u32,
-    pub bytes: u64,
-    pub gzip: bool,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Count {
-    pub name: String,
-    pub events: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TimeRange {
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TemplateRow {
-    pub id: u32,
-    pub template: String,
-    pub count: u64,
-}
-
-/// Ingests, mines and reports.
+/// Ingests, mines, runs every forensic tool and builds the report.
+///
+/// ```
+/// use faultline::{analyze, AnalyzeOptions, InputFile};
+/// let log = "2024-05-01T10:00:00Z ERROR orders-api Postgres pool exhausted: 50/50 connections in use\n";
+/// let report = analyze(&[InputFile::new("orders.log", log.as_bytes().to_vec())], &AnalyzeOptions::default()).unwrap();
+/// assert_eq!(report.input.lines, 1);
+/// ```
 pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, IngestError> {
     let mut corpus = ingest::ingest(files, &opts.ingest)?;
-    let templates = mine::mine(&mut corpus);
-    Ok(build(&corpus, &templates))
+    let baseline = if opts.baseline.is_empty() {
+        None
+    } else {
+        Some(ingest::ingest(&opts.baseline, &opts.ingest)?)
+    };
+    let (templates, base) = mine_all(&mut corpus, baseline.as_ref());
+    let findings = forensics::run(&corpus, &templates, base.as_ref());
+    Ok(build::build(
+        &corpus,
+        &templates,
+        &findings,
+        baseline
+            .as_ref()
+            .map(|b| (b, base.as_ref().expect("baseline mined"))),
+    ))
 }
 
-fn build(corpus: &Corpus, templates: &Templates) -> Report {
-    let mut rows: Vec<TemplateRow> = templates
-        .templates
+/// Mines the baseline first and the incident after it with one miner, so template ids are
+/// shared and "new in the incident" means never seen in the healthy period.
+fn mine_all(
+    corpus: &mut Corpus,
+    baseline: Option<&Corpus>,
+) -> (Templates, Option<forensics::Baseline>) {
+    let mut miner = Miner::new();
+    let base = baseline.map(|b| {
+        let mut fb = forensics::Baseline::default();
+        for ev in &b.events {
+            let id = miner.add(b.message(ev));
+            fb.templates.insert(id);
+            let e = fb
+                .services
+                .entry(b.service(ev).unwrap_or("(unknown)").to_string())
+                .or_insert((0, 0));
+            e.0 += 1;
+            if ev.level.is_some_and(|l| l.is_error()) {
+                e.1 += 1;
+            }
+        }
+        fb
+    });
+    let ids: Vec<u32> = corpus
+        .events
         .iter()
-        .map(|t| TemplateRow { id: t.id, template: t.text.clone(), count: t.count })
+        .map(|ev| miner.add(corpus.message(ev)))
         .collect();
-    // Most frequent first; ties by id so the order is stable.
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
-    Report {
-        input: summarize(corpus),
-        root_cause: RootCause { service: None, failure_class: "unknown".into() },
-        candidates: Vec::new(),
-        severity: None,
-        affected_services: Vec::new(),
-        forensic: Forensic {
-            patient_zero: None,
-            propagation_path: Vec::new(),
-            trigger: Trigger { kind: "unknown".into() },
-        },
-        templates: rows,
-        narrative: None,
+    for (ev, id) in corpus.events.iter_mut().zip(ids) {
+        ev.template = id;
     }
+    let mut templates = miner.finish();
+    // Counts in the report are the incident's own.
+    for t in &mut templates.templates {
+        t.count = 0;
+    }
+    for ev in &corpus.events {
+        templates.templates[ev.template as usize].count += 1;
+    }
+    (templates, base)
 }
 
-fn summarize(corpus: &Corpus) -> InputSummary {
-    let InputStats { lines, events, unparsed_lines, timestamped_events, invalid_utf8, bytes, .. } =
-        corpus.stats();
+/// Input facts: counts by format, level and service, and the time range.
+pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
+    use std::collections::BTreeMap;
+    let st = corpus.stats();
     let mut formats = BTreeMap::new();
     let mut levels = BTreeMap::new();
     let mut services = BTreeMap::new();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
         *formats.entry(ev.format.as_str()).or_insert(0u64) += 1;
-        *levels.entry(ev.level.map_or("unknown", |l| l.as_str())).or_insert(0u64) += 1;
-        *services.entry(corpus.service(ev).unwrap_or("(none)")).or_insert(0u64) += 1;
+        *levels
+            .entry(ev.level.map_or("unknown", |l| l.as_str()))
+            .or_insert(0u64) += 1;
+        *services
+            .entry(corpus.service(ev).unwrap_or("(none)"))
+            .or_insert(0u64) += 1;
         if let (Some(t), ingest::TimeSource::Parsed) = (ev.time, ev.time_source) {
             lo = lo.min(t);
             hi = hi.max(t);
@@ -186,23 +127,32 @@ fn summarize(corpus: &Corpus) -> InputSummary {
                 gzip: f.gzip,
             })
             .collect(),
-        lines,
-        events,
-        unparsed_lines,
-        timestamped_events,
-        invalid_utf8,
-        bytes,
+        lines: st.lines,
+        events: st.events,
+        unparsed_lines: st.unparsed_lines,
+        timestamped_events: st.timestamped_events,
+        invalid_utf8: st.invalid_utf8,
+        bytes: st.bytes,
         formats: counts(formats),
         levels: counts(levels),
         services: counts(services),
-        time_range: (lo <= hi).then(|| TimeRange { start: format_ns(lo), end: format_ns(hi) }),
+        time_range: (lo <= hi).then(|| TimeRange {
+            start: format_ns(lo),
+            end: format_ns(hi),
+        }),
+        baseline: None,
     }
 }
 
 /// Largest count first, then by name, so output is deterministic.
-fn counts(map: BTreeMap<&str, u64>) -> Vec<Count> {
-    let mut v: Vec<Count> =
-        map.into_iter().map(|(name, events)| Count { name: name.into(), events }).collect();
+fn counts(map: std::collections::BTreeMap<&str, u64>) -> Vec<Count> {
+    let mut v: Vec<Count> = map
+        .into_iter()
+        .map(|(name, events)| Count {
+            name: name.into(),
+            events,
+        })
+        .collect();
     v.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
     v
 }

@@ -11,7 +11,13 @@ pub(crate) fn format_ns(ns: i64) -> String {
 mod tests {
     #[test]
     fn millis_shown_only_when_present() {
-        assert_eq!(super::format_ns(1_700_000_000_123_000_000), "2023-11-14T22:13:20.123Z");
-        assert_eq!(super::format_ns(1_700_000_000_000_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            super::format_ns(1_700_000_000_123_000_000),
+            "2023-11-14T22:13:20.123Z"
+        );
+        assert_eq!(
+            super::format_ns(1_700_000_000_000_000_000),
+            "2023-11-14T22:13:20Z"
+        );
     }
 }

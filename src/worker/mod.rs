@@ -66,6 +66,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             reference_year,
             ..Default::default()
         },
+        ..Default::default()
     };
     match crate::analyze(&inputs, &opts) {
         Ok(report) => {

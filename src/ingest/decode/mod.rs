@@ -2,8 +2,24 @@
 //!
 //! Promises: a decoder never panics and returns `None` when the line is not its format, so the
 //! pipeline can fall back line by line. `sniff` is cheap: it looks at a bounded sample.
+//!
+//! The order of attempts is fixed (JSON, kubectl/CRI prefixes, syslog, access log, klog,
+//! logfmt, the generic `timestamp level component` scanner), so a line decodes the same way
+//! whatever file it is in; per-file state only covers what a line cannot say alone (table
+//! headers, CSV and W3C field lists, the year of year-less stamps, the date of time-only ones).
 
+mod access;
+mod classic;
+mod csv;
+mod json;
+mod kube;
+mod logfmt;
+mod syslog;
+
+use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
+
+pub(crate) use json::decode_document;
 
 /// Where the message sits: a byte range inside the line (cheap) or decoded text.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,27 +38,551 @@ pub(crate) struct Record {
     pub service: Option<String>,
     pub message: Msg,
     pub entities: Entities,
+    /// The line continues the previous event (a `--timestamps` prefix over a stack frame).
+    pub continuation: bool,
+    /// A CRI `P` line: the next line of the same stream completes it.
+    pub partial: bool,
 }
 
 impl Record {
     pub fn plain(len: usize) -> Record {
+        Record::new(Format::Plain, Msg::Range(0, len))
+    }
+
+    pub fn new(format: Format, message: Msg) -> Record {
         Record {
-            format: Format::Plain,
+            format,
             time: None,
             level: None,
             service: None,
-            message: Msg::Range(0, len),
+            message,
             entities: Entities::default(),
+            continuation: false,
+            partial: false,
+        }
+    }
+
+    /// The message as text, given the line it was decoded from.
+    pub fn message_text<'a>(&'a self, line: &'a str) -> &'a str {
+        match &self.message {
+            Msg::Range(a, b) => line.get(*a..*b).unwrap_or(""),
+            Msg::Owned(s) => s,
         }
     }
 }
 
-/// The format of a file as a whole, from a sample of its first non-blank lines.
-pub(crate) fn sniff(_sample: &[&str]) -> Format {
-    Format::Plain
+/// A table being read (`kubectl get pods/events`, the Events: section of `kubectl describe`).
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    pub kind: Format,
+    /// Column names (upper-cased) and their start offsets in the header line.
+    pub cols: Vec<(String, usize)>,
 }
 
-/// Decodes one line, trying `hint` first and then every other family. `None`: no header found.
-pub(crate) fn decode_line(_line: &str, _hint: Format) -> Option<Record> {
+/// Per-file decoder state.
+#[derive(Debug, Default)]
+pub(crate) struct Ctx {
+    pub forced: Option<Format>,
+    pub clock: Clock,
+    pub table: Option<Table>,
+    /// Inside `kubectl describe` output; the object named by its `Name:` line.
+    pub describe: Option<String>,
+    pub w3c: Option<Vec<String>>,
+    pub csv: Option<csv::Header>,
+    /// Records beyond the first from one document (OTLP, CloudWatch, lists).
+    pub extra: Vec<Record>,
+    /// Non-blank lines decoded so far (a CSV header is only looked for on the first).
+    pub seen: u32,
+    /// The previous line was a `$ command`: the next may be a header.
+    pub after_command: bool,
+    /// Inside a MySQL slow query log (a `# Time:` line was seen); true right after the
+    /// `# Time:` line itself (its `# User@Host:` belongs to it).
+    pub mysql_slow: Option<bool>,
+}
+
+impl Ctx {
+    pub fn new(forced: Option<Format>, year: i32) -> Ctx {
+        Ctx {
+            forced,
+            clock: Clock::new(year),
+            ..Ctx::default()
+        }
+    }
+
+    /// A blank line ends tables.
+    pub fn blank(&mut self) {
+        if self
+            .table
+            .as_ref()
+            .is_some_and(|t| t.kind != Format::KubectlDescribe)
+            || self.describe.is_none()
+        {
+            self.table = None;
+        }
+    }
+
+    /// A time from a scanner, resolved against the file (year inference, last date).
+    pub(crate) fn time(&mut self, c: &Civil) -> Option<(i64, Precision)> {
+        self.clock.resolve(c).map(|t| (t, c.precision))
+    }
+
+    /// A complete time from a field or prefix; remembered as the file's current date.
+    pub(crate) fn full_time(&mut self, t: i64, p: Precision) -> Option<(i64, Precision)> {
+        self.clock.note(t);
+        Some((t, p))
+    }
+}
+
+/// The format of a file as a whole, from a sample of its first non-blank lines.
+pub(crate) fn sniff(sample: &[&str]) -> Format {
+    let mut ctx = Ctx::new(None, 1970);
+    let mut counts: Vec<(Format, usize)> = Vec::new();
+    for (i, line) in sample.iter().enumerate() {
+        if i == 0 && kube::is_describe_start(line) {
+            return Format::KubectlDescribe;
+        }
+        let f = match decode_line(line, &mut ctx) {
+            Some(r) if !r.continuation => r.format,
+            _ => continue,
+        };
+        ctx.extra.clear();
+        match counts.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f, 1)),
+        }
+    }
+    // Table and header formats win with a single line; others by majority (first seen on ties).
+    for f in [
+        Format::KubectlPods,
+        Format::KubectlEvents,
+        Format::KubectlDescribe,
+        Format::Csv,
+    ] {
+        if counts.iter().any(|(g, _)| *g == f) {
+            return f;
+        }
+    }
+    let mut best = (Format::Plain, 0);
+    for &(f, n) in &counts {
+        if f != Format::Plain && n > best.1 {
+            best = (f, n);
+        }
+    }
+    best.0
+}
+
+/// First year written in full in a sample (for year-less stamps elsewhere in the input).
+pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
+    for line in sample {
+        let b = line.as_bytes();
+        let mut i = 0;
+        let limit = b.len().min(96);
+        while i < limit {
+            if (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b[i].is_ascii_digit() {
+                if let Some((c, _)) = super::time::scan(&line[i..]) {
+                    if let (Some(y), true) = (c.year, c.month != 0) {
+                        if (1990..2200).contains(&y) {
+                            return Some(y);
+                        }
+                    }
+                }
+            }
+            i += 1;
+            while i < limit && !line.is_char_boundary(i) {
+                i += 1;
+            }
+        }
+    }
     None
+}
+
+/// Decodes one line, trying every family in a fixed order. `None`: no header found.
+pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    ctx.seen += 1;
+    if let Some(f) = ctx.forced {
+        return decode_forced(line, f, ctx);
+    }
+    if memchr::memchr(0x1b, line.as_bytes()).is_some() {
+        // ANSI colours: decode the text without them; the message becomes owned text.
+        let clean = strip_ansi(line);
+        let r = decode_stateful(&clean, ctx).or_else(|| decode_stateless(&clean, ctx, 0));
+        return Some(match r {
+            Some(mut r) => {
+                if let Msg::Range(a, b) = r.message {
+                    r.message = Msg::Owned(clean.get(a..b).unwrap_or("").to_string());
+                }
+                r
+            }
+            None => {
+                let mut r = Record::plain(line.len());
+                r.message = Msg::Owned(clean);
+                r
+            }
+        });
+    }
+    if let Some(r) = decode_stateful(line, ctx) {
+        return Some(r);
+    }
+    decode_stateless(line, ctx, 0)
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ ... letter`, and lone `ESC x`).
+pub(crate) fn strip_ansi(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut seg = 0;
+    while i < b.len() {
+        if b[i] == 0x1b {
+            out.push_str(&s[seg..i]);
+            i += 1;
+            if b.get(i) == Some(&b'[') {
+                i += 1;
+                while i < b.len() && !(0x40..=0x7e).contains(&b[i]) {
+                    i += 1;
+                }
+            }
+            i += 1;
+            i = i.min(b.len());
+            while i < b.len() && !s.is_char_boundary(i) {
+                i += 1;
+            }
+            seg = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[seg.min(s.len())..]);
+    out
+}
+
+/// `docker compose logs`: `name  | inner line`. The name is the service (a `-1` replica
+/// suffix dropped); the inner line is decoded again.
+fn compose(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let b = line.as_bytes();
+    let bar = memchr::memchr(b'|', &b[..b.len().min(64)])?;
+    if bar < 2 || b[bar - 1] != b' ' || b.get(bar + 1).is_some_and(|&c| c != b' ') {
+        return None;
+    }
+    let name = line[..bar].trim_end();
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    {
+        return None;
+    }
+    let off = (bar + 2).min(line.len());
+    let inner_text = &line[off..];
+    let inner = decode_inner(inner_text, ctx, depth);
+    let mut r = Record::new(Format::Plain, Msg::Range(off, line.len()));
+    merge_inner(&mut r, inner, inner_text, Some(off));
+    if r.service.is_none() {
+        let svc = name
+            .rsplit_once(['-', '_'])
+            .filter(|(_, n)| n.bytes().all(|c| c.is_ascii_digit()))
+            .map(|(s, _)| s)
+            .unwrap_or(name);
+        r.service = Some(svc.to_string());
+    }
+    if r.entities.container.is_none() {
+        r.entities.container = Some(name.to_string());
+    }
+    Some(r)
+}
+
+fn decode_forced(line: &str, f: Format, ctx: &mut Ctx) -> Option<Record> {
+    let r = match f {
+        Format::Plain => return Some(Record::plain(line.len())),
+        Format::KubectlPods | Format::KubectlEvents | Format::KubectlDescribe => {
+            if f == Format::KubectlDescribe && ctx.describe.is_none() {
+                ctx.describe = Some(String::new());
+            }
+            decode_stateful(line, ctx)
+        }
+        Format::Csv | Format::AccessLog => {
+            decode_stateful(line, ctx).or_else(|| decode_stateless(line, ctx, 0))
+        }
+        _ => decode_stateless(line, ctx, 0),
+    }?;
+    (r.format == f || r.continuation).then_some(r)
+}
+
+/// Lines whose meaning depends on earlier lines: tables, CSV rows, W3C rows, describe output.
+fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let b = line.as_bytes();
+    if b.first() == Some(&b'#') || ctx.mysql_slow.is_some() {
+        if let Some(r) = mysql_slow(line, ctx) {
+            return Some(r);
+        }
+    }
+    if b.first() == Some(&b'#') {
+        if let Some(r) = access::w3c_directive(line, ctx) {
+            return Some(r);
+        }
+    }
+    if ctx.w3c.is_some() {
+        if let Some(r) = access::w3c_row(line, ctx) {
+            return Some(r);
+        }
+    }
+    if let Some(r) = kube::decode_kubectl(line, ctx) {
+        return Some(r);
+    }
+    if ctx.csv.is_some() {
+        if let Some(r) = csv::row(line, ctx) {
+            return Some(r);
+        }
+    } else if ctx.seen <= 1 || ctx.after_command {
+        ctx.after_command = false;
+        if let Some(r) = csv::header(line, ctx) {
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// MySQL slow query log: a `# Time:` line starts an entry (a `# User@Host:` line starts one
+/// when several share a second); the `#` attributes, `use`, `SET timestamp=` and the statement
+/// continue it. A line starting with a date ends the mode.
+fn mysql_slow(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    if let Some(rest) = line.strip_prefix("# Time: ") {
+        let rest = rest.trim();
+        let c = time::scan(rest)
+            .map(|(c, _)| c)
+            .or_else(|| mysql_short_time(rest))?;
+        let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
+        r.time = ctx.time(&c);
+        ctx.mysql_slow = Some(true);
+        return Some(r);
+    }
+    let after_time = ctx.mysql_slow?;
+    if line.as_bytes().first().is_some_and(u8::is_ascii_digit) && time::scan(line).is_some() {
+        ctx.mysql_slow = None;
+        return None;
+    }
+    ctx.mysql_slow = Some(false);
+    let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
+    if line.starts_with("# User@Host: ") && !after_time {
+        return Some(r);
+    }
+    r.continuation = true;
+    Some(r)
+}
+
+/// `080401  0:08:01` (YYMMDD H:MM:SS, MySQL 5.0).
+fn mysql_short_time(s: &str) -> Option<time::Civil> {
+    let (d, t) = s.split_once(' ')?;
+    let t = t.trim_start();
+    if d.len() != 6 || !d.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut hms = t.split(':').map(|x| x.parse::<u32>().ok());
+    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    let n = |i: usize| d[i..i + 2].parse::<u32>().ok();
+    let mut c = time::from_ns(0, Precision::Second);
+    c.year = Some(2000 + n(0)? as i32);
+    c.month = n(2)?;
+    c.day = n(4)?;
+    c.hour = h;
+    c.min = mi;
+    c.sec = sec;
+    c.nanos = 0;
+    c.offset = None;
+    Some(c)
+}
+
+/// Depth of recursion for inner lines (kubectl prefix over CRI over JSON over classic...).
+const MAX_DEPTH: u8 = 3;
+
+/// Lines that carry everything they mean. `depth` counts nested inner decodes.
+pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let b = line.as_bytes();
+    let first = *b.first()?;
+    match first {
+        b'{' | b'[' if depth < MAX_DEPTH || first == b'{' => {
+            if first == b'{' {
+                if let Some(r) = json::decode_json_line(line, ctx, depth) {
+                    return Some(r);
+                }
+            } else if let Some(r) = kube::prefix(line, ctx, depth) {
+                return Some(r);
+            }
+        }
+        b'<' => {
+            if let Some(r) = syslog::decode(line, ctx) {
+                return Some(r);
+            }
+        }
+        _ => {}
+    }
+    if first.is_ascii_digit() {
+        if let Some(r) = kube::timestamp_prefix(line, ctx, depth) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_digit() || first == b'[' {
+        if let Some(r) = classic::redis(line, ctx) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_alphabetic() {
+        if let Some(r) = syslog::decode(line, ctx) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_alphanumeric() || first == b'-' || first == b':' {
+        if let Some(r) = access::decode(line, ctx) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_alphabetic() {
+        if let Some(r) = classic::dotnet_console(line)
+            .or_else(|| classic::node_error(line))
+            .or_else(|| classic::vdsm(line, ctx))
+        {
+            return Some(r);
+        }
+    }
+    if first == b'[' {
+        if let Some(r) = access::uwsgi(line, ctx) {
+            return Some(r);
+        }
+    }
+    if first.is_ascii_alphabetic() || first == b'_' {
+        if let Some(r) = logfmt::decode(line, ctx) {
+            return Some(r);
+        }
+    }
+    if let Some(r) = classic::decode(line, ctx, true) {
+        return Some(r);
+    }
+    if first.is_ascii_alphanumeric() && depth < MAX_DEPTH {
+        return compose(line, ctx, depth);
+    }
+    None
+}
+
+/// Decodes the inner line of a wrapper (kubectl prefix, CRI, Docker `log`, CSV cell). Time-less
+/// headers (`info: ...`, `[INFO] ...`) count; an undecodable inner line is plain text.
+pub(crate) fn decode_inner(inner: &str, ctx: &mut Ctx, depth: u8) -> Record {
+    if depth >= MAX_DEPTH {
+        return Record::plain(inner.len());
+    }
+    if let Some(r) = decode_stateless(inner, ctx, depth + 1) {
+        return r;
+    }
+    if let Some(r) = classic::decode(inner, ctx, false) {
+        return r;
+    }
+    Record::plain(inner.len())
+}
+
+/// Overlays an inner record on an outer one: the inner line's own fields win, the outer time
+/// (the collector's, always complete) is kept when present.
+pub(crate) fn merge_inner(
+    outer: &mut Record,
+    inner: Record,
+    inner_text: &str,
+    inner_off: Option<usize>,
+) {
+    outer.message = match (inner.message, inner_off) {
+        (Msg::Range(a, b), Some(off)) => Msg::Range(a + off, b + off),
+        (Msg::Range(a, b), None) => Msg::Owned(inner_text.get(a..b).unwrap_or("").to_string()),
+        (m @ Msg::Owned(_), _) => m,
+    };
+    if outer.time.is_none() {
+        outer.time = inner.time;
+    }
+    if inner.level.is_some() {
+        outer.level = inner.level;
+    }
+    if inner.service.is_some() {
+        outer.service = inner.service;
+    }
+    outer.partial |= inner.partial;
+    let e = inner.entities;
+    let o = &mut outer.entities;
+    macro_rules! take {
+        ($($f:ident),*) => { $( if e.$f.is_some() { o.$f = e.$f; } )* };
+    }
+    take!(
+        host,
+        pod,
+        container,
+        namespace,
+        component,
+        trace_id,
+        span_id,
+        parent_span_id,
+        request_id,
+        user_id,
+        http_method,
+        http_path,
+        http_status,
+        k8s_object,
+        k8s_reason
+    );
+    o.durations_ms.extend(e.durations_ms);
+    o.mentions.extend(e.mentions);
+    if inner.format != Format::Plain && outer.format == Format::Plain {
+        outer.format = inner.format;
+    }
+}
+
+/// Trims a string and drops one trailing `\n` / `\r\n` (Docker `log`, CRI payloads).
+pub(crate) fn trim_newline(s: &str) -> &str {
+    s.strip_suffix('\n')
+        .map(|s| s.strip_suffix('\r').unwrap_or(s))
+        .unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(line: &str) -> Record {
+        let mut ctx = Ctx::new(None, 2024);
+        decode_line(line, &mut ctx).unwrap_or_else(|| panic!("no record for {line:?}"))
+    }
+
+    #[test]
+    fn fixed_order_picks_families() {
+        assert_eq!(
+            dec(r#"{"msg":"x","level":"info"}"#).format,
+            Format::JsonLines
+        );
+        assert_eq!(
+            dec("level=info msg=hi ts=2024-01-01T00:00:00Z").format,
+            Format::Logfmt
+        );
+        assert_eq!(
+            dec("Jun 14 15:16:01 combo sshd[1]: x").format,
+            Format::Syslog3164
+        );
+        assert_eq!(
+            dec("2015-10-18 18:01:47,978 INFO [main] a.B: x").format,
+            Format::Classic
+        );
+    }
+
+    #[test]
+    fn sniff_takes_the_majority() {
+        let s = [
+            "Jun 14 15:16:01 combo sshd[1]: x",
+            "Jun 14 15:16:02 combo sshd[1]: y",
+            "junk",
+        ];
+        assert_eq!(sniff(&s), Format::Syslog3164);
+        assert_eq!(sniff(&["hello", "world"]), Format::Plain);
+    }
+
+    #[test]
+    fn year_from_sample() {
+        assert_eq!(
+            find_year(&["Jun 1 10:00:00 h a: x", "x 2019-03-01T00:00:00Z y"]),
+            Some(2019)
+        );
+        assert_eq!(find_year(&["no year 12345"]), None);
+    }
 }

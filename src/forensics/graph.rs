@@ -1,0 +1,439 @@
+//! Services, signals and the dependency graph, all read from the logs themselves.
+//!
+//! Promises: a service is "mentioned" by a message only on word boundaries, by its full name or
+//! by a word of its name that no other service shares (`Redis CLUSTERDOWN` names `redis-cache`
+//! when it is the only redis); edges run caller -> callee, from messages that name another
+//! service and from trace ids shared across services (the earliest span is the caller).
+
+use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
+use crate::ingest::{Corpus, Format, Level};
+use crate::mine::Templates;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Name used for events whose service nobody could tell.
+pub(crate) const UNKNOWN: &str = "(unknown)";
+
+/// Services that log, then dependencies only named by others (`mentions`), each once, sorted.
+pub(crate) fn known_services(corpus: &Corpus) -> Vec<String> {
+    let mut set: BTreeSet<String> = BTreeSet::new();
+    for ev in &corpus.events {
+        if let Some(s) = corpus.service(ev) {
+            set.insert(s.to_string());
+        }
+        if let Some(e) = &ev.entities {
+            for m in &e.mentions {
+                set.insert(m.clone());
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// Words too common in service names to identify one on their own.
+const GENERIC_WORDS: &[&str] = &[
+    "service", "services", "server", "api", "app", "svc", "web", "worker", "backend", "main",
+    "prod", "internal", "primary", "replica", "node", "cluster", "default", "system", "the", "and",
+    "for", "http", "https", "local", "com", "net", "org", "io",
+];
+
+/// Finds the known services a message names, in the order they appear.
+pub(crate) struct Mentions {
+    full: Vec<(String, String)>,
+    words: HashMap<String, String>,
+}
+
+impl Mentions {
+    pub(crate) fn new(known: &[String]) -> Mentions {
+        let mut counts: HashMap<String, Vec<&String>> = HashMap::new();
+        for s in known {
+            let lower = s.to_ascii_lowercase();
+            let mut seen = BTreeSet::new();
+            for w in lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 4)
+            {
+                if !GENERIC_WORDS.contains(&w)
+                    && !w.bytes().all(|b| b.is_ascii_digit())
+                    && seen.insert(w.to_string())
+                {
+                    counts.entry(w.to_string()).or_default().push(s);
+                }
+            }
+        }
+        let words = counts
+            .into_iter()
+            .filter(|(_, v)| v.len() == 1)
+            .map(|(w, v)| (w, v[0].clone()))
+            .collect();
+        let full = known
+            .iter()
+            .map(|s| (s.to_ascii_lowercase(), s.clone()))
+            .collect();
+        Mentions { full, words }
+    }
+
+    /// Known services named in `message`, excluding `except`, first appearance first.
+    pub(crate) fn find(&self, message: &str, except: &str) -> Vec<String> {
+        let lower = message.to_ascii_lowercase();
+        let mut hits: Vec<(usize, &String)> = Vec::new();
+        for (name_lower, name) in &self.full {
+            if name == except || name_lower.len() < 2 {
+                continue;
+            }
+            if let Some(pos) = find_bounded(&lower, name_lower) {
+                hits.push((pos, name));
+            }
+        }
+        let mut start = 0;
+        for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let pos = start;
+            start += w.len() + 1;
+            if let Some(name) = self.words.get(w) {
+                if name != except && !hits.iter().any(|(_, n)| *n == name) {
+                    hits.push((pos, name));
+                }
+            }
+        }
+        hits.sort();
+        hits.into_iter().map(|(_, n)| n.clone()).collect()
+    }
+}
+
+/// Position of `needle` in `hay` where it is not part of a longer name.
+fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    let hb = hay.as_bytes();
+    let mut from = 0;
+    while let Some(off) = hay[from..].find(needle) {
+        let a = from + off;
+        let b = a + needle.len();
+        let before_ok = a == 0 || !name_char(hb[a - 1]);
+        let after_ok = b >= hb.len() || !name_char(hb[b]);
+        if before_ok && after_ok {
+            return Some(a);
+        }
+        from = a + 1;
+    }
+    None
+}
+
+/// For classes that happen to a pod (probes, crash loops, pulls, scheduling, OOM kills), the
+/// service of the pod the line is about, when the line names one (`pod/NAME`, a pod field or a
+/// Kubernetes object) and it is not the service that logged it.
+fn k8s_subject(corpus: &Corpus, i: usize, class: signals::Class) -> Option<String> {
+    use signals::Class as C;
+    if !matches!(
+        class,
+        C::ProbeFailure | C::CrashLoop | C::ImagePull | C::Scheduling | C::Oom | C::QuotaExceeded
+    ) {
+        return None;
+    }
+    let ev = &corpus.events[i];
+    let ent = ev.entities.as_deref();
+    let named = ent
+        .and_then(|e| e.k8s_object.as_deref().or(e.pod.as_deref()))
+        .map(|o| o.trim_start_matches("pod/").to_string())
+        .or_else(|| {
+            let line = corpus.first_line(ev);
+            let at = line.find("pod/")? + 4;
+            let end = line[at..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+                .map_or(line.len(), |e| at + e);
+            Some(line[at..end].to_string())
+        })?;
+    let service = crate::ingest::entities::service_from_pod(&named).unwrap_or(named);
+    (service != service_of(corpus, i) && !service.is_empty()).then_some(service)
+}
+
+/// The service an event belongs to, or [`UNKNOWN`].
+pub(crate) fn service_of(corpus: &Corpus, i: usize) -> &str {
+    corpus.service(&corpus.events[i]).unwrap_or(UNKNOWN)
+}
+
+/// The RESTARTS column of a `kubectl get pods` row (`2 (25s ago)` -> 2); 0 when absent.
+fn restarts(row: &str) -> u32 {
+    row.split_whitespace()
+        .nth(3)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Class implied by an HTTP status alone (a 504 is a timeout whatever the text says).
+fn status_class(status: Option<u16>) -> Option<signals::Class> {
+    match status? {
+        504 => Some(signals::Class::Timeout),
+        502 | 503 => Some(signals::Class::DependencyUnavailable),
+        429 => Some(signals::Class::RateLimited),
+        _ => None,
+    }
+}
+
+/// Classifies every event and blames a service for each. Normal lines are classified once per
+/// template; abnormal lines whose structured fields hold more than the message (`err=...` in
+/// logfmt, extra JSON keys) are classified on the whole line.
+pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String]) -> Vec<Signal> {
+    let mentions = Mentions::new(known);
+    let dns_home = known
+        .iter()
+        .find(|s| roles::role_from_name(s) == Some("dns"))
+        .cloned();
+    type Key<'a> = (u32, bool, Option<&'a str>, Option<u16>);
+    let mut cache: HashMap<Key, Option<signals::Class>> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        let abnormal = ev.level.is_some_and(|l| l >= Level::Warn);
+        let ent = ev.entities.as_deref();
+        let reason = ent.and_then(|e| e.k8s_reason.as_deref());
+        let status = ent.and_then(|e| e.http_status);
+        let msg = corpus.message(ev);
+        let line = corpus.first_line(ev);
+        let whole_line = abnormal && line.len() > msg.len() + 40;
+        let key = (ev.template, abnormal, reason, status);
+        // Pod rows differ in columns the template masks (restarts): classify each.
+        let no_cache = whole_line || ev.format == Format::KubectlPods;
+        let cached = if no_cache {
+            None
+        } else {
+            cache.get(&key).copied()
+        };
+        let class = match cached {
+            Some(c) => c,
+            None => {
+                let mut text = String::with_capacity(line.len() + msg.len() + 32);
+                if let Some(r) = reason {
+                    text.push_str(r);
+                    text.push(' ');
+                }
+                text.push_str(msg);
+                if whole_line {
+                    text.push(' ');
+                    text.push_str(line);
+                }
+                let mut c = reason
+                    .and_then(signals::from_k8s_reason)
+                    .or_else(|| signals::classify(&text, ev.level));
+                if matches!(c, None | Some(signals::Class::CodeException)) {
+                    c = status_class(status).or(c);
+                }
+                if c.is_none() && ev.format == Format::KubectlPods && restarts(line) > 0 {
+                    c = Some(signals::Class::CrashLoop);
+                }
+                if c.is_none() && ev.level.is_some_and(|l| l >= Level::Error) {
+                    c = Some(signals::Class::CodeException);
+                }
+                if ev.template != u32::MAX && !no_cache {
+                    cache.insert(key, c);
+                }
+                c
+            }
+        };
+        let Some(class) = class else { continue };
+        let emitter = service_of(corpus, i).to_string();
+        let blamed = if let Some(subject) = k8s_subject(corpus, i, class) {
+            // kubelet / controller lines about a pod: the pod's service is the one failing.
+            subject
+        } else if class == signals::Class::DnsFailure {
+            // A name that does not resolve is the resolver's failure when the resolver logs.
+            // Otherwise a known service whose name does not resolve is the missing one.
+            dns_home
+                .clone()
+                .or_else(|| mentions.find(line, &emitter).into_iter().next())
+                .unwrap_or_else(|| emitter.clone())
+        } else if class.blames_dependency() {
+            mentions
+                .find(line, &emitter)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| emitter.clone())
+        } else {
+            emitter.clone()
+        };
+        out.push(Signal {
+            event: i,
+            class,
+            emitter,
+            blamed,
+        });
+    }
+    out
+}
+
+/// Caller -> callee edges from signals that blame another service and from shared trace ids.
+pub(crate) fn edges(corpus: &Corpus, signals: &[Signal], known: &[String]) -> Vec<Edge> {
+    let mentions = Mentions::new(known);
+    let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for s in signals {
+        for to in mentions.find(corpus.message(&corpus.events[s.event]), &s.emitter) {
+            if s.emitter != UNKNOWN {
+                edges.entry((s.emitter.clone(), to)).or_insert(s.event);
+            }
+        }
+    }
+    // Trace ids shared across services: the service with the earliest event is the caller.
+    let mut traces: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        if let Some(t) = ev.entities.as_ref().and_then(|e| e.trace_id.as_deref()) {
+            traces.entry(t).or_default().push(i);
+        }
+    }
+    let mut trace_list: Vec<(&str, Vec<usize>)> = traces.into_iter().collect();
+    trace_list.sort();
+    for (_, mut evs) in trace_list {
+        evs.sort_by_key(|&i| (corpus.events[i].time.unwrap_or(i64::MAX), i));
+        let caller = service_of(corpus, evs[0]);
+        if caller == UNKNOWN {
+            continue;
+        }
+        for &i in &evs[1..] {
+            let callee = service_of(corpus, i);
+            if callee != caller && callee != UNKNOWN {
+                edges
+                    .entry((caller.to_string(), callee.to_string()))
+                    .or_insert(i);
+            }
+        }
+    }
+    edges
+        .into_iter()
+        .map(|((from, to), evidence)| Edge { from, to, evidence })
+        .collect()
+}
+
+/// Per-service counts, roles and first signals.
+pub(crate) fn service_infos(
+    corpus: &Corpus,
+    known: &[String],
+    signals: &[Signal],
+    order: &[usize],
+) -> Vec<ServiceInfo> {
+    let mut pos = vec![0usize; corpus.events.len()];
+    for (p, &i) in order.iter().enumerate() {
+        pos[i] = p;
+    }
+    let mut infos: BTreeMap<&str, ServiceInfo> = known
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                ServiceInfo {
+                    name: s.clone(),
+                    role: "service",
+                    events: 0,
+                    errors: 0,
+                    warnings: 0,
+                    first_signal: None,
+                    worst: None,
+                    mentioned_only: true,
+                },
+            )
+        })
+        .collect();
+    let mut samples: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        let Some(s) = corpus.service(ev) else {
+            continue;
+        };
+        let Some(info) = infos.get_mut(s) else {
+            continue;
+        };
+        info.events += 1;
+        info.mentioned_only = false;
+        match ev.level {
+            Some(l) if l >= Level::Error => info.errors += 1,
+            Some(Level::Warn) => info.warnings += 1,
+            _ => {}
+        }
+        info.worst = info.worst.max(ev.level);
+        let sample = samples.entry(s).or_default();
+        if sample.len() < 20 {
+            sample.push(i);
+        }
+    }
+    for sig in signals {
+        for name in [&sig.emitter, &sig.blamed] {
+            if let Some(info) = infos.get_mut(name.as_str()) {
+                if info.first_signal.is_none_or(|f| pos[sig.event] < pos[f]) {
+                    info.first_signal = Some(sig.event);
+                }
+            }
+        }
+    }
+    for info in infos.values_mut() {
+        info.role = roles::role_from_name(&info.name)
+            .or_else(|| {
+                let evs = samples.get(info.name.as_str())?;
+                roles::role_from_messages(evs.iter().map(|&i| corpus.message(&corpus.events[i])))
+            })
+            .unwrap_or("service");
+    }
+    infos.into_values().collect()
+}
+
+/// Services in the order the failure spread: the root, then whoever depends on an already
+/// failing service (earliest first), then other services with signals by their first signal.
+pub(crate) fn propagation(f: &Findings) -> Vec<String> {
+    let Some(root) = f.ranked.first() else {
+        return Vec::new();
+    };
+    let mut pos = HashMap::new();
+    for (p, &i) in f.order.iter().enumerate() {
+        pos.insert(i, p);
+    }
+    let first: HashMap<&str, usize> = f
+        .services
+        .iter()
+        .filter_map(|s| Some((s.name.as_str(), *pos.get(&s.first_signal?)?)))
+        .collect();
+    let mut path = vec![root.service.clone()];
+    loop {
+        let mut next: Vec<(usize, &str)> = f
+            .edges
+            .iter()
+            .filter(|e| path.contains(&e.to) && !path.contains(&e.from))
+            .filter_map(|e| Some((*first.get(e.from.as_str())?, e.from.as_str())))
+            .collect();
+        next.sort();
+        match next.first() {
+            Some((_, s)) => path.push(s.to_string()),
+            None => break,
+        }
+    }
+    let mut rest: Vec<(usize, &str)> = first
+        .iter()
+        .filter(|(s, _)| !path.iter().any(|p| p == *s) && **s != UNKNOWN)
+        .map(|(s, p)| (*p, *s))
+        .collect();
+    rest.sort();
+    path.extend(rest.into_iter().map(|(_, s)| s.to_string()));
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_by_full_name_and_unique_word() {
+        let known: Vec<String> = [
+            "api-gateway",
+            "fashion-api",
+            "payments-worker",
+            "redis-cache",
+        ]
+        .map(String::from)
+        .to_vec();
+        let m = Mentions::new(&known);
+        assert_eq!(
+            m.find("Upstream fashion-api 5xx rate 38%", "api-gateway"),
+            ["fashion-api"]
+        );
+        assert_eq!(
+            m.find(
+                "Failed to acquire order lock - Redis CLUSTERDOWN",
+                "payments-worker"
+            ),
+            ["redis-cache"]
+        );
+        assert!(m.find("fashionable apis and cached pages", "x").is_empty());
+    }
+}

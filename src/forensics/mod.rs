@@ -1,0 +1,169 @@
+//! Forensics: the deterministic tools that turn a mined corpus into findings.
+//!
+//! Each tool is its own module and records what it did in the reasoning trail with its real
+//! inputs, outputs and counts. Findings point at events by index; the report module turns them
+//! into `{file, line, text}` evidence.
+//!
+//! Promises: the same corpus gives the same findings (no clock, no hash-order dependence); input
+//! order does not change the root cause or patient zero (newest-first exports are common); a
+//! claim is only made with an event behind it.
+
+pub(crate) mod assess;
+mod graph;
+mod order;
+pub(crate) mod playbook;
+mod rank;
+mod roles;
+mod signals;
+
+use crate::ingest::{Corpus, Level};
+use crate::mine::Templates;
+pub(crate) use signals::Class;
+
+/// One abnormal signal: an event that speaks of a failure class.
+#[derive(Debug, Clone)]
+pub(crate) struct Signal {
+    pub event: usize,
+    pub class: Class,
+    /// The service that logged it.
+    pub emitter: String,
+    /// The service the signal blames: the emitter, or a dependency its message names.
+    pub blamed: String,
+}
+
+/// A ranked (service, failure class) hypothesis.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub service: String,
+    pub class: Class,
+    pub score: f64,
+    /// Events behind it, earliest first (bounded).
+    pub evidence: Vec<usize>,
+    /// Why it scored what it scored, one line per component.
+    pub reasons: Vec<String>,
+    pub signals: usize,
+}
+
+/// A dependency edge: `from` calls or depends on `to`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Edge {
+    pub from: String,
+    pub to: String,
+    pub evidence: usize,
+}
+
+/// One step of the reasoning trail.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    pub tool: &'static str,
+    pub input: String,
+    pub output: String,
+}
+
+/// Everything the tools found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Findings {
+    pub ranked: Vec<Candidate>,
+    pub patient_zero: Option<usize>,
+    pub signals: Vec<Signal>,
+    pub edges: Vec<Edge>,
+    pub services: Vec<ServiceInfo>,
+    pub propagation: Vec<String>,
+    pub trail: Vec<Step>,
+    /// Event indices in causal time order (time, then input order adjusted for newest-first files).
+    pub order: Vec<usize>,
+    /// Per event: its time for ordering (own, or estimated from a relative age).
+    pub times: Vec<Option<i64>>,
+}
+
+/// Per-service facts.
+#[derive(Debug, Clone)]
+pub(crate) struct ServiceInfo {
+    pub name: String,
+    pub role: &'static str,
+    pub events: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub first_signal: Option<usize>,
+    pub worst: Option<Level>,
+    /// True when the name comes only from other services' messages (a dependency).
+    pub mentioned_only: bool,
+}
+
+/// Runs every tool over the corpus.
+pub(crate) fn run(
+    corpus: &Corpus,
+    templates: &Templates,
+    baseline: Option<&rank::Baseline>,
+) -> Findings {
+    let times = order::effective_times(corpus);
+    let mut f = Findings {
+        order: order::causal_order(corpus, &times),
+        times,
+        ..Default::default()
+    };
+    f.trail.push(Step {
+        tool: "correlate_timeline",
+        input: format!(
+            "{} events from {} files",
+            corpus.events.len(),
+            corpus.files.len()
+        ),
+        output: order::describe(&f.times, &f.order),
+    });
+    let known = graph::known_services(corpus);
+    f.signals = graph::signals(corpus, templates, &known);
+    f.edges = graph::edges(corpus, &f.signals, &known);
+    f.trail.push(Step {
+        tool: "extract_signals",
+        input: format!(
+            "{} templates, {} known services",
+            templates.templates.len(),
+            known.len()
+        ),
+        output: format!("{} abnormal signals across {} services", f.signals.len(), {
+            let mut s: Vec<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
+            s.sort();
+            s.dedup();
+            s.len()
+        }),
+    });
+    f.trail.push(Step {
+        tool: "service_dependencies",
+        input: format!(
+            "{} signals naming other services",
+            f.signals.iter().filter(|s| s.blamed != s.emitter).count()
+        ),
+        output: format!("{} directed edges", f.edges.len()),
+    });
+    f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
+    f.ranked = rank::rank(corpus, &f, baseline);
+    f.trail.push(Step {
+        tool: "rank_candidates",
+        input: format!(
+            "{} signals, baseline {}",
+            f.signals.len(),
+            if baseline.is_some() {
+                "given"
+            } else {
+                "absent"
+            }
+        ),
+        output: match f.ranked.first() {
+            Some(c) => format!(
+                "{} candidates; top: {} {} (score {:.2})",
+                f.ranked.len(),
+                c.service,
+                c.class.as_str(),
+                c.score
+            ),
+            None => "no abnormal signal: no candidate".into(),
+        },
+    });
+    f.patient_zero = rank::patient_zero(corpus, &f);
+    f.propagation = graph::propagation(&f);
+    f
+}
+
+pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
+pub(crate) use rank::Baseline;

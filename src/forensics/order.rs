@@ -1,0 +1,124 @@
+//! Causal time order: events sorted by time; ties and untimed events keep input order, except
+//! that a file written newest-first is read backwards so its ties fall in true order too.
+
+use crate::ingest::{Corpus, Format, TimeSource};
+
+/// Each event's time for ordering: its own, or for a `kubectl get events` row that only says how
+/// long ago it happened (`4m12s`), the newest time in the input minus that age: such output is
+/// captured at the end of an incident, after the logs it explains.
+pub(crate) fn effective_times(corpus: &Corpus) -> Vec<Option<i64>> {
+    let anchor = corpus
+        .events
+        .iter()
+        .filter(|e| e.time_source == TimeSource::Parsed)
+        .filter_map(|e| e.time)
+        .max();
+    corpus
+        .events
+        .iter()
+        .map(|ev| match (ev.time_source, anchor) {
+            (TimeSource::Parsed, _) => ev.time,
+            (_, Some(a)) if ev.format == Format::KubectlEvents => {
+                relative_age(corpus.first_line(ev))
+                    .map(|age| a - age)
+                    .or(ev.time)
+            }
+            _ => ev.time,
+        })
+        .collect()
+}
+
+/// `4m12s`, `31m`, `2d3h`, `45s` at the start of a line, in nanoseconds.
+fn relative_age(line: &str) -> Option<i64> {
+    let tok = line.split_whitespace().next()?;
+    let mut total = 0i64;
+    let mut num = 0i64;
+    let mut any = false;
+    for c in tok.chars() {
+        if let Some(d) = c.to_digit(10) {
+            num = num.checked_mul(10)?.checked_add(d as i64)?;
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        total = total.checked_add(num.checked_mul(unit)?)?;
+        num = 0;
+        any = true;
+    }
+    (any && num == 0).then(|| total.saturating_mul(1_000_000_000))
+}
+
+/// Event indices in causal order.
+pub(crate) fn causal_order(corpus: &Corpus, times: &[Option<i64>]) -> Vec<usize> {
+    let reversed: Vec<bool> = (0..corpus.files.len())
+        .map(|f| newest_first(corpus, f as u32))
+        .collect();
+    let mut idx: Vec<usize> = (0..corpus.events.len()).collect();
+    idx.sort_by_key(|&i| {
+        let ev = &corpus.events[i];
+        let pos = if reversed[ev.file as usize] {
+            -(i as i64)
+        } else {
+            i as i64
+        };
+        (times[i].unwrap_or(i64::MAX), ev.file, pos)
+    });
+    idx
+}
+
+/// True when a file's parsed timestamps mostly go down.
+fn newest_first(corpus: &Corpus, file: u32) -> bool {
+    let mut prev = None;
+    let (mut up, mut down) = (0u32, 0u32);
+    for ev in corpus
+        .events
+        .iter()
+        .filter(|e| e.file == file && e.time_source == TimeSource::Parsed)
+    {
+        if let (Some(p), Some(t)) = (prev, ev.time) {
+            if t > p {
+                up += 1;
+            } else if t < p {
+                down += 1;
+            }
+        }
+        prev = ev.time;
+    }
+    down > up
+}
+
+pub(crate) fn describe(times: &[Option<i64>], order: &[usize]) -> String {
+    let timed: Vec<i64> = order.iter().filter_map(|&i| times[i]).collect();
+    match (timed.first(), timed.last()) {
+        (Some(&a), Some(&b)) => format!(
+            "{} events ordered; {} with a time, from {} to {}",
+            order.len(),
+            timed.len(),
+            crate::report::format_ns(a),
+            crate::report::format_ns(b)
+        ),
+        _ => format!("{} events, none with a time: input order kept", order.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kubectl_ages() {
+        assert_eq!(
+            super::relative_age("4m12s  Normal BackOff"),
+            Some(252_000_000_000)
+        );
+        assert_eq!(
+            super::relative_age("2d3h x"),
+            Some((2 * 86400 + 3 * 3600) * 1_000_000_000)
+        );
+        assert_eq!(super::relative_age("<unknown> x"), None);
+        assert_eq!(super::relative_age("12 x"), None);
+    }
+}

@@ -1,0 +1,333 @@
+//! Ranking: (service, failure class) candidates scored from time order, failure-class knowledge,
+//! how many other services' failures they explain, signal severity, volume, and the contrast with
+//! a healthy baseline. The top candidate is the root cause; patient zero is its earliest signal.
+//!
+//! Promises: scores depend on times and content only, never on input order (ties broken by name),
+//! so shuffled or reversed input ranks the same.
+
+use super::graph::UNKNOWN;
+use super::{Candidate, Class, Findings};
+use crate::ingest::{Corpus, Level, TimeSource};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What a healthy period looked like, per template and per service.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Baseline {
+    /// Templates (ids of the shared miner) seen in the baseline.
+    pub templates: BTreeSet<u32>,
+    /// Per service: (events, error events).
+    pub services: BTreeMap<String, (u64, u64)>,
+}
+
+/// Weights of the score components; they add up to 1.
+const W_EARLY: f64 = 0.28;
+const W_PRIOR: f64 = 0.27;
+const W_EXPLAINS: f64 = 0.15;
+const W_SEVERITY: f64 = 0.10;
+const W_VOLUME: f64 = 0.08;
+const W_ANOMALY: f64 = 0.12;
+/// With a baseline, contrast with the healthy period is the strongest evidence there is.
+const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
+/// Evidence lines kept per candidate.
+const MAX_EVIDENCE: usize = 5;
+
+struct Group {
+    service: String,
+    class: Class,
+    events: Vec<usize>,
+    emitters: BTreeSet<String>,
+    first_time: Option<i64>,
+    worst: Option<Level>,
+}
+
+pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
+    let mut pos = vec![0usize; corpus.events.len()];
+    for (p, &i) in f.order.iter().enumerate() {
+        pos[i] = p;
+    }
+    let mut groups: BTreeMap<(String, Class), Group> = BTreeMap::new();
+    for s in &f.signals {
+        if s.blamed == UNKNOWN && f.signals.iter().any(|o| o.blamed != UNKNOWN) {
+            continue;
+        }
+        let ev = &corpus.events[s.event];
+        let g = groups
+            .entry((s.blamed.clone(), s.class))
+            .or_insert_with(|| Group {
+                service: s.blamed.clone(),
+                class: s.class,
+                events: Vec::new(),
+                emitters: BTreeSet::new(),
+                first_time: None,
+                worst: None,
+            });
+        g.events.push(s.event);
+        g.emitters.insert(s.emitter.clone());
+        if let Some(t) = f.times[s.event] {
+            g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
+        }
+        g.worst = g.worst.max(ev.level);
+    }
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    // Earliness by rank of first time among candidates: robust to one stray early line.
+    let mut times: Vec<i64> = groups.values().filter_map(|g| g.first_time).collect();
+    times.sort();
+    times.dedup();
+    let early = |t: Option<i64>| match t {
+        Some(t) if times.len() > 1 => {
+            1.0 - times.binary_search(&t).unwrap_or(0) as f64 / (times.len() - 1) as f64
+        }
+        Some(_) => 1.0,
+        // Untimed signals are state snapshots (kubectl output) or bare lines: they describe
+        // the failure as it stands, so they are not penalised for an unknown time.
+        None => 0.9,
+    };
+    // Which services blame which: a service explains the failures of those that blame it.
+    let abnormal: BTreeSet<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
+    let mut blamed_by: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for s in &f.signals {
+        if s.blamed != s.emitter {
+            blamed_by
+                .entry(s.blamed.as_str())
+                .or_default()
+                .insert(s.emitter.as_str());
+        }
+    }
+    for e in &f.edges {
+        if abnormal.contains(e.from.as_str()) {
+            blamed_by
+                .entry(e.to.as_str())
+                .or_default()
+                .insert(e.from.as_str());
+        }
+    }
+    let max_count = groups.values().map(|g| g.events.len()).max().unwrap_or(1) as f64;
+    let others = (abnormal.len().max(2) - 1) as f64;
+    let anomaly = baseline.map(|b| anomaly_by_service(corpus, b));
+
+    let mut cands: Vec<Candidate> = groups
+        .into_values()
+        .map(|mut g| {
+            g.events.sort_by_key(|&i| pos[i]);
+            let e = early(g.first_time);
+            let prior = g.class.origin_prior();
+            let explains = blamed_by.get(g.service.as_str()).map_or(0, |s| s.len()) as f64 / others;
+            let explains = explains.min(1.0);
+            let sev = level_score(g.worst);
+            let vol = (1.0 + g.events.len() as f64).ln() / (1.0 + max_count).ln();
+            // Against a baseline: signals in templates the healthy period never showed are new
+            // trouble; chronic errors that were there all along are not.
+            let anom = match (baseline, anomaly.as_ref()) {
+                (Some(b), Some(a)) => {
+                    let new = g
+                        .events
+                        .iter()
+                        .filter(|&&i| !b.templates.contains(&corpus.events[i].template))
+                        .count();
+                    let new_frac = new as f64 / g.events.len() as f64;
+                    match a.get(g.service.as_str()) {
+                        Some(&rise) => new_frac.max((2.0 * rise).min(1.0)),
+                        None => 0.3 * new_frac,
+                    }
+                }
+                _ => 0.0,
+            };
+            let base = W_EARLY * e
+                + W_PRIOR * prior
+                + W_EXPLAINS * explains
+                + W_SEVERITY * sev
+                + W_VOLUME * vol;
+            let score = if baseline.is_some() {
+                (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
+                    + W_ANOMALY_WITH_BASELINE * anom
+            } else {
+                base + W_ANOMALY * anom
+            };
+            let mut reasons = vec![
+                format!(
+                    "earliness {e:.2}: first signal {}",
+                    g.first_time
+                        .map_or("untimed".into(), crate::report::format_ns)
+                ),
+                format!(
+                    "class prior {prior:.2}: {} tends to start failures rather than follow them",
+                    g.class.as_str()
+                ),
+                format!(
+                    "explains {explains:.2}: blamed by {} other abnormal service(s)",
+                    blamed_by.get(g.service.as_str()).map_or(0, |s| s.len())
+                ),
+                format!(
+                    "severity {sev:.2}: worst level {}",
+                    g.worst.map_or("none", |l| l.as_str())
+                ),
+                format!("volume {vol:.2}: {} signal event(s)", g.events.len()),
+            ];
+            if baseline.is_some() {
+                reasons.push(format!(
+                    "anomaly {anom:.2}: new templates and error-rate change against the baseline"
+                ));
+            }
+            Candidate {
+                service: g.service,
+                class: g.class,
+                score: (score * 1000.0).round() / 1000.0,
+                signals: g.events.len(),
+                evidence: g.events.iter().copied().take(MAX_EVIDENCE).collect(),
+                reasons,
+            }
+        })
+        .collect();
+    cands.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.service.cmp(&b.service))
+            .then(a.class.cmp(&b.class))
+    });
+    // One candidate per service, scored by its best class but named by its most specific one:
+    // a generic exception next to a deadlock is the deadlock.
+    let mut best: Vec<Candidate> = Vec::new();
+    for c in &cands {
+        if best.iter().any(|b| b.service == c.service) {
+            continue;
+        }
+        let mut top = c.clone();
+        let specific = cands
+            .iter()
+            .filter(|o| o.service == c.service && o.class.is_specific())
+            .max_by(|a, b| {
+                a.class
+                    .origin_prior()
+                    .total_cmp(&b.class.origin_prior())
+                    .then(a.signals.cmp(&b.signals))
+            });
+        if let Some(sp) = specific.filter(|sp| sp.class != c.class && !c.class.is_specific()) {
+            top.class = sp.class;
+            top.evidence = sp.evidence.clone();
+            top.reasons.push(format!(
+                "named {} after its most specific signal",
+                sp.class.as_str()
+            ));
+        }
+        top.signals = cands
+            .iter()
+            .filter(|o| o.service == c.service)
+            .map(|o| o.signals)
+            .sum();
+        best.push(top);
+    }
+    best
+}
+
+fn level_score(l: Option<Level>) -> f64 {
+    match l {
+        Some(Level::Fatal) => 1.0,
+        Some(Level::Critical) => 0.9,
+        Some(Level::Error) => 0.7,
+        Some(Level::Warn) => 0.4,
+        Some(_) => 0.2,
+        None => 0.3,
+    }
+}
+
+/// Per service the baseline knew: how much its error rate rose (0..1). Services the baseline
+/// never heard from are absent: there is no normal to compare them with.
+fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, f64> {
+    let mut counts: HashMap<&str, (u64, u64)> = HashMap::new();
+    for ev in &corpus.events {
+        let c = counts
+            .entry(corpus.service(ev).unwrap_or(UNKNOWN))
+            .or_default();
+        c.0 += 1;
+        if ev.level.is_some_and(|l| l >= Level::Error) {
+            c.1 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(s, (n, err))| {
+            let (bn, berr) = b.services.get(s).copied().filter(|(bn, _)| *bn > 0)?;
+            let rise = err as f64 / n as f64 - berr as f64 / bn as f64;
+            Some((s, rise.clamp(0.0, 1.0)))
+        })
+        .collect()
+}
+
+/// Words that mark a line as the start of trouble even at an ordinary level: a failed archive
+/// command before a full disk, a SIGTERM before a cache disappears.
+const PRECURSOR_WORDS: &[&str] = &["failed", "failure", "unable", "cannot", "refused", "denied"];
+/// Shutdown words are a precursor only at warning level or worse: every rollout stops old pods
+/// gracefully at INFO.
+const SHUTDOWN_WORDS: &[&str] = &["sigterm", "sigkill", "shutting", "shutdown", "killed"];
+/// How far before the first signal a precursor may be.
+const PRECURSOR_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
+
+/// The earliest abnormal signal of the root service: its first signal, or an earlier line of the
+/// same service that already speaks of failure (a precursor).
+///
+/// Among lines that share a timestamp the milder one comes first (a failure escalates from warning
+/// to error to fatal), then the text decides, so input order never changes the answer. Untimed
+/// lines keep their causal order.
+pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
+    let root = f.ranked.first()?;
+    let pos: HashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let key = |i: usize| {
+        let ev = &corpus.events[i];
+        match (f.times[i], ev.time_source) {
+            (Some(t), TimeSource::Parsed) => (t, 0, ev.level, corpus.first_line(ev), i),
+            // Estimated or inherited times are coarse: the written order decides ties.
+            (Some(t), _) => (t, pos[&i], None, "", i),
+            (None, _) => (i64::MAX, pos[&i], None, "", i),
+        }
+    };
+    // The root's own lines (or lines about its pods) before callers' complaints about it, and
+    // lines with a written time before estimated ones.
+    let pick = |own: bool, parsed: bool| {
+        f.signals
+            .iter()
+            .filter(|s| {
+                s.blamed == root.service
+                    && (!own
+                        || s.emitter == root.service
+                        || s.emitter != s.blamed && is_subject(corpus, s.event, &root.service))
+            })
+            .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
+            .map(|s| s.event)
+            .min_by_key(|&i| key(i))
+    };
+    let first = pick(true, true)
+        .or_else(|| pick(true, false))
+        .or_else(|| pick(false, true))
+        .or_else(|| pick(false, false))?;
+    let Some(t0) = f.times[first] else {
+        return Some(first);
+    };
+    let precursor = corpus
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, ev)| {
+            ev.time
+                .is_some_and(|t| t < t0 && t0 - t <= PRECURSOR_WINDOW_NS)
+                && corpus.service(ev) == Some(root.service.as_str())
+                && ev.level.is_none_or(|l| l >= Level::Info)
+        })
+        .filter(|(_, ev)| {
+            let m = corpus.message(ev).to_ascii_lowercase();
+            let loud = ev.level.is_some_and(|l| l >= Level::Warn);
+            m.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| PRECURSOR_WORDS.contains(&w) || (loud && SHUTDOWN_WORDS.contains(&w)))
+        })
+        .map(|(i, _)| i)
+        .min_by_key(|&i| key(i));
+    Some(precursor.unwrap_or(first))
+}
+
+/// True when the line names one of the service's pods (`pod/NAME`): it is about the service.
+fn is_subject(corpus: &Corpus, i: usize, service: &str) -> bool {
+    let line = corpus.first_line(&corpus.events[i]);
+    line.find("pod/")
+        .is_some_and(|at| line[at + 4..].starts_with(service))
+}

@@ -1,0 +1,583 @@
+//! Failure signals: which failure class an event speaks of, from word-bounded phrases.
+//!
+//! Promises: a phrase matches only on word boundaries ("room" is not "oom", "1500ms" is not a
+//! 500); a level word inside the text never makes a signal by itself; classification is done once
+//! per template (every event of a template shares its class), so cost does not grow with volume.
+
+use crate::ingest::Level;
+
+/// The failure classes of the report contract, in snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Class {
+    Oom,
+    MemoryPressure,
+    DbPoolExhaustion,
+    ConnectionLeak,
+    SlowQuery,
+    CrashLoop,
+    ConfigError,
+    ImagePull,
+    Scheduling,
+    ProbeFailure,
+    DnsFailure,
+    TlsExpiry,
+    DiskFull,
+    QuotaExceeded,
+    RateLimited,
+    Overload,
+    LockContention,
+    QueueBacklog,
+    CacheUnavailable,
+    CacheEviction,
+    CodeException,
+    DependencyUnavailable,
+    Network,
+    Timeout,
+}
+
+impl Class {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Class::Oom => "oom",
+            Class::MemoryPressure => "memory_pressure",
+            Class::DbPoolExhaustion => "db_pool_exhaustion",
+            Class::ConnectionLeak => "connection_leak",
+            Class::SlowQuery => "slow_query",
+            Class::CrashLoop => "crash_loop",
+            Class::ConfigError => "config_error",
+            Class::ImagePull => "image_pull",
+            Class::Scheduling => "scheduling",
+            Class::ProbeFailure => "probe_failure",
+            Class::DnsFailure => "dns_failure",
+            Class::TlsExpiry => "tls_expiry",
+            Class::DiskFull => "disk_full",
+            Class::QuotaExceeded => "quota_exceeded",
+            Class::RateLimited => "rate_limited",
+            Class::Overload => "overload",
+            Class::LockContention => "lock_contention",
+            Class::QueueBacklog => "queue_backlog",
+            Class::CacheUnavailable => "cache_unavailable",
+            Class::CacheEviction => "cache_eviction",
+            Class::CodeException => "code_exception",
+            Class::DependencyUnavailable => "dependency_unavailable",
+            Class::Network => "network",
+            Class::Timeout => "timeout",
+        }
+    }
+
+    /// How strongly a signal of this class is an origin rather than a consequence, 0..1.
+    /// An exhausted pool or a full disk starts failures; a timeout or a refused connection is
+    /// usually what a caller sees of someone else's failure.
+    pub(crate) fn origin_prior(self) -> f64 {
+        match self {
+            Class::DbPoolExhaustion | Class::ConnectionLeak => 0.95,
+            Class::DiskFull | Class::TlsExpiry | Class::ImagePull | Class::Scheduling => 0.95,
+            Class::ConfigError | Class::QuotaExceeded => 0.9,
+            Class::Oom => 0.8,
+            Class::DnsFailure | Class::ProbeFailure | Class::SlowQuery => 0.8,
+            Class::LockContention | Class::CrashLoop => 0.75,
+            Class::MemoryPressure | Class::CacheUnavailable => 0.7,
+            Class::RateLimited | Class::QueueBacklog | Class::Overload => 0.6,
+            Class::CodeException | Class::CacheEviction => 0.55,
+            Class::Network => 0.45,
+            Class::DependencyUnavailable => 0.35,
+            Class::Timeout => 0.3,
+        }
+    }
+
+    /// True for classes that name a failing dependency rather than the service that logs them:
+    /// "Redis CLUSTERDOWN" logged by a worker is the cache's failure.
+    pub(crate) fn blames_dependency(self) -> bool {
+        matches!(
+            self,
+            Class::CacheUnavailable | Class::DependencyUnavailable | Class::Timeout
+        )
+    }
+
+    /// False for the catch-all classes that say little about the mechanism.
+    pub(crate) fn is_specific(self) -> bool {
+        !matches!(
+            self,
+            Class::CodeException | Class::DependencyUnavailable | Class::Timeout | Class::Network
+        )
+    }
+
+    /// Whether this class is exhausted capacity or memory, for the trigger tool.
+    pub(crate) fn is_resource(self) -> bool {
+        matches!(
+            self,
+            Class::Oom
+                | Class::MemoryPressure
+                | Class::DbPoolExhaustion
+                | Class::ConnectionLeak
+                | Class::DiskFull
+                | Class::QuotaExceeded
+                | Class::Overload
+                | Class::QueueBacklog
+        )
+    }
+}
+
+/// Phrase rules: all words of a phrase must appear in order as whole words (case-insensitive),
+/// separated by anything non-alphanumeric. The first rule that matches wins, so specific rules
+/// come before generic ones.
+const RULES: &[(Class, &[&str])] = &[
+    (
+        Class::Oom,
+        &[
+            "out of memory",
+            "outofmemoryerror",
+            "oomkilled",
+            "oom killed",
+            "oom kill",
+            "oom-kill",
+            "oom killer",
+            "killed process",
+            "memory limit exceeded",
+            "java heap space",
+            "cannot allocate memory",
+            "exit code 137",
+            "memory cgroup out of memory",
+            "oom",
+        ],
+    ),
+    (
+        Class::ConnectionLeak,
+        &[
+            "connection leak",
+            "leak detection",
+            "possible connection leak",
+        ],
+    ),
+    (
+        Class::DbPoolExhaustion,
+        &[
+            "pool exhausted",
+            "pool is exhausted",
+            "connection pool exhausted",
+            "too many connections",
+            "remaining connection slots",
+            "unable to acquire jdbc connection",
+            "connection is not available",
+            "pool getconnection waited",
+            "getconnection waited",
+            "pool wait",
+            "waiting for a connection",
+            "max connections",
+            "max_connections",
+            "connections in use",
+            "timeout waiting for connection from pool",
+            "cannot get a connection",
+        ],
+    ),
+    (
+        Class::SlowQuery,
+        &[
+            "slow query",
+            "query took",
+            "statement timeout",
+            "long running query",
+            "canceling statement due to statement timeout",
+            "query timeout",
+        ],
+    ),
+    (
+        Class::ImagePull,
+        &[
+            "imagepullbackoff",
+            "errimagepull",
+            "failed to pull image",
+            "image can't be pulled",
+            "image cannot be pulled",
+            "manifest unknown",
+            "pull access denied",
+            "invalidimagename",
+            "back off pulling image",
+            "error pulling image",
+        ],
+    ),
+    (
+        Class::Scheduling,
+        &[
+            "failedscheduling",
+            "nodes are available",
+            "insufficient cpu",
+            "insufficient memory",
+            "didn't match node selector",
+            "didn't match pod's node affinity",
+            "untolerated taint",
+            "unschedulable",
+            "didn't match pod anti affinity",
+            "pod anti-affinity",
+            "node(s) had taint",
+        ],
+    ),
+    (
+        Class::QuotaExceeded,
+        &[
+            "exceeded quota",
+            "quota exceeded",
+            "forbidden exceeded quota",
+            "failedcreate",
+        ],
+    ),
+    (
+        Class::CrashLoop,
+        &[
+            "crashloopbackoff",
+            "back-off restarting failed container",
+            "back off restarting failed container",
+            "restarting failed container",
+        ],
+    ),
+    (
+        Class::ProbeFailure,
+        &[
+            "liveness probe failed",
+            "readiness probe failed",
+            "startup probe failed",
+            "probe failed",
+            "unhealthy",
+        ],
+    ),
+    (
+        Class::ConfigError,
+        &[
+            "createcontainerconfigerror",
+            "invalid configuration",
+            "configuration error",
+            "config error",
+            "missing required",
+            "is not set",
+            "not configured",
+            "no such file or directory",
+            "invalid value",
+            "failed to load config",
+            "unknown configuration",
+            "couldn't find key",
+            "serviceaccount",
+            "service account",
+            "permission denied",
+        ],
+    ),
+    (
+        Class::TlsExpiry,
+        &[
+            "certificate has expired",
+            "certificate expired",
+            "x509",
+            "certificate verify failed",
+            "tls handshake error",
+            "ssl handshake",
+        ],
+    ),
+    (
+        Class::DiskFull,
+        &[
+            "no space left on device",
+            "disk full",
+            "disk quota exceeded",
+            "diskpressure",
+            "disk pressure",
+            "filesystem full",
+            "out of disk",
+        ],
+    ),
+    (
+        Class::DnsFailure,
+        &[
+            "no such host",
+            "nxdomain",
+            "name resolution",
+            "could not resolve",
+            "temporary failure in name resolution",
+            "server misbehaving",
+            "unknown host",
+            "unknownhostexception",
+            "name or service not known",
+            "dns lookup failed",
+            "dns resolution",
+        ],
+    ),
+    (
+        Class::RateLimited,
+        &[
+            "rate limit",
+            "rate limited",
+            "rate-limited",
+            "too many requests",
+            "throttled",
+            "throttling",
+            "ratelimit",
+        ],
+    ),
+    (
+        Class::LockContention,
+        &[
+            "deadlock",
+            "lock wait timeout",
+            "could not obtain lock",
+            "lock contention",
+            "failed to acquire",
+            "lock timeout",
+            "waiting for lock",
+        ],
+    ),
+    (
+        Class::QueueBacklog,
+        &[
+            "consumer lag",
+            "backlog",
+            "queue depth",
+            "queue is full",
+            "queue full",
+            "lag is",
+            "messages behind",
+        ],
+    ),
+    (
+        Class::CacheUnavailable,
+        &[
+            "clusterdown",
+            "redis connection",
+            "redisconnectionexception",
+            "redis timeout",
+            "cache unavailable",
+            "cache down",
+            "memcached",
+            "redis is unavailable",
+            "cluster slot moved",
+            "slot moved",
+            "loading redis is loading",
+            "redis cluster",
+        ],
+    ),
+    (
+        Class::CacheEviction,
+        &["evicted keys", "eviction", "evicting"],
+    ),
+    (
+        Class::MemoryPressure,
+        &[
+            "memory pressure",
+            "memorypressure",
+            "gc overhead",
+            "high memory",
+            "heap usage",
+            "memory usage",
+            "low memory",
+        ],
+    ),
+    (
+        Class::Overload,
+        &[
+            "overloaded",
+            "overload",
+            "server busy",
+            "too busy",
+            "shedding load",
+            "load shedding",
+            "cpu throttling",
+            "high cpu",
+            "saturated",
+        ],
+    ),
+    (
+        Class::Timeout,
+        &[
+            "timed out",
+            "timeout",
+            "deadline exceeded",
+            "deadlineexceeded",
+            "gateway timeout",
+            "took too long",
+        ],
+    ),
+    (
+        Class::Network,
+        &[
+            "connection reset",
+            "network unreachable",
+            "no route to host",
+            "broken pipe",
+            "packet loss",
+            "network is unreachable",
+            "econnreset",
+            "socket hang up",
+        ],
+    ),
+    (
+        Class::DependencyUnavailable,
+        &[
+            "connection refused",
+            "econnrefused",
+            "upstream connect error",
+            "no healthy upstream",
+            "circuit breaker",
+            "service unavailable",
+            "unavailable",
+            "upstream",
+            "failed to connect",
+            "could not connect",
+            "connect error",
+            "dial tcp",
+            "connection error",
+            "5xx",
+        ],
+    ),
+    (
+        Class::CodeException,
+        &[
+            "exception",
+            "traceback",
+            "panic",
+            "nullpointerexception",
+            "stack trace",
+            "unhandled",
+            "uncaught",
+            "error",
+        ],
+    ),
+];
+
+/// The class a Kubernetes status or event reason names (`Pending`, `OOMKilled`, ...), if any.
+pub(crate) fn from_k8s_reason(reason: &str) -> Option<Class> {
+    let r = reason.to_ascii_lowercase();
+    let r = r.trim_start_matches("init:");
+    Some(match r {
+        "pending" | "failedscheduling" | "unschedulable" | "outofcpu" | "outofmemory" => {
+            Class::Scheduling
+        }
+        "crashloopbackoff" => Class::CrashLoop,
+        "imagepullbackoff" | "errimagepull" | "invalidimagename" | "errimageneverpull" => {
+            Class::ImagePull
+        }
+        "oomkilled" | "oomkilling" => Class::Oom,
+        "createcontainerconfigerror"
+        | "createcontainererror"
+        | "failedmount"
+        | "runcontainererror" => Class::ConfigError,
+        "unhealthy" | "probewarning" => Class::ProbeFailure,
+        "failedcreate" | "exceededquota" => Class::QuotaExceeded,
+        "evicted" => Class::MemoryPressure,
+        _ => return None,
+    })
+}
+
+/// Classifies a message. `level` guards the generic rules: a plain INFO "error" word is not a
+/// signal, but an INFO "OOMKilled" row from kubectl is.
+pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
+    let lower = message.to_ascii_lowercase();
+    let words = words(&lower);
+    let abnormal_level = level.is_some_and(|l| l >= Level::Warn);
+    for (class, phrases) in RULES {
+        let generic = matches!(
+            class,
+            Class::CodeException
+                | Class::DependencyUnavailable
+                | Class::Timeout
+                | Class::Network
+                | Class::MemoryPressure
+                | Class::CacheEviction
+        );
+        // A line at a known, ordinary level (info, debug) only signals in the classes whose
+        // phrases cannot describe a healthy system; "query timeout (ms): 500" in a start-up
+        // banner is configuration, not a slow query.
+        let unambiguous = matches!(
+            class,
+            Class::Oom
+                | Class::ImagePull
+                | Class::Scheduling
+                | Class::CrashLoop
+                | Class::ProbeFailure
+                | Class::DnsFailure
+                | Class::DiskFull
+                | Class::TlsExpiry
+                | Class::QuotaExceeded
+        );
+        let ordinary = level.is_some_and(|l| l < Level::Warn);
+        if (generic && !abnormal_level) || (ordinary && !unambiguous) {
+            continue;
+        }
+        if phrases.iter().any(|p| has_phrase(&words, p)) {
+            return Some(*class);
+        }
+    }
+    None
+}
+
+/// Lower-case alphanumeric words (with `_` kept inside words) of a text.
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// True when the phrase's words appear consecutively in `words`.
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    let pw: Vec<&str> = phrase
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if pw.is_empty() || pw.len() > words.len() {
+        return false;
+    }
+    words.windows(pw.len()).any(|w| w == pw.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_is_not_oom() {
+        assert_eq!(
+            classify("no room left in the meeting", Some(Level::Error)),
+            None
+        );
+        assert_eq!(
+            classify("Out of memory: heap=512MiB", Some(Level::Fatal)),
+            Some(Class::Oom)
+        );
+    }
+
+    #[test]
+    fn pool_exhaustion_beats_generic_error() {
+        assert_eq!(
+            classify(
+                "Postgres pool exhausted: 200/200 connections in use",
+                Some(Level::Error)
+            ),
+            Some(Class::DbPoolExhaustion)
+        );
+        assert_eq!(
+            classify("Postgres pool getConnection waited 1.8s", Some(Level::Warn)),
+            Some(Class::DbPoolExhaustion)
+        );
+    }
+
+    #[test]
+    fn info_error_word_is_not_a_signal() {
+        assert_eq!(
+            classify("retrying after error: none", Some(Level::Info)),
+            None
+        );
+        assert_eq!(classify("request took 1500ms", Some(Level::Warn)), None);
+    }
+
+    #[test]
+    fn kubectl_reasons_are_signals_at_any_level() {
+        assert_eq!(
+            classify(
+                "Back-off pulling image \"x:1\" ImagePullBackOff",
+                Some(Level::Info)
+            ),
+            Some(Class::ImagePull)
+        );
+        assert_eq!(
+            classify("0/3 nodes are available: 3 Insufficient cpu.", None),
+            Some(Class::Scheduling)
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! CSV exports with a header row: the time, pod/service/host and log-line columns are found by
+//! name; the log cell is decoded again (it may hold a JSON record whose field holds the line).
+
+use super::{decode_inner, merge_inner, Ctx, Msg, Record};
+use crate::ingest::level;
+use crate::ingest::time;
+use crate::ingest::Format;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Header {
+    n: usize,
+    time: Option<usize>,
+    time_ns: Option<usize>,
+    message: Option<usize>,
+    level: Option<usize>,
+    service: Option<usize>,
+    pod: Option<usize>,
+    container: Option<usize>,
+    host: Option<usize>,
+    namespace: Option<usize>,
+    trace: Option<usize>,
+    span: Option<usize>,
+}
+
+/// Splits one CSV line (RFC 4180 quoting, `""` escapes). Cells are owned only when unquoting
+/// was needed.
+fn split(line: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let mut s = String::new();
+            let mut j = i + 1;
+            let mut seg = j;
+            loop {
+                match memchr::memchr(b'"', &b[j..]) {
+                    Some(k) => {
+                        let q = j + k;
+                        if b.get(q + 1) == Some(&b'"') {
+                            s.push_str(&line[seg..q + 1]);
+                            j = q + 2;
+                            seg = j;
+                        } else {
+                            s.push_str(&line[seg..q]);
+                            j = q + 1;
+                            break;
+                        }
+                    }
+                    None => {
+                        s.push_str(&line[seg..]);
+                        j = b.len();
+                        break;
+                    }
+                }
+            }
+            out.push(std::borrow::Cow::Owned(s));
+            // skip to the next comma
+            while j < b.len() && b[j] != b',' {
+                j += 1;
+            }
+            if j >= b.len() {
+                break;
+            }
+            i = j + 1;
+        } else {
+            let e = memchr::memchr(b',', &b[i..])
+                .map(|k| i + k)
+                .unwrap_or(b.len());
+            out.push(std::borrow::Cow::Borrowed(&line[i..e]));
+            if e >= b.len() {
+                break;
+            }
+            i = e + 1;
+        }
+    }
+    out
+}
+
+/// A header row: at least three comma-separated names, all identifier-like.
+pub(crate) fn header(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let b = line.as_bytes();
+    if !b.first()?.is_ascii_alphabetic() && b[0] != b'"' && b[0] != b'_' && b[0] != b'@' {
+        return None;
+    }
+    if memchr::memchr_iter(b',', b).count() < 2 {
+        return None;
+    }
+    let cells = split(line);
+    if cells.iter().any(|c| {
+        let c = c.trim();
+        c.is_empty()
+            || c.len() > 40
+            || !c
+                .bytes()
+                .all(|x| x.is_ascii_alphanumeric() || matches!(x, b'_' | b' ' | b'.' | b'@' | b'-'))
+    }) {
+        return None;
+    }
+    let mut h = Header {
+        n: cells.len(),
+        ..Header::default()
+    };
+    for (i, c) in cells.iter().enumerate() {
+        let l = c.trim().to_ascii_lowercase();
+        let slot = match l.as_str() {
+            "timestamp" | "time" | "@timestamp" | "date" | "datetime" | "ts" | "_time"
+            | "eventtime" => &mut h.time,
+            "timeunixnano" | "time_unix_nano" => &mut h.time_ns,
+            "log" | "message" | "msg" | "line" | "content" | "_raw" | "text" | "body"
+            | "log_line" => &mut h.message,
+            "level" | "severity" | "lvl" | "loglevel" | "log_level" => &mut h.level,
+            "service" | "service_name" | "servicename" | "app" | "application" => &mut h.service,
+            "podname" | "pod" | "pod_name" | "kubernetes.pod_name" => &mut h.pod,
+            "container" | "container_name" | "containername" => &mut h.container,
+            "node" | "host" | "hostname" | "nodename" => &mut h.host,
+            "namespace" | "namespace_name" => &mut h.namespace,
+            "traceid" | "trace_id" | "trace" => &mut h.trace,
+            "spanid" | "span_id" => &mut h.span,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(i);
+        }
+    }
+    if h.message.is_none() && h.time.is_none() && h.time_ns.is_none() {
+        return None;
+    }
+    ctx.csv = Some(h);
+    Some(Record::new(Format::Csv, Msg::Range(0, line.len())))
+}
+
+pub(crate) fn row(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let h = ctx.csv.clone()?;
+    let cells = split(line);
+    if cells.len() < h.n.min(2) {
+        return None;
+    }
+    let get = |i: Option<usize>| {
+        i.and_then(|i| cells.get(i))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    };
+    let mut r = Record::new(Format::Csv, Msg::Range(0, line.len()));
+    if let Some(t) = get(h.time).and_then(time::parse_value) {
+        r.time = ctx.time(&t);
+    }
+    if r.time.is_none() {
+        if let Some(ns) = get(h.time_ns).and_then(|s| s.parse::<i64>().ok()) {
+            r.time = ctx.full_time(ns, crate::ingest::Precision::Nano);
+        }
+    }
+    if let Some((t, p)) = r.time {
+        ctx.full_time(t, p);
+    }
+    r.entities.pod = get(h.pod).map(str::to_string);
+    r.entities.container = get(h.container).map(str::to_string);
+    r.entities.host = get(h.host).map(str::to_string);
+    r.entities.namespace = get(h.namespace).map(str::to_string);
+    r.entities.trace_id = get(h.trace).map(str::to_string);
+    r.entities.span_id = get(h.span).map(str::to_string);
+    r.service = get(h.service).map(str::to_string);
+    r.level = get(h.level).and_then(level::from_word);
+    if let Some(i) = h.message {
+        let cell = cells.get(i).map(|c| c.as_ref()).unwrap_or("");
+        let text = super::trim_newline(cell);
+        let inner = decode_inner(text, ctx, 0);
+        let time = r.time;
+        let level = r.level;
+        merge_inner(&mut r, inner, text, None);
+        // The export's own columns are the collector's truth for time.
+        if time.is_some() {
+            r.time = time;
+        }
+        if r.level.is_none() {
+            r.level = level;
+        }
+    }
+    r.format = Format::Csv;
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Level;
+
+    #[test]
+    fn nezha_style_row() {
+        let mut ctx = Ctx::new(None, 1970);
+        header(
+            "Timestamp,TimeUnixNano,Node,PodName,Container,TraceID,SpanID,Log",
+            &mut ctx,
+        )
+        .unwrap();
+        let l = r#"2023-01-29T08:42:22.383150913Z,1674981742383150913,33.33.33.116,ts-travel-service-64469b5b48-25zj6,server,ffc8,439b,"{""log"":""16:42:22.382 ERROR t.s.TravelServiceImpl#532 TraceID: ffc8 [getRoute][failed]\n"",""stream"":""stdout"",""time"":""2023-01-29T08:42:22.383150913Z""}""#;
+        let r = row(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::Csv);
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.time.unwrap().0, 1_674_981_742_383_150_913);
+        assert_eq!(
+            r.entities.pod.as_deref(),
+            Some("ts-travel-service-64469b5b48-25zj6")
+        );
+        assert_eq!(
+            r.entities.component.as_deref(),
+            Some("t.s.TravelServiceImpl#532")
+        );
+        assert_eq!(
+            r.message,
+            Msg::Owned("TraceID: ffc8 [getRoute][failed]".into())
+        );
+    }
+
+    #[test]
+    fn prose_with_commas_is_not_a_header() {
+        let mut ctx = Ctx::new(None, 1970);
+        assert!(header("Hello, this is, a sentence with commas", &mut ctx).is_none());
+        assert!(header("a,b,c", &mut ctx).is_none());
+    }
+}

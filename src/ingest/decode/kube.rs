@@ -1,0 +1,450 @@
+//! Kubernetes shapes: `kubectl logs --prefix` (`[pod/NAME/CONTAINER] ...`), `--timestamps` and
+//! CRI (`TS stdout|stderr F|P msg`) prefixes, and the tables of `kubectl get pods`,
+//! `kubectl get events` and `kubectl describe` (whose Events: rows become events).
+
+use super::{decode_inner, merge_inner, Ctx, Msg, Record, Table};
+use crate::ingest::level;
+use crate::ingest::time;
+use crate::ingest::{multiline, Format, Level};
+
+/// `[pod/NAME/CONTAINER] inner`
+pub(crate) fn prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let rest = line.strip_prefix("[pod/")?;
+    let close = rest
+        .find("] ")
+        .or_else(|| rest.ends_with(']').then(|| rest.len() - 1))?;
+    let inside = &rest[..close];
+    let (pod, container) = inside.split_once('/')?;
+    if pod.is_empty() || pod.contains(' ') || container.contains(' ') {
+        return None;
+    }
+    let off = 5 + close + 2;
+    let inner_text = line.get(off..).unwrap_or("");
+    let mut r = Record::new(
+        Format::KubectlPrefix,
+        Msg::Range(off.min(line.len()), line.len()),
+    );
+    r.entities.pod = Some(pod.to_string());
+    r.entities.container = Some(container.to_string());
+    if inner_text.is_empty() {
+        return Some(r);
+    }
+    let inner = decode_inner(inner_text, ctx, depth);
+    r.continuation = inner.continuation;
+    merge_inner(&mut r, inner, inner_text, Some(off));
+    if r.format == Format::Plain {
+        r.format = Format::KubectlPrefix;
+    }
+    r.format = Format::KubectlPrefix;
+    Some(r)
+}
+
+/// CRI `2016-10-06T00:17:09.669794202Z stdout F msg` and `kubectl logs --timestamps`
+/// `2024-01-01T10:00:00.123456789Z msg`: the prefix time is kept, the inner line decoded again.
+pub(crate) fn timestamp_prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let (t, p, n) = time::scan_rfc3339_prefix(line)?;
+    let b = line.as_bytes();
+    if b.get(n) != Some(&b' ') {
+        return None;
+    }
+    let rest = &line[n + 1..];
+    let mut partial = false;
+    let (format, off) = match cri_stream(rest) {
+        Some((flag, k)) => {
+            partial = flag == b'P';
+            (Format::Cri, n + 1 + k)
+        }
+        None => (Format::KubectlPrefix, n + 1),
+    };
+    let inner_text = &line[off.min(line.len())..];
+    let mut r = Record::new(format, Msg::Range(off.min(line.len()), line.len()));
+    r.time = ctx.full_time(t, p);
+    r.partial = partial;
+    if format == Format::KubectlPrefix {
+        // `ts  INFO 1 --- [main] ...` (Spring Boot pads the level): a header, not an indented
+        // continuation. Left to the classic scanner, which reads the whole line.
+        if inner_text.starts_with(' ') && padded_level(inner_text) {
+            return None;
+        }
+        // A stack frame or an indented line under a timestamp prefix continues the event before.
+        if multiline::is_continuation(inner_text) {
+            r.continuation = true;
+            return Some(r);
+        }
+    }
+    if inner_text.is_empty() {
+        return Some(r);
+    }
+    let inner = decode_inner(inner_text, ctx, depth);
+    let inner_format = inner.format;
+    merge_inner(&mut r, inner, inner_text, Some(off));
+    r.time = Some((t, p));
+    r.format = match (format, inner_format) {
+        (Format::Cri, _) => Format::Cri,
+        (_, Format::Plain) => Format::KubectlPrefix,
+        (_, f) => f,
+    };
+    Some(r)
+}
+
+/// A space-padded upper-case level word (`  INFO 1 ---`, ` WARN x`) followed by more text.
+fn padded_level(s: &str) -> bool {
+    let t = s.trim_start_matches(' ');
+    let w = t.split(' ').next().unwrap_or("");
+    w.len() < t.len()
+        && w.bytes().all(|c| c.is_ascii_uppercase())
+        && crate::ingest::level::from_long_word(w).is_some()
+}
+
+/// `stdout F ` / `stderr P `: (flag, bytes).
+fn cri_stream(s: &str) -> Option<(u8, usize)> {
+    let b = s.as_bytes();
+    if !(s.starts_with("stdout ") || s.starts_with("stderr ")) {
+        return None;
+    }
+    let flag = *b.get(7)?;
+    if !(flag == b'F' || flag == b'P') {
+        return None;
+    }
+    match b.get(8) {
+        Some(b' ') => Some((flag, 9)),
+        None => Some((flag, 8)),
+        _ => None,
+    }
+}
+
+/// True when a file starts like `kubectl describe` output.
+pub(crate) fn is_describe_start(line: &str) -> bool {
+    line.starts_with("Name:") && line.len() > 6 && line[5..].starts_with(' ')
+}
+
+/// Splits a table header into columns separated by two or more spaces.
+fn header_cols(line: &str) -> Vec<(String, usize)> {
+    let b = line.as_bytes();
+    let mut cols = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let s = i;
+        while i < b.len() && !(b[i] == b' ' && b.get(i + 1).is_none_or(|&c| c == b' ')) {
+            i += 1;
+        }
+        cols.push((line[s..i].to_ascii_uppercase(), s));
+    }
+    cols
+}
+
+fn table_kind(cols: &[(String, usize)]) -> Option<Format> {
+    let has = |n: &str| cols.iter().any(|(c, _)| c == n);
+    if has("NAME") && has("READY") && has("STATUS") {
+        Some(Format::KubectlPods)
+    } else if has("REASON") && has("MESSAGE") && (has("TYPE") || has("LAST SEEN")) {
+        Some(Format::KubectlEvents)
+    } else if has("NAME") && has("STATUS") && has("AGE") {
+        // kubectl get nodes / deployments and friends
+        Some(Format::KubectlPods)
+    } else {
+        None
+    }
+}
+
+fn is_header_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.bytes()
+        .all(|c| c.is_ascii_uppercase() || c == b' ' || c == b'-' || c == b'(' || c == b')')
+        && t.contains("  ")
+}
+
+/// The `kubectl` family: command lines, table headers and rows, describe output.
+pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    if let Some(cmd) = line.strip_prefix("$ ") {
+        ctx.table = None;
+        ctx.after_command = true;
+        ctx.describe = cmd
+            .trim_start()
+            .starts_with("kubectl describe")
+            .then(String::new);
+        let mut r = Record::new(Format::Plain, Msg::Range(0, line.len()));
+        if cmd.trim_start().starts_with("kubectl") {
+            r.entities.component = Some("kubectl".into());
+        }
+        return Some(r);
+    }
+    let indented = line.starts_with(' ');
+    // Table header (`NAME READY STATUS ...`, `LAST SEEN TYPE REASON ...`, describe's
+    // `Type Reason Age From Message`).
+    let describe_events_header = ctx.describe.is_some()
+        && indented
+        && line.trim_start().starts_with("Type")
+        && line.contains("Reason")
+        && line.contains("Message");
+    if (!indented && is_header_line(line)) || describe_events_header {
+        let cols = header_cols(line);
+        if let Some(kind) = table_kind(&cols) {
+            let kind = if describe_events_header {
+                Format::KubectlDescribe
+            } else {
+                kind
+            };
+            ctx.table = Some(Table { kind, cols });
+            return Some(Record::new(kind, Msg::Range(0, line.len())));
+        }
+    }
+    if ctx.describe.is_none() && ctx.table.is_none() && is_describe_start(line) {
+        ctx.describe = Some(String::new());
+    }
+    if let Some(table) = &ctx.table {
+        if let Some(r) = table_row(line, table, ctx.describe.as_deref()) {
+            return Some(r);
+        }
+        if table.kind != Format::KubectlDescribe {
+            ctx.table = None;
+        }
+    }
+    if ctx.describe.is_some() {
+        return Some(describe_line(line, ctx));
+    }
+    if ctx.table.is_none() && !indented {
+        return headerless_event_row(line);
+    }
+    None
+}
+
+/// A `kubectl get events` row whose header was cut off (`| tail -n 20`):
+/// `AGE   Normal|Warning   Reason   kind/name   message`.
+fn headerless_event_row(line: &str) -> Option<Record> {
+    let b = line.as_bytes();
+    if !b.first()?.is_ascii_alphanumeric() && b[0] != b'<' {
+        return None;
+    }
+    // The age column is short and padded.
+    memchr::memmem::find(&b[..b.len().min(16)], b"  ")?;
+    // Column starts: a token after two or more spaces.
+    let mut starts = vec![0usize];
+    let mut i = 0;
+    while i < b.len() && starts.len() < 5 {
+        if b[i] == b' ' && b.get(i + 1) == Some(&b' ') {
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+            starts.push(i);
+        } else {
+            i += 1;
+        }
+    }
+    if starts.len() < 5 {
+        return None;
+    }
+    let col = |k: usize| line[starts[k]..starts.get(k + 1).copied().unwrap_or(line.len())].trim();
+    let lvl = match col(1) {
+        "Warning" => Level::Warn,
+        "Normal" => Level::Info,
+        _ => return None,
+    };
+    let (reason, object) = (col(2), col(3));
+    if reason.contains(' ') || !object.contains('/') || object.contains(' ') {
+        return None;
+    }
+    let mut r = Record::new(Format::KubectlEvents, Msg::Range(starts[4], line.len()));
+    r.level = Some(lvl);
+    r.entities.k8s_reason = Some(reason.to_string());
+    r.entities.k8s_object = Some(object.to_string());
+    if let Some(p) = object.strip_prefix("pod/") {
+        r.entities.pod = Some(p.to_string());
+    }
+    Some(r)
+}
+
+fn cell<'a>(line: &'a str, cols: &[(String, usize)], name: &str) -> Option<&'a str> {
+    let idx = cols.iter().position(|(c, _)| c == name)?;
+    let start = cols[idx].1;
+    if start >= line.len() || !line.is_char_boundary(start) {
+        return None;
+    }
+    let end = cols
+        .get(idx + 1)
+        .map(|c| c.1)
+        .unwrap_or(line.len())
+        .min(line.len());
+    let end = if line.is_char_boundary(end) {
+        end
+    } else {
+        line.len()
+    };
+    Some(line[start..end].trim()).filter(|s| !s.is_empty())
+}
+
+fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    // Column starts must line up with token starts (or the row is not this table's).
+    let b = line.as_bytes();
+    let first = t.cols.first()?.1;
+    if b.get(first).is_none_or(|&c| c == b' ') || (first > 0 && b[first - 1] != b' ') {
+        return None;
+    }
+    if trimmed.bytes().all(|c| c == b'-' || c == b' ') {
+        return Some(Record::new(t.kind, Msg::Range(0, line.len())));
+    }
+    let mut r = Record::new(t.kind, Msg::Range(0, line.len()));
+    match t.kind {
+        Format::KubectlPods => {
+            let name = cell(line, &t.cols, "NAME")?;
+            let status = cell(line, &t.cols, "STATUS")?;
+            r.level = Some(level::from_pod_status(status));
+            r.entities.pod = Some(name.to_string());
+            if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
+                r.entities.namespace = Some(ns.to_string());
+            }
+            if let Some(node) = cell(line, &t.cols, "NODE") {
+                r.entities.host = Some(node.to_string());
+            }
+            r.entities.k8s_object = Some(format!("pod/{name}"));
+            r.entities.k8s_reason = Some(status.to_string());
+        }
+        _ => {
+            let typ = cell(line, &t.cols, "TYPE")?;
+            let reason = cell(line, &t.cols, "REASON")?;
+            r.level = match typ {
+                "Warning" => Some(Level::Warn),
+                "Normal" => Some(Level::Info),
+                "Error" => Some(Level::Error),
+                _ => return None,
+            };
+            r.entities.k8s_reason = Some(reason.to_string());
+            if let Some(obj) = cell(line, &t.cols, "OBJECT") {
+                r.entities.k8s_object = Some(obj.to_string());
+                if let Some(p) = obj.strip_prefix("pod/") {
+                    r.entities.pod = Some(p.to_string());
+                }
+            } else if let Some(name) = describe.filter(|n| !n.is_empty()) {
+                r.entities.k8s_object = Some(format!("pod/{name}"));
+                r.entities.pod = Some(name.to_string());
+            }
+            if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
+                r.entities.namespace = Some(ns.to_string());
+            }
+            if let Some(from) =
+                cell(line, &t.cols, "FROM").or_else(|| cell(line, &t.cols, "SOURCE"))
+            {
+                r.entities.component = Some(from.to_string());
+            }
+            let idx = t.cols.iter().position(|(c, _)| c == "MESSAGE")?;
+            let start = t.cols[idx].1;
+            if start < line.len() && line.is_char_boundary(start) {
+                r.message = Msg::Range(start, line.len());
+            }
+        }
+    }
+    Some(r)
+}
+
+fn describe_line(line: &str, ctx: &mut Ctx) -> Record {
+    let mut r = Record::new(Format::KubectlDescribe, Msg::Range(0, line.len()));
+    let t = line.trim_start();
+    if let Some(v) = line.strip_prefix("Name:") {
+        ctx.describe = Some(v.trim().to_string());
+    }
+    if let Some(v) = t.strip_prefix("Namespace:") {
+        r.entities.namespace = Some(v.trim().to_string());
+    }
+    if t.starts_with("Events:") {
+        ctx.table = None;
+    }
+    // `Reason: OOMKilled`, `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`
+    if let Some(p) = t.find("Reason:") {
+        let v = t[p + 7..].trim_start();
+        let v = v.split([',', ' ']).next().unwrap_or("");
+        if let Some(l) = level::from_k8s_reason(v) {
+            r.level = Some(l);
+            r.entities.k8s_reason = Some(v.to_string());
+        }
+    }
+    if let Some(name) = ctx.describe.as_deref().filter(|n| !n.is_empty()) {
+        r.entities.pod = Some(name.to_string());
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decode_line;
+    use super::*;
+
+    #[test]
+    fn get_pods_rows() {
+        let mut ctx = Ctx::new(None, 1970);
+        let h = "NAME                        READY   STATUS             RESTARTS      AGE";
+        assert_eq!(
+            decode_line(h, &mut ctx).unwrap().format,
+            Format::KubectlPods
+        );
+        let r = decode_line(
+            "adservice-74c7f4c787-8g8cs  0/1     CrashLoopBackOff   5 (2m ago)    30s",
+            &mut ctx,
+        )
+        .unwrap();
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(
+            r.entities.pod.as_deref(),
+            Some("adservice-74c7f4c787-8g8cs")
+        );
+        assert_eq!(r.entities.k8s_reason.as_deref(), Some("CrashLoopBackOff"));
+    }
+
+    #[test]
+    fn get_events_rows() {
+        let mut ctx = Ctx::new(None, 1970);
+        let h = "LAST SEEN   TYPE      REASON             OBJECT                      MESSAGE";
+        decode_line(h, &mut ctx).unwrap();
+        let l = "46m         Warning   FailedScheduling   pod/adservice-55f4-q5r4z    0/4 nodes are available";
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlEvents);
+        assert_eq!(r.level, Some(Level::Warn));
+        assert_eq!(
+            r.entities.k8s_object.as_deref(),
+            Some("pod/adservice-55f4-q5r4z")
+        );
+        assert_eq!(r.message_text(l), "0/4 nodes are available");
+    }
+
+    #[test]
+    fn cri_partial_and_timestamps_prefix() {
+        let mut ctx = Ctx::new(None, 1970);
+        let r = decode_line(
+            "2016-10-06T00:17:09.669794202Z stdout P part one ",
+            &mut ctx,
+        )
+        .unwrap();
+        assert_eq!(r.format, Format::Cri);
+        assert!(r.partial);
+        let l = "2026-01-13T15:00:18.915573949+08:00 info: Microsoft.Hosting.Lifetime[14]";
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.level, Some(Level::Info));
+        assert_eq!(r.time.unwrap().0, 1_768_287_618_915_573_949);
+        let r = decode_line(
+            "2026-01-13T15:00:18.915617672+08:00       Now listening on: http://[::]:7070",
+            &mut ctx,
+        )
+        .unwrap();
+        assert!(r.continuation);
+    }
+
+    #[test]
+    fn prefix_then_inner_json() {
+        let mut ctx = Ctx::new(None, 1970);
+        let l = r#"[pod/cart-7d9f/server] {"level":"error","msg":"redis down","ts":"2024-01-01T00:00:00Z"}"#;
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlPrefix);
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.entities.pod.as_deref(), Some("cart-7d9f"));
+        assert_eq!(r.message_text(l), "redis down");
+    }
+}

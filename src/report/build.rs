@@ -1,0 +1,542 @@
+//! Findings to Report: evidence indices become `{file, line, text}`, tools' results become the
+//! report's sections, and the grounding check runs over the result.
+
+use super::format_ns;
+use super::types::*;
+use crate::forensics::{self, assess, playbook, Findings};
+use crate::ingest::{Corpus, Level, TimeSource};
+use crate::mine::Templates;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Timeline entries kept (bursts are collapsed first).
+const MAX_TIMELINE: usize = 200;
+
+pub(super) fn build(
+    corpus: &Corpus,
+    templates: &Templates,
+    f: &Findings,
+    baseline: Option<(&Corpus, &forensics::Baseline)>,
+) -> Report {
+    let ev = |i: usize| evidence(corpus, i);
+    let health = assess::health(corpus, f);
+    let impact = assess::user_impact(corpus, f, &health);
+    let (sev, mut sev_why) = assess::severity(corpus, &health, &impact, f);
+    let trigger = assess::trigger(corpus, f);
+    let root = f.ranked.first();
+    let pz = f.patient_zero;
+
+    let mut trail: Vec<(String, String, String)> = f
+        .trail
+        .iter()
+        .map(|s| (s.tool.to_string(), s.input.clone(), s.output.clone()))
+        .collect();
+    trail.push((
+        "trace_origin".into(),
+        format!(
+            "signals blaming {}",
+            root.map_or("-", |r| r.service.as_str())
+        ),
+        match pz {
+            Some(i) => format!(
+                "patient zero: {}:{}",
+                corpus.files[corpus.events[i].file as usize].name, corpus.events[i].line
+            ),
+            None => "no patient zero".into(),
+        },
+    ));
+    trail.push((
+        "blast_radius".into(),
+        format!(
+            "{} services with signals",
+            health.iter().filter(|h| h.health != "healthy").count()
+        ),
+        format!(
+            "{} down, {} degraded, {} user-impact line(s)",
+            health.iter().filter(|h| h.health == "down").count(),
+            health.iter().filter(|h| h.health == "degraded").count(),
+            impact.len()
+        ),
+    ));
+    trail.push((
+        "infer_trigger".into(),
+        "deploy/config/scaling lines before patient zero, version changes, root class".into(),
+        format!("{} (confidence {:.2})", trigger.kind, trigger.confidence),
+    ));
+    trail.push((
+        "severity".into(),
+        format!(
+            "{} health rows, {} impact lines",
+            health.len(),
+            impact.len()
+        ),
+        sev.to_string(),
+    ));
+
+    let time_to_impact = match (
+        pz.and_then(|i| corpus.events[i].time),
+        impact.iter().filter_map(|&i| corpus.events[i].time).min(),
+    ) {
+        (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 1e9),
+        _ => None,
+    };
+    if let Some(t) = time_to_impact {
+        sev_why.push(format!(
+            "first user-facing impact {t:.3}s after patient zero"
+        ));
+    }
+
+    let names = root.map(|r| names_for(corpus, f, &r.service));
+    let recommendations = match (root, &names) {
+        (Some(r), Some(n)) => playbook::recommend(r.class, n)
+            .into_iter()
+            .enumerate()
+            .map(|(k, rec)| Recommendation {
+                rank: k as u32 + 1,
+                title: rec.title,
+                why: rec.why,
+                commands: rec.commands,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    let (five_whys, systemic, counterfactual) = match root {
+        Some(r) => {
+            let symptom = match impact.first() {
+                Some(&i) => format!(
+                    "{} logged \"{}\"",
+                    corpus.service(&corpus.events[i]).unwrap_or("a service"),
+                    clean(corpus.message(&corpus.events[i]))
+                ),
+                None => format!(
+                    "{} services showed abnormal signals",
+                    health.iter().filter(|h| h.health != "healthy").count()
+                ),
+            };
+            let first = pz.map_or_else(
+                || "none".to_string(),
+                |i| format!("\"{}\"", clean(corpus.message(&corpus.events[i]))),
+            );
+            let (steps, sys, cf) = playbook::whys(r.class, &r.service, &symptom, &first);
+            let cites: [Vec<usize>; 5] = [
+                impact.iter().copied().take(1).collect(),
+                r.evidence.iter().copied().take(2).collect(),
+                pz.into_iter().collect(),
+                pz.into_iter().collect(),
+                f.edges
+                    .iter()
+                    .filter(|e| e.to == r.service)
+                    .map(|e| e.evidence)
+                    .take(2)
+                    .collect(),
+            ];
+            let whys = steps
+                .into_iter()
+                .zip(cites)
+                .map(|((q, a), c)| Why {
+                    question: q,
+                    answer: a,
+                    evidence: c.into_iter().map(ev).collect(),
+                })
+                .collect();
+            (whys, Some(sys), Some(cf))
+        }
+        None => (Vec::new(), None, None),
+    };
+
+    let (confidence, confidence_reasons) = confidence(corpus, f, baseline.is_some());
+    let statement = match root {
+        Some(r) => format!(
+            "{} in {}{}",
+            human(r.class.as_str()),
+            r.service,
+            pz.map_or(String::new(), |i| format!(
+                ", first seen at {}",
+                time_of(corpus, i).unwrap_or_else(|| "an untimed line".into())
+            ))
+        ),
+        None => "No abnormal signal found in the input.".into(),
+    };
+    let title = match root {
+        Some(r) => format!(
+            "{} in {} ({} service(s) affected)",
+            human(r.class.as_str()),
+            r.service,
+            health.iter().filter(|h| h.health != "healthy").count()
+        ),
+        None => "No incident signal found".into(),
+    };
+    let summary = match root {
+        Some(_) => format!(
+            "{statement}. It spread along {}. Severity {sev}. Trigger: {} ({}).",
+            if f.propagation.len() > 1 {
+                f.propagation.join(" -> ")
+            } else {
+                "no other service".into()
+            },
+            trigger.kind,
+            trigger.summary
+        ),
+        None => "The input holds no warning, error or failure signal.".into(),
+    };
+
+    let new_ids: BTreeSet<u32> = match baseline {
+        Some((_, b)) => templates
+            .templates
+            .iter()
+            .filter(|t| t.count > 0 && !b.templates.contains(&t.id))
+            .map(|t| t.id)
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    let mut rows: Vec<TemplateRow> = templates
+        .templates
+        .iter()
+        .filter(|t| t.count > 0)
+        .map(|t| TemplateRow {
+            id: t.id,
+            template: t.text.clone(),
+            count: t.count,
+            new: new_ids.contains(&t.id),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
+
+    let mut input = super::build_input(corpus);
+    input.baseline = baseline.map(|(b, _)| {
+        let st = b.stats();
+        BaselineSummary {
+            files: st.files,
+            lines: st.lines,
+            events: st.events,
+            new_templates: new_ids.len() as u64,
+        }
+    });
+
+    let mut report = Report {
+        title,
+        summary,
+        confidence,
+        confidence_reasons,
+        input,
+        root_cause: RootCause {
+            service: root.and_then(|r| named(&r.service)),
+            failure_class: root.map_or("unknown", |r| r.class.as_str()).to_string(),
+            statement,
+            score: root.map(|r| r.score),
+            evidence: root.map_or(Vec::new(), |r| r.evidence.iter().map(|&i| ev(i)).collect()),
+            reasons: root.map_or(Vec::new(), |r| r.reasons.clone()),
+        },
+        candidates: f
+            .ranked
+            .iter()
+            .skip(1)
+            .map(|c| Candidate {
+                service: named(&c.service),
+                failure_class: c.class.as_str().into(),
+                score: c.score,
+                evidence: c.evidence.iter().map(|&i| ev(i)).collect(),
+                reasons: c.reasons.clone(),
+            })
+            .collect(),
+        severity: Some(sev.to_string()),
+        severity_rationale: sev_why,
+        affected_services: health
+            .iter()
+            .map(|h| AffectedService {
+                name: h.name.clone(),
+                role: h.role.into(),
+                health: h.health.into(),
+                impact: h.impact.clone(),
+                evidence: h.evidence.map(ev),
+            })
+            .collect(),
+        timeline: timeline(corpus, f),
+        dependencies: f
+            .edges
+            .iter()
+            .map(|e| Dependency {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                evidence: ev(e.evidence),
+            })
+            .collect(),
+        forensic: Forensic {
+            patient_zero: pz.map(|i| PatientZero {
+                service: root.and_then(|r| named(&r.service)),
+                time: time_of(corpus, i),
+                failure_class: f
+                    .signals
+                    .iter()
+                    .find(|s| s.event == i)
+                    .map(|s| s.class.as_str().to_string()),
+                evidence: ev(i),
+            }),
+            propagation_path: f.propagation.clone(),
+            blast_radius: health
+                .iter()
+                .filter(|h| h.health != "healthy")
+                .map(|h| BlastEntity {
+                    kind: if f
+                        .services
+                        .iter()
+                        .any(|s| s.name == h.name && s.mentioned_only)
+                    {
+                        "dependency".into()
+                    } else {
+                        "service".into()
+                    },
+                    name: h.name.clone(),
+                    impact: format!("{} ({})", h.health, h.impact),
+                    evidence: h.evidence.map(ev),
+                })
+                .collect(),
+            trigger: Trigger {
+                kind: trigger.kind.into(),
+                confidence: trigger.confidence,
+                summary: trigger.summary,
+                evidence: trigger.evidence.iter().map(|&i| ev(i)).collect(),
+            },
+            time_to_impact_seconds: time_to_impact,
+            user_impact: impact.iter().map(|&i| ev(i)).collect(),
+        },
+        five_whys,
+        systemic_cause: systemic,
+        counterfactual,
+        recommendations,
+        reasoning_trail: Vec::new(),
+        grounding: Grounding {
+            checked: 0,
+            passed: true,
+            problems: Vec::new(),
+        },
+        templates: rows,
+        narrative: None,
+    };
+    report.grounding = ground(corpus, &report);
+    trail.push((
+        "grounding".into(),
+        format!("{} names and evidence lines", report.grounding.checked),
+        if report.grounding.passed {
+            "all found in the input".into()
+        } else {
+            format!("{} problem(s)", report.grounding.problems.len())
+        },
+    ));
+    report.reasoning_trail = trail
+        .into_iter()
+        .enumerate()
+        .map(|(k, (tool, input, output))| TrailStep {
+            step: k as u32 + 1,
+            tool,
+            input,
+            output,
+        })
+        .collect();
+    report
+}
+
+fn human(class: &str) -> String {
+    let s = class.replace('_', " ");
+    let s = s
+        .replace("db pool", "database pool")
+        .replace("oom", "out of memory");
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
+
+pub(crate) fn evidence(corpus: &Corpus, i: usize) -> Evidence {
+    let e = &corpus.events[i];
+    Evidence {
+        file: corpus.files[e.file as usize].name.clone(),
+        line: e.line,
+        text: corpus.first_line(e).to_string(),
+    }
+}
+
+fn time_of(corpus: &Corpus, i: usize) -> Option<String> {
+    let e = &corpus.events[i];
+    match e.time_source {
+        TimeSource::Missing => None,
+        _ => e.time.map(format_ns),
+    }
+}
+
+/// Message text without control characters, bounded in length.
+fn clean(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let t = t.trim();
+    if t.chars().count() > 240 {
+        t.chars().take(240).collect::<String>() + "…"
+    } else {
+        t.to_string()
+    }
+}
+
+/// Significant events in causal order; consecutive events of one template and service collapse.
+fn timeline(corpus: &Corpus, f: &Findings) -> Vec<TimelineEntry> {
+    let class_of: HashMap<usize, &str> = f
+        .signals
+        .iter()
+        .map(|s| (s.event, s.class.as_str()))
+        .collect();
+    let mut out: Vec<TimelineEntry> = Vec::new();
+    let mut last_key: Option<(u32, Option<u32>)> = None;
+    for &i in &f.order {
+        let e = &corpus.events[i];
+        let significant = class_of.contains_key(&i) || e.level.is_some_and(|l| l >= Level::Warn);
+        if !significant {
+            continue;
+        }
+        let key = (e.template, e.service);
+        if last_key == Some(key) {
+            if let Some(l) = out.last_mut() {
+                l.count += 1;
+                continue;
+            }
+        }
+        if out.len() >= MAX_TIMELINE {
+            break;
+        }
+        last_key = Some(key);
+        out.push(TimelineEntry {
+            time: time_of(corpus, i),
+            service: corpus.service(e).map(str::to_string),
+            level: e.level.map(|l| l.as_str().to_string()),
+            failure_class: class_of.get(&i).map(|c| c.to_string()),
+            text: clean(corpus.message(e)),
+            count: 1,
+            evidence: evidence(corpus, i),
+        });
+    }
+    out
+}
+
+/// Names for commands: the service, and the namespace and a pod seen for it.
+fn names_for(corpus: &Corpus, f: &Findings, service: &str) -> playbook::Names {
+    let mut n = playbook::Names {
+        service: service.to_string(),
+        ..Default::default()
+    };
+    for s in f
+        .signals
+        .iter()
+        .filter(|s| s.blamed == service)
+        .chain(f.signals.iter())
+    {
+        if let Some(e) = corpus.events[s.event].entities.as_deref() {
+            if n.namespace.is_none() {
+                n.namespace = e.namespace.clone();
+            }
+            if n.pod.is_none() && s.blamed == service {
+                n.pod = e.pod.as_ref().map(|p| format!("pod/{p}"));
+            }
+        }
+    }
+    n
+}
+
+/// 0..1 from the margin over the runner-up, the amount of evidence and whether times were known.
+fn confidence(corpus: &Corpus, f: &Findings, baseline: bool) -> (f64, Vec<String>) {
+    let Some(top) = f.ranked.first() else {
+        return (0.0, vec!["no candidate".into()]);
+    };
+    let margin = f.ranked.get(1).map_or(top.score, |c| top.score - c.score);
+    let timed = corpus
+        .events
+        .iter()
+        .filter(|e| e.time_source == TimeSource::Parsed)
+        .count() as f64
+        / corpus.events.len().max(1) as f64;
+    let mut c = 0.35
+        + (margin * 2.0).min(0.3)
+        + (top.signals as f64).ln_1p().min(3.0) / 3.0 * 0.15
+        + timed * 0.1;
+    if baseline {
+        c += 0.1;
+    }
+    let c = (c.min(0.99) * 100.0).round() / 100.0;
+    let reasons = vec![
+        format!("lead over the runner-up: {margin:.3}"),
+        format!("{} signal event(s) behind the root cause", top.signals),
+        format!("{:.0}% of events carry their own timestamp", timed * 100.0),
+        format!("baseline {}", if baseline { "given" } else { "not given" }),
+    ];
+    (c, reasons)
+}
+
+/// Checks that every service named and every evidence line cited exists in the input.
+fn ground(corpus: &Corpus, r: &Report) -> Grounding {
+    let known: BTreeSet<String> = forensics_known(corpus);
+    let mut problems = Vec::new();
+    let mut checked = 0u64;
+    let mut names: Vec<&str> = Vec::new();
+    names.extend(r.root_cause.service.as_deref());
+    names.extend(r.candidates.iter().filter_map(|c| c.service.as_deref()));
+    names.extend(r.affected_services.iter().map(|a| a.name.as_str()));
+    names.extend(r.forensic.propagation_path.iter().map(String::as_str));
+    for n in names {
+        checked += 1;
+        if !known.contains(n) {
+            problems.push(format!("service {n:?} is not named by any input line"));
+        }
+    }
+    let by_name: BTreeMap<&str, &crate::ingest::FileInfo> =
+        corpus.files.iter().map(|f| (f.name.as_str(), f)).collect();
+    let mut all: Vec<&Evidence> = Vec::new();
+    all.extend(&r.root_cause.evidence);
+    all.extend(r.candidates.iter().flat_map(|c| &c.evidence));
+    all.extend(r.forensic.patient_zero.as_ref().map(|p| &p.evidence));
+    all.extend(&r.forensic.trigger.evidence);
+    all.extend(r.timeline.iter().map(|t| &t.evidence));
+    let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
+    for e in all {
+        checked += 1;
+        let ok = by_name.get(e.file.as_str()).is_some_and(|f| {
+            let idx = starts.entry(f.name.as_str()).or_insert_with(|| {
+                std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', f.text.as_bytes()).map(|p| p + 1))
+                    .collect()
+            });
+            idx.get(e.line as usize - 1).is_some_and(|&a| {
+                let rest = &f.text[a..];
+                let line = rest.split('\n').next().unwrap_or("");
+                line.trim_end_matches('\r') == e.text
+            })
+        });
+        if !ok {
+            problems.push(format!(
+                "evidence {}:{} does not match the input",
+                e.file, e.line
+            ));
+        }
+    }
+    Grounding {
+        checked,
+        passed: problems.is_empty(),
+        problems,
+    }
+}
+
+fn forensics_known(corpus: &Corpus) -> BTreeSet<String> {
+    let mut s: BTreeSet<String> = BTreeSet::new();
+    for e in &corpus.events {
+        if let Some(n) = corpus.service(e) {
+            s.insert(n.to_string());
+        }
+        if let Some(en) = &e.entities {
+            s.extend(en.mentions.iter().cloned());
+        }
+    }
+    s
+}
+
+/// A service name for the contract: `None` when nobody could tell which service it was.
+fn named(s: &str) -> Option<String> {
+    (s != crate::forensics::UNKNOWN_SERVICE).then(|| s.to_string())
+}

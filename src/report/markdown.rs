@@ -1,0 +1,239 @@
+//! Markdown postmortem: what a team pastes into its tracker.
+//!
+//! Promises: log-derived text never becomes markup. Inline text has HTML and Markdown
+//! metacharacters escaped; log lines go in fenced blocks whose fence is longer than any backtick
+//! run inside them.
+
+use super::types::{Evidence, Report};
+use std::fmt::Write;
+
+/// Escapes text for inline Markdown that may be rendered as HTML.
+pub(crate) fn escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced block that nothing inside can close early.
+fn fenced(lines: &[&str]) -> String {
+    let longest = lines.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut s = format!("{fence}text\n");
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s.push_str(&fence);
+    s.push('\n');
+    s
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for ch in s.chars() {
+        if ch == c {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+fn cite(e: &Evidence) -> String {
+    format!("{}:{}", escape_inline(&e.file), e.line)
+}
+
+/// Renders the report as a Markdown postmortem.
+pub fn to_markdown(r: &Report) -> String {
+    let mut m = String::new();
+    let e = escape_inline;
+    let _ = writeln!(m, "# {}\n", e(&r.title));
+    let _ = writeln!(
+        m,
+        "**Severity:** {} · **Confidence:** {:.0}% · **Root cause:** {}\n",
+        r.severity.as_deref().unwrap_or("unknown"),
+        r.confidence * 100.0,
+        e(&r.root_cause.statement)
+    );
+    let _ = writeln!(m, "## Summary\n\n{}\n", e(&r.summary));
+    if !r.affected_services.is_empty() {
+        let _ = writeln!(
+            m,
+            "## Affected services\n\n| Service | Role | Health | Impact |\n|---|---|---|---|"
+        );
+        for a in &r.affected_services {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} |",
+                e(&a.name),
+                e(&a.role),
+                e(&a.health),
+                e(&a.impact)
+            );
+        }
+        m.push('\n');
+    }
+    if !r.timeline.is_empty() {
+        let _ = writeln!(m, "## Timeline\n");
+        for t in &r.timeline {
+            let count = if t.count > 1 {
+                format!(" (×{})", t.count)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                m,
+                "- {} · {} · {}{} — {}",
+                e(t.time.as_deref().unwrap_or("untimed")),
+                e(t.service.as_deref().unwrap_or("?")),
+                e(&t.text),
+                count,
+                cite(&t.evidence)
+            );
+        }
+        m.push('\n');
+    }
+    let _ = writeln!(m, "## Forensic report\n");
+    if let Some(pz) = &r.forensic.patient_zero {
+        let _ = writeln!(
+            m,
+            "**Patient zero** ({}): {}\n",
+            e(pz.time.as_deref().unwrap_or("untimed")),
+            cite(&pz.evidence)
+        );
+        m.push_str(&fenced(&[pz.evidence.text.as_str()]));
+        m.push('\n');
+    }
+    if !r.forensic.propagation_path.is_empty() {
+        let path: Vec<String> = r.forensic.propagation_path.iter().map(|p| e(p)).collect();
+        let _ = writeln!(m, "**Propagation path:** {}\n", path.join(" → "));
+    }
+    let _ = writeln!(
+        m,
+        "**Trigger:** {} ({:.0}% confidence) — {}\n",
+        e(&r.forensic.trigger.kind),
+        r.forensic.trigger.confidence * 100.0,
+        e(&r.forensic.trigger.summary)
+    );
+    if let Some(t) = r.forensic.time_to_impact_seconds {
+        let _ = writeln!(m, "**Time to impact:** {t:.3} s\n");
+    }
+    if !r.five_whys.is_empty() {
+        let _ = writeln!(m, "## Five whys\n");
+        for (k, w) in r.five_whys.iter().enumerate() {
+            let cites: Vec<String> = w.evidence.iter().map(cite).collect();
+            let _ = writeln!(
+                m,
+                "{}. **{}** {}{}",
+                k + 1,
+                e(&w.question),
+                e(&w.answer),
+                if cites.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", cites.join(", "))
+                }
+            );
+        }
+        if let Some(s) = &r.systemic_cause {
+            let _ = writeln!(m, "\n**Systemic cause:** {}", e(s));
+        }
+        if let Some(c) = &r.counterfactual {
+            let _ = writeln!(m, "\n**Counter-factual:** {}", e(c));
+        }
+        m.push('\n');
+    }
+    if !r.recommendations.is_empty() {
+        let _ = writeln!(m, "## Recommendations\n");
+        for rec in &r.recommendations {
+            let _ = writeln!(
+                m,
+                "### {}. {}\n\n{}\n",
+                rec.rank,
+                e(&rec.title),
+                e(&rec.why)
+            );
+            if !rec.commands.is_empty() {
+                let cmds: Vec<&str> = rec.commands.iter().map(String::as_str).collect();
+                m.push_str(&fenced(&cmds));
+                m.push('\n');
+            }
+        }
+    }
+    let _ = writeln!(m, "## Evidence\n");
+    let lines: Vec<String> = r
+        .root_cause
+        .evidence
+        .iter()
+        .map(|ev| format!("{}:{}: {}", ev.file, ev.line, ev.text))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    if !lines.is_empty() {
+        m.push_str(&fenced(&lines));
+        m.push('\n');
+    }
+    let _ = writeln!(m, "## Reasoning trail\n");
+    for s in &r.reasoning_trail {
+        let _ = writeln!(
+            m,
+            "{}. `{}` — {} → {}",
+            s.step,
+            e(&s.tool),
+            e(&s.input),
+            e(&s.output)
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\n**Grounding:** {} items checked, {}.",
+        r.grounding.checked,
+        if r.grounding.passed {
+            "all found in the input"
+        } else {
+            "problems found"
+        }
+    );
+    let _ = writeln!(
+        m,
+        "\n_Input: {} lines, {} events, {} unparsed lines._",
+        r.input.lines, r.input.events, r.input.unparsed_lines
+    );
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_and_markdown_are_inert() {
+        assert_eq!(
+            escape_inline("<script>alert(1)</script>"),
+            "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+        );
+        assert_eq!(
+            escape_inline("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+    }
+
+    #[test]
+    fn fence_outlasts_backticks_inside() {
+        let f = fenced(&["a ```` b"]);
+        assert!(f.starts_with("`````text"));
+    }
+}

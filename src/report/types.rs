@@ -1,0 +1,223 @@
+//! The Report's serde types. Field names in the DESIGN.md contract are read by the evaluation.
+
+use serde::Serialize;
+
+/// The full report of one analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub summary: String,
+    /// 0..1: how strong the evidence for the root cause is.
+    pub confidence: f64,
+    pub confidence_reasons: Vec<String>,
+    pub input: InputSummary,
+    pub root_cause: RootCause,
+    /// Ranked alternatives after the root cause.
+    pub candidates: Vec<Candidate>,
+    /// `P1`..`P4`.
+    pub severity: Option<String>,
+    pub severity_rationale: Vec<String>,
+    pub affected_services: Vec<AffectedService>,
+    pub timeline: Vec<TimelineEntry>,
+    pub dependencies: Vec<Dependency>,
+    pub forensic: Forensic,
+    pub five_whys: Vec<Why>,
+    pub systemic_cause: Option<String>,
+    pub counterfactual: Option<String>,
+    pub recommendations: Vec<Recommendation>,
+    pub reasoning_trail: Vec<TrailStep>,
+    pub grounding: Grounding,
+    pub templates: Vec<TemplateRow>,
+    pub narrative: Option<Narrative>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RootCause {
+    pub service: Option<String>,
+    pub failure_class: String,
+    /// The root cause in one sentence.
+    pub statement: String,
+    pub score: Option<f64>,
+    pub evidence: Vec<Evidence>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub service: Option<String>,
+    pub failure_class: String,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+    pub reasons: Vec<String>,
+}
+
+/// A pointer at an input line: the proof behind a claim.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub file: String,
+    /// 1-based line number in `file`.
+    pub line: u32,
+    /// The line verbatim (the first line of a multi-line event).
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedService {
+    pub name: String,
+    pub role: String,
+    /// `down`, `degraded` or `healthy`.
+    pub health: String,
+    pub impact: String,
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub time: Option<String>,
+    pub service: Option<String>,
+    pub level: Option<String>,
+    pub failure_class: Option<String>,
+    /// Clean message text of the first event of the burst.
+    pub text: String,
+    /// Events of the same template and service collapsed into this entry.
+    pub count: u64,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dependency {
+    pub from: String,
+    pub to: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Forensic {
+    pub patient_zero: Option<PatientZero>,
+    pub propagation_path: Vec<String>,
+    pub blast_radius: Vec<BlastEntity>,
+    pub trigger: Trigger,
+    /// Seconds from patient zero to the first user-facing impact line, when both have times.
+    pub time_to_impact_seconds: Option<f64>,
+    pub user_impact: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientZero {
+    pub service: Option<String>,
+    pub time: Option<String>,
+    pub failure_class: Option<String>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlastEntity {
+    pub kind: String,
+    pub name: String,
+    pub impact: String,
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trigger {
+    /// `deploy`, `config_change`, `scaling`, `dependency_failure`, `resource_exhaustion`,
+    /// `traffic_spike` or `unknown`.
+    pub kind: String,
+    pub confidence: f64,
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Why {
+    pub question: String,
+    pub answer: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub rank: u32,
+    pub title: String,
+    pub why: String,
+    pub commands: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrailStep {
+    pub step: u32,
+    pub tool: String,
+    pub input: String,
+    pub output: String,
+}
+
+/// The check that every name and line the report cites is in the input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grounding {
+    pub checked: u64,
+    pub passed: bool,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Narrative {
+    pub source: String,
+    pub model: String,
+    pub text: String,
+}
+
+/// Facts about the input: every line counted once, in an event or as unparsed.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub files: Vec<FileRow>,
+    pub lines: u64,
+    pub events: u64,
+    pub unparsed_lines: u64,
+    pub timestamped_events: u64,
+    pub invalid_utf8: u64,
+    pub bytes: u64,
+    pub formats: Vec<Count>,
+    pub levels: Vec<Count>,
+    pub services: Vec<Count>,
+    pub time_range: Option<TimeRange>,
+    pub baseline: Option<BaselineSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineSummary {
+    pub files: usize,
+    pub lines: u64,
+    pub events: u64,
+    /// Incident templates never seen in the baseline.
+    pub new_templates: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    pub name: String,
+    pub format: String,
+    pub lines: u32,
+    pub bytes: u64,
+    pub gzip: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Count {
+    pub name: String,
+    pub events: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeRange {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateRow {
+    pub id: u32,
+    pub template: String,
+    pub count: u64,
+    /// True when a baseline was given and never showed this template.
+    pub new: bool,
+}
