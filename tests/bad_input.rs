@@ -1,5 +1,6 @@
 //! Bad input is data, not a failure: every hostile byte pattern ingests without a panic, every
 //! line is counted exactly once, and only "nothing to analyze" is an error (a typed one).
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{ingest, Corpus, IngestErrorKind, IngestOptions, InputFile, UnparsedReason};
 use std::io::Write;

@@ -7,6 +7,7 @@
 //! Line conservation and the unparsed bound are always asserted. The time rule is asserted when
 //! `FAULTLINE_STRICT_FORMATS=1` (off by default until every sample passes it: uwsgi does not yet).
 //! `FAULTLINE_STRICT_FORMATS=0` turns the unparsed bound off too (report only).
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{ingest, IngestOptions, InputFile, TimeSource};
 use regex::Regex;

@@ -18,6 +18,7 @@
 //!
 //! `snapshots()` projects each report into a compact shape for insta; it is #[ignore]d so that no
 //! snapshot is accepted before a human reviewed it (run with `--ignored` after reviewing).
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{analyze, AnalyzeOptions, InputFile};
 use serde_json::{json, Value};

@@ -1,5 +1,6 @@
 //! One small, hand-written fixture per format family (tests/fixtures/formats/), asserting the
 //! sniffed format, exact UTC times, levels, services, messages, line counts and multi-line joins.
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{ingest, Corpus, Event, Format, IngestOptions, InputFile, Level, TimeSource};
 

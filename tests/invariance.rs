@@ -12,6 +12,7 @@
 //!
 //! The fixtures chosen have no multi-line events: shuffling lines of a stack trace would change
 //! the events themselves, not only their order.
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{analyze, AnalyzeOptions, InputFile};
 use proptest::prelude::*;

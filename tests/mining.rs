@@ -1,5 +1,6 @@
 //! Golden test of the template miner on a small fixture of our own: the exact groups and
 //! template texts, through `Miner` on raw lines and through `ingest` + `mine`.
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{ingest, mine, IngestOptions, InputFile, Miner};
 use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 //! Properties of ingest over arbitrary input: no panic, every line accounted for exactly once,
 //! event line numbers increasing within a file, and the same input giving the same corpus.
+#![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
 use faultline::{ingest, Corpus, IngestErrorKind, IngestOptions, InputFile};
 use proptest::prelude::*;

@@ -29,7 +29,8 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, IngestError> {
     } else {
         bytes
     };
-    if raw.len() > MAX_TEXT {
+    // Compared as u64: on wasm32 a usize can never exceed the limit, natively it can.
+    if raw.len() as u64 > MAX_TEXT as u64 {
         return Err(IngestError::new(
             IngestErrorKind::TooLarge,
             format!("{name} is {} bytes; split it below 4 GiB", raw.len()),
