@@ -8,7 +8,7 @@
 use super::graph::UNKNOWN;
 use super::{roles, Class, Findings};
 use crate::ingest::{Corpus, Level};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Health of one service.
 #[derive(Debug, Clone)]
@@ -239,14 +239,24 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
     let mut versions: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
     // The change closest before patient zero wins: it is the likeliest cause.
     let mut found: Option<(&'static str, usize)> = None;
+    // Most templates can never name a change or a version: decided once per template (and
+    // Kubernetes reason) on its first event, so a big input costs one pass of lookups.
+    let mut interesting: HashMap<(u32, Option<&str>), bool> = HashMap::new();
     for &i in &f.order {
         let ev = &corpus.events[i];
+        let tkey = (
+            ev.template,
+            ev.entities.as_deref().and_then(|e| e.k8s_reason.as_deref()),
+        );
+        if interesting.get(&tkey) == Some(&false) {
+            continue;
+        }
         let m = corpus.message(ev).to_ascii_lowercase();
         let words: Vec<&str> = m
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .filter(|w| !w.is_empty())
             .collect();
-        if let Some(v) = words
+        let version = words
             .iter()
             .position(|w| *w == "version" || *w == "v")
             .and_then(|p| words.get(p + 1))
@@ -259,17 +269,7 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
                     .iter()
                     .find(|w| startup && is_version(w.trim_start_matches('v')))
             })
-            .filter(|w| is_version(w.trim_start_matches('v')))
-        {
-            let svc = corpus.service(ev).unwrap_or(UNKNOWN);
-            let list = versions.entry(svc).or_default();
-            if list.last().is_none_or(|(last, _)| last != v) {
-                list.push((v.to_string(), i));
-            }
-        }
-        if !before(i) || f.patient_zero == Some(i) {
-            continue;
-        }
+            .filter(|w| is_version(w.trim_start_matches('v')));
         let reason = ev
             .entities
             .as_deref()
@@ -340,6 +340,19 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
         } else {
             None
         };
+        interesting
+            .entry(tkey)
+            .or_insert(version.is_some() || kind.is_some());
+        if let Some(v) = version {
+            let svc = corpus.service(ev).unwrap_or(UNKNOWN);
+            let list = versions.entry(svc).or_default();
+            if list.last().is_none_or(|(last, _)| last != v) {
+                list.push((v.to_string(), i));
+            }
+        }
+        if !before(i) || f.patient_zero == Some(i) {
+            continue;
+        }
         if let Some(k) = kind {
             found = Some((k, i));
         }
