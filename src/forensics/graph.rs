@@ -38,7 +38,7 @@ const GENERIC_WORDS: &[&str] = &[
 
 /// Finds the known services a message names, in the order they appear.
 pub(crate) struct Mentions {
-    full: Vec<(String, String)>,
+    full: HashMap<String, String>,
     words: HashMap<String, String>,
 }
 
@@ -67,21 +67,52 @@ impl Mentions {
             .collect();
         let full = known
             .iter()
+            .filter(|s| s.len() >= 2)
             .map(|s| (s.to_ascii_lowercase(), s.clone()))
             .collect();
         Mentions { full, words }
     }
 
     /// Known services named in `message`, excluding `except`, first appearance first.
+    ///
+    /// One pass over the message: each run of name characters (letters, digits, `-`, `_`, `.`)
+    /// and each dot-separated stretch of it (`api` in `api.prod.svc:8080`) is looked up, so the
+    /// cost does not grow with the number of known services.
     pub(crate) fn find(&self, message: &str, except: &str) -> Vec<String> {
         let lower = message.to_ascii_lowercase();
+        let b = lower.as_bytes();
+        let run_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.';
         let mut hits: Vec<(usize, &String)> = Vec::new();
-        for (name_lower, name) in &self.full {
-            if name == except || name_lower.len() < 2 {
+        let mut i = 0;
+        while i < b.len() {
+            if !run_char(b[i]) {
+                i += 1;
                 continue;
             }
-            if let Some(pos) = find_bounded(&lower, name_lower) {
-                hits.push((pos, name));
+            let start = i;
+            while i < b.len() && run_char(b[i]) {
+                i += 1;
+            }
+            // Dot-separated pieces of the run, as byte ranges.
+            let mut pieces: Vec<(usize, usize)> = Vec::new();
+            let mut a = start;
+            for k in start..=i {
+                if k == i || b[k] == b'.' {
+                    if k > a {
+                        pieces.push((a, k));
+                    }
+                    a = k + 1;
+                }
+            }
+            for x in 0..pieces.len() {
+                for y in x..pieces.len().min(x + 6) {
+                    let cand = &lower[pieces[x].0..pieces[y].1];
+                    if let Some(name) = self.full.get(cand) {
+                        if name != except && !hits.iter().any(|(_, n)| *n == name) {
+                            hits.push((pieces[x].0, name));
+                        }
+                    }
+                }
             }
         }
         let mut start = 0;
@@ -97,24 +128,6 @@ impl Mentions {
         hits.sort();
         hits.into_iter().map(|(_, n)| n.clone()).collect()
     }
-}
-
-/// Position of `needle` in `hay` where it is not part of a longer name.
-fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
-    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
-    let hb = hay.as_bytes();
-    let mut from = 0;
-    while let Some(off) = hay[from..].find(needle) {
-        let a = from + off;
-        let b = a + needle.len();
-        let before_ok = a == 0 || !name_char(hb[a - 1]);
-        let after_ok = b >= hb.len() || !name_char(hb[b]);
-        if before_ok && after_ok {
-            return Some(a);
-        }
-        from = a + 1;
-    }
-    None
 }
 
 /// For classes that happen to a pod (probes, crash loops, pulls, scheduling, OOM kills), the
