@@ -8,6 +8,7 @@ use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, 
 use super::frame;
 use super::multiline;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
+use std::sync::Arc;
 
 /// Lines longer than this are counted but not decoded (a 1 MB line is data, not an event).
 const MAX_LINE: usize = 1 << 20;
@@ -358,7 +359,7 @@ fn push_event(corpus: &mut Corpus, file: u32, line: u32, (a, b): (usize, usize),
         service,
         message,
         template: u32::MAX,
-        entities: (!r.entities.is_empty()).then(|| Box::new(r.entities)),
+        entities: (!r.entities.is_empty()).then(|| Arc::new(r.entities)),
     });
 }
 
