@@ -18,8 +18,9 @@ mod mine;
 mod report;
 
 pub use ingest::{
-    ingest, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind, IngestOptions,
-    InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed, UnparsedReason,
+    ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
+    IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,
+    UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use report::{analyze, to_markdown, AnalyzeOptions, Evidence, Report};

@@ -737,3 +737,23 @@ fn mysql_slow_log_blocks() {
     assert_eq!(times(&c)[3], Some(T0 + 500_000_000));
     assert_eq!(times(&c)[5], Some(T0 + 2 * S));
 }
+
+#[test]
+fn equal_neighbouring_entities_are_shared_not_copied() {
+    let text = "2024-05-01T10:00:00Z ERROR db-pool timeout host=db1.internal\n\
+                2024-05-01T10:00:01Z ERROR db-pool timeout host=db1.internal\n\
+                2024-05-01T10:00:02Z ERROR db-pool timeout host=db2.internal\n";
+    let c = ingest(
+        &[InputFile::new("x", text.as_bytes().to_vec())],
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    let e: Vec<_> = c
+        .events
+        .iter()
+        .map(|e| e.entities.clone().expect("host found"))
+        .collect();
+    assert!(std::sync::Arc::ptr_eq(&e[0], &e[1]));
+    assert_ne!(e[1], e[2]);
+    assert!(!std::sync::Arc::ptr_eq(&e[1], &e[2]));
+}

@@ -93,7 +93,9 @@ mod cli {
                 let files = read_paths(&paths)?;
                 let opts = ingest_options(format, &files)?;
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
-                let mut corpus = faultline::ingest(&inputs, &opts).map_err(|e| e.to_string())?;
+                let many = inputs.len() > 1;
+                // Hand the bytes over: the corpus keeps them as its texts, not a second copy.
+                let mut corpus = faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
                 let templates = faultline::mine(&mut corpus);
                 // JSON-escape each template text and file name once, not once per line.
                 let json = |s: &str| serde_json::to_string(s).map_err(|e| e.to_string());
@@ -103,7 +105,7 @@ mod cli {
                 let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
                 for ev in &corpus.events {
                     let text = &texts[ev.template as usize];
-                    let r = if inputs.len() > 1 {
+                    let r = if many {
                         let file = &names[ev.file as usize];
                         writeln!(out, r#"{{"line":{},"template_id":{},"template":{text},"file":{file}}}"#, ev.line, ev.template)
                     } else {

@@ -15,31 +15,66 @@ pub(crate) struct Decoded {
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, IngestError> {
-    let gzip = bytes.starts_with(&GZIP_MAGIC);
-    let inflated;
-    let raw: &[u8] = if gzip {
-        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 28));
-        // Read at most one byte past the limit: a gzip bomb stops there instead of eating memory.
-        flate2::read::MultiGzDecoder::new(bytes)
-            .take(MAX_TEXT as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| IngestError::new(IngestErrorKind::BadGzip, format!("{name}: {e}")))?;
-        inflated = out;
-        &inflated
-    } else {
-        bytes
-    };
-    // Compared as u64: on wasm32 a usize can never exceed the limit, natively it can.
-    if raw.len() as u64 > MAX_TEXT as u64 {
-        return Err(IngestError::new(
-            IngestErrorKind::TooLarge,
-            format!("{name} is {} bytes; split it below 4 GiB", raw.len()),
-        ));
+    if bytes.starts_with(&GZIP_MAGIC) {
+        return from_vec(name, inflate(name, bytes)?, true);
     }
-    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    check_size(name, bytes.len())?;
+    let raw = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, invalid_utf8) = match utf16_order(raw) {
         Some((big_endian, bom)) => from_utf16(&raw[bom..], big_endian),
         None => to_utf8(raw),
+    };
+    Ok(Decoded {
+        text,
+        gzip: false,
+        invalid_utf8,
+    })
+}
+
+/// [`decode`] taking ownership of the bytes: valid UTF-8 becomes the text in place, no copy.
+pub(crate) fn decode_owned(name: &str, bytes: Vec<u8>) -> Result<Decoded, IngestError> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        let inflated = inflate(name, &bytes)?;
+        drop(bytes);
+        return from_vec(name, inflated, true);
+    }
+    from_vec(name, bytes, false)
+}
+
+/// Inflates gzip (concatenated members too), reading at most one byte past the size limit: a
+/// gzip bomb stops there instead of eating memory.
+fn inflate(name: &str, bytes: &[u8]) -> Result<Vec<u8>, IngestError> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 28));
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_TEXT as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| IngestError::new(IngestErrorKind::BadGzip, format!("{name}: {e}")))?;
+    Ok(out)
+}
+
+fn check_size(name: &str, len: usize) -> Result<(), IngestError> {
+    // Compared as u64: on wasm32 a usize can never exceed the limit, natively it can.
+    if len as u64 > MAX_TEXT as u64 {
+        return Err(IngestError::new(
+            IngestErrorKind::TooLarge,
+            format!("{name} is {len} bytes; split it below 4 GiB"),
+        ));
+    }
+    Ok(())
+}
+
+/// Owned raw bytes to text; valid UTF-8 (the common case) reuses the buffer.
+fn from_vec(name: &str, mut raw: Vec<u8>, gzip: bool) -> Result<Decoded, IngestError> {
+    check_size(name, raw.len())?;
+    if raw.starts_with(b"\xEF\xBB\xBF") {
+        raw.drain(..3);
+    }
+    let (text, invalid_utf8) = match utf16_order(&raw) {
+        Some((big_endian, bom)) => from_utf16(&raw[bom..], big_endian),
+        None => match String::from_utf8(raw) {
+            Ok(s) => (s, 0),
+            Err(e) => to_utf8(e.as_bytes()),
+        },
     };
     Ok(Decoded {
         text,
@@ -188,6 +223,32 @@ mod tests {
         // Binary with many NULs is not mistaken for UTF-16.
         let junk: Vec<u8> = (0..64u8).map(|i| if i % 2 == 0 { 0 } else { i }).collect();
         assert!(utf16_order(&junk).is_none());
+    }
+
+    #[test]
+    fn owned_decode_matches_borrowed() {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"gz \xff line\n").unwrap();
+        let gz = enc.finish().unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("ok\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let cases: [&[u8]; 5] = [
+            b"plain\n",
+            b"\xEF\xBB\xBFbom\n",
+            b"bad \xff\xfe\n",
+            &gz,
+            &utf16,
+        ];
+        for raw in cases {
+            let a = decode("x", raw).unwrap();
+            let b = decode_owned("x", raw.to_vec()).unwrap();
+            assert_eq!(
+                (a.text, a.gzip, a.invalid_utf8),
+                (b.text, b.gzip, b.invalid_utf8)
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! find costs a few linear passes over its bytes.
 
 use super::event::{Corpus, Entities, Text};
+use std::sync::Arc;
 
 /// Most durations and mentions kept per event; more is noise, and bounds the cost.
 const MAX_DURATIONS: usize = 8;
@@ -389,14 +390,17 @@ pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name:
     let file_service = service_from_file_name(file_name);
     let mut file_sym = None;
     let mut scratch = Entities::default();
+    // The previous event's entities: an equal set is shared instead of stored again.
+    let mut last: Option<Arc<Entities>> = None;
     for idx in first..corpus.events.len() {
         let ev = &mut corpus.events[idx];
         let msg: &str = match &ev.message {
             Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or(""),
             Text::Owned(s) => s,
         };
-        // Most events have no entities: scan into a reused scratch and box only a find.
-        let ents: &mut Entities = match ev.entities.as_deref_mut() {
+        // Most events have no entities: scan into a reused scratch and allocate only a find.
+        // The pipeline's Arc is not shared yet, so `make_mut` edits it in place.
+        let ents: &mut Entities = match ev.entities.as_mut().map(Arc::make_mut) {
             Some(e) => e,
             None => &mut scratch,
         };
@@ -418,8 +422,19 @@ pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name:
                 .and_then(service_from_component)
                 .map(Ok)
         };
-        if ev.entities.is_none() && !scratch.is_empty() {
-            ev.entities = Some(Box::new(std::mem::take(&mut scratch)));
+        match (&ev.entities, &last) {
+            (Some(mine), Some(prev)) if **mine == **prev => ev.entities = last.clone(),
+            (Some(mine), _) => last = Some(Arc::clone(mine)),
+            (None, Some(prev)) if !scratch.is_empty() && scratch == **prev => {
+                ev.entities = last.clone();
+                scratch = Entities::default();
+            }
+            (None, _) if !scratch.is_empty() => {
+                let shared = Arc::new(std::mem::take(&mut scratch));
+                ev.entities = Some(Arc::clone(&shared));
+                last = Some(shared);
+            }
+            (None, _) => {}
         }
         let sym = match fallback {
             None => continue,

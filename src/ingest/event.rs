@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Index of an interned string in [`Corpus::symbols`].
 pub type Sym = u32;
@@ -235,7 +236,9 @@ pub struct Event {
     pub message: Text,
     /// Template id from mining; `u32::MAX` until [`crate::mine`] runs.
     pub template: u32,
-    pub entities: Option<Box<Entities>>,
+    /// Shared between neighbouring events whose entities are equal (a component repeated on
+    /// every line is stored once per run, not once per event).
+    pub entities: Option<Arc<Entities>>,
 }
 
 /// Why a line is not part of any event.

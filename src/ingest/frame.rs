@@ -53,18 +53,22 @@ fn cr_lines(bytes: &[u8]) -> Vec<LineSpan> {
 /// of it is U+FFFD (bytes that were not UTF-8).
 pub(crate) fn is_binary(line: &str) -> bool {
     let b = line.as_bytes();
-    if memchr::memchr(0, b).is_some() {
-        return true;
+    // One branch-free pass over the line (it vectorises): count control bytes and note any NUL
+    // or U+FFFD lead byte. Plain text, nearly every line, is done after it.
+    let mut ctrl = 0usize;
+    let mut suspect = false;
+    for &c in b {
+        ctrl += usize::from(c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r');
+        suspect |= c == 0 || c == 0xEF;
     }
-    let ctrl = b
-        .iter()
-        .filter(|&&c| c < 0x20 && c != b'\t' && c != 0x1b && c != b'\r')
-        .count();
-    if ctrl * 10 > b.len() {
+    if ctrl == 0 && !suspect {
+        return false;
+    }
+    if memchr::memchr(0, b).is_some() || ctrl * 10 > b.len() {
         return true;
     }
     // U+FFFD is EF BF BD in UTF-8.
-    if memchr::memchr(0xEF, b).is_some() {
+    if suspect {
         let repl = memchr::memmem::find_iter(b, "\u{FFFD}".as_bytes()).count();
         let chars = line.chars().count();
         return repl >= 2 && repl * 3 > chars;
@@ -116,6 +120,14 @@ mod tests {
     fn replacement_chars_are_binary() {
         assert!(is_binary("\u{FFFD}\u{FFFD}\u{FFFD}a\u{FFFD}"));
         assert!(!is_binary("caf\u{FFFD} ok with text around it"));
+    }
+
+    #[test]
+    fn control_bytes_past_a_tenth_are_binary() {
+        assert!(is_binary("\x01\x02abcdefgh"));
+        assert!(!is_binary("\x01abcdefghij"));
+        assert!(!is_binary("tab\tseparated\tand crlf\r"));
+        assert!(!is_binary(""));
     }
 
     #[test]

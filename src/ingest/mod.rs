@@ -95,3 +95,9 @@ impl std::error::Error for IngestError {}
 pub fn ingest(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
     pipeline::run(files, opts)
 }
+
+/// [`ingest`] taking ownership of the files: their bytes become the corpus' texts without a
+/// copy when they are UTF-8, so a large input is held once, not twice.
+pub fn ingest_owned(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
+    pipeline::run_owned(files, opts)
+}

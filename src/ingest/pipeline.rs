@@ -8,6 +8,7 @@ use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, 
 use super::frame;
 use super::multiline;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
+use std::sync::Arc;
 
 /// Lines longer than this are counted but not decoded (a 1 MB line is data, not an event).
 const MAX_LINE: usize = 1 << 20;
@@ -17,16 +18,51 @@ const SNIFF_LINES: usize = 64;
 /// Lines a pretty-printed JSON document may span.
 const MAX_DOC_LINES: usize = 20_000;
 
+/// One decoded input: its name, its size as given, and its text.
+struct Source {
+    name: String,
+    bytes_in: u64,
+    decoded: bytes::Decoded,
+}
+
 pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
-    let mut corpus = Corpus::default();
-    let mut decoded = Vec::with_capacity(files.len());
+    let mut sources = Vec::with_capacity(files.len());
     for input in files {
-        decoded.push(bytes::decode(&input.name, &input.bytes)?);
+        sources.push(Source {
+            name: input.name.clone(),
+            bytes_in: input.bytes.len() as u64,
+            decoded: bytes::decode(&input.name, &input.bytes)?,
+        });
     }
+    run_decoded(sources, opts)
+}
+
+/// [`run`] taking ownership of the files: valid UTF-8 bytes become the text without a copy.
+pub(crate) fn run_owned(
+    files: Vec<InputFile>,
+    opts: &IngestOptions,
+) -> Result<Corpus, IngestError> {
+    let mut sources = Vec::with_capacity(files.len());
+    for input in files {
+        let bytes_in = input.bytes.len() as u64;
+        let decoded = bytes::decode_owned(&input.name, input.bytes)?;
+        sources.push(Source {
+            name: input.name,
+            bytes_in,
+            decoded,
+        });
+    }
+    run_decoded(sources, opts)
+}
+
+fn run_decoded(sources: Vec<Source>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
+    let mut corpus = Corpus::default();
+    let all_empty = sources.iter().all(|s| s.bytes_in == 0);
     // Year for year-less stamps: the first full year written anywhere in the input's samples,
     // else the caller's reference year, else 1970. Never a clock.
-    let year = decoded
+    let year = sources
         .iter()
+        .map(|s| &s.decoded)
         .find_map(|d| {
             let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
             let sample: Vec<&str> = spans
@@ -39,11 +75,11 @@ pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, I
         })
         .or(opts.reference_year)
         .unwrap_or(1970);
-    for (idx, (input, dec)) in files.iter().zip(decoded).enumerate() {
-        ingest_file(&mut corpus, idx as u32, input, dec, opts, year);
+    for (idx, source) in sources.into_iter().enumerate() {
+        ingest_file(&mut corpus, idx as u32, source, opts, year);
     }
     if corpus.events.is_empty() {
-        let what = if files.iter().all(|f| f.bytes.is_empty()) {
+        let what = if all_empty {
             "the input is empty"
         } else {
             "the input holds no readable text lines"
@@ -53,14 +89,12 @@ pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, I
     Ok(corpus)
 }
 
-fn ingest_file(
-    corpus: &mut Corpus,
-    file: u32,
-    input: &InputFile,
-    decoded: bytes::Decoded,
-    opts: &IngestOptions,
-    year: i32,
-) {
+fn ingest_file(corpus: &mut Corpus, file: u32, source: Source, opts: &IngestOptions, year: i32) {
+    let Source {
+        name,
+        bytes_in,
+        decoded,
+    } = source;
     let text = decoded.text;
     let spans = frame::lines(&text);
     let sample: Vec<&str> = spans
@@ -165,7 +199,7 @@ fn ingest_file(
         push_extra(corpus, &mut ctx, file, lineno, (a, b));
     }
     inherit_times(&mut corpus.events[first_event..]);
-    entities::complete(corpus, first_event, &text, &input.name);
+    entities::complete(corpus, first_event, &text, &name);
     // Multi-line documents are invisible to the line sniffer: name the file after its events.
     let format = if format == Format::Plain && opts.format.is_none() {
         let mut counts: Vec<(Format, usize)> = Vec::new();
@@ -190,9 +224,9 @@ fn ingest_file(
         format
     };
     corpus.files.push(FileInfo {
-        name: input.name.clone(),
+        name,
         lines: spans.len() as u32,
-        bytes_in: input.bytes.len() as u64,
+        bytes_in,
         gzip: decoded.gzip,
         invalid_utf8: decoded.invalid_utf8,
         format,
@@ -325,7 +359,7 @@ fn push_event(corpus: &mut Corpus, file: u32, line: u32, (a, b): (usize, usize),
         service,
         message,
         template: u32::MAX,
-        entities: (!r.entities.is_empty()).then(|| Box::new(r.entities)),
+        entities: (!r.entities.is_empty()).then(|| Arc::new(r.entities)),
     });
 }
 
