@@ -95,14 +95,12 @@ impl Mentions {
             }
             // Dot-separated pieces of the run, as byte ranges.
             let mut pieces: Vec<(usize, usize)> = Vec::new();
-            let mut a = start;
-            for k in start..=i {
-                if k == i || b[k] == b'.' {
-                    if k > a {
-                        pieces.push((a, k));
-                    }
-                    a = k + 1;
+            let mut off = start;
+            for piece in lower[start..i].split('.') {
+                if !piece.is_empty() {
+                    pieces.push((off, off + piece.len()));
                 }
+                off += piece.len() + 1;
             }
             for x in 0..pieces.len() {
                 for y in x..pieces.len().min(x + 6) {
