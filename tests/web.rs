@@ -75,5 +75,8 @@ fn the_report_crosses_to_javascript() {
     let lines = js_sys::Reflect::get(&input, &"lines".into()).unwrap();
     assert_eq!(lines.as_f64(), Some(3.0));
     let severity = js_sys::Reflect::get(&value, &"severity".into()).unwrap();
-    assert!(severity.as_string().is_some_and(|s| s.starts_with('P')), "severity is P1..P4");
+    assert!(
+        severity.as_string().is_some_and(|s| s.starts_with('P')),
+        "severity is P1..P4"
+    );
 }

@@ -99,6 +99,14 @@ fn analyze_files(engine: Engine, list: FileList) {
     if files.is_empty() {
         return;
     }
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    let limit = max_input_bytes();
+    if total > limit {
+        engine
+            .error
+            .set(Some(too_large_message(&files, total, limit)));
+        return;
+    }
     leptos::task::spawn_local(async move {
         let mut out = Vec::with_capacity(files.len());
         let mut newest = 0f64;
@@ -128,4 +136,49 @@ fn analyze_files(engine: Engine, list: FileList) {
             reference_year,
         });
     });
+}
+
+/// What the page analyzes at once. The engine in the worker needs about 3.5x its input in wasm
+/// memory, and a wasm32 instance cannot grow past 4 GiB; past this the worker would die mid-run.
+const MAX_INPUT_MB: f64 = 500.0;
+
+/// The input limit in bytes: [`MAX_INPUT_MB`], or lower with `?max_input_mb=N` in the page URL
+/// (for machines with little memory, and for the browser tests).
+fn max_input_bytes() -> f64 {
+    let from_url = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("max_input_mb=").map(str::to_string))
+        })
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v > 0.0 && *v < MAX_INPUT_MB);
+    from_url.unwrap_or(MAX_INPUT_MB) * 1_000_000.0
+}
+
+/// A message that says what happened and what to do instead, with nothing lost or sent.
+fn too_large_message(files: &[File], total: f64, limit: f64) -> String {
+    let what = match files {
+        [f] => format!("{} is {}", f.name(), human_size(total)),
+        _ => format!(
+            "These {} files are {} together",
+            files.len(),
+            human_size(total)
+        ),
+    };
+    format!(
+        "{what}, more than the {} this page analyzes at once in your browser. Nothing was read or sent. \
+         Split the file (split -C 400m app.log part-), cut a time window around the incident, \
+         or run the command-line tool on it: faultline analyze --json app.log",
+        human_size(limit)
+    )
+}
+
+fn human_size(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.0} MB", bytes / 1e6)
+    }
 }

@@ -14,7 +14,11 @@ mod cli {
     use std::process::ExitCode;
 
     #[derive(Parser)]
-    #[command(name = "faultline", version, about = "Incident forensics from logs, offline.")]
+    #[command(
+        name = "faultline",
+        version,
+        about = "Incident forensics from logs, offline."
+    )]
     struct Cli {
         #[command(subcommand)]
         cmd: Cmd,
@@ -60,19 +64,32 @@ mod cli {
         }
     }
 
-    fn ingest_options(format: Option<String>, files: &[(InputFile, Option<i32>)]) -> Result<IngestOptions, String> {
+    fn ingest_options(
+        format: Option<String>,
+        files: &[(InputFile, Option<i32>)],
+    ) -> Result<IngestOptions, String> {
         let format = match format {
             None => None,
-            Some(name) => Some(Format::from_name(&name).ok_or_else(|| format!("unknown format {name:?}"))?),
+            Some(name) => {
+                Some(Format::from_name(&name).ok_or_else(|| format!("unknown format {name:?}"))?)
+            }
         };
         // The year for year-less timestamps: the newest file modification year, if any.
         let reference_year = files.iter().filter_map(|(_, y)| *y).max();
-        Ok(IngestOptions { format, reference_year })
+        Ok(IngestOptions {
+            format,
+            reference_year,
+        })
     }
 
     fn run(cli: Cli) -> Result<(), String> {
         match cli.cmd {
-            Cmd::Analyze { json, baseline, format, paths } => {
+            Cmd::Analyze {
+                json,
+                baseline,
+                format,
+                paths,
+            } => {
                 let files = read_paths(&paths)?;
                 let baseline = read_paths(&baseline)?;
                 let opts = AnalyzeOptions {
@@ -89,27 +106,48 @@ mod cli {
                 println!("{out}");
                 Ok(())
             }
-            Cmd::Templates { jsonl: _, format, paths } => {
+            Cmd::Templates {
+                jsonl: _,
+                format,
+                paths,
+            } => {
                 let files = read_paths(&paths)?;
                 let opts = ingest_options(format, &files)?;
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let many = inputs.len() > 1;
                 // Hand the bytes over: the corpus keeps them as its texts, not a second copy.
-                let mut corpus = faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let mut corpus =
+                    faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
                 let templates = faultline::mine(&mut corpus);
                 // JSON-escape each template text and file name once, not once per line.
                 let json = |s: &str| serde_json::to_string(s).map_err(|e| e.to_string());
-                let texts = templates.templates.iter().map(|t| json(&t.text)).collect::<Result<Vec<_>, _>>()?;
-                let names = corpus.files.iter().map(|f| json(&f.name)).collect::<Result<Vec<_>, _>>()?;
+                let texts = templates
+                    .templates
+                    .iter()
+                    .map(|t| json(&t.text))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let names = corpus
+                    .files
+                    .iter()
+                    .map(|f| json(&f.name))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
                 for ev in &corpus.events {
                     let text = &texts[ev.template as usize];
                     let r = if many {
                         let file = &names[ev.file as usize];
-                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text},"file":{file}}}"#, ev.line, ev.template)
+                        writeln!(
+                            out,
+                            r#"{{"line":{},"template_id":{},"template":{text},"file":{file}}}"#,
+                            ev.line, ev.template
+                        )
                     } else {
-                        writeln!(out, r#"{{"line":{},"template_id":{},"template":{text}}}"#, ev.line, ev.template)
+                        writeln!(
+                            out,
+                            r#"{{"line":{},"template_id":{},"template":{text}}}"#,
+                            ev.line, ev.template
+                        )
                     };
                     r.map_err(|e| e.to_string())?;
                 }
@@ -125,7 +163,9 @@ mod cli {
         for p in paths {
             if p.as_os_str() == "-" {
                 let mut buf = Vec::new();
-                std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("stdin: {e}"))?;
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("stdin: {e}"))?;
                 out.push((InputFile::new("stdin", buf), None));
             } else {
                 collect(p, &mut out)?;
@@ -140,7 +180,10 @@ mod cli {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                .filter(|p| {
+                    !p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                })
                 .collect();
             entries.sort();
             for e in entries {
@@ -155,7 +198,10 @@ mod cli {
     }
 
     fn year_of(t: std::time::SystemTime) -> i32 {
-        let secs = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let secs = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         chrono::DateTime::from_timestamp(secs, 0).map_or(1970, |d| chrono::Datelike::year(&d))
     }
 }

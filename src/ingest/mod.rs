@@ -12,10 +12,10 @@
 //! continuations) -> `entities` (service, host, ids, ...).
 
 mod bytes;
-mod event;
-mod frame;
 mod decode;
 pub(crate) mod entities;
+mod event;
+mod frame;
 mod level;
 mod multiline;
 mod pipeline;
@@ -37,7 +37,10 @@ pub struct InputFile {
 
 impl InputFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
-        InputFile { name: name.into(), bytes }
+        InputFile {
+            name: name.into(),
+            bytes,
+        }
     }
 }
 
@@ -72,7 +75,10 @@ pub enum IngestErrorKind {
 
 impl IngestError {
     pub(crate) fn new(kind: IngestErrorKind, detail: impl Into<String>) -> Self {
-        IngestError { kind, detail: detail.into() }
+        IngestError {
+            kind,
+            detail: detail.into(),
+        }
     }
     pub fn kind(&self) -> IngestErrorKind {
         self.kind

@@ -154,7 +154,9 @@ fn run_digits(b: &[u8], at: usize, max: usize) -> (u64, usize) {
     let mut n = 0;
     while at + n < b.len() && n < max && b[at + n].is_ascii_digit() {
         // Saturating: a run of 20+ digits must not overflow (found by fuzzing).
-        v = v.saturating_mul(10).saturating_add((b[at + n] - b'0') as u64);
+        v = v
+            .saturating_mul(10)
+            .saturating_add((b[at + n] - b'0') as u64);
         n += 1;
     }
     (v, n)

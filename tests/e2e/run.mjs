@@ -282,6 +282,20 @@ test('an empty paste shows a clear error, not a panic', async ({ page, origin, c
   assert(!consoleErrors.some((e) => /panic/i.test(e)), `panic in console: ${consoleErrors.join('\n')}`);
 });
 
+test('a file over the size limit gets a clear message and nothing is lost', async ({ page, origin }) => {
+  // The limit is lowered through the page URL so the test needs only a 2 MB file.
+  await page.goto(origin + '/?max_input_mb=1');
+  await waitForLines(page, demoReport.input.lines);
+  const big = Buffer.alloc(2_000_000, '2024-05-01T10:00:00Z INFO api ok\n');
+  await page.setInputFiles('[data-testid="file-input"]', { name: 'huge.log', mimeType: 'text/plain', buffer: big });
+  await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
+  const msg = await text(page, 'error');
+  assert(/huge\.log is 2 MB/.test(msg), `message names the file and its size: ${msg}`);
+  assert(/split|CLI|command-line|time window/i.test(msg), `message says what to do: ${msg}`);
+  // The previous report is still there.
+  assertEq(await number(page, 'input-lines'), demoReport.input.lines, 'demo report kept');
+});
+
 test('markup in log lines renders inert', async ({ page, origin }) => {
   let dialogs = 0;
   page.on('dialog', async (d) => {
