@@ -198,7 +198,7 @@ test('the engine runs in a Web Worker', async ({ page, origin }) => {
   assert(urls.some((u) => u.endsWith('/faultline-worker_loader.js')), `no engine worker; workers: ${JSON.stringify(urls)}`);
 });
 
-test('headline says "not yet determined" until forensics exist', async ({ page, origin }) => {
+test('headline shows the engine root cause and severity (or "not yet determined")', async ({ page, origin }) => {
   await page.goto(origin + '/');
   await waitForLines(page, demoReport.input.lines);
   const sev = await text(page, 'severity');
