@@ -10,6 +10,7 @@ setup_node
 
 say "native tests (cargo test)"
 cargo test --locked --all-targets
+cargo test --locked --doc
 
 say "release build of the page (trunk build --release)"
 trunk build --release --offline
