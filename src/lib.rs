@@ -23,7 +23,7 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
-pub use report::{analyze, to_markdown, AnalyzeOptions, Evidence, Report};
+pub use report::{analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Report};
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -97,7 +97,7 @@ mod cli {
                     baseline: baseline.into_iter().map(|(f, _)| f).collect(),
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
-                let report = faultline::analyze(&inputs, &opts).map_err(|e| e.to_string())?;
+                let report = faultline::analyze_owned(inputs, &opts).map_err(|e| e.to_string())?;
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {

@@ -34,7 +34,16 @@ pub struct AnalyzeOptions {
 /// assert_eq!(report.input.lines, 1);
 /// ```
 pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    let mut corpus = ingest::ingest(files, &opts.ingest)?;
+    report_on(ingest::ingest(files, &opts.ingest)?, opts)
+}
+
+/// [`analyze`] that takes ownership of the input, so valid UTF-8 bytes become the corpus text
+/// without a copy: peak memory is one copy of the input less (the CLI's path for big files).
+pub fn analyze_owned(files: Vec<InputFile>, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
+    report_on(ingest::ingest_owned(files, &opts.ingest)?, opts)
+}
+
+fn report_on(mut corpus: Corpus, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
     let baseline = if opts.baseline.is_empty() {
         None
     } else {
