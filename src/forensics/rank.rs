@@ -17,6 +17,8 @@ pub(crate) struct Baseline {
     pub templates: BTreeSet<u32>,
     /// Per service: (events, error events).
     pub services: BTreeMap<String, (u64, u64)>,
+    /// Per service: (median exit gap in ns, gaps) over trace-linked lines (see `timing`).
+    pub exit_gaps: BTreeMap<String, (i64, usize)>,
 }
 
 /// Weights of the score components; they add up to 1.
@@ -30,6 +32,12 @@ const W_ANOMALY: f64 = 0.12;
 const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
+/// A service whose median exit gap grew this many times over the baseline's is slowed.
+const SLOW_FACTOR: f64 = 10.0;
+/// Gaps needed on each side before a median means anything.
+const MIN_GAPS: usize = 3;
+/// Added to both medians: sub-millisecond jitter is no slowdown.
+const GAP_FLOOR_NS: f64 = 1e6;
 
 struct Group {
     service: String,
@@ -38,6 +46,8 @@ struct Group {
     emitters: BTreeSet<String>,
     first_time: Option<i64>,
     worst: Option<Level>,
+    /// For a slowdown found from trace timing: ln of how many times its exit gaps grew.
+    slow: Option<f64>,
 }
 
 pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
@@ -60,6 +70,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 emitters: BTreeSet::new(),
                 first_time: None,
                 worst: None,
+                slow: None,
             });
         g.events.push(s.event);
         g.emitters.insert(s.emitter.clone());
@@ -67,6 +78,34 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
         }
         g.worst = g.worst.max(ev.level);
+    }
+    // Against a baseline: services whose requests slowed by an order of magnitude, from the
+    // trace ids their lines carry. A delay leaves no error line behind, only time.
+    if let Some(b) = baseline {
+        for (service, shift, events) in slowed(corpus, b) {
+            let g = groups
+                .entry((service.to_string(), Class::Network))
+                .or_insert_with(|| Group {
+                    service: service.to_string(),
+                    class: Class::Network,
+                    events: Vec::new(),
+                    emitters: BTreeSet::new(),
+                    first_time: None,
+                    worst: None,
+                    slow: None,
+                });
+            g.slow = Some(shift);
+            g.emitters.insert(service.to_string());
+            for i in events {
+                if !g.events.contains(&i) {
+                    g.events.push(i);
+                }
+                if let Some(t) = f.times[i] {
+                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
+                }
+                g.worst = g.worst.max(corpus.events[i].level);
+            }
+        }
     }
     if groups.is_empty() {
         return Vec::new();
@@ -127,10 +166,13 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                         .filter(|&&i| !b.templates.contains(&corpus.events[i].template))
                         .count();
                     let new_frac = new as f64 / g.events.len() as f64;
-                    match a.get(g.service.as_str()) {
+                    let a = match a.get(g.service.as_str()) {
                         Some(&rise) => new_frac.max((2.0 * rise).min(1.0)),
                         None => 0.3 * new_frac,
-                    }
+                    };
+                    // Ten times slower is a third of the way to a thousand times: the slowest
+                    // service, not its waiting callers, comes first.
+                    g.slow.map_or(a, |x| a.max((x / 1000f64.ln()).min(1.0)))
                 }
                 _ => 0.0,
             };
@@ -168,6 +210,13 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             if baseline.is_some() {
                 reasons.push(format!(
                     "anomaly {anom:.2}: new templates and error-rate change against the baseline"
+                ));
+            }
+            if let Some(x) = g.slow {
+                reasons.push(format!(
+                    "slowed: median time from its lines to the next service's line in the same \
+                     trace grew {:.0}x against the baseline",
+                    x.exp()
                 ));
             }
             Candidate {
@@ -253,6 +302,36 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
             Some((s, rise.clamp(0.0, 1.0)))
         })
         .collect()
+}
+
+/// Services whose median exit gap (see `timing`) grew at least `SLOW_FACTOR` times against the
+/// baseline's: (service, ln of the growth, the events that opened the slow gaps).
+fn slowed<'a>(corpus: &'a Corpus, b: &Baseline) -> Vec<(&'a str, f64, Vec<usize>)> {
+    let mut out = Vec::new();
+    for (service, gaps) in super::timing::exit_gaps(corpus) {
+        let Some(&(base, n)) = b.exit_gaps.get(service) else {
+            continue;
+        };
+        if n < MIN_GAPS || gaps.len() < MIN_GAPS {
+            continue;
+        }
+        let mut d: Vec<i64> = gaps.iter().map(|&(d, _)| d).collect();
+        let med = super::timing::median(&mut d);
+        let base = base.max(0) as f64 + GAP_FLOOR_NS;
+        let shift = ((med.max(0) as f64 + GAP_FLOOR_NS) / base).ln();
+        if shift < SLOW_FACTOR.ln() {
+            continue;
+        }
+        let mut events: Vec<usize> = gaps
+            .iter()
+            .filter(|&&(d, _)| d as f64 + GAP_FLOOR_NS >= SLOW_FACTOR * base)
+            .map(|&(_, i)| i)
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        out.push((service, shift, events));
+    }
+    out
 }
 
 /// Words that mark a line as the start of trouble even at an ordinary level: a failed archive

@@ -73,6 +73,7 @@ fn mine_all(
                 e.1 += 1;
             }
         }
+        fb.exit_gaps = forensics::exit_gap_medians(b);
         fb
     });
     let ids: Vec<u32> = corpus
