@@ -19,6 +19,8 @@ pub(crate) struct Baseline {
     pub services: BTreeMap<String, (u64, u64)>,
     /// Per service: (median exit gap in ns, gaps) over trace-linked lines (see `timing`).
     pub exit_gaps: BTreeMap<String, (i64, usize)>,
+    /// How the baseline's spans ended (see `timing::cut_spans`).
+    pub span_ends: super::timing::SpanEnds,
 }
 
 /// Weights of the score components; they add up to 1.
@@ -38,6 +40,11 @@ const SLOW_FACTOR: f64 = 10.0;
 const MIN_GAPS: usize = 3;
 /// Added to both medians: sub-millisecond jitter is no slowdown.
 const GAP_FLOOR_NS: f64 = 1e6;
+/// A code point is known to continue when the baseline showed it this often, never last.
+const CUT_MIN_SEEN: usize = 5;
+/// Spans cut short at one point: at least this many, and this share of the spans through it.
+const CUT_MIN_SPANS: usize = 5;
+const CUT_MIN_SHARE: f64 = 0.3;
 
 struct Group {
     service: String,
@@ -48,6 +55,8 @@ struct Group {
     worst: Option<Level>,
     /// For a slowdown found from trace timing: ln of how many times its exit gaps grew.
     slow: Option<f64>,
+    /// For requests cut short (see `timing::cut_spans`): (share of spans cut, spans).
+    cut: Option<(f64, usize)>,
 }
 
 pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
@@ -71,6 +80,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 first_time: None,
                 worst: None,
                 slow: None,
+                cut: None,
             });
         g.events.push(s.event);
         g.emitters.insert(s.emitter.clone());
@@ -93,10 +103,46 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                     first_time: None,
                     worst: None,
                     slow: None,
+                    cut: None,
                 });
             g.slow = Some(shift);
             g.emitters.insert(service.to_string());
             for i in events {
+                if !g.events.contains(&i) {
+                    g.events.push(i);
+                }
+                if let Some(t) = f.times[i] {
+                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
+                }
+                g.worst = g.worst.max(corpus.events[i].level);
+            }
+        }
+    }
+    // Against a baseline: services whose requests stop where they never used to, an exception
+    // escaping between two lines that always came together; it may log no error at all.
+    if let Some(b) = baseline {
+        for (service, (spans, _, cut)) in
+            super::timing::cut_spans(corpus, &b.span_ends, CUT_MIN_SEEN)
+        {
+            let share = cut.len() as f64 / spans.max(1) as f64;
+            if cut.len() < CUT_MIN_SPANS || share < CUT_MIN_SHARE {
+                continue;
+            }
+            let g = groups
+                .entry((service.to_string(), Class::CodeException))
+                .or_insert_with(|| Group {
+                    service: service.to_string(),
+                    class: Class::CodeException,
+                    events: Vec::new(),
+                    emitters: BTreeSet::new(),
+                    first_time: None,
+                    worst: None,
+                    slow: None,
+                    cut: None,
+                });
+            g.cut = Some((share, spans));
+            g.emitters.insert(service.to_string());
+            for i in cut {
                 if !g.events.contains(&i) {
                     g.events.push(i);
                 }
@@ -172,7 +218,8 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                     };
                     // Ten times slower is a third of the way to a thousand times: the slowest
                     // service, not its waiting callers, comes first.
-                    g.slow.map_or(a, |x| a.max((x / 1000f64.ln()).min(1.0)))
+                    let a = g.slow.map_or(a, |x| a.max((x / 1000f64.ln()).min(1.0)));
+                    g.cut.map_or(a, |(share, _)| a.max(share))
                 }
                 _ => 0.0,
             };
@@ -210,6 +257,13 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             if baseline.is_some() {
                 reasons.push(format!(
                     "anomaly {anom:.2}: new templates and error-rate change against the baseline"
+                ));
+            }
+            if let Some((share, spans)) = g.cut {
+                reasons.push(format!(
+                    "cut short: {:.0}% of {spans} requests through one of its lines stopped there; \
+                     none did in the baseline",
+                    100.0 * share
                 ));
             }
             if let Some(x) = g.slow {

@@ -61,8 +61,10 @@ fn mine_all(
     let mut miner = Miner::new();
     let base = baseline.map(|b| {
         let mut fb = forensics::Baseline::default();
+        let mut ids = Vec::with_capacity(b.events.len());
         for ev in &b.events {
             let id = miner.add(b.message(ev));
+            ids.push(id);
             fb.templates.insert(id);
             let e = fb
                 .services
@@ -74,6 +76,7 @@ fn mine_all(
             }
         }
         fb.exit_gaps = forensics::exit_gap_medians(b);
+        fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
     let ids: Vec<u32> = corpus
