@@ -168,4 +168,4 @@ pub(crate) fn run(
 
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
-pub(crate) use timing::{exit_gap_medians, span_ends};
+pub(crate) use timing::{exit_gap_medians, span_duration_medians, span_ends};

@@ -19,6 +19,8 @@ pub(crate) struct Baseline {
     pub services: BTreeMap<String, (u64, u64)>,
     /// Per service: (median exit gap in ns, gaps) over trace-linked lines (see `timing`).
     pub exit_gaps: BTreeMap<String, (i64, usize)>,
+    /// Per service: (median span duration in ns, spans) (see `timing::span_durations`).
+    pub span_durations: BTreeMap<String, (i64, usize)>,
     /// How the baseline's spans ended (see `timing::cut_spans`).
     pub span_ends: super::timing::SpanEnds,
 }
@@ -40,6 +42,11 @@ const SLOW_FACTOR: f64 = 10.0;
 const MIN_GAPS: usize = 3;
 /// Added to both medians: sub-millisecond jitter is no slowdown.
 const GAP_FLOOR_NS: f64 = 1e6;
+/// A service whose median span (its own handling of a request) grew this many times is slowed;
+/// spans are noisier than gaps, so more of them are needed.
+const SLOW_SPAN_FACTOR: f64 = 3.0;
+const MIN_SPANS: usize = 20;
+const MIN_BASE_SPANS: usize = 10;
 /// A code point is known to continue when the baseline showed it this often, never last.
 const CUT_MIN_SEEN: usize = 5;
 /// Spans cut short at one point: at least this many, and this share of the spans through it.
@@ -105,7 +112,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                     slow: None,
                     cut: None,
                 });
-            g.slow = Some(shift);
+            g.slow = Some(g.slow.map_or(shift, |x: f64| x.max(shift)));
             g.emitters.insert(service.to_string());
             for i in events {
                 if !g.events.contains(&i) {
@@ -268,8 +275,8 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             }
             if let Some(x) = g.slow {
                 reasons.push(format!(
-                    "slowed: median time from its lines to the next service's line in the same \
-                     trace grew {:.0}x against the baseline",
+                    "slowed: its median request span, or time from its lines to the next \
+                     service's line in the same trace, grew {:.0}x against the baseline",
                     x.exp()
                 ));
             }
@@ -361,24 +368,52 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
 /// Services whose median exit gap (see `timing`) grew at least `SLOW_FACTOR` times against the
 /// baseline's: (service, ln of the growth, the events that opened the slow gaps).
 fn slowed<'a>(corpus: &'a Corpus, b: &Baseline) -> Vec<(&'a str, f64, Vec<usize>)> {
+    let mut out = shifted(
+        super::timing::exit_gaps(corpus),
+        &b.exit_gaps,
+        (MIN_GAPS, MIN_GAPS),
+        SLOW_FACTOR,
+    );
+    out.extend(shifted(
+        super::timing::span_durations(corpus),
+        &b.span_durations,
+        (MIN_SPANS, MIN_BASE_SPANS),
+        SLOW_SPAN_FACTOR,
+    ));
+    // Callers wait on the slow service and look slow too, but far less so: keep the services
+    // within a factor of SLOW_FACTOR of the slowest.
+    let top = out.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+    out.retain(|s| s.1 >= top - SLOW_FACTOR.ln());
+    out
+}
+
+/// Services whose median duration grew at least `factor` times against the baseline's, given
+/// `min.0` samples in the incident and `min.1` in the baseline: (service, ln of the growth, the
+/// events behind the slow samples).
+fn shifted<'a>(
+    now: BTreeMap<&'a str, Vec<(i64, usize)>>,
+    base: &BTreeMap<String, (i64, usize)>,
+    min: (usize, usize),
+    factor: f64,
+) -> Vec<(&'a str, f64, Vec<usize>)> {
     let mut out = Vec::new();
-    for (service, gaps) in super::timing::exit_gaps(corpus) {
-        let Some(&(base, n)) = b.exit_gaps.get(service) else {
+    for (service, gaps) in now {
+        let Some(&(base, n)) = base.get(service) else {
             continue;
         };
-        if n < MIN_GAPS || gaps.len() < MIN_GAPS {
+        if gaps.len() < min.0 || n < min.1 {
             continue;
         }
         let mut d: Vec<i64> = gaps.iter().map(|&(d, _)| d).collect();
         let med = super::timing::median(&mut d);
         let base = base.max(0) as f64 + GAP_FLOOR_NS;
         let shift = ((med.max(0) as f64 + GAP_FLOOR_NS) / base).ln();
-        if shift < SLOW_FACTOR.ln() {
+        if shift < factor.ln() {
             continue;
         }
         let mut events: Vec<usize> = gaps
             .iter()
-            .filter(|&&(d, _)| d as f64 + GAP_FLOOR_NS >= SLOW_FACTOR * base)
+            .filter(|&&(d, _)| d as f64 + GAP_FLOOR_NS >= factor * base)
             .map(|&(_, i)| i)
             .collect();
         events.sort_unstable();

@@ -50,8 +50,33 @@ pub(crate) fn exit_gaps(corpus: &Corpus) -> BTreeMap<&str, Vec<(i64, usize)>> {
 
 /// Per service: (median exit gap in ns, number of gaps).
 pub(crate) fn exit_gap_medians(corpus: &Corpus) -> BTreeMap<String, (i64, usize)> {
-    exit_gaps(corpus)
-        .into_iter()
+    medians(exit_gaps(corpus))
+}
+
+/// Per service: the durations (ns) of its spans of two lines or more, first line to last, each
+/// with the span's last event. A starved or waiting service holds each request longer.
+pub(crate) fn span_durations(corpus: &Corpus) -> BTreeMap<&str, Vec<(i64, usize)>> {
+    let mut out: BTreeMap<&str, Vec<(i64, usize)>> = BTreeMap::new();
+    for ((service, _, _), evs) in spans(corpus) {
+        if let (Some(&a), Some(&z)) = (evs.first(), evs.last()) {
+            if a != z {
+                let (ta, tz) = (corpus.events[a].time, corpus.events[z].time);
+                if let (Some(ta), Some(tz)) = (ta, tz) {
+                    out.entry(service).or_default().push((tz - ta, z));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Per service: (median span duration in ns, number of spans).
+pub(crate) fn span_duration_medians(corpus: &Corpus) -> BTreeMap<String, (i64, usize)> {
+    medians(span_durations(corpus))
+}
+
+fn medians(m: BTreeMap<&str, Vec<(i64, usize)>>) -> BTreeMap<String, (i64, usize)> {
+    m.into_iter()
         .map(|(s, g)| {
             let mut v: Vec<i64> = g.iter().map(|&(d, _)| d).collect();
             (s.to_string(), (median(&mut v), v.len()))

@@ -76,6 +76,7 @@ fn mine_all(
             }
         }
         fb.exit_gaps = forensics::exit_gap_medians(b);
+        fb.span_durations = forensics::span_duration_medians(b);
         fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
