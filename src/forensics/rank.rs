@@ -34,6 +34,8 @@ const W_VOLUME: f64 = 0.08;
 const W_ANOMALY: f64 = 0.12;
 /// With a baseline, contrast with the healthy period is the strongest evidence there is.
 const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
+/// Below this anomaly a candidate's signals are chronic: the baseline had them too.
+const CHRONIC: f64 = 0.1;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
 /// A service whose median exit gap grew this many times over the baseline's is slowed.
@@ -236,7 +238,9 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 + W_SEVERITY * sev
                 + W_VOLUME * vol;
             let score = if baseline.is_some() {
-                (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
+                // Chronic trouble, there in the healthy period at the same rate, is background.
+                let chronic = if anom < CHRONIC { 0.6 } else { 1.0 };
+                chronic * (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
                     + W_ANOMALY_WITH_BASELINE * anom
             } else {
                 base + W_ANOMALY * anom
@@ -265,6 +269,12 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 reasons.push(format!(
                     "anomaly {anom:.2}: new templates and error-rate change against the baseline"
                 ));
+            }
+            if baseline.is_some() && anom < CHRONIC {
+                reasons.push(
+                    "chronic: the healthy period showed the same trouble, so it counts for less"
+                        .into(),
+                );
             }
             if let Some((share, spans)) = g.cut {
                 reasons.push(format!(
