@@ -15,6 +15,7 @@ pub(crate) mod playbook;
 mod rank;
 mod roles;
 mod signals;
+mod timing;
 
 use crate::ingest::{Corpus, Level};
 use crate::mine::Templates;
@@ -167,3 +168,4 @@ pub(crate) fn run(
 
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
+pub(crate) use timing::{exit_gap_medians, span_duration_medians, span_ends};

@@ -17,6 +17,12 @@ pub(crate) struct Baseline {
     pub templates: BTreeSet<u32>,
     /// Per service: (events, error events).
     pub services: BTreeMap<String, (u64, u64)>,
+    /// Per service: (median exit gap in ns, gaps) over trace-linked lines (see `timing`).
+    pub exit_gaps: BTreeMap<String, (i64, usize)>,
+    /// Per service: (median span duration in ns, spans) (see `timing::span_durations`).
+    pub span_durations: BTreeMap<String, (i64, usize)>,
+    /// How the baseline's spans ended (see `timing::cut_spans`).
+    pub span_ends: super::timing::SpanEnds,
 }
 
 /// Weights of the score components; they add up to 1.
@@ -28,8 +34,26 @@ const W_VOLUME: f64 = 0.08;
 const W_ANOMALY: f64 = 0.12;
 /// With a baseline, contrast with the healthy period is the strongest evidence there is.
 const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
+/// Below this anomaly a candidate's signals are chronic: the baseline had them too.
+const CHRONIC: f64 = 0.1;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
+/// A service whose median exit gap grew this many times over the baseline's is slowed.
+const SLOW_FACTOR: f64 = 10.0;
+/// Gaps needed on each side before a median means anything.
+const MIN_GAPS: usize = 3;
+/// Added to both medians: sub-millisecond jitter is no slowdown.
+const GAP_FLOOR_NS: f64 = 1e6;
+/// A service whose median span (its own handling of a request) grew this many times is slowed;
+/// spans are noisier than gaps, so more of them are needed.
+const SLOW_SPAN_FACTOR: f64 = 3.0;
+const MIN_SPANS: usize = 20;
+const MIN_BASE_SPANS: usize = 10;
+/// A code point is known to continue when the baseline showed it this often, never last.
+const CUT_MIN_SEEN: usize = 5;
+/// Spans cut short at one point: at least this many, and this share of the spans through it.
+const CUT_MIN_SPANS: usize = 5;
+const CUT_MIN_SHARE: f64 = 0.3;
 
 struct Group {
     service: String,
@@ -38,6 +62,10 @@ struct Group {
     emitters: BTreeSet<String>,
     first_time: Option<i64>,
     worst: Option<Level>,
+    /// For a slowdown found from trace timing: ln of how many times its exit gaps grew.
+    slow: Option<f64>,
+    /// For requests cut short (see `timing::cut_spans`): (share of spans cut, spans).
+    cut: Option<(f64, usize)>,
 }
 
 pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
@@ -60,6 +88,8 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 emitters: BTreeSet::new(),
                 first_time: None,
                 worst: None,
+                slow: None,
+                cut: None,
             });
         g.events.push(s.event);
         g.emitters.insert(s.emitter.clone());
@@ -67,6 +97,70 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
         }
         g.worst = g.worst.max(ev.level);
+    }
+    // Against a baseline: services whose requests slowed by an order of magnitude, from the
+    // trace ids their lines carry. A delay leaves no error line behind, only time.
+    if let Some(b) = baseline {
+        for (service, shift, events) in slowed(corpus, b) {
+            let g = groups
+                .entry((service.to_string(), Class::Network))
+                .or_insert_with(|| Group {
+                    service: service.to_string(),
+                    class: Class::Network,
+                    events: Vec::new(),
+                    emitters: BTreeSet::new(),
+                    first_time: None,
+                    worst: None,
+                    slow: None,
+                    cut: None,
+                });
+            g.slow = Some(g.slow.map_or(shift, |x: f64| x.max(shift)));
+            g.emitters.insert(service.to_string());
+            for i in events {
+                if !g.events.contains(&i) {
+                    g.events.push(i);
+                }
+                if let Some(t) = f.times[i] {
+                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
+                }
+                g.worst = g.worst.max(corpus.events[i].level);
+            }
+        }
+    }
+    // Against a baseline: services whose requests stop where they never used to, an exception
+    // escaping between two lines that always came together; it may log no error at all.
+    if let Some(b) = baseline {
+        for (service, (spans, _, cut)) in
+            super::timing::cut_spans(corpus, &b.span_ends, CUT_MIN_SEEN)
+        {
+            let share = cut.len() as f64 / spans.max(1) as f64;
+            if cut.len() < CUT_MIN_SPANS || share < CUT_MIN_SHARE {
+                continue;
+            }
+            let g = groups
+                .entry((service.to_string(), Class::CodeException))
+                .or_insert_with(|| Group {
+                    service: service.to_string(),
+                    class: Class::CodeException,
+                    events: Vec::new(),
+                    emitters: BTreeSet::new(),
+                    first_time: None,
+                    worst: None,
+                    slow: None,
+                    cut: None,
+                });
+            g.cut = Some((share, spans));
+            g.emitters.insert(service.to_string());
+            for i in cut {
+                if !g.events.contains(&i) {
+                    g.events.push(i);
+                }
+                if let Some(t) = f.times[i] {
+                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
+                }
+                g.worst = g.worst.max(corpus.events[i].level);
+            }
+        }
     }
     if groups.is_empty() {
         return Vec::new();
@@ -127,10 +221,14 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                         .filter(|&&i| !b.templates.contains(&corpus.events[i].template))
                         .count();
                     let new_frac = new as f64 / g.events.len() as f64;
-                    match a.get(g.service.as_str()) {
+                    let a = match a.get(g.service.as_str()) {
                         Some(&rise) => new_frac.max((2.0 * rise).min(1.0)),
                         None => 0.3 * new_frac,
-                    }
+                    };
+                    // Ten times slower is a third of the way to a thousand times: the slowest
+                    // service, not its waiting callers, comes first.
+                    let a = g.slow.map_or(a, |x| a.max((x / 1000f64.ln()).min(1.0)));
+                    g.cut.map_or(a, |(share, _)| a.max(share))
                 }
                 _ => 0.0,
             };
@@ -140,7 +238,9 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 + W_SEVERITY * sev
                 + W_VOLUME * vol;
             let score = if baseline.is_some() {
-                (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
+                // Chronic trouble, there in the healthy period at the same rate, is background.
+                let chronic = if anom < CHRONIC { 0.6 } else { 1.0 };
+                chronic * (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
                     + W_ANOMALY_WITH_BASELINE * anom
             } else {
                 base + W_ANOMALY * anom
@@ -168,6 +268,26 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             if baseline.is_some() {
                 reasons.push(format!(
                     "anomaly {anom:.2}: new templates and error-rate change against the baseline"
+                ));
+            }
+            if baseline.is_some() && anom < CHRONIC {
+                reasons.push(
+                    "chronic: the healthy period showed the same trouble, so it counts for less"
+                        .into(),
+                );
+            }
+            if let Some((share, spans)) = g.cut {
+                reasons.push(format!(
+                    "cut short: {:.0}% of {spans} requests through one of its lines stopped there; \
+                     none did in the baseline",
+                    100.0 * share
+                ));
+            }
+            if let Some(x) = g.slow {
+                reasons.push(format!(
+                    "slowed: its median request span, or time from its lines to the next \
+                     service's line in the same trace, grew {:.0}x against the baseline",
+                    x.exp()
                 ));
             }
             Candidate {
@@ -253,6 +373,64 @@ fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, 
             Some((s, rise.clamp(0.0, 1.0)))
         })
         .collect()
+}
+
+/// Services whose median exit gap (see `timing`) grew at least `SLOW_FACTOR` times against the
+/// baseline's: (service, ln of the growth, the events that opened the slow gaps).
+fn slowed<'a>(corpus: &'a Corpus, b: &Baseline) -> Vec<(&'a str, f64, Vec<usize>)> {
+    let mut out = shifted(
+        super::timing::exit_gaps(corpus),
+        &b.exit_gaps,
+        (MIN_GAPS, MIN_GAPS),
+        SLOW_FACTOR,
+    );
+    out.extend(shifted(
+        super::timing::span_durations(corpus),
+        &b.span_durations,
+        (MIN_SPANS, MIN_BASE_SPANS),
+        SLOW_SPAN_FACTOR,
+    ));
+    // Callers wait on the slow service and look slow too, but far less so: keep the services
+    // within a factor of SLOW_FACTOR of the slowest.
+    let top = out.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+    out.retain(|s| s.1 >= top - SLOW_FACTOR.ln());
+    out
+}
+
+/// Services whose median duration grew at least `factor` times against the baseline's, given
+/// `min.0` samples in the incident and `min.1` in the baseline: (service, ln of the growth, the
+/// events behind the slow samples).
+fn shifted<'a>(
+    now: BTreeMap<&'a str, Vec<(i64, usize)>>,
+    base: &BTreeMap<String, (i64, usize)>,
+    min: (usize, usize),
+    factor: f64,
+) -> Vec<(&'a str, f64, Vec<usize>)> {
+    let mut out = Vec::new();
+    for (service, gaps) in now {
+        let Some(&(base, n)) = base.get(service) else {
+            continue;
+        };
+        if gaps.len() < min.0 || n < min.1 {
+            continue;
+        }
+        let mut d: Vec<i64> = gaps.iter().map(|&(d, _)| d).collect();
+        let med = super::timing::median(&mut d);
+        let base = base.max(0) as f64 + GAP_FLOOR_NS;
+        let shift = ((med.max(0) as f64 + GAP_FLOOR_NS) / base).ln();
+        if shift < factor.ln() {
+            continue;
+        }
+        let mut events: Vec<usize> = gaps
+            .iter()
+            .filter(|&&(d, _)| d as f64 + GAP_FLOOR_NS >= factor * base)
+            .map(|&(_, i)| i)
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        out.push((service, shift, events));
+    }
+    out
 }
 
 /// Words that mark a line as the start of trouble even at an ordinary level: a failed archive

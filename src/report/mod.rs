@@ -70,8 +70,10 @@ fn mine_all(
     let mut miner = Miner::new();
     let base = baseline.map(|b| {
         let mut fb = forensics::Baseline::default();
+        let mut ids = Vec::with_capacity(b.events.len());
         for ev in &b.events {
             let id = miner.add(b.message(ev));
+            ids.push(id);
             fb.templates.insert(id);
             let e = fb
                 .services
@@ -82,6 +84,9 @@ fn mine_all(
                 e.1 += 1;
             }
         }
+        fb.exit_gaps = forensics::exit_gap_medians(b);
+        fb.span_durations = forensics::span_duration_medians(b);
+        fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
     let ids: Vec<u32> = corpus
