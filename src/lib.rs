@@ -17,6 +17,7 @@ mod ingest;
 mod mine;
 mod report;
 
+pub use forensics::{search, SearchError, SearchHit, SearchResult};
 pub use ingest::{
     ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
     IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,

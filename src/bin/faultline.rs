@@ -51,6 +51,16 @@ mod cli {
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<PathBuf>,
         },
+        /// Search events (first line and continuations) with a regular expression.
+        Search {
+            /// The pattern (Rust regex syntax).
+            pattern: String,
+            /// Hits to print; the total count is always the true count.
+            #[arg(long, default_value_t = 50)]
+            limit: usize,
+            #[arg(required = true, value_name = "PATH")]
+            paths: Vec<PathBuf>,
+        },
     }
 
     pub fn main() -> ExitCode {
@@ -103,6 +113,21 @@ mod cli {
                 } else {
                     faultline::to_markdown(&report)
                 };
+                println!("{out}");
+                Ok(())
+            }
+            Cmd::Search {
+                pattern,
+                limit,
+                paths,
+            } => {
+                let files = read_paths(&paths)?;
+                let opts = ingest_options(None, &files)?;
+                let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
+                let corpus = faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let result =
+                    faultline::search(&corpus, &pattern, limit).map_err(|e| e.to_string())?;
+                let out = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
                 println!("{out}");
                 Ok(())
             }

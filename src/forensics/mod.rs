@@ -14,6 +14,7 @@ mod order;
 pub(crate) mod playbook;
 mod rank;
 mod roles;
+mod search;
 mod signals;
 mod timing;
 
@@ -168,4 +169,5 @@ pub(crate) fn run(
 
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
+pub use search::{search, SearchError, SearchHit, SearchResult};
 pub(crate) use timing::{exit_gap_medians, span_duration_medians, span_ends};

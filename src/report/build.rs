@@ -30,6 +30,26 @@ pub(super) fn build(
         .iter()
         .map(|s| (s.tool.to_string(), s.input.clone(), s.output.clone()))
         .collect();
+    // Confirm the root cause's own pattern by searching the whole input for it: the count is
+    // the true count, so the trail says how often the failure really showed.
+    if let Some(i) = pz {
+        let template = &templates.templates[corpus.events[i].template as usize].text;
+        let pattern = template_regex(template);
+        if let Ok(found) = crate::forensics::search(corpus, &pattern, 3) {
+            trail.push((
+                "search_logs".into(),
+                format!("pattern {pattern:?} (the patient-zero template)"),
+                format!(
+                    "{} matching event(s){}",
+                    found.total,
+                    found.hits.first().map_or(String::new(), |h| format!(
+                        "; first at {}:{}",
+                        h.file, h.line
+                    ))
+                ),
+            ));
+        }
+    }
     trail.push((
         "trace_origin".into(),
         format!(
@@ -539,4 +559,13 @@ fn forensics_known(corpus: &Corpus) -> BTreeSet<String> {
 /// A service name for the contract: `None` when nobody could tell which service it was.
 fn named(s: &str) -> Option<String> {
     (s != crate::forensics::UNKNOWN_SERVICE).then(|| s.to_string())
+}
+
+/// A template as a regex: literal text escaped, each `<*>` matching any run of characters.
+fn template_regex(template: &str) -> String {
+    template
+        .split("<*>")
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join(".*?")
 }
