@@ -310,6 +310,16 @@ pub(super) fn build(
                     impact: format!("{} ({})", h.health, h.impact),
                     evidence: h.evidence.map(ev),
                 })
+                .chain(
+                    zones(corpus, f)
+                        .into_iter()
+                        .map(|(kind, name, i)| BlastEntity {
+                            kind: kind.into(),
+                            impact: "named by failure signals".into(),
+                            name,
+                            evidence: Some(ev(i)),
+                        }),
+                )
                 .collect(),
             trigger: Trigger {
                 kind: trigger.kind.into(),
@@ -506,6 +516,28 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
             problems.push(format!("service {n:?} is not named by any input line"));
         }
     }
+    // Numbers in the five whys quote log lines: each must stand in a line the report cites.
+    let cited: String = r
+        .five_whys
+        .iter()
+        .flat_map(|w| &w.evidence)
+        .chain(r.forensic.patient_zero.as_ref().map(|p| &p.evidence))
+        .chain(&r.forensic.user_impact)
+        .chain(&r.root_cause.evidence)
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (k, w) in r.five_whys.iter().enumerate() {
+        for n in numbers(&w.answer) {
+            checked += 1;
+            if !cited.contains(n) {
+                problems.push(format!(
+                    "number {n} in why #{} is not in the lines it cites",
+                    k + 1
+                ));
+            }
+        }
+    }
     let by_name: BTreeMap<&str, &crate::ingest::FileInfo> =
         corpus.files.iter().map(|f| (f.name.as_str(), f)).collect();
     let mut all: Vec<&Evidence> = Vec::new();
@@ -568,4 +600,110 @@ fn template_regex(template: &str) -> String {
         .map(regex::escape)
         .collect::<Vec<_>>()
         .join(".*?")
+}
+
+/// Numeric tokens of a text (`1.8`, `200`, `38`), as written.
+fn numbers(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| t.bytes().any(|b| b.is_ascii_digit()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ingest, IngestOptions, InputFile};
+
+    const LOG: &str = "2024-05-01T10:00:00Z WARN orders-api pool wait 1.8s\n\
+                       2024-05-01T10:00:01Z ERROR orders-api Postgres pool exhausted: 50/50 connections in use\n\
+                       2024-05-01T10:00:02Z ERROR web-gateway upstream orders-api 5xx rate 61%\n";
+
+    fn report_and_corpus() -> (Report, Corpus) {
+        let files = [InputFile::new("a.log", LOG.as_bytes().to_vec())];
+        let corpus = ingest(&files, &IngestOptions::default()).unwrap();
+        (crate::analyze(&files, &Default::default()).unwrap(), corpus)
+    }
+
+    #[test]
+    fn zones_named_by_failing_lines_join_the_blast_radius() {
+        let log = "2024-05-01T10:00:00Z ERROR orders-api connection refused to db in us-east-1b\n\
+                   2024-05-01T10:00:01Z ERROR orders-api timeout region=eu-west-1\n\
+                   2024-05-01T10:00:02Z INFO orders-api healthy in ap-south-1a\n";
+        let r = crate::analyze(
+            &[InputFile::new("z.log", log.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        let zones: Vec<(&str, &str)> = r
+            .forensic
+            .blast_radius
+            .iter()
+            .filter(|b| b.kind == "zone" || b.kind == "region")
+            .map(|b| (b.kind.as_str(), b.name.as_str()))
+            .collect();
+        assert_eq!(zones, [("zone", "us-east-1b"), ("region", "eu-west-1")]);
+    }
+
+    #[test]
+    fn grounding_passes_on_a_real_report() {
+        let (r, _) = report_and_corpus();
+        assert!(r.grounding.passed, "{:?}", r.grounding.problems);
+        assert!(r.grounding.checked > 5);
+    }
+
+    #[test]
+    fn grounding_catches_invented_names_numbers_and_lines() {
+        let (mut r, corpus) = report_and_corpus();
+        r.forensic.propagation_path.push("ghost-service".into());
+        r.five_whys[0].answer.push_str(" It failed 9999 times.");
+        r.root_cause.evidence[0].text.push_str(" (edited)");
+        let g = ground(&corpus, &r);
+        assert!(!g.passed);
+        let all = g.problems.join("\n");
+        assert!(all.contains("ghost-service"), "{all}");
+        assert!(all.contains("9999"), "{all}");
+        assert!(all.contains("does not match the input"), "{all}");
+    }
+}
+
+/// Cloud regions and zones that abnormal lines name (`us-east-1`, `eu-west-1b`,
+/// `europe-west1-b`, `zone=...`, `region=...`), each once with its first line.
+fn zones(corpus: &Corpus, f: &Findings) -> Vec<(&'static str, String, usize)> {
+    static CLOUD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?x)\b(?:
+                (?P<aws>(?:us|eu|ap|sa|ca|me|af|il)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d)(?P<awsz>[a-f])?
+              | (?P<gcp>(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)\d)(?:-(?P<gcpz>[a-f]))?
+              | (?:zone|availability_zone|az)[=:]\s*"?(?P<zone>[A-Za-z0-9-]+)
+              | region[=:]\s*"?(?P<region>[A-Za-z0-9-]+)
+            )\b"#,
+        )
+        .expect("static regex")
+    });
+    let mut out: Vec<(&'static str, String, usize)> = Vec::new();
+    for s in f.signals.iter().take(10_000) {
+        let line = corpus.first_line(&corpus.events[s.event]);
+        for c in CLOUD.captures_iter(line) {
+            let found = if let Some(z) = c.name("awsz") {
+                ("zone", format!("{}{}", &c["aws"], z.as_str()))
+            } else if let Some(r) = c.name("aws") {
+                ("region", r.as_str().to_string())
+            } else if let Some(z) = c.name("gcpz") {
+                ("zone", format!("{}-{}", &c["gcp"], z.as_str()))
+            } else if let Some(r) = c.name("gcp") {
+                ("region", r.as_str().to_string())
+            } else if let Some(z) = c.name("zone") {
+                ("zone", z.as_str().to_string())
+            } else if let Some(r) = c.name("region") {
+                ("region", r.as_str().to_string())
+            } else {
+                continue;
+            };
+            if !out.iter().any(|(_, n, _)| *n == found.1) {
+                out.push((found.0, found.1, s.event));
+            }
+        }
+    }
+    out
 }
