@@ -610,6 +610,47 @@ fn numbers(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Cloud regions and zones that abnormal lines name (`us-east-1`, `eu-west-1b`,
+/// `europe-west1-b`, `zone=...`, `region=...`), each once with its first line.
+fn zones(corpus: &Corpus, f: &Findings) -> Vec<(&'static str, String, usize)> {
+    static CLOUD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?x)\b(?:
+                (?P<aws>(?:us|eu|ap|sa|ca|me|af|il)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d)(?P<awsz>[a-f])?
+              | (?P<gcp>(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)\d)(?:-(?P<gcpz>[a-f]))?
+              | (?:zone|availability_zone|az)[=:]\s*"?(?P<zone>[A-Za-z0-9-]+)
+              | region[=:]\s*"?(?P<region>[A-Za-z0-9-]+)
+            )\b"#,
+        )
+        .expect("static regex")
+    });
+    let mut out: Vec<(&'static str, String, usize)> = Vec::new();
+    for s in f.signals.iter().take(10_000) {
+        let line = corpus.first_line(&corpus.events[s.event]);
+        for c in CLOUD.captures_iter(line) {
+            let found = if let Some(z) = c.name("awsz") {
+                ("zone", format!("{}{}", &c["aws"], z.as_str()))
+            } else if let Some(r) = c.name("aws") {
+                ("region", r.as_str().to_string())
+            } else if let Some(z) = c.name("gcpz") {
+                ("zone", format!("{}-{}", &c["gcp"], z.as_str()))
+            } else if let Some(r) = c.name("gcp") {
+                ("region", r.as_str().to_string())
+            } else if let Some(z) = c.name("zone") {
+                ("zone", z.as_str().to_string())
+            } else if let Some(r) = c.name("region") {
+                ("region", r.as_str().to_string())
+            } else {
+                continue;
+            };
+            if !out.iter().any(|(_, n, _)| *n == found.1) {
+                out.push((found.0, found.1, s.event));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,45 +706,4 @@ mod tests {
         assert!(all.contains("9999"), "{all}");
         assert!(all.contains("does not match the input"), "{all}");
     }
-}
-
-/// Cloud regions and zones that abnormal lines name (`us-east-1`, `eu-west-1b`,
-/// `europe-west1-b`, `zone=...`, `region=...`), each once with its first line.
-fn zones(corpus: &Corpus, f: &Findings) -> Vec<(&'static str, String, usize)> {
-    static CLOUD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r#"(?x)\b(?:
-                (?P<aws>(?:us|eu|ap|sa|ca|me|af|il)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d)(?P<awsz>[a-f])?
-              | (?P<gcp>(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)\d)(?:-(?P<gcpz>[a-f]))?
-              | (?:zone|availability_zone|az)[=:]\s*"?(?P<zone>[A-Za-z0-9-]+)
-              | region[=:]\s*"?(?P<region>[A-Za-z0-9-]+)
-            )\b"#,
-        )
-        .expect("static regex")
-    });
-    let mut out: Vec<(&'static str, String, usize)> = Vec::new();
-    for s in f.signals.iter().take(10_000) {
-        let line = corpus.first_line(&corpus.events[s.event]);
-        for c in CLOUD.captures_iter(line) {
-            let found = if let Some(z) = c.name("awsz") {
-                ("zone", format!("{}{}", &c["aws"], z.as_str()))
-            } else if let Some(r) = c.name("aws") {
-                ("region", r.as_str().to_string())
-            } else if let Some(z) = c.name("gcpz") {
-                ("zone", format!("{}-{}", &c["gcp"], z.as_str()))
-            } else if let Some(r) = c.name("gcp") {
-                ("region", r.as_str().to_string())
-            } else if let Some(z) = c.name("zone") {
-                ("zone", z.as_str().to_string())
-            } else if let Some(r) = c.name("region") {
-                ("region", r.as_str().to_string())
-            } else {
-                continue;
-            };
-            if !out.iter().any(|(_, n, _)| *n == found.1) {
-                out.push((found.0, found.1, s.event));
-            }
-        }
-    }
-    out
 }
