@@ -5,7 +5,7 @@
 //! The folder is `$FAULTLINE_SHARED/data/formats` (or `$FAULTLINE_SHARED` itself when it is the
 //! formats folder), else `../shared/data/formats` next to the crate. Missing: the test skips.
 //! Line conservation and the unparsed bound are always asserted. The time rule is asserted when
-//! `FAULTLINE_STRICT_FORMATS=1` (off by default until every sample passes it: uwsgi does not yet).
+//! `FAULTLINE_STRICT_FORMATS=1` (on by default now that every sample passes it).
 //! `FAULTLINE_STRICT_FORMATS=0` turns the unparsed bound off too (report only).
 #![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
@@ -14,7 +14,7 @@ use regex::Regex;
 use std::path::{Path, PathBuf};
 
 /// Whether the time rule is asserted when `FAULTLINE_STRICT_FORMATS` is unset.
-const STRICT_TIME_BY_DEFAULT: bool = false;
+const STRICT_TIME_BY_DEFAULT: bool = true;
 const MAX_UNPARSED: f64 = 0.02;
 const MIN_PARSED_TIME: f64 = 0.80;
 /// A file "has timestamps" when this share of its non-blank lines shows one.
