@@ -1223,7 +1223,15 @@ const NOT_NAMES: &[&str] = &[
     "external",
     "internal",
     "open",
+    "opened",
+    "opening",
     "closed",
+    "closing",
+    "tripped",
+    "half-open",
+    "half",
+    "reset",
+    "state",
     "is",
     "are",
     "has",
@@ -1925,6 +1933,11 @@ mod tests {
         assert_eq!(
             m("circuit breaker for recommendations opened"),
             ["recommendations"]
+        );
+        // Regression: "OPENED" after "circuit breaker" was taken for a service name.
+        assert_eq!(
+            m("Circuit breaker OPENED for upstream: payments-worker"),
+            ["payments-worker"]
         );
         assert_eq!(
             m("host=cache-1.prod.svc.cluster.local down"),

@@ -269,6 +269,8 @@ pub(super) fn build(
                 health: h.health.into(),
                 impact: h.impact.clone(),
                 evidence: h.evidence.map(ev),
+                first_signal: signal_span(f, &h.name).map(|(a, _)| format_ns(a)),
+                last_signal: signal_span(f, &h.name).map(|(_, b)| format_ns(b)),
             })
             .collect(),
         timeline: timeline(corpus, f),
@@ -608,6 +610,19 @@ fn numbers(text: &str) -> Vec<&str> {
         .map(|t| t.trim_matches('.'))
         .filter(|t| t.bytes().any(|b| b.is_ascii_digit()))
         .collect()
+}
+
+/// Earliest and latest time of the signals a service emitted or was blamed for.
+fn signal_span(f: &Findings, service: &str) -> Option<(i64, i64)> {
+    let times = f
+        .signals
+        .iter()
+        .filter(|s| s.emitter == service || s.blamed == service)
+        .filter_map(|s| f.times[s.event]);
+    times.fold(None, |acc, t| match acc {
+        None => Some((t, t)),
+        Some((a, b)) => Some((a.min(t), b.max(t))),
+    })
 }
 
 /// Cloud regions and zones that abnormal lines name (`us-east-1`, `eu-west-1b`,

@@ -69,6 +69,9 @@ pub struct AffectedService {
     pub health: String,
     pub impact: String,
     pub evidence: Option<Evidence>,
+    /// Time of the first and last abnormal signal about this service, when timed.
+    pub first_signal: Option<String>,
+    pub last_signal: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
