@@ -26,8 +26,58 @@ pub(crate) fn known_services(corpus: &Corpus) -> Vec<String> {
             }
         }
     }
+    // Technologies that abnormal lines blame ("Postgres pool exhausted", "Kafka consumer lag")
+    // become dependencies of their own, unless a known service already carries the name.
+    let mut tech: BTreeSet<&'static str> = BTreeSet::new();
+    for ev in corpus
+        .events
+        .iter()
+        .filter(|e| e.level.is_some_and(|l| l >= Level::Warn))
+        .take(50_000)
+    {
+        let msg = corpus.message(ev);
+        if !msg
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_lowercase())
+        {
+            continue;
+        }
+        let lower = msg.to_ascii_lowercase();
+        for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Some(&(_, canon)) = TECHNOLOGIES.iter().find(|(word, _)| *word == w) {
+                tech.insert(canon);
+            }
+        }
+    }
+    for t in tech {
+        let taken = set.iter().any(|s| {
+            s.to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == t || (t == "postgres" && w == "postgresql"))
+        });
+        if !taken {
+            set.insert(t.to_string());
+        }
+    }
     set.into_iter().collect()
 }
+
+/// Words that name a backing technology, and the entity name each becomes.
+const TECHNOLOGIES: &[(&str, &str)] = &[
+    ("postgres", "postgres"),
+    ("postgresql", "postgres"),
+    ("mysql", "mysql"),
+    ("mariadb", "mysql"),
+    ("redis", "redis"),
+    ("memcached", "memcached"),
+    ("kafka", "kafka"),
+    ("rabbitmq", "rabbitmq"),
+    ("mongodb", "mongodb"),
+    ("elasticsearch", "elasticsearch"),
+    ("cassandra", "cassandra"),
+    ("zookeeper", "zookeeper"),
+    ("etcd", "etcd"),
+];
 
 /// Words too common in service names to identify one on their own.
 const GENERIC_WORDS: &[&str] = &[
@@ -422,6 +472,24 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn known(log: &str) -> Vec<String> {
+        let files = [crate::InputFile::new("x.log", log.as_bytes().to_vec())];
+        known_services(&crate::ingest(&files, &Default::default()).unwrap())
+    }
+
+    #[test]
+    fn technologies_blamed_by_abnormal_lines_become_dependencies() {
+        let k = known("2024-01-01T00:00:00Z ERROR orders-api Postgres pool exhausted\n");
+        assert!(k.contains(&"postgres".to_string()), "{k:?}");
+        // Not from a normal line, and not when a service already carries the name.
+        assert!(
+            !known("2024-01-01T00:00:00Z INFO orders-api Postgres pool ok\n")
+                .contains(&"postgres".to_string())
+        );
+        let k = known("2024-01-01T00:00:00Z ERROR orders-api Redis timeout\n2024-01-01T00:00:01Z INFO redis-cache ready\n");
+        assert!(!k.contains(&"redis".to_string()), "{k:?}");
+    }
 
     #[test]
     fn mentions_by_full_name_and_unique_word() {
