@@ -498,6 +498,10 @@ fn classify_key(raw: &[u8]) -> Option<Key> {
         n += 1;
     }
     let k = &buf[..n];
+    // Every name below starts with a letter: numbers (`10:00:01`) and the like stop here.
+    if !k.first().is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
     let k = k
         .strip_prefix(b"xb3")
         .or_else(|| k.strip_prefix(b"dd"))
@@ -578,7 +582,18 @@ fn classify_duration_key(k: &[u8]) -> Option<Key> {
         (b"secs", 1000.0),
         (b"seconds", 1000.0),
     ];
+    // The first byte rules out most bases without a comparison (this runs for every key).
+    let &k0 = k.first()?;
+    if !matches!(
+        k0,
+        b'd' | b'e' | b'l' | b't' | b'r' | b'p' | b'q' | b'u' | b'w'
+    ) {
+        return None;
+    }
     for base in BASES {
+        if base[0] != k0 || k.len() < base.len() {
+            continue;
+        }
         if let Some(rest) = k.strip_prefix(*base) {
             if rest.is_empty() {
                 // Bare number without a unit in the key: unknown scale, only values with units count.
@@ -983,10 +998,16 @@ fn spaced_unit_ok(unit: &str) -> bool {
 /// Reads a unit at the start of `rest`; it must end at a word boundary. Returns (ms per unit, len).
 fn read_unit(rest: &str) -> Option<(f64, usize, &'static str)> {
     let b = rest.as_bytes();
-    if b.is_empty() {
+    let &c0 = b.first()?;
+    // Units start with one of a few bytes: check it before comparing against the whole table.
+    let c0 = c0.to_ascii_lowercase();
+    if !matches!(c0, b'm' | b'n' | b's' | b'h' | b'u' | 0xC2 | 0xCE) {
         return None;
     }
     for (u, f) in DURATION_UNITS {
+        if u.as_bytes()[0] != c0 {
+            continue;
+        }
         if rest.len() >= u.len() && rest.as_bytes()[..u.len()].eq_ignore_ascii_case(u.as_bytes()) {
             // `m`/`h`/`s` must be lowercase (`10M` is memory, `5S` is odd).
             if u.len() == 1 && !b[0].is_ascii_lowercase() {
