@@ -177,6 +177,8 @@ mod cli {
                     r.map_err(|e| e.to_string())?;
                 }
                 out.flush().map_err(|e| e.to_string())?;
+                // The process ends here: freeing a big corpus event by event only costs time.
+                std::mem::forget(corpus);
                 Ok(())
             }
         }
