@@ -346,6 +346,34 @@ pub(super) fn build(
         narrative: None,
     };
     report.grounding = ground(corpus, &report);
+    // Roles and dependencies as the entity tool found them.
+    let mut roles: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &f.services {
+        *roles.entry(s.role).or_default() += 1;
+    }
+    let roles: Vec<String> = roles.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+    trail.insert(
+        1,
+        (
+            "extract_entities".into(),
+            format!("{} events", corpus.events.len()),
+            format!(
+                "{} services ({} named only by others' messages); roles {}",
+                f.services.len(),
+                f.services.iter().filter(|s| s.mentioned_only).count(),
+                roles.join(", ")
+            ),
+        ),
+    );
+    trail.push((
+        "five_whys_and_playbook".into(),
+        format!("root class {}", report.root_cause.failure_class),
+        format!(
+            "{} why steps, {} recommendations",
+            report.five_whys.len(),
+            report.recommendations.len()
+        ),
+    ));
     trail.push((
         "grounding".into(),
         format!("{} names and evidence lines", report.grounding.checked),
