@@ -493,14 +493,9 @@ mod tests {
 
     #[test]
     fn mentions_by_full_name_and_unique_word() {
-        let known: Vec<String> = [
-            "api-gateway",
-            "fashion-api",
-            "payments-worker",
-            "redis-cache",
-        ]
-        .map(String::from)
-        .to_vec();
+        let known: Vec<String> = ["api-gateway", "fashion-api", "ledger-worker", "redis-cache"]
+            .map(String::from)
+            .to_vec();
         let m = Mentions::new(&known);
         assert_eq!(
             m.find("Upstream fashion-api 5xx rate 38%", "api-gateway"),
@@ -509,7 +504,7 @@ mod tests {
         assert_eq!(
             m.find(
                 "Failed to acquire order lock - Redis CLUSTERDOWN",
-                "payments-worker"
+                "ledger-worker"
             ),
             ["redis-cache"]
         );

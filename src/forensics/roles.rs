@@ -107,7 +107,7 @@ pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
     None
 }
 
-/// Suffixes that still name a role when glued to another word (`cartservice`, `adsvc`,
+/// Suffixes that still name a role when glued to another word (`basketservice`, `adsvc`,
 /// `paymentsworker`). Short ones like "db" or "ui" are excluded: "feedback" is not a database.
 fn is_compound_suffix(k: &str) -> bool {
     matches!(
@@ -162,8 +162,8 @@ mod tests {
         assert_eq!(role_from_name("api-gateway"), Some("gateway"));
         assert_eq!(role_from_name("redis-cache"), Some("cache"));
         assert_eq!(role_from_name("db-primary.internal"), Some("database"));
-        assert_eq!(role_from_name("payments-worker"), Some("worker"));
-        assert_eq!(role_from_name("cartservice"), Some("api"));
+        assert_eq!(role_from_name("ledger-worker"), Some("worker"));
+        assert_eq!(role_from_name("basketservice"), Some("api"));
         assert_eq!(role_from_name("mystery"), None);
     }
 

@@ -1499,7 +1499,7 @@ fn scan_words(s: &str, e: &mut Entities) {
                 add_host(h, e);
             }
         }
-        // Names with a service suffix: inventory-svc, cartservice, payments-api.
+        // Names with a service suffix: inventory-svc, basketservice, billing-api.
         if b.len() >= 6 && b[0].is_ascii_lowercase() && (dash || w.ends_with("service")) {
             if let Some(name) = service_suffixed(w) {
                 add_mention(name, e);
@@ -1730,7 +1730,7 @@ fn host_in_word(w: &str) -> Option<&str> {
     (HOST_SUFFIXES.contains(&last) || has_port || has_svc).then_some(h)
 }
 
-/// Service-like names by suffix: `inventory-svc`, `cartservice`, `payments-api`, `db-primary`.
+/// Service-like names by suffix: `inventory-svc`, `basketservice`, `billing-api`, `db-primary`.
 fn service_suffixed(w: &str) -> Option<&str> {
     const SUFFIXES: &[&str] = &[
         "-svc", "-service", "service", "-api", "-db", "-server", "-worker", "-gateway", "-proxy",
@@ -1778,8 +1778,8 @@ mod tests {
             ("db-primary-0", "db-primary"),
             ("node-exporter-abcde", "node-exporter"),
             ("node-exporter-x7k2p", "node-exporter"),
-            ("ts-order-service-5d8b9c7f4-qw2lp", "ts-order-service"),
-            ("cartservice-7d8b9c6f5d-xk2lp", "cartservice"),
+            ("shop-order-service-5d8b9c7f4-qw2lp", "shop-order-service"),
+            ("basketservice-7d8b9c6f5d-xk2lp", "basketservice"),
             ("backup-28312345-x7k2p", "backup"),
             ("pod/api-7d9f8b6c5d-x2k4p", "api"),
             ("api-1234567890-bcdfg", "api"),
@@ -1957,8 +1957,8 @@ mod tests {
         );
         // Regression: "OPENED" after "circuit breaker" was taken for a service name.
         assert_eq!(
-            m("Circuit breaker OPENED for upstream: payments-worker"),
-            ["payments-worker"]
+            m("Circuit breaker OPENED for upstream: ledger-worker"),
+            ["ledger-worker"]
         );
         assert_eq!(
             m("host=cache-1.prod.svc.cluster.local down"),

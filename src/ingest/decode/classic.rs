@@ -234,7 +234,7 @@ const K8S_KINDS: &[&str] = &[
     "event",
 ];
 
-/// A bare service name after the level: `WARN fashion-aura-api Postgres pool ...`.
+/// A bare service name after the level: `WARN lookbook-api Postgres pool ...`.
 ///
 /// Generic rule, no list of names: a token of lower-case letters and digits holding at least
 /// one `-` or `_` between alphanumerics (no dots: dotted names are Loghub/Python components),
@@ -844,10 +844,12 @@ mod tests {
 
     #[test]
     fn bare_service_after_level() {
-        let (r, m) = dec("2026-05-24T11:54:10.080Z WARN fashion-aura-api Postgres pool getConnection waited 1.8s");
+        let (r, m) = dec(
+            "2026-05-24T11:54:10.080Z WARN lookbook-api Postgres pool getConnection waited 1.8s",
+        );
         assert_eq!(
             (r.level, r.service.as_deref()),
-            (Some(Level::Warn), Some("fashion-aura-api"))
+            (Some(Level::Warn), Some("lookbook-api"))
         );
         assert_eq!(m, "Postgres pool getConnection waited 1.8s");
         let (r, m) = dec("2026-03-12T13:22:36.412Z INFO kubelet pod/quill-search-5f8b9c7d64-2vxkq Started container");
@@ -888,16 +890,16 @@ mod tests {
     /// inner (app's) level wins, the service is read once and the message is the app's text.
     #[test]
     fn doubled_level_exporter_prefix() {
-        let (r, m) = dec("2026-05-24T11:54:10.080Z ERROR fashion-aura-api WARN fashion-aura-api Postgres pool getConnection waited 1.8s");
+        let (r, m) = dec("2026-05-24T11:54:10.080Z ERROR lookbook-api WARN lookbook-api Postgres pool getConnection waited 1.8s");
         assert_eq!(
             (r.level, r.service.as_deref()),
-            (Some(Level::Warn), Some("fashion-aura-api"))
+            (Some(Level::Warn), Some("lookbook-api"))
         );
         assert_eq!(m, "Postgres pool getConnection waited 1.8s");
-        let (r, m) = dec("2026-05-24T11:54:10.081Z FATAL payments-worker FATAL payments-worker Out of memory: heap=512MiB");
+        let (r, m) = dec("2026-05-24T11:54:10.081Z FATAL ledger-worker FATAL ledger-worker Out of memory: heap=512MiB");
         assert_eq!(
             (r.level, r.service.as_deref()),
-            (Some(Level::Fatal), Some("payments-worker"))
+            (Some(Level::Fatal), Some("ledger-worker"))
         );
         assert_eq!(m, "Out of memory: heap=512MiB");
     }

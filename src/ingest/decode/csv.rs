@@ -193,14 +193,14 @@ mod tests {
             &mut ctx,
         )
         .unwrap();
-        let l = r#"2023-01-29T08:42:22.383150913Z,1674981742383150913,33.33.33.116,ts-travel-service-64469b5b48-25zj6,server,ffc8,439b,"{""log"":""16:42:22.382 ERROR t.s.TravelServiceImpl#532 TraceID: ffc8 [getRoute][failed]\n"",""stream"":""stdout"",""time"":""2023-01-29T08:42:22.383150913Z""}""#;
+        let l = r#"2023-01-29T08:42:22.383150913Z,1674981742383150913,33.33.33.116,rail-travel-service-64469b5b48-25zj6,server,ffc8,439b,"{""log"":""16:42:22.382 ERROR t.s.TravelServiceImpl#532 TraceID: ffc8 [getRoute][failed]\n"",""stream"":""stdout"",""time"":""2023-01-29T08:42:22.383150913Z""}""#;
         let r = row(l, &mut ctx).unwrap();
         assert_eq!(r.format, Format::Csv);
         assert_eq!(r.level, Some(Level::Error));
         assert_eq!(r.time.unwrap().0, 1_674_981_742_383_150_913);
         assert_eq!(
             r.entities.pod.as_deref(),
-            Some("ts-travel-service-64469b5b48-25zj6")
+            Some("rail-travel-service-64469b5b48-25zj6")
         );
         assert_eq!(
             r.entities.component.as_deref(),

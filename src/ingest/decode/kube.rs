@@ -387,14 +387,14 @@ mod tests {
             Format::KubectlPods
         );
         let r = decode_line(
-            "adservice-74c7f4c787-8g8cs  0/1     CrashLoopBackOff   5 (2m ago)    30s",
+            "offerssvc-74c7f4c787-8g8cs  0/1     CrashLoopBackOff   5 (2m ago)    30s",
             &mut ctx,
         )
         .unwrap();
         assert_eq!(r.level, Some(Level::Error));
         assert_eq!(
             r.entities.pod.as_deref(),
-            Some("adservice-74c7f4c787-8g8cs")
+            Some("offerssvc-74c7f4c787-8g8cs")
         );
         assert_eq!(r.entities.k8s_reason.as_deref(), Some("CrashLoopBackOff"));
     }
@@ -404,13 +404,13 @@ mod tests {
         let mut ctx = Ctx::new(None, 1970);
         let h = "LAST SEEN   TYPE      REASON             OBJECT                      MESSAGE";
         decode_line(h, &mut ctx).unwrap();
-        let l = "46m         Warning   FailedScheduling   pod/adservice-55f4-q5r4z    0/4 nodes are available";
+        let l = "46m         Warning   FailedScheduling   pod/offerssvc-55f4-q5r4z    0/4 nodes are available";
         let r = decode_line(l, &mut ctx).unwrap();
         assert_eq!(r.format, Format::KubectlEvents);
         assert_eq!(r.level, Some(Level::Warn));
         assert_eq!(
             r.entities.k8s_object.as_deref(),
-            Some("pod/adservice-55f4-q5r4z")
+            Some("pod/offerssvc-55f4-q5r4z")
         );
         assert_eq!(r.message_text(l), "0/4 nodes are available");
     }
