@@ -68,35 +68,47 @@ struct Group {
     cut: Option<(f64, usize)>,
 }
 
+impl Group {
+    fn new(service: &str, class: Class) -> Group {
+        Group {
+            service: service.to_string(),
+            class,
+            events: Vec::new(),
+            emitters: BTreeSet::new(),
+            first_time: None,
+            worst: None,
+            slow: None,
+            cut: None,
+        }
+    }
+
+    /// Adds an event (duplicates are removed when the group is scored).
+    fn add(&mut self, corpus: &Corpus, f: &Findings, i: usize) {
+        self.events.push(i);
+        if let Some(t) = f.times[i] {
+            self.first_time = Some(self.first_time.map_or(t, |x| x.min(t)));
+        }
+        self.worst = self.worst.max(corpus.events[i].level);
+    }
+}
+
 pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
     let mut pos = vec![0usize; corpus.events.len()];
     for (p, &i) in f.order.iter().enumerate() {
         pos[i] = p;
     }
     let mut groups: BTreeMap<(String, Class), Group> = BTreeMap::new();
+    // Signals nobody could attribute only count when nothing else can be attributed.
+    let any_known = f.signals.iter().any(|o| o.blamed != UNKNOWN);
     for s in &f.signals {
-        if s.blamed == UNKNOWN && f.signals.iter().any(|o| o.blamed != UNKNOWN) {
+        if s.blamed == UNKNOWN && any_known {
             continue;
         }
-        let ev = &corpus.events[s.event];
         let g = groups
             .entry((s.blamed.clone(), s.class))
-            .or_insert_with(|| Group {
-                service: s.blamed.clone(),
-                class: s.class,
-                events: Vec::new(),
-                emitters: BTreeSet::new(),
-                first_time: None,
-                worst: None,
-                slow: None,
-                cut: None,
-            });
-        g.events.push(s.event);
+            .or_insert_with(|| Group::new(&s.blamed, s.class));
+        g.add(corpus, f, s.event);
         g.emitters.insert(s.emitter.clone());
-        if let Some(t) = f.times[s.event] {
-            g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
-        }
-        g.worst = g.worst.max(ev.level);
     }
     // Against a baseline: services whose requests slowed by an order of magnitude, from the
     // trace ids their lines carry. A delay leaves no error line behind, only time.
@@ -104,26 +116,11 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
         for (service, shift, events) in slowed(corpus, b) {
             let g = groups
                 .entry((service.to_string(), Class::Network))
-                .or_insert_with(|| Group {
-                    service: service.to_string(),
-                    class: Class::Network,
-                    events: Vec::new(),
-                    emitters: BTreeSet::new(),
-                    first_time: None,
-                    worst: None,
-                    slow: None,
-                    cut: None,
-                });
+                .or_insert_with(|| Group::new(service, Class::Network));
             g.slow = Some(g.slow.map_or(shift, |x: f64| x.max(shift)));
             g.emitters.insert(service.to_string());
             for i in events {
-                if !g.events.contains(&i) {
-                    g.events.push(i);
-                }
-                if let Some(t) = f.times[i] {
-                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
-                }
-                g.worst = g.worst.max(corpus.events[i].level);
+                g.add(corpus, f, i);
             }
         }
     }
@@ -139,26 +136,11 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             }
             let g = groups
                 .entry((service.to_string(), Class::CodeException))
-                .or_insert_with(|| Group {
-                    service: service.to_string(),
-                    class: Class::CodeException,
-                    events: Vec::new(),
-                    emitters: BTreeSet::new(),
-                    first_time: None,
-                    worst: None,
-                    slow: None,
-                    cut: None,
-                });
+                .or_insert_with(|| Group::new(service, Class::CodeException));
             g.cut = Some((share, spans));
             g.emitters.insert(service.to_string());
             for i in cut {
-                if !g.events.contains(&i) {
-                    g.events.push(i);
-                }
-                if let Some(t) = f.times[i] {
-                    g.first_time = Some(g.first_time.map_or(t, |f: i64| f.min(t)));
-                }
-                g.worst = g.worst.max(corpus.events[i].level);
+                g.add(corpus, f, i);
             }
         }
     }
@@ -205,6 +187,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
         .into_values()
         .map(|mut g| {
             g.events.sort_by_key(|&i| pos[i]);
+            g.events.dedup();
             let e = early(g.first_time);
             let prior = g.class.origin_prior();
             let explains = blamed_by.get(g.service.as_str()).map_or(0, |s| s.len()) as f64 / others;
