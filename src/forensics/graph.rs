@@ -189,9 +189,17 @@ fn k8s_subject(corpus: &Corpus, i: usize, class: signals::Class) -> Option<Strin
     ) {
         return None;
     }
+    let service = pod_service(corpus, i)?;
+    (service != service_of(corpus, i) && !service.is_empty()).then_some(service)
+}
+
+/// The service of the pod an event is about: its Kubernetes object or pod field, else a
+/// `pod/NAME` in its line, with the replica hashes stripped.
+pub(crate) fn pod_service(corpus: &Corpus, i: usize) -> Option<String> {
     let ev = &corpus.events[i];
-    let ent = ev.entities.as_deref();
-    let named = ent
+    let named = ev
+        .entities
+        .as_deref()
         .and_then(|e| e.k8s_object.as_deref().or(e.pod.as_deref()))
         .map(|o| o.trim_start_matches("pod/").to_string())
         .or_else(|| {
@@ -202,8 +210,7 @@ fn k8s_subject(corpus: &Corpus, i: usize, class: signals::Class) -> Option<Strin
                 .map_or(line.len(), |e| at + e);
             Some(line[at..end].to_string())
         })?;
-    let service = crate::ingest::entities::service_from_pod(&named).unwrap_or(named);
-    (service != service_of(corpus, i) && !service.is_empty()).then_some(service)
+    Some(crate::ingest::entities::service_from_pod(&named).unwrap_or(named))
 }
 
 /// The service an event belongs to, or [`UNKNOWN`].

@@ -55,9 +55,7 @@ fn relative_age(line: &str) -> Option<i64> {
 
 /// Event indices in causal order.
 pub(crate) fn causal_order(corpus: &Corpus, times: &[Option<i64>]) -> Vec<usize> {
-    let reversed: Vec<bool> = (0..corpus.files.len())
-        .map(|f| newest_first(corpus, f as u32))
-        .collect();
+    let reversed = newest_first(corpus);
     let mut idx: Vec<usize> = (0..corpus.events.len()).collect();
     idx.sort_by_key(|&i| {
         let ev = &corpus.events[i];
@@ -71,25 +69,26 @@ pub(crate) fn causal_order(corpus: &Corpus, times: &[Option<i64>]) -> Vec<usize>
     idx
 }
 
-/// True when a file's parsed timestamps mostly go down.
-fn newest_first(corpus: &Corpus, file: u32) -> bool {
-    let mut prev = None;
-    let (mut up, mut down) = (0u32, 0u32);
+/// Per file: true when its parsed timestamps mostly go down. One pass over the events.
+fn newest_first(corpus: &Corpus) -> Vec<bool> {
+    // Per file: (previous parsed time, steps up, steps down).
+    let mut tally: Vec<(Option<i64>, u32, u32)> = vec![(None, 0, 0); corpus.files.len()];
     for ev in corpus
         .events
         .iter()
-        .filter(|e| e.file == file && e.time_source == TimeSource::Parsed)
+        .filter(|e| e.time_source == TimeSource::Parsed)
     {
-        if let (Some(p), Some(t)) = (prev, ev.time) {
+        let (prev, up, down) = &mut tally[ev.file as usize];
+        if let (Some(p), Some(t)) = (*prev, ev.time) {
             if t > p {
-                up += 1;
+                *up += 1;
             } else if t < p {
-                down += 1;
+                *down += 1;
             }
         }
-        prev = ev.time;
+        *prev = ev.time;
     }
-    down > up
+    tally.into_iter().map(|(_, up, down)| down > up).collect()
 }
 
 pub(crate) fn describe(times: &[Option<i64>], order: &[usize]) -> String {

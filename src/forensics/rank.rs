@@ -452,7 +452,9 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
                 s.blamed == root.service
                     && (!own
                         || s.emitter == root.service
-                        || s.emitter != s.blamed && is_subject(corpus, s.event, &root.service))
+                        || s.emitter != s.blamed
+                            && super::graph::pod_service(corpus, s.event).as_deref()
+                                == Some(root.service.as_str()))
             })
             .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
             .map(|s| s.event)
@@ -484,11 +486,4 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         .map(|(i, _)| i)
         .min_by_key(|&i| key(i));
     Some(precursor.unwrap_or(first))
-}
-
-/// True when the line names one of the service's pods (`pod/NAME`): it is about the service.
-fn is_subject(corpus: &Corpus, i: usize, service: &str) -> bool {
-    let line = corpus.first_line(&corpus.events[i]);
-    line.find("pod/")
-        .is_some_and(|at| line[at + 4..].starts_with(service))
 }

@@ -46,6 +46,18 @@ impl Miner {
         self.drain.add(&self.masked)
     }
 
+    /// Adds every event's message in input order and sets [`crate::Event::template`].
+    pub fn mine_corpus(&mut self, corpus: &mut Corpus) {
+        let ids: Vec<u32> = corpus
+            .events
+            .iter()
+            .map(|ev| self.add(corpus.message(ev)))
+            .collect();
+        for (ev, id) in corpus.events.iter_mut().zip(ids) {
+            ev.template = id;
+        }
+    }
+
     /// Number of templates so far.
     pub fn len(&self) -> usize {
         self.drain.clusters.len()
@@ -75,14 +87,7 @@ impl Miner {
 /// Mines every event of the corpus, setting [`crate::Event::template`].
 pub fn mine(corpus: &mut Corpus) -> Templates {
     let mut miner = Miner::new();
-    let ids: Vec<u32> = corpus
-        .events
-        .iter()
-        .map(|ev| miner.add(corpus.message(ev)))
-        .collect();
-    for (ev, id) in corpus.events.iter_mut().zip(ids) {
-        ev.template = id;
-    }
+    miner.mine_corpus(corpus);
     miner.finish()
 }
 

@@ -44,12 +44,12 @@ pub fn analyze_owned(files: Vec<InputFile>, opts: &AnalyzeOptions) -> Result<Rep
 }
 
 fn report_on(mut corpus: Corpus, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    let baseline = if opts.baseline.is_empty() {
+    let mut baseline = if opts.baseline.is_empty() {
         None
     } else {
         Some(ingest::ingest(&opts.baseline, &opts.ingest)?)
     };
-    let (templates, base) = mine_all(&mut corpus, baseline.as_ref());
+    let (templates, base) = mine_all(&mut corpus, baseline.as_mut());
     let findings = forensics::run(&corpus, &templates, base.as_ref());
     Ok(build::build(
         &corpus,
@@ -65,20 +65,17 @@ fn report_on(mut corpus: Corpus, opts: &AnalyzeOptions) -> Result<Report, Ingest
 /// shared and "new in the incident" means never seen in the healthy period.
 fn mine_all(
     corpus: &mut Corpus,
-    baseline: Option<&Corpus>,
+    baseline: Option<&mut Corpus>,
 ) -> (Templates, Option<forensics::Baseline>) {
     let mut miner = Miner::new();
     let base = baseline.map(|b| {
+        miner.mine_corpus(b);
         let mut fb = forensics::Baseline::default();
-        let mut ids = Vec::with_capacity(b.events.len());
+        let ids: Vec<u32> = b.events.iter().map(|ev| ev.template).collect();
         for ev in &b.events {
-            let id = miner.add(b.message(ev));
-            ids.push(id);
-            fb.templates.insert(id);
-            let e = fb
-                .services
-                .entry(b.service(ev).unwrap_or("(unknown)").to_string())
-                .or_insert((0, 0));
+            fb.templates.insert(ev.template);
+            let service = b.service(ev).unwrap_or(forensics::UNKNOWN_SERVICE);
+            let e = fb.services.entry(service.to_string()).or_insert((0, 0));
             e.0 += 1;
             if ev.level.is_some_and(|l| l.is_error()) {
                 e.1 += 1;
@@ -89,14 +86,7 @@ fn mine_all(
         fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
-    let ids: Vec<u32> = corpus
-        .events
-        .iter()
-        .map(|ev| miner.add(corpus.message(ev)))
-        .collect();
-    for (ev, id) in corpus.events.iter_mut().zip(ids) {
-        ev.template = id;
-    }
+    miner.mine_corpus(corpus);
     let mut templates = miner.finish();
     // Counts in the report are the incident's own.
     for t in &mut templates.templates {
