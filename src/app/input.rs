@@ -159,18 +159,21 @@ fn max_input_bytes() -> f64 {
 
 /// A message that says what happened and what to do instead, with nothing lost or sent.
 fn too_large_message(files: &[File], total: f64, limit: f64) -> String {
-    let what = match files {
-        [f] => format!("{} is {}", f.name(), human_size(total)),
-        _ => format!(
-            "These {} files are {} together",
-            files.len(),
-            human_size(total)
+    let (what, file) = match files {
+        [f] => (format!("{} is {}", f.name(), human_size(total)), f.name()),
+        _ => (
+            format!(
+                "These {} files are {} together",
+                files.len(),
+                human_size(total)
+            ),
+            "app.log".to_string(),
         ),
     };
     format!(
         "{what}, more than the {} this page analyzes at once in your browser. Nothing was read or sent. \
-         Split the file (split -C 400m app.log part-), cut a time window around the incident, \
-         or run the command-line tool on it: faultline analyze --json app.log",
+         Split the file (split -C 400m {file} part-), cut a time window around the incident, \
+         or run the command-line tool on it: faultline analyze --json {file}",
         human_size(limit)
     )
 }
