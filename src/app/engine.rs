@@ -2,10 +2,11 @@
 //! messages into signals. Cancel terminates the worker and starts a fresh one; so does a worker
 //! error (a panic in the engine), after saying so.
 
-use super::model::ReportView;
+use super::model::Analysis;
 use crate::worker::protocol::{self, kind, Stage};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::prelude::*;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
@@ -51,7 +52,8 @@ struct Live {
 #[derive(Clone, Copy)]
 pub struct Engine {
     pub phase: RwSignal<Phase>,
-    pub report: RwSignal<Option<ReportView>>,
+    /// The shown analysis; replaced whole when a new one arrives.
+    pub report: RwSignal<Option<Arc<Analysis>>>,
     /// What the shown report was made from ("demo incident", "pasted text", "2 files").
     pub shown: RwSignal<Option<String>>,
     pub error: RwSignal<Option<String>>,
@@ -227,10 +229,10 @@ impl Engine {
             }
             Some(kind::REPORT) => {
                 let label = self.take_in_flight();
-                let value = Reflect::get(&data, &"report".into()).unwrap_or(JsValue::NULL);
-                match serde_wasm_bindgen::from_value::<ReportView>(value) {
-                    Ok(report) => {
-                        self.report.set(Some(report));
+                let json = protocol::get_str(&data, "json").unwrap_or_default();
+                match Analysis::from_json(json) {
+                    Ok(analysis) => {
+                        self.report.set(Some(Arc::new(analysis)));
                         self.shown.set(label);
                     }
                     Err(e) => self

@@ -1,21 +1,26 @@
 //! The Leptos page (wasm32 only): a thin layer over the engine, which runs in a Web Worker
-//! (see [`crate::worker`]). The page owns I/O (files, the worker); the engine owns meaning.
+//! (see [`crate::worker`]). The page owns I/O (files, the worker, storage); the engine owns
+//! meaning.
 //!
-//! Components, one small module each: [`input`] (paste, drop, pick), [`status`] (progress,
-//! cancel, errors), [`headline`] (root cause, severity), [`facts`] (input facts, templates).
-//! [`engine`] is the worker client; [`model`] the report as the page reads it; [`demo`] the
-//! incident analyzed on load.
+//! One module per part of the page: [`input`] (paste, drop, pick), [`status`] (progress,
+//! cancel, errors), [`report`] (every section of the report), [`logs`] (the log and templates
+//! views), [`history`] (past analyses in this browser). [`engine`] is the worker client,
+//! [`model`] the analysis as the page holds it, [`nav`] the current view and the focused log
+//! line, [`demo`] the built-in incidents.
 
 mod demo;
 mod engine;
-mod facts;
-mod headline;
+mod history;
 mod input;
+mod logs;
 mod model;
+mod nav;
+mod report;
 mod status;
 
 use engine::{Engine, Request};
 use leptos::prelude::*;
+use nav::{Nav, View};
 
 /// Mounts the app on the document body.
 pub fn mount() {
@@ -27,6 +32,8 @@ pub fn mount() {
 fn App() -> impl IntoView {
     let engine = Engine::start();
     provide_context(engine);
+    let nav = Nav::new();
+    provide_context(nav);
     engine.analyze(demo_request());
     view! {
         <header class="top">
@@ -39,15 +46,83 @@ fn App() -> impl IntoView {
                 <input::DropZone />
             </div>
             <status::Status />
-            <headline::Headline />
-            <facts::InputFacts />
-            <facts::Templates />
+            <Tabs nav=nav />
+            <Panel nav=nav which=View::Report><report::ReportView /></Panel>
+            <Panel nav=nav which=View::Logs><logs::LogView /></Panel>
+            <Panel nav=nav which=View::Templates><logs::TemplatesView /></Panel>
+            <Panel nav=nav which=View::History><history::HistoryView /></Panel>
         </main>
         <footer>
             <button class="link" on:click=move |_| engine.analyze(demo_request())>
                 "Load the demo incident again"
             </button>
         </footer>
+    }
+}
+
+/// The view switcher: a WAI-ARIA tab list (arrow keys move between tabs).
+#[component]
+fn Tabs(nav: Nav) -> impl IntoView {
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let all = View::ALL;
+        let at = all
+            .iter()
+            .position(|v| *v == nav.view.get_untracked())
+            .unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => all[(at + 1) % all.len()],
+            "ArrowLeft" => all[(at + all.len() - 1) % all.len()],
+            "Home" => all[0],
+            "End" => all[all.len() - 1],
+            _ => return,
+        };
+        ev.prevent_default();
+        nav.view.set(next);
+        if let Some(el) = document().get_element_by_id(&format!("tab-{}", next.key())) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    };
+    view! {
+        <nav class="tabs" role="tablist" aria-label="Views" on:keydown=on_key>
+            {View::ALL
+                .into_iter()
+                .map(|v| {
+                    let selected = move || nav.view.get() == v;
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            id=format!("tab-{}", v.key())
+                            data-testid=format!("tab-{}", v.key())
+                            aria-controls=format!("view-{}", v.key())
+                            aria-selected=move || selected().to_string()
+                            tabindex=move || if selected() { "0" } else { "-1" }
+                            on:click=move |_| nav.view.set(v)
+                        >
+                            {v.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// One view's panel; hidden (not unmounted) when another view is shown, so state survives.
+#[component]
+fn Panel(nav: Nav, which: View, children: Children) -> impl IntoView {
+    view! {
+        <div
+            role="tabpanel"
+            id=format!("view-{}", which.key())
+            data-testid=format!("view-{}", which.key())
+            aria-labelledby=format!("tab-{}", which.key())
+            hidden=move || nav.view.get() != which
+        >
+            {children()}
+        </div>
     }
 }
 

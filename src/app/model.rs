@@ -1,84 +1,36 @@
-//! The parts of the engine's report the page shows, read back from the worker's message.
-//!
-//! The engine's `Report` is `Serialize` only; these mirrors are `Deserialize` and tolerant
-//! (`#[serde(default)]`), so a new report field never breaks the page.
+//! The analysis the page shows: the engine's [`Report`], read back from the worker's JSON, and
+//! that JSON verbatim (for the JSON export and history, so what is saved is byte-identical to
+//! what the CLI prints for the same input).
 
-use serde::Deserialize;
+use crate::report::RootCause;
+use crate::Report;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct ReportView {
-    pub input: InputView,
-    pub root_cause: RootCauseView,
-    pub severity: Option<String>,
-    pub templates: Vec<TemplateView>,
+/// One finished analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub report: Report,
+    /// The report as the engine serialized it.
+    pub json: Arc<str>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct InputView {
-    pub files: Vec<FileView>,
-    pub lines: u64,
-    pub events: u64,
-    pub unparsed_lines: u64,
-    pub timestamped_events: u64,
-    pub bytes: u64,
-    pub formats: Vec<CountView>,
-    pub levels: Vec<CountView>,
-    pub services: Vec<CountView>,
-    pub time_range: Option<TimeRangeView>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct FileView {
-    pub name: String,
-    pub format: String,
-    pub lines: u64,
-    pub bytes: u64,
-    pub gzip: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct CountView {
-    pub name: String,
-    pub events: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TimeRangeView {
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct RootCauseView {
-    pub service: Option<String>,
-    pub failure_class: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TemplateView {
-    pub id: u32,
-    pub template: String,
-    pub count: u64,
-}
-
-impl RootCauseView {
-    /// The headline sentence, or `None` while the engine has not determined a cause.
-    pub fn sentence(&self) -> Option<String> {
-        let class = self
-            .failure_class
-            .as_deref()
-            .filter(|c| !c.is_empty() && *c != "unknown")?;
-        let class = class.replace('_', " ");
-        Some(match &self.service {
-            Some(s) => format!("{class} in {s}"),
-            None => class,
+impl Analysis {
+    /// Parses the worker's JSON.
+    pub fn from_json(json: String) -> Result<Analysis, serde_json::Error> {
+        let report = serde_json::from_str(&json)?;
+        Ok(Analysis {
+            report,
+            json: json.into(),
         })
     }
+}
+
+/// The headline sentence, or `None` while the engine has not determined a cause.
+pub fn cause_sentence(rc: &RootCause) -> Option<String> {
+    let class = Some(rc.failure_class.as_str()).filter(|c| !c.is_empty() && *c != "unknown")?;
+    let class = class.replace('_', " ");
+    Some(match &rc.service {
+        Some(s) => format!("{class} in {s}"),
+        None => class,
+    })
 }

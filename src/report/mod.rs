@@ -160,3 +160,24 @@ fn counts(map: std::collections::BTreeMap<&str, u64>) -> Vec<Count> {
     v.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page reads the worker's JSON back into a `Report`: nothing may be lost on the way.
+    #[test]
+    fn report_json_round_trips() {
+        let log = "2024-05-01T10:00:00Z ERROR pay-api db pool exhausted: 50/50 in use\n\
+                   2024-05-01T10:00:05Z ERROR web-gw upstream pay-api returned 503\n";
+        let report = analyze(
+            &[InputFile::new("a.log", log.as_bytes().to_vec())],
+            &AnalyzeOptions::default(),
+        )
+        .unwrap();
+        let json = serde_json::to_string(&report).unwrap();
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    }
+}

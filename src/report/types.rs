@@ -1,9 +1,9 @@
 //! The Report's serde types. Field names in the DESIGN.md contract are read by the evaluation.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The full report of one analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub title: String,
     pub summary: String,
@@ -31,7 +31,7 @@ pub struct Report {
     pub narrative: Option<Narrative>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RootCause {
     pub service: Option<String>,
     pub failure_class: String,
@@ -42,7 +42,7 @@ pub struct RootCause {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub service: Option<String>,
     pub failure_class: String,
@@ -52,7 +52,7 @@ pub struct Candidate {
 }
 
 /// A pointer at an input line: the proof behind a claim.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
     pub file: String,
     /// 1-based line number in `file`.
@@ -61,7 +61,7 @@ pub struct Evidence {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AffectedService {
     pub name: String,
     pub role: String,
@@ -74,7 +74,7 @@ pub struct AffectedService {
     pub last_signal: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub time: Option<String>,
     pub service: Option<String>,
@@ -87,14 +87,14 @@ pub struct TimelineEntry {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dependency {
     pub from: String,
     pub to: String,
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forensic {
     pub patient_zero: Option<PatientZero>,
     pub propagation_path: Vec<String>,
@@ -105,7 +105,7 @@ pub struct Forensic {
     pub user_impact: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatientZero {
     pub service: Option<String>,
     pub time: Option<String>,
@@ -113,7 +113,7 @@ pub struct PatientZero {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlastEntity {
     pub kind: String,
     pub name: String,
@@ -121,7 +121,7 @@ pub struct BlastEntity {
     pub evidence: Option<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trigger {
     /// `deploy`, `config_change`, `scaling`, `dependency_failure`, `resource_exhaustion`,
     /// `traffic_spike` or `unknown`.
@@ -131,14 +131,14 @@ pub struct Trigger {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Why {
     pub question: String,
     pub answer: String,
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     pub rank: u32,
     pub title: String,
@@ -146,7 +146,7 @@ pub struct Recommendation {
     pub commands: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrailStep {
     pub step: u32,
     pub tool: String,
@@ -155,14 +155,14 @@ pub struct TrailStep {
 }
 
 /// The check that every name and line the report cites is in the input.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grounding {
     pub checked: u64,
     pub passed: bool,
     pub problems: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Narrative {
     pub source: String,
     pub model: String,
@@ -170,7 +170,7 @@ pub struct Narrative {
 }
 
 /// Facts about the input: every line counted once, in an event or as unparsed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputSummary {
     pub files: Vec<FileRow>,
     pub lines: u64,
@@ -186,7 +186,7 @@ pub struct InputSummary {
     pub baseline: Option<BaselineSummary>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineSummary {
     pub files: usize,
     pub lines: u64,
@@ -195,7 +195,7 @@ pub struct BaselineSummary {
     pub new_templates: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRow {
     pub name: String,
     pub format: String,
@@ -204,19 +204,19 @@ pub struct FileRow {
     pub gzip: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Count {
     pub name: String,
     pub events: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
     pub start: String,
     pub end: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TemplateRow {
     pub id: u32,
     pub template: String,

@@ -6,7 +6,7 @@
 //!
 //! The protocol is plain JS objects (see [`protocol`]): the worker posts `{type: "ready"}` first,
 //! then answers each `{type: "analyze", files: [{name, bytes}], referenceYear}` with `progress`
-//! messages and one `report` (the engine's [`Report`](crate::Report) through serde-wasm-bindgen)
+//! messages and one `report` (`{json}`: the engine's [`Report`](crate::Report) as JSON text)
 //! or one `error` (the engine's message). A panic surfaces as the worker's `error` event; the
 //! page then shows it and starts a fresh worker.
 
@@ -15,7 +15,6 @@ pub mod protocol;
 use crate::{AnalyzeOptions, IngestOptions, InputFile};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use protocol::{kind, Stage};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -71,11 +70,12 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     match crate::analyze(&inputs, &opts) {
         Ok(report) => {
             post(scope, &protocol::progress(Stage::Sending, total, total));
-            let ser = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-            match report.serialize(&ser) {
-                Ok(value) => {
+            // JSON text, not a JS object: the page keeps it verbatim for export and history,
+            // and one string crosses the worker boundary faster than a tree of objects.
+            match serde_json::to_string(&report) {
+                Ok(json) => {
                     let msg = protocol::message(kind::REPORT);
-                    let _ = Reflect::set(&msg, &"report".into(), &value);
+                    let _ = Reflect::set(&msg, &"json".into(), &json.into());
                     post(scope, &msg);
                 }
                 Err(e) => post(

@@ -14,7 +14,7 @@ pub mod kind {
     pub const ANALYZE: &str = "analyze";
     /// worker -> page: `{stage, done, total}`.
     pub const PROGRESS: &str = "progress";
-    /// worker -> page: `{report}`.
+    /// worker -> page: `{json}`, the report as JSON text.
     pub const REPORT: &str = "report";
     /// worker -> page: `{message}`.
     pub const ERROR: &str = "error";

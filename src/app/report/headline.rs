@@ -1,6 +1,8 @@
 //! The headline: the root-cause sentence and the severity, or "not yet determined".
 
-use super::engine::Engine;
+use crate::app::engine::Engine;
+use crate::app::model::cause_sentence;
+use crate::app::nav::EvidenceLink;
 use leptos::prelude::*;
 
 const UNDETERMINED: &str = "not yet determined";
@@ -11,13 +13,16 @@ pub fn Headline() -> impl IntoView {
     let cause = move || {
         engine
             .report
-            .with(|r| r.as_ref().and_then(|r| r.root_cause.sentence()))
+            .with(|a| {
+                a.as_ref()
+                    .and_then(|a| cause_sentence(&a.report.root_cause))
+            })
             .unwrap_or_else(|| UNDETERMINED.into())
     };
     let severity = move || {
         engine
             .report
-            .with(|r| r.as_ref().and_then(|r| r.severity.clone()))
+            .with(|a| a.as_ref().and_then(|a| a.report.severity.clone()))
             .unwrap_or_else(|| UNDETERMINED.into())
     };
     view! {
@@ -30,6 +35,17 @@ pub fn Headline() -> impl IntoView {
                 <span class="label">"Severity"</span>
                 <strong data-testid="severity">{severity}</strong>
             </div>
+            <ul class="evidence-list" data-testid="root-cause-evidence">
+                {move || {
+                    engine
+                        .report
+                        .with(|a| a.as_ref().map(|a| a.report.root_cause.evidence.clone()))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| view! { <li><EvidenceLink evidence=e with_text=true /></li> })
+                        .collect_view()
+                }}
+            </ul>
             <p class="hint">
                 {move || engine.shown.get().map(|s| format!("From: {s}"))}
             </p>

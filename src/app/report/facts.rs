@@ -1,17 +1,18 @@
 //! The input facts the report gives: line and event counts, time range, files, counts by
-//! format, level and service, and the mined templates.
+//! format, level and service.
 
-use super::engine::Engine;
-use super::model::{CountView, InputView, TemplateView};
+use crate::app::engine::Engine;
+use crate::report::{Count, InputSummary};
 use leptos::prelude::*;
-
-/// Templates shown before "show all".
-const TEMPLATES_SHOWN: usize = 50;
 
 #[component]
 pub fn InputFacts() -> impl IntoView {
     let engine = expect_context::<Engine>();
-    let input = Memo::new(move |_| engine.report.with(|r| r.as_ref().map(|r| r.input.clone())));
+    let input = Memo::new(move |_| {
+        engine
+            .report
+            .with(|a| a.as_ref().map(|a| a.report.input.clone()))
+    });
     move || {
         input.get().map(|i| {
             view! {
@@ -31,7 +32,7 @@ pub fn InputFacts() -> impl IntoView {
 }
 
 #[component]
-fn Numbers(input: InputView) -> impl IntoView {
+fn Numbers(input: InputSummary) -> impl IntoView {
     let range = input
         .time_range
         .as_ref()
@@ -49,7 +50,7 @@ fn Numbers(input: InputView) -> impl IntoView {
 }
 
 #[component]
-fn CountTable(title: &'static str, testid: &'static str, rows: Vec<CountView>) -> impl IntoView {
+fn CountTable(title: &'static str, testid: &'static str, rows: Vec<Count>) -> impl IntoView {
     view! {
         <table class="counts" data-testid=testid>
             <caption>{title}</caption>
@@ -64,7 +65,7 @@ fn CountTable(title: &'static str, testid: &'static str, rows: Vec<CountView>) -
 }
 
 #[component]
-fn Files(input: InputView) -> impl IntoView {
+fn Files(input: InputSummary) -> impl IntoView {
     view! {
         <table class="files" data-testid="files">
             <caption>"Files"</caption>
@@ -89,48 +90,5 @@ fn Files(input: InputView) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-    }
-}
-
-/// The mined templates, most frequent first.
-#[component]
-pub fn Templates() -> impl IntoView {
-    let engine = expect_context::<Engine>();
-    let templates: Memo<Option<Vec<TemplateView>>> = Memo::new(move |_| {
-        engine
-            .report
-            .with(|r| r.as_ref().map(|r| r.templates.clone()))
-    });
-    let show_all = RwSignal::new(false);
-    move || {
-        templates.get().map(|all| {
-            let total = all.len();
-            let shown: Vec<TemplateView> = if show_all.get() {
-                all
-            } else {
-                all.into_iter().take(TEMPLATES_SHOWN).collect()
-            };
-            view! {
-                <section class="panel templates">
-                    <h2>"Templates " <span class="muted">{format!("({total})")}</span></h2>
-                    <ol data-testid="templates">
-                        {shown
-                            .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <li>
-                                        <span class="num count">{t.count}</span>
-                                        <code>{t.template}</code>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
-                    {(total > TEMPLATES_SHOWN && !show_all.get()).then(|| view! {
-                        <button on:click=move |_| show_all.set(true)>{format!("Show all {total}")}</button>
-                    })}
-                </section>
-            }
-        })
     }
 }
