@@ -12,10 +12,14 @@
 //! assert_eq!(corpus.events.len(), 1);
 //! ```
 
+mod browse;
 mod forensics;
 mod ingest;
 mod mine;
+mod progress;
 mod report;
+
+pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};
 
 pub use forensics::{search, SearchError, SearchHit, SearchResult};
 pub use ingest::{
@@ -24,7 +28,11 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
-pub use report::{analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Report};
+pub use progress::{Progress, Stage};
+pub use report::{
+    analyze, analyze_for_browsing, analyze_owned, analyze_with_progress, to_markdown,
+    AnalyzeOptions, Evidence, Report,
+};
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -92,12 +92,17 @@ pub(crate) struct ServiceInfo {
     pub mentioned_only: bool,
 }
 
-/// Runs every tool over the corpus.
+/// Tools [`run`] reports as steps.
+pub(crate) const STEPS: u32 = 6;
+
+/// Runs every tool over the corpus, calling `step(i)` before the i-th of [`STEPS`] tools.
 pub(crate) fn run(
     corpus: &Corpus,
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
+    step: &mut dyn FnMut(u32),
 ) -> Findings {
+    step(0);
     let times = order::effective_times(corpus);
     let mut f = Findings {
         order: order::causal_order(corpus, &times),
@@ -113,8 +118,10 @@ pub(crate) fn run(
         ),
         output: order::describe(&f.times, &f.order),
     });
+    step(1);
     let known = graph::known_services(corpus);
     f.signals = graph::signals(corpus, templates, &known);
+    step(2);
     f.edges = graph::edges(corpus, &f.signals, &known);
     f.trail.push(Step {
         tool: "extract_signals",
@@ -138,7 +145,9 @@ pub(crate) fn run(
         ),
         output: format!("{} directed edges", f.edges.len()),
     });
+    step(3);
     f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
+    step(4);
     f.ranked = rank::rank(corpus, &f, baseline);
     f.trail.push(Step {
         tool: "rank_candidates",
@@ -162,6 +171,7 @@ pub(crate) fn run(
             None => "no abnormal signal: no candidate".into(),
         },
     });
+    step(5);
     f.patient_zero = rank::patient_zero(corpus, &f);
     f.propagation = graph::propagation(&f);
     f

@@ -386,13 +386,23 @@ pub(crate) fn service_from_component(component: &str) -> Option<String> {
 /// none, then the message scan. `text` is the file's decoded text (event spans point into it).
 /// Called by the pipeline once per file; runs after joining so a reassembled message (CRI
 /// partial lines) is scanned whole.
-pub(crate) fn complete(corpus: &mut Corpus, first: usize, text: &str, file_name: &str) {
+/// `tick(byte offset in the file, events so far)` is called every few thousand events.
+pub(crate) fn complete(
+    corpus: &mut Corpus,
+    first: usize,
+    text: &str,
+    file_name: &str,
+    tick: &mut dyn FnMut(usize, usize),
+) {
     let file_service = service_from_file_name(file_name);
     let mut file_sym = None;
     let mut scratch = Entities::default();
     // The previous event's entities: an equal set is shared instead of stored again.
     let mut last: Option<Arc<Entities>> = None;
     for idx in first..corpus.events.len() {
+        if (idx - first) % crate::progress::EVENTS_STEP == 0 {
+            tick(corpus.events[idx].first.0 as usize, idx);
+        }
         let ev = &mut corpus.events[idx];
         let msg: &str = match &ev.message {
             Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or(""),

@@ -99,11 +99,35 @@ impl std::error::Error for IngestError {}
 
 /// Turns files into a [`Corpus`]: framed, decoded, timestamped events in input order.
 pub fn ingest(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
-    pipeline::run(files, opts)
+    pipeline::run(files, opts, &mut crate::progress::ignore)
+}
+
+/// Byte ranges of the physical lines of a decoded file text, terminators excluded: the same
+/// framing ingest numbers lines by.
+pub(crate) fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    frame::lines(text)
+}
+
+/// [`ingest`] reporting progress (see [`crate::Progress`]).
+pub(crate) fn ingest_with(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(crate::Progress),
+) -> Result<Corpus, IngestError> {
+    pipeline::run(files, opts, progress)
+}
+
+/// [`ingest_owned`] reporting progress (see [`crate::Progress`]).
+pub(crate) fn ingest_owned_with(
+    files: Vec<InputFile>,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(crate::Progress),
+) -> Result<Corpus, IngestError> {
+    pipeline::run_owned(files, opts, progress)
 }
 
 /// [`ingest`] taking ownership of the files: their bytes become the corpus' texts without a
 /// copy when they are UTF-8, so a large input is held once, not twice.
 pub fn ingest_owned(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
-    pipeline::run_owned(files, opts)
+    pipeline::run_owned(files, opts, &mut crate::progress::ignore)
 }

@@ -8,6 +8,7 @@ use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, 
 use super::frame;
 use super::multiline;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
+use crate::progress::{Progress, Stage, BYTES_STEP};
 use std::sync::Arc;
 
 /// Lines longer than this are counted but not decoded (a 1 MB line is data, not an event).
@@ -25,7 +26,11 @@ struct Source {
     decoded: bytes::Decoded,
 }
 
-pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, IngestError> {
+pub(crate) fn run(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Corpus, IngestError> {
     let mut sources = Vec::with_capacity(files.len());
     for input in files {
         sources.push(Source {
@@ -34,13 +39,14 @@ pub(crate) fn run(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, I
             decoded: bytes::decode(&input.name, &input.bytes)?,
         });
     }
-    run_decoded(sources, opts)
+    run_decoded(sources, opts, progress)
 }
 
 /// [`run`] taking ownership of the files: valid UTF-8 bytes become the text without a copy.
 pub(crate) fn run_owned(
     files: Vec<InputFile>,
     opts: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus, IngestError> {
     let mut sources = Vec::with_capacity(files.len());
     for input in files {
@@ -52,10 +58,36 @@ pub(crate) fn run_owned(
             decoded,
         });
     }
-    run_decoded(sources, opts)
+    run_decoded(sources, opts, progress)
 }
 
-fn run_decoded(sources: Vec<Source>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
+/// Where the ingest of one file stands in the whole input, for progress reports.
+struct Meter<'a> {
+    progress: &'a mut dyn FnMut(Progress),
+    /// Decoded bytes of the files before this one.
+    base: u64,
+    total: u64,
+}
+
+impl Meter<'_> {
+    fn report(&mut self, stage: Stage, at: usize, events: usize) {
+        (self.progress)(Progress {
+            stage,
+            bytes_done: self.base + at as u64,
+            bytes_total: self.total,
+            events_done: events as u64,
+            events_total: 0,
+            step: 0,
+            steps: 0,
+        });
+    }
+}
+
+fn run_decoded(
+    sources: Vec<Source>,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Corpus, IngestError> {
     let mut corpus = Corpus::default();
     let all_empty = sources.iter().all(|s| s.bytes_in == 0);
     // Year for year-less stamps: the first full year written anywhere in the input's samples,
@@ -75,8 +107,15 @@ fn run_decoded(sources: Vec<Source>, opts: &IngestOptions) -> Result<Corpus, Ing
         })
         .or(opts.reference_year)
         .unwrap_or(1970);
+    let mut meter = Meter {
+        progress,
+        base: 0,
+        total: sources.iter().map(|s| s.decoded.text.len() as u64).sum(),
+    };
     for (idx, source) in sources.into_iter().enumerate() {
-        ingest_file(&mut corpus, idx as u32, source, opts, year);
+        let len = source.decoded.text.len() as u64;
+        ingest_file(&mut corpus, idx as u32, source, opts, year, &mut meter);
+        meter.base += len;
     }
     if corpus.events.is_empty() {
         let what = if all_empty {
@@ -89,7 +128,14 @@ fn run_decoded(sources: Vec<Source>, opts: &IngestOptions) -> Result<Corpus, Ing
     Ok(corpus)
 }
 
-fn ingest_file(corpus: &mut Corpus, file: u32, source: Source, opts: &IngestOptions, year: i32) {
+fn ingest_file(
+    corpus: &mut Corpus,
+    file: u32,
+    source: Source,
+    opts: &IngestOptions,
+    year: i32,
+    meter: &mut Meter,
+) {
     let Source {
         name,
         bytes_in,
@@ -111,10 +157,15 @@ fn ingest_file(corpus: &mut Corpus, file: u32, source: Source, opts: &IngestOpti
     let mut partial_open = false;
     let mut docs_possible = true;
     let mut i = 0;
+    let mut next_report = 0;
     while i < spans.len() {
         let (a, b) = spans[i];
         let lineno = i as u32 + 1;
         i += 1;
+        if a >= next_report {
+            meter.report(Stage::Parse, a, corpus.events.len());
+            next_report = a + BYTES_STEP;
+        }
         let line = &text[a..b];
         let reason = if b - a > MAX_LINE {
             Some(UnparsedReason::TooLong)
@@ -199,7 +250,9 @@ fn ingest_file(corpus: &mut Corpus, file: u32, source: Source, opts: &IngestOpti
         push_extra(corpus, &mut ctx, file, lineno, (a, b));
     }
     inherit_times(&mut corpus.events[first_event..]);
-    entities::complete(corpus, first_event, &text, &name);
+    meter.report(Stage::Parse, text.len(), corpus.events.len());
+    let mut tick = |at: usize, events: usize| meter.report(Stage::Entities, at, events);
+    entities::complete(corpus, first_event, &text, &name, &mut tick);
     // Multi-line documents are invisible to the line sniffer: name the file after its events.
     let format = if format == Format::Plain && opts.format.is_none() {
         let mut counts: Vec<(Format, usize)> = Vec::new();

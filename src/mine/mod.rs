@@ -48,10 +48,21 @@ impl Miner {
 
     /// Adds every event's message in input order and sets [`crate::Event::template`].
     pub fn mine_corpus(&mut self, corpus: &mut Corpus) {
+        self.mine_corpus_with(corpus, &mut |_| {});
+    }
+
+    /// [`Miner::mine_corpus`] calling `tick(events mined)` every few thousand events.
+    pub(crate) fn mine_corpus_with(&mut self, corpus: &mut Corpus, tick: &mut dyn FnMut(usize)) {
         let ids: Vec<u32> = corpus
             .events
             .iter()
-            .map(|ev| self.add(corpus.message(ev)))
+            .enumerate()
+            .map(|(i, ev)| {
+                if i % crate::progress::EVENTS_STEP == 0 {
+                    tick(i);
+                }
+                self.add(corpus.message(ev))
+            })
             .collect();
         for (ev, id) in corpus.events.iter_mut().zip(ids) {
             ev.template = id;

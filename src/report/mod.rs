@@ -11,7 +11,9 @@ mod types;
 
 use crate::forensics;
 use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
+use crate::browse::Browse;
 use crate::mine::{Miner, Templates};
+use crate::progress::{self, Progress, Stage};
 
 pub use markdown::to_markdown;
 pub(crate) use time::format_ns;
@@ -34,31 +36,77 @@ pub struct AnalyzeOptions {
 /// assert_eq!(report.input.lines, 1);
 /// ```
 pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    report_on(ingest::ingest(files, &opts.ingest)?, opts)
+    analyze_with_progress(files, opts, &mut progress::ignore)
 }
 
 /// [`analyze`] that takes ownership of the input, so valid UTF-8 bytes become the corpus text
 /// without a copy: peak memory is one copy of the input less (the CLI's path for big files).
 pub fn analyze_owned(files: Vec<InputFile>, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    report_on(ingest::ingest_owned(files, &opts.ingest)?, opts)
+    let corpus = ingest::ingest_owned(files, &opts.ingest)?;
+    Ok(report_on(corpus, opts, &mut progress::ignore)?.0)
 }
 
-fn report_on(mut corpus: Corpus, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
+/// [`analyze`] calling `progress` as it goes (see [`Progress`]); the report is the same.
+pub fn analyze_with_progress(
+    files: &[InputFile],
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, IngestError> {
+    let corpus = ingest::ingest_with(files, &opts.ingest, progress)?;
+    Ok(report_on(corpus, opts, progress)?.0)
+}
+
+/// [`analyze_owned`] with progress that also keeps the input's lines for browsing: the same
+/// report, and a [`Browse`] index over the corpus (which keeps the decoded text, no copy).
+pub fn analyze_for_browsing(
+    files: Vec<InputFile>,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Browse), IngestError> {
+    let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
+    let (report, corpus) = report_on(corpus, opts, progress)?;
+    Ok((report, Browse::new(corpus)))
+}
+
+fn report_on(
+    mut corpus: Corpus,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Corpus), IngestError> {
     let mut baseline = if opts.baseline.is_empty() {
         None
     } else {
         Some(ingest::ingest(&opts.baseline, &opts.ingest)?)
     };
-    let (templates, base) = mine_all(&mut corpus, baseline.as_mut());
-    let findings = forensics::run(&corpus, &templates, base.as_ref());
-    Ok(build::build(
+    let bytes = corpus.files.iter().map(|f| f.text.len() as u64).sum();
+    let events = corpus.events.len() as u64;
+    let mut at = |stage: Stage, events_done: u64, step: u32| {
+        progress(Progress {
+            stage,
+            bytes_done: bytes,
+            bytes_total: bytes,
+            events_done,
+            events_total: events,
+            step,
+            steps: if stage == Stage::Forensics { forensics::STEPS } else { 0 },
+        })
+    };
+    let (templates, base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
+        at(Stage::Mine, n as u64, 0)
+    });
+    let findings = forensics::run(&corpus, &templates, base.as_ref(), &mut |step| {
+        at(Stage::Forensics, events, step)
+    });
+    at(Stage::Report, events, 0);
+    let report = build::build(
         &corpus,
         &templates,
         &findings,
         baseline
             .as_ref()
             .map(|b| (b, base.as_ref().expect("baseline mined"))),
-    ))
+    );
+    Ok((report, corpus))
 }
 
 /// Mines the baseline first and the incident after it with one miner, so template ids are
@@ -66,6 +114,7 @@ fn report_on(mut corpus: Corpus, opts: &AnalyzeOptions) -> Result<Report, Ingest
 fn mine_all(
     corpus: &mut Corpus,
     baseline: Option<&mut Corpus>,
+    tick: &mut dyn FnMut(usize),
 ) -> (Templates, Option<forensics::Baseline>) {
     let mut miner = Miner::new();
     let base = baseline.map(|b| {
@@ -86,7 +135,7 @@ fn mine_all(
         fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
-    miner.mine_corpus(corpus);
+    miner.mine_corpus_with(corpus, tick);
     let mut templates = miner.finish();
     // Counts in the report are the incident's own.
     for t in &mut templates.templates {
