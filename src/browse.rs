@@ -265,7 +265,12 @@ impl Browse {
     }
 
     /// Where `file:line` sits in the view `filter`, relaxing the filter if it hides the line.
-    pub fn locate(&mut self, file: &str, line: u32, filter: &Filter) -> Result<Located, BrowseError> {
+    pub fn locate(
+        &mut self,
+        file: &str,
+        line: u32,
+        filter: &Filter,
+    ) -> Result<Located, BrowseError> {
         let Some(row) = self.row_of(file, line) else {
             return Ok(Located {
                 index: None,
@@ -317,7 +322,11 @@ impl Browse {
 
     /// The row of `file:line` (first file of that name), if it exists.
     fn row_of(&self, file: &str, line: u32) -> Option<u32> {
-        let (i, f) = self.files.iter().enumerate().find(|(_, f)| f.name == file)?;
+        let (i, f) = self
+            .files
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == file)?;
         let end = self
             .files
             .get(i + 1)
@@ -371,11 +380,8 @@ impl Browse {
                 .filter_map(|s| self.services.iter().position(|n| n == s))
                 .map(|i| i as u32)
                 .collect();
-            let wanted_levels: Vec<u8> = filter
-                .levels
-                .iter()
-                .filter_map(|l| level_code(l))
-                .collect();
+            let wanted_levels: Vec<u8> =
+                filter.levels.iter().filter_map(|l| level_code(l)).collect();
             // Rows are pushed in increasing order: records sharing rows add none twice.
             let mut next_row = 0u32;
             for e in &self.events {
@@ -628,7 +634,10 @@ mod tests {
         assert_eq!(at.cleared, ["levels", "regex"]);
         assert_eq!(at.filter.services, ["cart-svc"]);
         let page = b.lines(&at.filter, at.index.unwrap(), 1).unwrap();
-        assert_eq!((page.rows[0].file.as_str(), page.rows[0].line), ("app.log", 3));
+        assert_eq!(
+            (page.rows[0].file.as_str(), page.rows[0].line),
+            ("app.log", 3)
+        );
         // Visible already: nothing cleared.
         let f = Filter {
             levels: vec!["warn".into()],

@@ -93,10 +93,8 @@ mod tests {
         ];
         let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
         let mut seen = Vec::new();
-        let with = analyze_with_progress(&files, &AnalyzeOptions::default(), &mut |p| {
-            seen.push(p)
-        })
-        .unwrap();
+        let with = analyze_with_progress(&files, &AnalyzeOptions::default(), &mut |p| seen.push(p))
+            .unwrap();
         assert_eq!(with, analyze(&files, &AnalyzeOptions::default()).unwrap());
         let mining = seen.iter().position(|p| p.stage == Stage::Mine).unwrap();
         assert!(seen[..mining].iter().all(|p| p.stage <= Stage::Entities));
@@ -104,9 +102,9 @@ mod tests {
         for s in [Stage::Parse, Stage::Entities, Stage::Mine] {
             let of: Vec<&Progress> = seen.iter().filter(|p| p.stage == s).collect();
             assert!(of.len() >= 3, "{s:?}: {} reports", of.len());
-            assert!(of
-                .windows(2)
-                .all(|w| w[0].bytes_done <= w[1].bytes_done && w[0].events_done <= w[1].events_done));
+            assert!(of.windows(2).all(
+                |w| w[0].bytes_done <= w[1].bytes_done && w[0].events_done <= w[1].events_done
+            ));
         }
         let parse: Vec<&Progress> = seen.iter().filter(|p| p.stage == Stage::Parse).collect();
         assert!(parse.iter().all(|p| p.bytes_total == total));

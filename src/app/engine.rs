@@ -1,11 +1,16 @@
-//! The page's handle on the engine worker: start it, wait for `ready`, send files, turn its
-//! messages into signals. Cancel terminates the worker and starts a fresh one; so does a worker
-//! error (a panic in the engine), after saying so.
+//! The page's handle on the engine worker: start it, wait for `ready`, send files (and the
+//! baseline, if one is set), turn its messages into signals, and route the log view's queries
+//! (`lines`, `locate`) to the worker and their answers back. Cancel terminates the worker and
+//! starts a fresh one; so does a worker error (a panic in the engine), after saying so. Either
+//! way the analyzed lines are gone with the old worker: [`Engine::lines_live`] says whether the
+//! worker holds the shown report's lines.
 
 use super::model::Analysis;
-use crate::worker::protocol::{self, kind, Stage};
+use crate::worker::protocol::{self, kind, Progress, Stage};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::prelude::*;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,15 +22,11 @@ const WORKER_URL: &str = "./faultline-worker_loader.js";
 const MAX_START_FAILURES: u32 = 3;
 
 /// What the engine is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Phase {
     Starting,
     Idle,
-    Working {
-        stage: Stage,
-        done: u32,
-        total: u32,
-    },
+    Working(Progress),
     /// The worker could not be started at all.
     Broken,
 }
@@ -36,7 +37,15 @@ pub struct Request {
     pub files: Vec<(String, Uint8Array)>,
     /// For timestamps without a year (syslog): the newest file's year, as the CLI does.
     pub reference_year: Option<i32>,
+    /// Submits the same input again (from where it still is: the demo's text, the paste box,
+    /// the picked `File`s), so a baseline set or cleared later applies to what is shown.
+    pub again: Option<Rc<dyn Fn()>>,
 }
+
+/// The answer to a log view query: the JSON text, or (message, whether the lines are gone).
+pub type Answer = Result<String, (String, bool)>;
+
+type Callback = Box<dyn FnOnce(Answer)>;
 
 /// A running worker and the callbacks that must live as long as it does.
 struct Live {
@@ -59,6 +68,17 @@ pub struct Engine {
     pub error: RwSignal<Option<String>>,
     /// A short note about the last cancel or restart.
     pub note: RwSignal<Option<String>>,
+    /// True while the worker holds the lines of the shown report (for the log view).
+    pub lines_live: RwSignal<bool>,
+    /// Counts reports received: the log view starts over when it changes.
+    pub generation: RwSignal<u64>,
+    /// Names of the baseline files every analysis is compared with (empty: none).
+    pub baseline: RwSignal<Vec<String>>,
+    baseline_bytes: StoredValue<Vec<(String, Uint8Array)>, LocalStorage>,
+    /// How to submit the shown (or running) input again.
+    again: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
+    queries: StoredValue<HashMap<u32, Callback>, LocalStorage>,
+    next_query: StoredValue<u32>,
     live: StoredValue<Option<Live>, LocalStorage>,
     pending: StoredValue<Option<Request>, LocalStorage>,
     failures: StoredValue<u32>,
@@ -73,6 +93,13 @@ impl Engine {
             shown: RwSignal::new(None),
             error: RwSignal::new(None),
             note: RwSignal::new(None),
+            lines_live: RwSignal::new(false),
+            generation: RwSignal::new(0),
+            baseline: RwSignal::new(Vec::new()),
+            baseline_bytes: StoredValue::new_local(Vec::new()),
+            again: StoredValue::new_local(None),
+            queries: StoredValue::new_local(HashMap::new()),
+            next_query: StoredValue::new(0),
             live: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
             failures: StoredValue::new(0),
@@ -86,7 +113,8 @@ impl Engine {
     pub fn analyze(self, req: Request) {
         self.error.set(None);
         self.note.set(None);
-        if matches!(self.phase.get_untracked(), Phase::Working { .. }) {
+        self.again.set_value(req.again.clone());
+        if matches!(self.phase.get_untracked(), Phase::Working(_)) {
             self.restart();
         }
         let ready = self
@@ -105,7 +133,7 @@ impl Engine {
 
     /// Stops the running analysis: terminates the worker and starts a fresh one.
     pub fn cancel(self) {
-        if matches!(self.phase.get_untracked(), Phase::Working { .. }) {
+        if matches!(self.phase.get_untracked(), Phase::Working(_)) {
             self.restart();
             self.note
                 .set(Some("Analysis cancelled; the engine was restarted.".into()));
@@ -118,7 +146,40 @@ impl Engine {
         self.spawn();
     }
 
+    /// Sets (or, with no files, clears) the baseline, and analyzes the shown input again with
+    /// it when that input can be submitted again.
+    pub fn set_baseline(self, files: Vec<(String, Uint8Array)>) {
+        self.baseline
+            .set(files.iter().map(|(n, _)| n.clone()).collect());
+        self.baseline_bytes.set_value(files);
+        if let Some(again) = self.again.get_value() {
+            again();
+        }
+    }
+
+    /// Sends a log view query (`lines` or `locate`; `fields` are its other fields) and calls
+    /// `done` with the answer. Dropped unanswered when the worker is replaced.
+    pub fn query(self, which: &str, fields: &Object, done: impl FnOnce(Answer) + 'static) {
+        let id = self.next_query.get_value().wrapping_add(1);
+        self.next_query.set_value(id);
+        let msg = protocol::message(which);
+        let _ = Object::assign(&msg, fields);
+        protocol::set(&msg, "id", &id.into());
+        let sent = self.live.with_value(|l| match l {
+            Some(l) if l.ready => l.worker.post_message(&msg).is_ok(),
+            _ => false,
+        });
+        if sent {
+            self.queries
+                .update_value(|q| drop(q.insert(id, Box::new(done) as Callback)));
+        } else {
+            done(Err(("the engine is not running".into(), true)));
+        }
+    }
+
     fn kill(self) {
+        self.lines_live.set(false);
+        self.queries.update_value(HashMap::clear);
         self.live.update_value(|l| {
             if let Some(l) = l.take() {
                 l.worker.set_onmessage(None);
@@ -170,33 +231,36 @@ impl Engine {
             label,
             files,
             reference_year,
+            again: _,
         } = req;
-        let list = Array::new();
         let transfer = Array::new();
-        for (name, bytes) in &files {
-            let f = Object::new();
-            let _ = Reflect::set(&f, &"name".into(), &name.into());
-            let _ = Reflect::set(&f, &"bytes".into(), bytes);
-            list.push(&f);
-            transfer.push(&bytes.buffer());
-        }
+        let list = file_list(&files, &transfer);
+        // The baseline is kept for later analyses: send copies, so the transfer leaves it whole.
+        let baseline = self.baseline_bytes.with_value(|b| {
+            b.iter()
+                .map(|(n, bytes)| (n.clone(), bytes.slice(0, bytes.length())))
+                .collect::<Vec<_>>()
+        });
         let msg = protocol::message(kind::ANALYZE);
         let _ = Reflect::set(&msg, &"files".into(), &list);
+        let _ = Reflect::set(&msg, &"baseline".into(), &file_list(&baseline, &transfer));
         if let Some(y) = reference_year {
             let _ = Reflect::set(&msg, &"referenceYear".into(), &y.into());
         }
-        let total = files.len() as u32;
+        let bytes_total: f64 = files.iter().map(|(_, b)| b.length() as f64).sum();
         let sent = self.live.try_update_value(|l| {
             let l = l.as_mut()?;
             l.in_flight = Some(label);
             Some(l.worker.post_message_with_transfer(&msg, &transfer))
         });
         match sent.flatten() {
-            Some(Ok(())) => self.phase.set(Phase::Working {
-                stage: Stage::Reading,
-                done: 0,
-                total,
-            }),
+            Some(Ok(())) => {
+                // The worker drops the previous lines when it starts.
+                self.lines_live.set(false);
+                let mut p = Progress::new(Stage::Reading);
+                p.bytes_total = bytes_total;
+                self.phase.set(Phase::Working(p));
+            }
             Some(Err(e)) => self.error.set(Some(format!(
                 "Could not hand the files to the engine: {}",
                 describe(&e)
@@ -220,12 +284,22 @@ impl Engine {
                 }
             }
             Some(kind::PROGRESS) => {
-                let stage = protocol::get_str(&data, "stage")
-                    .and_then(|s| Stage::from_name(&s))
-                    .unwrap_or(Stage::Analyzing);
-                let done = protocol::get_u32(&data, "done");
-                let total = protocol::get_u32(&data, "total");
-                self.phase.set(Phase::Working { stage, done, total });
+                self.phase
+                    .set(Phase::Working(Progress::from_message(&data)));
+            }
+            Some(which @ (kind::LINES | kind::LOCATE)) => {
+                let _ = which;
+                let id = protocol::get_u32(&data, "id");
+                let done = self.queries.try_update_value(|q| q.remove(&id)).flatten();
+                if let Some(done) = done {
+                    done(match protocol::get_str(&data, "json") {
+                        Some(json) => Ok(json),
+                        None => Err((
+                            protocol::get_str(&data, "error").unwrap_or_default(),
+                            protocol::get_bool(&data, "gone"),
+                        )),
+                    });
+                }
             }
             Some(kind::REPORT) => {
                 let label = self.take_in_flight();
@@ -234,6 +308,8 @@ impl Engine {
                     Ok(analysis) => {
                         self.report.set(Some(Arc::new(analysis)));
                         self.shown.set(label);
+                        self.lines_live.set(true);
+                        self.generation.update(|g| *g += 1);
                     }
                     Err(e) => self
                         .error
@@ -292,6 +368,19 @@ impl Engine {
             }
         });
     }
+}
+
+/// `[{name, bytes}]`, adding each buffer to `transfer`.
+fn file_list(files: &[(String, Uint8Array)], transfer: &Array) -> Array {
+    let list = Array::new();
+    for (name, bytes) in files {
+        let f = Object::new();
+        protocol::set(&f, "name", &name.into());
+        protocol::set(&f, "bytes", bytes);
+        list.push(&f);
+        transfer.push(&bytes.buffer());
+    }
+    list
 }
 
 fn describe(e: &JsValue) -> String {

@@ -1,9 +1,14 @@
-//! Getting logs in: a paste box with an Analyze button, and a drop zone with a file picker.
-//! Files are read as bytes (the engine inflates gzip itself) and handed to the engine.
+//! Getting logs in: a paste box with an Analyze button, a drop zone with a file picker, and a
+//! second, optional drop zone for a healthy-period baseline. Files are read as bytes (the engine
+//! inflates gzip itself) and handed to the engine; each request knows how to submit its input
+//! again (the paste box's text, the picked `File` handles: no copy of the bytes is kept), so
+//! setting or clearing the baseline re-analyzes what is shown.
 
 use super::engine::{Engine, Request};
+use super::status::thousands;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
+use std::rc::Rc;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 
@@ -15,14 +20,16 @@ const ACCEPT: &str = ".log,.txt,.json,.jsonl,.csv,.gz,.out";
 pub fn PasteBox() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let text = RwSignal::new(String::new());
-    let analyze = move |_| {
+    let submit = move || {
         let bytes = text.with_untracked(|t| Uint8Array::from(t.as_bytes()));
         engine.analyze(Request {
             label: "pasted text".into(),
             files: vec![("pasted.log".into(), bytes)],
             reference_year: None,
+            again: Some(Rc::new(move || submit_paste(engine, text))),
         });
     };
+    let analyze = move |_| submit();
     view! {
         <section class="panel paste">
             <label for="paste" class="panel-title">"Paste logs"</label>
@@ -44,6 +51,16 @@ pub fn PasteBox() -> impl IntoView {
     }
 }
 
+fn submit_paste(engine: Engine, text: RwSignal<String>) {
+    let bytes = text.with_untracked(|t| Uint8Array::from(t.as_bytes()));
+    engine.analyze(Request {
+        label: "pasted text".into(),
+        files: vec![("pasted.log".into(), bytes)],
+        reference_year: None,
+        again: Some(Rc::new(move || submit_paste(engine, text))),
+    });
+}
+
 /// The drop zone, with a file picker inside for keyboards and phones.
 #[component]
 pub fn DropZone() -> impl IntoView {
@@ -53,13 +70,13 @@ pub fn DropZone() -> impl IntoView {
         ev.prevent_default();
         over.set(false);
         if let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) {
-            analyze_files(engine, files);
+            analyze_files(engine, list_files(&files));
         }
     };
     let on_change = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         if let Some(files) = input.files() {
-            analyze_files(engine, files);
+            analyze_files(engine, list_files(&files));
         }
         // Picking the same file again should analyze it again.
         input.set_value("");
@@ -93,9 +110,12 @@ pub fn DropZone() -> impl IntoView {
     }
 }
 
+fn list_files(list: &FileList) -> Vec<File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
 /// Reads every file's bytes, then sends them in one request.
-fn analyze_files(engine: Engine, list: FileList) {
-    let files: Vec<File> = (0..list.length()).filter_map(|i| list.item(i)).collect();
+fn analyze_files(engine: Engine, files: Vec<File>) {
     if files.is_empty() {
         return;
     }
@@ -108,34 +128,163 @@ fn analyze_files(engine: Engine, list: FileList) {
         return;
     }
     leptos::task::spawn_local(async move {
-        let mut out = Vec::with_capacity(files.len());
-        let mut newest = 0f64;
-        for f in &files {
-            match JsFuture::from(f.array_buffer()).await {
-                Ok(buf) => {
-                    out.push((f.name(), Uint8Array::new(&buf)));
-                    newest = newest.max(f.last_modified());
-                }
-                Err(_) => {
-                    engine
-                        .error
-                        .set(Some(format!("Could not read {}.", f.name())));
-                    return;
-                }
-            }
-        }
+        let Some(out) = read_all(engine, &files).await else {
+            return;
+        };
+        let newest = files.iter().map(File::last_modified).fold(0f64, f64::max);
         let label = match out.as_slice() {
             [(name, _)] => name.clone(),
             _ => format!("{} files", out.len()),
         };
         let reference_year =
             (newest > 0.0).then(|| js_sys::Date::new(&newest.into()).get_utc_full_year() as i32);
+        let again = files.clone();
         engine.analyze(Request {
             label,
             files: out,
             reference_year,
+            again: Some(Rc::new(move || analyze_files(engine, again.clone()))),
         });
     });
+}
+
+/// Every file's bytes, or `None` (and the error shown) when one cannot be read.
+async fn read_all(engine: Engine, files: &[File]) -> Option<Vec<(String, Uint8Array)>> {
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        match JsFuture::from(f.array_buffer()).await {
+            Ok(buf) => out.push((f.name(), Uint8Array::new(&buf))),
+            Err(_) => {
+                engine
+                    .error
+                    .set(Some(format!("Could not read {}.", f.name())));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The optional baseline: logs from a healthy period, compared with every analysis (templates
+/// never seen in it are "new in the incident"). Dropping or picking files sets it and analyzes
+/// the shown input again; Clear removes it.
+#[component]
+pub fn BaselineDrop() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let over = RwSignal::new(false);
+    let set = move |files: Vec<File>| {
+        if files.is_empty() {
+            return;
+        }
+        let total: f64 = files.iter().map(|f| f.size()).sum();
+        let limit = max_input_bytes();
+        if total > limit {
+            engine
+                .error
+                .set(Some(too_large_message(&files, total, limit)));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Some(out) = read_all(engine, &files).await {
+                engine.set_baseline(out);
+            }
+        });
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        if let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) {
+            set(list_files(&files));
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        if let Some(files) = input.files() {
+            set(list_files(&files));
+        }
+        input.set_value("");
+    };
+    let summary = move || {
+        let names = engine.baseline.get();
+        if names.is_empty() {
+            return None;
+        }
+        let shown = engine
+            .report
+            .with(|a| a.as_ref().and_then(|a| a.report.input.baseline.clone()));
+        Some(match shown {
+            Some(b) => format!(
+                "Baseline: {} file{}, {} lines, {} template{} new in the incident",
+                b.files,
+                plural(b.files as u64),
+                thousands(b.lines as f64),
+                thousands(b.new_templates as f64),
+                plural(b.new_templates),
+            ),
+            None => format!(
+                "Baseline: {} file{} set ({}); it applies to the next analysis.",
+                names.len(),
+                plural(names.len() as u64),
+                names.join(", ")
+            ),
+        })
+    };
+    view! {
+        <section
+            class="panel drop baseline"
+            class:over=move || over.get()
+            data-testid="baseline-drop"
+            aria-labelledby="baseline-title"
+            on:dragover=move |ev: DragEvent| {
+                ev.prevent_default();
+                over.set(true);
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <p class="panel-title" id="baseline-title">"Baseline (optional)"</p>
+            <p class="hint">"Logs from a healthy period, to contrast the incident with"</p>
+            <label class="button">
+                "Choose baseline files…"
+                <input
+                    type="file"
+                    multiple
+                    accept=ACCEPT
+                    data-testid="baseline-picker"
+                    aria-label="Choose baseline files from a healthy period"
+                    class="visually-hidden"
+                    on:change=on_change
+                />
+            </label>
+            {move || {
+                summary()
+                    .map(|s| {
+                        view! {
+                            <p class="baseline-summary" data-testid="baseline-summary">
+                                <span>{s}</span>
+                                <button
+                                    type="button"
+                                    class="link"
+                                    data-testid="baseline-clear"
+                                    aria-label="Clear the baseline"
+                                    on:click=move |_| engine.set_baseline(Vec::new())
+                                >
+                                    "Clear"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// What the page analyzes at once. The engine in the worker needs about 3.5x its input in wasm

@@ -34,7 +34,7 @@ fn App() -> impl IntoView {
     provide_context(engine);
     let nav = Nav::new();
     provide_context(nav);
-    engine.analyze(demo_request());
+    engine.analyze(demo_request(engine));
     view! {
         <header class="top">
             <h1>"Faultline"</h1>
@@ -44,6 +44,7 @@ fn App() -> impl IntoView {
             <div class="inputs">
                 <input::PasteBox />
                 <input::DropZone />
+                <input::BaselineDrop />
             </div>
             <status::Status />
             <Tabs nav=nav />
@@ -53,7 +54,7 @@ fn App() -> impl IntoView {
             <Panel nav=nav which=View::History><history::HistoryView /></Panel>
         </main>
         <footer>
-            <button class="link" on:click=move |_| engine.analyze(demo_request())>
+            <button class="link" on:click=move |_| engine.analyze(demo_request(engine))>
                 "Load the demo incident again"
             </button>
         </footer>
@@ -126,7 +127,7 @@ fn Panel(nav: Nav, which: View, children: Children) -> impl IntoView {
     }
 }
 
-fn demo_request() -> Request {
+fn demo_request(engine: Engine) -> Request {
     Request {
         label: "demo incident (orders-api connection leak)".into(),
         files: demo::FILES
@@ -134,5 +135,6 @@ fn demo_request() -> Request {
             .map(|(name, text)| (name.to_string(), js_sys::Uint8Array::from(text.as_bytes())))
             .collect(),
         reference_year: None,
+        again: Some(std::rc::Rc::new(move || engine.analyze(demo_request(engine)))),
     }
 }

@@ -9,9 +9,9 @@ mod markdown;
 mod time;
 mod types;
 
+use crate::browse::Browse;
 use crate::forensics;
 use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
-use crate::browse::Browse;
 use crate::mine::{Miner, Templates};
 use crate::progress::{self, Progress, Stage};
 
@@ -88,7 +88,11 @@ fn report_on(
             events_done,
             events_total: events,
             step,
-            steps: if stage == Stage::Forensics { forensics::STEPS } else { 0 },
+            steps: if stage == Stage::Forensics {
+                forensics::STEPS
+            } else {
+                0
+            },
         })
     };
     let (templates, base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {

@@ -4,20 +4,30 @@
 //! bundle plus `faultline-worker_loader.js`; the page starts that loader, relative to the
 //! document, so the page works from any subpath.
 //!
-//! The protocol is plain JS objects (see [`protocol`]): the worker posts `{type: "ready"}` first,
-//! then answers each `{type: "analyze", files: [{name, bytes}], referenceYear}` with `progress`
-//! messages and one `report` (`{json}`: the engine's [`Report`](crate::Report) as JSON text)
-//! or one `error` (the engine's message). A panic surfaces as the worker's `error` event; the
-//! page then shows it and starts a fresh worker.
+//! The protocol is plain JS objects (see [`protocol`]): the worker posts `ready` first, then
+//! answers each `analyze` with `progress` messages (throttled here with the worker's clock, at
+//! most one per [`PROGRESS_MS`], since the engine has none) and one `report` (the engine's
+//! [`Report`](crate::Report) as JSON text) or one `error`. It then keeps the analyzed lines and
+//! answers the log view's `lines` and `locate` queries until the next `analyze`. A panic
+//! surfaces as the worker's `error` event; the page then shows it and starts a fresh worker.
 
 pub mod protocol;
 
-use crate::{AnalyzeOptions, IngestOptions, InputFile};
+use crate::{AnalyzeOptions, Browse, Filter, IngestOptions, InputFile};
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use protocol::{kind, Stage};
+use protocol::{kind, Progress, Stage};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Least time between two progress messages (ms). The page shows every one it gets.
+const PROGRESS_MS: f64 = 100.0;
+
+thread_local! {
+    /// The last analysis' lines, for the log view.
+    static BROWSE: RefCell<Option<Browse>> = const { RefCell::new(None) };
+}
 
 /// Installs the message handler and tells the page the worker is ready.
 pub fn run() {
@@ -34,48 +44,92 @@ pub fn run() {
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    if protocol::get_str(data, "type").as_deref() != Some(kind::ANALYZE) {
-        post(
+    match protocol::get_str(data, "type").as_deref() {
+        Some(kind::ANALYZE) => analyze(scope, data),
+        Some(kind::LINES) => query(scope, data, kind::LINES),
+        Some(kind::LOCATE) => query(scope, data, kind::LOCATE),
+        _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),
-        );
-        return;
+        ),
     }
-    let files = Reflect::get(data, &"files".into()).unwrap_or(JsValue::UNDEFINED);
-    let files: Array = files.dyn_into().unwrap_or_default();
-    let total = files.length();
-    let mut inputs = Vec::with_capacity(total as usize);
+}
+
+/// `[{name, bytes}]` into engine input files (copied into wasm memory, one file at a time).
+fn read_files(list: &JsValue, mut each: impl FnMut(usize, f64)) -> Vec<InputFile> {
+    let files: Array = list.clone().dyn_into().unwrap_or_default();
+    let mut out = Vec::with_capacity(files.length() as usize);
+    let mut bytes = 0f64;
     for (i, f) in files.iter().enumerate() {
-        post(scope, &protocol::progress(Stage::Reading, i as u32, total));
+        each(i, bytes);
         let name = protocol::get_str(&f, "name").unwrap_or_else(|| format!("file-{}", i + 1));
-        let bytes = Reflect::get(&f, &"bytes".into())
+        let data = Reflect::get(&f, &"bytes".into())
             .ok()
             .and_then(|b| b.dyn_into::<Uint8Array>().ok())
             .map(|b| b.to_vec())
             .unwrap_or_default();
-        inputs.push(InputFile::new(name, bytes));
+        bytes += data.len() as f64;
+        out.push(InputFile::new(name, data));
     }
+    out
+}
+
+fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    // Free the previous analysis' lines before reading the next input: peak memory is one
+    // analysis, not two.
+    BROWSE.with(|b| b.borrow_mut().take());
+    let list = Reflect::get(data, &"files".into()).unwrap_or(JsValue::UNDEFINED);
+    let total_bytes: f64 = Array::from(&list)
+        .iter()
+        .map(|f| {
+            Reflect::get(&f, &"bytes".into())
+                .ok()
+                .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+                .map_or(0.0, |b| b.length() as f64)
+        })
+        .sum();
+    let mut throttle = Throttle::new(scope);
+    let inputs = read_files(&list, |_, done| {
+        let mut p = Progress::new(Stage::Reading);
+        p.bytes_done = done;
+        p.bytes_total = total_bytes;
+        throttle.offer(p);
+    });
+    let baseline = Reflect::get(data, &"baseline".into())
+        .ok()
+        .filter(|b| b.is_object())
+        .map(|b| read_files(&b, |_, _| {}))
+        .unwrap_or_default();
     let reference_year = Reflect::get(data, &"referenceYear".into())
         .ok()
         .and_then(|y| y.as_f64())
         .map(|y| y as i32);
-    post(scope, &protocol::progress(Stage::Analyzing, 0, total));
     let opts = AnalyzeOptions {
         ingest: IngestOptions {
             reference_year,
             ..Default::default()
         },
-        ..Default::default()
+        baseline,
     };
-    match crate::analyze(&inputs, &opts) {
-        Ok(report) => {
-            post(scope, &protocol::progress(Stage::Sending, total, total));
+    let result = crate::analyze_for_browsing(inputs, &opts, &mut |p| {
+        throttle.offer(Progress::from_engine(p));
+    });
+    match result {
+        Ok((report, browse)) => {
+            let mut p = Progress::new(Stage::Sending);
+            p.bytes_done = total_bytes;
+            p.bytes_total = total_bytes;
+            p.events_done = report.input.events as f64;
+            p.events_total = p.events_done;
+            throttle.force(p);
             // JSON text, not a JS object: the page keeps it verbatim for export and history,
             // and one string crosses the worker boundary faster than a tree of objects.
             match serde_json::to_string(&report) {
                 Ok(json) => {
+                    drop(report);
+                    BROWSE.with(|b| *b.borrow_mut() = Some(browse));
                     let msg = protocol::message(kind::REPORT);
-                    let _ = Reflect::set(&msg, &"json".into(), &json.into());
+                    protocol::set(&msg, "json", &json.into());
                     post(scope, &msg);
                 }
                 Err(e) => post(
@@ -85,6 +139,81 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             }
         }
         Err(e) => post(scope, &protocol::error_message(&e.to_string())),
+    }
+}
+
+/// Answers a `lines` or `locate` query from the kept lines.
+fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
+    let reply = protocol::message(which);
+    protocol::set(&reply, "id", &protocol::get_f64(data, "id").into());
+    let filter: Result<Filter, String> = protocol::get_str(data, "filter")
+        .map_or(Ok(Filter::default()), |f| {
+            serde_json::from_str(&f).map_err(|e| format!("bad filter: {e}"))
+        });
+    let answer: Result<String, (String, bool)> = BROWSE.with(|b| {
+        let mut b = b.borrow_mut();
+        let Some(browse) = b.as_mut() else {
+            return Err(("the engine holds no analyzed lines".into(), true));
+        };
+        let filter = filter.map_err(|e| (e, false))?;
+        let json = if which == kind::LINES {
+            let offset = protocol::get_f64(data, "offset").max(0.0) as u64;
+            let limit = protocol::get_f64(data, "limit").max(0.0) as usize;
+            browse
+                .lines(&filter, offset, limit)
+                .map(|p| serde_json::to_string(&p))
+        } else {
+            let file = protocol::get_str(data, "file").unwrap_or_default();
+            let line = protocol::get_u32(data, "line");
+            browse
+                .locate(&file, line, &filter)
+                .map(|l| serde_json::to_string(&l))
+        };
+        match json {
+            Ok(Ok(s)) => Ok(s),
+            Ok(Err(e)) => Err((e.to_string(), false)),
+            Err(e) => Err((e.to_string(), false)),
+        }
+    });
+    match answer {
+        Ok(json) => protocol::set(&reply, "json", &json.into()),
+        Err((message, gone)) => {
+            protocol::set(&reply, "error", &message.into());
+            protocol::set(&reply, "gone", &gone.into());
+        }
+    }
+    post(scope, &reply);
+}
+
+/// Posts progress at most every [`PROGRESS_MS`], and always when the stage changes.
+struct Throttle<'a> {
+    scope: &'a DedicatedWorkerGlobalScope,
+    last_at: f64,
+    last_stage: Option<Stage>,
+}
+
+impl<'a> Throttle<'a> {
+    fn new(scope: &'a DedicatedWorkerGlobalScope) -> Self {
+        Throttle {
+            scope,
+            last_at: f64::NEG_INFINITY,
+            last_stage: None,
+        }
+    }
+
+    fn offer(&mut self, p: Progress) {
+        let now = js_sys::Date::now();
+        if self.last_stage == Some(p.stage) && now - self.last_at < PROGRESS_MS {
+            return;
+        }
+        self.last_at = now;
+        self.last_stage = Some(p.stage);
+        post(self.scope, &p.to_message());
+    }
+
+    fn force(&mut self, p: Progress) {
+        self.last_stage = None;
+        self.offer(p);
     }
 }
 

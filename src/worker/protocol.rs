@@ -2,29 +2,46 @@
 //!
 //! Every message is a plain object with a `type` field (the [`kind`] constants). Files travel
 //! as `{name, bytes: Uint8Array}` with their buffers transferred, not copied.
+//!
+//! ```text
+//! worker -> page  {type:"ready"}                                   once, when the engine is loaded
+//! page -> worker  {type:"analyze", files:[{name,bytes}], baseline:[{name,bytes}], referenceYear?}
+//! worker -> page  {type:"progress", stage, bytesDone, bytesTotal, eventsDone, eventsTotal,
+//!                  step, steps}                                    at most every ~100 ms
+//! worker -> page  {type:"report", json}  or  {type:"error", message}
+//! page -> worker  {type:"lines", id, filter, offset, limit}       filter: a `Filter` as JSON text
+//! worker -> page  {type:"lines", id, json}                        json: a `Page` as JSON text
+//! page -> worker  {type:"locate", id, file, line, filter}
+//! worker -> page  {type:"locate", id, json}                       json: a `Located` as JSON text
+//!                 either query may instead get {type, id, error, gone}: `gone` is true when the
+//!                 engine holds no analyzed lines (none yet, a failed analysis, a new worker)
+//! ```
+//!
+//! After a `report`, the worker keeps the analyzed lines (a [`crate::Browse`] index over the
+//! decoded text, not a copy) until the next `analyze` starts, and answers `lines` and `locate`
+//! from them. Queries sent while an analysis runs wait for it (the worker is single-threaded).
+//! Filters and answers travel as JSON text: serde on both sides, one string across.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 /// The `type` field values.
 pub mod kind {
-    /// worker -> page, once, when the engine is loaded.
     pub const READY: &str = "ready";
-    /// page -> worker: `{files: [{name, bytes}], referenceYear}`.
     pub const ANALYZE: &str = "analyze";
-    /// worker -> page: `{stage, done, total}`.
     pub const PROGRESS: &str = "progress";
-    /// worker -> page: `{json}`, the report as JSON text.
     pub const REPORT: &str = "report";
-    /// worker -> page: `{message}`.
     pub const ERROR: &str = "error";
+    pub const LINES: &str = "lines";
+    pub const LOCATE: &str = "locate";
 }
 
-/// What the worker is doing, for the progress line.
+/// What the worker is doing, for the progress line: reading the files into the engine, one of
+/// the engine's stages ([`crate::Stage`]), or sending the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Reading,
-    Analyzing,
+    Engine(crate::Stage),
     Sending,
 }
 
@@ -32,7 +49,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Reading => "reading",
-            Stage::Analyzing => "analyzing",
+            Stage::Engine(s) => s.as_str(),
             Stage::Sending => "sending",
         }
     }
@@ -40,9 +57,72 @@ impl Stage {
     pub fn from_name(name: &str) -> Option<Stage> {
         match name {
             "reading" => Some(Stage::Reading),
-            "analyzing" => Some(Stage::Analyzing),
             "sending" => Some(Stage::Sending),
-            _ => None,
+            other => crate::Stage::from_name(other).map(Stage::Engine),
+        }
+    }
+}
+
+/// One progress message's content. Numbers are f64: byte counts pass 4 GiB on the way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub bytes_done: f64,
+    pub bytes_total: f64,
+    pub events_done: f64,
+    pub events_total: f64,
+    pub step: u32,
+    pub steps: u32,
+}
+
+impl Progress {
+    pub fn new(stage: Stage) -> Progress {
+        Progress {
+            stage,
+            bytes_done: 0.0,
+            bytes_total: 0.0,
+            events_done: 0.0,
+            events_total: 0.0,
+            step: 0,
+            steps: 0,
+        }
+    }
+
+    pub fn from_engine(p: crate::Progress) -> Progress {
+        Progress {
+            stage: Stage::Engine(p.stage),
+            bytes_done: p.bytes_done as f64,
+            bytes_total: p.bytes_total as f64,
+            events_done: p.events_done as f64,
+            events_total: p.events_total as f64,
+            step: p.step,
+            steps: p.steps,
+        }
+    }
+
+    pub fn to_message(self) -> Object {
+        let o = message(kind::PROGRESS);
+        set(&o, "stage", &self.stage.as_str().into());
+        set(&o, "bytesDone", &self.bytes_done.into());
+        set(&o, "bytesTotal", &self.bytes_total.into());
+        set(&o, "eventsDone", &self.events_done.into());
+        set(&o, "eventsTotal", &self.events_total.into());
+        set(&o, "step", &self.step.into());
+        set(&o, "steps", &self.steps.into());
+        o
+    }
+
+    pub fn from_message(data: &JsValue) -> Progress {
+        Progress {
+            stage: get_str(data, "stage")
+                .and_then(|s| Stage::from_name(&s))
+                .unwrap_or(Stage::Engine(crate::Stage::Parse)),
+            bytes_done: get_f64(data, "bytesDone"),
+            bytes_total: get_f64(data, "bytesTotal"),
+            events_done: get_f64(data, "eventsDone"),
+            events_total: get_f64(data, "eventsTotal"),
+            step: get_u32(data, "step"),
+            steps: get_u32(data, "steps"),
         }
     }
 }
@@ -50,22 +130,19 @@ impl Stage {
 /// A message with only its `type` set.
 pub fn message(kind: &str) -> Object {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"type".into(), &kind.into());
-    o
-}
-
-pub fn progress(stage: Stage, done: u32, total: u32) -> Object {
-    let o = message(kind::PROGRESS);
-    let _ = Reflect::set(&o, &"stage".into(), &stage.as_str().into());
-    let _ = Reflect::set(&o, &"done".into(), &done.into());
-    let _ = Reflect::set(&o, &"total".into(), &total.into());
+    set(&o, "type", &kind.into());
     o
 }
 
 pub fn error_message(text: &str) -> Object {
     let o = message(kind::ERROR);
-    let _ = Reflect::set(&o, &"message".into(), &text.into());
+    set(&o, "message", &text.into());
     o
+}
+
+/// Sets a field (setting a field on a plain object cannot fail).
+pub fn set(o: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &key.into(), value);
 }
 
 /// A string field of a JS object, if it is one.
@@ -75,10 +152,23 @@ pub fn get_str(obj: &JsValue, key: &str) -> Option<String> {
         .and_then(|v| v.as_string())
 }
 
-/// A numeric field of a JS object as u32 (0 when missing).
-pub fn get_u32(obj: &JsValue, key: &str) -> u32 {
+/// A numeric field of a JS object (0 when missing).
+pub fn get_f64(obj: &JsValue, key: &str) -> f64 {
     Reflect::get(obj, &key.into())
         .ok()
         .and_then(|v| v.as_f64())
-        .map_or(0, |n| n as u32)
+        .unwrap_or(0.0)
+}
+
+/// A numeric field of a JS object as u32 (0 when missing).
+pub fn get_u32(obj: &JsValue, key: &str) -> u32 {
+    get_f64(obj, key) as u32
+}
+
+/// A boolean field (false when missing).
+pub fn get_bool(obj: &JsValue, key: &str) -> bool {
+    Reflect::get(obj, &key.into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
