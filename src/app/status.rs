@@ -40,8 +40,8 @@ pub fn Status() -> impl IntoView {
                     class:hidden=move || !working()
                     data-testid="progress-bar"
                     aria-label="Analysis progress"
-                    prop:value=move || bar().map(|(v, _)| v)
-                    prop:max=move || bar().map_or(1.0, |(_, m)| m)
+                    value=move || bar().map(|(v, _)| v.to_string())
+                    max=move || bar().map_or_else(|| "1".to_string(), |(_, m)| m.to_string())
                 ></progress>
                 <button
                     data-testid="cancel"

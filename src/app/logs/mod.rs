@@ -116,6 +116,10 @@ pub fn LogView() -> impl IntoView {
                                 let g = geometry(total.get_untracked().unwrap_or(0));
                                 el.set_scroll_top(g.scroll_for(at) as _);
                                 scroll_top.set(el.scroll_top() as f64);
+                                // Bring the view (filters and lines) onto the screen.
+                                if let Some(section) = el.parent_element() {
+                                    section.scroll_into_view_with_bool(true);
+                                }
                             }
                         });
                     }
