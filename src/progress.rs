@@ -16,10 +16,12 @@ pub enum Stage {
     Entities,
     /// Template mining (`events_done` of `events_total`).
     Mine,
-    /// The forensic tools (`step` of `steps`).
+    /// The forensic tools (`step` of `steps`; `events_done` within the long ones).
     Forensics,
     /// Building the report from the findings.
     Report,
+    /// Indexing every line for browsing (only [`crate::analyze_for_browsing`]).
+    Index,
 }
 
 impl Stage {
@@ -31,6 +33,7 @@ impl Stage {
             Stage::Mine => "mine",
             Stage::Forensics => "forensics",
             Stage::Report => "report",
+            Stage::Index => "index",
         }
     }
 
@@ -41,6 +44,7 @@ impl Stage {
             Stage::Mine,
             Stage::Forensics,
             Stage::Report,
+            Stage::Index,
         ]
         .into_iter()
         .find(|s| s.as_str() == name)
@@ -109,11 +113,12 @@ mod tests {
         let parse: Vec<&Progress> = seen.iter().filter(|p| p.stage == Stage::Parse).collect();
         assert!(parse.iter().all(|p| p.bytes_total == total));
         assert_eq!(parse.last().unwrap().bytes_done, total);
-        let steps: Vec<u32> = seen
+        let mut steps: Vec<u32> = seen
             .iter()
             .filter(|p| p.stage == Stage::Forensics)
             .map(|p| p.step)
             .collect();
+        steps.dedup();
         assert_eq!(steps, [0, 1, 2, 3, 4, 5]);
         assert_eq!(seen.last().unwrap().stage, Stage::Report);
         assert_eq!(seen.last().unwrap().events_total, with.input.events);

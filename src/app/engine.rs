@@ -2,8 +2,8 @@
 //! baseline, if one is set), turn its messages into signals, and route the log view's queries
 //! (`lines`, `locate`) to the worker and their answers back. Cancel terminates the worker and
 //! starts a fresh one; so does a worker error (a panic in the engine), after saying so. Either
-//! way the analyzed lines are gone with the old worker: [`Engine::lines_live`] says whether the
-//! worker holds the shown report's lines.
+//! way the analyzed lines are gone with the old worker: [`Engine::has_lines`] says whether the
+//! worker holds the lines of the shown report (not of another one a view may have put there).
 
 use super::model::Analysis;
 use crate::worker::protocol::{self, kind, Progress, Stage};
@@ -68,8 +68,13 @@ pub struct Engine {
     pub error: RwSignal<Option<String>>,
     /// A short note about the last cancel or restart.
     pub note: RwSignal<Option<String>>,
-    /// True while the worker holds the lines of the shown report (for the log view).
-    pub lines_live: RwSignal<bool>,
+    /// Bytes of the files the page is reading (before they go to the engine), if any.
+    pub reading: RwSignal<Option<f64>>,
+    /// Bumped by every read started and every cancel: a read finishing in an older epoch was
+    /// cancelled.
+    epoch: StoredValue<u64>,
+    /// The analysis whose lines the worker holds, if any.
+    lines_of: RwSignal<Option<Arc<Analysis>>>,
     /// Counts reports received: the log view starts over when it changes.
     pub generation: RwSignal<u64>,
     /// Names of the baseline files every analysis is compared with (empty: none).
@@ -93,7 +98,9 @@ impl Engine {
             shown: RwSignal::new(None),
             error: RwSignal::new(None),
             note: RwSignal::new(None),
-            lines_live: RwSignal::new(false),
+            lines_of: RwSignal::new(None),
+            reading: RwSignal::new(None),
+            epoch: StoredValue::new(0),
             generation: RwSignal::new(0),
             baseline: RwSignal::new(Vec::new()),
             baseline_bytes: StoredValue::new_local(Vec::new()),
@@ -111,6 +118,7 @@ impl Engine {
     /// Analyzes `req` as soon as the worker is ready. A request sent while another runs
     /// replaces it (the running one is cancelled).
     pub fn analyze(self, req: Request) {
+        self.reading.set(None);
         self.error.set(None);
         self.note.set(None);
         self.again.set_value(req.again.clone());
@@ -131,8 +139,32 @@ impl Engine {
         }
     }
 
+    /// The page starts reading `bytes` of files for an analysis; the returned epoch is still
+    /// current (see [`Engine::still_reading`]) unless the user cancels meanwhile.
+    pub fn begin_reading(self, bytes: f64) -> u64 {
+        let e = self.epoch.get_value() + 1;
+        self.epoch.set_value(e);
+        self.reading.set(Some(bytes));
+        e
+    }
+
+    /// False when the read of `epoch` was cancelled (or replaced) and must not be analyzed.
+    pub fn still_reading(self, epoch: u64) -> bool {
+        self.epoch.get_value() == epoch
+    }
+
+    /// The read failed: nothing is being read any more.
+    pub fn reading_failed(self) {
+        self.reading.set(None);
+    }
+
     /// Stops the running analysis: terminates the worker and starts a fresh one.
     pub fn cancel(self) {
+        if self.reading.get_untracked().is_some() {
+            self.epoch.update_value(|e| *e += 1);
+            self.reading.set(None);
+            self.note.set(Some("Reading cancelled.".into()));
+        }
         if matches!(self.phase.get_untracked(), Phase::Working(_)) {
             self.restart();
             self.note
@@ -157,6 +189,16 @@ impl Engine {
         }
     }
 
+    /// True when the worker holds the lines of the shown report (tracked).
+    pub fn has_lines(self) -> bool {
+        self.lines_of.with(|l| {
+            self.report.with(|r| match (l, r) {
+                (Some(l), Some(r)) => Arc::ptr_eq(l, r),
+                _ => false,
+            })
+        })
+    }
+
     /// Sends a log view query (`lines` or `locate`; `fields` are its other fields) and calls
     /// `done` with the answer. Dropped unanswered when the worker is replaced.
     pub fn query(self, which: &str, fields: &Object, done: impl FnOnce(Answer) + 'static) {
@@ -178,7 +220,7 @@ impl Engine {
     }
 
     fn kill(self) {
-        self.lines_live.set(false);
+        self.lines_of.set(None);
         self.queries.update_value(HashMap::clear);
         self.live.update_value(|l| {
             if let Some(l) = l.take() {
@@ -256,7 +298,7 @@ impl Engine {
         match sent.flatten() {
             Some(Ok(())) => {
                 // The worker drops the previous lines when it starts.
-                self.lines_live.set(false);
+                self.lines_of.set(None);
                 let mut p = Progress::new(Stage::Reading);
                 p.bytes_total = bytes_total;
                 self.phase.set(Phase::Working(p));
@@ -306,9 +348,10 @@ impl Engine {
                 let json = protocol::get_str(&data, "json").unwrap_or_default();
                 match Analysis::from_json(json) {
                     Ok(analysis) => {
-                        self.report.set(Some(Arc::new(analysis)));
+                        let analysis = Arc::new(analysis);
+                        self.lines_of.set(Some(Arc::clone(&analysis)));
+                        self.report.set(Some(analysis));
                         self.shown.set(label);
-                        self.lines_live.set(true);
                         self.generation.update(|g| *g += 1);
                     }
                     Err(e) => self

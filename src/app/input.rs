@@ -127,10 +127,15 @@ fn analyze_files(engine: Engine, files: Vec<File>) {
             .set(Some(too_large_message(&files, total, limit)));
         return;
     }
+    let epoch = engine.begin_reading(total);
     leptos::task::spawn_local(async move {
         let Some(out) = read_all(engine, &files).await else {
+            engine.reading_failed();
             return;
         };
+        if !engine.still_reading(epoch) {
+            return;
+        }
         let newest = files.iter().map(File::last_modified).fold(0f64, f64::max);
         let label = match out.as_slice() {
             [(name, _)] => name.clone(),

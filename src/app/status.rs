@@ -11,19 +11,29 @@ use leptos::prelude::*;
 pub fn Status() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let phase = engine.phase;
+    // Files being read by the page, before the engine has them.
+    let reading = move || match (engine.reading.get(), phase.get()) {
+        (Some(bytes), Phase::Idle | Phase::Starting) => Some(bytes),
+        _ => None,
+    };
     let state = move || match phase.get() {
+        _ if reading().is_some() => "working",
         Phase::Starting => "starting",
         Phase::Idle => "idle",
         Phase::Working(_) => "working",
         Phase::Broken => "broken",
     };
     let text = move || match phase.get() {
+        _ if reading().is_some() => format!(
+            "Opening the files: {} MB…",
+            mb(reading().unwrap_or_default())
+        ),
         Phase::Starting => "Starting the engine…".to_string(),
         Phase::Idle => engine.note.get().unwrap_or_else(|| "Ready.".into()),
         Phase::Broken => "The engine is not running.".into(),
         Phase::Working(p) => describe(&p),
     };
-    let working = move || matches!(phase.get(), Phase::Working(_));
+    let working = move || matches!(phase.get(), Phase::Working(_)) || reading().is_some();
     // (value, max) of the bar: bytes while reading and parsing, events while mining, tools in
     // forensics; an indeterminate bar when nothing is countable.
     let bar = move || match phase.get() {
@@ -88,16 +98,26 @@ fn describe(p: &Progress) -> String {
             thousands(p.events_total),
             mb(p.bytes_total)
         ),
+        Stage::Engine(EngineStage::Forensics) if p.events_done > 0.0 => format!(
+            "Forensics: tool {} of {}, {} of {} events",
+            p.step + 1,
+            p.steps.max(p.step + 1),
+            thousands(p.events_done),
+            thousands(p.events_total)
+        ),
         Stage::Engine(EngineStage::Forensics) => format!(
             "Forensics: tool {} of {} over {} events",
             p.step + 1,
             p.steps.max(p.step + 1),
             thousands(p.events_total)
         ),
-        Stage::Engine(EngineStage::Report) => format!(
-            "Building the report and the line index: {} events",
-            thousands(p.events_total)
+        Stage::Engine(EngineStage::Index) => format!(
+            "Indexing {} MB of lines for the log view",
+            mb(p.bytes_total)
         ),
+        Stage::Engine(EngineStage::Report) => {
+            format!("Building the report: {} events", thousands(p.events_total))
+        }
         Stage::Sending => format!(
             "Sending the report: {} events ({} MB)",
             thousands(p.events_total),
@@ -113,7 +133,8 @@ fn fraction(p: &Progress) -> Option<(f64, f64)> {
         }
         Stage::Engine(EngineStage::Mine) => (p.events_done, p.events_total),
         Stage::Engine(EngineStage::Forensics) => (p.step as f64, p.steps as f64),
-        Stage::Engine(EngineStage::Report) | Stage::Sending => (1.0, 1.0),
+        Stage::Engine(EngineStage::Report) => (p.step as f64, p.steps as f64),
+        Stage::Engine(EngineStage::Index) | Stage::Sending => (1.0, 1.0),
     };
     (m > 0.0).then_some((v.min(m), m))
 }

@@ -239,7 +239,13 @@ fn status_class(status: Option<u16>) -> Option<signals::Class> {
 /// Classifies every event and blames a service for each. Normal lines are classified once per
 /// template; abnormal lines whose structured fields hold more than the message (`err=...` in
 /// logfmt, extra JSON keys) are classified on the whole line.
-pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String]) -> Vec<Signal> {
+/// `tick(events done)` is called every few thousand events (progress only).
+pub(crate) fn signals(
+    corpus: &Corpus,
+    _templates: &Templates,
+    known: &[String],
+    tick: &mut dyn FnMut(usize),
+) -> Vec<Signal> {
     let mentions = Mentions::new(known);
     let dns_home = known
         .iter()
@@ -249,6 +255,9 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
     let mut cache: HashMap<Key, Option<signals::Class>> = HashMap::new();
     let mut out = Vec::new();
     for (i, ev) in corpus.events.iter().enumerate() {
+        if i % crate::progress::EVENTS_STEP == 0 {
+            tick(i);
+        }
         let abnormal = ev.level.is_some_and(|l| l >= Level::Warn);
         let ent = ev.entities.as_deref();
         let reason = ent.and_then(|e| e.k8s_reason.as_deref());
@@ -327,10 +336,20 @@ pub(crate) fn signals(corpus: &Corpus, _templates: &Templates, known: &[String])
 }
 
 /// Caller -> callee edges from signals that blame another service and from shared trace ids.
-pub(crate) fn edges(corpus: &Corpus, signals: &[Signal], known: &[String]) -> Vec<Edge> {
+/// `tick(events done)` is called every few thousand signals or events (progress only): the
+/// signals' events first, then every event.
+pub(crate) fn edges(
+    corpus: &Corpus,
+    signals: &[Signal],
+    known: &[String],
+    tick: &mut dyn FnMut(usize),
+) -> Vec<Edge> {
     let mentions = Mentions::new(known);
     let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for s in signals {
+    for (n, s) in signals.iter().enumerate() {
+        if n % (crate::progress::EVENTS_STEP / 8) == 0 {
+            tick(s.event);
+        }
         for to in mentions.find(corpus.message(&corpus.events[s.event]), &s.emitter) {
             if s.emitter != UNKNOWN {
                 edges.entry((s.emitter.clone(), to)).or_insert(s.event);

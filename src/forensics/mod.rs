@@ -95,13 +95,15 @@ pub(crate) struct ServiceInfo {
 /// Tools [`run`] reports as steps.
 pub(crate) const STEPS: u32 = 6;
 
-/// Runs every tool over the corpus, calling `step(i)` before the i-th of [`STEPS`] tools.
+/// Runs every tool over the corpus, calling `step(i, events done)` before the i-th of
+/// [`STEPS`] tools and every few thousand events inside the long ones (progress only).
 pub(crate) fn run(
     corpus: &Corpus,
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
-    step: &mut dyn FnMut(u32),
+    progress: &mut dyn FnMut(u32, usize),
 ) -> Findings {
+    let mut step = |i: u32| progress(i, 0);
     step(0);
     let times = order::effective_times(corpus);
     let mut f = Findings {
@@ -120,9 +122,10 @@ pub(crate) fn run(
     });
     step(1);
     let known = graph::known_services(corpus);
-    f.signals = graph::signals(corpus, templates, &known);
-    step(2);
-    f.edges = graph::edges(corpus, &f.signals, &known);
+    f.signals = graph::signals(corpus, templates, &known, &mut |n| progress(1, n));
+    progress(2, 0);
+    f.edges = graph::edges(corpus, &f.signals, &known, &mut |n| progress(2, n));
+    let mut step = |i: u32| progress(i, 0);
     f.trail.push(Step {
         tool: "extract_signals",
         input: format!(

@@ -11,12 +11,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Timeline entries kept (bursts are collapsed first).
 const MAX_TIMELINE: usize = 200;
 
+/// Parts of [`build`] it reports as steps.
+pub(super) const STEPS: u32 = 4;
+
+/// Builds the report, calling `step(i)` before the i-th of [`STEPS`] parts (progress only).
 pub(super) fn build(
     corpus: &Corpus,
     templates: &Templates,
     f: &Findings,
     baseline: Option<(&Corpus, &forensics::Baseline)>,
+    step: &mut dyn FnMut(u32),
 ) -> Report {
+    step(0);
     let ev = |i: usize| evidence(corpus, i);
     let health = assess::health(corpus, f);
     let impact = assess::user_impact(corpus, f, &health);
@@ -32,6 +38,7 @@ pub(super) fn build(
         .collect();
     // Confirm the root cause's own pattern by searching the whole input for it: the count is
     // the true count, so the trail says how often the failure really showed.
+    step(1);
     if let Some(i) = pz {
         let template = &templates.templates[corpus.events[i].template as usize].text;
         let pattern = template_regex(template);
@@ -222,6 +229,7 @@ pub(super) fn build(
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
 
+    step(2);
     let mut input = super::build_input(corpus);
     input.baseline = baseline.map(|(b, _)| {
         let st = b.stats();
@@ -345,6 +353,7 @@ pub(super) fn build(
         templates: rows,
         narrative: None,
     };
+    step(3);
     report.grounding = ground(corpus, &report);
     // Roles and dependencies as the entity tool found them.
     let mut roles: BTreeMap<&str, usize> = BTreeMap::new();

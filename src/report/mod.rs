@@ -65,6 +65,17 @@ pub fn analyze_for_browsing(
 ) -> Result<(Report, Browse), IngestError> {
     let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
     let (report, corpus) = report_on(corpus, opts, progress)?;
+    let bytes = corpus.files.iter().map(|f| f.text.len() as u64).sum();
+    let events = corpus.events.len() as u64;
+    progress(Progress {
+        stage: Stage::Index,
+        bytes_done: bytes,
+        bytes_total: bytes,
+        events_done: events,
+        events_total: events,
+        step: 0,
+        steps: 0,
+    });
     Ok((report, Browse::new(corpus)))
 }
 
@@ -88,20 +99,19 @@ fn report_on(
             events_done,
             events_total: events,
             step,
-            steps: if stage == Stage::Forensics {
-                forensics::STEPS
-            } else {
-                0
+            steps: match stage {
+                Stage::Forensics => forensics::STEPS,
+                Stage::Report => build::STEPS,
+                _ => 0,
             },
         })
     };
     let (templates, base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
         at(Stage::Mine, n as u64, 0)
     });
-    let findings = forensics::run(&corpus, &templates, base.as_ref(), &mut |step| {
-        at(Stage::Forensics, events, step)
+    let findings = forensics::run(&corpus, &templates, base.as_ref(), &mut |step, done| {
+        at(Stage::Forensics, done as u64, step)
     });
-    at(Stage::Report, events, 0);
     let report = build::build(
         &corpus,
         &templates,
@@ -109,6 +119,7 @@ fn report_on(
         baseline
             .as_ref()
             .map(|b| (b, base.as_ref().expect("baseline mined"))),
+        &mut |step| at(Stage::Report, events, step),
     );
     Ok((report, corpus))
 }

@@ -185,7 +185,8 @@ fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
     post(scope, &reply);
 }
 
-/// Posts progress at most every [`PROGRESS_MS`], and always when the stage changes.
+/// Posts progress at most every [`PROGRESS_MS`], and always when a stage after parsing begins
+/// (parsing and entities alternate file by file: those switches wait for the clock).
 struct Throttle<'a> {
     scope: &'a DedicatedWorkerGlobalScope,
     last_at: f64,
@@ -203,7 +204,15 @@ impl<'a> Throttle<'a> {
 
     fn offer(&mut self, p: Progress) {
         let now = js_sys::Date::now();
-        if self.last_stage == Some(p.stage) && now - self.last_at < PROGRESS_MS {
+        let parsing = |s: Option<Stage>| {
+            matches!(
+                s,
+                Some(Stage::Engine(crate::Stage::Parse | crate::Stage::Entities))
+            )
+        };
+        let same = self.last_stage == Some(p.stage)
+            || (parsing(self.last_stage) && parsing(Some(p.stage)));
+        if same && now - self.last_at < PROGRESS_MS {
             return;
         }
         self.last_at = now;

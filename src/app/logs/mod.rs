@@ -145,7 +145,7 @@ pub fn LogView() -> impl IntoView {
 
     // A new report, lost lines, or a new filter: start over from the top (or at a located line).
     Effect::new(move |_| {
-        let live = engine.lines_live.get();
+        let live = engine.has_lines();
         engine.generation.track();
         filter.track();
         rows.set(Vec::new());
@@ -158,7 +158,7 @@ pub fn LogView() -> impl IntoView {
             state.set(State::Empty(if working {
                 "Analyzing… the lines appear with the report.".into()
             } else if had {
-                "The engine was restarted, so it no longer holds the shown report's lines. Analyze again to browse them.".into()
+                "The engine does not hold the shown report's lines (it was restarted, or the report was not made in this session). Analyze again to browse them.".into()
             } else {
                 "No analysis yet.".into()
             }));
@@ -180,7 +180,7 @@ pub fn LogView() -> impl IntoView {
         let Some(target) = nav.focus.get() else {
             return;
         };
-        if !engine.lines_live.get() {
+        if !engine.has_lines() {
             return;
         }
         engine.generation.track();

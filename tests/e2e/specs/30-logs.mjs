@@ -93,6 +93,12 @@ test('logs: filtering by level and by service gives the CLI counts', async ({ pa
   // Every row shown belongs to that service (continuation rows show none).
   const svcs = await page.$$eval('[data-testid="log-row"]:not(.cont) .svc', (els) => [...new Set(els.map((e) => e.textContent))]);
   assertEq(svcs, [svc.name], `service ${svc.name}: services of the rows`);
+  await page.locator('[data-testid="logs-service"]').selectOption('');
+  // A template: its events are the report's count for it.
+  const tpl = [...demoReport.templates].sort((a, b) => b.count - a.count || a.id - b.id)[2];
+  await page.locator('[data-testid="logs-template"]').selectOption(String(tpl.id));
+  await page.waitForFunction((n) => document.querySelector('[data-testid="logs-events"]').textContent === String(n), tpl.count, { timeout: TIMEOUT })
+    .catch(async () => { throw new Error(`template ${tpl.id}: events ${await text(page, 'logs-events')}, CLI ${tpl.count}`); });
   await page.locator('[data-testid="logs-clear"]').click();
   await waitTotal(page, demoReport.input.lines, 'cleared');
   assertEq(consoleErrors, [], 'console errors');
