@@ -16,6 +16,8 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use store::Entry;
 
+/// Saved analyses kept; the oldest beyond this are dropped, so history never fills the quota.
+const MAX_ENTRIES: usize = 200;
 /// How many similar past incidents the block next to the export bar lists.
 const SIMILAR_SHOWN: usize = 3;
 
@@ -68,7 +70,14 @@ impl History {
     fn reload(self) {
         leptos::task::spawn_local(async move {
             match store::list().await {
-                Ok(list) => self.entries.set(Some(list)),
+                Ok(mut list) => {
+                    for old in list.split_off(list.len().min(MAX_ENTRIES)) {
+                        if let Err(e) = store::delete(old.id).await {
+                            self.fail("changed", e);
+                        }
+                    }
+                    self.entries.set(Some(list));
+                }
                 Err(e) => self.fail("read", e),
             }
         });
@@ -181,7 +190,9 @@ impl History {
     }
 
     /// The saved incidents most like the one on screen (itself excluded), best first.
-    fn similar(self) -> Vec<(Entry, crate::Similarity)> {
+    /// Runs of the same incident (same template fingerprint) count once, as their newest run,
+    /// with how many runs there were.
+    fn similar(self) -> Vec<(Entry, crate::Similarity, usize)> {
         let Some(profile) = self
             .engine
             .report
@@ -204,8 +215,18 @@ impl History {
             .collect();
         // Best first; the newer of two equal scores first (the list is newest first already).
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
-        scored.truncate(SIMILAR_SHOWN);
-        scored
+        let mut shown: Vec<(Entry, crate::Similarity, usize)> = Vec::new();
+        for (e, s) in scored {
+            match shown
+                .iter_mut()
+                .find(|(k, _, _)| k.fingerprint == e.fingerprint)
+            {
+                Some((_, _, runs)) => *runs += 1,
+                None => shown.push((e, s, 1)),
+            }
+        }
+        shown.truncate(SIMILAR_SHOWN);
+        shown
     }
 }
 
@@ -329,24 +350,31 @@ fn SimilarList(h: History) -> impl IntoView {
     move || {
         let found = h.similar();
         if found.is_empty() {
-            return view! { <p class="muted" data-testid="similar-none">"None saved in this browser yet."</p> }
-                .into_any();
+            let saved = h.entries.with(|e| e.as_ref().is_some_and(|e| e.len() > 1));
+            let why = if saved {
+                "No saved incident shares this one's failure class, service or log templates."
+            } else {
+                "None yet: every analysis is saved in this browser and compared with the next."
+            };
+            return view! { <p class="muted" data-testid="similar-none">{why}</p> }.into_any();
         }
         view! {
             <ol class="similar-list" data-testid="similar-list">
                 {found
                     .into_iter()
-                    .map(|(e, s)| {
+                    .map(|(e, s, runs)| {
                         let label = e.label.clone();
                         let aria = format!("Open the report of {label}");
                         let entry = e.clone();
+                        let runs = (runs > 1).then(|| format!(" ({runs} runs)"));
                         view! {
                             <li data-testid="similar-item" data-id=e.id.to_string()>
                                 <span class="score" data-testid="similar-score">{format!("{:.0}%", s.score * 100.0)}</span>
                                 <button type="button" class="link" aria-label=aria on:click=move |_| h.open(entry.clone())>
                                     {label}
                                 </button>
-                                <span class="muted">{format!(" \u{b7} {} \u{b7} {}", when(e.analyzed_at), s.reasons.join("; "))}</span>
+                                {runs}
+                                <span class="similar-why muted">{s.reasons.join("; ")}</span>
                             </li>
                         }
                     })
