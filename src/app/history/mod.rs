@@ -159,6 +159,9 @@ impl History {
                 Ok(()) => {
                     self.deleted.set(json.map(|j| (entry, j)));
                     self.reload();
+                    // The focused Delete button is gone with its row: keep keyboard users
+                    // where the next action is.
+                    request_animation_frame(|| focus("history-undo"));
                 }
                 Err(e) => self.fail("changed", e),
             }
@@ -268,7 +271,7 @@ pub fn HistoryView() -> impl IntoView {
             {move || h.deleted.get().map(|(e, _)| view! {
                 <p class="history-undo" role="status">
                     {format!("Deleted \u{201c}{}\u{201d}. ", e.label)}
-                    <button type="button" class="link" data-testid="history-undo" on:click=move |_| h.undo()>"Undo"</button>
+                    <button type="button" class="link" id="history-undo" data-testid="history-undo" on:click=move |_| h.undo()>"Undo"</button>
                 </p>
             })}
             {move || match h.entries.get() {
@@ -382,6 +385,15 @@ fn SimilarList(h: History) -> impl IntoView {
             </ol>
         }
         .into_any()
+    }
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(id) {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
     }
 }
 

@@ -297,7 +297,8 @@ test('history: saved, listed newest first, reopened, deleted with undo, similar 
   const paste1 = list[1].id;
   await page.locator(`[data-testid="history-item"][data-id="${paste1}"] [data-testid="history-delete"]`).click();
   await historyCount(page, 3);
-  await page.locator('[data-testid="history-undo"]').click();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.testid === 'history-undo', null, { timeout: TIMEOUT });
+  await page.keyboard.press('Enter');
   await historyCount(page, 4);
   assertEq((await rows()).map((r) => r.id), list.map((r) => r.id), 'undo restores the entry in place');
   await page.locator(`[data-testid="history-item"][data-id="${paste1}"] [data-testid="history-delete"]`).click();
