@@ -30,8 +30,8 @@ pub use ingest::{
 pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use progress::{Progress, Stage};
 pub use report::{
-    analyze, analyze_for_browsing, analyze_owned, analyze_with_progress, to_markdown,
-    AnalyzeOptions, Evidence, Report,
+    analyze, analyze_for_browsing, analyze_owned, analyze_with_progress, similarity, to_markdown,
+    AnalyzeOptions, Evidence, IncidentProfile, Report, Similarity,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@
 
 mod build;
 mod markdown;
+mod similar;
 mod time;
 mod types;
 
@@ -16,6 +17,7 @@ use crate::mine::{Miner, Templates};
 use crate::progress::{self, Progress, Stage};
 
 pub use markdown::to_markdown;
+pub use similar::{similarity, IncidentProfile, Similarity};
 pub(crate) use time::format_ns;
 pub use types::*;
 

@@ -278,7 +278,7 @@ test('logs: progress shows MB during a large input, Cancel works, the log view s
   assert(/restarted|no longer/i.test(empty), `log view after cancel: ${empty}`);
   assertEq(await page.locator('[data-testid="log-row"]').count(), 0, 'no rows after cancel');
   // Analyzing again brings the lines back.
-  await page.locator('footer button').click();
+  await page.locator('[data-testid="demo-load"]').click();
   await waitForLines(page, demoReport.input.lines);
   await waitTotal(page, demoReport.input.lines, 'demo again');
 });
