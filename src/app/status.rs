@@ -116,7 +116,12 @@ fn describe(p: &Progress) -> String {
             mb(p.bytes_total)
         ),
         Stage::Engine(EngineStage::Report) => {
-            format!("Building the report: {} events", thousands(p.events_total))
+            format!(
+                "Building the report: part {} of {}, {} events",
+                p.step + 1,
+                p.steps.max(p.step + 1),
+                thousands(p.events_total)
+            )
         }
         Stage::Sending => format!(
             "Sending the report: {} events ({} MB)",

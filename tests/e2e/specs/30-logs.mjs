@@ -155,7 +155,8 @@ test('logs: a 200k-line input scrolls to its last line with few rows in the DOM'
   await waitTotal(page, n, 'big');
   const inDom = await page.locator('[data-testid="log-row"]').count();
   assert(inDom > 10 && inDom < 500, `rows in the DOM: ${inDom} (of ${n})`);
-  // Keyboard: focus the list and press End.
+  // Keyboard: bring the list on screen, focus it and press End.
+  await page.$eval('[data-testid="log-viewport"]', (el) => el.scrollIntoView({ block: 'end' }));
   await page.locator('[data-testid="log-viewport"]').focus();
   await page.keyboard.press('End');
   await page.waitForFunction(
@@ -163,6 +164,7 @@ test('logs: a 200k-line input scrolls to its last line with few rows in the DOM'
     n,
     { timeout: TIMEOUT },
   );
+  for (let i = 0; i < 50 && !(await rowVisible(page, 'ledger.log', n)); i++) await page.waitForTimeout(50);
   assert(await rowVisible(page, 'ledger.log', n), 'the last line is visible');
   const last = (await rows(page)).find((r) => r.line === n);
   assert(last.text.includes('the very last line zz-end'), `last row text: ${last.text}`);
