@@ -199,6 +199,16 @@ impl Engine {
         })
     }
 
+    /// [`Engine::has_lines`] without tracking.
+    pub fn has_lines_untracked(self) -> bool {
+        self.lines_of.with_untracked(|l| {
+            self.report.with_untracked(|r| match (l, r) {
+                (Some(l), Some(r)) => Arc::ptr_eq(l, r),
+                _ => false,
+            })
+        })
+    }
+
     /// Sends a log view query (`lines` or `locate`; `fields` are its other fields) and calls
     /// `done` with the answer. Dropped unanswered when the worker is replaced.
     pub fn query(self, which: &str, fields: &Object, done: impl FnOnce(Answer) + 'static) {

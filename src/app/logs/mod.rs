@@ -175,15 +175,17 @@ pub fn LogView() -> impl IntoView {
         fetch(at.unwrap_or(0));
     });
 
-    // An evidence link was clicked: find the line, relax what hides it, scroll to it.
-    Effect::new(move |_| {
-        let Some(target) = nav.focus.get() else {
-            return;
-        };
-        if !engine.has_lines() {
+    // An evidence link was clicked: find the line, relax what hides it, scroll to it. A click
+    // waits for the lines if the engine does not hold them yet, and is handled once (a later
+    // analysis does not jump to an old click).
+    let wanted = StoredValue::new(None::<crate::app::nav::LineRef>);
+    let locate = move || {
+        if !engine.has_lines_untracked() {
             return;
         }
-        engine.generation.track();
+        let Some(target) = wanted.try_update_value(Option::take).flatten() else {
+            return;
+        };
         let f = filter.get_untracked();
         let fields = Object::new();
         protocol::set(&fields, "file", &target.file.clone().into());
@@ -226,6 +228,16 @@ pub fn LogView() -> impl IntoView {
                 }
             }
         });
+    };
+    Effect::new(move |_| {
+        wanted.set_value(nav.focus.get());
+        locate();
+    });
+    Effect::new(move |_| {
+        engine.generation.track();
+        if engine.has_lines() {
+            locate();
+        }
     });
 
     let on_scroll = move |_| {
