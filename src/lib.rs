@@ -15,6 +15,7 @@
 mod forensics;
 mod ingest;
 mod mine;
+mod narrative;
 mod report;
 
 pub use forensics::{search, SearchError, SearchHit, SearchResult};
@@ -24,7 +25,15 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
-pub use report::{analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Report};
+pub use narrative::{
+    build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
+    estimate_tokens, network_error, parse_answer, Answer, ChatMessage, Check, Conversation,
+    Disagreement, Flag, FlagKind, HttpRequest, LlmSettings, NarrativeError, NarrativeErrorKind,
+    Payload, Provider, Redactor, Role, SecretKind, Section, Side, StreamDecoder, StreamEvent,
+};
+pub use report::{
+    analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Narrative, Report,
+};
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
