@@ -662,8 +662,7 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     for m in word_re().find_iter(&rc) {
         let w = m.as_str().trim_end_matches(['.', '-', '_']);
         let lower = w.to_ascii_lowercase();
-        if (k.services.contains(&lower) || is_service_like(w))
-            && !CLASSES.contains(&lower.as_str())
+        if (k.services.contains(&lower) || is_service_like(w)) && !CLASSES.contains(&lower.as_str())
         {
             named.push(lower);
         }
