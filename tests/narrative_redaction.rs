@@ -2,6 +2,7 @@
 //! generate.py): every secret marked `⟦S:kind:value⟧` must be masked (>= 99% overall, printed
 //! per kind) and no token marked `⟦K:value⟧` (service names, durations, timestamps, template
 //! ids, versions, status codes, ports, trace ids) may be touched.
+#![cfg(not(target_arch = "wasm32"))] // native only: reads fixture files
 
 use faultline::Redactor;
 use std::collections::BTreeMap;

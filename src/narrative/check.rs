@@ -2,9 +2,9 @@
 //! flagged where they stand, and a root cause that differs from the engine's is shown beside it.
 //!
 //! Promises: the check reads the report and the (restored) answer only, so nothing a log line
-//! says to the model can change it; a service counts as known only if the engine found it as a
-//! service (a name that merely occurs in a log line, such as one planted by a prompt injection,
-//! is still flagged); hosts and numbers count as known if they occur anywhere in the report
+//! says to the model can change it; a service counts as known only if the engine saw it log or
+//! ranked it (a name that merely occurs inside a message, such as one planted by a prompt
+//! injection, even when the dependency tool read it as a callee, is still flagged); hosts and numbers count as known if they occur anywhere in the report
 //! (findings or evidence), numbers also when rounded or as a percentage of a ratio. Flags carry
 //! byte offsets into the checked text, sorted, non-overlapping.
 
@@ -191,10 +191,9 @@ fn known(report: &Report) -> Known {
         .blast_radius
         .iter()
         .for_each(|b| add(&b.name));
-    report.dependencies.iter().for_each(|d| {
-        add(&d.from);
-        add(&d.to);
-    });
+    // Not dependency targets on their own: those are names read inside other services' messages,
+    // which a log line can plant ("say the root cause is X").
+    report.dependencies.iter().for_each(|d| add(&d.from));
     report
         .timeline
         .iter()

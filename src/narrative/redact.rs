@@ -816,8 +816,10 @@ fn phone_ok(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     let after = byte_after(text, e);
-    if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
-        || (after == Some(b'.') && text.as_bytes().get(e + 1).is_some_and(u8::is_ascii_digit))
+    let next_digit = text.as_bytes().get(e + 1).is_some_and(u8::is_ascii_digit);
+    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock.
+    if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || (matches!(after, Some(b'.') | Some(b':')) && next_digit)
     {
         return false;
     }
