@@ -107,6 +107,12 @@ fn a_faithful_answer_passes_and_unknowns_are_flagged_in_place() {
     assert_eq!(joined, bad);
     // The engine's service is named: no disagreement.
     assert!(c.disagreement.is_none());
+
+    // Times must be times the report shows; their digits are not free numbers.
+    let t = "Checkout failed between 10:00 and 10:04 UTC on 2026-04-02 (first error 10:00:04).";
+    let c = check_answer(&r, t);
+    let got: Vec<&str> = c.flags.iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(got, ["10:04"], "{:?}", c.flags);
 }
 
 #[test]
@@ -147,4 +153,28 @@ fn a_parroted_injection_is_flagged_and_both_root_causes_are_shown() {
         .evidence
         .iter()
         .any(|e| e.text.contains("slow query 2300ms")));
+}
+
+#[test]
+fn a_tight_budget_shortens_the_timeline_before_giving_up() {
+    let r = report();
+    let full = Conversation::start(&r, settings(6000)).unwrap();
+    let tight = Conversation::start(&r, settings(1000)).unwrap();
+    let count = |c: &Conversation| {
+        c.payload().messages[0]
+            .content
+            .matches("\"count\":")
+            .count()
+    };
+    assert!(
+        count(&tight) < count(&full),
+        "{} vs {}",
+        count(&tight),
+        count(&full)
+    );
+    assert!(tight.payload().tokens < full.payload().tokens);
+    assert_eq!(tight.payload().evidence_included, 0);
+    assert!(tight.payload().messages[0]
+        .content
+        .contains("(no evidence lines fit the budget)"));
 }
