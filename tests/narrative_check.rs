@@ -178,3 +178,15 @@ fn a_tight_budget_shortens_the_timeline_before_giving_up() {
         .content
         .contains("(no evidence lines fit the budget)"));
 }
+
+#[test]
+fn the_payload_previews_before_the_endpoint_is_set_and_the_request_says_what_is_missing() {
+    let r = report();
+    let mut s = LlmSettings::new(Provider::Anthropic, "", "");
+    s.redact_patterns = vec!["seat-db".into()];
+    let c = Conversation::start(&r, s).unwrap();
+    assert!(c.payload().messages[0].content.contains("<CUSTOM_1>"));
+    let e = c.request().unwrap_err();
+    assert_eq!(e.kind(), &faultline::NarrativeErrorKind::InvalidSettings);
+    assert!(e.message().contains("model"), "{e}");
+}
