@@ -16,6 +16,7 @@ mod browse;
 mod forensics;
 mod ingest;
 mod mine;
+mod narrative;
 mod progress;
 mod report;
 
@@ -28,10 +29,17 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
+pub use narrative::{
+    build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
+    estimate_tokens, network_error, parse_answer, Answer, ChatMessage, Check, Checker,
+    Conversation, Disagreement, Flag, FlagKind, HttpRequest, LlmSettings, NarrativeError,
+    NarrativeErrorKind, Payload, Provider, Redactor, Role, SecretKind, Section, Side,
+    StreamDecoder, StreamEvent,
+};
 pub use progress::{Progress, Stage};
 pub use report::{
     analyze, analyze_for_browsing, analyze_owned, analyze_with_progress, similarity, to_markdown,
-    AnalyzeOptions, Evidence, IncidentProfile, Report, Similarity,
+    AnalyzeOptions, Evidence, IncidentProfile, Narrative, Report, Similarity,
 };
 
 #[cfg(target_arch = "wasm32")]
