@@ -14,6 +14,7 @@ mod history;
 mod input;
 mod logs;
 mod model;
+mod narrative;
 mod nav;
 mod report;
 mod status;
@@ -51,6 +52,7 @@ fn App() -> impl IntoView {
             <Panel nav=nav which=View::Logs><logs::LogView /></Panel>
             <Panel nav=nav which=View::Templates><logs::TemplatesView /></Panel>
             <Panel nav=nav which=View::History><history::HistoryView /></Panel>
+            <Panel nav=nav which=View::Narrative><narrative::NarrativeView /></Panel>
         </main>
         <footer>
             <button class="link" on:click=move |_| engine.analyze(demo_request())>
