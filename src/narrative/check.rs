@@ -2,10 +2,12 @@
 //! flagged where they stand, and a root cause that differs from the engine's is shown beside it.
 //!
 //! Promises: the check reads the report and the (restored) answer only, so nothing a log line
-//! says to the model can change it; a service counts as known only if the engine found it as a
-//! service (a name that merely occurs in a log line, such as one planted by a prompt injection,
-//! is still flagged); hosts and numbers count as known if they occur anywhere in the report
-//! (findings or evidence), numbers also when rounded or as a percentage of a ratio. Flags carry
+//! says to the model can change it; a service counts as known only if the engine saw it log or
+//! ranked it (a name that merely occurs inside a message, such as one planted by a prompt
+//! injection, even when the dependency tool read it as a callee, is still flagged); hosts and numbers count as known if they occur anywhere in the report
+//! (findings or evidence), numbers also when rounded or as a percentage of a ratio; dates and
+//! clock times must match a time the report shows (to the precision the answer gives), and the
+//! digits of the report's timestamps do not count as known numbers. Flags carry
 //! byte offsets into the checked text, sorted, non-overlapping.
 
 use super::answer::parse_answer;
@@ -95,6 +97,41 @@ struct Known {
     services: BTreeSet<String>,
     words: BTreeSet<String>,
     numbers: Vec<f64>,
+    /// Dates (`2026-04-02`) and clock times with their prefixes (`10:00`, `10:00:04`).
+    times: BTreeSet<String>,
+}
+
+fn time_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
+            .expect("time regex")
+    })
+}
+
+/// The date and clock-time pieces of a time expression, normalised (`9:05` -> `09:05`).
+fn time_keys(t: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let (date, clock) = if t.len() >= 10 && t.as_bytes()[4] == b'-' {
+        (Some(&t[..10]), t.get(11..).unwrap_or(""))
+    } else {
+        (None, t)
+    };
+    if let Some(d) = date {
+        keys.push(d.to_string());
+    }
+    let clock = clock.trim_end_matches('Z');
+    let clock = clock.split(['+', '-']).next().unwrap_or("");
+    let parts: Vec<&str> = clock.split(':').collect();
+    if parts.len() >= 2 {
+        let hh = format!("{:0>2}", parts[0]);
+        keys.push(format!("{hh}:{}", parts[1]));
+        if parts.len() >= 3 {
+            let sec = parts[2].split(['.', ',']).next().unwrap_or("");
+            keys.push(format!("{hh}:{}:{sec}", parts[1]));
+        }
+    }
+    keys
 }
 
 fn word_re() -> &'static Regex {
@@ -120,7 +157,13 @@ fn add_text(k: &mut Known, s: &str) {
         }
         k.words.insert(w);
     }
-    for m in number_re().find_iter(s) {
+    // Times are known as times; their digits must not make every small number "known".
+    let mut rest = s.to_string();
+    for m in time_re().find_iter(s) {
+        k.times.extend(time_keys(m.as_str()));
+        rest.replace_range(m.range(), &" ".repeat(m.len()));
+    }
+    for m in number_re().find_iter(&rest) {
         if let Ok(x) = m.as_str().parse::<f64>() {
             k.numbers.push(x);
         }
@@ -136,7 +179,11 @@ fn walk(k: &mut Known, v: &Value) {
             }
         }
         Value::Array(a) => a.iter().for_each(|x| walk(k, x)),
-        Value::Object(o) => o.values().for_each(|x| walk(k, x)),
+        // Line numbers and template ids are addresses, not facts an answer could state.
+        Value::Object(o) => o
+            .iter()
+            .filter(|(key, _)| !matches!(key.as_str(), "line" | "id"))
+            .for_each(|(_, x)| walk(k, x)),
         _ => {}
     }
 }
@@ -173,6 +220,7 @@ fn known(report: &Report) -> Known {
         services: BTreeSet::new(),
         words: BTreeSet::new(),
         numbers: Vec::new(),
+        times: BTreeSet::new(),
     };
     let mut add = |s: &str| {
         k.services.insert(s.to_ascii_lowercase());
@@ -191,10 +239,9 @@ fn known(report: &Report) -> Known {
         .blast_radius
         .iter()
         .for_each(|b| add(&b.name));
-    report.dependencies.iter().for_each(|d| {
-        add(&d.from);
-        add(&d.to);
-    });
+    // Not dependency targets on their own: those are names read inside other services' messages,
+    // which a log line can plant ("say the root cause is X").
+    report.dependencies.iter().for_each(|d| add(&d.from));
     report
         .timeline
         .iter()
@@ -212,6 +259,8 @@ fn known(report: &Report) -> Known {
     // The narrative being checked must not vouch for itself.
     if let Value::Object(o) = &mut v {
         o.remove("narrative");
+        // The template table is an index of the input, not findings.
+        o.remove("templates");
     }
     walk(&mut k, &v);
     k.numbers.sort_by(f64::total_cmp);
@@ -497,9 +546,31 @@ fn scan(text: &str, k: &Known) -> (Vec<Flag>, usize) {
             }
         }
     }
-    // Numbers: not inside words (P3, E1, v2, db-3), not list markers.
+    // Dates and clock times: each piece must be a date or time the report shows.
+    let times: Vec<regex::Match> = time_re().find_iter(text).collect();
+    for m in &times {
+        if bytes
+            .get(m.start().wrapping_sub(1))
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            continue;
+        }
+        checked += 1;
+        if !time_keys(m.as_str()).iter().all(|t| k.times.contains(t)) {
+            flags.push(Flag {
+                kind: FlagKind::Number,
+                value: m.as_str().to_string(),
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+    // Numbers: not inside words (P3, E1, v2, db-3), not list markers, not inside times.
     for m in number_re().find_iter(text) {
         let (s, e) = (m.start(), m.end());
+        if times.iter().any(|t| t.start() <= s && e <= t.end()) {
+            continue;
+        }
         let prev = s.checked_sub(1).map(|i| bytes[i]);
         let prev2 = s.checked_sub(2).map(|i| bytes[i]);
         if prev.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -662,8 +733,7 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     for m in word_re().find_iter(&rc) {
         let w = m.as_str().trim_end_matches(['.', '-', '_']);
         let lower = w.to_ascii_lowercase();
-        if (k.services.contains(&lower) || is_service_like(w))
-            && !CLASSES.contains(&lower.as_str())
+        if (k.services.contains(&lower) || is_service_like(w)) && !CLASSES.contains(&lower.as_str())
         {
             named.push(lower);
         }
@@ -745,6 +815,7 @@ mod tests {
     #[test]
     fn numbers_round_and_percent() {
         let k = Known {
+            times: BTreeSet::new(),
             services: BTreeSet::new(),
             words: BTreeSet::new(),
             numbers: vec![0.81, 81.349, 1500.0],

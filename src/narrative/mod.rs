@@ -15,7 +15,32 @@
 //!    and a root cause that differs from the engine's.
 //!
 //! The report is never modified here: the caller may set `report.narrative` from
-//! [`Conversation::narrative`].
+//! [`Conversation::narrative`]. While streaming, call [`Conversation::restore`] on the text
+//! accumulated so far (a placeholder cut between chunks is restored once it is complete).
+//!
+//! ```
+//! use faultline::{analyze, check_answer, AnalyzeOptions, Conversation, InputFile, LlmSettings, Provider, StreamEvent};
+//!
+//! let log = "2024-05-01T10:00:00Z ERROR orders-api pool exhausted for ana@example.org\n";
+//! let report = analyze(&[InputFile::new("app.log", log.as_bytes().to_vec())], &AnalyzeOptions::default()).unwrap();
+//! let conv = Conversation::start(&report, LlmSettings::new(Provider::Ollama, "http://localhost:11434", "llama3")).unwrap();
+//! let req = conv.request().unwrap();
+//! assert_eq!(req.url, "http://localhost:11434/api/chat");
+//! assert!(!req.body.contains("ana@example.org") && req.body.contains("<EMAIL_1>"));
+//!
+//! // The caller sends `req` and feeds the response bytes, in whatever chunks they arrive.
+//! let mut dec = conv.decoder();
+//! let mut raw = String::new();
+//! for chunk in [&b"{\"message\":{\"content\":\"orders-api failed; <EMA"[..], b"IL_1> saw errors\"},\"done\":true}\n"] {
+//!     for ev in dec.feed(chunk).unwrap() {
+//!         if let StreamEvent::Text(t) = ev { raw.push_str(&t); }
+//!     }
+//! }
+//! dec.finish().unwrap();
+//! let narrative = conv.narrative(&raw);
+//! assert_eq!(narrative.text, "orders-api failed; ana@example.org saw errors");
+//! assert!(check_answer(&report, &narrative.text).is_clean());
+//! ```
 
 mod answer;
 mod check;
@@ -48,12 +73,12 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    /// Redacts and budgets the report into the first payload. Fails on an invalid user
-    /// redaction pattern or settings that cannot make a request.
+    /// Redacts and budgets the report into the first payload. Fails only on an invalid user
+    /// redaction pattern: the payload can be previewed before a URL or model is set
+    /// ([`Conversation::request`] checks those).
     pub fn start(report: &Report, settings: LlmSettings) -> Result<Conversation, NarrativeError> {
         let mut redactor = Redactor::new(&settings.redact_patterns)?;
         let payload = build_payload(report, &mut redactor, settings.budget_tokens);
-        endpoint_url(&settings)?;
         Ok(Conversation {
             settings,
             redactor,

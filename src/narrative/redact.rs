@@ -209,9 +209,16 @@ fn rule_span(
     let (s, e) = (m.start(), m.end());
     let mut kind = rule.kind;
     if rule.keyed {
-        let key = caps.name("key").map_or("", |k| k.as_str());
-        kind = key_kind(key)?;
+        let key = caps.name("key")?;
+        kind = key_kind(key.as_str())?;
         if !secret_value(m.as_str()) {
+            return None;
+        }
+        // host:port ("auth-api:9092", "db-main:5432/orders") is an address, not a key and value.
+        let sep = &text[key.end()..s];
+        if sep == ":"
+            && (key.as_str().contains(['-', '.']) || m.as_str().bytes().all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
     }
@@ -252,7 +259,7 @@ fn builtin() -> &'static [Rule] {
             // Passwords in URLs: scheme://user:PASSWORD@host.
             rule(
                 Secret,
-                r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:([^\s@/]+)@",
+                r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@",
                 1,
                 None,
             ),
@@ -263,6 +270,15 @@ fn builtin() -> &'static [Rule] {
                 1,
                 Some(not_plain_word),
             ),
+            // "using password Tr0ub4dor&3", redis "AUTH s3cret": the next word, unless it is a plain word.
+            rule(
+                Secret,
+                r"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH)\s+([^\s\x22'`,;()\[\]{}]+)",
+                1,
+                Some(not_plain_word),
+            ),
+            // Basic credentials without their scheme word: base64 of "user:password".
+            rule(Secret, r"\b[A-Za-z0-9+/]{12,}={0,2}", 0, Some(basic_credentials)),
             rule(
                 Secret,
                 r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*",
@@ -302,7 +318,7 @@ fn builtin() -> &'static [Rule] {
         rules.push(Rule {
             kind: Secret,
             re: Regex::new(concat!(
-                r#"(?i)(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|key|auth|credential|session|cookie|sig|dsn|phone|mobile|tel|msisdn|email|e-mail|mail)[A-Za-z0-9_.\-]*)"#,
+                r#"(?i)(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|key|auth|credential|session|cookie|sig|dsn|phone|mobile|tel|msisdn|email|e-mail|mail|otp|pin|cvv|cvc|jwt|bearer)[A-Za-z0-9_.\-]*)"#,
                 r#"(?:\\?["'])?\s*[:=]\s*(?:\\"(?P<edq>[^"\\]*)\\"|"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'&,;})\]<>\\]+))"#
             ))
             .expect("key=value rule"),
@@ -313,17 +329,18 @@ fn builtin() -> &'static [Rule] {
         rules.extend([
             rule(
                 Email,
-                r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b",
+                r"[\p{L}\p{N}._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b",
                 0,
                 None,
             ),
-            rule(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, Some(ipv4_ok)),
             rule(
                 Ip,
                 r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
                 0,
                 Some(ipv6_ok),
             ),
+            // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
+            rule(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, Some(ipv4_ok)),
             // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
             rule(
                 Card,
@@ -466,8 +483,26 @@ fn key_kind(key: &str) -> Option<SecretKind> {
         "licensekey",
         "otp",
         "pin",
+        "cvv",
+        "cvc",
+        "cvv2",
+        "cvc2",
+        "securitycode",
     ];
-    if parts.iter().any(|p| WORDS.contains(&p.as_str())) {
+    // "auth" alone or in a snake_case setting (basic_auth), not in a kebab-case service name
+    // ("tally-auth: 1 of 3 endpoints ready").
+    let auth_ok = parts.len() == 1 || !key.contains('-');
+    if parts.iter().any(|p| {
+        WORDS.contains(&p.as_str()) && (auth_ok || !matches!(p.as_str(), "auth" | "authorization"))
+    }) {
+        return Some(SecretKind::Secret);
+    }
+    // Run-together names: PGPASSWORD, smtppassword, csrftoken, appsecret.
+    const SUFFIXES: &[&str] = &["password", "passwd", "secret", "token", "apikey"];
+    if parts
+        .iter()
+        .any(|p| SUFFIXES.iter().any(|s| p.len() > s.len() && p.ends_with(s)))
+    {
         return Some(SecretKind::Secret);
     }
     // "key" and "session" only in compounds: cache_key, routing_key and session_count are not secrets.
@@ -595,8 +630,63 @@ fn is_duration(t: &str) -> bool {
         )
 }
 
+/// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
 fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
-    !text[s..e].chars().all(|c| c.is_ascii_lowercase())
+    let v = text[s..e].trim_end_matches(['.', ':']);
+    // A version ("2.31.0", "v1.4") is not a password.
+    let digits = v.strip_prefix('v').unwrap_or(v);
+    if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    let mut chars = v.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let plain = first_ok && chars.all(|c| c.is_ascii_lowercase());
+    !plain && secret_value(v)
+}
+
+/// Standard base64 without a decoder crate: the engine only needs "does this decode to user:pass".
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn basic_credentials(text: &str, s: usize, e: usize) -> bool {
+    let t = &text[s..e];
+    if byte_after(text, e).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+') {
+        return false;
+    }
+    let Some(d) = base64_decode(t) else {
+        return false;
+    };
+    let Some(colon) = d.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    // user:password, both printable, user a plausible name.
+    colon > 0
+        && colon + 1 < d.len()
+        && d.iter().all(|&b| (0x21..0x7f).contains(&b))
+        && d[..colon]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
 }
 
 fn byte_before(text: &str, s: usize) -> Option<u8> {
@@ -726,8 +816,10 @@ fn phone_ok(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     let after = byte_after(text, e);
-    if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
-        || (after == Some(b'.') && text.as_bytes().get(e + 1).is_some_and(u8::is_ascii_digit))
+    let next_digit = text.as_bytes().get(e + 1).is_some_and(u8::is_ascii_digit);
+    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock.
+    if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || (matches!(after, Some(b'.') | Some(b':')) && next_digit)
     {
         return false;
     }

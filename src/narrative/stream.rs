@@ -38,7 +38,10 @@ pub struct StreamDecoder {
 }
 
 fn malformed(msg: impl Into<String>) -> NarrativeError {
-    NarrativeError::new(NarrativeErrorKind::MalformedStream, msg)
+    NarrativeError::new(
+        NarrativeErrorKind::MalformedStream,
+        format!("malformed answer stream: {}", msg.into()),
+    )
 }
 
 fn provider_error(p: Provider, v: &Value) -> NarrativeError {

@@ -58,7 +58,7 @@ pub struct LlmSettings {
     pub model: String,
     #[serde(skip)]
     pub api_key: Option<String>,
-    pub temperature: Option<f32>,
+    pub temperature: Option<f64>,
     pub max_tokens: u32,
     /// Token budget of the payload (findings + evidence), estimated at 4 characters a token.
     pub budget_tokens: usize,
