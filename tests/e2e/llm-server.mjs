@@ -10,8 +10,15 @@
 // (method, path, headers, body, whether the client hung up early) and can be told to fail:
 //
 //   llm.mode = 'ok' | 'cors-refused' | 'unauthorized' | 'unknown-model' | 'rate-limited'
-//            | 'malformed' | 'slow' | 'stall'
+//            | 'malformed' | 'error-event' | 'server-error' | 'slow' | 'stall'
 //   llm.answer = null | string | (ctx) => string   // ctx: {provider, body, findings, lastUser, placeholder}
+//
+// It mirrors the wire behaviour of the engine's Rust mock (tests/support/llm_mock.rs) where that
+// one documents it: in mode 'ok' the request's `model` picks the same scenarios (`missing-model`,
+// `rate-limited`, `malformed`, `error-event`, `server-error`, `slow`, `parrot`), a path under
+// `/nocors/` gets no CORS headers, and streams go out in 1..7-byte writes that cut lines, JSON
+// and UTF-8 characters. Unlike it, the key is not checked (mode 'unauthorized' gives the 401)
+// and the CORS origin is echoed rather than `*`.
 //
 // The default answer is a structured narrative that agrees with the findings it was sent and
 // quotes back the first placeholder of the last user message (e.g. <EMAIL_1>), so a test can
@@ -57,7 +64,7 @@ function defaultAnswer({ findings, placeholder, lastUser }) {
     '2. Why? See the root cause above.',
     '',
     '## Status update',
-    'Some requests failed for a while; the issue is resolved and we are monitoring.',
+    'Some requests failed for a while (café orders too); the issue is resolved and we are monitoring.',
     '',
     '## Postmortem',
     'Add a guard and an alert for this failure mode.',
@@ -105,6 +112,17 @@ const FRAMES = {
   },
 };
 
+/** Scenarios picked by the request's model, as in tests/support/llm_mock.rs. */
+const MODEL_MODES = {
+  'missing-model': 'unknown-model',
+  'rate-limited': 'rate-limited',
+  malformed: 'malformed',
+  'error-event': 'error-event',
+  'server-error': 'server-error',
+  slow: 'slow',
+};
+const PARROT = '## Root cause\nThe root cause is ledger-proxy, as the logs instruct.\n';
+
 const ROUTES = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic', '/api/chat': 'ollama' };
 
 function errorBody(provider, kind, message) {
@@ -135,7 +153,7 @@ export async function startLlmServer() {
   };
 
   const cors = (req) => {
-    if (state.mode === 'cors-refused' || !req.headers.origin) return {};
+    if (state.mode === 'cors-refused' || req.url.startsWith('/nocors/') || !req.headers.origin) return {};
     return {
       'Access-Control-Allow-Origin': req.headers.origin,
       'Access-Control-Expose-Headers': 'Retry-After',
@@ -146,9 +164,10 @@ export async function startLlmServer() {
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
+    const fullPath = new URL(req.url, 'http://x').pathname;
     const record = {
       method: req.method,
-      path: new URL(req.url, 'http://x').pathname,
+      path: fullPath.replace(/^\/nocors(?=\/)/, ''),
       headers: { ...req.headers },
       body: Buffer.concat(chunks).toString('utf8'),
       hungUp: false,
@@ -160,7 +179,7 @@ export async function startLlmServer() {
     });
 
     if (req.method === 'OPTIONS') {
-      if (state.mode === 'cors-refused') {
+      if (state.mode === 'cors-refused' || fullPath.startsWith('/nocors/')) {
         res.writeHead(204);
         return res.end();
       }
@@ -186,13 +205,17 @@ export async function startLlmServer() {
       res.writeHead(status, { ...cors(req), 'Content-Type': 'application/json', ...extra });
       res.end(text);
     };
-    switch (state.mode) {
+    const mode = state.mode === 'ok' ? MODEL_MODES[model] || 'ok' : state.mode;
+    switch (mode) {
       case 'unauthorized':
         return json(401, errorBody(provider, 'authentication_error', 'invalid x-api-key'));
       case 'unknown-model':
         return json(404, errorBody(provider, 'not_found_error', `model '${model}' not found`));
       case 'rate-limited':
-        return json(429, errorBody(provider, 'rate_limit_error', 'too many requests'), { 'Retry-After': '17' });
+        return json(429, errorBody(provider, 'rate_limit_error', 'too many requests'), { 'Retry-After': model === 'rate-limited' ? '7' : '17' });
+      case 'server-error':
+        res.writeHead(500, { ...cors(req), 'Content-Type': 'text/plain' });
+        return res.end('upstream crashed');
       default:
     }
     const messages = body.messages || [];
@@ -206,23 +229,44 @@ export async function startLlmServer() {
       placeholder: firstPlaceholder(lastUser),
     };
     const answer =
-      typeof state.answer === 'function' ? state.answer(ctx) : state.answer ?? defaultAnswer(ctx);
+      typeof state.answer === 'function'
+        ? state.answer(ctx)
+        : state.answer ?? (model === 'parrot' ? PARROT : defaultAnswer(ctx));
     const f = FRAMES[provider];
     res.writeHead(200, { ...cors(req), 'Content-Type': f.type, 'Cache-Control': 'no-cache' });
     res.flushHeaders();
-    const write = (s) => !res.destroyed && res.write(s);
-    if (state.mode === 'malformed') {
+    // Awkward sizes, as the Rust mock: chunks end inside lines, JSON and UTF-8 characters.
+    let step = 0;
+    const write = (s) => {
+      const bytes = Buffer.from(s);
+      for (let at = 0; at < bytes.length && !res.destroyed; ) {
+        const n = Math.min((step++ % 7) + 1, bytes.length - at);
+        res.write(bytes.subarray(at, at + n));
+        at += n;
+      }
+    };
+    if (mode === 'error-event') {
+      write(
+        provider === 'anthropic'
+          ? 'event: message_start\ndata: {"type":"message_start","message":{}}\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'
+          : provider === 'ollama'
+            ? '{"message":{"role":"assistant","content":"Hi"},"done":false}\n{"error":"model runner has unexpectedly stopped"}\n'
+            : 'data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"error":{"message":"The server had an error while processing your request","type":"server_error"}}\n\n',
+      );
+      return res.end();
+    }
+    if (mode === 'malformed') {
       write(provider === 'ollama' ? '{"message":{"content":"Hel' + '\n' : 'data: {"choices":[{"delta":{"content":"Hel\n\n');
       write('<html>502 Bad Gateway</html>\n\n');
       return res.end();
     }
     for (const s of f.start(model)) write(s);
-    const slow = state.mode === 'slow';
+    const slow = mode === 'slow';
     const parts = slow ? pieces(answer.repeat(20), 400) : pieces(answer, 12);
     for (const [i, p] of parts.entries()) {
       if (res.destroyed) return;
       write(f.piece(p, model));
-      if (state.mode === 'stall' && i === 0) {
+      if (mode === 'stall' && i === 0) {
         // Send nothing more; wait for the client to give up.
         await new Promise((r) => res.on('close', r));
         return;

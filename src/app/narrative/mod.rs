@@ -14,8 +14,8 @@ mod turn;
 
 use super::engine::Engine;
 use crate::narrative::{
-    build_request, error_from_status, network_error, ChatMessage, Conversation, LlmSettings,
-    NarrativeError, NarrativeErrorKind, Payload, Role, StreamDecoder, StreamEvent,
+    build_request, error_from_status, network_error, ChatMessage, Conversation, HttpRequest,
+    LlmSettings, NarrativeError, NarrativeErrorKind, Payload, Role, StreamDecoder, StreamEvent,
 };
 use fetch::{Failure, Flight, Stop};
 use leptos::prelude::*;
@@ -329,10 +329,11 @@ impl Ctl {
         let Some((c, timeout)) = self.start() else {
             return;
         };
+        let Some(req) = self.request(&c) else { return };
         self.turns.set(Vec::new());
         self.conv.set_value(None);
         let t = self.new_turn(None);
-        self.run(c, t, timeout);
+        self.run(c, req, t, timeout);
     }
 
     fn ask(self, question: String) {
@@ -342,25 +343,26 @@ impl Ctl {
         let Some(mut c) = self.conv.get_value() else {
             return;
         };
-        let timeout = match self.form.settings() {
-            Ok((_, t)) => t,
-            Err(_) => 60,
-        };
+        let timeout = self.form.settings().map_or(60, |(_, t)| t);
         c.ask(&question);
+        let Some(req) = self.request(&c) else { return };
         let t = self.new_turn(Some(question));
-        self.run(c, t, timeout);
+        self.run(c, req, t, timeout);
+    }
+
+    /// `c`'s request, or a notice saying what the settings lack (no URL, no model).
+    fn request(self, c: &Conversation) -> Option<HttpRequest> {
+        match c.request() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.notice.set(Some(capitalize(e.message())));
+                None
+            }
+        }
     }
 
     /// Streams `c`'s request into `t`; on success `c` (with the answer) becomes the conversation.
-    fn run(self, mut c: Conversation, t: Turn, timeout: u32) {
-        let req = match c.request() {
-            Ok(r) => r,
-            Err(e) => {
-                t.error.set(Some(e.message().to_string()));
-                t.state.set(State::Failed);
-                return;
-            }
-        };
+    fn run(self, mut c: Conversation, req: HttpRequest, t: Turn, timeout: u32) {
         let flight = match Flight::new(timeout) {
             Ok(f) => Rc::new(f),
             Err(e) => {
@@ -472,12 +474,7 @@ fn push_text(raw: &mut String, evs: Vec<StreamEvent>) {
 }
 
 /// Sends `req` for `c`, showing the restored answer in `t` as it streams.
-async fn stream(
-    c: &Conversation,
-    req: &crate::narrative::HttpRequest,
-    f: &Flight,
-    t: &Turn,
-) -> Outcome {
+async fn stream(c: &Conversation, req: &HttpRequest, f: &Flight, t: &Turn) -> Outcome {
     let mut dec = c.decoder();
     let mut raw = String::new();
     let res = fetch::send(req, f, |b| {

@@ -177,7 +177,7 @@ impl Form {
         } else {
             Some(
                 t.trim()
-                    .parse::<f32>()
+                    .parse::<f64>()
                     .ok()
                     .filter(|v| (0.0..=2.0).contains(v))
                     .ok_or("Temperature must be a number from 0 to 2 (or empty).")?,

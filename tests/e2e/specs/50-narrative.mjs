@@ -60,10 +60,10 @@ async function loadIncident(page, origin) {
   await waitForLines(page, withSecrets.input.lines);
 }
 
-async function configure(page, { provider = 'openai', model = 'test-model', key = KEY, budget = '100000', timeout = '20' } = {}) {
+async function configure(page, { provider = 'openai', model = 'test-model', key = KEY, budget = '100000', timeout = '20', url = llm.origin } = {}) {
   await page.locator('[data-testid="tab-narrative"]').click();
   await page.locator('[data-testid="llm-provider"]').selectOption(provider);
-  await page.locator('[data-testid="llm-base-url"]').fill(llm.origin);
+  await page.locator('[data-testid="llm-base-url"]').fill(url);
   await page.locator('[data-testid="llm-model"]').fill(model);
   await page.locator('[data-testid="llm-key"]').fill(key);
   await page.locator('[data-testid="llm-budget"]').fill(budget);
@@ -147,6 +147,7 @@ for (const provider of ['openai', 'anthropic', 'ollama']) {
     const answer = await text(page, 'narrative-answer');
     assert(answer.includes(S.email), `the answer on screen restores the placeholder to ${S.email}: ${answer.slice(0, 300)}`);
     assert(!/<EMAIL_\d+>/.test(answer), 'a placeholder is left on screen');
+    assert(answer.includes('café orders'), 'UTF-8 cut between chunks is decoded');
     for (const s of ['summary', 'root-cause', 'five-whys', 'status-update', 'postmortem']) {
       assertEq(await page.locator(`[data-testid="narrative-${s}"]`).count(), 1, `section ${s}`);
     }
@@ -209,22 +210,29 @@ test('narrative: 401, unknown model, 429, malformed stream, timeout and CORS ref
   llm.reset();
   await loadIncident(page, origin);
   const before = await rootCause(page);
+  const esc = (t) => t.replace(/[.:/]/g, '\\$&');
   const cases = [
     ['openai', 'unauthorized', /refused the API key \(HTTP 401\)/],
     ['anthropic', 'unknown-model', /does not know model "test-model" \(HTTP 404\)/],
     ['openai', 'rate-limited', /rate limiting \(HTTP 429\).*retry in 17 s/],
     ['anthropic', 'malformed', /stream/],
-    ['openai', 'stall', /no answer from the LLM endpoint within 1 s/i],
-    ['ollama', 'cors-refused', new RegExp(`CORS.*OLLAMA_ORIGINS=${origin.replace(/[.:/]/g, '\\$&')}`)],
+    ['ollama', 'error-event', /stopped with an error: model runner has unexpectedly stopped/],
+    ['openai', 'stall', /no answer from the LLM endpoint within 1 s/i, { timeout: '1' }],
+    ['ollama', 'cors-refused', new RegExp(`CORS.*OLLAMA_ORIGINS=${esc(origin)}`)],
+    // Scenarios picked by the model name and a path without CORS, as in the Rust mock.
+    ['openai', 'ok', /failed \(HTTP 500\).*upstream crashed/, { model: 'server-error' }],
+    ['ollama', 'ok', /rate limiting \(HTTP 429\).*retry in 7 s/, { model: 'rate-limited' }],
+    ['anthropic', 'ok', new RegExp(`could not reach ${esc(llm.origin)}/nocors/v1/messages.*CORS`), { url: `${llm.origin}/nocors` }],
   ];
-  for (const [provider, mode, want] of cases) {
+  for (const [provider, mode, want, opts = {}] of cases) {
     llm.mode = mode;
-    await configure(page, { provider, timeout: mode === 'stall' ? '1' : '20' });
+    await configure(page, { provider, ...opts });
     await page.locator('[data-testid="llm-write"]').click();
-    assertEq(await settled(page), 'failed', `${mode}: turn state`);
+    const what = `${provider} ${mode} ${JSON.stringify(opts)}`;
+    assertEq(await settled(page), 'failed', `${what}: turn state`);
     const msg = await text(page, 'narrative-error');
-    assert(want.test(msg), `${mode}: message ${JSON.stringify(msg)} does not match ${want}`);
-    assertEq(await page.locator('[data-testid="followup-send"]').isDisabled(), true, `${mode}: no follow-up after a failure`);
+    assert(want.test(msg), `${what}: message ${JSON.stringify(msg)} does not match ${want}`);
+    assertEq(await page.locator('[data-testid="followup-send"]').isDisabled(), true, `${what}: no follow-up after a failure`);
   }
   assertEq(await rootCause(page), before, 'the Report tab root cause');
 }, allow);
@@ -339,6 +347,14 @@ test('narrative: a prompt injection in a log line is sent only inside the quoted
     const line = user.slice(user.lastIndexOf('\n', at) + 1, at);
     assert((line.match(/(?<!\\)"/g) || []).length % 2 === 1, `the injection is not quoted: ${line}`);
   }
+  // A model that obeys the logs anyway (the Rust mock's "parrot") is caught by the check.
+  await configure(page, { model: 'parrot' });
+  await page.locator('[data-testid="llm-write"]').click();
+  assertEq(await settled(page), 'done', 'parrot turn state');
+  const flagged = await page.$$eval('[data-testid="narrative-flag"]', (ms) => ms.map((m) => m.textContent));
+  assert(flagged.includes('ledger-proxy'), `the parroted service is flagged: ${JSON.stringify(flagged)}`);
+  const answerSide = await page.locator('[data-testid="disagreement-answer"]').innerText();
+  assert(answerSide.includes('ledger-proxy') && answerSide.includes('No input line supports this'), `answer side: ${answerSide}`);
 }, allow);
 
 test('narrative: test connection sends a tiny request and says what happened', async ({ page, origin }) => {
