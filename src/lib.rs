@@ -32,7 +32,8 @@ pub use narrative::{
     Payload, Provider, Redactor, Role, SecretKind, Section, Side, StreamDecoder, StreamEvent,
 };
 pub use report::{
-    analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Narrative, Report,
+    analyze, analyze_owned, similarity, to_markdown, AnalyzeOptions, Evidence, IncidentProfile,
+    Narrative, Report, Similarity,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@
 
 mod build;
 mod markdown;
+mod similar;
 mod time;
 mod types;
 
@@ -14,6 +15,7 @@ use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
 use crate::mine::{Miner, Templates};
 
 pub use markdown::to_markdown;
+pub use similar::{similarity, IncidentProfile, Similarity};
 pub(crate) use time::format_ns;
 pub use types::*;
 
