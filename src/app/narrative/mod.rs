@@ -219,33 +219,35 @@ pub fn NarrativeView() -> impl IntoView {
                     <TurnView turn=t />
                 </For>
             </div>
-            <form
-                class="ask"
-                data-testid="followup-form"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    ask();
-                }
-            >
-                <label for="llm-question">"Follow-up question"</label>
-                <div class="row">
-                    <input
-                        id="llm-question"
-                        data-testid="followup-input"
-                        type="text"
-                        autocomplete="off"
-                        placeholder="e.g. Why did the pool drain so fast?"
-                        prop:value=move || question.get()
-                        on:input=move |ev| question.set(event_target_value(&ev))
-                    />
-                    <button type="submit" data-testid="followup-send" disabled=move || !can_ask()>
-                        "Ask"
-                    </button>
-                </div>
-                <p class="hint">
-                    "Asked after a narrative; redacted like the payload and checked like the answer."
-                </p>
-            </form>
+            <Show when=move || ctl.turns.with(|t| !t.is_empty())>
+                <form
+                    class="ask"
+                    data-testid="followup-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        ask();
+                    }
+                >
+                    <label for="llm-question">"Follow-up question"</label>
+                    <div class="row">
+                        <input
+                            id="llm-question"
+                            data-testid="followup-input"
+                            type="text"
+                            autocomplete="off"
+                            placeholder="e.g. Why did the pool drain so fast?"
+                            prop:value=move || question.get()
+                            on:input=move |ev| question.set(event_target_value(&ev))
+                        />
+                        <button type="submit" data-testid="followup-send" disabled=move || !can_ask()>
+                            "Ask"
+                        </button>
+                    </div>
+                    <p class="hint">
+                        "Asked after a narrative; redacted like the payload and checked like the answer."
+                    </p>
+                </form>
+            </Show>
         </section>
     }
 }
