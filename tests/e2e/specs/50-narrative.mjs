@@ -314,6 +314,16 @@ test('narrative: the key stays out of localStorage unless remembered; forget rem
   const err = await text(page, 'llm-pattern-error');
   assert(/not a valid regex/.test(err) && err.includes('([unclosed'), `pattern error: ${err}`);
   await page.locator('[data-testid="llm-patterns"]').fill('');
+  // Every control of the view is labelled and reachable by keyboard.
+  const unlabelled = await page.$$eval('[data-testid="view-narrative"] :is(input, select, textarea, button)', (els) =>
+    els
+      .filter((e) => {
+        const name = (e.labels && [...e.labels].map((l) => l.textContent).join('')) || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent);
+        return !String(name || '').trim() || e.tabIndex < 0;
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assertEq(unlabelled, [], 'unlabelled or unreachable controls');
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 390, height: 844 });
