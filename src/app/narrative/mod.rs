@@ -387,8 +387,11 @@ impl Ctl {
                     t.text.set(text.clone());
                     let report = self.engine.report.get_untracked();
                     if let Some(a) = report {
-                        t.finished
-                            .set(Some(Arc::new(Finished::new(&a.report, &text))));
+                        t.finished.set(Some(Arc::new(Finished::new(
+                            &a.report,
+                            &text,
+                            t.question.is_none(),
+                        ))));
                     }
                     t.state.set(State::Done);
                     c.record_answer(&out.raw);

@@ -53,10 +53,15 @@ const SECTIONS: [(Section, &str, &str); 5] = [
 ];
 
 impl Finished {
-    /// Parses and checks a restored answer against the engine's report.
-    pub fn new(report: &Report, text: &str) -> Finished {
+    /// Parses and checks a restored answer against the engine's report. Only the narrative
+    /// itself (`root`) is compared on the root cause: a follow-up answer discussing another
+    /// service is not a competing diagnosis.
+    pub fn new(report: &Report, text: &str, root: bool) -> Finished {
         let answer = parse_answer(text);
-        let check = check_answer(report, text);
+        let mut check = check_answer(report, text);
+        if !root {
+            check.disagreement = None;
+        }
         let sections = SECTIONS
             .iter()
             .filter_map(|(s, _, _)| {

@@ -174,7 +174,7 @@ test('narrative: unknown names and numbers are marked; a different root cause is
     '## Status update',
     'Some orders were delayed; all are processed now.',
     '## Postmortem',
-    'Raise the worker memory limit.',
+    'Raise the worker memory limit. <img src="x" data-injected="1"><b>not bold</b>',
   ].join('\n');
   await page.locator('[data-testid="llm-write"]').click();
   assertEq(await settled(page), 'done', 'turn state');
@@ -184,6 +184,9 @@ test('narrative: unknown names and numbers are marked; a different root cause is
   assert(service && service.kind === 'service' && /not in the findings/.test(service.title), `quartz-gateway flagged: ${JSON.stringify(flags)}`);
   assert(number && number.kind === 'number' && /not in the findings/.test(number.title), `7777 flagged: ${JSON.stringify(flags)}`);
   assert(!flags.some((f) => f.t === 'fulfillment-worker'), 'a service the engine found is not flagged');
+  // Model text is text: markup in it shows as characters and creates no element.
+  assertEq(await page.locator('[data-testid="narrative-answer"] :is(img, b)').count(), 0, 'elements made from the answer');
+  assert((await text(page, 'narrative-postmortem')).includes('<b>not bold</b>'), 'markup shown literally');
   const d = page.locator('[data-testid="narrative-disagreement"]');
   await d.waitFor();
   const engineSide = await d.locator('[data-testid="disagreement-engine"]').innerText();
