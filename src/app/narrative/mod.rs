@@ -31,6 +31,44 @@ struct Draft {
     pattern_error: Option<String>,
 }
 
+/// What "Preview payload" shows.
+#[derive(Clone, PartialEq)]
+struct Preview {
+    /// The exact request (key hidden), or what the settings still lack to make one.
+    request: Result<String, String>,
+    /// The messages as text, with the placeholders handed out.
+    readable: String,
+    /// Opened when there is no request to show.
+    readable_open: bool,
+}
+
+impl Preview {
+    fn of(c: &Conversation) -> Preview {
+        let mut readable = c.payload().preview();
+        let ph = c.redactor().placeholders();
+        readable.push_str(&format!(
+            "--- redacted ---\n{} distinct value{} replaced by placeholders: {}\n",
+            ph.len(),
+            if ph.len() == 1 { "" } else { "s" },
+            ph.iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        let request = c.preview().map_err(|e| {
+            format!(
+                "{} The messages below are what it will carry.",
+                capitalize(e.message())
+            )
+        });
+        Preview {
+            readable_open: request.is_err(),
+            request,
+            readable,
+        }
+    }
+}
+
 /// The view's state; `Copy` so handlers can share it.
 #[derive(Clone, Copy)]
 struct Ctl {
@@ -44,7 +82,8 @@ struct Ctl {
     next_id: StoredValue<usize>,
     /// A problem with the settings, shown above the buttons.
     notice: RwSignal<Option<String>>,
-    preview: RwSignal<Option<(String, String)>>,
+    /// The payload preview is open (it follows the settings and the report while open).
+    show_preview: RwSignal<bool>,
     /// The last test connection: success and message.
     test: RwSignal<Option<(bool, String)>>,
 }
@@ -63,7 +102,7 @@ pub fn NarrativeView() -> impl IntoView {
         busy: RwSignal::new(false),
         next_id: StoredValue::new(0),
         notice: RwSignal::new(None),
-        preview: RwSignal::new(None),
+        show_preview: RwSignal::new(false),
         test: RwSignal::new(None),
     };
     // A new analysis starts a new story: stop what runs, drop the old turns.
@@ -73,10 +112,19 @@ pub fn NarrativeView() -> impl IntoView {
             ctl.stop();
             ctl.turns.set(Vec::new());
             ctl.conv.set_value(None);
-            ctl.preview.set(None);
         }
     });
-    on_cleanup(move || ctl.stop());
+    // Escape cancels a request in flight (focus may be anywhere: the Write button it started
+    // from is disabled meanwhile).
+    let esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && ctl.busy.try_get_untracked() == Some(true) {
+            ctl.stop();
+        }
+    });
+    on_cleanup(move || {
+        esc.remove();
+        ctl.stop();
+    });
 
     let draft = Memo::new(move |_| {
         let report = engine.report.get();
@@ -121,6 +169,24 @@ pub fn NarrativeView() -> impl IntoView {
             },
         }
     });
+    let preview = Memo::new(move |_| {
+        if !ctl.show_preview.get() {
+            return None;
+        }
+        let a = engine.report.get()?;
+        let failed = |e: String| Preview {
+            request: Err(e),
+            readable: String::new(),
+            readable_open: false,
+        };
+        Some(match form.settings() {
+            Err(e) => failed(e),
+            Ok((s, _)) => match Conversation::start(&a.report, s) {
+                Ok(c) => Preview::of(&c),
+                Err(e) => failed(capitalize(e.message())),
+            },
+        })
+    });
     let budget_info = Signal::derive(move || draft.get().info);
     let pattern_error = Signal::derive(move || draft.get().pattern_error);
     let has_report = move || engine.report.with(Option::is_some);
@@ -149,7 +215,7 @@ pub fn NarrativeView() -> impl IntoView {
             <p class="hint intro">
                 "An LLM writes prose on top of the engine's report; the report itself never changes. "
                 "Nothing is sent until you press Write narrative, Ask or Test connection; then only "
-                "the redacted payload you can preview goes to the endpoint below."
+                "the redacted payload you can preview goes to the endpoint below. Escape cancels."
             </p>
             <SettingsForm form=form budget_info=budget_info pattern_error=pattern_error />
             <div class="row actions">
@@ -165,7 +231,7 @@ pub fn NarrativeView() -> impl IntoView {
                     type="button"
                     data-testid="llm-preview"
                     disabled=move || !has_report()
-                    on:click=move |_| ctl.show_preview()
+                    on:click=move |_| ctl.show_preview.set(true)
                 >
                     "Preview payload"
                 </button>
@@ -200,17 +266,24 @@ pub fn NarrativeView() -> impl IntoView {
             {move || ctl.notice.get().map(|m| view! {
                 <p class="error" role="alert" data-testid="llm-notice">{m}</p>
             })}
-            {move || ctl.preview.get().map(|(request, readable)| view! {
+            {move || preview.get().map(|p| view! {
                 <div class="preview" data-testid="payload-preview-box">
                     <div class="row preview-head">
                         <strong>"Exactly what will be sent (the key is hidden)"</strong>
                         <button type="button" class="link" data-testid="llm-preview-close"
-                            on:click=move |_| ctl.preview.set(None)>"close"</button>
+                            on:click=move |_| ctl.show_preview.set(false)>"close"</button>
                     </div>
-                    <pre class="payload" data-testid="payload-preview" tabindex="0">{request}</pre>
-                    <details>
+                    {match p.request {
+                        Ok(r) => view! {
+                            <pre class="payload" data-testid="payload-preview" tabindex="0">{r}</pre>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <p class="error" data-testid="payload-preview-missing">{e}</p>
+                        }.into_any(),
+                    }}
+                    <details open=p.readable_open>
                         <summary>"The same messages, readable"</summary>
-                        <pre class="payload" data-testid="payload-readable" tabindex="0">{readable}</pre>
+                        <pre class="payload" data-testid="payload-readable" tabindex="0">{p.readable}</pre>
                     </details>
                 </div>
             })}
@@ -292,27 +365,6 @@ impl Ctl {
                 self.notice.set(Some(e.message().to_string()));
                 None
             }
-        }
-    }
-
-    fn show_preview(self) {
-        let Some((c, _)) = self.start() else { return };
-        match c.preview() {
-            Ok(p) => {
-                let mut readable = c.payload().preview();
-                let ph = c.redactor().placeholders();
-                readable.push_str(&format!(
-                    "--- redacted ---\n{} distinct value{} replaced by placeholders: {}\n",
-                    ph.len(),
-                    if ph.len() == 1 { "" } else { "s" },
-                    ph.iter()
-                        .map(|(p, _)| p.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ));
-                self.preview.set(Some((p, readable)));
-            }
-            Err(e) => self.notice.set(Some(e.message().to_string())),
         }
     }
 

@@ -110,6 +110,13 @@ test('narrative: nothing is sent to the LLM endpoint until the user asks', async
   const preview = await text(page, 'payload-preview');
   assert(preview.startsWith(`POST ${llm.origin}/v1/chat/completions`), `preview: ${preview.slice(0, 80)}`);
   assert(!preview.includes(KEY) && preview.includes('authorization: <hidden>'), 'the preview hides the key');
+  // The open preview follows the settings; without a model it says what is missing.
+  await page.locator('[data-testid="llm-model"]').fill('other-model');
+  await page.waitForFunction(() => document.querySelector('[data-testid="payload-preview"]').textContent.includes('"model":"other-model"'));
+  await page.locator('[data-testid="llm-model"]').fill('');
+  assert(/model/i.test(await text(page, 'payload-preview-missing')), 'the preview says the model is missing');
+  await page.locator('[data-testid="llm-model"]').fill('test-model');
+  await page.waitForSelector('[data-testid="payload-preview"]');
   await page.waitForTimeout(300);
   assertEq(llm.requests.length, 0, 'requests the LLM server saw before any click');
   assert(!requests.some((u) => u.startsWith(llm.origin)), 'the browser made no request to the endpoint');
@@ -259,6 +266,14 @@ test('narrative: cancel stops a slow stream and closes the connection', async ({
   assertEq(await text(page, 'narrative-live'), kept, 'text after cancel');
   assert(!llm.posts()[0].finished, 'the stream did not run to its end');
   assertEq(await page.locator('[data-testid="llm-write"]').isDisabled(), false, 'write is enabled again');
+  // Escape cancels too, wherever the focus is.
+  llm.reset();
+  llm.mode = 'slow';
+  await page.locator('[data-testid="llm-write"]').click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="narrative-live"]')?.textContent || '').length > 20, null, { timeout: TIMEOUT });
+  await page.keyboard.press('Escape');
+  assertEq(await settled(page), 'cancelled', 'turn state after Escape');
+  await until(() => llm.posts()[0]?.hungUp, 'the server to see the client hang up after Escape');
 }, allow);
 
 test('narrative: a follow-up question is redacted, sent with the conversation and answered', async ({ page, origin }) => {
