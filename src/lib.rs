@@ -27,9 +27,10 @@ pub use ingest::{
 pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use narrative::{
     build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
-    estimate_tokens, network_error, parse_answer, Answer, ChatMessage, Check, Conversation,
-    Disagreement, Flag, FlagKind, HttpRequest, LlmSettings, NarrativeError, NarrativeErrorKind,
-    Payload, Provider, Redactor, Role, SecretKind, Section, Side, StreamDecoder, StreamEvent,
+    estimate_tokens, network_error, parse_answer, Answer, ChatMessage, Check, Checker,
+    Conversation, Disagreement, Flag, FlagKind, HttpRequest, LlmSettings, NarrativeError,
+    NarrativeErrorKind, Payload, Provider, Redactor, Role, SecretKind, Section, Side,
+    StreamDecoder, StreamEvent,
 };
 pub use report::{
     analyze, analyze_owned, similarity, to_markdown, AnalyzeOptions, Evidence, IncidentProfile,

@@ -474,6 +474,31 @@ fn a_small_budget_sends_fewer_lines_and_says_so() {
     assert!(reqs[0].body.len() < reqs[1].body.len());
 }
 
+#[test]
+fn markdown_output_appends_the_narrative_in_a_fence() {
+    let mock = Mock::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args([
+            "analyze",
+            "--llm-provider",
+            "ollama",
+            "--llm-url",
+            &mock.url(),
+            "--llm-model",
+            "ok",
+            FIXTURE,
+        ])
+        .env("FAULTLINE_LLM_KEY", "test-key")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    let at = md.find("## Narrative (LLM)").expect("narrative section");
+    let tail = &md[at..];
+    assert!(tail.contains("```text\n## Summary"), "{tail}");
+    assert!(tail.trim_end().ends_with("```"), "{tail}");
+}
+
 /// Not a test: serves the mock until killed, for the page's end-to-end suite.
 #[test]
 #[ignore]

@@ -48,11 +48,14 @@ fn parse(raw: &str) -> Line {
 fn corpus() -> Vec<Line> {
     let mut lines = read("corpus.txt");
     lines.extend(read("holdout.txt"));
+    lines.extend(read("holdout2.txt"));
     lines
 }
 
-/// corpus.txt is generated; holdout.txt is hand-written in other shapes the rules were not
-/// tuned on (written before it was first run; its first-run misses are noted in the report).
+/// corpus.txt is generated; holdout.txt and holdout2.txt are hand-written in shapes the rules
+/// were not tuned on, each written before its first run. First-run recall, before the fixes
+/// they prompted: holdout 31/39, holdout2 28/30. They now pass with the rest; a new blind set is
+/// the honest way to measure again.
 fn read(name: &str) -> Vec<Line> {
     let path = format!(
         "{}/tests/fixtures/secrets/{name}",

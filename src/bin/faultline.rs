@@ -15,7 +15,8 @@
 //!
 //! The key comes only from `FAULTLINE_LLM_KEY` (never a flag, never printed). Only the redacted
 //! findings and a budgeted set of redacted evidence lines are sent. The answer streams to stderr
-//! as it arrives; the restored text lands in `narrative` as `{source, model, text}`, and the
+//! as it arrives; the restored text lands in `narrative` as `{source, model, text}` (Markdown
+//! output appends it in a fenced block after the report), and the
 //! check of the answer against the findings is printed to stderr. Exit codes: 0 report printed
 //! (with its narrative when one was asked for); 1 the analysis itself failed (no report);
 //! 3 the report was printed but the narrative failed (the message on stderr says why and what
@@ -182,7 +183,11 @@ mod cli {
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {
-                    faultline::to_markdown(&report)
+                    let mut md = faultline::to_markdown(&report);
+                    if let Some(n) = &report.narrative {
+                        md.push_str(&llm::markdown(n));
+                    }
+                    md
                 };
                 println!("{out}");
                 Ok(narrated)
@@ -331,6 +336,19 @@ mod cli {
                 );
             }
             Ok(Some(narrative))
+        }
+
+        /// The narrative after the Markdown report: the model's text is untrusted, so it goes
+        /// in a fence no backtick run inside can close, labelled as unverified prose.
+        pub fn markdown(n: &Narrative) -> String {
+            let longest = n.text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            format!(
+                "\n## Narrative (LLM)\n\nWritten by {} model {} from the redacted findings; the findings above stand on their own.\n\n{fence}text\n{}\n{fence}\n",
+                n.source.replace(['`', '\n'], " "),
+                n.model.replace(['`', '\n'], " "),
+                n.text.trim_end()
+            )
         }
 
         fn timed_out(e: &std::io::Error) -> bool {

@@ -93,6 +93,7 @@ impl Check {
 }
 
 /// What the report knows: services it found, words and numbers anywhere in it.
+#[derive(Debug, Clone)]
 struct Known {
     services: BTreeSet<String>,
     words: BTreeSet<String>,
@@ -255,14 +256,10 @@ fn known(report: &Report) -> Known {
     {
         add(pz);
     }
-    let mut v = serde_json::to_value(report).expect("report serialises");
-    // The narrative being checked must not vouch for itself.
-    if let Value::Object(o) = &mut v {
-        o.remove("narrative");
-        // The template table is an index of the input, not findings.
-        o.remove("templates");
-    }
-    walk(&mut k, &v);
+    walk(
+        &mut k,
+        &serde_json::to_value(report).expect("report serialises"),
+    );
     k.numbers.sort_by(f64::total_cmp);
     k
 }
@@ -785,13 +782,38 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
 }
 
 /// Checks a restored answer against the report (see the module docs).
+///
+/// Each call reads the whole report; to check many texts (a stream, a chat) use [`Checker`].
 pub fn check_answer(report: &Report, text: &str) -> Check {
-    let k = known(report);
-    let (flags, checked) = scan(text, &k);
-    Check {
-        flags,
-        disagreement: disagreement(report, text, &k),
-        checked,
+    Checker::new(report).check(text)
+}
+
+/// What [`check_answer`] knows about a report, computed once: check a streamed answer as it
+/// grows, or every follow-up of a chat, without re-reading the report.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    report: Report,
+    known: Known,
+}
+
+impl Checker {
+    pub fn new(report: &Report) -> Checker {
+        let mut report = report.clone();
+        // Neither vouches for the answer: the narrative is what is checked, the template
+        // table is an index of the input, not findings.
+        report.narrative = None;
+        report.templates.clear();
+        let known = known(&report);
+        Checker { report, known }
+    }
+
+    pub fn check(&self, text: &str) -> Check {
+        let (flags, checked) = scan(text, &self.known);
+        Check {
+            flags,
+            disagreement: disagreement(&self.report, text, &self.known),
+            checked,
+        }
     }
 }
 

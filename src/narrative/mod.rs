@@ -51,7 +51,7 @@ mod stream;
 mod wire;
 
 pub use answer::{parse_answer, Answer, Section};
-pub use check::{check_answer, Check, Disagreement, Flag, FlagKind, Side};
+pub use check::{check_answer, Check, Checker, Disagreement, Flag, FlagKind, Side};
 pub use error::{NarrativeError, NarrativeErrorKind};
 pub use prompt::{build_payload, estimate_tokens, ChatMessage, Payload, Role};
 pub use redact::{Redactor, SecretKind};

@@ -195,6 +195,28 @@ impl Redactor {
                 taken.push((s, e, kind));
             }
         }
+        // A value found once is a secret everywhere: "confirm":"hunter22" after "password":"hunter22",
+        // or a later line that repeats it without its key.
+        let mut values: Vec<(String, SecretKind)> = taken
+            .iter()
+            .map(|&(s, e, k)| (text[s..e].to_string(), k))
+            .chain(self.forward.keys().map(|(k, v)| (v.clone(), *k)))
+            .filter(|(v, _)| v.chars().count() >= 6)
+            .collect();
+        values.sort();
+        values.dedup();
+        for (v, kind) in values {
+            for (s, _) in text.match_indices(v.as_str()) {
+                let e = s + v.len();
+                let word_edge = |b: Option<u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+                if word_edge(byte_before(text, s))
+                    && word_edge(byte_after(text, e))
+                    && !taken.iter().any(|&(ts, te, _)| s < te && ts < e)
+                {
+                    taken.push((s, e, kind));
+                }
+            }
+        }
         taken.sort();
         taken
     }
@@ -305,6 +327,13 @@ fn builtin() -> &'static [Rule] {
                     r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})\b"
                 ),
                 0,
+                None,
+            ),
+            // Client tools that take the password as a short flag.
+            rule(
+                Secret,
+                r"\bredis-cli\b[^\n]*?\s-a\s+([^\s\x22']+)|\bmysql(?:dump|admin)?\b[^\n]*?\s-p([^\s\x22']+)",
+                1,
                 None,
             ),
             // Command-line flags: --password hunter2.
