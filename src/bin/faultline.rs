@@ -183,11 +183,7 @@ mod cli {
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {
-                    let mut md = faultline::to_markdown(&report);
-                    if let Some(n) = &report.narrative {
-                        md.push_str(&llm::markdown(n));
-                    }
-                    md
+                    faultline::to_markdown(&report)
                 };
                 println!("{out}");
                 Ok(narrated)
@@ -336,19 +332,6 @@ mod cli {
                 );
             }
             Ok(Some(narrative))
-        }
-
-        /// The narrative after the Markdown report: the model's text is untrusted, so it goes
-        /// in a fence no backtick run inside can close, labelled as unverified prose.
-        pub fn markdown(n: &Narrative) -> String {
-            let longest = n.text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-            let fence = "`".repeat(longest.max(2) + 1);
-            format!(
-                "\n## Narrative (LLM)\n\nWritten by {} model {} from the redacted findings; the findings above stand on their own.\n\n{fence}text\n{}\n{fence}\n",
-                n.source.replace(['`', '\n'], " "),
-                n.model.replace(['`', '\n'], " "),
-                n.text.trim_end()
-            )
         }
 
         fn timed_out(e: &std::io::Error) -> bool {
