@@ -68,8 +68,9 @@ fn App() -> impl IntoView {
         </main>
         <footer>
             <p class="muted">
-                "Faultline runs entirely in this page: logs, reports and history never leave your browser. "
-                "After a first visit it works offline."
+                "Faultline runs entirely in this page: logs, reports and history never leave your browser, "
+                "unless you ask the Narrative tab for prose from an LLM endpoint you configured (then only "
+                "the redacted findings you can preview are sent). After a first visit it works offline."
             </p>
         </footer>
     }
