@@ -236,11 +236,7 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
         adj.entry(b).or_default().insert(a);
     }
     // Seeds in path order so breadth-first runs from the start of the path outwards.
-    let mut queue: VecDeque<&str> = path
-        .iter()
-        .map(String::as_str)
-        .filter(|s| step.get(s).is_some())
-        .collect();
+    let mut queue: VecDeque<&str> = path.iter().map(String::as_str).collect();
     loop {
         while let Some(n) = queue.pop_front() {
             let l = layer[n];
@@ -265,7 +261,7 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
         by_row[l].push(n);
     }
     for row in &mut by_row {
-        row.sort_by_key(|n| (step.get(n).is_none(), step.get(n).copied(), *n));
+        row.sort_by_key(|n| (!step.contains_key(n), step.get(n).copied(), *n));
     }
     let row_width = |row: &[&str]| -> f64 {
         row.iter()
