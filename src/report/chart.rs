@@ -213,9 +213,9 @@ pub fn node_width(name: &str, numbered: bool) -> f64 {
 
 /// Layered, top-down layout. A service on the propagation path sits in the row of its position
 /// on the path; every other service one row below its nearest already placed neighbour
-/// (breadth-first over the dependency edges, either direction); a part of the graph that does
-/// not touch the path starts again at row 0. Rows are centred; within a row the path service
-/// comes first, then the others by name.
+/// (breadth-first over the dependency edges, either direction); parts of the graph that do not
+/// touch the path start in the row below all of it. Rows are centred; within a row the path
+/// service comes first, then the others by name.
 pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[String]) -> GraphLayout {
     use std::collections::{BTreeMap, BTreeSet, VecDeque};
     let mut names: BTreeSet<&str> = BTreeSet::new();
@@ -237,6 +237,8 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
     }
     // Seeds in path order so breadth-first runs from the start of the path outwards.
     let mut queue: VecDeque<&str> = path.iter().map(String::as_str).collect();
+    // Row where parts of the graph that do not touch the path start: below all of it.
+    let mut detached: Option<usize> = None;
     loop {
         while let Some(n) = queue.pop_front() {
             let l = layer[n];
@@ -249,7 +251,9 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
         }
         match names.iter().find(|n| !layer.contains_key(*n)) {
             Some(&n) => {
-                layer.insert(n, 0);
+                let row = *detached
+                    .get_or_insert_with(|| layer.values().copied().max().map_or(0, |m| m + 1));
+                layer.insert(n, row);
                 queue.push_back(n);
             }
             None => break,
@@ -409,10 +413,15 @@ mod tests {
             "path position"
         );
         assert_eq!(layer("worker"), 2, "one below its neighbour api");
-        // Disconnected parts start again at the top, in name order.
+        // Parts that do not touch the path start below it.
+        let alone = layout_graph(&[], &[], &s(&["x", "y"]));
+        assert_eq!(
+            alone.nodes.iter().map(|n| n.layer).collect::<Vec<_>>(),
+            [0, 0]
+        );
         assert_eq!(
             (layer("batch"), layer("report"), layer("lonely")),
-            (0, 1, 0)
+            (3, 4, 3)
         );
         assert_eq!(g.node("api").unwrap().step, Some(1));
         assert_eq!(g.node("worker").unwrap().step, None);

@@ -139,10 +139,10 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                         aria-label=desc
                     >
                         <defs>
-                            <marker id="arrow-dep" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <marker id="arrow-dep" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                                 <path d="M0,0 L10,5 L0,10 z" class="arrow-dep" />
                             </marker>
-                            <marker id="arrow-path" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                            <marker id="arrow-path" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
                                 <path d="M0,0 L10,5 L0,10 z" class="arrow-path" />
                             </marker>
                         </defs>

@@ -262,8 +262,10 @@ fn Legend() -> impl IntoView {
 
 #[component]
 fn EventList(entries: Vec<TimelineEntry>) -> impl IntoView {
+    let n = entries.len();
     view! {
-        <h3>"Events"</h3>
+        <details class="events" open>
+        <summary><h3>{format!("Events ({n})")}</h3></summary>
         <table class="stack events" data-testid="timeline-events">
             <thead>
                 <tr>
@@ -283,7 +285,7 @@ fn EventList(entries: Vec<TimelineEntry>) -> impl IntoView {
                         let level = e.level.clone();
                         let kind = if is_error(level.as_deref()) { "error" } else if is_warn(level.as_deref()) { "warn" } else { "other" };
                         view! {
-                            <tr data-testid="timeline-row" class=format!("level-{kind}")>
+                            <tr data-testid="timeline-row" class=format!("row-{kind}")>
                                 <td data-label="Time" class="time">{or_dash(e.time)}</td>
                                 <td data-label="Service" class="name">{or_dash(e.service)}</td>
                                 <td data-label="Level"><span class=format!("level level-{kind}")>{or_dash(level)}</span></td>
@@ -297,5 +299,6 @@ fn EventList(entries: Vec<TimelineEntry>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </details>
     }
 }
