@@ -254,6 +254,35 @@ test('report: markup in log lines stays inert in every section', async ({ page, 
   assert(tpl.includes('<') && tpl.includes('>'), 'templates show markup as text');
 });
 
+test('report: sections with no data say so instead of disappearing', async ({ page, origin }) => {
+  await openDemo(page, origin);
+  const body = 'hello world\nanother plain line\n';
+  const expected = cliReport(['-'], Buffer.from(body));
+  assertEq([expected.affected_services.length, expected.timeline.length, expected.dependencies.length, expected.five_whys.length, expected.recommendations.length], [0, 0, 0, 0, 0], 'the paste has no findings');
+  await paste(page, body);
+  await waitForLines(page, expected.input.lines);
+  // The trail always has steps (the tools ran), so it is not among these.
+  for (const id of ['affected', 'timeline', 'graph', 'forensic', 'whys', 'recommendations']) {
+    const sec = page.locator(`[data-testid="section-${id}"]`);
+    assertEq(await sec.count(), 1, `section ${id} present`);
+    assert((await sec.locator('[data-testid="empty"]').count()) > 0, `section ${id} says it has nothing`);
+  }
+  assertEq(await page.locator('[data-testid="timeline-mark"]').count(), 0, 'no marks');
+  assert((await page.locator('[data-testid="section-forensic"]').innerText()).includes('No dependencies were seen in the logs'), 'dependencies say none');
+});
+
+test('report: timeline entries without a time are listed but not charted', async ({ page, origin }) => {
+  await openDemo(page, origin);
+  const body = 'ERROR pay-api db pool exhausted\nERROR web-gw upstream pay-api returned 503\n';
+  const expected = cliReport(['-'], Buffer.from(body));
+  const untimed = expected.timeline.filter((e) => !e.time).length;
+  assert(untimed > 0, 'the paste has untimed timeline entries');
+  await paste(page, body);
+  await waitForLines(page, expected.input.lines);
+  assertEq(await page.locator('[data-testid="timeline-row"]').count(), expected.timeline.length, 'listed');
+  assertEq(await page.locator('[data-testid="timeline-mark"]').count(), expected.timeline.length - untimed, 'charted');
+});
+
 test('templates: counts, sparklines over the time range, filter and show all', async ({ page, origin }) => {
   await openDemo(page, origin);
   await page.locator('[data-testid="tab-templates"]').click();
