@@ -22,8 +22,7 @@ pub fn Affected(a: Arc<Analysis>) -> impl IntoView {
                                 <th scope="col">"Role"</th>
                                 <th scope="col">"Health"</th>
                                 <th scope="col">"Impact"</th>
-                                <th scope="col">"First signal"</th>
-                                <th scope="col">"Last signal"</th>
+                                <th scope="col">"First and last signal"</th>
                                 <th scope="col">"Evidence"</th>
                             </tr>
                         </thead>
@@ -39,8 +38,11 @@ pub fn Affected(a: Arc<Analysis>) -> impl IntoView {
                                                 <HealthBadge health=s.health />
                                             </td>
                                             <td data-label="Impact">{s.impact}</td>
-                                            <td data-label="First signal" class="time">{or_dash(s.first_signal)}</td>
-                                            <td data-label="Last signal" class="time">{or_dash(s.last_signal)}</td>
+                                            <td data-label="Signals" class="time">
+                                                <span data-testid="affected-first">{or_dash(s.first_signal)}</span>
+                                                <br />
+                                                <span data-testid="affected-last">{or_dash(s.last_signal)}</span>
+                                            </td>
                                             <td data-label="Evidence">{maybe_link(s.evidence)}</td>
                                         </tr>
                                     }

@@ -81,9 +81,19 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
             Some((s.name.clone(), first, last))
         })
         .collect();
+    // Patient zero as its own mark when no timeline entry is its line (and it has a time).
+    let lone_pz = r.forensic.patient_zero.as_ref().filter(|p| {
+        !timed
+            .iter()
+            .any(|(_, e)| e.evidence.file == p.evidence.file && e.evidence.line == p.evidence.line)
+    });
+    let lone_pz = lone_pz.and_then(|p| Some((chart::parse_time_ms(p.time.as_deref()?)?, p)));
     let lanes = chart::lanes(
         &r.forensic.propagation_path,
-        r.timeline.iter().map(|e| e.service.as_deref()),
+        r.timeline
+            .iter()
+            .map(|e| e.service.as_deref())
+            .chain(lone_pz.map(|(_, p)| p.service.as_deref())),
         r.affected_services.iter().map(|s| s.name.as_str()),
     );
     let label_w = lanes
@@ -93,7 +103,8 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
     let times = timed
         .iter()
         .map(|(t, _)| *t)
-        .chain(spans.iter().flat_map(|(_, a, b)| [*a, *b]));
+        .chain(spans.iter().flat_map(|(_, a, b)| [*a, *b]))
+        .chain(lone_pz.map(|(t, _)| t));
     let Some(axis) = TimeAxis::over(times, label_w + 12.0, WIDTH - RIGHT_PAD) else {
         return view! { <Empty text="No timeline entry has a time, so there is nothing to chart; the list below has them all." /> }
             .into_any();
@@ -214,6 +225,44 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
             }
         })
         .collect_view();
+    let pz_view = lone_pz.map(|(t, p)| {
+        let (x, y) = (axis.x(t), lane_y(p.service.as_deref()));
+        let target = LineRef { file: p.evidence.file.clone(), line: p.evidence.line };
+        let target2 = target.clone();
+        let title = format!(
+            "Patient zero. {} {}: {}:{}",
+            p.time.clone().unwrap_or_default(),
+            p.service.clone().unwrap_or_else(|| NO_SERVICE.into()),
+            p.evidence.file,
+            p.evidence.line
+        );
+        let aria = title.clone();
+        view! {
+            <g
+                class="mark mark-other patient-zero"
+                tabindex="0"
+                role="button"
+                aria-label=aria
+                data-testid="timeline-pz"
+                data-file=p.evidence.file.clone()
+                data-line=p.evidence.line
+                data-patient-zero="true"
+                on:click=move |_| nav.open_line(target.clone())
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        nav.open_line(target2.clone());
+                    }
+                }
+            >
+                <title>{title}</title>
+                <circle class="focus-ring" cx=fmt(x) cy=fmt(y) r="14" />
+                <circle class="pz-ring" cx=fmt(x) cy=fmt(y) r="8" />
+                <circle class="shape" cx=fmt(x) cy=fmt(y) r="4" />
+                <text class="pz-label" x=fmt(x) y=fmt(y - 12.0) text-anchor="middle">"patient zero"</text>
+            </g>
+        }
+    });
     let untimed = r.timeline.len() - timed.len();
     let summary = format!(
         "{} timed event(s) across {} service lane(s), {} to {}.",
@@ -235,6 +284,7 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
                 {tick_views}
                 {span_views}
                 {mark_views}
+                {pz_view}
             </svg>
         </div>
         <Legend />

@@ -77,6 +77,7 @@ test('report: timeline has one mark per timed entry, patient zero marked, lanes 
   const pz = marks.filter((m) => m['data-patient-zero'] === 'true');
   const want = demo.forensic.patient_zero.evidence;
   assertEq(pz.map((m) => `${m['data-file']}:${m['data-line']}`), [at(want)], 'patient-zero mark');
+  assertEq(await page.locator('[data-testid="timeline-pz"]').count(), 0, 'no separate patient-zero mark when an entry is its line');
   // Errors differ in shape, not only in colour.
   const shapes = await page.$$eval('[data-testid="timeline-mark"]', (els) =>
     els.map((e) => ({ level: e.dataset.level, shape: e.querySelector('.shape').tagName })));
