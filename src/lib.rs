@@ -24,7 +24,10 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
-pub use report::{analyze, analyze_owned, to_markdown, AnalyzeOptions, Evidence, Report};
+pub use report::{
+    analyze, analyze_owned, similarity, to_markdown, AnalyzeOptions, Evidence, IncidentProfile,
+    Report, Similarity,
+};
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

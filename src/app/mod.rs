@@ -6,10 +6,12 @@
 //! cancel, errors), [`report`] (every section of the report), [`logs`] (the log and templates
 //! views), [`history`] (past analyses in this browser). [`engine`] is the worker client,
 //! [`model`] the analysis as the page holds it, [`nav`] the current view and the focused log
-//! line, [`demo`] the built-in incidents.
+//! line, [`demo`] the built-in incidents (the header's picker), [`export`] the export bar above
+//! the report.
 
 mod demo;
 mod engine;
+mod export;
 mod history;
 mod input;
 mod logs;
@@ -34,11 +36,15 @@ fn App() -> impl IntoView {
     provide_context(engine);
     let nav = Nav::new();
     provide_context(nav);
-    engine.analyze(demo_request());
+    provide_context(history::History::start(engine, nav));
+    engine.analyze(demo_request(&demo::DEMOS[0]));
     view! {
         <header class="top">
-            <h1>"Faultline"</h1>
-            <p class="tagline">"Incident forensics from logs, in your browser."</p>
+            <div>
+                <h1>"Faultline"</h1>
+                <p class="tagline">"Incident forensics from logs, in your browser."</p>
+            </div>
+            <DemoPicker engine=engine />
         </header>
         <main>
             <div class="inputs">
@@ -47,15 +53,22 @@ fn App() -> impl IntoView {
             </div>
             <status::Status />
             <Tabs nav=nav />
-            <Panel nav=nav which=View::Report><report::ReportView /></Panel>
+            <Panel nav=nav which=View::Report>
+                <div class="report-tools">
+                    <export::ExportBar />
+                    <history::SimilarBlock />
+                </div>
+                <report::ReportView />
+            </Panel>
             <Panel nav=nav which=View::Logs><logs::LogView /></Panel>
             <Panel nav=nav which=View::Templates><logs::TemplatesView /></Panel>
             <Panel nav=nav which=View::History><history::HistoryView /></Panel>
         </main>
         <footer>
-            <button class="link" on:click=move |_| engine.analyze(demo_request())>
-                "Load the demo incident again"
-            </button>
+            <p class="muted">
+                "Faultline runs entirely in this page: logs, reports and history never leave your browser. "
+                "After a first visit it works offline."
+            </p>
         </footer>
     }
 }
@@ -126,10 +139,47 @@ fn Panel(nav: Nav, which: View, children: Children) -> impl IntoView {
     }
 }
 
-fn demo_request() -> Request {
+/// Loads one of the built-in incidents. A `<select>` keeps it one keyboard stop, and each
+/// option names the demo's title and failure class.
+#[component]
+fn DemoPicker(engine: Engine) -> impl IntoView {
+    // The picker starts on the demo loaded on open; "Load" re-runs the chosen one.
+    let chosen = RwSignal::new(demo::DEMOS[0].key);
+    let load = move || {
+        if let Some(d) = demo::DEMOS.iter().find(|d| d.key == chosen.get_untracked()) {
+            engine.analyze(demo_request(d));
+        }
+    };
+    let on_change = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        if let Some(d) = demo::DEMOS.iter().find(|d| d.key == value) {
+            chosen.set(d.key);
+            load();
+        }
+    };
+    view! {
+        <div class="demo-picker">
+            <label for="demo-picker">"Demo incident"</label>
+            <select id="demo-picker" data-testid="demo-picker" on:change=on_change prop:value=move || chosen.get()>
+                {demo::DEMOS
+                    .iter()
+                    .map(|d| view! {
+                        <option value=d.key data-class=d.failure_class>
+                            {format!("{} \u{2014} {}", d.title, d.class_label())}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+            <button type="button" data-testid="demo-load" on:click=move |_| load()>"Load"</button>
+        </div>
+    }
+}
+
+fn demo_request(demo: &demo::Demo) -> Request {
     Request {
-        label: "demo incident (orders-api connection leak)".into(),
-        files: demo::FILES
+        label: demo.label(),
+        files: demo
+            .files
             .iter()
             .map(|(name, text)| (name.to_string(), js_sys::Uint8Array::from(text.as_bytes())))
             .collect(),

@@ -9,6 +9,7 @@ mod build;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) mod chart;
 mod markdown;
+mod similar;
 mod time;
 mod types;
 
@@ -17,6 +18,7 @@ use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
 use crate::mine::{Miner, Templates};
 
 pub use markdown::to_markdown;
+pub use similar::{similarity, IncidentProfile, Similarity};
 pub(crate) use time::format_ns;
 pub use types::*;
 

@@ -1,0 +1,146 @@
+//! The export bar above the report: download the Markdown postmortem, download the JSON report,
+//! copy the Markdown, print (style/shell.css's print stylesheet makes that a clean document).
+//!
+//! Promises: the JSON download is the engine's JSON verbatim (byte-identical to
+//! `faultline analyze --json` for the same input); the Markdown is `crate::to_markdown`, which
+//! escapes log text, so neither export can carry live markup; nothing leaves the machine
+//! (downloads are `blob:` URLs made here).
+
+use super::engine::Engine;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+#[component]
+pub fn ExportBar() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    // What the last action did, read out by screen readers.
+    let note = RwSignal::new(None::<String>);
+    let none = move || engine.report.with(|r| r.is_none());
+    let stem = move || file_stem(&engine.shown.get_untracked().unwrap_or_default());
+
+    let markdown = move || {
+        engine
+            .report
+            .with_untracked(|r| r.as_ref().map(|a| crate::to_markdown(&a.report)))
+    };
+    let save_md = move |_| {
+        if let Some(md) = markdown() {
+            let name = format!("{}.md", stem());
+            note.set(Some(outcome(&name, download(&name, "text/markdown", &md))));
+        }
+    };
+    let save_json = move |_| {
+        if let Some(json) = engine
+            .report
+            .with_untracked(|r| r.as_ref().map(|a| a.json.clone()))
+        {
+            let name = format!("{}.json", stem());
+            note.set(Some(outcome(
+                &name,
+                download(&name, "application/json", &json),
+            )));
+        }
+    };
+    let copy = move |_| {
+        let Some(md) = markdown() else { return };
+        let clipboard = window().navigator().clipboard();
+        leptos::task::spawn_local(async move {
+            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&md)).await;
+            note.set(Some(match done {
+                Ok(_) => "Markdown copied to the clipboard.".into(),
+                Err(e) => format!(
+                    "Could not copy ({}); use Download Markdown instead.",
+                    describe(&e)
+                ),
+            }));
+        });
+    };
+    let print = move |_| {
+        if let Err(e) = window().print() {
+            note.set(Some(format!(
+                "Could not open the print dialog ({}).",
+                describe(&e)
+            )));
+        }
+    };
+
+    view! {
+        <div class="export-bar" role="group" aria-label="Export the report" data-testid="export-bar">
+            <button type="button" data-testid="export-markdown" disabled=none on:click=save_md>
+                "Download Markdown"
+            </button>
+            <button type="button" data-testid="export-json" disabled=none on:click=save_json>
+                "Download JSON"
+            </button>
+            <button type="button" data-testid="export-copy" disabled=none on:click=copy>
+                "Copy Markdown"
+            </button>
+            <button type="button" data-testid="export-print" disabled=none on:click=print>
+                "Print / PDF"
+            </button>
+            <span class="export-note" role="status" aria-live="polite" data-testid="export-note">
+                {move || note.get()}
+            </span>
+        </div>
+    }
+}
+
+/// `faultline-<label as a slug>`, safe as a file name everywhere.
+fn file_stem(label: &str) -> String {
+    let mut slug = String::new();
+    for c in label.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "faultline-report".into()
+    } else {
+        format!("faultline-{slug}")
+    }
+}
+
+fn outcome(name: &str, r: Result<(), JsValue>) -> String {
+    match r {
+        Ok(()) => format!("Saved {name}."),
+        Err(e) => format!("Could not save {name} ({}).", describe(&e)),
+    }
+}
+
+/// Saves `text` as a file through a `blob:` URL and a temporary link.
+fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let a: HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Revoking at once can cancel the download in some browsers; a minute is plenty.
+    set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Ok(())
+}
+
+pub(super) fn describe(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .or_else(|| e.dyn_ref::<web_sys::DomException>().map(|e| e.message()))
+        .unwrap_or_else(|| "unknown error".into())
+}
