@@ -298,9 +298,11 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
     }
 }
 
-/// An SVG path from `a` to `b`. Between adjacent rows with `bow == 0` it is straight (box edge
-/// to box edge); otherwise a quadratic curve that bows sideways by `bow` per row crossed
-/// (negative: to the left), so edges that skip rows go around the boxes between.
+/// An SVG path from `a` to `b`. With `bow == 0` it is straight, box edge to box edge (the
+/// propagation path: adjacent rows). Otherwise it leaves `a` and enters `b` by their sides
+/// (left when `bow` is negative) and curves out sideways, further the more rows it crosses
+/// (bounded by the layout's margin), so it never hides under a straight edge nor crosses the
+/// boxes between.
 pub fn edge_path(a: &NodeBox, b: &NodeBox, bow: f64) -> String {
     if a.layer == b.layer {
         // Same row: leave from the bottom, dip below the row, come back up.
@@ -309,17 +311,24 @@ pub fn edge_path(a: &NodeBox, b: &NodeBox, bow: f64) -> String {
         let c = ((sx + ex) / 2.0, sy + 26.0 + bow.abs() / 4.0);
         return format!("M{sx:.1},{sy:.1} Q{:.1},{:.1} {ex:.1},{ey:.1}", c.0, c.1);
     }
-    let down = b.layer > a.layer;
-    let half = NODE_H / 2.0;
-    let (sx, sy) = (a.x, if down { a.y + half } else { a.y - half });
-    let (ex, ey) = (b.x, if down { b.y - half } else { b.y + half });
-    let span = a.layer.abs_diff(b.layer) as f64;
     if bow == 0.0 {
+        let down = b.layer > a.layer;
+        let half = NODE_H / 2.0;
+        let (sx, sy) = (a.x, if down { a.y + half } else { a.y - half });
+        let (ex, ey) = (b.x, if down { b.y - half } else { b.y + half });
         return format!("M{sx:.1},{sy:.1} L{ex:.1},{ey:.1}");
     }
-    let cx = (sx + ex) / 2.0 + bow * span.max(1.0);
-    let cy = (sy + ey) / 2.0;
-    format!("M{sx:.1},{sy:.1} Q{cx:.1},{cy:.1} {ex:.1},{ey:.1}")
+    let span = a.layer.abs_diff(b.layer) as f64;
+    let side = |n: &NodeBox| if bow < 0.0 { n.left() } else { n.left() + n.w };
+    let (sx, sy) = (side(a), a.y);
+    let (ex, ey) = (side(b), b.y);
+    let out = (bow.abs() * (1.0 + 0.5 * (span - 1.0))).min(MARGIN - 20.0);
+    let cx = if bow < 0.0 {
+        sx.min(ex) - out
+    } else {
+        sx.max(ex) + out
+    };
+    format!("M{sx:.1},{sy:.1} C{cx:.1},{sy:.1} {cx:.1},{ey:.1} {ex:.1},{ey:.1}")
 }
 
 #[cfg(test)]
@@ -472,10 +481,15 @@ mod tests {
         );
         assert!(edge_path(a, b, 0.0).contains(" L"));
         let skip = edge_path(c, a, -30.0);
-        assert!(skip.contains(" Q"), "{skip}");
-        // The control point sits left of both ends by 30 per row crossed.
+        assert!(skip.contains(" C"), "{skip}");
+        // Leaves c by its left side; the curve's controls sit left of both ends, inside the
+        // drawing.
+        assert!(
+            skip.starts_with(&format!("M{:.1},{:.1}", c.left(), c.y)),
+            "{skip}"
+        );
         let cx: f64 = skip
-            .split('Q')
+            .split('C')
             .nth(1)
             .unwrap()
             .split(',')
@@ -483,6 +497,11 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        assert!((cx - (a.x - 60.0)).abs() < 0.2, "{skip}");
+        assert!(cx < a.left().min(c.left()) - 30.0 && cx >= 0.0, "{skip}");
+        let right = edge_path(a, c, 30.0);
+        assert!(
+            right.starts_with(&format!("M{:.1},", a.left() + a.w)),
+            "{right}"
+        );
     }
 }
