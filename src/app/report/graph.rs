@@ -10,6 +10,12 @@ use crate::report::chart::{self, NODE_H};
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// Smallest scale the graph is drawn at; below it, it scrolls sideways instead of shrinking
+/// its labels out of legibility.
+const MIN_SCALE: f64 = 0.75;
+/// Graphs wider than this (user units) take the section's full width, the lists below them.
+const WIDE: f64 = 560.0;
+
 /// Sideways bow per row crossed of a dependency edge, so it never hides under a path edge.
 const BOW: f64 = 26.0;
 
@@ -37,6 +43,7 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
         .into_any();
     }
     let g = chart::layout_graph(&path, &edges, &others);
+    let wide = g.width > WIDE;
     let dep_views = edges
         .iter()
         .filter_map(|(from, to)| {
@@ -127,14 +134,14 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
     );
     view! {
         <Section id="graph" title="Service graph" class="graph">
-            <div class="graph-layout">
+            <div class=if wide { "graph-layout wide" } else { "graph-layout" }>
                 <div class="chart-scroll graph-scroll" data-testid="graph-scroll">
                     <svg
                         class="graph-chart"
                         data-testid="graph-svg"
                         viewBox=format!("0 0 {} {}", fmt(g.width), fmt(g.height))
-                        width=fmt(g.width)
-                        height=fmt(g.height)
+                        style:max-width=format!("{:.0}px", g.width)
+                        style:min-width=format!("{:.0}px", g.width * MIN_SCALE)
                         role="img"
                         aria-label=desc
                     >
@@ -152,36 +159,40 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                     </svg>
                 </div>
                 <div class="graph-alt">
-                    <ul class="legend" aria-label="Legend">
-                        <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="path-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"propagation path (numbered in order)"</li>
-                        <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="dep-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"dependency: caller → callee"</li>
-                        <li><svg viewBox="0 0 30 16" aria-hidden="true"><rect class="legend-root" x="2" y="2" width="26" height="12" rx="3" /></svg>"root-cause service (double outline)"</li>
-                    </ul>
-                    <h3>"Propagation path"</h3>
-                    {if path.is_empty() {
-                        view! { <Empty text="No propagation path: the failure did not spread across services." /> }.into_any()
-                    } else {
-                        view! { <p data-testid="graph-path-text">{path.join(" → ")}</p> }.into_any()
-                    }}
-                    <h3>"Dependencies"</h3>
-                    {if deps.is_empty() {
-                        view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="edge-list" data-testid="graph-edges">
-                                {deps
-                                    .into_iter()
-                                    .map(|d| view! {
-                                        <li>
-                                            <span class="name">{d.from}</span>" calls "<span class="name">{d.to}</span>" "
-                                            <EvidenceLink evidence=d.evidence />
-                                        </li>
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any()
-                    }}
+                    <div>
+                        <ul class="legend" aria-label="Legend">
+                            <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="path-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"propagation path (numbered in order)"</li>
+                            <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="dep-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"dependency: caller → callee"</li>
+                            <li><svg viewBox="0 0 30 16" aria-hidden="true"><rect class="legend-root" x="2" y="2" width="26" height="12" rx="3" /></svg>"root-cause service (double outline)"</li>
+                        </ul>
+                        <h3>"Propagation path"</h3>
+                        {if path.is_empty() {
+                            view! { <Empty text="No propagation path: the failure did not spread across services." /> }.into_any()
+                        } else {
+                            view! { <p data-testid="graph-path-text">{path.join(" → ")}</p> }.into_any()
+                        }}
+                    </div>
+                    <div>
+                        <h3>"Dependencies"</h3>
+                        {if deps.is_empty() {
+                            view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="edge-list" data-testid="graph-edges">
+                                    {deps
+                                        .into_iter()
+                                        .map(|d| view! {
+                                            <li>
+                                                <span class="name">{d.from}</span>" calls "<span class="name">{d.to}</span>" "
+                                                <EvidenceLink evidence=d.evidence />
+                                            </li>
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }}
+                    </div>
                 </div>
             </div>
         </Section>

@@ -4,14 +4,45 @@
 
 import path from 'node:path';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import {
-  test, DEMO, ROOT, SHOTS, cliReport, waitForLines, assert, assertEq, paste, TIMEOUT,
+  test, DEMO, ROOT, SHOTS, CLI, cliReport, waitForLines, assert, assertEq, paste, TIMEOUT,
 } from '../lib.mjs';
 
 const demo = cliReport([path.relative(ROOT, DEMO)]);
 // The page names the demo's files by their base names; the CLI by the path it was given.
 const base = (f) => path.basename(f);
 const at = (e) => `${base(e.file)}:${e.line}`;
+
+// The fixture folder of each of the page's demos (src/app/demo.rs; specs/40-shell.mjs has the same).
+const DEMO_DIRS = {
+  'connection-leak': DEMO,
+  oom: 'tests/fixtures/incidents/oom-invoice-worker',
+  'tls-expiry': 'tests/fixtures/incidents/tls-cert-expired',
+  'disk-full': 'tests/fixtures/incidents/disk-full-postgres',
+  dns: 'tests/fixtures/incidents/dns-nxdomain-after-corefile-change',
+};
+
+/** The CLI's report for a demo's folder, files named as the page names them. */
+function demoFolderReport(key) {
+  const dir = path.resolve(ROOT, DEMO_DIRS[key]);
+  const files = fs.readdirSync(dir).filter((f) => f !== 'expected.json').sort();
+  return JSON.parse(execFileSync(CLI, ['analyze', '--json', ...files], { cwd: dir, maxBuffer: 64 << 20 }).toString('utf8'));
+}
+
+/** Labels of graph nodes that overlap each other on screen. */
+async function overlappingLabels(page) {
+  const boxes = await page.$$eval('[data-testid="graph-node"] .node-label', (ls) => ls.map((l) => {
+    const r = l.getBoundingClientRect();
+    return { x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, name: l.textContent };
+  }));
+  const out = [];
+  for (const a of boxes) for (const b of boxes) {
+    if (a.name >= b.name) continue;
+    if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) out.push(`${a.name}/${b.name}`);
+  }
+  return out;
+}
 
 async function openDemo(page, origin) {
   await page.goto(origin + '/');
@@ -114,16 +145,8 @@ test('report: graph highlights the propagation path in order, marks the root cau
   const deps = await attrs(page, '[data-testid="dep-edge"]', ['data-from', 'data-to']);
   assertEq(deps, demo.dependencies.map((d) => ({ 'data-from': d.from, 'data-to': d.to })), 'dependency edges');
   assertEq(await page.locator('[data-testid="graph-edges"] li').count(), demo.dependencies.length, 'text alternative lists every edge');
-  // Labels of one row must not overlap at 1280 px.
-  const boxes = await page.$$eval('[data-testid="graph-node"] .node-label', (ls) => ls.map((l) => {
-    const r = l.getBoundingClientRect();
-    return { x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, name: l.textContent };
-  }));
-  for (const a of boxes) for (const b of boxes) {
-    if (a.name >= b.name) continue;
-    const overlap = a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-    assert(!overlap, `labels ${a.name} and ${b.name} overlap`);
-  }
+  // Labels must not overlap at 1280 px.
+  assertEq(await overlappingLabels(page), [], 'overlapping graph labels');
 });
 
 test('report: forensic, whys, recommendations and trail equal the CLI', async ({ page, origin }) => {
@@ -253,6 +276,39 @@ test('report: markup in log lines stays inert in every section', async ({ page, 
   assertEq(r, { pwned: undefined, imgs: 0, bold: 0, scripts: 0 }, 'inert');
   const tpl = await page.locator('[data-testid="view-templates"]').innerText();
   assert(tpl.includes('<') && tpl.includes('>'), 'templates show markup as text');
+});
+
+test('report: every demo: path, marks and patient zero equal the CLI; no overlap at 1280, no overflow at 390', async ({ page, origin }) => {
+  await openDemo(page, origin);
+  const keys = await page.$$eval('[data-testid="demo-picker"] option', (os) => os.map((o) => o.value));
+  assert(keys.length > 1, 'several demos');
+  for (const key of keys) {
+    assert(DEMO_DIRS[key], `unknown demo ${key}: add its folder to DEMO_DIRS`);
+    const r = demoFolderReport(key);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('[data-testid="demo-picker"]').selectOption(key);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="report-title"]')?.textContent === t
+      && document.querySelector('[data-testid="progress"]')?.dataset.state === 'idle', r.title, { timeout: TIMEOUT });
+    const edges = await attrs(page, '[data-testid="path-edge"]', ['data-step', 'data-from', 'data-to']);
+    edges.sort((a, b) => Number(a['data-step']) - Number(b['data-step']));
+    const walked = edges.length ? [edges[0]['data-from'], ...edges.map((e) => e['data-to'])] : [];
+    const p = r.forensic.propagation_path;
+    assertEq(walked, p.length > 1 ? p : [], `${key}: highlighted path`);
+    const timed = r.timeline.filter((e) => e.time);
+    assertEq(await page.locator('[data-testid="timeline-mark"]').count(), timed.length, `${key}: marks`);
+    const pz = r.forensic.patient_zero;
+    if (pz) {
+      const marked = await attrs(page, '[data-patient-zero="true"]', ['data-file', 'data-line']);
+      const want = pz.time ? [{ 'data-file': pz.evidence.file, 'data-line': String(pz.evidence.line) }] : [];
+      assertEq(marked, want, `${key}: patient-zero mark`);
+    }
+    assertEq(await page.locator('[data-testid="affected-row"]').count(), r.affected_services.length, `${key}: affected`);
+    assertEq(await page.locator('[data-testid="recommendation"]').count(), r.recommendations.length, `${key}: recommendations`);
+    assertEq(await overlappingLabels(page), [], `${key}: overlapping graph labels`);
+    await page.setViewportSize({ width: 390, height: 800 });
+    const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert(w <= 390, `${key}: page is ${w} px wide at 390`);
+  }
 });
 
 test('report: sections with no data say so instead of disappearing', async ({ page, origin }) => {
