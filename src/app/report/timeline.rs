@@ -153,10 +153,12 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
         .into_iter()
         .map(|(t, label)| {
             let x = axis.x(t);
+            // Labels near the right edge end at their tick, so none is cut off.
+            let anchor = if x > WIDTH - 45.0 { "end" } else { "middle" };
             view! {
                 <g class="tick">
                     <line x1=fmt(x) x2=fmt(x) y1=fmt(AXIS_H - 6.0) y2=fmt(height - 8.0) />
-                    <text x=fmt(x) y=fmt(AXIS_H - 12.0) text-anchor="middle">{label}</text>
+                    <text x=fmt(x) y=fmt(AXIS_H - 12.0) text-anchor=anchor>{label}</text>
                 </g>
             }
         })
