@@ -15,6 +15,7 @@
 mod forensics;
 mod ingest;
 mod mine;
+mod narrative;
 mod report;
 
 pub use forensics::{search, SearchError, SearchHit, SearchResult};
@@ -24,9 +25,16 @@ pub use ingest::{
     UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
+pub use narrative::{
+    build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
+    estimate_tokens, network_error, parse_answer, Answer, ChatMessage, Check, Checker,
+    Conversation, Disagreement, Flag, FlagKind, HttpRequest, LlmSettings, NarrativeError,
+    NarrativeErrorKind, Payload, Provider, Redactor, Role, SecretKind, Section, Side,
+    StreamDecoder, StreamEvent,
+};
 pub use report::{
     analyze, analyze_owned, similarity, to_markdown, AnalyzeOptions, Evidence, IncidentProfile,
-    Report, Similarity,
+    Narrative, Report, Similarity,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,24 @@
 //! faultline analyze --json [--baseline PATH]... PATH...   # PATH: file (.gz too), folder, or -
 //! faultline templates --jsonl PATH
 //! ```
+//!
+//! An LLM narrative on top of the report (issue 5), only when asked:
+//!
+//! ```text
+//! FAULTLINE_LLM_KEY=... faultline analyze --json --llm-provider openai|anthropic|ollama \
+//!     [--llm-url URL] --llm-model NAME [--llm-max-tokens N] [--llm-temperature T] \
+//!     [--llm-budget TOKENS] [--llm-timeout SECS] [--redact REGEX]... [--llm-dry-run] PATH...
+//! ```
+//!
+//! The key comes only from `FAULTLINE_LLM_KEY` (never a flag, never printed). Only the redacted
+//! findings and a budgeted set of redacted evidence lines are sent. The answer streams to stderr
+//! as it arrives; the restored text lands in `narrative` as `{source, model, text}` (Markdown
+//! output appends it in a fenced block after the report), and the
+//! check of the answer against the findings is printed to stderr. Exit codes: 0 report printed
+//! (with its narrative when one was asked for); 1 the analysis itself failed (no report);
+//! 3 the report was printed but the narrative failed (the message on stderr says why and what
+//! to do; `narrative` is null). `--llm-dry-run` prints the exact request (key hidden) to stderr
+//! and sends nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -37,6 +55,8 @@ mod cli {
             /// Force a format for every line (e.g. json_lines, logfmt, syslog3164, classic, plain).
             #[arg(long, value_name = "NAME")]
             format: Option<String>,
+            #[command(flatten)]
+            llm: LlmArgs,
             /// Files (.gz too), folders, or - for stdin.
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<PathBuf>,
@@ -63,10 +83,46 @@ mod cli {
         },
     }
 
+    /// The LLM narrative's flags; the key is read from FAULTLINE_LLM_KEY only.
+    #[derive(clap::Args)]
+    struct LlmArgs {
+        /// Ask an LLM for a narrative on top of the report: openai (any OpenAI-compatible
+        /// endpoint: vLLM, LiteLLM, LM Studio, Azure OpenAI), anthropic or ollama.
+        #[arg(long = "llm-provider", value_name = "NAME", value_parser = ["openai", "anthropic", "ollama"], requires = "model")]
+        provider: Option<String>,
+        /// Base URL (default: the provider's public API, or http://localhost:11434 for ollama).
+        #[arg(long = "llm-url", value_name = "URL", requires = "provider")]
+        url: Option<String>,
+        /// Model name.
+        #[arg(long = "llm-model", value_name = "NAME", requires = "provider")]
+        model: Option<String>,
+        /// Most tokens the answer may use.
+        #[arg(long = "llm-max-tokens", value_name = "N", default_value_t = 1024)]
+        max_tokens: u32,
+        #[arg(long = "llm-temperature", value_name = "T", default_value_t = 0.2)]
+        temperature: f64,
+        /// Token budget of what is sent (findings + evidence lines, ~4 characters a token).
+        #[arg(long = "llm-budget", value_name = "TOKENS", default_value_t = 6000)]
+        budget: usize,
+        /// Seconds without a byte from the endpoint before giving up.
+        #[arg(long = "llm-timeout", value_name = "SECS", default_value_t = 60)]
+        timeout: u64,
+        /// Extra redaction pattern (Rust regex; group 1 is masked when present). Repeatable.
+        #[arg(long = "redact", value_name = "REGEX")]
+        redact: Vec<String>,
+        /// Print the exact request (key hidden) to stderr and send nothing.
+        #[arg(long = "llm-dry-run", requires = "provider")]
+        dry_run: bool,
+    }
+
+    /// The report was printed but the narrative failed.
+    const EXIT_NARRATIVE_FAILED: u8 = 3;
+
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match run(cli) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(EXIT_NARRATIVE_FAILED),
             Err(msg) => {
                 eprintln!("faultline: {msg}");
                 ExitCode::FAILURE
@@ -92,12 +148,14 @@ mod cli {
         })
     }
 
-    fn run(cli: Cli) -> Result<(), String> {
+    /// Ok(false): the report was printed but the narrative asked for failed.
+    fn run(cli: Cli) -> Result<bool, String> {
         match cli.cmd {
             Cmd::Analyze {
                 json,
                 baseline,
                 format,
+                llm,
                 paths,
             } => {
                 let files = read_paths(&paths)?;
@@ -107,14 +165,28 @@ mod cli {
                     baseline: baseline.into_iter().map(|(f, _)| f).collect(),
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
-                let report = faultline::analyze_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let mut report =
+                    faultline::analyze_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let mut narrated = true;
+                if let Some(settings) = llm::settings(&llm) {
+                    match llm::narrate(&report, settings, &llm) {
+                        Ok(Some(n)) => report.narrative = Some(n),
+                        Ok(None) => {}
+                        Err(e) => {
+                            eprintln!(
+                                "faultline: no LLM narrative: {e}. The report below is complete without it (narrative: null)."
+                            );
+                            narrated = false;
+                        }
+                    }
+                }
                 let out = if json {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 } else {
                     faultline::to_markdown(&report)
                 };
                 println!("{out}");
-                Ok(())
+                Ok(narrated)
             }
             Cmd::Search {
                 pattern,
@@ -129,7 +201,7 @@ mod cli {
                     faultline::search(&corpus, &pattern, limit).map_err(|e| e.to_string())?;
                 let out = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
                 println!("{out}");
-                Ok(())
+                Ok(true)
             }
             Cmd::Templates {
                 jsonl: _,
@@ -179,8 +251,183 @@ mod cli {
                 out.flush().map_err(|e| e.to_string())?;
                 // The process ends here: freeing a big corpus event by event only costs time.
                 std::mem::forget(corpus);
-                Ok(())
+                Ok(true)
             }
+        }
+    }
+
+    /// The narrative's I/O: the engine builds the request and decodes the stream; this sends it.
+    mod llm {
+        use super::LlmArgs;
+        use faultline::{
+            check_answer, error_from_status, network_error, Conversation, FlagKind, LlmSettings,
+            Narrative, NarrativeError, Provider, Report, StreamEvent,
+        };
+        use std::io::{Read, Write};
+        use std::time::Duration;
+
+        pub fn settings(a: &LlmArgs) -> Option<LlmSettings> {
+            let provider = Provider::from_name(a.provider.as_deref()?)?;
+            let url = a.url.clone().unwrap_or_else(|| {
+                match provider {
+                    Provider::OpenAi => "https://api.openai.com",
+                    Provider::Anthropic => "https://api.anthropic.com",
+                    Provider::Ollama => "http://localhost:11434",
+                }
+                .to_string()
+            });
+            let mut s = LlmSettings::new(provider, url, a.model.clone().unwrap_or_default());
+            s.api_key = std::env::var("FAULTLINE_LLM_KEY")
+                .ok()
+                .filter(|k| !k.trim().is_empty());
+            s.max_tokens = a.max_tokens;
+            s.temperature = Some(a.temperature);
+            s.budget_tokens = a.budget;
+            s.redact_patterns = a.redact.clone();
+            Some(s)
+        }
+
+        /// Ok(None): a dry run (the request was printed, nothing sent).
+        pub fn narrate(
+            report: &Report,
+            settings: LlmSettings,
+            a: &LlmArgs,
+        ) -> Result<Option<Narrative>, NarrativeError> {
+            let conv = Conversation::start(report, settings)?;
+            let request = conv.request()?;
+            let p = conv.payload();
+            eprintln!(
+                "faultline: asking {} model {:?} at {}: ~{} tokens ({} evidence line(s) sent, {} left out by the {}-token budget, {} value(s) redacted)",
+                conv.settings().provider.name(),
+                conv.settings().model,
+                request.url,
+                p.tokens,
+                p.evidence_included,
+                p.evidence_dropped,
+                p.budget,
+                conv.redactor().len(),
+            );
+            if a.dry_run {
+                eprintln!("{}", request.preview());
+                return Ok(None);
+            }
+            let raw = send(&conv, &request, a.timeout)?;
+            let narrative = conv.narrative(&raw);
+            let check = check_answer(report, &narrative.text);
+            for f in &check.flags {
+                let what = match f.kind {
+                    FlagKind::Service => "service",
+                    FlagKind::Host => "host",
+                    FlagKind::Number => "number",
+                };
+                eprintln!("faultline: check: the answer names {what} {:?}, which the findings do not contain", f.value);
+            }
+            if let Some(d) = &check.disagreement {
+                eprintln!(
+                    "faultline: check: the answer's root cause ({} / {}) differs from the engine's ({} / {}); the report keeps the engine's",
+                    d.answer.service.as_deref().unwrap_or("?"),
+                    d.answer.failure_class.as_deref().unwrap_or("?"),
+                    d.engine.service.as_deref().unwrap_or("?"),
+                    d.engine.failure_class.as_deref().unwrap_or("?"),
+                );
+            }
+            Ok(Some(narrative))
+        }
+
+        fn timed_out(e: &std::io::Error) -> bool {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) || e.to_string().to_ascii_lowercase().contains("timeout")
+        }
+
+        /// Sends the request and decodes the streamed answer; returns the raw (redacted) text.
+        fn send(
+            conv: &Conversation,
+            req: &faultline::HttpRequest,
+            timeout: u64,
+        ) -> Result<String, NarrativeError> {
+            let settings = conv.settings();
+            let wait = Duration::from_secs(timeout.max(1));
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_connect(Some(wait.min(Duration::from_secs(15))))
+                .timeout_recv_response(Some(wait))
+                .timeout_per_read(Some(wait))
+                .build()
+                .into();
+            let mut builder = agent.post(&req.url);
+            for (k, v) in &req.headers {
+                builder = builder.header(k, v);
+            }
+            let fail = |e: ureq::Error| match e {
+                ureq::Error::Timeout(_) => NarrativeError::timeout(timeout),
+                ureq::Error::Io(io) if timed_out(&io) => NarrativeError::timeout(timeout),
+                other => network_error(settings, &other.to_string(), None),
+            };
+            let response = builder.send(req.body.as_bytes()).map_err(fail)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let mut reader = response.into_body().into_reader();
+            if !(200..300).contains(&status) {
+                let mut body = Vec::new();
+                let _ = reader.by_ref().take(64 * 1024).read_to_end(&mut body);
+                return Err(error_from_status(
+                    settings,
+                    status,
+                    retry_after.as_deref(),
+                    &body,
+                ));
+            }
+            let mut decoder = conv.decoder();
+            let mut raw = String::new();
+            let mut buf = [0u8; 8192];
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            let mut take = |evs: Vec<StreamEvent>, raw: &mut String| {
+                for ev in evs {
+                    if let StreamEvent::Text(t) = ev {
+                        // Live progress; the placeholders are restored in the report only.
+                        let _ = err.write_all(t.as_bytes());
+                        let _ = err.flush();
+                        raw.push_str(&t);
+                    }
+                }
+            };
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) if timed_out(&e) => return Err(NarrativeError::timeout(timeout)),
+                    Err(e) => {
+                        // The connection dropped: complete only if the end marker had arrived.
+                        eprintln!();
+                        return match decoder.finish() {
+                            Ok(evs) => {
+                                take(evs, &mut raw);
+                                Ok(raw)
+                            }
+                            Err(_) => Err(network_error(
+                                settings,
+                                &format!("the connection dropped mid-answer ({e})"),
+                                None,
+                            )),
+                        };
+                    }
+                };
+                take(decoder.feed(&buf[..n])?, &mut raw);
+                if decoder.is_done() {
+                    break;
+                }
+            }
+            take(decoder.finish()?, &mut raw);
+            eprintln!();
+            Ok(raw)
         }
     }
 

@@ -1283,6 +1283,14 @@ const NOT_NAMES: &[&str] = &[
     "false",
     "port",
     "unknown",
+    "unavailable",
+    "unreachable",
+    "down",
+    "dead",
+    "lost",
+    "busy",
+    "slow",
+    "gone",
 ];
 
 /// Top-level labels that make a dotted word a host name rather than code or a file.
@@ -1625,6 +1633,11 @@ fn add_host(raw: &str, e: &mut Entities) {
     if NOT_NAMES.contains(&lower.as_str()) || lower == "localhost" || lower.starts_with("127.") {
         return;
     }
+    // "upstream refused", "backend closed": a plain word in -ed after a cue is the state of the
+    // thing, not its name (names with a hyphen, digit or dot are kept).
+    if lower.len() >= 5 && lower.ends_with("ed") && lower.bytes().all(|c| c.is_ascii_lowercase()) {
+        return;
+    }
     if is_ipv4(h) {
         add_mention(h, e);
         return;
@@ -1946,6 +1959,9 @@ mod tests {
     fn mentioned_services_and_hosts() {
         let m = |s: &str| ents(s).mentions;
         assert_eq!(m("error from upstream payments"), ["payments"]);
+        // Regression: "upstream refused" made a service called "refused".
+        assert!(m("ERROR pay-gw upstream refused").is_empty());
+        assert!(m("backend unavailable, upstream closed the stream").is_empty());
         assert_eq!(m("calling inventory-svc failed"), ["inventory-svc"]);
         assert_eq!(
             m("connection to db-primary.internal:5432 refused"),

@@ -212,12 +212,45 @@ pub fn to_markdown(r: &Report) -> String {
         "\n_Input: {} lines, {} events, {} unparsed lines._",
         r.input.lines, r.input.events, r.input.unparsed_lines
     );
+    if let Some(n) = &r.narrative {
+        // The model's text is untrusted: fenced, and labelled as unverified prose.
+        let lines: Vec<&str> = n.text.trim_end().lines().collect();
+        let _ = writeln!(
+            m,
+            "\n## Narrative (LLM)\n\nWritten by {} model {} from the redacted findings; the findings above stand on their own.\n\n{}",
+            e(&n.source),
+            e(&n.model),
+            fenced(&lines)
+        );
+    }
     m
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn narrative_is_fenced_and_labelled() {
+        let log = "2024-05-01T10:00:00Z ERROR pay-api db pool exhausted\n";
+        let mut r = crate::analyze(
+            &[crate::InputFile::new("a.log", log.as_bytes().to_vec())],
+            &crate::AnalyzeOptions::default(),
+        )
+        .unwrap();
+        assert!(!to_markdown(&r).contains("Narrative (LLM)"));
+        r.narrative = Some(crate::report::Narrative {
+            source: "ollama".into(),
+            model: "m<b>".into(),
+            text: "```\n<img src=x onerror=alert(1)>".into(),
+        });
+        let md = to_markdown(&r);
+        let at = md.find("## Narrative (LLM)").unwrap();
+        let tail = &md[at..];
+        assert!(tail.contains("m&lt;b&gt;"));
+        // The fence is longer than the model's own backtick run, so it cannot close early.
+        assert!(tail.contains("````text\n```\n<img src=x onerror=alert(1)>\n````"));
+    }
 
     #[test]
     fn html_and_markdown_are_inert() {

@@ -1,0 +1,192 @@
+//! The narrative engine on a real report: payload (budget, redaction, determinism, follow-ups)
+//! and the check of answers (unknown names and numbers flagged in place, root-cause
+//! disagreement shown with evidence for both sides, a parroted prompt injection caught).
+#![cfg(not(target_arch = "wasm32"))] // native only: reads fixture files
+
+use faultline::{
+    analyze, check_answer, AnalyzeOptions, Conversation, FlagKind, InputFile, LlmSettings,
+    Provider, Report, Role,
+};
+
+fn report() -> Report {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/narrative/checkout.log"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    analyze(
+        &[InputFile::new("checkout.log", bytes)],
+        &AnalyzeOptions::default(),
+    )
+    .unwrap()
+}
+
+fn settings(budget: usize) -> LlmSettings {
+    let mut s = LlmSettings::new(Provider::OpenAi, "http://127.0.0.1:9/v1", "m");
+    s.budget_tokens = budget;
+    s
+}
+
+#[test]
+fn payload_is_deterministic_redacted_and_within_budget() {
+    let r = report();
+    let a = Conversation::start(&r, settings(6000)).unwrap();
+    let b = Conversation::start(&r, settings(6000)).unwrap();
+    assert_eq!(a.payload(), b.payload());
+    assert_eq!(a.request().unwrap(), b.request().unwrap());
+    let p = a.payload();
+    assert!(p.evidence_included >= 8, "{}", p.evidence_included);
+    assert_eq!(p.evidence_dropped, 0);
+    assert!(p.tokens <= p.budget);
+    let user = &p.messages[0].content;
+    assert!(
+        !user.contains("4111 1111 1111 1111") && user.contains("<CARD_1>"),
+        "{user}"
+    );
+    assert!(
+        !user.contains("<EMAIL_1>"),
+        "the e-mail line is INFO, not evidence: {user}"
+    );
+    // Root cause evidence comes first.
+    let e1 = user.lines().find(|l| l.starts_with("E1 ")).unwrap();
+    assert!(e1.contains("[root cause]"), "{e1}");
+
+    let small = Conversation::start(&r, settings(2100)).unwrap();
+    let sp = small.payload();
+    assert!(sp.evidence_included < p.evidence_included);
+    assert_eq!(
+        sp.evidence_included + sp.evidence_dropped,
+        p.evidence_included
+    );
+    assert!(sp.tokens <= 2100, "{}", sp.tokens);
+    assert!(sp.evidence_included > 0);
+}
+
+#[test]
+fn follow_ups_reuse_placeholders_and_keep_history() {
+    let r = report();
+    let mut c = Conversation::start(&r, settings(6000)).unwrap();
+    c.record_answer("fare-api failed; see <EMAIL_1>.");
+    c.ask("Was mara.quist@example.org charged twice? Card 4111 1111 1111 1111?");
+    let m = &c.payload().messages;
+    assert_eq!(m.len(), 3);
+    assert_eq!(m[1].role, Role::Assistant);
+    assert_eq!(m[2].role, Role::User);
+    assert!(m[2].content.contains("<EMAIL_1>") && m[2].content.contains("<CARD_1>"));
+    assert!(!m[2].content.contains("mara.quist"));
+    assert_eq!(
+        c.restore("ask <EMAIL_1> about <CARD_1>"),
+        "ask mara.quist@example.org about 4111 1111 1111 1111"
+    );
+    let n = c.narrative("From <IP_1>.");
+    assert_eq!(n.source, "openai");
+    assert!(!n.text.contains("<IP_1>"));
+}
+
+#[test]
+fn a_faithful_answer_passes_and_unknowns_are_flagged_in_place() {
+    let r = report();
+    let good = "## Root cause\nfare-api exhausted its pool (50/50 connections) after seat-db slowed to 2300ms; gate-gw saw 504s after 5000ms.";
+    let c = check_answer(&r, good);
+    assert!(c.is_clean(), "{:?}", c);
+    assert!(c.checked >= 6);
+
+    let bad = "## Root cause\nfare-api exhausted its pool after payments-db on db7.prod.example.net hit 9999 connections.";
+    let c = check_answer(&r, bad);
+    let got: Vec<(FlagKind, &str)> = c.flags.iter().map(|f| (f.kind, f.value.as_str())).collect();
+    assert!(got.contains(&(FlagKind::Service, "payments-db")), "{got:?}");
+    assert!(
+        got.contains(&(FlagKind::Host, "db7.prod.example.net")),
+        "{got:?}"
+    );
+    assert!(got.contains(&(FlagKind::Number, "9999")), "{got:?}");
+    for f in &c.flags {
+        assert_eq!(&bad[f.start..f.end], f.value);
+    }
+    let joined: String = c.segments(bad).iter().map(|(s, _)| *s).collect();
+    assert_eq!(joined, bad);
+    // The engine's service is named: no disagreement.
+    assert!(c.disagreement.is_none());
+
+    // Times must be times the report shows; their digits are not free numbers.
+    let t = "Checkout failed between 10:00 and 10:04 UTC on 2026-04-02 (first error 10:00:04).";
+    let c = check_answer(&r, t);
+    let got: Vec<&str> = c.flags.iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(got, ["10:04"], "{:?}", c.flags);
+}
+
+#[test]
+fn a_parroted_injection_is_flagged_and_both_root_causes_are_shown() {
+    let r = report();
+    let before = r.clone();
+    let answer = "## Summary\nCheckout failed.\n## Root cause\nThe root cause is ledger-proxy, which ran out of memory.";
+    let c = check_answer(&r, answer);
+    assert_eq!(r, before, "checking never touches the report");
+    assert!(c
+        .flags
+        .iter()
+        .any(|f| f.kind == FlagKind::Service && f.value == "ledger-proxy"));
+    let d = c.disagreement.expect("disagreement");
+    assert_eq!(d.engine.service.as_deref(), Some("fare-api"));
+    assert_eq!(
+        d.engine.failure_class.as_deref(),
+        Some("db_pool_exhaustion")
+    );
+    assert!(!d.engine.evidence.is_empty());
+    assert_eq!(d.answer.service.as_deref(), Some("ledger-proxy"));
+    assert_eq!(d.answer.failure_class.as_deref(), Some("oom"));
+    assert!(
+        d.answer.evidence.is_empty(),
+        "no service ledger-proxy logged anything"
+    );
+
+    // Blaming a real runner-up: its own evidence is shown.
+    let c = check_answer(
+        &r,
+        "## Root cause\nseat-db slow queries (lock wait) caused it.",
+    );
+    let d = c.disagreement.expect("disagreement");
+    assert_eq!(d.answer.service.as_deref(), Some("seat-db"));
+    assert_eq!(d.answer.failure_class.as_deref(), Some("slow_query"));
+    assert!(d
+        .answer
+        .evidence
+        .iter()
+        .any(|e| e.text.contains("slow query 2300ms")));
+}
+
+#[test]
+fn a_tight_budget_shortens_the_timeline_before_giving_up() {
+    let r = report();
+    let full = Conversation::start(&r, settings(6000)).unwrap();
+    let tight = Conversation::start(&r, settings(1000)).unwrap();
+    let count = |c: &Conversation| {
+        c.payload().messages[0]
+            .content
+            .matches("\"count\":")
+            .count()
+    };
+    assert!(
+        count(&tight) < count(&full),
+        "{} vs {}",
+        count(&tight),
+        count(&full)
+    );
+    assert!(tight.payload().tokens < full.payload().tokens);
+    assert_eq!(tight.payload().evidence_included, 0);
+    assert!(tight.payload().messages[0]
+        .content
+        .contains("(no evidence lines fit the budget)"));
+}
+
+#[test]
+fn the_payload_previews_before_the_endpoint_is_set_and_the_request_says_what_is_missing() {
+    let r = report();
+    let mut s = LlmSettings::new(Provider::Anthropic, "", "");
+    s.redact_patterns = vec!["seat-db".into()];
+    let c = Conversation::start(&r, s).unwrap();
+    assert!(c.payload().messages[0].content.contains("<CUSTOM_1>"));
+    let e = c.request().unwrap_err();
+    assert_eq!(e.kind(), &faultline::NarrativeErrorKind::InvalidSettings);
+    assert!(e.message().contains("model"), "{e}");
+}
