@@ -16,6 +16,7 @@ mod history;
 mod input;
 mod logs;
 mod model;
+mod narrative;
 mod nav;
 mod report;
 mod status;
@@ -64,11 +65,13 @@ fn App() -> impl IntoView {
             <Panel nav=nav which=View::Logs><logs::LogView /></Panel>
             <Panel nav=nav which=View::Templates><logs::TemplatesView /></Panel>
             <Panel nav=nav which=View::History><history::HistoryView /></Panel>
+            <Panel nav=nav which=View::Narrative><narrative::NarrativeView /></Panel>
         </main>
         <footer>
             <p class="muted">
-                "Faultline runs entirely in this page: logs, reports and history never leave your browser. "
-                "After a first visit it works offline."
+                "Faultline runs entirely in this page: logs, reports and history never leave your browser, "
+                "unless you ask the Narrative tab for prose from an LLM endpoint you configured (then only "
+                "the redacted findings you can preview are sent). After a first visit it works offline."
             </p>
         </footer>
     }

@@ -14,10 +14,17 @@ pub enum View {
     Logs,
     Templates,
     History,
+    Narrative,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Report, View::Logs, View::Templates, View::History];
+    pub const ALL: [View; 5] = [
+        View::Report,
+        View::Logs,
+        View::Templates,
+        View::History,
+        View::Narrative,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -25,6 +32,7 @@ impl View {
             View::Logs => "Logs",
             View::Templates => "Templates",
             View::History => "History",
+            View::Narrative => "Narrative",
         }
     }
 
@@ -35,6 +43,7 @@ impl View {
             View::Logs => "logs",
             View::Templates => "templates",
             View::History => "history",
+            View::Narrative => "narrative",
         }
     }
 }

@@ -216,6 +216,7 @@ pub(super) fn build(
             .collect(),
         None => BTreeSet::new(),
     };
+    let mut sparks = sparklines(corpus);
     let mut rows: Vec<TemplateRow> = templates
         .templates
         .iter()
@@ -225,6 +226,7 @@ pub(super) fn build(
             template: t.text.clone(),
             count: t.count,
             new: new_ids.contains(&t.id),
+            sparkline: sparks.remove(&t.id).unwrap_or_default(),
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
@@ -703,10 +705,88 @@ fn zones(corpus: &Corpus, f: &Findings) -> Vec<(&'static str, String, usize)> {
     out
 }
 
+/// Per template, its events with their own time counted in [`SPARKLINE_BUCKETS`] equal slices
+/// of the span from the earliest to the latest such time (the report's `input.time_range`).
+/// Templates with no timed event get all-zero rows; no timed event at all gives no rows.
+fn sparklines(corpus: &Corpus) -> HashMap<u32, Vec<u32>> {
+    let timed = || {
+        corpus
+            .events
+            .iter()
+            .filter_map(|ev| match (ev.time, ev.time_source) {
+                (Some(t), TimeSource::Parsed) => Some((ev.template, t)),
+                _ => None,
+            })
+    };
+    let Some((lo, hi)) = timed().fold(None, |acc: Option<(i64, i64)>, (_, t)| {
+        Some(acc.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))))
+    }) else {
+        return HashMap::new();
+    };
+    let span = (hi as i128 - lo as i128) + 1;
+    let mut out: HashMap<u32, Vec<u32>> = HashMap::new();
+    for ev in &corpus.events {
+        out.entry(ev.template)
+            .or_insert_with(|| vec![0; SPARKLINE_BUCKETS]);
+    }
+    for (template, t) in timed() {
+        let slot = ((t as i128 - lo as i128) * SPARKLINE_BUCKETS as i128 / span) as usize;
+        let row = out
+            .entry(template)
+            .or_insert_with(|| vec![0; SPARKLINE_BUCKETS]);
+        row[slot.min(SPARKLINE_BUCKETS - 1)] += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{ingest, IngestOptions, InputFile};
+
+    #[test]
+    fn sparklines_count_timed_events_per_slice_of_the_time_range() {
+        // 24 slices of 0..=23 s: one second each; the untimed line counts nowhere.
+        let log = "2024-05-01T10:00:00Z ERROR pay-api pool exhausted\n\
+                   2024-05-01T10:00:00Z ERROR pay-api pool exhausted\n\
+                   2024-05-01T10:00:12Z INFO pay-api healthy again now\n\
+                   2024-05-01T10:00:23Z ERROR pay-api pool exhausted\n";
+        let r = crate::analyze(
+            &[InputFile::new("s.log", log.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        let row = |needle: &str| {
+            r.templates
+                .iter()
+                .find(|t| t.template.contains(needle))
+                .unwrap_or_else(|| panic!("no template with {needle}: {:?}", r.templates))
+                .sparkline
+                .clone()
+        };
+        let mut exhausted = vec![0; SPARKLINE_BUCKETS];
+        exhausted[0] = 2;
+        exhausted[23] = 1;
+        assert_eq!(row("exhausted"), exhausted);
+        let mut healthy = vec![0; SPARKLINE_BUCKETS];
+        healthy[12] = 1;
+        assert_eq!(row("healthy"), healthy);
+        for t in &r.templates {
+            assert_eq!(t.sparkline.iter().map(|&c| c as u64).sum::<u64>(), t.count);
+        }
+    }
+
+    #[test]
+    fn sparklines_are_empty_without_times() {
+        let log = "pool exhausted on pay-api\npool exhausted on pay-api\n";
+        let r = crate::analyze(
+            &[InputFile::new("u.log", log.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert!(r.input.time_range.is_none());
+        assert!(r.templates.iter().all(|t| t.sparkline.is_empty()));
+    }
 
     const LOG: &str = "2024-05-01T10:00:00Z WARN orders-api pool wait 1.8s\n\
                        2024-05-01T10:00:01Z ERROR orders-api Postgres pool exhausted: 50/50 connections in use\n\

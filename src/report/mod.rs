@@ -5,6 +5,9 @@
 //! (file, 1-based line, verbatim text); field names in DESIGN.md's contract never change.
 
 mod build;
+// Only the page draws charts; natively just its tests use it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) mod chart;
 mod markdown;
 mod similar;
 mod time;

@@ -223,4 +223,11 @@ pub struct TemplateRow {
     pub count: u64,
     /// True when a baseline was given and never showed this template.
     pub new: bool,
+    /// The template's timestamped events counted in [`SPARKLINE_BUCKETS`] equal slices of
+    /// `input.time_range` (first slice first); empty when the input has no times.
+    #[serde(default)]
+    pub sparkline: Vec<u32>,
 }
+
+/// Slices of the incident's time range in [`TemplateRow::sparkline`].
+pub const SPARKLINE_BUCKETS: usize = 24;

@@ -27,12 +27,10 @@ export const TIMEOUT = 60_000;
 // ---------------------------------------------------------------- the CLI, for expected values
 
 export function cliBinary() {
-  const bin = path.join(ROOT, 'target/debug/faultline');
-  if (!fs.existsSync(bin)) {
-    console.log('building the CLI for expected values (cargo build --bin faultline)');
-    execFileSync('cargo', ['build', '--quiet', '--bin', 'faultline'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  return bin;
+  // Always (re)build: a stale binary from before a merge would make the expected values wrong.
+  // Cargo returns at once when it is up to date.
+  execFileSync('cargo', ['build', '--quiet', '--bin', 'faultline'], { cwd: ROOT, stdio: 'inherit' });
+  return path.join(ROOT, 'target/debug/faultline');
 }
 
 export const CLI = cliBinary();

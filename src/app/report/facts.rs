@@ -1,5 +1,5 @@
-//! The input facts the report gives: line and event counts, time range, files, counts by
-//! format, level and service.
+//! The input facts the report gives: line and event counts (unparsed and invalid UTF-8
+//! included), time range, baseline, files, counts by format, level and service.
 
 use crate::app::engine::Engine;
 use crate::report::{Count, InputSummary};
@@ -16,8 +16,8 @@ pub fn InputFacts() -> impl IntoView {
     move || {
         input.get().map(|i| {
             view! {
-                <section class="panel facts">
-                    <h2>"Input"</h2>
+                <section class="panel facts" id="input" data-testid="section-input" aria-labelledby="input-heading">
+                    <h2 id="input-heading">"Input"</h2>
                     <Numbers input=i.clone() />
                     <div class="tables">
                         <CountTable title="Formats" testid="formats" rows=i.formats.clone() />
@@ -38,13 +38,26 @@ fn Numbers(input: InputSummary) -> impl IntoView {
         .as_ref()
         .map(|r| format!("{} → {}", r.start, r.end))
         .unwrap_or_else(|| "no timestamps recognised".into());
+    let baseline = match &input.baseline {
+        Some(b) => format!(
+            "{} file(s), {} lines, {} events; {} incident template(s) never seen in it",
+            b.files, b.lines, b.events, b.new_templates
+        ),
+        None => "none given (nothing to contrast the incident with)".into(),
+    };
     view! {
         <dl class="numbers">
             <div><dt>"Lines"</dt><dd data-testid="input-lines">{input.lines}</dd></div>
             <div><dt>"Events"</dt><dd data-testid="input-events">{input.events}</dd></div>
             <div><dt>"Unparsed lines"</dt><dd data-testid="input-unparsed">{input.unparsed_lines}</dd></div>
             <div><dt>"Timestamped events"</dt><dd data-testid="input-timestamped">{input.timestamped_events}</dd></div>
+            <div><dt>"Invalid UTF-8 lines"</dt><dd data-testid="input-invalid-utf8">{input.invalid_utf8}</dd></div>
+            <div><dt>"Bytes"</dt><dd data-testid="input-bytes">{input.bytes}</dd></div>
             <div class="wide"><dt>"Time range"</dt><dd data-testid="time-range">{range}</dd></div>
+            <div class="wide">
+                <dt>"Baseline"</dt>
+                <dd data-testid="baseline">{baseline}</dd>
+            </div>
         </dl>
     }
 }

@@ -1,14 +1,44 @@
-//! The report view: every section of the engine's report, each claim with its evidence links.
+//! The report view: every section of the engine's report, in the order an incident review
+//! reads it (headline and input, affected services, timeline, service graph, forensic report,
+//! five whys, recommendations, reasoning trail and grounding). One small module per section.
+//!
+//! Promises: every evidence reference is an [`crate::app::nav::EvidenceLink`]; log text is
+//! only ever a text node; a section with nothing to show says so instead of disappearing; each
+//! section has a heading, an `id` and a `data-testid` (`section-<id>`).
 
+mod affected;
+mod commands;
 mod facts;
-mod headline;
+mod forensic;
+mod graph;
+mod header;
+mod recommendations;
+mod section;
+mod timeline;
+mod trail;
+mod whys;
 
+use crate::app::engine::Engine;
 use leptos::prelude::*;
 
 #[component]
 pub fn ReportView() -> impl IntoView {
+    let engine = expect_context::<Engine>();
     view! {
-        <headline::Headline />
+        <header::Header />
         <facts::InputFacts />
+        {move || {
+            engine.report.get().map(|a| {
+                view! {
+                    <affected::Affected a=a.clone() />
+                    <timeline::Timeline a=a.clone() />
+                    <graph::Graph a=a.clone() />
+                    <forensic::ForensicReport a=a.clone() />
+                    <whys::Whys a=a.clone() />
+                    <recommendations::Recommendations a=a.clone() />
+                    <trail::Trail a=a />
+                }
+            })
+        }}
     }
 }

@@ -1,0 +1,201 @@
+//! The service graph: services as boxes in rows (row = position on the propagation path, the
+//! rest placed breadth-first under their neighbours; see [`crate::report::chart`]), dependency
+//! edges as thin arrows, the propagation path as thick numbered arrows, the root-cause service
+//! double-outlined. The same facts as a list follow for screen readers (and small screens).
+
+use super::section::{Empty, Section};
+use crate::app::model::Analysis;
+use crate::app::nav::EvidenceLink;
+use crate::report::chart::{self, NODE_H};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Smallest scale the graph is drawn at; below it, it scrolls sideways instead of shrinking
+/// its labels out of legibility.
+const MIN_SCALE: f64 = 0.75;
+/// Graphs wider than this (user units) take the section's full width, the lists below them.
+const WIDE: f64 = 560.0;
+
+/// Sideways bow per row crossed of a dependency edge, so it never hides under a path edge.
+const BOW: f64 = 26.0;
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+#[component]
+pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
+    let r = &a.report;
+    let path = r.forensic.propagation_path.clone();
+    let deps = r.dependencies.clone();
+    let edges: Vec<(String, String)> = deps
+        .iter()
+        .map(|d| (d.from.clone(), d.to.clone()))
+        .collect();
+    let others: Vec<String> = r.affected_services.iter().map(|s| s.name.clone()).collect();
+    let root = r.root_cause.service.clone();
+    if path.is_empty() && edges.is_empty() && others.is_empty() {
+        return view! {
+            <Section id="graph" title="Service graph">
+                <Empty text="No services were seen in the logs, so there is no graph." />
+            </Section>
+        }
+        .into_any();
+    }
+    let g = chart::layout_graph(&path, &edges, &others);
+    let wide = g.width > WIDE;
+    let dep_views = edges
+        .iter()
+        .filter_map(|(from, to)| {
+            let (a, b) = (g.node(from)?, g.node(to)?);
+            let bow = if b.layer < a.layer { -BOW } else { BOW };
+            Some(view! {
+                <path
+                    class="dep-edge"
+                    data-testid="dep-edge"
+                    data-from=from.clone()
+                    data-to=to.clone()
+                    d=chart::edge_path(a, b, bow)
+                    marker-end="url(#arrow-dep)"
+                >
+                    <title>{format!("{from} depends on {to}")}</title>
+                </path>
+            })
+        })
+        .collect_view();
+    let path_views = path
+        .windows(2)
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let (a, b) = (g.node(&w[0])?, g.node(&w[1])?);
+            Some(view! {
+                <path
+                    class="path-edge"
+                    data-testid="path-edge"
+                    data-step=i + 1
+                    data-from=w[0].clone()
+                    data-to=w[1].clone()
+                    d=chart::edge_path(a, b, 0.0)
+                    marker-end="url(#arrow-path)"
+                >
+                    <title>{format!("step {}: the failure spread from {} to {}", i + 1, w[0], w[1])}</title>
+                </path>
+            })
+        })
+        .collect_view();
+    let node_views = g
+        .nodes
+        .iter()
+        .map(|n| {
+            let is_root = root.as_deref() == Some(n.name.as_str());
+            let class = format!(
+                "node{}{}",
+                if n.step.is_some() { " on-path" } else { "" },
+                if is_root { " root" } else { "" }
+            );
+            let title = format!(
+                "{}{}{}",
+                n.name,
+                n.step.map(|s| format!(", step {} of the propagation path", s + 1)).unwrap_or_default(),
+                if is_root { ", the root-cause service" } else { "" }
+            );
+            let text_x = n.left() + 12.0 + if n.step.is_some() { 26.0 } else { 0.0 };
+            view! {
+                <g
+                    class=class
+                    data-testid="graph-node"
+                    data-name=n.name.clone()
+                    data-step=n.step.map(|s| s + 1)
+                    data-root=is_root.then_some("true")
+                >
+                    <title>{title}</title>
+                    {is_root.then(|| view! {
+                        <rect class="root-outline" x=fmt(n.left() - 5.0) y=fmt(n.top() - 5.0) width=fmt(n.w + 10.0) height=fmt(NODE_H + 10.0) rx="9" />
+                    })}
+                    <rect class="box" x=fmt(n.left()) y=fmt(n.top()) width=fmt(n.w) height=fmt(NODE_H) rx="6" />
+                    {n.step.map(|s| view! {
+                        <circle class="step-badge" cx=fmt(n.left() + 16.0) cy=fmt(n.y) r="10" />
+                        <text class="step-num" x=fmt(n.left() + 16.0) y=fmt(n.y + 4.0) text-anchor="middle">{s + 1}</text>
+                    })}
+                    <text class="node-label" x=fmt(text_x) y=fmt(n.y + 4.0)>{n.name.clone()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let desc = format!(
+        "Service graph: {} service(s), {} dependency edge(s){}.",
+        g.nodes.len(),
+        edges.len(),
+        if path.len() > 1 {
+            format!("; the failure spread {}", path.join(" → "))
+        } else {
+            String::new()
+        }
+    );
+    view! {
+        <Section id="graph" title="Service graph" class="graph">
+            <div class=if wide { "graph-layout wide" } else { "graph-layout" }>
+                <div class="chart-scroll graph-scroll" data-testid="graph-scroll">
+                    <svg
+                        class="graph-chart"
+                        data-testid="graph-svg"
+                        viewBox=format!("0 0 {} {}", fmt(g.width), fmt(g.height))
+                        style:max-width=format!("{:.0}px", g.width)
+                        style:min-width=format!("{:.0}px", g.width * MIN_SCALE)
+                        role="img"
+                        aria-label=desc
+                    >
+                        <defs>
+                            <marker id="arrow-dep" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+                                <path d="M0,0 L10,5 L0,10 z" class="arrow-dep" />
+                            </marker>
+                            <marker id="arrow-path" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
+                                <path d="M0,0 L10,5 L0,10 z" class="arrow-path" />
+                            </marker>
+                        </defs>
+                        {dep_views}
+                        {path_views}
+                        {node_views}
+                    </svg>
+                </div>
+                <div class="graph-alt">
+                    <div>
+                        <ul class="legend" aria-label="Legend">
+                            <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="path-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"propagation path (numbered in order)"</li>
+                            <li><svg viewBox="0 0 30 10" aria-hidden="true"><line class="dep-edge" x1="1" y1="5" x2="29" y2="5" /></svg>"dependency: caller → callee"</li>
+                            <li><svg viewBox="0 0 30 16" aria-hidden="true"><rect class="legend-root" x="2" y="2" width="26" height="12" rx="3" /></svg>"root-cause service (double outline)"</li>
+                        </ul>
+                        <h3>"Propagation path"</h3>
+                        {if path.is_empty() {
+                            view! { <Empty text="No propagation path: the failure did not spread across services." /> }.into_any()
+                        } else {
+                            view! { <p data-testid="graph-path-text">{path.join(" → ")}</p> }.into_any()
+                        }}
+                    </div>
+                    <div>
+                        <h3>"Dependencies"</h3>
+                        {if deps.is_empty() {
+                            view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="edge-list" data-testid="graph-edges">
+                                    {deps
+                                        .into_iter()
+                                        .map(|d| view! {
+                                            <li>
+                                                <span class="name">{d.from}</span>" calls "<span class="name">{d.to}</span>" "
+                                                <EvidenceLink evidence=d.evidence />
+                                            </li>
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }}
+                    </div>
+                </div>
+            </div>
+        </Section>
+    }
+    .into_any()
+}
