@@ -188,6 +188,8 @@ fn demo_request(engine: Engine, demo: &'static demo::Demo) -> Request {
             .map(|(name, text)| (name.to_string(), js_sys::Uint8Array::from(text.as_bytes())))
             .collect(),
         reference_year: None,
-        again: Some(std::rc::Rc::new(move || engine.analyze(demo_request(engine, demo)))),
+        again: Some(std::rc::Rc::new(move || {
+            engine.analyze(demo_request(engine, demo))
+        })),
     }
 }
