@@ -240,6 +240,16 @@ test('logs: the baseline drop gives the CLI --baseline figures, and Clear remove
   await waitIdle(page);
   // The re-analysis with the baseline is the CLI's: same root cause and counts.
   assertEq(await number(page, 'input-lines'), expected.input.lines, 'lines with a baseline');
+  // The Templates view marks exactly the CLI's new templates (all of them, once "show all" is on).
+  await page.locator('[data-testid="tab-templates"]').click();
+  const showAll = page.locator('[data-testid="view-templates"] button', { hasText: /^Show all/ });
+  if (await showAll.count()) await showAll.click();
+  const newIds = await page.$$eval('[data-testid="template"][data-new="true"]', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));
+  const wantIds = expected.templates.filter((t) => t.new).map((t) => t.id).sort((a, b) => a - b);
+  assert(wantIds.length > 0, 'the baseline leaves some incident templates new');
+  assertEq(newIds, wantIds, 'templates marked new');
+  assertEq(await page.locator('[data-testid="template-new"]').count(), wantIds.length, 'new badges shown');
+  await page.locator('[data-testid="tab-report"]').click();
   await page.locator('[data-testid="baseline-clear"]').click();
   await page.waitForSelector('[data-testid="baseline-summary"]', { state: 'detached', timeout: TIMEOUT });
   await waitIdle(page);
