@@ -42,10 +42,22 @@ const SUFFIX_WORDS: &[&str] = &[
 /// True when a `-`-separated segment looks like a ReplicaSet pod-template hash.
 fn is_rs_hash(seg: &str) -> bool {
     let b = seg.as_bytes();
-    (6..=10).contains(&b.len())
-        && (b.iter().all(|&c| is_k8s_safe(c)) || b.iter().all(u8::is_ascii_digit))
+    (5..=10).contains(&b.len())
+        && (b.iter().all(|&c| is_k8s_safe(c)) || b.len() >= 6 && b.iter().all(u8::is_ascii_digit))
         && b.iter().any(u8::is_ascii_digit)
         || (8..=10).contains(&b.len()) && b.iter().all(|&c| is_k8s_safe(c))
+}
+
+/// Output of kubectl about cluster objects rather than one service's own log.
+fn is_cluster_listing(f: crate::ingest::Format) -> bool {
+    use crate::ingest::Format;
+    matches!(
+        f,
+        Format::KubectlPrefix
+            | Format::KubectlPods
+            | Format::KubectlEvents
+            | Format::KubectlDescribe
+    )
 }
 
 /// True when a final segment looks like a generated 5-character pod suffix.
@@ -424,7 +436,9 @@ pub(crate) fn complete(
             .or_else(|| ents.container.as_deref().and_then(service_from_pod))
         {
             Some(Ok(s))
-        } else if file_service.is_some() {
+        } else if file_service.is_some() && !is_cluster_listing(ev.format) {
+            // Not for cluster listings (events, pods, describe): they speak about other
+            // objects, so the file's name ("k8s-events.log") names no service.
             Some(Err(()))
         } else {
             ents.component
@@ -1301,6 +1315,16 @@ const NOT_NAMES: &[&str] = &[
     "busy",
     "slow",
     "gone",
+    "response",
+    "responses",
+    "reply",
+    "latency",
+    "call",
+    "calls",
+    "status",
+    "errors",
+    "result",
+    "results",
 ];
 
 /// Top-level labels that make a dotted word a host name rather than code or a file.
@@ -1812,6 +1836,8 @@ mod tests {
             ("user-cache", "user-cache"),
             ("payments", "payments"),
             ("frontend-6b4f7b5c9d", "frontend"),
+            // Regression: a short hand-written ReplicaSet hash stayed in the service name.
+            ("ledger-worker-5c7f9-hq2lm", "ledger-worker"),
         ];
         for (pod, want) in cases {
             assert_eq!(service_from_pod(pod).as_deref(), Some(want), "{pod}");
@@ -1969,6 +1995,8 @@ mod tests {
     fn mentioned_services_and_hosts() {
         let m = |s: &str| ents(s).mentions;
         assert_eq!(m("error from upstream payments"), ["payments"]);
+        // Regression: "slow upstream response" made a service called "response".
+        assert!(m("slow upstream response").is_empty());
         // Regression: "upstream refused" made a service called "refused".
         assert!(m("ERROR pay-gw upstream refused").is_empty());
         assert!(m("backend unavailable, upstream closed the stream").is_empty());
