@@ -174,6 +174,9 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                     </div>
                     <div>
                         <h3>"Dependencies"</h3>
+                        // An edge is what the logs show: a signal of `from` naming `to`, or a
+                        // trace seen first in `from`; a database naming its client is one too.
+                        <p class="hint">"A → B: B is named in A's failure signals, or a trace passed from A to B."</p>
                         {if deps.is_empty() {
                             view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
                         } else {
@@ -183,7 +186,7 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                                         .into_iter()
                                         .map(|d| view! {
                                             <li>
-                                                <span class="name">{d.from}</span>" calls "<span class="name">{d.to}</span>" "
+                                                <span class="name">{d.from}</span>" → "<span class="name">{d.to}</span>" "
                                                 <EvidenceLink evidence=d.evidence />
                                             </li>
                                         })
