@@ -295,6 +295,68 @@ fn bare_service(line: &str, i: usize) -> Option<(usize, usize)> {
     Some((t, te))
 }
 
+/// PostgreSQL's `log_line_prefix` levels, written `LEVEL:` in capitals (`DETAIL:`, `HINT:`,
+/// `STATEMENT:` ... are parts of the message before, not levels).
+fn pg_level(tok: &str) -> Option<Level> {
+    let word = tok.strip_suffix(':')?;
+    let alpha = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    if !matches!(
+        alpha,
+        "LOG" | "INFO" | "NOTICE" | "WARNING" | "ERROR" | "FATAL" | "PANIC" | "DEBUG"
+    ) || (alpha.len() != word.len() && (alpha != "DEBUG" || word.len() != 6))
+    {
+        return None;
+    }
+    level::from_word(word)
+}
+
+/// A level right after one non-header word: PostgreSQL's `user@db FATAL:  msg` and
+/// `redis-cache [WARN] msg`. Only `LEVEL:` in capitals or a bracketed level count there; the
+/// word is a service when it looks like one (never `user@db`). Returns (level, end, service?).
+fn level_after_subject(line: &str, tok: &str, e: usize) -> Option<(Level, usize, bool)> {
+    let t = tok.as_bytes();
+    if !(2..=63).contains(&t.len())
+        || !t[0].is_ascii_alphanumeric()
+        || !t.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'@' | b'.')
+        })
+        || !t.iter().any(u8::is_ascii_lowercase)
+    {
+        return None;
+    }
+    let b = line.as_bytes();
+    let (s2, _) = skip_ws(b, e);
+    if s2 == e || s2 >= b.len() {
+        return None;
+    }
+    let e2 = token_end(b, s2);
+    let next = &line[s2..e2];
+    let l = if let Some(rest) = next.strip_prefix('[') {
+        let inner = rest.split(']').next()?;
+        if inner.len() + 2 != next.len() {
+            return None;
+        }
+        token_level(next, true)?
+    } else {
+        // PostgreSQL writes `LEVEL:` and two spaces; a prose `word ERROR: x` is not a header.
+        if !tok.contains('@') && !line[e2..].starts_with("  ") {
+            return None;
+        }
+        pg_level(next)?
+    };
+    // More text must follow the level.
+    let (m, _) = skip_ws(b, e2);
+    if m >= b.len() || m == e2 {
+        return None;
+    }
+    let probe = format!("{tok} x");
+    let svc = !tok.contains(['@', '.'])
+        && t[0].is_ascii_lowercase()
+        && (bare_service(&probe, 0).is_some_and(|(_, z)| z == tok.len())
+            || (tok.len() >= 3 && t.iter().all(u8::is_ascii_lowercase)));
+    Some((l, e2, svc))
+}
+
 /// PostgreSQL lines that belong to the message before them.
 fn pg_continuation(tok: &str) -> bool {
     matches!(
@@ -554,6 +616,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
     let mut pos = i;
     let mut prev_numeric = false;
     let mut found = None;
+    let mut subject = None;
     for k in 0..MAX_HEADER_TOKENS {
         let (s, _) = skip_ws(b, pos);
         if s >= b.len() {
@@ -580,6 +643,14 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
             return Some(r);
         }
         if !skippable(tok) {
+            if need_ts {
+                if let Some((l, e2, svc)) = level_after_subject(line, tok, e) {
+                    found = Some((l, e2));
+                    if svc {
+                        subject = Some((s, e));
+                    }
+                }
+            }
             break;
         }
         prev_numeric = tok.bytes().all(|c| c.is_ascii_digit());
@@ -588,6 +659,13 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
     match found {
         Some((l, e)) => {
             r.level = Some(l);
+            if let Some((a, z)) = subject {
+                // `redis-cache [WARN] msg`: the service stood before the level.
+                r.service = Some(line[a..z].to_string());
+                let (m, _) = skip_ws(b, e);
+                r.message = Msg::Range(m, line.len());
+                return Some(r);
+            }
             if let Some((a, z)) = bare_service(line, e) {
                 // `ts ERROR svc WARN svc msg`: an exporter's own `ts LEVEL service` before the
                 // app's line; the inner level is the app's, the outer one the exporter's guess.
@@ -840,6 +918,45 @@ mod tests {
         assert_eq!(r.time.unwrap().0, 1_774_475_221_000_000_000);
         let (r, _) = red("[4018] 14 Nov 07:01:22.119 - Accepted 127.0.0.1:52394");
         assert_eq!(r.level, Some(Level::Debug));
+    }
+
+    /// Bug: PostgreSQL `user@db FATAL:` and `svc [WARN]` lines had level "unknown".
+    #[test]
+    fn levels_missed_postgres_and_bracketed_after_service() {
+        let (r, m) = dec("2024-03-12 14:10:14.390 UTC [2333] orders@orders FATAL:  remaining connection slots are reserved");
+        assert_eq!((r.level, r.service.as_deref()), (Some(Level::Fatal), None));
+        assert_eq!(m, "remaining connection slots are reserved");
+        let (r, _) = dec("2024-03-12 14:08:49.003 UTC [2291] orders@orders WARNING:  there is already a transaction in progress");
+        assert_eq!(r.level, Some(Level::Warn));
+        let (r, _) = dec("2024-03-12 14:08:49.003 UTC [2291] app@shop DEBUG2:  x y");
+        assert_eq!(r.level, Some(Level::Debug));
+        let (r, m) = dec("2024-05-01T10:00:00Z quill-cache [WARN] maxclients reached");
+        assert_eq!(
+            (r.level, r.service.as_deref(), m.as_str()),
+            (Some(Level::Warn), Some("quill-cache"), "maxclients reached")
+        );
+        let (r, _) = dec("2024-05-01T10:00:00Z ledger [error] write failed");
+        assert_eq!(
+            (r.level, r.service.as_deref()),
+            (Some(Level::Error), Some("ledger"))
+        );
+        // Traps: a level found first wins; message words with colons are not levels.
+        let (r, _) = dec("2024-05-01T10:00:00Z INFO request done error: none");
+        assert_eq!(r.level, Some(Level::Info));
+        for l in [
+            "2024-05-01T10:00:00Z request done error: none",
+            "2024-05-01T10:00:00Z request ERROR: none",
+            "2024-05-01T10:00:00Z orders@orders DETAIL:  Key (id)=(1) exists",
+            "2024-05-01T10:00:00Z checking room [ok] fine",
+            "2024-05-01T10:00:00Z starting [WARN]",
+        ] {
+            let (r, _) = dec(l);
+            assert!(
+                r.level != Some(Level::Error) && r.level != Some(Level::Warn),
+                "{l}"
+            );
+            assert_eq!(r.service, None, "{l}");
+        }
     }
 
     #[test]
