@@ -9,6 +9,8 @@
 //!   optional `patient_zero_also_ok` substrings, for a signal logged twice within a millisecond);
 //! - `forensic.trigger.kind` and `severity`;
 //! - that no `downstream` service is the root;
+//! - optionally, that `affected_impact_starts` (service -> prefix) starts each named affected
+//!   service's impact (true event counts);
 //! - that `input.lines` is the true sum of the files' line counts;
 //! - that every evidence object anywhere in the report (`{file, line, text}`) quotes its file's
 //!   line verbatim (1-based).
@@ -273,6 +275,24 @@ fn check_golden(name: &str) {
         }
     }
 
+    // Optional: the start of an affected service's impact (true counts of events).
+    if let Some(want) = exp["affected_impact_starts"].as_object() {
+        for (name, prefix) in want {
+            let prefix = prefix.as_str().unwrap_or("");
+            let got = at(&report, "affected_services")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["name"].as_str() == Some(name.as_str()))
+                .and_then(|a| a["impact"].as_str());
+            if !got.is_some_and(|g| g.starts_with(prefix)) {
+                problems.push(format!(
+                    "affected service {name:?} impact = {got:?}, expected to start with {prefix:?}"
+                ));
+            }
+        }
+    }
+
     if !problems.is_empty() {
         panic!(
             "fixture {} — {} problem(s):\n  - {}\n(report projection: {})",
@@ -313,6 +333,7 @@ golden! {
     redis_evicted_by_autoscaler => "redis-evicted-by-autoscaler",
     slow_query_after_migration => "slow-query-after-migration",
     config_change_bad_path => "config-change-bad-path",
+    double_counting_gateway_502 => "double-counting-gateway-502",
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
     for s in &f.signals {
         let ev = &corpus.events[s.event];
         for (name, own) in [(s.emitter.as_str(), true), (s.blamed.as_str(), false)] {
-            if name == UNKNOWN {
+            // A signal about its own emitter is one event: count it once.
+            if name == UNKNOWN || (!own && s.blamed == s.emitter) {
                 continue;
             }
             let e = by.entry(name).or_default();
@@ -47,12 +48,15 @@ pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
                     ))
                     || (own && ev.level == Some(Level::Fatal)));
             e.0 |= down;
-            if ev.level.is_some_and(|l| l >= Level::Error) {
+            let error = ev.level.is_some_and(|l| l >= Level::Error);
+            if error {
                 e.1 += 1;
             } else {
                 e.2 += 1;
             }
-            if e.3.is_none() {
+            // Evidence: the first error signal, else the first signal (an INFO line that
+            // happens to classify is weaker evidence than the errors that follow it).
+            if e.3.is_none() || (error && e.1 == 1) {
                 e.3 = Some(s.event);
             }
             if !e.4.contains(&s.class) {
@@ -486,6 +490,47 @@ fn contains_words(hay: &str, phrase: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Bug: a signal whose emitter is also the blamed service was counted twice ("2102 error"
+    /// for 1,051 lines) and the evidence was an INFO line that came before the errors.
+    #[test]
+    fn double_counting_self_blamed_signals() {
+        let mut log = String::new();
+        for s in 0..6 {
+            log += &format!(
+                "2024-05-01T10:00:0{s}Z INFO edge-gw request handled in 12ms timeout=30s\n"
+            );
+        }
+        for s in 10..17 {
+            log += &format!("2024-05-01T10:00:{s}Z ERROR edge-gw 502 from ledger-svc\n");
+            log += &format!(
+                "2024-05-01T10:00:{s}Z ERROR ledger-svc charge failed: upstream bank-link timeout\n"
+            );
+        }
+        let r = crate::analyze(
+            &[crate::InputFile::new("paste.log", log.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        let a = |n: &str| {
+            r.affected_services
+                .iter()
+                .find(|a| a.name == n)
+                .unwrap_or_else(|| panic!("{n} not affected: {:?}", r.affected_services))
+        };
+        assert!(
+            a("edge-gw").impact.starts_with("7 error "),
+            "{}",
+            a("edge-gw").impact
+        );
+        assert!(
+            a("ledger-svc").impact.starts_with("7 error "),
+            "{}",
+            a("ledger-svc").impact
+        );
+        let ev = a("edge-gw").evidence.as_ref().unwrap();
+        assert!(ev.text.contains("ERROR edge-gw 502"), "{}", ev.text);
+    }
+
     #[test]
     fn words_not_substrings() {
         assert!(super::contains_words("hpa scaled", "hpa"));
