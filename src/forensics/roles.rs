@@ -89,6 +89,10 @@ const SELF_RULES: &[(&str, &[&str])] = &[
 
 /// Role from a service or host name, by whole words (`-`, `_`, `.` separate words).
 pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
+    // A bare IPv4 address is a host, not a service.
+    if is_ipv4(name) {
+        return Some("host");
+    }
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -105,6 +109,17 @@ pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// `10.8.1.20`: four dot-separated numbers of at most three digits, each up to 255.
+pub(crate) fn is_ipv4(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            (1..=3).contains(&p.len())
+                && p.bytes().all(|c| c.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|v| v <= 255)
+        })
 }
 
 /// Suffixes that still name a role when glued to another word (`basketservice`, `adsvc`,
@@ -165,6 +180,10 @@ mod tests {
         assert_eq!(role_from_name("ledger-worker"), Some("worker"));
         assert_eq!(role_from_name("basketservice"), Some("api"));
         assert_eq!(role_from_name("mystery"), None);
+        // Bug (hosts as services): an IPv4 address is a host.
+        assert_eq!(role_from_name("10.8.1.20"), Some("host"));
+        assert_eq!(role_from_name("10.8.1"), None);
+        assert_eq!(role_from_name("1.2.3.456"), None);
     }
 
     #[test]

@@ -1696,7 +1696,18 @@ fn add_host(raw: &str, e: &mut Entities) {
     {
         return;
     }
-    add_mention(&lower, e);
+    add_mention(k8s_service_name(&lower).unwrap_or(&lower), e);
+}
+
+/// The service behind a Kubernetes DNS name: `NAME.NAMESPACE.svc` and
+/// `NAME.NAMESPACE.svc.cluster.local` name the service `NAME`.
+pub(crate) fn k8s_service_name(host: &str) -> Option<&str> {
+    let h = host.trim_end_matches('.');
+    let h = h
+        .strip_suffix(".svc.cluster.local")
+        .or_else(|| h.strip_suffix(".svc"))?;
+    let (name, ns) = h.split_once('.')?;
+    (!name.is_empty() && !ns.is_empty() && !ns.contains('.')).then_some(name)
 }
 
 fn add_mention(name: &str, e: &mut Entities) {
@@ -2014,9 +2025,14 @@ mod tests {
             m("Circuit breaker OPENED for upstream: ledger-worker"),
             ["ledger-worker"]
         );
+        // Bug (hosts as services): a Kubernetes DNS name is its service.
+        assert_eq!(m("host=cache-1.prod.svc.cluster.local down"), ["cache-1"]);
+        let dns = m("dial tcp: lookup geo-finder.routing.svc.cluster.local: no such host");
+        assert!(dns.contains(&"geo-finder".to_string()), "{dns:?}");
+        assert!(!dns.iter().any(|d| d.contains(".svc")), "{dns:?}");
         assert_eq!(
-            m("host=cache-1.prod.svc.cluster.local down"),
-            ["cache-1.prod.svc.cluster.local"]
+            m("calling geo-finder.routing.svc:8080 failed"),
+            ["geo-finder"]
         );
         assert_eq!(
             m("fetching https://api.stripe.com/v1/charges"),

@@ -195,11 +195,11 @@ pub(super) fn build(
     };
     let summary = match root {
         Some(_) => format!(
-            "{statement}. It spread along {}. Severity {sev}. Trigger: {} ({}).",
+            "{statement}. {}. Severity {sev}. Trigger: {} ({}).",
             if f.propagation.len() > 1 {
-                f.propagation.join(" -> ")
+                format!("It spread along {}", f.propagation.join(" -> "))
             } else {
-                "no other service".into()
+                "It did not spread to other services".into()
             },
             trigger.kind,
             trigger.summary
@@ -309,7 +309,9 @@ pub(super) fn build(
                 .iter()
                 .filter(|h| h.health != "healthy")
                 .map(|h| BlastEntity {
-                    kind: if f
+                    kind: if h.role == "host" {
+                        "host".into()
+                    } else if f
                         .services
                         .iter()
                         .any(|s| s.name == h.name && s.mentioned_only)
@@ -743,6 +745,58 @@ fn sparklines(corpus: &Corpus) -> HashMap<u32, Vec<u32>> {
 mod tests {
     use super::*;
     use crate::{ingest, IngestOptions, InputFile};
+
+    /// Bug (hosts as services): a Kubernetes DNS name was its own affected "service" and a bare
+    /// IPv4 address had role "service".
+    #[test]
+    fn hosts_as_services_k8s_dns_and_ipv4() {
+        let mut log = String::new();
+        for s in 0..5 {
+            log += &format!(
+                "2024-05-01T10:00:0{s}Z INFO geo-finder served route in 12ms\n\
+                 2024-05-01T10:00:1{s}Z ERROR trip-api call to geo-finder.routing.svc.cluster.local failed: connection refused\n\
+                 2024-05-01T10:00:2{s}Z ERROR trip-api connect to 10.8.1.20:5432 timed out\n"
+            );
+        }
+        let r = crate::analyze(
+            &[InputFile::new("s.log", log.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        let names: Vec<&str> = r
+            .affected_services
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains(".svc")), "{names:?}");
+        assert!(names.contains(&"geo-finder"), "{names:?}");
+        let ip = r.affected_services.iter().find(|a| a.name == "10.8.1.20");
+        assert_eq!(ip.map(|a| a.role.as_str()), Some("host"));
+        let b = r
+            .forensic
+            .blast_radius
+            .iter()
+            .find(|b| b.name == "10.8.1.20");
+        assert_eq!(b.map(|b| b.kind.as_str()), Some("host"));
+    }
+
+    /// Bug: "It spread along no other service." when the path holds only the root.
+    #[test]
+    fn summary_spread_grammar_single_service() {
+        let log = "2024-05-01T10:00:00Z ERROR pay-api pool exhausted\n\
+                   2024-05-01T10:00:05Z ERROR pay-api pool exhausted\n";
+        let r = crate::analyze(
+            &[InputFile::new("s.log", log.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert!(!r.summary.contains("no other service"), "{}", r.summary);
+        assert!(
+            r.summary.contains("It did not spread to other services."),
+            "{}",
+            r.summary
+        );
+    }
 
     #[test]
     fn sparklines_count_timed_events_per_slice_of_the_time_range() {
