@@ -29,7 +29,8 @@ fn ns(n: &Names) -> String {
 }
 
 /// Ranked actions for a root cause of `class` in `n.service`.
-pub(crate) fn recommend(class: Class, n: &Names) -> Vec<Rec> {
+/// `deployed`: the service whose deploy triggered the incident, when the trigger is a deploy.
+pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<Rec> {
     let s = &n.service;
     let nsf = ns(n);
     let pod = n.pod.clone().unwrap_or_else(|| format!("deploy/{s}"));
@@ -120,6 +121,33 @@ pub(crate) fn recommend(class: Class, n: &Names) -> Vec<Rec> {
         ])],
     };
     out.push(inspect);
+    if let Some(d) = deployed {
+        // The trigger was a deploy: rolling it back is the first mitigation.
+        let dn = ns(&Names {
+            service: d.to_string(),
+            namespace: n.namespace.clone(),
+            pod: None,
+        });
+        let undo = format!("kubectl rollout undo deployment/{d}{dn}");
+        let has_undo = out
+            .iter()
+            .flat_map(|r| &r.commands)
+            .any(|c| c.starts_with(&format!("kubectl rollout undo deploy/{d}{dn}")));
+        if !has_undo {
+            out.insert(
+                0,
+                r(
+                    &format!("Roll back {d} to the previous version"),
+                    "A deploy set the failure off: rolling back restores the last known-good version while the change is investigated.",
+                    vec![
+                        format!("kubectl rollout history deployment/{d}{dn}"),
+                        undo,
+                        format!("kubectl rollout status deployment/{d}{dn}"),
+                    ],
+                ),
+            );
+        }
+    }
     out.push(r(
         "Alert on the first signal, not the last",
         &format!(
@@ -209,7 +237,7 @@ mod tests {
             namespace: Some("shop".into()),
             pod: Some("orders-api-6d5f7c9b8-abcde".into()),
         };
-        let recs = recommend(Class::Oom, &n);
+        let recs = recommend(Class::Oom, &n, None);
         assert!(recs[0]
             .commands
             .iter()
@@ -218,5 +246,29 @@ mod tests {
             .iter()
             .flat_map(|r| &r.commands)
             .all(|c| !c.contains("payments")));
+    }
+
+    /// Bug: no rollback step when the trigger kind is `deploy`.
+    #[test]
+    fn deploy_trigger_recommends_rollback() {
+        let n = Names {
+            service: "stock-db".into(),
+            namespace: Some("shop".into()),
+            pod: None,
+        };
+        let recs = recommend(Class::DbPoolExhaustion, &n, Some("cart-api"));
+        assert!(
+            recs[0].title.contains("Roll back cart-api"),
+            "{:?}",
+            recs[0]
+        );
+        assert!(recs[0]
+            .commands
+            .contains(&"kubectl rollout undo deployment/cart-api -n shop".to_string()));
+        let none = recommend(Class::DbPoolExhaustion, &n, None);
+        assert!(none
+            .iter()
+            .flat_map(|r| &r.commands)
+            .all(|c| !c.contains("rollout undo")));
     }
 }

@@ -113,8 +113,19 @@ pub(super) fn build(
     }
 
     let names = root.map(|r| names_for(corpus, f, &r.service));
+    // A deploy trigger: the deployed service (its evidence line's), else the root's.
+    let deployed: Option<String> = (trigger.kind == "deploy")
+        .then(|| {
+            trigger
+                .evidence
+                .iter()
+                .find_map(|&i| corpus.service(&corpus.events[i]))
+                .map(str::to_string)
+                .or_else(|| root.map(|r| r.service.clone()))
+        })
+        .flatten();
     let recommendations = match (root, &names) {
-        (Some(r), Some(n)) => playbook::recommend(r.class, n)
+        (Some(r), Some(n)) => playbook::recommend(r.class, n, deployed.as_deref())
             .into_iter()
             .enumerate()
             .map(|(k, rec)| Recommendation {
