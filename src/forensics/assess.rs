@@ -490,6 +490,40 @@ fn contains_words(hay: &str, phrase: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Bug (double counting): `ERROR ledger charge failed` in a `ts LEVEL service msg` stream
+    /// lost its plain-word service, so ledger, which logs errors, was no affected service.
+    #[test]
+    fn double_counting_plain_word_service_is_affected() {
+        let mut log = String::new();
+        for s in 10..17 {
+            log += &format!("2024-05-01T10:00:{s}Z ERROR edge-gw 502 from ledger\n");
+            log += &format!(
+                "2024-05-01T10:00:{s}Z ERROR ledger charge failed: upstream bank-link timeout\n"
+            );
+            log += &format!("2024-05-01T10:00:{s}Z INFO quill-web page served\n");
+        }
+        log += "2024-05-01T10:00:20Z ERROR connection refused by peer\n";
+        log += "2024-05-01T10:00:21Z ERROR connection reset by peer\n";
+        let r = crate::analyze(
+            &[crate::InputFile::new("paste.log", log.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        let names: Vec<&str> = r
+            .affected_services
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        let ledger = r.affected_services.iter().find(|a| a.name == "ledger");
+        assert!(
+            ledger.is_some_and(|a| a.impact.starts_with("7 error ")),
+            "{:?}",
+            r.affected_services
+        );
+        assert!(!names.contains(&"connection"), "{names:?}");
+        assert!(r.forensic.propagation_path.iter().any(|p| p == "ledger"));
+    }
+
     /// Bug: a signal whose emitter is also the blamed service was counted twice ("2102 error"
     /// for 1,051 lines) and the evidence was an INFO line that came before the errors.
     #[test]

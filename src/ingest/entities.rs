@@ -406,6 +406,7 @@ pub(crate) fn complete(
     file_name: &str,
     tick: &mut dyn FnMut(usize, usize),
 ) {
+    plain_word_services(corpus, first, text);
     let file_service = service_from_file_name(file_name);
     let mut file_sym = None;
     let mut scratch = Entities::default();
@@ -468,6 +469,161 @@ pub(crate) fn complete(
             }),
         };
         corpus.events[idx].service = Some(sym);
+    }
+}
+
+/// Words that open a message rather than name a service (`ERROR connection refused`).
+const MESSAGE_OPENERS: &[&str] = &[
+    "connection",
+    "connections",
+    "request",
+    "requests",
+    "response",
+    "failed",
+    "failure",
+    "unable",
+    "cannot",
+    "could",
+    "error",
+    "errors",
+    "timeout",
+    "timed",
+    "starting",
+    "started",
+    "stopping",
+    "stopped",
+    "received",
+    "sending",
+    "sent",
+    "retrying",
+    "retry",
+    "user",
+    "users",
+    "the",
+    "and",
+    "no",
+    "not",
+    "invalid",
+    "health",
+    "healthy",
+    "shutting",
+    "listening",
+    "server",
+    "client",
+    "job",
+    "task",
+    "worker",
+    "query",
+    "queue",
+    "cache",
+    "database",
+    "disk",
+    "memory",
+    "pool",
+    "upstream",
+    "downstream",
+    "handling",
+    "handled",
+    "processing",
+    "processed",
+    "loading",
+    "loaded",
+    "using",
+    "got",
+    "waiting",
+    "exception",
+    "panic",
+    "fatal",
+    "warning",
+    "caught",
+    "unexpected",
+    "unhandled",
+    "slow",
+    "high",
+    "low",
+    "too",
+    "out",
+    "all",
+    "some",
+    "new",
+    "old",
+    "closing",
+    "closed",
+    "opening",
+    "opened",
+    "reconnecting",
+    "connected",
+    "disconnected",
+];
+
+/// In a multi-service stream written `ts LEVEL service msg` (two or more services found that
+/// way in the file), a line whose service word is a plain word (`ERROR ledger charge failed`)
+/// takes that word as its service when at least two lines start so and it is not a common
+/// message opener. The word leaves the message, as a hyphenated service name does.
+fn plain_word_services(corpus: &mut Corpus, first: usize, text: &str) {
+    use crate::ingest::Format;
+    let leveled_classic =
+        |ev: &super::event::Event| ev.format == Format::Classic && ev.level.is_some();
+    let mut named = std::collections::BTreeSet::new();
+    for ev in &corpus.events[first..] {
+        if leveled_classic(ev) {
+            if let Some(s) = ev.service {
+                named.insert(s);
+                if named.len() >= 2 {
+                    break;
+                }
+            }
+        }
+    }
+    if named.len() < 2 {
+        return;
+    }
+    let word_of = |ev: &super::event::Event| -> Option<(u32, u32, u32)> {
+        let Text::Span(a, b) = ev.message else {
+            return None;
+        };
+        let msg = text.get(a as usize..b as usize)?;
+        let w = msg.split(' ').next()?;
+        let rest = msg[w.len()..].trim_start_matches(' ');
+        let ok = (3..=30).contains(&w.len())
+            && w.bytes().next()?.is_ascii_lowercase()
+            && w.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !rest.is_empty()
+            && !MESSAGE_OPENERS.contains(&w);
+        ok.then(|| (a, a + w.len() as u32, b - rest.len() as u32))
+    };
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for ev in &corpus.events[first..] {
+        if leveled_classic(ev) && ev.service.is_none() {
+            if let Some((a, z, _)) = word_of(ev) {
+                *counts.entry(&text[a as usize..z as usize]).or_default() += 1;
+            }
+        }
+    }
+    counts.retain(|_, n| *n >= 2);
+    if counts.is_empty() {
+        return;
+    }
+    for idx in first..corpus.events.len() {
+        let ev = &corpus.events[idx];
+        if !leveled_classic(ev) || ev.service.is_some() {
+            continue;
+        }
+        let Some((a, z, m)) = word_of(ev) else {
+            continue;
+        };
+        let word = &text[a as usize..z as usize];
+        if !counts.contains_key(word) {
+            continue;
+        }
+        let sym = corpus.intern(word);
+        let Text::Span(_, b) = corpus.events[idx].message else {
+            continue;
+        };
+        let ev = &mut corpus.events[idx];
+        ev.service = Some(sym);
+        ev.message = Text::Span(m, b);
     }
 }
 
