@@ -500,7 +500,6 @@ mod tests {
             log += &format!(
                 "2024-05-01T10:00:{s}Z ERROR ledger charge failed: upstream bank-link timeout\n"
             );
-            log += &format!("2024-05-01T10:00:{s}Z INFO quill-web page served\n");
         }
         log += "2024-05-01T10:00:20Z ERROR connection refused by peer\n";
         log += "2024-05-01T10:00:21Z ERROR connection reset by peer\n";

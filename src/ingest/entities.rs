@@ -556,26 +556,17 @@ const MESSAGE_OPENERS: &[&str] = &[
     "disconnected",
 ];
 
-/// In a multi-service stream written `ts LEVEL service msg` (two or more services found that
-/// way in the file), a line whose service word is a plain word (`ERROR ledger charge failed`)
+/// In a stream written `ts LEVEL service msg` (a service found that way in the file), a line whose service word is a plain word (`ERROR ledger charge failed`)
 /// takes that word as its service when at least two lines start so and it is not a common
 /// message opener. The word leaves the message, as a hyphenated service name does.
 fn plain_word_services(corpus: &mut Corpus, first: usize, text: &str) {
     use crate::ingest::Format;
     let leveled_classic =
         |ev: &super::event::Event| ev.format == Format::Classic && ev.level.is_some();
-    let mut named = std::collections::BTreeSet::new();
-    for ev in &corpus.events[first..] {
-        if leveled_classic(ev) {
-            if let Some(s) = ev.service {
-                named.insert(s);
-                if named.len() >= 2 {
-                    break;
-                }
-            }
-        }
-    }
-    if named.len() < 2 {
+    if !corpus.events[first..]
+        .iter()
+        .any(|ev| leveled_classic(ev) && ev.service.is_some())
+    {
         return;
     }
     let word_of = |ev: &super::event::Event| -> Option<(u32, u32, u32)> {

@@ -791,6 +791,24 @@ mod tests {
         assert_eq!(b.map(|b| b.kind.as_str()), Some("host"));
     }
 
+    /// Bug (levels missed): `ts svc [WARN] msg` had level "unknown" and no service.
+    #[test]
+    fn levels_missed_bracketed_level_after_service() {
+        let log = "2024-05-01T10:00:00Z quill-cache [WARN] maxclients reached\n\
+                   2024-05-01T10:00:01Z quill-cache [ERROR] maxclients reached, refusing\n";
+        let r = crate::analyze(
+            &[InputFile::new("s.log", log.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        let a = r.affected_services.iter().find(|a| a.name == "quill-cache");
+        assert!(
+            a.is_some_and(|a| a.impact.starts_with("1 error ")),
+            "{:?}",
+            r.affected_services
+        );
+    }
+
     /// Bug: "It spread along no other service." when the path holds only the root.
     #[test]
     fn summary_spread_grammar_single_service() {

@@ -643,7 +643,9 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
             return Some(r);
         }
         if !skippable(tok) {
-            if need_ts {
+            // After a timestamp, or first on a wrapper's inner line (`ts svc [WARN] msg`
+            // reaches here as `svc [WARN] msg` after the kubectl `--timestamps` prefix).
+            if need_ts || k == 0 {
                 if let Some((l, e2, svc)) = level_after_subject(line, tok, e) {
                     found = Some((l, e2));
                     if svc {
@@ -939,6 +941,13 @@ mod tests {
         assert_eq!(
             (r.level, r.service.as_deref()),
             (Some(Level::Error), Some("ledger"))
+        );
+        // A wrapper's inner line (after a kubectl `--timestamps` prefix) has no timestamp.
+        let mut ctx = Ctx::new(None, 2016);
+        let r = decode("quill-cache [WARN] maxclients reached", &mut ctx, false).unwrap();
+        assert_eq!(
+            (r.level, r.service.as_deref()),
+            (Some(Level::Warn), Some("quill-cache"))
         );
         // Traps: a level found first wins; message words with colons are not levels.
         let (r, _) = dec("2024-05-01T10:00:00Z INFO request done error: none");
