@@ -235,6 +235,44 @@ test('report: keyboard: Tab reaches the first evidence link, Enter opens it; a m
   await page.locator('[data-testid="view-logs"]').waitFor({ state: 'visible' });
 });
 
+test('report: a long event list starts collapsed, "Skip the chart" reaches it, Enter opens it', async ({ page, origin }) => {
+  await openDemo(page, origin);
+  const n = await page.locator('[data-testid="timeline-row"]').count();
+  assert(n > 15, `the demo has a long event list (${n})`);
+  assertEq(await page.locator('[data-testid="timeline-events-details"]').evaluate((d) => d.open), false, 'collapsed by default');
+  assert(!(await page.locator('[data-testid="timeline-row"]').first().isVisible()), 'rows hidden while collapsed');
+  const skip = page.locator('[data-testid="timeline-skip"]');
+  assert((await skip.innerText()).includes('Skip the chart'), 'a labelled skip control');
+  await skip.focus();
+  await page.keyboard.press('Enter');
+  assertEq(await page.evaluate(() => document.activeElement.dataset.testid), 'timeline-events-summary', 'skip lands on the list');
+  await page.keyboard.press('Enter');
+  assertEq(await page.locator('[data-testid="timeline-events-details"]').evaluate((d) => d.open), true, 'Enter opens it');
+  assert(await page.locator('[data-testid="timeline-row"]').first().isVisible(), 'rows shown once open');
+});
+
+test('report: at 390 px the inputs fold under "New analysis" and the headline is near the top', async ({ page, origin }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await openDemo(page, origin);
+  assertEq(await page.locator('[data-testid="root-cause"]').count(), 1, 'one root-cause');
+  assertEq(await page.locator('[data-testid="severity"]').count(), 1, 'one severity');
+  const top = await page.locator('[data-testid="root-cause"]').evaluate((e) => e.getBoundingClientRect().top + scrollY);
+  assert(top < 800, `root cause at ${top.toFixed(0)} px, below the first screen`);
+  const toggle = page.locator('[data-testid="new-analysis"]');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'false', 'folded');
+  assert(!(await page.locator('[data-testid="paste"]').isVisible()), 'paste box folded away');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'true', 'unfolded');
+  assert(await page.locator('[data-testid="paste"]').isVisible(), 'paste box shown');
+  // Wide screens never fold the inputs.
+  await page.keyboard.press('Enter');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'false', 'folded again');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert(await page.locator('[data-testid="paste"]').isVisible(), 'inputs always shown at 1280');
+  assert(!(await toggle.isVisible()), 'no toggle at 1280');
+});
+
 test('report: no horizontal page overflow at 390 px', async ({ page, origin }) => {
   await page.setViewportSize({ width: 390, height: 800 });
   await openDemo(page, origin);
@@ -287,6 +325,7 @@ test('report: every demo: path, marks and patient zero equal the CLI; no overlap
     const r = demoFolderReport(key);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator('[data-testid="demo-picker"]').selectOption(key);
+    await page.locator('[data-testid="demo-load"]').click();
     await page.waitForFunction((t) => document.querySelector('[data-testid="report-title"]')?.textContent === t
       && document.querySelector('[data-testid="progress"]')?.dataset.state === 'idle', r.title, { timeout: TIMEOUT });
     const edges = await attrs(page, '[data-testid="path-edge"]', ['data-step', 'data-from', 'data-to']);
