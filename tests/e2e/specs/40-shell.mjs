@@ -358,7 +358,7 @@ test('history: saved, listed newest first, reopened, deleted with undo, similar 
   // Clear all asks first.
   await page.locator('[data-testid="history-clear"]').click();
   await page.locator('[data-testid="history-clear-cancel"]').click();
-  await historyCount(page, 4);
+  await historyCount(page, 3);
   await page.locator('[data-testid="history-clear"]').click();
   await page.locator('[data-testid="history-clear-confirm"]').click();
   await page.waitForSelector('[data-testid="history-empty"]', { timeout: TIMEOUT });
