@@ -73,10 +73,6 @@ fn App() -> impl IntoView {
             <status::Status />
             <Tabs nav=nav />
             <Panel nav=nav which=View::Report>
-                <div class="report-tools">
-                    <export::ExportBar />
-                    <history::SimilarBlock />
-                </div>
                 <report::ReportView />
             </Panel>
             <Panel nav=nav which=View::Logs><logs::LogView /></Panel>

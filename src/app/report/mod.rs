@@ -29,6 +29,12 @@ pub fn ReportView() -> impl IntoView {
     let part = move |n: u32| engine.parts.get() >= n;
     view! {
         <header::Header />
+        // Export and similar incidents after the headline: on a narrow screen the root cause
+        // is then near the top.
+        <div class="report-tools">
+            <crate::app::export::ExportBar />
+            <crate::app::history::SimilarBlock />
+        </div>
         <facts::InputFacts />
         {move || {
             engine.report.get().map(|a| {

@@ -247,6 +247,7 @@ test('screenshots: light and dark, 1280 and 390 px', async ({ page, origin }) =>
       await page.screenshot({ path: path.join(SHOTS, `page-${scheme}-${width}.png`), fullPage: true });
     }
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('[data-testid="paste"]').fill('');
   await page.locator('[data-testid="analyze"]').click();
   await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
