@@ -235,6 +235,41 @@ test('report: keyboard: Tab reaches the first evidence link, Enter opens it; a m
   await page.locator('[data-testid="view-logs"]').waitFor({ state: 'visible' });
 });
 
+test('report: a big graph draws the path and the busiest edges; lists are capped; "show all" shows all', async ({ page, origin }) => {
+  // 90 services, each trace passing through three of them: hundreds of dependency edges.
+  const lines = [];
+  let t = 0;
+  const pad = (n) => String(n).padStart(2, '0');
+  for (let i = 0; i < 90; i++) {
+    const b = `svc-${pad((i + 1) % 90)}`;
+    for (const x of [`svc-${pad(i)}`, b, `svc-${pad((i + 7) % 90)}`]) {
+      t++;
+      lines.push(JSON.stringify({ ts: `2024-05-01T10:${pad(Math.floor(t / 60) % 60)}:${pad(t % 60)}Z`, level: 'error', service: x, trace_id: `tr${String(i).padStart(4, '0')}`, msg: `upstream ${b} connection refused` }));
+    }
+  }
+  const body = lines.join('\n') + '\n';
+  const r = cliReport(['-'], Buffer.from(body));
+  assert(r.dependencies.length > 60 && r.affected_services.length > 50, `a big graph (${r.dependencies.length} edges)`);
+  await openDemo(page, origin);
+  await paste(page, body);
+  await waitForLines(page, r.input.lines);
+  const count = (id) => page.locator(`[data-testid="${id}"]`).count();
+  assertEq(await count('dep-edge'), 60, 'busiest edges drawn');
+  const p = r.forensic.propagation_path;
+  assertEq(await count('path-edge'), Math.max(0, p.length - 1), 'the whole propagation path drawn');
+  assert((await page.locator('[data-testid="graph-capped"]').innerText()).includes(`of ${r.dependencies.length} dependencies`), 'says what is drawn');
+  assertEq(await page.locator('[data-testid="graph-edges"] li').count(), 50, 'dependency list capped');
+  assertEq(await count('affected-row'), 50, 'affected list capped');
+  await page.locator('[data-testid="graph-edges-all"]').click();
+  assertEq(await page.locator('[data-testid="graph-edges"] li').count(), r.dependencies.length, 'all dependencies listed');
+  await page.locator('[data-testid="affected-all"]').focus();
+  await page.keyboard.press('Enter');
+  assertEq(await count('affected-row'), r.affected_services.length, 'all affected services listed');
+  await page.locator('[data-testid="graph-all"]').click();
+  assertEq(await count('dep-edge'), r.dependencies.length, 'all edges drawn');
+  assertEq(await count('graph-capped'), 0, 'no cap note once all are drawn');
+});
+
 test('report: a long event list starts collapsed, "Skip the chart" reaches it, Enter opens it', async ({ page, origin }) => {
   await openDemo(page, origin);
   const n = await page.locator('[data-testid="timeline-row"]').count();
