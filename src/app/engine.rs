@@ -20,6 +20,8 @@ use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 const WORKER_URL: &str = "./faultline-worker_loader.js";
 /// Failed starts in a row before the page stops retrying.
 const MAX_START_FAILURES: u32 = 3;
+/// The report's sections after the headline are drawn in this many parts, one task each.
+pub const SHOW_PARTS: u32 = 3;
 
 /// What the engine is doing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +79,11 @@ pub struct Engine {
     lines_of: RwSignal<Option<Arc<Analysis>>>,
     /// Counts reports received: the log view starts over when it changes.
     pub generation: RwSignal<u64>,
+    /// How many of the report's heavy parts ([`SHOW_PARTS`]) are drawn: a big report is drawn
+    /// a part per task (headline first), so the page answers and the progress line moves.
+    pub parts: RwSignal<u32>,
+    /// Bumped by every analysis, cancel and report: a drawing step of an older one stops.
+    show_epoch: StoredValue<u64>,
     /// Names of the baseline files every analysis is compared with (empty: none).
     pub baseline: RwSignal<Vec<String>>,
     baseline_bytes: StoredValue<Vec<(String, Uint8Array)>, LocalStorage>,
@@ -102,6 +109,8 @@ impl Engine {
             reading: RwSignal::new(None),
             epoch: StoredValue::new(0),
             generation: RwSignal::new(0),
+            parts: RwSignal::new(SHOW_PARTS),
+            show_epoch: StoredValue::new(0),
             baseline: RwSignal::new(Vec::new()),
             baseline_bytes: StoredValue::new_local(Vec::new()),
             again: StoredValue::new_local(None),
@@ -118,6 +127,7 @@ impl Engine {
     /// Analyzes `req` as soon as the worker is ready. A request sent while another runs
     /// replaces it (the running one is cancelled).
     pub fn analyze(self, req: Request) {
+        self.show_epoch.update_value(|e| *e += 1);
         self.reading.set(None);
         self.error.set(None);
         self.note.set(None);
@@ -160,6 +170,8 @@ impl Engine {
 
     /// Stops the running analysis: terminates the worker and starts a fresh one.
     pub fn cancel(self) {
+        self.show_epoch.update_value(|e| *e += 1);
+        self.parts.set(SHOW_PARTS);
         if self.reading.get_untracked().is_some() {
             self.epoch.update_value(|e| *e += 1);
             self.reading.set(None);
@@ -356,19 +368,32 @@ impl Engine {
             Some(kind::REPORT) => {
                 let label = self.take_in_flight();
                 let json = protocol::get_str(&data, "json").unwrap_or_default();
-                match Analysis::from_json(json) {
-                    Ok(analysis) => {
-                        let analysis = Arc::new(analysis);
-                        self.lines_of.set(Some(Arc::clone(&analysis)));
-                        self.report.set(Some(analysis));
-                        self.shown.set(label);
-                        self.generation.update(|g| *g += 1);
+                self.show_epoch.update_value(|e| *e += 1);
+                let epoch = self.show_epoch.get_value();
+                // Say what happens next before the parse, then parse and draw the headline in
+                // a task of their own, then the heavy sections a part per task.
+                self.showing(0);
+                after_paint(move || {
+                    if self.show_epoch.get_value() != epoch {
+                        return;
                     }
-                    Err(e) => self
-                        .error
-                        .set(Some(format!("The engine's report could not be read: {e}"))),
-                }
-                self.phase.set(Phase::Idle);
+                    match Analysis::from_json(json) {
+                        Ok(analysis) => {
+                            let analysis = Arc::new(analysis);
+                            self.parts.set(0);
+                            self.lines_of.set(Some(Arc::clone(&analysis)));
+                            self.report.set(Some(analysis));
+                            self.shown.set(label);
+                            self.generation.update(|g| *g += 1);
+                            self.draw_part(epoch);
+                        }
+                        Err(e) => {
+                            self.error
+                                .set(Some(format!("The engine's report could not be read: {e}")));
+                            self.phase.set(Phase::Idle);
+                        }
+                    }
+                });
             }
             Some(kind::ERROR) => {
                 self.take_in_flight();
@@ -379,6 +404,30 @@ impl Engine {
             }
             _ => {}
         }
+    }
+
+    fn showing(self, step: u32) {
+        let mut p = Progress::new(Stage::Showing);
+        p.step = step;
+        p.steps = SHOW_PARTS + 1;
+        self.phase.set(Phase::Working(p));
+    }
+
+    /// Draws the next heavy part of the report in a task of its own; idle after the last.
+    fn draw_part(self, epoch: u64) {
+        let done = self.parts.get_untracked();
+        if done >= SHOW_PARTS {
+            self.phase.set(Phase::Idle);
+            return;
+        }
+        self.showing(done + 1);
+        after_paint(move || {
+            if self.show_epoch.get_value() != epoch {
+                return;
+            }
+            self.parts.set(done + 1);
+            self.draw_part(epoch);
+        });
     }
 
     fn take_in_flight(self) -> Option<String> {
@@ -434,6 +483,12 @@ fn file_list(files: &[(String, Uint8Array)], transfer: &Array) -> Array {
         transfer.push(&bytes.buffer());
     }
     list
+}
+
+/// Runs `f` in a task of its own, so what was just changed can be painted (and input handled)
+/// first. A timer, not a frame callback: those stop in a background tab.
+fn after_paint(f: impl FnOnce() + 'static) {
+    set_timeout(f, std::time::Duration::ZERO);
 }
 
 fn describe(e: &JsValue) -> String {

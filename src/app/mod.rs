@@ -39,6 +39,11 @@ fn App() -> impl IntoView {
     provide_context(nav);
     provide_context(history::History::start(engine, nav));
     engine.analyze(demo_request(engine, &demo::DEMOS[0]));
+    // On a narrow screen the inputs fold away under "New analysis" once a report is shown, so
+    // the headline is near the top instead of under the whole form.
+    let inputs_open = RwSignal::new(false);
+    let has_report = move || engine.report.with(Option::is_some);
+    let folded = move || has_report() && !inputs_open.get();
     view! {
         <header class="top">
             <div>
@@ -48,7 +53,19 @@ fn App() -> impl IntoView {
             <DemoPicker engine=engine />
         </header>
         <main>
-            <div class="inputs">
+            {move || has_report().then(|| view! {
+                <button
+                    type="button"
+                    class="new-analysis"
+                    data-testid="new-analysis"
+                    aria-controls="inputs"
+                    aria-expanded=move || (!folded()).to_string()
+                    on:click=move |_| inputs_open.update(|o| *o = !*o)
+                >
+                    "New analysis"
+                </button>
+            })}
+            <div class="inputs" id="inputs" class:folded=folded>
                 <input::PasteBox />
                 <input::DropZone />
                 <input::BaselineDrop />
@@ -56,10 +73,6 @@ fn App() -> impl IntoView {
             <status::Status />
             <Tabs nav=nav />
             <Panel nav=nav which=View::Report>
-                <div class="report-tools">
-                    <export::ExportBar />
-                    <history::SimilarBlock />
-                </div>
                 <report::ReportView />
             </Panel>
             <Panel nav=nav which=View::Logs><logs::LogView /></Panel>
@@ -143,8 +156,8 @@ fn Panel(nav: Nav, which: View, children: Children) -> impl IntoView {
     }
 }
 
-/// Loads one of the built-in incidents. A `<select>` keeps it one keyboard stop, and each
-/// option names the demo's title and failure class.
+/// Loads one of the built-in incidents: pick one, then "Load". A `<select>` keeps it one
+/// keyboard stop, and each option names the demo's title and failure class.
 #[component]
 fn DemoPicker(engine: Engine) -> impl IntoView {
     // The picker starts on the demo loaded on open; "Load" re-runs the chosen one.
@@ -154,11 +167,12 @@ fn DemoPicker(engine: Engine) -> impl IntoView {
             engine.analyze(demo_request(engine, d));
         }
     };
+    // Choosing only chooses: arrowing through the closed <select> fires `change` per step, and
+    // each load would be a whole analysis (and a history entry). "Load" loads.
     let on_change = move |ev: web_sys::Event| {
         let value = event_target_value(&ev);
         if let Some(d) = demo::DEMOS.iter().find(|d| d.key == value) {
             chosen.set(d.key);
-            load();
         }
     };
     view! {

@@ -123,6 +123,11 @@ fn describe(p: &Progress) -> String {
                 thousands(p.events_total)
             )
         }
+        Stage::Showing => format!(
+            "Showing the report: part {} of {}",
+            p.step + 1,
+            p.steps.max(p.step + 1)
+        ),
         Stage::Sending => format!(
             "Sending the report: {} events ({} MB)",
             thousands(p.events_total),
@@ -138,7 +143,7 @@ fn fraction(p: &Progress) -> Option<(f64, f64)> {
         }
         Stage::Engine(EngineStage::Mine) => (p.events_done, p.events_total),
         Stage::Engine(EngineStage::Forensics) => (p.step as f64, p.steps as f64),
-        Stage::Engine(EngineStage::Report) => (p.step as f64, p.steps as f64),
+        Stage::Engine(EngineStage::Report) | Stage::Showing => (p.step as f64, p.steps as f64),
         Stage::Engine(EngineStage::Index) | Stage::Sending => (1.0, 1.0),
     };
     (m > 0.0).then_some((v.min(m), m))

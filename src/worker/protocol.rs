@@ -43,6 +43,8 @@ pub enum Stage {
     Reading,
     Engine(crate::Stage),
     Sending,
+    /// The page drawing the received report, a part at a time (page only; no message has it).
+    Showing,
 }
 
 impl Stage {
@@ -51,6 +53,7 @@ impl Stage {
             Stage::Reading => "reading",
             Stage::Engine(s) => s.as_str(),
             Stage::Sending => "sending",
+            Stage::Showing => "showing",
         }
     }
 

@@ -31,6 +31,11 @@ pub struct History {
     current: RwSignal<Option<f64>>,
     /// The analysis last shown from history (not saved again).
     reopened: StoredValue<Option<Arc<Analysis>>>,
+    /// The JSON of the last analysis saved (or found already saved): the same run again is
+    /// not saved twice.
+    last_saved: StoredValue<Option<Arc<str>>>,
+    /// Saved entries whose report is the one on screen, byte for byte: never "similar".
+    same: RwSignal<Vec<f64>>,
     /// The last deleted entry and its JSON, for undo.
     deleted: RwSignal<Option<(Entry, String)>>,
     /// Whether "clear all" waits for its confirmation.
@@ -48,6 +53,8 @@ impl History {
             error: RwSignal::new(None),
             current: RwSignal::new(None),
             reopened: StoredValue::new(None),
+            last_saved: StoredValue::new(None),
+            same: RwSignal::new(Vec::new()),
             deleted: RwSignal::new(None),
             confirm_clear: RwSignal::new(false),
             last_id: StoredValue::new(0.0),
@@ -92,7 +99,16 @@ impl History {
         }
     }
 
+    /// Saves a finished analysis, once: not when its report is the one saved last in this
+    /// page, nor when it is identical to the newest saved entry (a reload re-running the demo).
     fn save(self, a: &Analysis, label: String) {
+        if self
+            .last_saved
+            .with_value(|l| l.as_deref() == Some(&*a.json))
+        {
+            return;
+        }
+        self.last_saved.set_value(Some(a.json.clone()));
         let now = js_sys::Date::now();
         // Unique and increasing even for two analyses in the same millisecond.
         let id = now.max(self.last_id.get_value() + 1.0);
@@ -114,11 +130,22 @@ impl History {
             profile,
         };
         self.current.set(Some(id));
+        self.same.set(Vec::new());
         let json = a.json.clone();
         leptos::task::spawn_local(async move {
+            let saved = store::list().await.unwrap_or_default();
+            let same = same_report(&saved, &entry.fingerprint, &json).await;
+            if let Some(newest) = saved.first().filter(|n| same.contains(&n.id)) {
+                // The newest saved run is this very report: show it as the current entry.
+                self.current.set(Some(newest.id));
+                self.same.set(same);
+                self.reload();
+                return;
+            }
             match store::put(&entry, &json).await {
                 Ok(()) => {
                     self.error.set(None);
+                    self.same.set(same);
                     self.reload();
                 }
                 Err(e) => self.fail("saved", e),
@@ -140,6 +167,13 @@ impl History {
                     let a = Arc::new(a);
                     self.reopened.set_value(Some(a.clone()));
                     self.current.set(Some(entry.id));
+                    let saved = self.entries.get_untracked().unwrap_or_default();
+                    let json = a.json.clone();
+                    let fingerprint = entry.fingerprint.clone();
+                    leptos::task::spawn_local(async move {
+                        let same = same_report(&saved, &fingerprint, &json).await;
+                        self.same.set(same);
+                    });
                     engine.report.set(Some(a));
                     engine
                         .shown
@@ -204,12 +238,13 @@ impl History {
             return Vec::new();
         };
         let current = self.current.get();
+        let same = self.same.get();
         let mut scored: Vec<_> = self
             .entries
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|e| Some(e.id) != current)
+            .filter(|e| Some(e.id) != current && !same.contains(&e.id))
             .map(|e| {
                 let s = similarity(&profile, &e.profile);
                 (e, s)
@@ -231,6 +266,18 @@ impl History {
         shown.truncate(SIMILAR_SHOWN);
         shown
     }
+}
+
+/// Ids of the saved entries whose report JSON is `json` (only entries with the same template
+/// fingerprint can be, so only theirs are read).
+async fn same_report(saved: &[Entry], fingerprint: &str, json: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    for e in saved.iter().filter(|e| e.fingerprint == fingerprint) {
+        if store::report(e.id).await.ok().flatten().as_deref() == Some(json) {
+            out.push(e.id);
+        }
+    }
+    out
 }
 
 /// The History tab: every saved analysis, newest first.

@@ -120,6 +120,8 @@ pub fn LogView() -> impl IntoView {
                                 if let Some(section) = el.parent_element() {
                                     section.scroll_into_view_with_bool(true);
                                 }
+                                // Keyboard users land where the link pointed: on the row.
+                                focus_row(&el);
                             }
                         });
                     }
@@ -464,6 +466,16 @@ pub fn LogView() -> impl IntoView {
     }
 }
 
+/// Focuses the highlighted row in the log view's viewport `el`, if it is drawn.
+fn focus_row(el: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    if let Ok(Some(row)) = el.query_selector(".log-row.focused") {
+        if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+            let _ = row.focus();
+        }
+    }
+}
+
 fn row_view(r: RowView, total: u64, highlight: Option<&(String, u32)>) -> impl IntoView {
     let focused = highlight.is_some_and(|(f, l)| *f == r.file && *l == r.line);
     let level = r.level.clone().unwrap_or_default();
@@ -480,6 +492,7 @@ fn row_view(r: RowView, total: u64, highlight: Option<&(String, u32)>) -> impl I
             data-file=r.file.clone()
             data-line=r.line
             aria-current=focused.then_some("true")
+            tabindex=focused.then_some("-1")
             aria-posinset=r.index + 1
             aria-setsize=total
         >

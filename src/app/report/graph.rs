@@ -3,7 +3,7 @@
 //! edges as thin arrows, the propagation path as thick numbered arrows, the root-cause service
 //! double-outlined. The same facts as a list follow for screen readers (and small screens).
 
-use super::section::{Empty, Section};
+use super::section::{Empty, Section, ShowAll};
 use crate::app::model::Analysis;
 use crate::app::nav::EvidenceLink;
 use crate::report::chart::{self, NODE_H};
@@ -23,18 +23,63 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// Dependency edges drawn before "show all": the busiest (path ones first).
+pub const EDGES_DRAWN: usize = 60;
+/// Services drawn before "show all" that are on no drawn edge.
+const LONE_DRAWN: usize = 30;
+/// Dependencies listed before "show all".
+pub const EDGES_LISTED: usize = 50;
+
+/// The edges and lone services drawn: all, or (when there are many) the propagation path, the
+/// [`EDGES_DRAWN`] busiest edges (those touching the path first) and a few lone services.
+fn pick(
+    path: &[String],
+    edges: &[(String, String)],
+    others: &[String],
+    all: bool,
+) -> (Vec<(String, String)>, Vec<String>) {
+    use std::collections::{HashMap, HashSet};
+    if all || (edges.len() <= EDGES_DRAWN && others.len() <= EDGES_DRAWN) {
+        return (edges.to_vec(), others.to_vec());
+    }
+    let mut degree: HashMap<&str, usize> = HashMap::new();
+    for (a, b) in edges {
+        *degree.entry(a).or_default() += 1;
+        *degree.entry(b).or_default() += 1;
+    }
+    let on_path: HashSet<&str> = path.iter().map(String::as_str).collect();
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.sort_by_key(|&i| {
+        let (a, b) = (&edges[i].0, &edges[i].1);
+        let touches = on_path.contains(a.as_str()) || on_path.contains(b.as_str());
+        (
+            !touches,
+            std::cmp::Reverse(degree[a.as_str()] + degree[b.as_str()]),
+            i,
+        )
+    });
+    order.truncate(EDGES_DRAWN);
+    order.sort_unstable();
+    let drawn: Vec<(String, String)> = order.into_iter().map(|i| edges[i].clone()).collect();
+    let mut seen: HashSet<&str> = on_path;
+    for (a, b) in &drawn {
+        seen.insert(a);
+        seen.insert(b);
+    }
+    let lone: Vec<String> = others
+        .iter()
+        .filter(|n| !seen.contains(n.as_str()))
+        .take(LONE_DRAWN)
+        .cloned()
+        .collect();
+    (drawn, lone)
+}
+
 #[component]
 pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
     let r = &a.report;
-    let path = r.forensic.propagation_path.clone();
     let deps = r.dependencies.clone();
-    let edges: Vec<(String, String)> = deps
-        .iter()
-        .map(|d| (d.from.clone(), d.to.clone()))
-        .collect();
-    let others: Vec<String> = r.affected_services.iter().map(|s| s.name.clone()).collect();
-    let root = r.root_cause.service.clone();
-    if path.is_empty() && edges.is_empty() && others.is_empty() {
+    if r.forensic.propagation_path.is_empty() && deps.is_empty() && r.affected_services.is_empty() {
         return view! {
             <Section id="graph" title="Service graph">
                 <Empty text="No services were seen in the logs, so there is no graph." />
@@ -42,6 +87,77 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
         }
         .into_any();
     }
+    let all_drawn = RwSignal::new(false);
+    let all_listed = RwSignal::new(false);
+    let total = deps.len();
+    let deps = Arc::new(deps);
+    let list =
+        move || {
+            let n = if all_listed.get() {
+                total
+            } else {
+                total.min(EDGES_LISTED)
+            };
+            deps.iter()
+            .take(n)
+            .cloned()
+            .map(|d| view! {
+                <li>
+                    <span class="name">{d.from}</span>" → "<span class="name">{d.to}</span>" "
+                    <EvidenceLink evidence=d.evidence />
+                </li>
+            })
+            .collect_view()
+        };
+    let list = StoredValue::new_local(list);
+    let deps_block = move || {
+        view! {
+            <div>
+                <h3>"Dependencies"</h3>
+                // An edge is what the logs show: a signal of `from` naming `to`, or a
+                // trace seen first in `from`; a database naming its client is one too.
+                <p class="hint">"A → B: B is named in A's failure signals, or a trace passed from A to B."</p>
+                {if total == 0 {
+                    view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
+                } else {
+                    view! {
+                        <ul class="edge-list" data-testid="graph-edges">{move || list.with_value(|l| l())}</ul>
+                        <ShowAll total=total shown=EDGES_LISTED all=all_listed what="dependencies" testid="graph-edges-all" />
+                    }
+                    .into_any()
+                }}
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <Section id="graph" title="Service graph" class="graph">
+            {move || chart(&a, all_drawn, deps_block())}
+        </Section>
+    }
+    .into_any()
+}
+
+/// The drawn graph, the legend and the propagation path as text.
+fn chart(a: &Analysis, all: RwSignal<bool>, deps_block: AnyView) -> AnyView {
+    let r = &a.report;
+    let path = r.forensic.propagation_path.clone();
+    let edges: Vec<(String, String)> = r
+        .dependencies
+        .iter()
+        .map(|d| (d.from.clone(), d.to.clone()))
+        .collect();
+    let others: Vec<String> = r.affected_services.iter().map(|s| s.name.clone()).collect();
+    let root = r.root_cause.service.clone();
+    let total_edges = edges.len();
+    let total_services = {
+        let mut n: std::collections::HashSet<&str> = path.iter().map(String::as_str).collect();
+        n.extend(edges.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]));
+        n.extend(others.iter().map(String::as_str));
+        n.len()
+    };
+    let (edges, others) = pick(&path, &edges, &others, all.get());
+    let capped = edges.len() < total_edges;
     let g = chart::layout_graph(&path, &edges, &others);
     let wide = g.width > WIDE;
     let dep_views = edges
@@ -123,17 +239,35 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
         })
         .collect_view();
     let desc = format!(
-        "Service graph: {} service(s), {} dependency edge(s){}.",
+        "Service graph: {} service(s), {} dependency edge(s){}{}.",
         g.nodes.len(),
         edges.len(),
         if path.len() > 1 {
             format!("; the failure spread {}", path.join(" → "))
         } else {
             String::new()
+        },
+        if capped {
+            format!(" (of {total_edges} edges and {total_services} services: the busiest drawn)")
+        } else {
+            String::new()
         }
     );
     view! {
-        <Section id="graph" title="Service graph" class="graph">
+            {capped.then(|| view! {
+                <p class="capped" data-testid="graph-capped">
+                    {format!(
+                        "Drawn: the propagation path, the {} busiest of {} dependencies and their services ({} of {} services). ",
+                        edges.len(),
+                        total_edges,
+                        g.nodes.len(),
+                        total_services
+                    )}
+                    <button type="button" class="link" data-testid="graph-all" on:click=move |_| all.set(true)>
+                        {format!("Draw all {total_edges} dependencies")}
+                    </button>
+                </p>
+            })}
             <div class=if wide { "graph-layout wide" } else { "graph-layout" }>
                 <div class="chart-scroll graph-scroll" data-testid="graph-scroll">
                     <svg
@@ -172,33 +306,9 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                             view! { <p data-testid="graph-path-text">{path.join(" → ")}</p> }.into_any()
                         }}
                     </div>
-                    <div>
-                        <h3>"Dependencies"</h3>
-                        // An edge is what the logs show: a signal of `from` naming `to`, or a
-                        // trace seen first in `from`; a database naming its client is one too.
-                        <p class="hint">"A → B: B is named in A's failure signals, or a trace passed from A to B."</p>
-                        {if deps.is_empty() {
-                            view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="edge-list" data-testid="graph-edges">
-                                    {deps
-                                        .into_iter()
-                                        .map(|d| view! {
-                                            <li>
-                                                <span class="name">{d.from}</span>" → "<span class="name">{d.to}</span>" "
-                                                <EvidenceLink evidence=d.evidence />
-                                            </li>
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                            .into_any()
-                        }}
-                    </div>
+                    {deps_block}
                 </div>
             </div>
-        </Section>
-    }
-    .into_any()
+        }
+        .into_any()
 }

@@ -1,6 +1,7 @@
 //! The headline: the report's title, the root-cause sentence and statement, severity with its
 //! rationale, confidence with its reasons, and the root cause's evidence. Before any report,
-//! root cause and severity read "not yet determined".
+//! root cause and severity read "not yet determined"; after an analysis that found none, the
+//! root cause reads "no root cause found (no failure signal in these logs)".
 
 use super::section::{percent, EvidenceList};
 use crate::app::engine::Engine;
@@ -8,20 +9,26 @@ use crate::app::model::cause_sentence;
 use leptos::prelude::*;
 
 const UNDETERMINED: &str = "not yet determined";
+/// A finished analysis that names no cause.
+pub const NO_CAUSE: &str = "no root cause found (no failure signal in these logs)";
+/// A finished analysis that gives no severity.
+const NO_SEVERITY: &str = "none (no failure signal)";
 
 #[component]
 pub fn Header() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let report = move || engine.report.get();
-    let cause = move || {
-        report()
-            .and_then(|a| cause_sentence(&a.report.root_cause))
-            .unwrap_or_else(|| UNDETERMINED.into())
+    let cause = move || match report() {
+        None => UNDETERMINED.into(),
+        Some(a) => cause_sentence(&a.report.root_cause).unwrap_or_else(|| NO_CAUSE.into()),
     };
-    let severity = move || {
-        report()
-            .and_then(|a| a.report.severity.clone())
-            .unwrap_or_else(|| UNDETERMINED.into())
+    let severity = move || match report() {
+        None => UNDETERMINED.into(),
+        Some(a) => a
+            .report
+            .severity
+            .clone()
+            .unwrap_or_else(|| NO_SEVERITY.into()),
     };
     view! {
         <section class="panel headline" id="summary" data-testid="section-summary" aria-labelledby="summary-heading">
@@ -35,7 +42,7 @@ pub fn Header() -> impl IntoView {
                 </div>
                 <div class="headline-severity">
                     <span class="label">"Severity"</span>
-                    <strong data-testid="severity" class=move || format!("sev sev-{}", severity().to_lowercase())>
+                    <strong data-testid="severity" class=move || format!("sev sev-{}", report().and_then(|a| a.report.severity.clone()).unwrap_or_else(|| "none".into()).to_lowercase())>
                         {severity}
                     </strong>
                 </div>

@@ -24,19 +24,33 @@ use leptos::prelude::*;
 #[component]
 pub fn ReportView() -> impl IntoView {
     let engine = expect_context::<Engine>();
+    // The headline and input facts first; the heavy sections a part per task (see
+    // `Engine::parts`), so a big report never holds the page for long.
+    let part = move |n: u32| engine.parts.get() >= n;
     view! {
         <header::Header />
+        // Export and similar incidents after the headline: on a narrow screen the root cause
+        // is then near the top.
+        <div class="report-tools">
+            <crate::app::export::ExportBar />
+            <crate::app::history::SimilarBlock />
+        </div>
         <facts::InputFacts />
         {move || {
             engine.report.get().map(|a| {
+                let (b, c) = (a.clone(), a.clone());
                 view! {
-                    <affected::Affected a=a.clone() />
-                    <timeline::Timeline a=a.clone() />
-                    <graph::Graph a=a.clone() />
-                    <forensic::ForensicReport a=a.clone() />
-                    <whys::Whys a=a.clone() />
-                    <recommendations::Recommendations a=a.clone() />
-                    <trail::Trail a=a />
+                    {move || part(1).then(|| view! {
+                        <affected::Affected a=a.clone() />
+                        <timeline::Timeline a=a.clone() />
+                    })}
+                    {move || part(2).then(|| view! { <graph::Graph a=b.clone() /> })}
+                    {move || part(3).then(|| view! {
+                        <forensic::ForensicReport a=c.clone() />
+                        <whys::Whys a=c.clone() />
+                        <recommendations::Recommendations a=c.clone() />
+                        <trail::Trail a=c.clone() />
+                    })}
                 }
             })
         }}

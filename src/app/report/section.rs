@@ -99,3 +99,26 @@ pub fn duration(secs: f64) -> String {
         _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
     }
 }
+
+/// Under a capped list: "Showing 50 of 812 dependencies. Show all 812" until `all` is set.
+#[component]
+pub fn ShowAll(
+    total: usize,
+    shown: usize,
+    all: RwSignal<bool>,
+    what: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    move || {
+        (total > shown && !all.get()).then(|| {
+            view! {
+                <p class="capped">
+                    {format!("Showing {shown} of {total} {what}. ")}
+                    <button type="button" class="link" data-testid=testid on:click=move |_| all.set(true)>
+                        {format!("Show all {total}")}
+                    </button>
+                </p>
+            }
+        })
+    }
+}

@@ -16,6 +16,8 @@ const WIDTH: f64 = 1000.0;
 const AXIS_H: f64 = 30.0;
 const LANE_H: f64 = 38.0;
 const RIGHT_PAD: f64 = 24.0;
+/// Event lists longer than this start collapsed.
+pub const EVENTS_OPEN: usize = 15;
 
 #[component]
 pub fn Timeline(a: Arc<Analysis>) -> impl IntoView {
@@ -273,7 +275,18 @@ fn TimelineChart(a: Arc<Analysis>) -> impl IntoView {
         chart::format_ms(axis.start),
         chart::format_ms(axis.end)
     );
+    let skip = move |_| {
+        if let Some(el) = document().get_element_by_id("timeline-events-summary") {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    };
     view! {
+        // Every mark is a stop for the keyboard: one step past them all.
+        <button type="button" class="link skip-chart" data-testid="timeline-skip" on:click=skip>
+            {format!("Skip the chart ({} marks) to the event list", timed.len() + usize::from(lone_pz.is_some()))}
+        </button>
         <div class="chart-scroll" data-testid="timeline-scroll">
             <svg
                 class="timeline-chart"
@@ -315,9 +328,11 @@ fn Legend() -> impl IntoView {
 #[component]
 fn EventList(entries: Vec<TimelineEntry>) -> impl IntoView {
     let n = entries.len();
+    let n_open = n <= EVENTS_OPEN;
     view! {
-        <details class="events" open>
-        <summary><h3>{format!("Events ({n})")}</h3></summary>
+        // A long list starts collapsed: the chart and the sections below stay within reach.
+        <details class="events" open=n_open data-testid="timeline-events-details">
+        <summary id="timeline-events-summary" data-testid="timeline-events-summary"><h3>{format!("Events ({n})")}</h3></summary>
         <table class="stack events" data-testid="timeline-events">
             <thead>
                 <tr>

@@ -29,15 +29,36 @@ test('the engine runs in a Web Worker', async ({ page, origin }) => {
   assert(urls.some((u) => u.endsWith('/faultline-worker_loader.js')), `no engine worker; workers: ${JSON.stringify(urls)}`);
 });
 
-test('headline shows the engine root cause and severity (or "not yet determined")', async ({ page, origin }) => {
+test('headline shows the engine root cause and severity (or "no root cause found")', async ({ page, origin }) => {
   await page.goto(origin + '/');
   await waitForLines(page, demoReport.input.lines);
   const sev = await text(page, 'severity');
   const cause = await text(page, 'root-cause');
   if (demoReport.severity == null) assertEq(sev, 'not yet determined', 'severity');
   else assertEq(sev, demoReport.severity, 'severity');
-  if (demoReport.root_cause.failure_class === 'unknown') assertEq(cause, 'not yet determined', 'root cause');
+  if (demoReport.root_cause.failure_class === 'unknown') assertEq(cause, NO_CAUSE, 'root cause');
   else assert(cause.includes(demoReport.root_cause.failure_class.replace(/_/g, ' ')), `root cause: ${cause}`);
+});
+
+const NO_CAUSE = 'no root cause found (no failure signal in these logs)';
+
+test('a finished analysis without a cause says so; "not yet determined" only before any report', async ({ page, origin }) => {
+  await page.goto(origin + '/', { waitUntil: 'commit' });
+  // Before the first report (the demo) arrives, the headline has not determined anything yet.
+  const early = await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="root-cause"]');
+    return el ? el.textContent.trim() : false;
+  });
+  const first = await early.jsonValue();
+  assert(first === 'not yet determined' || first.includes('db pool exhaustion'), `early headline: ${first}`);
+  await waitForLines(page, demoReport.input.lines);
+  const body = ['2024-05-01T10:00:00Z INFO api started', '2024-05-01T10:00:01Z INFO api ready'].join('\n') + '\n';
+  const expected = cliReport(['-'], Buffer.from(body));
+  assertEq(expected.root_cause.failure_class, 'unknown', 'the CLI finds no cause in healthy logs');
+  await paste(page, body);
+  await waitForLines(page, expected.input.lines);
+  assertEq(await text(page, 'root-cause'), NO_CAUSE, 'root cause after a run without a cause');
+  assertEq(await page.locator('[data-testid="root-cause"]').count(), 1, 'one root-cause element');
 });
 
 test('pasted text is analyzed and the counts change', async ({ page, origin }) => {
@@ -226,6 +247,7 @@ test('screenshots: light and dark, 1280 and 390 px', async ({ page, origin }) =>
       await page.screenshot({ path: path.join(SHOTS, `page-${scheme}-${width}.png`), fullPage: true });
     }
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('[data-testid="paste"]').fill('');
   await page.locator('[data-testid="analyze"]').click();
   await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });

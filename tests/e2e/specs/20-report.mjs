@@ -118,6 +118,8 @@ test('report: timeline has one mark per timed entry, patient zero marked, lanes 
   assertEq(titles, timed.length, 'every mark has a <title>');
   const lanes = await page.$$eval('[data-testid="timeline-lane"]', (l) => l.map((e) => e.dataset.service));
   const services = new Set([...demo.timeline.map((e) => e.service).filter(Boolean), ...demo.affected_services.map((s) => s.name)]);
+  // Entries without a service (k8s events name none since the entities change) share one lane.
+  if (demo.timeline.some((e) => !e.service)) services.add('(no service)');
   assertEq([...lanes].sort(), [...services].sort(), 'one lane per service');
   assertEq(await page.locator('[data-testid="timeline-row"]').count(), demo.timeline.length, 'event list rows');
   // Clicking a mark opens its line.
@@ -235,6 +237,79 @@ test('report: keyboard: Tab reaches the first evidence link, Enter opens it; a m
   await page.locator('[data-testid="view-logs"]').waitFor({ state: 'visible' });
 });
 
+test('report: a big graph draws the path and the busiest edges; lists are capped; "show all" shows all', async ({ page, origin }) => {
+  // 90 services, each trace passing through three of them: hundreds of dependency edges.
+  const lines = [];
+  let t = 0;
+  const pad = (n) => String(n).padStart(2, '0');
+  for (let i = 0; i < 90; i++) {
+    const b = `svc-${pad((i + 1) % 90)}`;
+    for (const x of [`svc-${pad(i)}`, b, `svc-${pad((i + 7) % 90)}`]) {
+      t++;
+      lines.push(JSON.stringify({ ts: `2024-05-01T10:${pad(Math.floor(t / 60) % 60)}:${pad(t % 60)}Z`, level: 'error', service: x, trace_id: `tr${String(i).padStart(4, '0')}`, msg: `upstream ${b} connection refused` }));
+    }
+  }
+  const body = lines.join('\n') + '\n';
+  const r = cliReport(['-'], Buffer.from(body));
+  assert(r.dependencies.length > 60 && r.affected_services.length > 50, `a big graph (${r.dependencies.length} edges)`);
+  await openDemo(page, origin);
+  await paste(page, body);
+  await waitForLines(page, r.input.lines);
+  const count = (id) => page.locator(`[data-testid="${id}"]`).count();
+  assertEq(await count('dep-edge'), 60, 'busiest edges drawn');
+  const p = r.forensic.propagation_path;
+  assertEq(await count('path-edge'), Math.max(0, p.length - 1), 'the whole propagation path drawn');
+  assert((await page.locator('[data-testid="graph-capped"]').innerText()).includes(`of ${r.dependencies.length} dependencies`), 'says what is drawn');
+  assertEq(await page.locator('[data-testid="graph-edges"] li').count(), 50, 'dependency list capped');
+  assertEq(await count('affected-row'), 50, 'affected list capped');
+  await page.locator('[data-testid="graph-edges-all"]').click();
+  assertEq(await page.locator('[data-testid="graph-edges"] li').count(), r.dependencies.length, 'all dependencies listed');
+  await page.locator('[data-testid="affected-all"]').focus();
+  await page.keyboard.press('Enter');
+  assertEq(await count('affected-row'), r.affected_services.length, 'all affected services listed');
+  await page.locator('[data-testid="graph-all"]').click();
+  assertEq(await count('dep-edge'), r.dependencies.length, 'all edges drawn');
+  assertEq(await count('graph-capped'), 0, 'no cap note once all are drawn');
+});
+
+test('report: a long event list starts collapsed, "Skip the chart" reaches it, Enter opens it', async ({ page, origin }) => {
+  await openDemo(page, origin);
+  const n = await page.locator('[data-testid="timeline-row"]').count();
+  assert(n > 15, `the demo has a long event list (${n})`);
+  assertEq(await page.locator('[data-testid="timeline-events-details"]').evaluate((d) => d.open), false, 'collapsed by default');
+  assert(!(await page.locator('[data-testid="timeline-row"]').first().isVisible()), 'rows hidden while collapsed');
+  const skip = page.locator('[data-testid="timeline-skip"]');
+  assert((await skip.innerText()).includes('Skip the chart'), 'a labelled skip control');
+  await skip.focus();
+  await page.keyboard.press('Enter');
+  assertEq(await page.evaluate(() => document.activeElement.dataset.testid), 'timeline-events-summary', 'skip lands on the list');
+  await page.keyboard.press('Enter');
+  assertEq(await page.locator('[data-testid="timeline-events-details"]').evaluate((d) => d.open), true, 'Enter opens it');
+  assert(await page.locator('[data-testid="timeline-row"]').first().isVisible(), 'rows shown once open');
+});
+
+test('report: at 390 px the inputs fold under "New analysis" and the headline is near the top', async ({ page, origin }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await openDemo(page, origin);
+  assertEq(await page.locator('[data-testid="root-cause"]').count(), 1, 'one root-cause');
+  assertEq(await page.locator('[data-testid="severity"]').count(), 1, 'one severity');
+  const top = await page.locator('[data-testid="root-cause"]').evaluate((e) => e.getBoundingClientRect().top + scrollY);
+  assert(top < 800, `root cause at ${top.toFixed(0)} px, below the first screen`);
+  const toggle = page.locator('[data-testid="new-analysis"]');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'false', 'folded');
+  assert(!(await page.locator('[data-testid="paste"]').isVisible()), 'paste box folded away');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'true', 'unfolded');
+  assert(await page.locator('[data-testid="paste"]').isVisible(), 'paste box shown');
+  // Wide screens never fold the inputs.
+  await page.keyboard.press('Enter');
+  assertEq(await toggle.getAttribute('aria-expanded'), 'false', 'folded again');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert(await page.locator('[data-testid="paste"]').isVisible(), 'inputs always shown at 1280');
+  assert(!(await toggle.isVisible()), 'no toggle at 1280');
+});
+
 test('report: no horizontal page overflow at 390 px', async ({ page, origin }) => {
   await page.setViewportSize({ width: 390, height: 800 });
   await openDemo(page, origin);
@@ -287,6 +362,7 @@ test('report: every demo: path, marks and patient zero equal the CLI; no overlap
     const r = demoFolderReport(key);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator('[data-testid="demo-picker"]').selectOption(key);
+    await page.locator('[data-testid="demo-load"]').click();
     await page.waitForFunction((t) => document.querySelector('[data-testid="report-title"]')?.textContent === t
       && document.querySelector('[data-testid="progress"]')?.dataset.state === 'idle', r.title, { timeout: TIMEOUT });
     const edges = await attrs(page, '[data-testid="path-edge"]', ['data-step', 'data-from', 'data-to']);

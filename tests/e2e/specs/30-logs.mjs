@@ -213,6 +213,25 @@ test('logs: an evidence link opens the Logs tab with that line highlighted and v
   assert((await text(page, 'logs-note')).includes(`${ev.file}:${ev.line}`), 'a note says what was cleared');
 });
 
+test('logs: an evidence link activated from the keyboard moves focus to the highlighted row', async ({ page, origin }) => {
+  await page.goto(origin + '/');
+  await waitForLines(page, demoReport.input.lines);
+  const link = page.locator('[data-testid="root-cause-evidence"] button[data-testid="evidence-link"]').first();
+  const file = await link.getAttribute('data-file');
+  const line = await link.getAttribute('data-line');
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="view-logs"]:not([hidden])');
+  await page.waitForFunction(([f, l]) => {
+    const a = document.activeElement;
+    return a && a.dataset.testid === 'log-row' && a.dataset.file === f && a.dataset.line === l
+      && a.getAttribute('aria-current') === 'true' && a.tabIndex === -1;
+  }, [file, line], { timeout: TIMEOUT }).catch(async () => {
+    const a = await page.evaluate(() => document.activeElement && document.activeElement.outerHTML.slice(0, 120));
+    throw new Error(`focus is not on the highlighted row but on ${a}`);
+  });
+});
+
 test('logs: the baseline drop gives the CLI --baseline figures, and Clear removes it', async ({ page, origin }) => {
   // A healthy hour of the same services (invented lines), one file.
   const base = [];
