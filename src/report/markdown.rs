@@ -10,18 +10,23 @@ use std::fmt::Write;
 /// Escapes text for inline Markdown that may be rendered as HTML.
 pub(crate) fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    let mut line_start = true;
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
+            // With `<` escaped no tag can open, so `>` only matters as a blockquote at the start
+            // of a line; elsewhere it stays readable ("a -> b").
+            '>' if line_start => out.push_str("&gt;"),
+            // `!` needs no escape: it only makes an image before `[`, which is escaped.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
+        line_start = false;
     }
     out
 }
@@ -247,7 +252,7 @@ mod tests {
         let md = to_markdown(&r);
         let at = md.find("## Narrative (LLM)").unwrap();
         let tail = &md[at..];
-        assert!(tail.contains("m&lt;b&gt;"));
+        assert!(tail.contains("m&lt;b>"));
         // The fence is longer than the model's own backtick run, so it cannot close early.
         assert!(tail.contains("````text\n```\n<img src=x onerror=alert(1)>\n````"));
     }
@@ -256,12 +261,17 @@ mod tests {
     fn html_and_markdown_are_inert() {
         assert_eq!(
             escape_inline("<script>alert(1)</script>"),
-            "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+            "&lt;script>alert\\(1\\)&lt;/script>"
         );
         assert_eq!(
             escape_inline("[x](javascript:alert(1))"),
             "\\[x\\]\\(javascript:alert\\(1\\)\\)"
         );
+        // Regression: summaries read "a -&gt; b"; `>` is escaped only where it opens a quote.
+        assert_eq!(escape_inline("a -> b"), "a -> b");
+        assert_eq!(escape_inline("> quoted"), "&gt; quoted");
+        assert_eq!(escape_inline("wow!"), "wow!");
+        assert_eq!(escape_inline("![x](y)"), "!\\[x\\]\\(y\\)");
     }
 
     #[test]
