@@ -36,6 +36,38 @@ pub(crate) enum Class {
 }
 
 impl Class {
+    pub(crate) const ALL: [Class; 24] = [
+        Class::Oom,
+        Class::MemoryPressure,
+        Class::DbPoolExhaustion,
+        Class::ConnectionLeak,
+        Class::SlowQuery,
+        Class::CrashLoop,
+        Class::ConfigError,
+        Class::ImagePull,
+        Class::Scheduling,
+        Class::ProbeFailure,
+        Class::DnsFailure,
+        Class::TlsExpiry,
+        Class::DiskFull,
+        Class::QuotaExceeded,
+        Class::RateLimited,
+        Class::Overload,
+        Class::LockContention,
+        Class::QueueBacklog,
+        Class::CacheUnavailable,
+        Class::CacheEviction,
+        Class::CodeException,
+        Class::DependencyUnavailable,
+        Class::Network,
+        Class::Timeout,
+    ];
+
+    /// True for a failure-class name of the report (`unknown` included).
+    pub(crate) fn is_name(s: &str) -> bool {
+        s == "unknown" || Class::ALL.iter().any(|c| c.as_str() == s)
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Class::Oom => "oom",
@@ -529,6 +561,47 @@ fn has_phrase(words: &[&str], phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: the narrative check kept its own copy of the class names and missed
+    /// quota_exceeded; `Class::ALL` is now the one list, and it must hold every variant.
+    #[test]
+    fn all_classes_listed_once() {
+        let mut names: Vec<&str> = Class::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Class::ALL.len());
+        assert!(Class::is_name("quota_exceeded") && Class::is_name("unknown"));
+        assert!(!Class::is_name("orders-api"));
+        // A match on every variant: adding one without listing it fails to compile here.
+        for c in Class::ALL {
+            match c {
+                Class::Oom
+                | Class::MemoryPressure
+                | Class::DbPoolExhaustion
+                | Class::ConnectionLeak
+                | Class::SlowQuery
+                | Class::CrashLoop
+                | Class::ConfigError
+                | Class::ImagePull
+                | Class::Scheduling
+                | Class::ProbeFailure
+                | Class::DnsFailure
+                | Class::TlsExpiry
+                | Class::DiskFull
+                | Class::QuotaExceeded
+                | Class::RateLimited
+                | Class::Overload
+                | Class::LockContention
+                | Class::QueueBacklog
+                | Class::CacheUnavailable
+                | Class::CacheEviction
+                | Class::CodeException
+                | Class::DependencyUnavailable
+                | Class::Network
+                | Class::Timeout => {}
+            }
+        }
+    }
 
     #[test]
     fn room_is_not_oom() {

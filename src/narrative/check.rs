@@ -11,6 +11,7 @@
 //! byte offsets into the checked text, sorted, non-overlapping.
 
 use super::answer::parse_answer;
+use crate::forensics::Class;
 use crate::report::{Evidence, Report};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -188,33 +189,6 @@ fn walk(k: &mut Known, v: &Value) {
         _ => {}
     }
 }
-
-const CLASSES: &[&str] = &[
-    "oom",
-    "memory_pressure",
-    "db_pool_exhaustion",
-    "connection_leak",
-    "slow_query",
-    "crash_loop",
-    "config_error",
-    "image_pull",
-    "scheduling",
-    "probe_failure",
-    "dns_failure",
-    "tls_expiry",
-    "disk_full",
-    "rate_limited",
-    "overload",
-    "lock_contention",
-    "queue_backlog",
-    "cache_unavailable",
-    "cache_eviction",
-    "code_exception",
-    "dependency_unavailable",
-    "network",
-    "timeout",
-    "unknown",
-];
 
 fn known(report: &Report) -> Known {
     let mut k = Known {
@@ -482,7 +456,7 @@ fn is_placeholder(w: &str) -> bool {
 fn service_known(k: &Known, w: &str) -> bool {
     let w = w.to_ascii_lowercase();
     k.services.contains(&w)
-        || CLASSES.contains(&w.as_str())
+        || Class::is_name(&w)
         // A pod or replica of a known service: orders-api-7d9f8b6c4-x2x9z.
         || k.services.iter().any(|s| w.starts_with(s.as_str()) && w.as_bytes().get(s.len()) == Some(&b'-'))
 }
@@ -730,8 +704,7 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     for m in word_re().find_iter(&rc) {
         let w = m.as_str().trim_end_matches(['.', '-', '_']);
         let lower = w.to_ascii_lowercase();
-        if (k.services.contains(&lower) || is_service_like(w)) && !CLASSES.contains(&lower.as_str())
-        {
+        if (k.services.contains(&lower) || is_service_like(w)) && !Class::is_name(&lower) {
             named.push(lower);
         }
     }
