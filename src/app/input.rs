@@ -116,17 +116,9 @@ fn list_files(list: &FileList) -> Vec<File> {
 
 /// Reads every file's bytes, then sends them in one request.
 fn analyze_files(engine: Engine, files: Vec<File>) {
-    if files.is_empty() {
+    let Some(total) = accepted_size(engine, &files) else {
         return;
-    }
-    let total: f64 = files.iter().map(|f| f.size()).sum();
-    let limit = max_input_bytes();
-    if total > limit {
-        engine
-            .error
-            .set(Some(too_large_message(&files, total, limit)));
-        return;
-    }
+    };
     let epoch = engine.begin_reading(total);
     leptos::task::spawn_local(async move {
         let Some(out) = read_all(engine, &files).await else {
@@ -178,15 +170,7 @@ pub fn BaselineDrop() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let over = RwSignal::new(false);
     let set = move |files: Vec<File>| {
-        if files.is_empty() {
-            return;
-        }
-        let total: f64 = files.iter().map(|f| f.size()).sum();
-        let limit = max_input_bytes();
-        if total > limit {
-            engine
-                .error
-                .set(Some(too_large_message(&files, total, limit)));
+        if accepted_size(engine, &files).is_none() {
             return;
         }
         leptos::task::spawn_local(async move {
@@ -295,6 +279,23 @@ fn plural(n: u64) -> &'static str {
 /// What the page analyzes at once. The engine in the worker needs about 3.5x its input in wasm
 /// memory, and a wasm32 instance cannot grow past 4 GiB; past this the worker would die mid-run.
 const MAX_INPUT_MB: f64 = 500.0;
+
+/// The files' total size when they may be read: `None` for no files, or (after saying why and
+/// what to do instead) for more than [`max_input_bytes`]. Incident and baseline drops share it.
+fn accepted_size(engine: Engine, files: &[File]) -> Option<f64> {
+    if files.is_empty() {
+        return None;
+    }
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    let limit = max_input_bytes();
+    if total > limit {
+        engine
+            .error
+            .set(Some(too_large_message(files, total, limit)));
+        return None;
+    }
+    Some(total)
+}
 
 /// The input limit in bytes: [`MAX_INPUT_MB`], or lower with `?max_input_mb=N` in the page URL
 /// (for machines with little memory, and for the browser tests).
