@@ -300,22 +300,16 @@ pub fn LogView() -> impl IntoView {
                 let mut templates: Vec<_> = r.templates.iter().collect();
                 templates.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
                 Options {
-                    services: r
-                        .input
-                        .services
-                        .iter()
-                        .map(|c| (c.name.clone(), c.events))
-                        .collect(),
-                    levels: r
-                        .input
-                        .levels
-                        .iter()
-                        .map(|c| (c.name.clone(), c.events))
-                        .collect(),
+                    services: counted(&r.input.services),
+                    levels: counted(&r.input.levels),
                     templates: templates
                         .into_iter()
                         .take(MAX_TEMPLATE_OPTIONS)
-                        .map(|t| (t.id, short(&t.template, 70), t.count))
+                        .map(|t| {
+                            let text = short(&t.template, 70);
+                            let label = format!("#{} {text} ({})", t.id, thousands(t.count as f64));
+                            (t.id.to_string(), label)
+                        })
                         .collect(),
                 }
             })
@@ -334,69 +328,12 @@ pub fn LogView() -> impl IntoView {
         <section class="panel logs">
             <h2>"Logs"</h2>
             <div class="log-filters" role="search" aria-label="Filter the log lines">
-                <label>
-                    <span>"Service"</span>
-                    <select
-                        data-testid="logs-service"
-                        prop:value=move || service.get()
-                        on:change=move |ev| service.set(event_target_value(&ev))
-                    >
-                        <option value="">"All services"</option>
-                        {move || {
-                            options
-                                .get()
-                                .services
-                                .into_iter()
-                                .map(|(name, n)| {
-                                    let label = format!("{name} ({})", thousands(n as f64));
-                                    view! { <option value=name>{label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
-                <label>
-                    <span>"Level"</span>
-                    <select
-                        data-testid="logs-level"
-                        prop:value=move || level.get()
-                        on:change=move |ev| level.set(event_target_value(&ev))
-                    >
-                        <option value="">"All levels"</option>
-                        {move || {
-                            options
-                                .get()
-                                .levels
-                                .into_iter()
-                                .map(|(name, n)| {
-                                    let label = format!("{name} ({})", thousands(n as f64));
-                                    view! { <option value=name>{label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
-                <label class="grow">
-                    <span>"Template"</span>
-                    <select
-                        data-testid="logs-template"
-                        prop:value=move || template.get()
-                        on:change=move |ev| template.set(event_target_value(&ev))
-                    >
-                        <option value="">"All templates"</option>
-                        {move || {
-                            options
-                                .get()
-                                .templates
-                                .into_iter()
-                                .map(|(id, text, n)| {
-                                    let label = format!("#{id} {text} ({})", thousands(n as f64));
-                                    view! { <option value=id.to_string()>{label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
+                <FilterSelect label="Service" testid="logs-service" all="All services" value=service
+                    options=Signal::derive(move || options.with(|o| o.services.clone())) />
+                <FilterSelect label="Level" testid="logs-level" all="All levels" value=level
+                    options=Signal::derive(move || options.with(|o| o.levels.clone())) />
+                <FilterSelect label="Template" testid="logs-template" all="All templates" value=template
+                    grow=true options=Signal::derive(move || options.with(|o| o.templates.clone())) />
                 <label class="grow">
                     <span>"Search (regex)"</span>
                     <input
@@ -564,10 +501,53 @@ impl Geometry {
 }
 
 #[derive(Clone, Default, PartialEq)]
+/// The filter choices: `(value, label)` per option, labels with their event counts.
 struct Options {
-    services: Vec<(String, u64)>,
-    levels: Vec<(String, u64)>,
-    templates: Vec<(u32, String, u64)>,
+    services: Vec<(String, String)>,
+    levels: Vec<(String, String)>,
+    templates: Vec<(String, String)>,
+}
+
+fn counted(rows: &[crate::report::Count]) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|c| {
+            (
+                c.name.clone(),
+                format!("{} ({})", c.name, thousands(c.events as f64)),
+            )
+        })
+        .collect()
+}
+
+/// One filter: a labelled select whose empty value means "all".
+#[component]
+fn FilterSelect(
+    label: &'static str,
+    testid: &'static str,
+    all: &'static str,
+    value: RwSignal<String>,
+    options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] grow: bool,
+) -> impl IntoView {
+    view! {
+        <label class:grow=grow>
+            <span>{label}</span>
+            <select
+                data-testid=testid
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="">{all}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| view! { <option value=v>{text}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
 }
 
 fn one(v: String) -> Vec<String> {
