@@ -7,7 +7,7 @@
 
 use super::super::nav::EvidenceLink;
 use crate::narrative::{
-    check_answer, parse_answer, Answer, Check, Disagreement, FlagKind, Section, Side,
+    parse_answer, Answer, Check, Checker, Disagreement, FlagKind, Section, Side,
 };
 use crate::Report;
 use leptos::prelude::*;
@@ -58,7 +58,9 @@ impl Finished {
     /// service is not a competing diagnosis.
     pub fn new(report: &Report, text: &str, root: bool) -> Finished {
         let answer = parse_answer(text);
-        let mut check = check_answer(report, text);
+        // Read the report once for the whole answer and each section.
+        let checker = Checker::new(report);
+        let mut check = checker.check(text);
         if !root {
             check.disagreement = None;
         }
@@ -66,7 +68,7 @@ impl Finished {
             .iter()
             .filter_map(|(s, _, _)| {
                 let t = answer.get(*s)?.to_string();
-                let c = check_answer(report, &t);
+                let c = checker.check(&t);
                 Some((*s, t, c))
             })
             .collect();
