@@ -584,37 +584,30 @@ fn plain_word_services(corpus: &mut Corpus, first: usize, text: &str) {
             && !MESSAGE_OPENERS.contains(&w);
         ok.then(|| (a, a + w.len() as u32, b - rest.len() as u32))
     };
+    // One pass finds the candidate lines (their word's span and where the message resumes);
+    // the second only rewrites those.
+    let found: Vec<(usize, u32, u32, u32)> = corpus.events[first..]
+        .iter()
+        .enumerate()
+        .filter(|(_, ev)| leveled_classic(ev) && ev.service.is_none())
+        .filter_map(|(i, ev)| word_of(ev).map(|(a, z, m)| (first + i, a, z, m)))
+        .collect();
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for ev in &corpus.events[first..] {
-        if leveled_classic(ev) && ev.service.is_none() {
-            if let Some((a, z, _)) = word_of(ev) {
-                *counts.entry(&text[a as usize..z as usize]).or_default() += 1;
-            }
-        }
+    for &(_, a, z, _) in &found {
+        *counts.entry(&text[a as usize..z as usize]).or_default() += 1;
     }
     counts.retain(|_, n| *n >= 2);
-    if counts.is_empty() {
-        return;
-    }
-    for idx in first..corpus.events.len() {
-        let ev = &corpus.events[idx];
-        if !leveled_classic(ev) || ev.service.is_some() {
-            continue;
-        }
-        let Some((a, z, m)) = word_of(ev) else {
-            continue;
-        };
+    for (idx, a, z, m) in found {
         let word = &text[a as usize..z as usize];
         if !counts.contains_key(word) {
             continue;
         }
         let sym = corpus.intern(word);
-        let Text::Span(_, b) = corpus.events[idx].message else {
-            continue;
-        };
         let ev = &mut corpus.events[idx];
-        ev.service = Some(sym);
-        ev.message = Text::Span(m, b);
+        if let Text::Span(_, b) = ev.message {
+            ev.service = Some(sym);
+            ev.message = Text::Span(m, b);
+        }
     }
 }
 
