@@ -472,22 +472,13 @@ pub(crate) fn complete(
     }
 }
 
-/// Words that open a message rather than name a service (`ERROR connection refused`).
+/// Words that open a message rather than name a service (`ERROR connection refused`), beyond
+/// those that name nothing anywhere ([`names_nothing`]).
 const MESSAGE_OPENERS: &[&str] = &[
-    "connection",
-    "connections",
-    "request",
-    "requests",
-    "response",
-    "failed",
     "failure",
     "unable",
     "cannot",
     "could",
-    "error",
-    "errors",
-    "timeout",
-    "timed",
     "starting",
     "started",
     "stopping",
@@ -499,16 +490,11 @@ const MESSAGE_OPENERS: &[&str] = &[
     "retry",
     "user",
     "users",
-    "the",
-    "and",
-    "no",
-    "not",
     "invalid",
     "health",
     "healthy",
     "shutting",
     "listening",
-    "server",
     "client",
     "job",
     "task",
@@ -516,11 +502,9 @@ const MESSAGE_OPENERS: &[&str] = &[
     "query",
     "queue",
     "cache",
-    "database",
     "disk",
     "memory",
     "pool",
-    "upstream",
     "downstream",
     "handling",
     "handled",
@@ -538,19 +522,12 @@ const MESSAGE_OPENERS: &[&str] = &[
     "caught",
     "unexpected",
     "unhandled",
-    "slow",
     "high",
     "low",
     "too",
     "out",
-    "all",
-    "some",
     "new",
     "old",
-    "closing",
-    "closed",
-    "opening",
-    "opened",
     "reconnecting",
     "connected",
     "disconnected",
@@ -581,7 +558,8 @@ fn plain_word_services(corpus: &mut Corpus, first: usize, text: &str) {
             && w.bytes()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && !rest.is_empty()
-            && !MESSAGE_OPENERS.contains(&w);
+            && !MESSAGE_OPENERS.contains(&w)
+            && !names_nothing(w);
         ok.then(|| (a, a + w.len() as u32, b - rest.len() as u32))
     };
     // One pass finds the candidate lines (their word's span and where the message resumes);
@@ -1791,6 +1769,16 @@ fn add_mention_word(w: &str, e: &mut Entities) {
     add_host(w, e);
 }
 
+/// A lower-case word that names no service or host wherever it stands: [`NOT_NAMES`], and a
+/// plain word in -ed ("upstream refused", "backend closed": the state of the thing, not its
+/// name; names with a hyphen, digit or dot are kept).
+fn names_nothing(lower: &str) -> bool {
+    NOT_NAMES.contains(&lower)
+        || lower.len() >= 5
+            && lower.ends_with("ed")
+            && lower.bytes().all(|c| c.is_ascii_lowercase())
+}
+
 /// Adds a host or service name (a port stripped) when it looks like one.
 fn add_host(raw: &str, e: &mut Entities) {
     let h = raw.trim_matches(|c: char| {
@@ -1804,12 +1792,10 @@ fn add_host(raw: &str, e: &mut Entities) {
         return;
     }
     let lower = h.to_ascii_lowercase();
-    if NOT_NAMES.contains(&lower.as_str()) || lower == "localhost" || lower.starts_with("127.") {
+    if lower == "localhost" || lower.starts_with("127.") {
         return;
     }
-    // "upstream refused", "backend closed": a plain word in -ed after a cue is the state of the
-    // thing, not its name (names with a hyphen, digit or dot are kept).
-    if lower.len() >= 5 && lower.ends_with("ed") && lower.bytes().all(|c| c.is_ascii_lowercase()) {
+    if names_nothing(&lower) {
         return;
     }
     if is_ipv4(h) {
