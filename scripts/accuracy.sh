@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Accuracy on the shared, labelled datasets (not the product's own fixtures):
 #   - template grouping accuracy on 8 Loghub systems (ours, and Drain3 in the same run);
-#   - root-cause top-1/top-3 on Nezha (TrainTicket) and Cloud-OpsBench service cases.
+#   - root cause on the paste incidents, OpenStack fault injection (with and without baseline),
+#     Nezha (TrainTicket) and Cloud-OpsBench, each beside the two trivial rules, per half;
+#   - a reliability table: does the reported confidence match how often the root cause is right?
 # Skips with a message where ../shared is absent. Usage: scripts/accuracy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,34 @@ if python3 -c "import drain3" 2>/dev/null || pip install -q drain3 >/dev/null 2>
 else
   echo "== Drain3 not installable here: peer skipped"
 fi
+# Every root-cause figure is printed beside the trivial rules it must beat: "the service with the
+# most ERROR lines" and "the service of the earliest ERROR line" (`analyze --method`, same parser,
+# same service names), on both halves of each dev set (even/odd case ids).
+WRAP=$(mktemp)
+trap 'rm -f "$WRAP"' EXIT
+printf '#!/bin/sh\nexec "%s" "$@" --method "$FAULTLINE_METHOD"\n' "$PWD/$BIN" >"$WRAP"
+chmod +x "$WRAP"
+score() { # score NAME CMD...: the last line of each scorer, per method and half
+  local name=$1
+  shift
+  for method in engine most-errors earliest-error; do
+    for half in even odd; do
+      printf '%-28s %-15s %-5s ' "$name" "$method" "$half"
+      FAULTLINE_METHOD=$method "$@" --bin "$WRAP" --half "$half" 2>&1 | tail -n 1
+    done
+  done
+}
+echo "== root cause, paste incidents (all must be right: root, class, patient zero, trigger)"
+score incidents python3 "$SHARED/eval/incidents.py" --data "$SHARED/data/incidents"
+echo "== root cause, paste incidents written blind to the code (tests/fixtures/stranger-incidents; a holdout)"
+score stranger-incidents python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents
+echo "== root cause, OpenStack fault injection (no baseline: what a person pasting logs has)"
+score openstack-fi python3 "$SHARED/eval/openstack_fi.py" --data "$SHARED/data/rca/openstack-fi"
+echo "== root cause, OpenStack fault injection, with the fault-free round as --baseline"
+score openstack-fi+baseline python3 "$SHARED/eval/openstack_fi.py" --data "$SHARED/data/rca/openstack-fi" --with-baseline
 echo "== root cause, Nezha (TrainTicket)"
-python3 "$SHARED/eval/rca.py" --bin "$BIN" --dataset nezha --data "$SHARED/data/rca/nezha-trainticket"
+score nezha python3 "$SHARED/eval/rca.py" --dataset nezha --data "$SHARED/data/rca/nezha-trainticket"
 echo "== root cause, Cloud-OpsBench (service cases)"
-python3 "$SHARED/eval/rca.py" --bin "$BIN" --dataset opsbench --data "$SHARED/data/rca/cloud-opsbench"
+score opsbench python3 "$SHARED/eval/rca.py" --dataset opsbench --data "$SHARED/data/rca/cloud-opsbench"
+echo "== confidence against outcomes (reliability table, every dev set)"
+python3 scripts/calibration.py --bin "$BIN" --shared "$SHARED"

@@ -22,7 +22,7 @@ mod report;
 
 pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};
 
-pub use forensics::{search, SearchError, SearchHit, SearchResult};
+pub use forensics::{search, RankMethod, SearchError, SearchHit, SearchResult};
 pub use ingest::{
     ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
     IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,

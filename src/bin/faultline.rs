@@ -55,6 +55,10 @@ mod cli {
             /// Force a format for every line (e.g. json_lines, logfmt, syslog3164, classic, plain).
             #[arg(long, value_name = "NAME")]
             format: Option<String>,
+            /// Choose the root cause by `engine` (default) or by a trivial rule to compare
+            /// with: `most-errors`, `earliest-error`.
+            #[arg(long, value_name = "RULE", default_value = "engine", hide = true)]
+            method: String,
             #[command(flatten)]
             llm: LlmArgs,
             /// Files (.gz too), folders, or - for stdin.
@@ -155,14 +159,21 @@ mod cli {
                 json,
                 baseline,
                 format,
+                method,
                 llm,
                 paths,
             } => {
+                let method = faultline::RankMethod::parse(&method).ok_or_else(|| {
+                    format!(
+                        "unknown --method {method:?}: use engine, most-errors or earliest-error"
+                    )
+                })?;
                 let files = read_paths(&paths)?;
                 let baseline = read_paths(&baseline)?;
                 let opts = AnalyzeOptions {
                     ingest: ingest_options(format, &files)?,
                     baseline: baseline.into_iter().map(|(f, _)| f).collect(),
+                    method,
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut report =

@@ -17,6 +17,7 @@ mod roles;
 mod search;
 mod signals;
 mod timing;
+mod trivial;
 
 use crate::ingest::{Corpus, Level};
 use crate::mine::Templates;
@@ -101,6 +102,7 @@ pub(crate) fn run(
     corpus: &Corpus,
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
+    method: RankMethod,
     progress: &mut dyn FnMut(u32, usize),
 ) -> Findings {
     let mut step = |i: u32| progress(i, 0);
@@ -152,6 +154,9 @@ pub(crate) fn run(
     f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
     step(4);
     f.ranked = rank::rank(corpus, &f, baseline);
+    if let Some(trivial) = trivial::rank(method, corpus, &f) {
+        f.ranked = trivial;
+    }
     f.trail.push(Step {
         tool: "rank_candidates",
         input: format!(
@@ -184,3 +189,4 @@ pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
 pub use search::{search, SearchError, SearchHit, SearchResult};
 pub(crate) use timing::{exit_gap_medians, span_duration_medians, span_ends};
+pub use trivial::RankMethod;

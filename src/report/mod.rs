@@ -30,6 +30,8 @@ pub struct AnalyzeOptions {
     pub ingest: IngestOptions,
     /// Logs from a healthy period: templates and error rates to contrast the incident with.
     pub baseline: Vec<InputFile>,
+    /// How the root cause is chosen: the engine, or a trivial rule to compare it with.
+    pub method: forensics::RankMethod,
 }
 
 /// Ingests, mines, runs every forensic tool and builds the report.
@@ -114,9 +116,13 @@ fn report_on(
     let (templates, base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
         at(Stage::Mine, n as u64, 0)
     });
-    let findings = forensics::run(&corpus, &templates, base.as_ref(), &mut |step, done| {
-        at(Stage::Forensics, done as u64, step)
-    });
+    let findings = forensics::run(
+        &corpus,
+        &templates,
+        base.as_ref(),
+        opts.method,
+        &mut |step, done| at(Stage::Forensics, done as u64, step),
+    );
     let report = build::build(
         &corpus,
         &templates,

@@ -110,6 +110,7 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             ..Default::default()
         },
         baseline,
+        ..Default::default()
     };
     let result = crate::analyze_for_browsing(inputs, &opts, &mut |p| {
         throttle.offer(Progress::from_engine(p));
