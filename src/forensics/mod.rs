@@ -9,6 +9,7 @@
 //! claim is only made with an event behind it.
 
 pub(crate) mod assess;
+mod background;
 mod graph;
 mod order;
 pub(crate) mod playbook;
@@ -153,7 +154,8 @@ pub(crate) fn run(
     step(3);
     f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
     step(4);
-    f.ranked = rank::rank(corpus, &f, baseline);
+    let own = background::SelfBaseline::learn(corpus, &f.times);
+    f.ranked = rank::rank(corpus, &f, baseline, &own);
     if let Some(trivial) = trivial::rank(method, corpus, &f) {
         f.ranked = trivial;
     }

@@ -5,6 +5,7 @@
 //! Promises: scores depend on times and content only, never on input order (ties broken by name),
 //! so shuffled or reversed input ranks the same.
 
+use super::background::SelfBaseline;
 use super::graph::UNKNOWN;
 use super::{Candidate, Class, Findings};
 use crate::ingest::{Corpus, Level, TimeSource};
@@ -66,6 +67,9 @@ struct Group {
     slow: Option<f64>,
     /// For requests cut short (see `timing::cut_spans`): (share of spans cut, spans).
     cut: Option<(f64, usize)>,
+    /// Events outside the self-baseline's background, and the first time among them.
+    fresh: usize,
+    fresh_first: Option<i64>,
 }
 
 impl Group {
@@ -79,20 +83,44 @@ impl Group {
             worst: None,
             slow: None,
             cut: None,
+            fresh: 0,
+            fresh_first: None,
         }
     }
 
     /// Adds an event (duplicates are removed when the group is scored).
-    fn add(&mut self, corpus: &Corpus, f: &Findings, i: usize) {
+    fn add(&mut self, corpus: &Corpus, f: &Findings, bg: &SelfBaseline, i: usize) {
         self.events.push(i);
-        if let Some(t) = f.times[i] {
+        let t = f.times[i];
+        if let Some(t) = t {
             self.first_time = Some(self.first_time.map_or(t, |x| x.min(t)));
+        }
+        if !bg.is_background(corpus, i) {
+            self.fresh += 1;
+            if let Some(t) = t {
+                self.fresh_first = Some(self.fresh_first.map_or(t, |x| x.min(t)));
+            }
         }
         self.worst = self.worst.max(corpus.events[i].level);
     }
+
+    /// When the trouble began: the first signal that is not background, else the first.
+    fn onset(&self) -> Option<i64> {
+        self.fresh_first.or(self.first_time)
+    }
+
+    /// Share of the signals that are not background (0..1).
+    fn change(&self) -> f64 {
+        (self.fresh as f64 / self.events.len().max(1) as f64).min(1.0)
+    }
 }
 
-pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -> Vec<Candidate> {
+pub(crate) fn rank(
+    corpus: &Corpus,
+    f: &Findings,
+    baseline: Option<&Baseline>,
+    bg: &SelfBaseline,
+) -> Vec<Candidate> {
     let mut pos = vec![0usize; corpus.events.len()];
     for (p, &i) in f.order.iter().enumerate() {
         pos[i] = p;
@@ -107,7 +135,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
         let g = groups
             .entry((s.blamed.clone(), s.class))
             .or_insert_with(|| Group::new(&s.blamed, s.class));
-        g.add(corpus, f, s.event);
+        g.add(corpus, f, bg, s.event);
         g.emitters.insert(s.emitter.clone());
     }
     // Against a baseline: services whose requests slowed by an order of magnitude, from the
@@ -120,7 +148,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             g.slow = Some(g.slow.map_or(shift, |x: f64| x.max(shift)));
             g.emitters.insert(service.to_string());
             for i in events {
-                g.add(corpus, f, i);
+                g.add(corpus, f, bg, i);
             }
         }
     }
@@ -140,7 +168,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
             g.cut = Some((share, spans));
             g.emitters.insert(service.to_string());
             for i in cut {
-                g.add(corpus, f, i);
+                g.add(corpus, f, bg, i);
             }
         }
     }
@@ -148,7 +176,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
         return Vec::new();
     }
     // Earliness by rank of first time among candidates: robust to one stray early line.
-    let mut times: Vec<i64> = groups.values().filter_map(|g| g.first_time).collect();
+    let mut times: Vec<i64> = groups.values().filter_map(|g| g.onset()).collect();
     times.sort();
     times.dedup();
     let early = |t: Option<i64>| match t {
@@ -188,7 +216,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
         .map(|mut g| {
             g.events.sort_by_key(|&i| pos[i]);
             g.events.dedup();
-            let e = early(g.first_time);
+            let e = early(g.onset());
             let prior = g.class.origin_prior();
             let explains = blamed_by.get(g.service.as_str()).map_or(0, |s| s.len()) as f64 / others;
             let explains = explains.min(1.0);
@@ -220,19 +248,21 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 + W_EXPLAINS * explains
                 + W_SEVERITY * sev
                 + W_VOLUME * vol;
+            let change = g.change();
             let score = if baseline.is_some() {
                 // Chronic trouble, there in the healthy period at the same rate, is background.
                 let chronic = if anom < CHRONIC { 0.6 } else { 1.0 };
                 chronic * (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
                     + W_ANOMALY_WITH_BASELINE * anom
             } else {
-                base + W_ANOMALY * anom
+                // Without a healthy period, the logs' own background stands in for it.
+                let chronic = if change < CHRONIC { 0.6 } else { 1.0 };
+                chronic * base + W_ANOMALY * change
             };
             let mut reasons = vec![
                 format!(
                     "earliness {e:.2}: first signal {}",
-                    g.first_time
-                        .map_or("untimed".into(), crate::report::format_ns)
+                    g.onset().map_or("untimed".into(), crate::report::format_ns)
                 ),
                 format!(
                     "class prior {prior:.2}: {} tends to start failures rather than follow them",
@@ -252,6 +282,19 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 reasons.push(format!(
                     "anomaly {anom:.2}: new templates and error-rate change against the baseline"
                 ));
+            }
+            if baseline.is_none() {
+                reasons.push(format!(
+                    "change {change:.2}: share of its signals that are new in the logs' own \
+                     window (not start-up output, not there all along)"
+                ));
+            }
+            if baseline.is_none() && change < CHRONIC {
+                reasons.push(
+                    "background: its signals are start-up output or there all along, so it \
+                     counts for less"
+                        .into(),
+                );
             }
             if baseline.is_some() && anom < CHRONIC {
                 reasons.push(

@@ -501,6 +501,9 @@ pub(crate) fn from_k8s_reason(reason: &str) -> Option<Class> {
 pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     let lower = message.to_ascii_lowercase();
     let words = words(&lower);
+    if level.is_none_or(|l| l < Level::Error) && is_advisory(&words) {
+        return None;
+    }
     let abnormal_level = level.is_some_and(|l| l >= Level::Warn);
     for (class, phrases) in RULES {
         let generic = matches!(
@@ -536,6 +539,23 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
         }
     }
     None
+}
+
+/// Phrases of advice about the future: a deprecation notice warns that something will stop
+/// working some day, whatever failure words it uses to explain why ("... may cause high memory
+/// usage"). Below error level it is never the failure itself.
+const ADVISORY: &[&str] = &[
+    "deprecated",
+    "deprecation",
+    "deprecationwarning",
+    "will be removed",
+    "is not recommended",
+    "consider using",
+    "please use",
+];
+
+fn is_advisory(words: &[&str]) -> bool {
+    ADVISORY.iter().any(|p| has_phrase(words, p))
 }
 
 /// Lower-case alphanumeric words (with `_` kept inside words) of a text.
@@ -651,6 +671,33 @@ mod tests {
         assert_eq!(
             classify("0/3 nodes are available: 3 Insufficient cpu.", None),
             Some(Class::Scheduling)
+        );
+    }
+
+    #[test]
+    fn deprecation_notices_are_advice_not_failures() {
+        let warn = Some(Level::Warn);
+        assert_eq!(
+            classify(
+                "Using the local cache is deprecated and will be removed; it may cause high memory usage",
+                warn
+            ),
+            None
+        );
+        assert_eq!(
+            classify(
+                "DeprecationWarning: timeout argument is not recommended",
+                warn
+            ),
+            None
+        );
+        // At error level the failure words still count: something did break.
+        assert_eq!(
+            classify(
+                "deprecated client failed: out of memory",
+                Some(Level::Error)
+            ),
+            Some(Class::Oom)
         );
     }
 }
