@@ -232,7 +232,7 @@ pub(crate) fn rank(corpus: &Corpus, f: &Findings, baseline: Option<&Baseline>) -
                 format!(
                     "earliness {e:.2}: first signal {}",
                     g.first_time
-                        .map_or("untimed".into(), crate::report::format_ns)
+                        .map_or("untimed".into(), crate::ingest::format_ns)
                 ),
                 format!(
                     "class prior {prior:.2}: {} tends to start failures rather than follow them",
