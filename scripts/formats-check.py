@@ -67,7 +67,7 @@ def levels_of(inp):
     out = set()
     for c in inp.get("levels") or []:
         name = (c.get("name") or c.get("value") or "").lower()
-        name = {"warning": "warn", "critical": "fatal", "err": "error"}.get(name, name)
+        name = {"warning": "warn", "critical": "fatal", "err": "error", "notice": "info"}.get(name, name)
         if name in LEVEL_NAMES:
             out.add(name)
     return out
