@@ -222,11 +222,20 @@ fn ingest_file(
                     match document(&text, &spans, i - 1, &mut ctx) {
                         Doc::Found(last, r) => {
                             let end = spans[last].1;
+                            let first_ev = corpus.events.len();
+                            let mut ats = vec![r.at];
+                            ats.extend(ctx.extra.iter().map(|x| x.at));
                             push_event(corpus, file, lineno, (a, b), *r);
                             let ev = corpus.events.last_mut().expect("just pushed");
                             ev.lines = (last - (i - 1) + 1) as u32;
                             ev.end = end as u32;
                             push_extra(corpus, &mut ctx, file, lineno, (a, b));
+                            let doc = DocLines {
+                                start: i - 1,
+                                last,
+                                spans: &spans,
+                            };
+                            spread_lines(&mut corpus.events[first_ev..], &ats, &doc);
                             joiner.reset();
                             partial_open = false;
                             i = last + 1;
@@ -341,6 +350,47 @@ fn document(text: &str, spans: &[(usize, usize)], start: usize, ctx: &mut Ctx) -
         Doc::Unclosed
     } else {
         Doc::NotJson
+    }
+}
+
+/// The physical lines of one multi-line document: indexes into `spans`.
+struct DocLines<'a> {
+    start: usize,
+    last: usize,
+    spans: &'a [(usize, usize)],
+}
+
+/// Points each record of a document at the line its record starts on (`ats`: byte offsets of
+/// the records in the document, in order). The lines before the second record belong to the
+/// first, each later record owns the lines up to the next one's, so the document's lines are
+/// still counted once. Leaves the events as they are when an offset is missing or out of order.
+fn spread_lines(events: &mut [Event], ats: &[Option<usize>], doc: &DocLines) {
+    if events.len() != ats.len() || events.len() < 2 {
+        return;
+    }
+    let base = doc.spans[doc.start].0;
+    let mut starts = Vec::with_capacity(ats.len());
+    for at in ats {
+        let Some(at) = at else { return };
+        let idx = doc.spans.partition_point(|&(_, b)| b < base + at);
+        if idx < doc.start || idx > doc.last || starts.last().is_some_and(|&p| idx < p) {
+            return;
+        }
+        starts.push(idx);
+    }
+    let doc_end = events[0].end;
+    for (k, ev) in events.iter_mut().enumerate() {
+        let own = starts[k];
+        let next = starts.get(k + 1).copied().unwrap_or(doc.last + 1);
+        let from = if k == 0 { doc.start } else { own };
+        ev.line = own as u32 + 1;
+        ev.first = (doc.spans[own].0 as u32, doc.spans[own].1 as u32);
+        ev.lines = (next - from) as u32;
+        ev.end = if k + 1 == starts.len() {
+            doc_end
+        } else {
+            doc.spans[next.max(own + 1) - 1].1 as u32
+        };
     }
 }
 

@@ -11,6 +11,8 @@
 mod access;
 mod classic;
 mod csv;
+mod envelope;
+mod head;
 mod json;
 mod kube;
 mod logfmt;
@@ -42,6 +44,9 @@ pub(crate) struct Record {
     pub continuation: bool,
     /// A CRI `P` line: the next line of the same stream completes it.
     pub partial: bool,
+    /// Byte offset of this record inside a multi-record document (envelopes), so its event
+    /// can point at its own line.
+    pub at: Option<usize>,
 }
 
 impl Record {
@@ -59,6 +64,7 @@ impl Record {
             entities: Entities::default(),
             continuation: false,
             partial: false,
+            at: None,
         }
     }
 
@@ -454,8 +460,21 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
             return Some(r);
         }
     }
-    if let Some(r) = classic::decode(line, ctx, true) {
-        return Some(r);
+    let classic = classic::decode(line, ctx, true);
+    if classic.as_ref().is_some_and(|r| r.level.is_some()) {
+        return classic;
+    }
+    // Headers the classic scanner reads no level from (`ts - logger - LEVEL - msg`) or not at
+    // all (`[ts][LEVEL][logger]`, `L, [ts #pid] LEVEL -- :`, colon-joined prefixes).
+    if first.is_ascii_alphanumeric() || first == b'[' {
+        if let Some(r) = head::decode(line, ctx) {
+            if r.level.is_some() || classic.is_none() {
+                return Some(r);
+            }
+        }
+    }
+    if classic.is_some() {
+        return classic;
     }
     if first.is_ascii_alphanumeric() && depth < MAX_DEPTH {
         return compose(line, ctx, depth);
