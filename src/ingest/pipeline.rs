@@ -371,9 +371,10 @@ struct DocLines<'a> {
 }
 
 /// Points each record of a document at the line its record starts on (`ats`: byte offsets of
-/// the records in the document, in order). The lines before the second record belong to the
-/// first, each later record owns the lines up to the next one's, so the document's lines are
-/// still counted once. Leaves the events as they are when an offset is missing or out of order.
+/// the records in the document, in order). Each record owns the lines from its own up to the
+/// next one's; the first also owns the envelope's opening lines (it starts on the document's
+/// first line), so the ranges are contiguous and the document's lines are counted once. Leaves
+/// the events as they are when an offset is missing or out of order.
 fn spread_lines(events: &mut [Event], ats: &[Option<usize>], doc: &DocLines) {
     if events.len() != ats.len() || events.len() < 2 {
         return;
@@ -393,8 +394,8 @@ fn spread_lines(events: &mut [Event], ats: &[Option<usize>], doc: &DocLines) {
         let own = starts[k];
         let next = starts.get(k + 1).copied().unwrap_or(doc.last + 1);
         let from = if k == 0 { doc.start } else { own };
-        ev.line = own as u32 + 1;
-        ev.first = (doc.spans[own].0 as u32, doc.spans[own].1 as u32);
+        ev.line = from as u32 + 1;
+        ev.first = (doc.spans[from].0 as u32, doc.spans[from].1 as u32);
         ev.lines = (next - from) as u32;
         ev.end = if k + 1 == starts.len() {
             doc_end
@@ -568,7 +569,7 @@ mod tests {
         ));
         let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
         // The envelope's opening lines belong to the first record, the closing ones to the last.
-        assert_eq!(at, [(3, 3), (4, 3)]);
+        assert_eq!(at, [(1, 3), (4, 3)]);
         assert_eq!(
             c.first_line(&c.events[1]).trim_start().get(..9),
             Some("{\"time\": ")
