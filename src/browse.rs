@@ -461,7 +461,7 @@ impl Browse {
             time: ev
                 .filter(|_| !continuation)
                 .and_then(|e| e.time)
-                .map(crate::report::format_ns),
+                .map(crate::ingest::format_ns),
             level: ev.map(|e| level_name(e.level).to_string()),
             service: ev
                 .map(|e| self.services[e.service as usize].clone())

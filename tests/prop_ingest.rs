@@ -171,8 +171,53 @@ fn log_file() -> impl Strategy<Value = (Vec<u8>, usize)> {
         })
 }
 
+/// Heads that open the newer readers: envelopes, head-of-line headers, year-less, 12-hour and
+/// day-month-name times, JSON times under other keys, indented headers.
+const SEEDS: [&str; 12] = [
+    "{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
+    "{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",
+    "{\"hits\": {\"hits\": [\n {\"_source\": {\"@timestamp\": \"",
+    "{\"data\": {\"result\": [{\"stream\": {\"app\": \"a\"}, \"values\": [[\"1718201002000000000\", \"",
+    "[{\"entries\": 1}, {\"@t\": \"",
+    "[06.12 14:03:22] ",
+    "[2024-06-12T14:03:22,123][",
+    "E, [2024-06-12T14:03:22.000001 #42] ",
+    "2024-06-12 14:03:22 UTC:10.0.0.9(5432):app@db:[77]:",
+    "6/15/2024 1:02:40 PM ",
+    "    2020-07-07T11:26:54.787Z\t",
+    "2024-06-12 14:03:22,118 - a.b - ",
+];
+const CLOSINGS: [&str; 4] = ["", "\"}]}", "\"}\n]}\n", "\n"];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+
+    #[test]
+    fn newer_reader_heads_with_arbitrary_tails(
+        i in 0..SEEDS.len(),
+        tail in "[ -~\n\t]{0,300}",
+        close in 0..CLOSINGS.len(),
+    ) {
+        let text = format!("{}{}{}", SEEDS[i], tail, CLOSINGS[close]);
+        run("seed.log", text.as_bytes());
+    }
+
+    #[test]
+    fn envelopes_give_one_event_per_record(
+        msgs in prop::collection::vec("[a-z ]{1,20}", 1..6),
+        key in 0..3usize,
+    ) {
+        let recs: Vec<String> = msgs
+            .iter()
+            .enumerate()
+            .map(|(k, m)| format!("    {{\"time\": \"2024-06-12T14:03:{:02}Z\", \"message\": \"{m}\"}}", k))
+            .collect();
+        let (open, close) = [("{\"records\": [", "]}"), ("{\"entries\": [", "]}"), ("[", "]")][key];
+        let doc = format!("{open}\n{}\n{close}\n", recs.join(",\n"));
+        let c = run("env.json", doc.as_bytes()).expect("an envelope ingests");
+        prop_assert_eq!(c.events.len(), msgs.len());
+        prop_assert_eq!(c.stats().timestamped_events as usize, msgs.len());
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic_and_are_accounted(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {

@@ -98,8 +98,8 @@ pub(crate) fn describe(times: &[Option<i64>], order: &[usize]) -> String {
             "{} events ordered; {} with a time, from {} to {}",
             order.len(),
             timed.len(),
-            crate::report::format_ns(a),
-            crate::report::format_ns(b)
+            crate::ingest::format_ns(a),
+            crate::ingest::format_ns(b)
         ),
         _ => format!("{} events, none with a time: input order kept", order.len()),
     }

@@ -262,7 +262,7 @@ pub(crate) fn rank(
             let mut reasons = vec![
                 format!(
                     "earliness {e:.2}: first signal {}",
-                    g.onset().map_or("untimed".into(), crate::report::format_ns)
+                    g.onset().map_or("untimed".into(), crate::ingest::format_ns)
                 ),
                 format!(
                     "class prior {prior:.2}: {} tends to start failures rather than follow them",

@@ -7,10 +7,10 @@ use super::event::Level;
 /// A level word (`WARN`, `warning`, `E`, `err`, `[error]`-stripped, `fail`, ...), any case.
 pub(crate) fn from_word(w: &str) -> Option<Level> {
     let b = w.as_bytes();
-    if b.is_empty() || b.len() > 11 {
+    if b.is_empty() || b.len() > 13 {
         return None;
     }
-    let mut buf = [0u8; 11];
+    let mut buf = [0u8; 13];
     for (i, c) in b.iter().enumerate() {
         buf[i] = c.to_ascii_lowercase();
     }
@@ -160,6 +160,7 @@ mod tests {
         assert_eq!(from_word("Note"), Some(Level::Notice));
         assert_eq!(from_word("errors"), None);
         assert_eq!(from_word("information"), Some(Level::Info));
+        assert_eq!(from_word("Informational"), Some(Level::Info));
         assert_eq!(from_long_word("E"), None);
     }
 

@@ -16,6 +16,7 @@ mod decode;
 pub(crate) mod entities;
 mod event;
 mod frame;
+mod instant;
 mod level;
 mod multiline;
 mod pipeline;
@@ -25,6 +26,8 @@ pub use event::{
     Corpus, Entities, Event, FileInfo, Format, InputStats, Level, Precision, Text, TimeSource,
     Unparsed, UnparsedReason,
 };
+
+pub(crate) use instant::format_ns;
 
 use std::fmt;
 

@@ -16,6 +16,9 @@ const MAX_LINE: usize = 1 << 20;
 /// Lines the format sniffer looks at.
 const SNIFF_LINES: usize = 64;
 
+/// Share of sampled lines with a timed header above which header-less lines are continuations.
+const HEADERED_SHARE: f64 = 0.5;
+
 /// Lines a pretty-printed JSON document may span.
 const MAX_DOC_LINES: usize = 20_000;
 
@@ -150,6 +153,9 @@ fn ingest_file(
         .take(SNIFF_LINES)
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
+    // Most lines carry a timed header: a header-less line after a timed event is part of it
+    // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
+    let headered = opts.format.is_none() && decode::timed_share(&sample) >= HEADERED_SHARE;
     let mut ctx = Ctx::new(opts.format, year);
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
@@ -222,11 +228,20 @@ fn ingest_file(
                     match document(&text, &spans, i - 1, &mut ctx) {
                         Doc::Found(last, r) => {
                             let end = spans[last].1;
+                            let first_ev = corpus.events.len();
+                            let mut ats = vec![r.at];
+                            ats.extend(ctx.extra.iter().map(|x| x.at));
                             push_event(corpus, file, lineno, (a, b), *r);
                             let ev = corpus.events.last_mut().expect("just pushed");
                             ev.lines = (last - (i - 1) + 1) as u32;
                             ev.end = end as u32;
                             push_extra(corpus, &mut ctx, file, lineno, (a, b));
+                            let doc = DocLines {
+                                start: i - 1,
+                                last,
+                                spans: &spans,
+                            };
+                            spread_lines(&mut corpus.events[first_ev..], &ats, &doc);
                             joiner.reset();
                             partial_open = false;
                             i = last + 1;
@@ -237,6 +252,10 @@ fn ingest_file(
                     }
                 }
                 if has_prev && joiner.continues(line) {
+                    extend_last(corpus, b);
+                    continue;
+                }
+                if has_prev && headered && last_has_time(corpus, first_event) {
                     extend_last(corpus, b);
                     continue;
                 }
@@ -344,6 +363,48 @@ fn document(text: &str, spans: &[(usize, usize)], start: usize, ctx: &mut Ctx) -
     }
 }
 
+/// The physical lines of one multi-line document: indexes into `spans`.
+struct DocLines<'a> {
+    start: usize,
+    last: usize,
+    spans: &'a [(usize, usize)],
+}
+
+/// Points each record of a document at the line its record starts on (`ats`: byte offsets of
+/// the records in the document, in order). Each record owns the lines from its own up to the
+/// next one's; the first also owns the envelope's opening lines (it starts on the document's
+/// first line), so the ranges are contiguous and the document's lines are counted once. Leaves
+/// the events as they are when an offset is missing or out of order.
+fn spread_lines(events: &mut [Event], ats: &[Option<usize>], doc: &DocLines) {
+    if events.len() != ats.len() || events.len() < 2 {
+        return;
+    }
+    let base = doc.spans[doc.start].0;
+    let mut starts = Vec::with_capacity(ats.len());
+    for at in ats {
+        let Some(at) = at else { return };
+        let idx = doc.spans.partition_point(|&(_, b)| b < base + at);
+        if idx < doc.start || idx > doc.last || starts.last().is_some_and(|&p| idx < p) {
+            return;
+        }
+        starts.push(idx);
+    }
+    let doc_end = events[0].end;
+    for (k, ev) in events.iter_mut().enumerate() {
+        let own = starts[k];
+        let next = starts.get(k + 1).copied().unwrap_or(doc.last + 1);
+        let from = if k == 0 { doc.start } else { own };
+        ev.line = from as u32 + 1;
+        ev.first = (doc.spans[from].0 as u32, doc.spans[from].1 as u32);
+        ev.lines = (next - from) as u32;
+        ev.end = if k + 1 == starts.len() {
+            doc_end
+        } else {
+            doc.spans[next.max(own + 1) - 1].1 as u32
+        };
+    }
+}
+
 /// The second and later records of one document: zero lines of their own.
 fn push_extra(corpus: &mut Corpus, ctx: &mut Ctx, file: u32, line: u32, span: (usize, usize)) {
     if ctx.extra.is_empty() {
@@ -356,6 +417,15 @@ fn push_extra(corpus: &mut Corpus, ctx: &mut Ctx, file: u32, line: u32, span: (u
         ev.lines = 0;
         ev.end = end;
     }
+}
+
+/// The file's last event so far has a time of its own.
+fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
+    corpus.events.len() > first_event
+        && corpus
+            .events
+            .last()
+            .is_some_and(|e| e.time_source == TimeSource::Parsed)
 }
 
 fn extend_last(corpus: &mut Corpus, end: usize) {
@@ -431,5 +501,78 @@ fn inherit_times(events: &mut [Event]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ingest, IngestOptions, InputFile};
+    use super::*;
+
+    fn corpus(text: &str) -> Corpus {
+        let c = ingest(
+            &[InputFile::new("t.log", text.as_bytes().to_vec())],
+            &IngestOptions::default(),
+        )
+        .expect("ingest");
+        let in_events: u64 = c.events.iter().map(|e| e.lines as u64).sum();
+        assert_eq!(in_events + c.stats().unparsed_lines, c.stats().lines);
+        c
+    }
+
+    #[test]
+    fn header_less_lines_join_a_headered_file_s_timed_event() {
+        // A Ruby backtrace: frames start at column 0 with a path, no header of their own.
+        let c = corpus(concat!(
+            "2024-06-12 14:03:22,100 INFO app started\n",
+            "2024-06-12 14:03:23,100 ERROR app charge failed\n",
+            "/app/services/gateway.rb:27:in `capture!'\n",
+            "/app/controllers/payments.rb:12:in `create'\n",
+            "2024-06-12 14:03:24,100 INFO app retrying\n",
+        ));
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [1, 3, 1]);
+    }
+
+    #[test]
+    fn mixed_formats_keep_plain_lines_apart() {
+        let c = corpus(concat!(
+            "{\"time\":\"2024-03-05T10:00:00Z\",\"msg\":\"json\"}\n",
+            "level=warn ts=2024-03-05T10:00:01Z msg=\"logfmt\"\n",
+            "just some text\n",
+        ));
+        assert_eq!(c.events.len(), 3);
+    }
+
+    #[test]
+    fn indented_headers_are_events() {
+        let c = corpus(concat!(
+            "    2020-07-07T11:26:54.787Z\tDEBUG\t[input]\tRun input\n",
+            "    2020-07-07T11:26:55.787Z\tINFO\t[input]\tStart scan\n",
+            "        continued text\n",
+        ));
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [1, 2]);
+        assert!(c.events.iter().all(|e| e.time_source == TimeSource::Parsed));
+        assert!(c.message(&c.events[1]).ends_with("Start scan"));
+    }
+
+    #[test]
+    fn envelope_records_point_at_their_own_lines() {
+        let c = corpus(concat!(
+            "{\n",
+            "  \"records\": [\n",
+            "    {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"Warning\", \"message\": \"a\"},\n",
+            "    {\"time\": \"2024-06-12T14:03:23Z\", \"level\": \"Error\", \"message\": \"b\"}\n",
+            "  ]\n",
+            "}\n",
+        ));
+        let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
+        // The envelope's opening lines belong to the first record, the closing ones to the last.
+        assert_eq!(at, [(1, 3), (4, 3)]);
+        assert_eq!(
+            c.first_line(&c.events[1]).trim_start().get(..9),
+            Some("{\"time\": ")
+        );
     }
 }

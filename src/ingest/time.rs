@@ -418,10 +418,11 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
         }
         // YY/MM/DD HH:MM:SS (Spark), MM-DD HH:MM:SS (Android), dd/Mon/yyyy:HH:MM:SS, HH:MM:SS
         (2, Some(&sep)) => match sep {
-            b'/' if b.get(3).is_some_and(u8::is_ascii_alphabetic) => {
+            // dd/Mon/yyyy:HH:MM:SS (access logs), dd-Mon-yyyy HH:MM:SS (Tomcat, PHP)
+            b'/' | b'-' if b.get(3).is_some_and(u8::is_ascii_alphabetic) => {
                 let d = digits(b, 0, 2)?;
                 let mo = month3(b, 3)?;
-                if b.get(6) != Some(&b'/') {
+                if b.get(6) != Some(&sep) {
                     return None;
                 }
                 let y = digits(b, 7, 4)? as i32;
@@ -432,6 +433,8 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
                 let c = civil(Some(y), mo, d, (h, mi, s, ns, p));
                 Some(with_zone(b, c, end))
             }
+            b'/' if b.get(5) == Some(&b'/') && run_digits(b, 6, 5).1 == 4 => us_date(b, 2),
+            b'.' => dotted_date(b),
             b'/' | b'-' => {
                 let a = digits(b, 0, 2)?;
                 let m = digits(b, 3, 2)?;
@@ -461,6 +464,7 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
             }
             _ => None,
         },
+        (1, Some(b'/')) => us_date(b, 1),
         // epoch seconds (10 digits) or ms (13), optionally with a fraction
         (10 | 13 | 16 | 19, _) => {
             let (c, end) = epoch_civil(b, n)?;
@@ -480,6 +484,77 @@ fn scan_numeric(b: &[u8]) -> Option<(Civil, usize)> {
         }
         _ => None,
     }
+}
+
+/// `MM.DD HH:MM:SS` (year-less, month first) or `DD.MM.YYYY HH:MM:SS` (European).
+fn dotted_date(b: &[u8]) -> Option<(Civil, usize)> {
+    let a = digits(b, 0, 2)?;
+    let m = digits(b, 3, 2)?;
+    match b.get(5) {
+        Some(b' ') => {
+            let (h, mi, s, ns, p, end) = clock_part(b, 6, false)?;
+            Some((civil(None, a, m, (h, mi, s, ns, p)), end))
+        }
+        Some(b'.') => {
+            let y = digits(b, 6, 4)? as i32;
+            if !matches!(b.get(10), Some(b' ')) {
+                return None;
+            }
+            let (h, mi, s, ns, p, end) = clock_part(b, 11, false)?;
+            Some(with_zone(b, civil(Some(y), m, a, (h, mi, s, ns, p)), end))
+        }
+        _ => None,
+    }
+}
+
+/// `M/D/YYYY h:mm:ss AM` (US, Windows event exports): month first, 12-hour clock optional.
+/// `n`: digits of the month.
+fn us_date(b: &[u8], n: usize) -> Option<(Civil, usize)> {
+    let mo = digits(b, 0, n)?;
+    let (d, dn) = run_digits(b, n + 1, 2);
+    if dn == 0 || b.get(n + 1 + dn) != Some(&b'/') {
+        return None;
+    }
+    let at = n + 2 + dn;
+    let y = digits(b, at, 4)? as i32;
+    if b.get(at + 4) != Some(&b' ') {
+        return None;
+    }
+    let (h, mi, s, ns, p, end) = clock_12h(b, at + 5)?;
+    Some((civil(Some(y), mo, d as u32, (h, mi, s, ns, p)), end))
+}
+
+/// A clock with a one- or two-digit hour and an optional ` AM`/` PM` (`1:56:47 PM`).
+fn clock_12h(b: &[u8], at: usize) -> Option<(u32, u32, u32, u32, Precision, usize)> {
+    let padded;
+    let (bb, shift): (&[u8], usize) = if b.get(at + 1) == Some(&b':') {
+        // One-digit hour: read it as `0h` so the two-digit reader applies.
+        let mut v = b[..at].to_vec();
+        v.push(b'0');
+        v.extend_from_slice(&b[at..]);
+        padded = v;
+        (&padded, 1)
+    } else {
+        (b, 0)
+    };
+    let (mut h, mi, s, ns, p, end) = clock_part(bb, at, false)?;
+    let mut end = end - shift;
+    let ampm = b.get(end..end + 3).map(|w| w.to_ascii_uppercase());
+    match ampm.as_deref() {
+        Some(b" AM") | Some(b" PM") if (1..=12).contains(&h) => {
+            let pm = ampm.as_deref() == Some(b" PM");
+            h = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            end += 3;
+        }
+        _ if shift == 1 => return None,
+        _ => {}
+    }
+    Some((h, mi, s, ns, p, end))
 }
 
 /// daemontools TAI64N label: `@` and 24 hex digits (seconds + 2^62, nanoseconds).
@@ -627,7 +702,7 @@ fn scan_words(b: &[u8]) -> Option<(Civil, usize)> {
     if b.get(j) != Some(&b' ') {
         return None;
     }
-    let (h, mi, s, ns, p, mut end) = clock_part(b, j + 1, false)?;
+    let (h, mi, s, ns, p, mut end) = clock_12h(b, j + 1)?;
     if year.is_none() && b.get(end) == Some(&b' ') {
         if let Some(y) = digits(b, end + 1, 4) {
             if boundary(b, end + 5) && (1970..2200).contains(&y) {
@@ -780,6 +855,29 @@ mod tests {
             ns("Mon, 10 Nov 2025 21:28:13 +0800"),
             1_762_781_293_000_000_000
         );
+    }
+
+    #[test]
+    fn day_month_names_dots_and_twelve_hour_clocks() {
+        // Tomcat / PHP: dd-Mon-yyyy
+        assert_eq!(ns("18-Oct-2015 18:01:53.000 INFO"), T0);
+        // European dd.mm.yyyy, and month-first US dates with AM/PM
+        assert_eq!(ns("18.10.2015 18:01:53"), T0);
+        assert_eq!(ns("10/18/2015 6:01:53 PM,next"), T0);
+        assert_eq!(ns("10/18/2015 06:01:53 PM"), T0);
+        assert_eq!(
+            ns("10/19/2015 12:00:00 AM") - 86_400_000_000_000,
+            T0 - 18 * 3600 * 1_000_000_000 - 113_000_000_000
+        );
+        // java.util.logging SimpleFormatter
+        assert_eq!(ns("Oct 18, 2015 6:01:53 PM com.x.Y run"), T0);
+        // Year-less month.day
+        let (c, n) = scan("10.18 18:01:53] INFO").unwrap();
+        assert_eq!((c.year, c.month, c.day, c.hour, n), (None, 10, 18, 18, 14));
+        // A one-digit hour needs AM/PM to count; numbers that are not dates are not times.
+        assert!(scan("10/18/2015 6:01:53 x").is_none());
+        assert!(scan("1.5 12:00:00").is_none());
+        assert!(scan("13.40 18:01:53").is_none());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Findings to Report: evidence indices become `{file, line, text}`, tools' results become the
 //! report's sections, and the grounding check runs over the result.
 
-use super::format_ns;
 use super::types::*;
 use crate::forensics::{self, assess, playbook, Findings};
+use crate::ingest::format_ns;
 use crate::ingest::{Corpus, Level, TimeSource};
 use crate::mine::Templates;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -10,18 +10,16 @@ mod build;
 pub(crate) mod chart;
 mod markdown;
 mod similar;
-mod time;
 mod types;
 
 use crate::browse::Browse;
 use crate::forensics;
-use crate::ingest::{self, Corpus, IngestError, IngestOptions, InputFile};
+use crate::ingest::{self, format_ns, Corpus, IngestError, IngestOptions, InputFile};
 use crate::mine::{Miner, Templates};
 use crate::progress::{self, Progress, Stage};
 
 pub use markdown::to_markdown;
 pub use similar::{similarity, IncidentProfile, Similarity};
-pub(crate) use time::format_ns;
 pub use types::*;
 
 /// Options for [`analyze`].

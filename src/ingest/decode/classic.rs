@@ -57,6 +57,19 @@ fn token_level(tok: &str, strict_case: bool) -> Option<Level> {
         (tok, false)
     };
     let inner = inner.trim();
+    // Apache 2.4 error log: `[module:level]` (`[ssl:emerg]`, `[core:error]`).
+    let inner = match inner.rsplit_once(':') {
+        Some((module, lv))
+            if bracketed
+                && !lv.is_empty()
+                && module
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_') =>
+        {
+            lv
+        }
+        _ => inner,
+    };
     let word = inner.strip_suffix(':').unwrap_or(inner);
     let colon = word.len() != inner.len();
     let l = level::from_long_word(word)?;
@@ -78,6 +91,9 @@ fn skippable(tok: &str) -> bool {
     if b.last() == Some(&b':') {
         return false;
     }
+    if is_hex_id(b) {
+        return true;
+    }
     let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
     if digits > 0
         && b.iter()
@@ -86,6 +102,14 @@ fn skippable(tok: &str) -> bool {
         return true;
     }
     (2..=12).contains(&b.len()) && b.iter().all(|c| c.is_ascii_uppercase())
+}
+
+/// A request or trace id in a header (`6f3b1c2a-8d4e-4f5a-9b6c-7d8e9f0a1b2c`, `0af7651916cd43dd`):
+/// hex digits and dashes, at least eight long, with a digit (so hex-only words stay words).
+fn is_hex_id(b: &[u8]) -> bool {
+    b.len() >= 8
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
 }
 
 fn ident_byte(c: u8) -> bool {
@@ -741,6 +765,30 @@ mod tests {
 
     fn comp(r: &Record) -> Option<&str> {
         r.entities.component.as_deref()
+    }
+
+    #[test]
+    fn apache_module_level_field() {
+        let (r, m) =
+            dec("[Wed Jun 12 14:03:10.004512 2024] [ssl:emerg] [pid 2001:tid 1] AH02572: no key");
+        assert_eq!(r.level, Some(Level::Fatal));
+        assert!(m.ends_with("no key"), "{m}");
+        let (r, _) = dec("[Wed Jun 12 14:03:10 2024] [mpm_event:notice] [pid 2110] resuming");
+        assert_eq!(r.level, Some(Level::Notice));
+    }
+
+    #[test]
+    fn request_id_between_time_and_level() {
+        // AWS Lambda runtimes: `ts<TAB>request-id<TAB>LEVEL<TAB>message`.
+        let (r, m) = dec(
+            "2024-06-12T14:03:22.415Z\t6f3b1c2a-8d4e-4f5a-9b6c-7d8e9f0a1b2c\tWARNING\tslow write",
+        );
+        assert_eq!((r.level, m.as_str()), (Some(Level::Warn), "slow write"));
+        // A hex-looking word without digits stays a word: no level is invented past it.
+        let mut ctx = Ctx::new(None, 2016);
+        let line = "2024-06-12T14:03:22Z deadbeefcafe ERROR x";
+        let r = decode(line, &mut ctx, true).unwrap();
+        assert_eq!(r.level, None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! JSON records: JSON lines with drifting field names, Docker json-file, journald, GCP
 //! LogEntry, and the multi-record documents (OTLP, CloudWatch, Kubernetes lists, arrays).
 
-use super::{decode_inner, merge_inner, trim_newline, Ctx, Msg, Record};
+use super::{decode_inner, envelope, merge_inner, trim_newline, Ctx, Msg, Record};
 use crate::ingest::level;
 use crate::ingest::time;
 use crate::ingest::{Format, Level, Precision};
@@ -26,7 +26,8 @@ pub(crate) fn decode_json_line(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         Ok(o)
             if !["resourceLogs", "events", "items"]
                 .iter()
-                .any(|k| o.raw(k).is_some()) =>
+                .any(|k| o.raw(k).is_some())
+                && !may_be_envelope(&o) =>
         {
             object_record(&o, ctx, depth)
         }
@@ -44,11 +45,33 @@ pub(crate) fn decode_json_line(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
     Some(r)
 }
 
+/// Top-level keys under which [`envelope`] finds record arrays: such lines take the tree path.
+fn may_be_envelope(o: &Lazy) -> bool {
+    let starts = |k: &str, c: char| o.raw(k).is_some_and(|v| v.get().starts_with(c));
+    ["records", "entries", "logEvents", "streams"]
+        .iter()
+        .any(|k| starts(k, '['))
+        || starts("hits", '{')
+        || o.raw("data")
+            .is_some_and(|v| v.get().starts_with('{') && v.get().contains("\"result\""))
+}
+
 /// A whole JSON document (pretty-printed over many lines). First record returned, the rest
-/// pushed to `ctx.extra`.
+/// pushed to `ctx.extra`; envelope records carry their offset in `text`.
 pub(crate) fn decode_document(text: &str, ctx: &mut Ctx) -> Option<Record> {
     let v: Value = serde_json::from_str(text).ok()?;
+    let offsets = v
+        .as_object()
+        .and_then(|o| envelope::offsets(text, o))
+        .unwrap_or_default();
+    let first_extra = ctx.extra.len();
     let mut r = from_value(v, ctx, 0)?;
+    if offsets.len() == ctx.extra.len() - first_extra + 1 {
+        r.at = offsets.first().copied();
+        for (x, &at) in ctx.extra[first_extra..].iter_mut().zip(&offsets[1..]) {
+            x.at = Some(at);
+        }
+    }
     if let Msg::Owned(s) = &r.message {
         if s.is_empty() {
             let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -79,6 +102,10 @@ fn from_value(v: Value, ctx: &mut Ctx, depth: u8) -> Option<Record> {
 }
 
 fn document_records(o: Obj, ctx: &mut Ctx, depth: u8) -> Vec<Record> {
+    let mut one = |r: &Obj, ctx: &mut Ctx| value_record(r, ctx, depth);
+    if let Some(rs) = envelope::records(&o, ctx, depth, &mut one) {
+        return rs;
+    }
     if let Some(Value::Array(rl)) = o.get("resourceLogs") {
         return otlp(rl, ctx);
     }
@@ -504,6 +531,55 @@ fn time_of(v: &Value, key: &str, ctx: &mut Ctx) -> Option<(i64, Precision)> {
     }
 }
 
+/// How much a key's name says "the event's time": lower is surer; `None` when it does not.
+fn time_name_rank(k: &str) -> Option<u8> {
+    let l = k.to_ascii_lowercase();
+    let l = l.trim_start_matches(['@', '_']);
+    if matches!(l, "t" | "ts" | "time" | "timestamp" | "datetime" | "date") {
+        Some(0)
+    } else if l.ends_with("timestamp") || l.ends_with("time") || l.starts_with("time") {
+        Some(1)
+    } else if l.contains("time") || l.contains("date") {
+        Some(2)
+    } else if l.ends_with("_at") || k.ends_with("At") {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// Objects nested this deep are still searched for a time field (`{"win":{"system":{...}}}`).
+const MAX_TIME_DEPTH: u8 = 2;
+
+/// The event time under any key whose name says time and whose value reads as one, the
+/// surest name first (`@t`, `CreationTime`, `created_at`); then inside nested objects.
+fn any_time(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Option<(i64, Precision)> {
+    let mut best: Option<(u8, (i64, Precision))> = None;
+    for (k, raw) in &o.0 {
+        let Some(rank) = time_name_rank(k) else {
+            continue;
+        };
+        if best.is_some_and(|(b, _)| b <= rank) {
+            continue;
+        }
+        if let Some(t) = time_of_j(&J::of(raw), k, ctx) {
+            best = Some((rank, t));
+        }
+    }
+    if let Some((_, t)) = best {
+        return Some(t);
+    }
+    if depth >= MAX_TIME_DEPTH {
+        return None;
+    }
+    o.0.iter()
+        .filter(|(_, raw)| raw.get().starts_with('{'))
+        .find_map(|(_, raw)| match J::of(raw) {
+            J::Obj(inner) => any_time(&inner, ctx, depth + 1),
+            _ => None,
+        })
+}
+
 /// [`time_of`] for a lazily read field.
 fn time_of_j(v: &J, key: &str, ctx: &mut Ctx) -> Option<(i64, Precision)> {
     match v {
@@ -619,6 +695,9 @@ fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
             r.time = time_of_j(&v, "instant", ctx);
         }
     }
+    if r.time.is_none() {
+        r.time = any_time(o, ctx, 0);
+    }
     if let Some((t, p)) = r.time {
         ctx.full_time(t, p);
     }
@@ -638,10 +717,12 @@ fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
                     _ => None,
                 };
             } else if *k == "s" {
-                r.level = v
-                    .as_str()
-                    .filter(|s| s.len() == 1)
-                    .and_then(|s| level::from_letter(s.as_bytes()[0]));
+                // MongoDB: one letter, or `D1`..`D5` for its debug verbosities.
+                r.level = v.as_str().and_then(|s| match s.as_bytes() {
+                    [c] => level::from_letter(*c),
+                    [b'D', b'1'..=b'5'] => Some(Level::Debug),
+                    _ => None,
+                });
             } else {
                 r.level = level_of_j(&v, k);
             }
@@ -660,6 +741,10 @@ fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
                     .and_then(|v| level_of_j(&v, "level"));
             }
         }
+    }
+    if r.level.is_none() && (has("@mt") || has("@m")) {
+        // Serilog compact JSON (CLEF) leaves `@l` out for Information.
+        r.level = Some(Level::Info);
     }
 
     // message
@@ -898,6 +983,24 @@ mod tests {
         assert_eq!(r.time.unwrap().0, 1_700_000_000_000_000_005);
         let r = one(r#"{"log":{"level":"warn"},"message":"nested"}"#);
         assert_eq!(r.level, Some(Level::Warn));
+    }
+
+    #[test]
+    fn time_under_any_time_named_key() {
+        let t = 1_718_201_002_000_000_000; // 2024-06-12T14:03:22Z
+        let r = one(r#"{"@t":"2024-06-12T14:03:22Z","@mt":"Started {App}","@l":"Warning"}"#);
+        assert_eq!((r.time.map(|x| x.0), r.level), (Some(t), Some(Level::Warn)));
+        let r = one(r#"{"@t":"2024-06-12T14:03:22Z","@mt":"Started {App}"}"#);
+        assert_eq!(r.level, Some(Level::Info), "CLEF: no @l means Information");
+        // The surest name wins over a date in another field.
+        let r = one(r#"{"dueDate":"2024-07-01","CreationTime":"2024-06-12T14:03:22","x":1}"#);
+        assert_eq!(r.time.map(|x| x.0), Some(t));
+        // Nested under an integration's object, epoch milliseconds by magnitude.
+        let r = one(r#"{"integration":"gh","gh":{"actor":"u","created_at":1718201002000}}"#);
+        assert_eq!(r.time.map(|x| x.0), Some(t));
+        // A time-looking value under a name that says nothing is not the event's time.
+        let r = one(r#"{"msg":"token valid until 2024-06-13T14:03:22Z","note":"2024-06-13"}"#);
+        assert_eq!(r.time, None);
     }
 
     #[test]

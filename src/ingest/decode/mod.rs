@@ -11,6 +11,8 @@
 mod access;
 mod classic;
 mod csv;
+mod envelope;
+mod head;
 mod json;
 mod kube;
 mod logfmt;
@@ -42,6 +44,9 @@ pub(crate) struct Record {
     pub continuation: bool,
     /// A CRI `P` line: the next line of the same stream completes it.
     pub partial: bool,
+    /// Byte offset of this record inside a multi-record document (envelopes), so its event
+    /// can point at its own line.
+    pub at: Option<usize>,
 }
 
 impl Record {
@@ -59,6 +64,7 @@ impl Record {
             entities: Entities::default(),
             continuation: false,
             partial: false,
+            at: None,
         }
     }
 
@@ -169,6 +175,33 @@ pub(crate) fn sniff(sample: &[&str]) -> Format {
         }
     }
     best.0
+}
+
+/// Share of a sample's lines that decode with a time of their own in the sample's most common
+/// format: near 1 for a file whose lines start with one header layout, so its header-less lines
+/// are continuations; low for a mix of formats, where each line stands alone.
+pub(crate) fn timed_share(sample: &[&str]) -> f64 {
+    if sample.is_empty() {
+        return 0.0;
+    }
+    let mut ctx = Ctx::new(None, 1970);
+    let mut counts: Vec<(Format, usize)> = Vec::new();
+    for l in sample {
+        let r = decode_line(l, &mut ctx);
+        ctx.extra.clear();
+        let Some(f) = r
+            .filter(|r| r.time.is_some() && !r.continuation)
+            .map(|r| r.format)
+        else {
+            continue;
+        };
+        match counts.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f, 1)),
+        }
+    }
+    let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    most as f64 / sample.len() as f64
 }
 
 /// First year written in full in a sample (for year-less stamps elsewhere in the input).
@@ -454,13 +487,44 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
             return Some(r);
         }
     }
-    if let Some(r) = classic::decode(line, ctx, true) {
-        return Some(r);
+    let classic = classic::decode(line, ctx, true);
+    if classic.as_ref().is_some_and(|r| r.level.is_some()) {
+        return classic;
+    }
+    // Headers the classic scanner reads no level from (`ts - logger - LEVEL - msg`) or not at
+    // all (`[ts][LEVEL][logger]`, `L, [ts #pid] LEVEL -- :`, colon-joined prefixes).
+    if first.is_ascii_alphanumeric() || first == b'[' {
+        if let Some(r) = head::decode(line, ctx) {
+            if r.level.is_some() || classic.is_none() {
+                return Some(r);
+            }
+        }
+    }
+    if classic.is_some() {
+        return classic;
     }
     if first.is_ascii_alphanumeric() && depth < MAX_DEPTH {
         return compose(line, ctx, depth);
     }
+    if matches!(first, b' ' | b'\t') {
+        return indented_header(line, ctx, depth);
+    }
     None
+}
+
+/// A header indented by the writer (`    2020-07-07T11:26:54.787Z  DEBUG ...`, a CLI that
+/// pads its log lines): a line whose first word is a time is a header, not a continuation.
+fn indented_header(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
+    let t = line.trim_start_matches([' ', '\t']);
+    let off = line.len() - t.len();
+    if !t.as_bytes().first().is_some_and(u8::is_ascii_digit) || time::scan(t).is_none() {
+        return None;
+    }
+    let mut r = decode_stateless(t, ctx, depth)?;
+    if let Msg::Range(a, b) = r.message {
+        r.message = Msg::Range(a + off, b + off);
+    }
+    Some(r)
 }
 
 /// Decodes the inner line of a wrapper (kubectl prefix, CRI, Docker `log`, CSV cell). Time-less

@@ -1,4 +1,6 @@
-//! Rendering instants: RFC 3339 in UTC with as many fraction digits as needed.
+//! Rendering instants: RFC 3339 in UTC with as many fraction digits as needed. Lives with the
+//! time readers so every layer (forensics, report, browse) renders times the same way without
+//! importing a layer above it.
 
 use chrono::{DateTime, SecondsFormat};
 

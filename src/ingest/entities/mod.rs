@@ -1,0 +1,178 @@
+//! Entities: who and what an event concerns, read from names and message text.
+//!
+//! - the service an event belongs to, from a pod or container name (replica hashes and ordinals
+//!   stripped), a file name, or a component/logger name;
+//! - from the message: trace/span/request/user ids, HTTP method, path and status, durations (in
+//!   milliseconds) and the other services or hosts the message mentions.
+//!
+//! Everything here is a pure function over `&str`, written as hand scanners (no regex) because it
+//! runs once per event. Each scan is guarded by a cheap pre-check so a message with nothing to
+//! find costs a few linear passes over its bytes.
+//!
+//! One concern per file: `services` (service names), `keyvalues` (`key=value` pairs), `http`
+//! (request lines), `durations`, `mentions` (other services, hosts, bare ids). This module holds
+//! the per-event hook that runs them.
+
+use super::event::{Corpus, Entities, Text};
+use std::sync::Arc;
+
+/// Most durations and mentions kept per event; more is noise, and bounds the cost.
+const MAX_DURATIONS: usize = 8;
+const MAX_MENTIONS: usize = 8;
+/// Longest id or name value kept.
+const MAX_VALUE: usize = 128;
+
+mod durations;
+mod http;
+mod keyvalues;
+mod mentions;
+mod services;
+
+use durations::*;
+use http::*;
+use keyvalues::*;
+use mentions::*;
+use services::*;
+
+pub(crate) use services::service_from_pod;
+
+// ---------------------------------------------------------------------------------------------
+// The per-event hook
+// ---------------------------------------------------------------------------------------------
+
+/// Completes the events of one file, `corpus.events[first..]`, after its lines are decoded and
+/// joined: a service from the pod, container, file name or component when the decoder found
+/// none, then the message scan. `text` is the file's decoded text (event spans point into it).
+/// Called by the pipeline once per file; runs after joining so a reassembled message (CRI
+/// partial lines) is scanned whole.
+/// `tick(byte offset in the file, events so far)` is called every few thousand events.
+pub(crate) fn complete(
+    corpus: &mut Corpus,
+    first: usize,
+    text: &str,
+    file_name: &str,
+    tick: &mut dyn FnMut(usize, usize),
+) {
+    plain_word_services(corpus, first, text);
+    let file_service = service_from_file_name(file_name);
+    let mut file_sym = None;
+    let mut scratch = Entities::default();
+    // The previous event's entities: an equal set is shared instead of stored again.
+    let mut last: Option<Arc<Entities>> = None;
+    for idx in first..corpus.events.len() {
+        if (idx - first) % crate::progress::EVENTS_STEP == 0 {
+            tick(corpus.events[idx].first.0 as usize, idx);
+        }
+        let ev = &mut corpus.events[idx];
+        let msg: &str = match &ev.message {
+            Text::Span(a, b) => text.get(*a as usize..*b as usize).unwrap_or(""),
+            Text::Owned(s) => s,
+        };
+        // Most events have no entities: scan into a reused scratch and allocate only a find.
+        // The pipeline's Arc is not shared yet, so `make_mut` edits it in place.
+        let ents: &mut Entities = match ev.entities.as_mut().map(Arc::make_mut) {
+            Some(e) => e,
+            None => &mut scratch,
+        };
+        enrich(msg, ents);
+        let fallback = if ev.service.is_some() {
+            None
+        } else if let Some(s) = ents
+            .pod
+            .as_deref()
+            .and_then(service_from_pod)
+            .or_else(|| ents.container.as_deref().and_then(service_from_pod))
+        {
+            Some(Ok(s))
+        } else if file_service.is_some() && !is_cluster_listing(ev.format) {
+            // Not for cluster listings (events, pods, describe): they speak about other
+            // objects, so the file's name ("k8s-events.log") names no service.
+            Some(Err(()))
+        } else {
+            ents.component
+                .as_deref()
+                .and_then(service_from_component)
+                .map(Ok)
+        };
+        match (&ev.entities, &last) {
+            (Some(mine), Some(prev)) if **mine == **prev => ev.entities = last.clone(),
+            (Some(mine), _) => last = Some(Arc::clone(mine)),
+            (None, Some(prev)) if !scratch.is_empty() && scratch == **prev => {
+                ev.entities = last.clone();
+                scratch = Entities::default();
+            }
+            (None, _) if !scratch.is_empty() => {
+                let shared = Arc::new(std::mem::take(&mut scratch));
+                ev.entities = Some(Arc::clone(&shared));
+                last = Some(shared);
+            }
+            (None, _) => {}
+        }
+        let sym = match fallback {
+            None => continue,
+            Some(Ok(name)) => corpus.intern(&name),
+            Some(Err(())) => *file_sym.get_or_insert_with(|| {
+                corpus.intern(file_service.as_deref().expect("checked above"))
+            }),
+        };
+        corpus.events[idx].service = Some(sym);
+    }
+}
+
+/// Reads ids, HTTP facts, durations and mentioned services/hosts from a message into `e`.
+/// Fields the decoder already filled are kept.
+pub(crate) fn enrich(message: &str, e: &mut Entities) {
+    let m = message.as_bytes();
+    if m.len() < 3 {
+        return;
+    }
+    if memchr::memchr2(b'=', b':', m).is_some() {
+        scan_key_values(message, e);
+    }
+    if memchr::memchr(b'/', m).is_some() {
+        scan_http(message, e);
+    }
+    scan_words(message, e);
+}
+
+#[cfg(test)]
+mod tests_support {
+    use super::*;
+
+    pub(crate) fn ents(msg: &str) -> Entities {
+        let mut e = Entities::default();
+        enrich(msg, &mut e);
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tests_support::ents;
+
+    #[test]
+    fn nothing_from_plain_text() {
+        assert!(ents("user logged in").is_empty());
+        assert!(ents("ok").is_empty());
+        assert!(ents("").is_empty());
+    }
+
+    // proptest does not build for wasm32 (see Cargo.toml): native only.
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn scanners_never_panic(s in "\\PC{0,200}", t in "[ -~µ]{0,80}") {
+            let mut e = Entities::default();
+            enrich(&s, &mut e);
+            enrich(&t, &mut e);
+            let _ = service_from_pod(&s);
+            let _ = service_from_pod(&t);
+            let _ = service_from_file_name(&s);
+            let _ = service_from_file_name(&t);
+            let _ = service_from_component(&t);
+            proptest::prop_assert!(e.mentions.len() <= MAX_MENTIONS);
+            proptest::prop_assert!(e.durations_ms.iter().all(|d| d.is_finite() && *d >= 0.0));
+        }
+    }
+}

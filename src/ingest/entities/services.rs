@@ -1,0 +1,570 @@
+//! Service names: the service an event belongs to, read from a pod or container name (replica
+//! hashes, ordinals and cron stamps stripped), a file name, a component/logger name, or a plain
+//! word in the service position of a `ts LEVEL service msg` stream.
+//!
+//! Promise: a name is returned only when it plausibly names a service; generic words
+//! (`app`, `server`, `main`, ...) and message openers give `None`.
+
+use super::*;
+
+/// The alphabet Kubernetes uses for generated name suffixes (no vowels, no 0/1/3, no y).
+fn is_k8s_safe(b: u8) -> bool {
+    matches!(b, b'b'..=b'd' | b'f'..=b'h' | b'j'..=b'n' | b'p'..=b't' | b'v' | b'w' | b'x' | b'z' | b'2' | b'4'..=b'9')
+}
+
+/// Five-letter words that end service names and must not be mistaken for a pod suffix.
+const SUFFIX_WORDS: &[&str] = &[
+    "proxy", "cache", "store", "queue", "redis", "mongo", "kafka", "nginx", "agent", "admin",
+    "front", "users", "index", "event", "alert", "audit", "batch", "build", "cloud", "email",
+    "fetch", "image", "label", "local", "media", "model", "order", "owner", "parse", "price",
+    "rules", "route", "stats", "token", "trace", "track", "video", "watch", "gate", "relay",
+    "shard", "slave", "sched", "minio", "nodes", "infra", "cron", "logic", "notif", "query",
+    "reply", "write", "reads", "north", "south", "debug", "large", "small", "inner", "outer",
+    "guard", "probe", "comms", "items", "carts", "links", "mails", "files", "blobs", "certs",
+    "vault", "envoy", "istio", "kong", "traef", "zuul", "eureka", "coord", "scale", "pools",
+];
+
+/// True when a `-`-separated segment looks like a ReplicaSet pod-template hash.
+fn is_rs_hash(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    (5..=10).contains(&b.len())
+        && (b.iter().all(|&c| is_k8s_safe(c)) || b.len() >= 6 && b.iter().all(u8::is_ascii_digit))
+        && b.iter().any(u8::is_ascii_digit)
+        || (8..=10).contains(&b.len()) && b.iter().all(|&c| is_k8s_safe(c))
+}
+
+/// Output of kubectl about cluster objects rather than one service's own log.
+pub(super) fn is_cluster_listing(f: crate::ingest::Format) -> bool {
+    use crate::ingest::Format;
+    matches!(
+        f,
+        Format::KubectlPrefix
+            | Format::KubectlPods
+            | Format::KubectlEvents
+            | Format::KubectlDescribe
+    )
+}
+
+/// True when a final segment looks like a generated 5-character pod suffix.
+fn is_pod_suffix(seg: &str, others: usize) -> bool {
+    let b = seg.as_bytes();
+    if b.len() != 5
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        return false;
+    }
+    if b.iter().all(|&c| is_k8s_safe(c)) || b.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
+    // Letters only, outside the generator's alphabet: hand-written examples (`-abcde`). Only
+    // when two or more segments remain, and never a word that ends service names.
+    others >= 2 && !SUFFIX_WORDS.contains(&seg)
+}
+
+/// The service behind a pod or container name: `api-7d9f8b6c5d-x2k4p` -> `api`,
+/// `redis-0` -> `redis`, `node-exporter-x7k2p` -> `node-exporter`, `backup-28312345-x7k2p` ->
+/// `backup`, `pod/api-7d9f8b6c5d-x2k4p` -> `api`, compose `shop_api_1` -> `api`.
+pub(crate) fn service_from_pod(name: &str) -> Option<String> {
+    let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
+    let name = name.rsplit('/').next().unwrap_or(name);
+    // Docker container names start with `/`; compose v1 names are `project_service_N`.
+    if name.is_empty() || name.len() > 253 {
+        return None;
+    }
+    if name.contains('_') && !name.contains('-') {
+        let parts: Vec<&str> = name.split('_').filter(|p| !p.is_empty()).collect();
+        if parts.len() >= 3 && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+            return Some(parts[parts.len() - 2].to_string());
+        }
+    }
+    let mut segs: Vec<&str> = name.split('-').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Some(name.to_string());
+    }
+    // Deployment: NAME-HASH-SUFFIX; DaemonSet/Job: NAME-SUFFIX; CronJob: NAME-TIME-SUFFIX.
+    if segs.len() >= 2 && is_pod_suffix(segs[segs.len() - 1], segs.len() - 1) {
+        let hashed = segs.len() >= 3 && is_rs_hash(segs[segs.len() - 2]);
+        let cron = segs.len() >= 3 && is_cron_stamp(segs[segs.len() - 2]);
+        let last = segs[segs.len() - 1];
+        // A bare NAME-xxxxx is a pod only when the suffix could not be a word.
+        if hashed || cron || last.bytes().any(|b| b.is_ascii_digit()) || segs.len() >= 3 {
+            segs.pop();
+            if hashed || cron {
+                segs.pop();
+            }
+        }
+    } else if segs.len() >= 2 && {
+        let h = segs[segs.len() - 1].as_bytes();
+        (8..=10).contains(&h.len())
+            && h.iter().all(|&c| is_k8s_safe(c))
+            && h.iter().any(u8::is_ascii_digit)
+    } {
+        // A ReplicaSet name: NAME-HASH.
+        segs.pop();
+    }
+    // StatefulSet ordinals and compose replica numbers: NAME-0, NAME-12.
+    while segs.len() >= 2 {
+        let last = segs[segs.len() - 1];
+        if !last.is_empty() && last.len() <= 4 && last.bytes().all(|b| b.is_ascii_digit()) {
+            segs.pop();
+        } else {
+            break;
+        }
+    }
+    let out = segs.join("-");
+    (!out.is_empty()).then_some(out)
+}
+
+fn is_cron_stamp(seg: &str) -> bool {
+    (8..=10).contains(&seg.len()) && seg.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Names that say nothing about which service wrote a file.
+const GENERIC_NAMES: &[&str] = &[
+    "app",
+    "application",
+    "server",
+    "service",
+    "main",
+    "output",
+    "out",
+    "err",
+    "log",
+    "logs",
+    "stdout",
+    "stderr",
+    "system",
+    "syslog",
+    "messages",
+    "combined",
+    "error",
+    "errors",
+    "access",
+    "current",
+    "all",
+    "debug",
+    "trace",
+    "default",
+    "console",
+    "container",
+    "containers",
+    "index",
+    "stdin",
+    "pods",
+    "var",
+    "tmp",
+    "data",
+    "run",
+    "export",
+    "dump",
+    "input",
+    "file",
+    "test",
+    "tests",
+    "sample",
+    "samples",
+    "raw",
+    "logfile",
+    "daemon",
+    "kern",
+    "auth",
+    "info",
+    "warn",
+    "user",
+    "home",
+    "root",
+    "srv",
+    "opt",
+    "local",
+    "mnt",
+    "shared",
+    "src",
+    "work",
+    "events",
+    "incident",
+    "pasted",
+    "paste",
+    "clipboard",
+    "untitled",
+    "download",
+    "downloads",
+    "text",
+];
+
+fn is_generic(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    GENERIC_NAMES.contains(&lower.as_str()) || lower.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Extensions and rotation suffixes peeled off a log file name.
+const LOG_EXTENSIONS: &[&str] = &[
+    "gz", "log", "txt", "json", "jsonl", "ndjson", "out", "err", "csv", "tsv", "bz2", "zst", "xz",
+];
+
+/// The service a file's name suggests when nothing in its lines names one:
+/// `payments.log` -> `payments`, `checkout-2024-01-01.log.gz` -> `checkout`,
+/// `logs/api/app.log` -> `api`, `/var/log/containers/api-7d9f8b6c5d-x2k4p_prod_api-<id>.log`
+/// -> `api`. `None` for generic names (`app.log`, `stdin`) without a telling folder.
+pub(crate) fn service_from_file_name(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    let base = parts.pop()?;
+    // Saved tool output (`kubectl-get-events.txt`) is about other services, not a service.
+    if base.to_ascii_lowercase().starts_with("kubectl") {
+        return None;
+    }
+    if let Some(s) = service_from_stem(base) {
+        return Some(s);
+    }
+    // A generic file name: the nearest telling folder (`logs/api/app.log`).
+    while let Some(dir) = parts.pop() {
+        if dir == "." || dir == ".." {
+            continue;
+        }
+        // kubelet layout: /var/log/pods/NAMESPACE_POD_UID/CONTAINER/0.log
+        if dir.matches('_').count() >= 2 && parts.last() == Some(&"pods") {
+            let pod = dir.split('_').nth(1)?;
+            return service_from_pod(pod);
+        }
+        if let Some(s) = service_from_stem(dir) {
+            return Some(s);
+        }
+        if !is_generic(dir) {
+            return None;
+        }
+    }
+    None
+}
+
+fn service_from_stem(base: &str) -> Option<String> {
+    let mut stem = base;
+    // Peel extensions and rotation numbers: x.log.1, x.log.2024-01-01, x.0, x.log.gz.
+    while let Some(dot) = stem.rfind('.') {
+        let ext = &stem[dot + 1..];
+        let rotation = !ext.is_empty()
+            && ext
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'_');
+        if rotation || LOG_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+            stem = &stem[..dot];
+        } else {
+            break;
+        }
+    }
+    // /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log
+    let underscores = stem.matches('_').count();
+    if underscores == 2 {
+        let mut it = stem.split('_');
+        let pod = it.next().unwrap_or("");
+        let _ns = it.next();
+        let container = it.next().unwrap_or("");
+        if container
+            .rsplit('-')
+            .next()
+            .is_some_and(|id| id.len() == 64)
+        {
+            return service_from_pod(pod);
+        }
+    }
+    // Dates and times glued to the name: checkout-2024-01-01, api_20240101, app-2024-01-01T10.
+    let stem = strip_date_suffix(stem);
+    if stem.is_empty()
+        || is_generic(stem)
+        || stem.contains(' ')
+        || !stem.bytes().any(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    if !stem
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return None;
+    }
+    service_from_pod(stem).filter(|s| !is_generic(s))
+}
+
+/// Drops a trailing date-like part: `-2024-01-01`, `_20240101`, `.2016-12-19-20`, `-2024-01-01T10`.
+fn strip_date_suffix(stem: &str) -> &str {
+    let b = stem.as_bytes();
+    let mut end = b.len();
+    // Walk back over digits and date separators.
+    let mut i = end;
+    while i > 0
+        && (b[i - 1].is_ascii_digit() || matches!(b[i - 1], b'-' | b'_' | b'.' | b'T' | b':'))
+    {
+        i -= 1;
+    }
+    let tail = &stem[i..];
+    let digits = tail.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 6 && tail.bytes().any(|c| c.is_ascii_digit()) {
+        end = i;
+        // The separator right before the date is not part of the name.
+        while end > 0 && matches!(b[end - 1], b'-' | b'_' | b'.') {
+            end -= 1;
+        }
+    }
+    &stem[..end]
+}
+
+/// Package roots of Java, Scala, Kotlin and .NET loggers: not services.
+const CODE_ROOTS: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "io",
+    "java",
+    "javax",
+    "jdk",
+    "sun",
+    "kotlin",
+    "kotlinx",
+    "scala",
+    "akka",
+    "android",
+    "androidx",
+    "microsoft",
+    "system",
+    "ch",
+    "de",
+    "uk",
+    "edu",
+    "gov",
+    "mil",
+    "me",
+    "co",
+];
+
+/// A service name from a component or logger field: `kubelet` -> `kubelet`, `nova.compute.manager`
+/// -> `nova`, `payments-api` -> `payments-api`; Java/.NET class loggers give `None`.
+pub(crate) fn service_from_component(component: &str) -> Option<String> {
+    let c = component
+        .trim()
+        .trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | ':' | '"'));
+    // Drop a process id: `sshd[123]` was trimmed above to `sshd[123`, take the name part.
+    let c = c.split(['[', '(']).next().unwrap_or(c);
+    if c.is_empty() || c.len() > 64 {
+        return None;
+    }
+    if !c
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'$'))
+    {
+        return None;
+    }
+    let first = c.split('.').next().unwrap_or(c);
+    if c.contains('.') {
+        if CODE_ROOTS.contains(&first.to_ascii_lowercase().as_str())
+            || first.bytes().any(|b| b.is_ascii_uppercase())
+            || first.len() <= 1
+        {
+            return None;
+        }
+    } else if c.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && c.bytes().skip(1).any(|b| b.is_ascii_lowercase())
+        && c.bytes().skip(1).any(|b| b.is_ascii_uppercase())
+    {
+        // A bare class name (`PaymentService`) is code, not a service.
+        return None;
+    }
+    if c.contains('$') || !first.bytes().any(|b| b.is_ascii_alphabetic()) || is_generic(first) {
+        return None;
+    }
+    service_from_pod(first)
+}
+
+/// Words that open a message rather than name a service (`ERROR connection refused`), beyond
+/// those that name nothing anywhere ([`names_nothing`]).
+const MESSAGE_OPENERS: &[&str] = &[
+    "failure",
+    "unable",
+    "cannot",
+    "could",
+    "starting",
+    "started",
+    "stopping",
+    "stopped",
+    "received",
+    "sending",
+    "sent",
+    "retrying",
+    "retry",
+    "user",
+    "users",
+    "invalid",
+    "health",
+    "healthy",
+    "shutting",
+    "listening",
+    "client",
+    "job",
+    "task",
+    "worker",
+    "query",
+    "queue",
+    "cache",
+    "disk",
+    "memory",
+    "pool",
+    "downstream",
+    "handling",
+    "handled",
+    "processing",
+    "processed",
+    "loading",
+    "loaded",
+    "using",
+    "got",
+    "waiting",
+    "exception",
+    "panic",
+    "fatal",
+    "warning",
+    "caught",
+    "unexpected",
+    "unhandled",
+    "high",
+    "low",
+    "too",
+    "out",
+    "new",
+    "old",
+    "reconnecting",
+    "connected",
+    "disconnected",
+];
+
+/// In a stream written `ts LEVEL service msg` (a service found that way in the file), a line whose service word is a plain word (`ERROR ledger charge failed`)
+/// takes that word as its service when at least two lines start so and it is not a common
+/// message opener. The word leaves the message, as a hyphenated service name does.
+pub(super) fn plain_word_services(corpus: &mut Corpus, first: usize, text: &str) {
+    use crate::ingest::Format;
+    let leveled_classic =
+        |ev: &crate::ingest::event::Event| ev.format == Format::Classic && ev.level.is_some();
+    if !corpus.events[first..]
+        .iter()
+        .any(|ev| leveled_classic(ev) && ev.service.is_some())
+    {
+        return;
+    }
+    let word_of = |ev: &crate::ingest::event::Event| -> Option<(u32, u32, u32)> {
+        let Text::Span(a, b) = ev.message else {
+            return None;
+        };
+        let msg = text.get(a as usize..b as usize)?;
+        let w = msg.split(' ').next()?;
+        let rest = msg[w.len()..].trim_start_matches(' ');
+        let ok = (3..=30).contains(&w.len())
+            && w.bytes().next()?.is_ascii_lowercase()
+            && w.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !rest.is_empty()
+            && !MESSAGE_OPENERS.contains(&w)
+            && !names_nothing(w);
+        ok.then(|| (a, a + w.len() as u32, b - rest.len() as u32))
+    };
+    // One pass finds the candidate lines (their word's span and where the message resumes);
+    // the second only rewrites those.
+    let found: Vec<(usize, u32, u32, u32)> = corpus.events[first..]
+        .iter()
+        .enumerate()
+        .filter(|(_, ev)| leveled_classic(ev) && ev.service.is_none())
+        .filter_map(|(i, ev)| word_of(ev).map(|(a, z, m)| (first + i, a, z, m)))
+        .collect();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for &(_, a, z, _) in &found {
+        *counts.entry(&text[a as usize..z as usize]).or_default() += 1;
+    }
+    counts.retain(|_, n| *n >= 2);
+    for (idx, a, z, m) in found {
+        let word = &text[a as usize..z as usize];
+        if !counts.contains_key(word) {
+            continue;
+        }
+        let sym = corpus.intern(word);
+        let ev = &mut corpus.events[idx];
+        if let Text::Span(_, b) = ev.message {
+            ev.service = Some(sym);
+            ev.message = Text::Span(m, b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pods_to_services() {
+        let cases = [
+            ("api-7d9f8b6c5d-x2k4p", "api"),
+            ("redis-0", "redis"),
+            ("kafka-12", "kafka"),
+            ("db-primary-0", "db-primary"),
+            ("node-exporter-abcde", "node-exporter"),
+            ("node-exporter-x7k2p", "node-exporter"),
+            ("shop-order-service-5d8b9c7f4-qw2lp", "shop-order-service"),
+            ("basketservice-7d8b9c6f5d-xk2lp", "basketservice"),
+            ("backup-28312345-x7k2p", "backup"),
+            ("pod/api-7d9f8b6c5d-x2k4p", "api"),
+            ("api-1234567890-bcdfg", "api"),
+            ("shop_api_1", "api"),
+            ("shop-api-1", "shop-api"),
+            ("redis-cluster-proxy", "redis-cluster-proxy"),
+            ("user-cache", "user-cache"),
+            ("payments", "payments"),
+            ("frontend-6b4f7b5c9d", "frontend"),
+            // Regression: a short hand-written ReplicaSet hash stayed in the service name.
+            ("ledger-worker-5c7f9-hq2lm", "ledger-worker"),
+        ];
+        for (pod, want) in cases {
+            assert_eq!(service_from_pod(pod).as_deref(), Some(want), "{pod}");
+        }
+    }
+
+    #[test]
+    fn file_names_to_services() {
+        let cases = [
+            ("payments.log", Some("payments")),
+            ("checkout-2024-01-01.log.gz", Some("checkout")),
+            ("logs/api/app.log", Some("api")),
+            ("/var/log/api/current", Some("api")),
+            ("app.log", None),
+            ("stdin", None),
+            ("server.log.1", None),
+            ("inventory_20240101.log", Some("inventory")),
+            ("/tmp/logs/api-7d9f8b6c5d-x2k4p.log", Some("api")),
+            (
+                "/var/log/containers/api-7d9f8b6c5d-x2k4p_prod_api-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log",
+                Some("api"),
+            ),
+            ("/var/log/pods/prod_api-7d9f8b6c5d-x2k4p_1234/api/0.log", Some("api")),
+            ("C:\\logs\\billing\\app.log", Some("billing")),
+            ("1.log", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(service_from_file_name(path).as_deref(), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn components_to_services() {
+        assert_eq!(
+            service_from_component("kubelet").as_deref(),
+            Some("kubelet")
+        );
+        assert_eq!(
+            service_from_component("nova.compute.manager").as_deref(),
+            Some("nova")
+        );
+        assert_eq!(
+            service_from_component("payments-api").as_deref(),
+            Some("payments-api")
+        );
+        assert_eq!(service_from_component("org.apache.kafka.Server"), None);
+        assert_eq!(service_from_component("PaymentService"), None);
+        assert_eq!(service_from_component("sshd[123]").as_deref(), Some("sshd"));
+        assert_eq!(service_from_component("main"), None);
+    }
+}
