@@ -342,7 +342,11 @@ const MSG_KEYS: [&str; 14] = [
     "Output",
     "Message",
 ];
-const SERVICE_KEYS: [&str; 15] = [
+/// Keys that name the service that wrote a record (bunyan's and pino's `name` is the
+/// application's). A logger or component (`logger`, `component`) is a part of a program, not a
+/// service: it becomes the event's component, and names a service only when nothing else does
+/// (see `entities::complete`).
+const SERVICE_KEYS: [&str; 12] = [
     "service.name",
     "service",
     "serviceName",
@@ -354,9 +358,6 @@ const SERVICE_KEYS: [&str; 15] = [
     "SYSLOG_IDENTIFIER",
     "_SYSTEMD_UNIT",
     "logStreamName",
-    "component",
-    "logger",
-    "logger_name",
     "name",
 ];
 
@@ -427,7 +428,15 @@ const SPAN_KEYS: [&str; 5] = [
 ];
 const REQ_KEYS: [&str; 5] = ["request_id", "requestId", "req_id", "x-request-id", "reqId"];
 const USER_KEYS: [&str; 3] = ["user_id", "userId", "user"];
-const COMP_KEYS: [&str; 6] = ["caller", "target", "log.logger", "c", "logger", "component"];
+const COMP_KEYS: [&str; 7] = [
+    "logger",
+    "component",
+    "logger_name",
+    "log.logger",
+    "caller",
+    "target",
+    "c",
+];
 const METHOD_KEYS: [&str; 5] = [
     "method",
     "request.method",
@@ -966,7 +975,9 @@ mod tests {
         assert_eq!(r.level, Some(Level::Warn));
         assert_eq!(r.time, Some((1_378_497_648_124_817_000, Precision::Micro)));
         assert_eq!(r.message, Msg::Owned("disk slow".into()));
-        assert_eq!(r.service.as_deref(), Some("io"));
+        // A logger is a part of the program, not a service.
+        assert_eq!(r.service, None);
+        assert_eq!(r.entities.component.as_deref(), Some("io"));
         let r = one(
             r#"{"@timestamp":"2025-01-13T09:58:13.631Z","log.level":"error","message":"m","service":{"name":"cart"}}"#,
         );

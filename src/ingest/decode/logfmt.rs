@@ -131,13 +131,17 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
                     Msg::Range(p.val.0, p.val.1)
                 };
             }
-            "service" | "service.name" | "service_name" | "app" | "application" | "component"
-            | "logger" | "name"
+            "service" | "service.name" | "service_name" | "app" | "application" | "name"
                 if r.service.is_none() && !v.is_empty() =>
             {
                 r.service = Some(v.to_string());
             }
-            "caller" | "target" => r.entities.component = Some(v.to_string()),
+            // A logger or component is a part of a program: the service only when nothing else
+            // names one (see `entities::complete`).
+            "component" | "logger" if !v.is_empty() => r.entities.component = Some(v.to_string()),
+            "caller" | "target" if r.entities.component.is_none() => {
+                r.entities.component = Some(v.to_string())
+            }
             "traceID" | "trace_id" | "traceId" => r.entities.trace_id = Some(v.to_string()),
             "spanID" | "span_id" | "spanId" => r.entities.span_id = Some(v.to_string()),
             "request_id" | "requestId" | "req_id" => r.entities.request_id = Some(v.to_string()),

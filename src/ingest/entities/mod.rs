@@ -13,7 +13,8 @@
 //! (request lines), `durations`, `mentions` (other services, hosts, bare ids). This module holds
 //! the per-event hook that runs them.
 
-use super::event::{Corpus, Entities, Text};
+use super::event::{Corpus, Entities, Sym, Text};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Most durations and mentions kept per event; more is noise, and bounds the cost.
@@ -54,7 +55,15 @@ pub(crate) fn complete(
     tick: &mut dyn FnMut(usize, usize),
 ) {
     plain_word_services(corpus, first, text);
-    let file_service = service_from_file_name(file_name);
+    // A file's name names a service only when its lines speak for that service or for none: in
+    // a paste of several services (`incident.log`) the name is the incident's, and in a file
+    // whose lines all name another service the name is the file's, not a service's.
+    let file_service =
+        service_from_file_name(file_name).filter(|name| match named_services(corpus, first) {
+            Named::None => true,
+            Named::One(s) => corpus.symbol(s) == name,
+            Named::Many => false,
+        });
     let mut file_sym = None;
     let mut scratch = Entities::default();
     // The previous event's entities: an equal set is shared instead of stored again.
@@ -116,6 +125,37 @@ pub(crate) fn complete(
             }),
         };
         corpus.events[idx].service = Some(sym);
+    }
+}
+
+/// The services a file's lines name in-line.
+enum Named {
+    None,
+    One(Sym),
+    Many,
+}
+
+/// What a file's lines say about their services. A few named lines in a file that otherwise
+/// names none (a JSON document dumped into a log, with its own `name`) do not make it a paste of
+/// several services: at least a fifth of its events must name one, and a second service needs a
+/// tenth of the named events to count.
+fn named_services(corpus: &Corpus, first: usize) -> Named {
+    let events = &corpus.events[first..];
+    let mut counts: HashMap<Sym, usize> = HashMap::new();
+    for ev in events {
+        if let Some(s) = ev.service {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    let named: usize = counts.values().sum();
+    if named == 0 || named * 5 < events.len() {
+        return Named::None;
+    }
+    let mut ranked: Vec<(usize, Sym)> = counts.into_iter().map(|(s, n)| (n, s)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    match ranked.get(1) {
+        Some(&(n, _)) if n * 10 >= named => Named::Many,
+        _ => Named::One(ranked[0].1),
     }
 }
 

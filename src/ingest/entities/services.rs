@@ -268,7 +268,7 @@ fn service_from_stem(base: &str) -> Option<String> {
         }
     }
     // Dates and times glued to the name: checkout-2024-01-01, api_20240101, app-2024-01-01T10.
-    let stem = strip_date_suffix(stem);
+    let stem = strip_log_kind(strip_date_suffix(stem));
     if stem.is_empty()
         || is_generic(stem)
         || stem.contains(' ')
@@ -283,6 +283,25 @@ fn service_from_stem(base: &str) -> Option<String> {
         return None;
     }
     service_from_pod(stem).filter(|s| !is_generic(s))
+}
+
+/// Which stream of a program a file holds, when glued to its name: `gateway-access`,
+/// `gateway-error`, `worker.stderr` are all the program before the suffix.
+const LOG_KINDS: &[&str] = &[
+    "access", "error", "errors", "stdout", "stderr", "out", "err",
+];
+
+/// Drops one trailing log-kind word (see [`LOG_KINDS`]) when a name stays before it.
+fn strip_log_kind(stem: &str) -> &str {
+    let Some(cut) = stem.rfind(['-', '_', '.']) else {
+        return stem;
+    };
+    let (head, kind) = (&stem[..cut], &stem[cut + 1..]);
+    if !head.is_empty() && LOG_KINDS.contains(&kind.to_ascii_lowercase().as_str()) {
+        head
+    } else {
+        stem
+    }
 }
 
 /// Drops a trailing date-like part: `-2024-01-01`, `_20240101`, `.2016-12-19-20`, `-2024-01-01T10`.
@@ -542,6 +561,11 @@ mod tests {
             ("/var/log/pods/prod_api-7d9f8b6c5d-x2k4p_1234/api/0.log", Some("api")),
             ("C:\\logs\\billing\\app.log", Some("billing")),
             ("1.log", None),
+            // One program's streams are one service.
+            ("api-gateway-access.log", Some("api-gateway")),
+            ("api-gateway-error.log", Some("api-gateway")),
+            ("worker.stderr.log", Some("worker")),
+            ("error.log", None),
         ];
         for (path, want) in cases {
             assert_eq!(service_from_file_name(path).as_deref(), want, "{path}");
@@ -566,5 +590,48 @@ mod tests {
         assert_eq!(service_from_component("PaymentService"), None);
         assert_eq!(service_from_component("sshd[123]").as_deref(), Some("sshd"));
         assert_eq!(service_from_component("main"), None);
+    }
+
+    fn services_of(name: &str, text: &str) -> Vec<Option<String>> {
+        let files = [crate::InputFile::new(name, text.as_bytes().to_vec())];
+        let corpus = crate::ingest(&files, &Default::default()).unwrap();
+        corpus
+            .events
+            .iter()
+            .map(|ev| corpus.service(ev).map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_logger_is_not_a_service_when_the_file_names_one() {
+        // Regression: a JSON `logger` field (a library inside the program) became the service.
+        let text = concat!(
+            r#"{"ts":"2024-05-01T10:00:00Z","level":"info","logger":"ledger","msg":"entry posted"}"#,
+            "\n",
+            r#"{"ts":"2024-05-01T10:00:01Z","level":"warn","logger":"grpc","msg":"handshake failed"}"#,
+            "\n",
+        );
+        let want = Some("ledger-svc".to_string());
+        assert_eq!(services_of("ledger-svc.log", text), [want.clone(), want]);
+        // With no telling file name the logger is the best there is.
+        assert_eq!(services_of("app.log", text)[0].as_deref(), Some("ledger"));
+    }
+
+    #[test]
+    fn a_paste_of_several_services_is_not_named_after_its_file() {
+        // Regression: `<incident-name>.log` became the service of every line it could not place.
+        let text = "\
+May  1 10:00:00 host1 api-gw[311]: upstream failed
+May  1 10:00:01 host1 orders[12]: pool exhausted
+May  1 10:00:02 host1 a line that names nobody
+";
+        let files = [crate::InputFile::new(
+            "checkout-outage.log",
+            text.as_bytes().to_vec(),
+        )];
+        let corpus = crate::ingest(&files, &Default::default()).unwrap();
+        let names: Vec<Option<&str>> = corpus.events.iter().map(|e| corpus.service(e)).collect();
+        assert!(!names.contains(&Some("checkout-outage")), "{names:?}");
+        assert_eq!(names[0], Some("api-gw"));
     }
 }
