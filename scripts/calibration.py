@@ -3,7 +3,7 @@
 
   python3 scripts/calibration.py --bin target/release/faultline [--shared ../shared] [--half even|odd]
 
-For each case of the paste incidents, OpenStack fault injection (without baseline), Nezha and
+For each case of the paste incidents (the shared ones and tests/fixtures/stranger-incidents), OpenStack fault injection (without baseline), Nezha and
 Cloud-OpsBench, runs `BIN analyze --json` exactly as the shared scorers do (their own case readers
 are imported from SHARED/eval), records the report's `confidence` and whether the root-cause service
 is right (by each scorer's own name normalisation), and prints per confidence bin the cases and the
@@ -28,13 +28,12 @@ def halve(items, half):
     return [c for i, c in enumerate(items) if i % 2 == (0 if half == "even" else 1)]
 
 
-def incident_cases(shared, half):
+def incident_cases(data, half, label="incidents"):
     import incidents
-    data = os.path.join(shared, "data", "incidents")
     manifest = json.load(open(os.path.join(data, "manifest.json")))
     for name in halve(list(manifest), half):
         roots = set(manifest[name]["root"])
-        yield "incidents", name, incidents.files_of(data, name), lambda s, r=roots: (s or "").lower() in r
+        yield label, name, incidents.files_of(data, name), lambda s, r=roots: (s or "").lower() in r
 
 
 def openstack_cases(shared, half):
@@ -79,6 +78,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
     ap.add_argument("--half", choices=["even", "odd"])
+    ap.add_argument("--dump", help="also write each case's confidence features and outcome (JSON lines)")
     a = ap.parse_args()
     eval_dir = os.path.join(a.shared, "eval")
     if not os.path.isdir(eval_dir):
@@ -87,11 +87,16 @@ def main():
     sys.path.insert(0, eval_dir)
     sys.dont_write_bytecode = True
     tmp = tempfile.mkdtemp()
-    sources = [incident_cases(a.shared, a.half), openstack_cases(a.shared, a.half),
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    sources = [incident_cases(os.path.join(a.shared, "data", "incidents"), a.half),
+               incident_cases(os.path.join(here, "tests", "fixtures", "stranger-incidents"), a.half,
+                              "stranger-incidents"),
+               openstack_cases(a.shared, a.half),
                rca_cases(a.shared, a.half, "nezha", tmp), rca_cases(a.shared, a.half, "opsbench", tmp)]
     per_set, rows = {}, []
+    dump = open(a.dump, "w") if a.dump else None
     for source in sources:
-        for dataset, _cid, args, right in source:
+        for dataset, cid, args, right in source:
             r = analyze(a.bin, args)
             if r is None:
                 continue
@@ -99,6 +104,9 @@ def main():
             ok = right((r.get("root_cause") or {}).get("service"))
             per_set.setdefault(dataset, []).append((conf, ok))
             rows.append((conf, ok))
+            if dump:
+                dump.write(json.dumps({"dataset": dataset, "case": cid, "right": ok, "confidence": conf,
+                                       "why": r.get("confidence_reasons")}) + "\n")
     for name, rs in per_set.items():
         right = sum(ok for _, ok in rs)
         mean = sum(c for c, _ in rs) / len(rs)
