@@ -10,6 +10,31 @@ use super::{roles, Class, Findings};
 use crate::ingest::{Corpus, Level};
 use std::collections::{BTreeMap, HashMap};
 
+/// What the failure did: health per service, user-facing impact, severity and trigger.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Assessment {
+    pub health: Vec<Health>,
+    /// Events that show user-facing impact.
+    pub impact: Vec<usize>,
+    pub severity: &'static str,
+    pub severity_why: Vec<String>,
+    pub trigger: TriggerFinding,
+}
+
+/// Runs every assessment tool over the findings so far (ranking and patient zero done).
+pub(crate) fn assess(corpus: &Corpus, f: &Findings) -> Assessment {
+    let health = health(corpus, f);
+    let impact = user_impact(corpus, f, &health);
+    let (severity, severity_why) = severity(corpus, &health, &impact, f);
+    Assessment {
+        trigger: trigger(corpus, f),
+        health,
+        impact,
+        severity,
+        severity_why,
+    }
+}
+
 /// Health of one service.
 #[derive(Debug, Clone)]
 pub(crate) struct Health {
@@ -224,6 +249,7 @@ pub(crate) fn severity(
 }
 
 /// The trigger: what set the failure off.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct TriggerFinding {
     pub kind: &'static str,
     pub confidence: f64,

@@ -78,6 +78,8 @@ pub(crate) struct Findings {
     pub order: Vec<usize>,
     /// Per event: its time for ordering (own, or estimated from a relative age).
     pub times: Vec<Option<i64>>,
+    /// Health, impact, severity and trigger (the last tools to run).
+    pub assessment: assess::Assessment,
 }
 
 /// Per-service facts.
@@ -184,6 +186,7 @@ pub(crate) fn run(
     step(5);
     f.patient_zero = rank::patient_zero(corpus, &f);
     f.propagation = graph::propagation(&f);
+    f.assessment = assess::assess(corpus, &f);
     f
 }
 

@@ -2,7 +2,7 @@
 //! report's sections, and the grounding check runs over the result.
 
 use super::types::*;
-use crate::forensics::{self, assess, playbook, Findings};
+use crate::forensics::{self, playbook, Findings};
 use crate::ingest::format_ns;
 use crate::ingest::{Corpus, Level, TimeSource};
 use crate::mine::Templates;
@@ -24,10 +24,11 @@ pub(super) fn build(
 ) -> Report {
     step(0);
     let ev = |i: usize| evidence(corpus, i);
-    let health = assess::health(corpus, f);
-    let impact = assess::user_impact(corpus, f, &health);
-    let (sev, mut sev_why) = assess::severity(corpus, &health, &impact, f);
-    let trigger = assess::trigger(corpus, f);
+    let health = &f.assessment.health;
+    let impact = &f.assessment.impact;
+    let sev = f.assessment.severity;
+    let mut sev_why = f.assessment.severity_why.clone();
+    let trigger = f.assessment.trigger.clone();
     let root = f.ranked.first();
     let pz = f.patient_zero;
 
