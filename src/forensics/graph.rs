@@ -167,6 +167,11 @@ impl Mentions {
         for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
             let pos = start;
             start += w.len() + 1;
+            // A word of a URL or file path (`/v1/invoices/generate`) names a resource, not a
+            // service: only whole names count there.
+            if pos > 0 && b[pos - 1] == b'/' {
+                continue;
+            }
             if let Some(name) = self.words.get(w) {
                 if name != except && !hits.iter().any(|(_, n)| *n == name) {
                     hits.push((pos, name));
@@ -535,5 +540,9 @@ mod tests {
             ["redis-cache"]
         );
         assert!(m.find("fashionable apis and cached pages", "x").is_empty());
+        // Regression: a path segment named a service by one of its words.
+        assert!(m
+            .find("POST /v1/fashion/orders failed: timeout", "api-gateway")
+            .is_empty());
     }
 }

@@ -537,8 +537,45 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
         if phrases.iter().any(|p| has_phrase(&words, p)) {
             return Some(*class);
         }
+        if *class == Class::DbPoolExhaustion && abnormal_level && connection_pool_ran_dry(&words) {
+            return Some(*class);
+        }
     }
     None
+}
+
+/// Words that say a pool could not hand out a connection.
+const POOL_DRY: &[&str] = &[
+    "limit",
+    "exhausted",
+    "reached",
+    "overflow",
+    "timeout",
+    "timed",
+    "acquire",
+    "waiting",
+    "unavailable",
+    "empty",
+];
+/// Pools of threads or workers run dry too, but that is overload, not the connection pool.
+const NOT_CONNECTIONS: &[&str] = &[
+    "thread",
+    "threads",
+    "worker",
+    "workers",
+    "executor",
+    "goroutine",
+];
+
+/// A connection pool that ran dry, however the library words it (`QueuePool limit of size 5
+/// overflow 10 reached`, `HikariPool-1 - Connection is not available`, `pool timeout`): a word
+/// that is or ends in `pool`, next to a word that says it gave nothing.
+fn connection_pool_ran_dry(words: &[&str]) -> bool {
+    let pool = words
+        .iter()
+        .any(|w| w.ends_with("pool") || w.starts_with("hikaripool"));
+    pool && words.iter().any(|w| POOL_DRY.contains(w))
+        && !words.iter().any(|w| NOT_CONNECTIONS.contains(w))
 }
 
 /// Phrases of advice about the future: a deprecation notice warns that something will stop
@@ -699,5 +736,23 @@ mod tests {
             ),
             Some(Class::Oom)
         );
+    }
+
+    #[test]
+    fn a_connection_pool_that_ran_dry_whatever_the_library_calls_it() {
+        let err = Some(Level::Error);
+        for line in [
+            "request failed: QueuePool limit of size 10 overflow 5 reached, connection timed out",
+            "HikariPool-2 - Connection is not available, request timed out after 30000ms",
+            "could not acquire connection from pool: pool timeout",
+        ] {
+            assert_eq!(classify(line, err), Some(Class::DbPoolExhaustion), "{line}");
+        }
+        // A thread pool is overload, and an INFO pool size in a banner is configuration.
+        assert_ne!(
+            classify("rejected: thread pool queue limit reached", err),
+            Some(Class::DbPoolExhaustion)
+        );
+        assert_eq!(classify("pool limit set to 20", Some(Level::Info)), None);
     }
 }
