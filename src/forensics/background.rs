@@ -86,14 +86,15 @@ fn background_of(evs: &[Seen]) -> Vec<u32> {
         return Vec::new();
     }
     let startup = STARTUP_NS.max((span as f64 * STARTUP_SHARE) as i64);
-    // Start-up output only counts as such when the service went on long after it: a paste that
-    // begins with the failure has no start-up to speak of.
+    // Start-up output and steady rates only mean something over a window long after start-up: a
+    // burst of a few seconds (a kernel OOM report, a paste that begins with the failure) has
+    // neither.
     let long_lived = span > 10 * startup;
     let mut out: Vec<u32> = seen
         .iter()
         .filter(|(_, (ts, worst))| {
             let quiet = worst.is_none_or(|l| l < Level::Error);
-            (long_lived && quiet && is_startup(ts, start, startup)) || is_chronic(ts, start, span)
+            long_lived && (quiet && is_startup(ts, start, startup) || is_chronic(ts, start, span))
         })
         .map(|(&t, _)| t)
         .collect();
@@ -157,6 +158,15 @@ mod tests {
     #[test]
     fn a_service_with_one_template_has_no_background() {
         let evs = [(0, 5, Some(Level::Error)), (S, 5, Some(Level::Error))];
+        assert!(background_of(&evs).is_empty());
+    }
+
+    #[test]
+    fn a_short_burst_has_no_background() {
+        // A kernel report: many lines within two seconds, one template spread over all of them.
+        let evs: Vec<Seen> = (0..12)
+            .map(|k| (k * S / 6, if k % 3 == 0 { 1 } else { 2 }, None))
+            .collect();
         assert!(background_of(&evs).is_empty());
     }
 }

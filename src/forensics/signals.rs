@@ -118,11 +118,15 @@ impl Class {
     }
 
     /// True for classes that name a failing dependency rather than the service that logs them:
-    /// "Redis CLUSTERDOWN" logged by a worker is the cache's failure.
+    /// "Redis CLUSTERDOWN" logged by a worker is the cache's failure, and a connection refused
+    /// or reset by a named peer is the peer's.
     pub(crate) fn blames_dependency(self) -> bool {
         matches!(
             self,
-            Class::CacheUnavailable | Class::DependencyUnavailable | Class::Timeout
+            Class::CacheUnavailable
+                | Class::DependencyUnavailable
+                | Class::Timeout
+                | Class::Network
         )
     }
 
@@ -589,6 +593,10 @@ const ADVISORY: &[&str] = &[
     "is not recommended",
     "consider using",
     "please use",
+    // A hypothetical: something *may* fail some day under some condition.
+    "may fail",
+    "might fail",
+    "could fail",
 ];
 
 fn is_advisory(words: &[&str]) -> bool {
