@@ -27,13 +27,7 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "iis-w3c.log",
         "W3C directives counted as events; status read as level",
     ),
-    ("klog-with-shell.log", "shell lines counted as events"),
-    ("nlog.csv", "CSV header row counted as an event"),
     ("uvicorn.log", "levels of time-less `LEVEL:` lines"),
-    (
-        "windows-event-csv.csv",
-        "CSV with M/D/YYYY times and multi-line cells",
-    ),
 ];
 
 struct Expected {

@@ -162,6 +162,8 @@ fn ingest_file(
     // The last event is a CRI `P` line waiting for the rest of its message.
     let mut partial_open = false;
     let mut docs_possible = true;
+    // Lines waiting to open the next event (a CSV header, a shell prompt).
+    let mut preamble: Option<Preamble> = None;
     let mut i = 0;
     let mut next_report = 0;
     while i < spans.len() {
@@ -189,10 +191,13 @@ fn ingest_file(
             continue;
         }
         let has_prev = corpus.events.len() > first_event
-            && !frame::after_unparsed(&corpus.unparsed, file, lineno);
+            && !frame::after_unparsed(&corpus.unparsed, file, lineno)
+            && preamble.is_none();
         if frame::is_blank(line) {
             ctx.blank();
-            if has_prev {
+            if let Some(p) = preamble.as_mut() {
+                p.lines += 1;
+            } else if has_prev {
                 extend_last(corpus, b);
             } else {
                 corpus.unparsed.push(Unparsed {
@@ -242,6 +247,9 @@ fn ingest_file(
                                 spans: &spans,
                             };
                             spread_lines(&mut corpus.events[first_ev..], &ats, &doc);
+                            if let Some(p) = preamble.take() {
+                                p.open(&mut corpus.events[first_ev]);
+                            }
                             joiner.reset();
                             partial_open = false;
                             i = last + 1;
@@ -264,9 +272,40 @@ fn ingest_file(
                 r
             }
         };
+        if record.preamble && has_prev {
+            // Mid-file (a prompt between outputs): it closes the event before it, so that
+            // event's first line stays its own header line.
+            extend_last(corpus, b);
+            continue;
+        }
+        if record.preamble {
+            match preamble.as_mut() {
+                Some(p) => p.lines += 1,
+                None => {
+                    preamble = Some(Preamble {
+                        line: lineno,
+                        span: (a, b),
+                        lines: 1,
+                        record,
+                    })
+                }
+            }
+            continue;
+        }
         partial_open = record.partial;
         push_event(corpus, file, lineno, (a, b), record);
+        if let Some(p) = preamble.take() {
+            p.open(corpus.events.last_mut().expect("just pushed"));
+        }
         push_extra(corpus, &mut ctx, file, lineno, (a, b));
+    }
+    if let Some(p) = preamble.take() {
+        // Nothing followed: the preamble stands as an event of its own.
+        let (line, span, lines) = (p.line, p.span, p.lines);
+        push_event(corpus, file, line, span, p.record);
+        let ev = corpus.events.last_mut().expect("just pushed");
+        ev.lines = lines;
+        ev.end = spans[(line + lines - 2) as usize].1 as u32;
     }
     inherit_times(&mut corpus.events[first_event..]);
     meter.report(Stage::Parse, text.len(), corpus.events.len());
@@ -360,6 +399,26 @@ fn document(text: &str, spans: &[(usize, usize)], start: usize, ctx: &mut Ctx) -
         Doc::Unclosed
     } else {
         Doc::NotJson
+    }
+}
+
+/// Lines at the start of a file that open its first event instead of being one (a CSV header
+/// row, a shell prompt, and the blank lines after them). Later in the file such a line closes
+/// the event before it instead.
+struct Preamble {
+    /// 1-based line of the first of them, and its byte span.
+    line: u32,
+    span: (usize, usize),
+    lines: u32,
+    record: Record,
+}
+
+impl Preamble {
+    /// Makes `ev` (which starts on the line right after these) start at the preamble.
+    fn open(self, ev: &mut Event) {
+        ev.line = self.line;
+        ev.first = (self.span.0 as u32, self.span.1 as u32);
+        ev.lines += self.lines;
     }
 }
 
@@ -555,6 +614,28 @@ mod tests {
         assert_eq!(lines, [1, 2]);
         assert!(c.events.iter().all(|e| e.time_source == TimeSource::Parsed));
         assert!(c.message(&c.events[1]).ends_with("Start scan"));
+    }
+
+    #[test]
+    fn csv_header_and_shell_prompts_are_not_events() {
+        let c = corpus(concat!(
+            "time,level,logger,message\n",
+            "2024-06-12 14:03:22.1034,Info,App,started\n",
+            "2024-06-12 14:03:23.1034,Error,App,failed\n",
+        ));
+        let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
+        assert_eq!(at, [(1, 2), (3, 1)]);
+        assert_eq!(c.stats().timestamped_events, 2);
+        let c = corpus(concat!(
+            "ops@node-3:~$ journalctl -u kubelet | tail\n",
+            "I0612 14:03:22.123456    1234 server.go:487] started\n",
+            "ops@node-3:~$ \n",
+            "E0612 14:03:23.123456    1234 server.go:490] failed\n",
+        ));
+        let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
+        assert_eq!(at, [(1, 3), (4, 1)]);
+        // A prompt alone is still counted, as an event.
+        assert_eq!(corpus("root@db1:/# ls\n").events.len(), 1);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub(crate) struct Record {
     /// Byte offset of this record inside a multi-record document (envelopes), so its event
     /// can point at its own line.
     pub at: Option<usize>,
+    /// Not an event of its own (a CSV header row, a shell prompt before the output): its lines
+    /// open the next event.
+    pub preamble: bool,
 }
 
 impl Record {
@@ -65,6 +68,7 @@ impl Record {
             continuation: false,
             partial: false,
             at: None,
+            preamble: false,
         }
     }
 
@@ -256,7 +260,42 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some(r) = decode_stateful(line, ctx) {
         return Some(r);
     }
+    if is_shell_prompt(line) {
+        ctx.after_command = true;
+        let mut r = Record::plain(line.len());
+        r.preamble = true;
+        return Some(r);
+    }
     decode_stateless(line, ctx, 0)
+}
+
+/// `user@host:~/dir$ command` or `root@host:/# command`: a terminal prompt pasted with the
+/// output it produced.
+fn is_shell_prompt(line: &str) -> bool {
+    let Some(at) = line.find('@') else {
+        return false;
+    };
+    let user = &line[..at];
+    let Some(colon) = line[at..].find(':').map(|c| at + c) else {
+        return false;
+    };
+    let host = &line[at + 1..colon];
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    };
+    let rest = &line[colon + 1..];
+    let Some(end) = rest.find(['$', '#']) else {
+        return false;
+    };
+    let dir = &rest[..end];
+    name_ok(user)
+        && name_ok(host)
+        && (dir.starts_with('~') || dir.starts_with('/'))
+        && !dir.contains(' ')
+        && rest[end + 1..].starts_with(' ')
 }
 
 /// Removes ANSI escape sequences (CSI `ESC [ ... letter`, and lone `ESC x`).
