@@ -163,3 +163,26 @@ fn stranger_samples_match_expected() {
         "now read as expected, remove from KNOWN_GAPS: {healed:?}"
     );
 }
+
+#[test]
+fn report_states_the_year_it_assumed() {
+    use faultline::{analyze, to_markdown, AnalyzeOptions};
+    let opts = AnalyzeOptions {
+        ingest: IngestOptions {
+            reference_year: Some(2024),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let read = |name: &str| {
+        let bytes = std::fs::read(format!("{}/{name}", dir())).expect("sample file");
+        analyze(&[InputFile::new(name, bytes)], &opts).expect("analyze")
+    };
+    let r = read("yearless-bracketed.log");
+    assert_eq!(r.input.files[0].assumed_year, Some(2024));
+    assert!(to_markdown(&r).contains("read as 2024 (assumed)"));
+    // Times that name their year assume nothing.
+    let r = read("bunyan.jsonl");
+    assert_eq!(r.input.files[0].assumed_year, None);
+    assert!(!to_markdown(&r).contains("(assumed)"));
+}

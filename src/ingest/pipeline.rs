@@ -342,6 +342,7 @@ fn ingest_file(
         invalid_utf8: decoded.invalid_utf8,
         format,
         text,
+        assumed_year: ctx.clock.assumed_year,
     });
 }
 
