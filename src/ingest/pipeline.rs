@@ -16,9 +16,6 @@ const MAX_LINE: usize = 1 << 20;
 /// Lines the format sniffer looks at.
 const SNIFF_LINES: usize = 64;
 
-/// Share of sampled lines with a timed header above which header-less lines are continuations.
-const HEADERED_SHARE: f64 = 0.5;
-
 /// Lines a pretty-printed JSON document may span.
 const MAX_DOC_LINES: usize = 20_000;
 
@@ -155,7 +152,7 @@ fn ingest_file(
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
     // Most lines carry a timed header: a header-less line after a timed event is part of it
     // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
-    let headered = opts.format.is_none() && decode::timed_share(&sample) >= HEADERED_SHARE;
+    let headered = opts.format.is_none() && decode::headered(&sample);
     let mut ctx = Ctx::new(opts.format, year);
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
@@ -263,12 +260,14 @@ fn ingest_file(
                     extend_last(corpus, b);
                     continue;
                 }
-                if has_prev && headered && last_has_time(corpus, first_event) {
+                // A crash dump's first line (`panic: ...`) starts an event of its own.
+                let start = joiner.starts(line);
+                if has_prev && start.is_none() && headered && last_has_time(corpus, first_event) {
                     extend_last(corpus, b);
                     continue;
                 }
                 let mut r = Record::plain(line.len());
-                r.level = joiner.starts(line);
+                r.level = start;
                 r
             }
         };
@@ -592,6 +591,21 @@ mod tests {
         ));
         let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
         assert_eq!(lines, [1, 3, 1]);
+    }
+
+    #[test]
+    fn frames_may_outnumber_headers_but_a_crash_starts_its_own_event() {
+        let mut text = String::new();
+        for s in 12..14 {
+            text.push_str(&format!("[2013-09-18 13:54:{s}] PHP Fatal error:  boom\n"));
+            for k in 0..3 {
+                text.push_str(&format!("/srv/app/lib{k}.php: in f{k}()\n"));
+            }
+        }
+        text.push_str("panic: runtime error: nil map\n");
+        let c = corpus(&text);
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [4, 4, 1]);
     }
 
     #[test]

@@ -181,13 +181,11 @@ pub(crate) fn sniff(sample: &[&str]) -> Format {
     best.0
 }
 
-/// Share of a sample's lines that decode with a time of their own in the sample's most common
-/// format: near 1 for a file whose lines start with one header layout, so its header-less lines
-/// are continuations; low for a mix of formats, where each line stands alone.
-pub(crate) fn timed_share(sample: &[&str]) -> f64 {
-    if sample.is_empty() {
-        return 0.0;
-    }
+/// Whether a file's lines start with one timed header layout, from a sample: enough lines
+/// ([`HEADERED_SHARE`]) decode with a time in one format, and that format holds nearly all the
+/// timed lines ([`ONE_LAYOUT`]). Then its header-less lines are continuations (stack traces
+/// may outnumber headers); a mix of formats keeps every line on its own.
+pub(crate) fn headered(sample: &[&str]) -> bool {
     let mut ctx = Ctx::new(None, 1970);
     let mut counts: Vec<(Format, usize)> = Vec::new();
     for l in sample {
@@ -204,9 +202,15 @@ pub(crate) fn timed_share(sample: &[&str]) -> f64 {
             None => counts.push((f, 1)),
         }
     }
-    let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
-    most as f64 / sample.len() as f64
+    let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64;
+    let timed = counts.iter().map(|&(_, n)| n).sum::<usize>() as f64;
+    most > 0.0 && most >= HEADERED_SHARE * sample.len() as f64 && most >= ONE_LAYOUT * timed
 }
+
+/// Share of sampled lines that must carry the dominant timed header.
+const HEADERED_SHARE: f64 = 0.2;
+/// Share of the timed lines the dominant header layout must hold.
+const ONE_LAYOUT: f64 = 0.8;
 
 /// First year written in full in a sample (for year-less stamps elsewhere in the input).
 pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
