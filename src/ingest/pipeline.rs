@@ -152,7 +152,11 @@ fn ingest_file(
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
     // Most lines carry a timed header: a header-less line after a timed event is part of it
     // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
-    let headered = opts.format.is_none() && decode::headered(&sample);
+    let headered = opts
+        .format
+        .is_none()
+        .then(|| decode::headered(&sample))
+        .flatten();
     let mut ctx = Ctx::new(opts.format, year);
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
@@ -206,6 +210,17 @@ fn ingest_file(
             continue;
         }
         let record = decode::decode_line(line, &mut ctx);
+        if has_prev
+            && record
+                .as_ref()
+                .is_some_and(|r| stray_time(r, line, headered, corpus))
+        {
+            // A time written differently from the file's headers and far from the event before:
+            // a line of that event's body (a lease file, a token's expiry), not a new event.
+            extend_last(corpus, b);
+            ctx.extra.clear();
+            continue;
+        }
         let record = match record {
             Some(r) if r.continuation && has_prev => {
                 extend_last(corpus, b);
@@ -262,7 +277,11 @@ fn ingest_file(
                 }
                 // A crash dump's first line (`panic: ...`) starts an event of its own.
                 let start = joiner.starts(line);
-                if has_prev && start.is_none() && headered && last_has_time(corpus, first_event) {
+                if has_prev
+                    && start.is_none()
+                    && headered.is_some()
+                    && last_has_time(corpus, first_event)
+                {
                     extend_last(corpus, b);
                     continue;
                 }
@@ -478,6 +497,36 @@ fn push_extra(corpus: &mut Corpus, ctx: &mut Ctx, file: u32, line: u32, span: (u
     }
 }
 
+/// Farther than this from the event before, a differently shaped time is not a header.
+const STRAY_GAP_NS: i64 = 3_600_000_000_000;
+
+/// `r` has a time but no level while the event before has both, its line does not start like
+/// the file's headers, and the time is more than [`STRAY_GAP_NS`] from that event's.
+/// (Level-less files such as syslog, and headers with a level of their own, are never strays:
+/// sparse logs jump hours between lines.)
+fn stray_time(
+    r: &Record,
+    line: &str,
+    headered: Option<decode::HeadShape>,
+    corpus: &Corpus,
+) -> bool {
+    let (Some(shape), Some((t, _))) = (headered, r.time) else {
+        return false;
+    };
+    if r.level.is_some() {
+        return false;
+    }
+    let Some(prev) = corpus
+        .events
+        .last()
+        .filter(|e| e.time_source == TimeSource::Parsed && e.level.is_some())
+        .and_then(|e| e.time)
+    else {
+        return false;
+    };
+    decode::head_shape(line) != shape && (t - prev).abs() > STRAY_GAP_NS
+}
+
 /// The file's last event so far has a time of its own.
 fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
     corpus.events.len() > first_event
@@ -606,6 +655,22 @@ mod tests {
         let c = corpus(&text);
         let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
         assert_eq!(lines, [4, 4, 1]);
+    }
+
+    #[test]
+    fn a_differently_written_far_time_inside_a_body_is_no_event() {
+        // A dnsmasq lease line (expiry epoch) dumped inside a multi-line debug message.
+        let c = corpus(concat!(
+            "2018-09-28 16:34:00.273 21641 DEBUG neutron.dhcp [req-1 - - - - -] Building leases\n",
+            "2018-09-28 16:34:00.276 21641 DEBUG neutron.dhcp [req-1 - - - - -] Done with\n",
+            "1538253240 fa:16:3e:47:33:0d 11.214.1.2 * *\n",
+            " _output_init_lease_file /usr/lib/python2.7/dhcp.py:654\n",
+            "2018-09-28 16:34:00.277 21641 DEBUG neutron.dhcp [req-1 - - - - -] Building hosts\n",
+        ));
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [1, 3, 1]);
+        let max = c.events.iter().filter_map(|e| e.time).max().unwrap();
+        assert_eq!(crate::ingest::format_ns(max), "2018-09-28T16:34:00.277Z");
     }
 
     #[test]

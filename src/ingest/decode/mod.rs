@@ -181,13 +181,42 @@ pub(crate) fn sniff(sample: &[&str]) -> Format {
     best.0
 }
 
-/// Whether a file's lines start with one timed header layout, from a sample: enough lines
-/// ([`HEADERED_SHARE`]) decode with a time in one format, and that format holds nearly all the
-/// timed lines ([`ONE_LAYOUT`]). Then its header-less lines are continuations (stack traces
-/// may outnumber headers); a mix of formats keeps every line on its own.
-pub(crate) fn headered(sample: &[&str]) -> bool {
+/// The character classes of a line's first bytes, runs collapsed (`2018-09-28 16:` ->
+/// `9-9-9 9:`, `Jun  9 06:` -> `a 9 9:`), so two headers of one layout compare equal and a
+/// differently written time (`1538253240 fa:16`) does not.
+pub(crate) type HeadShape = [u8; 8];
+
+pub(crate) fn head_shape(line: &str) -> HeadShape {
+    let mut out = [0u8; 8];
+    let mut n = 0;
+    for &c in line.as_bytes().iter().take(16) {
+        let k = match c {
+            b'0'..=b'9' => b'9',
+            b'a'..=b'z' | b'A'..=b'Z' => b'a',
+            b'\t' => b' ',
+            c => c,
+        };
+        if n > 0 && out[n - 1] == k {
+            continue;
+        }
+        if n == out.len() {
+            break;
+        }
+        out[n] = k;
+        n += 1;
+    }
+    out
+}
+
+/// The head shape of a file's timed header layout, when its lines start with one, from a
+/// sample: enough lines ([`HEADERED_SHARE`]) decode with a time in one format, and that format
+/// holds nearly all the timed lines ([`ONE_LAYOUT`]). Then its header-less lines are
+/// continuations (stack traces may outnumber headers); a mix of formats keeps every line on
+/// its own.
+pub(crate) fn headered(sample: &[&str]) -> Option<HeadShape> {
     let mut ctx = Ctx::new(None, 1970);
     let mut counts: Vec<(Format, usize)> = Vec::new();
+    let mut shapes: Vec<(Format, HeadShape)> = Vec::new();
     for l in sample {
         let r = decode_line(l, &mut ctx);
         ctx.extra.clear();
@@ -197,14 +226,31 @@ pub(crate) fn headered(sample: &[&str]) -> bool {
         else {
             continue;
         };
+        shapes.push((f, head_shape(l)));
         match counts.iter_mut().find(|(g, _)| *g == f) {
             Some((_, n)) => *n += 1,
             None => counts.push((f, 1)),
         }
     }
-    let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64;
-    let timed = counts.iter().map(|&(_, n)| n).sum::<usize>() as f64;
-    most > 0.0 && most >= HEADERED_SHARE * sample.len() as f64 && most >= ONE_LAYOUT * timed
+    let &(fmt, most) = counts.iter().max_by_key(|&&(_, n)| n)?;
+    let timed: usize = counts.iter().map(|&(_, n)| n).sum();
+    let dominant = most as f64 >= HEADERED_SHARE * sample.len() as f64
+        && most as f64 >= ONE_LAYOUT * timed as f64;
+    if !dominant {
+        return None;
+    }
+    // The commonest shape among that format's lines (first seen on ties).
+    let mut best: Option<(HeadShape, usize)> = None;
+    for (f, s) in &shapes {
+        if *f != fmt {
+            continue;
+        }
+        let n = shapes.iter().filter(|(g, t)| g == f && t == s).count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((*s, n));
+        }
+    }
+    best.map(|(s, _)| s)
 }
 
 /// Share of sampled lines that must carry the dominant timed header.
