@@ -27,7 +27,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "iis-w3c.log",
         "W3C directives counted as events; status read as level",
     ),
-    ("uvicorn.log", "levels of time-less `LEVEL:` lines"),
 ];
 
 struct Expected {

@@ -286,7 +286,7 @@ fn ingest_file(
                     continue;
                 }
                 let mut r = Record::plain(line.len());
-                r.level = start;
+                r.level = start.or_else(|| leading_level(line));
                 r
             }
         };
@@ -527,6 +527,14 @@ fn stray_time(
     decode::head_shape(line) != shape && (t - prev).abs() > STRAY_GAP_NS
 }
 
+/// `INFO:     Started server` (uvicorn, Python's default `logging` format): an ALLCAPS level
+/// word with a colon heading a line that has no time. Prose (`Error: x`) is left alone.
+fn leading_level(line: &str) -> Option<super::Level> {
+    let (word, _) = line.split_once(':')?;
+    let caps = word.len() >= 4 && word.bytes().all(|c| c.is_ascii_uppercase());
+    caps.then(|| super::level::from_long_word(word)).flatten()
+}
+
 /// The file's last event so far has a time of its own.
 fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
     corpus.events.len() > first_event
@@ -671,6 +679,14 @@ mod tests {
         assert_eq!(lines, [1, 3, 1]);
         let max = c.events.iter().filter_map(|e| e.time).max().unwrap();
         assert_eq!(crate::ingest::format_ns(max), "2018-09-28T16:34:00.277Z");
+    }
+
+    #[test]
+    fn time_less_level_headers() {
+        let c = corpus("INFO:     Started server process [7]\nWARNING:  slow\nNote: just prose\n");
+        let levels: Vec<_> = c.events.iter().map(|e| e.level).collect();
+        use crate::ingest::Level;
+        assert_eq!(levels, [Some(Level::Info), Some(Level::Warn), None]);
     }
 
     #[test]
