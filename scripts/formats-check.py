@@ -14,7 +14,9 @@ Sets (each skipped with a message when absent):
                                       (reported, not part of the pass bar).
 
 Usage: scripts/formats-check.py [--bin target/release/faultline] [--shared ../shared]
-                                [--set formats|formats2|stranger ...] [--all]
+                                [--set formats|formats2|stranger ...] [--half even|odd] [--all]
+--half keeps every other file of each set (sorted by path, 0-based: even = 0, 2, 4, ...), to
+measure on the half a change was not tuned on.
 Prints the failing files (all files with --all) and a total per set. Exit status 0 always: this
 is a measurement, the tests assert.
 """
@@ -108,11 +110,14 @@ def show(name, r, extra=""):
           f"timed {r['timed']}/{r['events']} ({r['tp']:.1%}) [{r['fmts']}] {r['why']}{extra}")
 
 
-def run_set(label, binary, d, has_times_of, show_all, expected=None):
+def run_set(label, binary, d, has_times_of, show_all, expected=None, half=None):
     if not os.path.isdir(d):
         print(f"== {label}: {d} absent; skipped")
         return
     files = walk(d)
+    if half is not None:
+        files = files[{"even": 0, "odd": 1}[half]::2]
+        label = f"{label} ({half} half)"
     passed = 0
     exp_hits = [0, 0, 0]  # events, timed, levels equal to EXPECTED
     print(f"== {label} ({d}): {len(files)} files")
@@ -150,19 +155,21 @@ def main():
                                                        os.path.join(ROOT, "../shared")))
     ap.add_argument("--set", action="append", choices=["formats", "formats2", "stranger"])
     ap.add_argument("--all", action="store_true", help="print every file, not only failures")
+    ap.add_argument("--half", choices=["even", "odd"])
     a = ap.parse_args()
     sets = a.set or ["formats", "formats2", "stranger"]
     data = os.path.join(a.shared, "data")
     if "formats" in sets:
         run_set("formats", a.bin, os.path.join(data, "formats"),
-                lambda rel, p: has_times_loose(p), a.all)
+                lambda rel, p: has_times_loose(p), a.all, half=a.half)
     if "formats2" in sets:
         d = os.path.join(data, "formats2")
         idx = {}
         if os.path.isfile(os.path.join(d, "INDEX.csv")):
             idx = {r["file"]: r["has_times"] == "yes"
                    for r in csv.DictReader(open(os.path.join(d, "INDEX.csv")))}
-        run_set("formats2", a.bin, d, lambda rel, p: idx.get(rel, has_times_loose(p)), a.all)
+        run_set("formats2", a.bin, d, lambda rel, p: idx.get(rel, has_times_loose(p)), a.all,
+                half=a.half)
     if "stranger" in sets:
         d = os.path.join(ROOT, "tests/fixtures/formats-stranger")
         exp = {}
@@ -170,7 +177,7 @@ def main():
             exp = {r["file"]: r for r in csv.DictReader(open(os.path.join(d, "EXPECTED.csv")))}
         run_set("formats-stranger", a.bin, d,
                 lambda rel, p: int(exp.get(rel, {}).get("timed_events", "0") or 0) > 0,
-                a.all, expected=exp)
+                a.all, expected=exp, half=a.half)
     return 0
 
 

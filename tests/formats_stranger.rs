@@ -27,13 +27,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "iis-w3c.log",
         "W3C directives counted as events; status read as level",
     ),
-    ("klog-with-shell.log", "shell lines counted as events"),
-    ("nlog.csv", "CSV header row counted as an event"),
-    ("uvicorn.log", "levels of time-less `LEVEL:` lines"),
-    (
-        "windows-event-csv.csv",
-        "CSV with M/D/YYYY times and multi-line cells",
-    ),
 ];
 
 struct Expected {
@@ -168,4 +161,27 @@ fn stranger_samples_match_expected() {
         healed.is_empty(),
         "now read as expected, remove from KNOWN_GAPS: {healed:?}"
     );
+}
+
+#[test]
+fn report_states_the_year_it_assumed() {
+    use faultline::{analyze, to_markdown, AnalyzeOptions};
+    let opts = AnalyzeOptions {
+        ingest: IngestOptions {
+            reference_year: Some(2024),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let read = |name: &str| {
+        let bytes = std::fs::read(format!("{}/{name}", dir())).expect("sample file");
+        analyze(&[InputFile::new(name, bytes)], &opts).expect("analyze")
+    };
+    let r = read("yearless-bracketed.log");
+    assert_eq!(r.input.files[0].assumed_year, Some(2024));
+    assert!(to_markdown(&r).contains("read as 2024 (assumed)"));
+    // Times that name their year assume nothing.
+    let r = read("bunyan.jsonl");
+    assert_eq!(r.input.files[0].assumed_year, None);
+    assert!(!to_markdown(&r).contains("(assumed)"));
 }

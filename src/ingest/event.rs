@@ -274,6 +274,9 @@ pub struct FileInfo {
     pub invalid_utf8: u32,
     /// The format sniffed for the file as a whole (lines may still fall back to others).
     pub format: Format,
+    /// Year-less times (syslog, klog, `[MM.DD HH:MM:SS]`) were read in this year: taken from
+    /// the input's other times, else the caller's reference year, else 1970.
+    pub assumed_year: Option<i32>,
 }
 
 /// Counts over a whole corpus. `lines == event lines + unparsed_lines`.

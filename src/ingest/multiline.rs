@@ -17,15 +17,18 @@ pub(crate) fn is_continuation(line: &str) -> bool {
         Some(b'a') => line.starts_with("at ") && line.contains('('),
         Some(b'C') => line.starts_with("Caused by:"),
         Some(b'.') => line.starts_with("... ") && line.ends_with(" more"),
-        Some(b'S') => line.starts_with("Suppressed:"),
+        Some(b'S') => line.starts_with("Suppressed:") || line == "Stack trace:",
         Some(b'-') => line.starts_with("--- End of "),
         Some(b'F') => line.starts_with("File \""),
         Some(b'T') => line.starts_with("Traceback (most recent call last)"),
         Some(b'D') => line.starts_with("During handling of the above exception"),
         Some(b'g') => is_goroutine_header(line),
         Some(b'E') => line.starts_with("Exception in thread \""),
-        Some(b'[') => line.starts_with("[signal "),
+        Some(b'[') => line.starts_with("[signal ") || line == "[stacktrace]",
         Some(b'}') => line == "}",
+        // PHP (and gdb) frames `#0 /app/x.php(12): f()`, PHP's `Stack trace:` / Laravel's
+        // `[stacktrace]` markers.
+        Some(b'#') => is_numbered_frame(line),
         _ => false,
     };
     // Go frame function lines outside a panic dump (zap/logrus stack fields):
@@ -33,6 +36,13 @@ pub(crate) fn is_continuation(line: &str) -> bool {
     let go_frame =
         !line.contains(' ') && line.contains('.') && (line.contains(".(*") || line.ends_with(')'));
     special || go_frame || is_exception_line(line)
+}
+
+/// `#12 /srv/app/Db.php(631): Db->run()`: a numbered stack frame.
+fn is_numbered_frame(line: &str) -> bool {
+    let rest = &line[1..];
+    let d = rest.bytes().take_while(u8::is_ascii_digit).count();
+    d > 0 && d <= 4 && rest[d..].starts_with(' ')
 }
 
 /// `goroutine 20 [running]:`
@@ -215,6 +225,22 @@ impl Joiner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn php_frames() {
+        for l in [
+            "Stack trace:",
+            "[stacktrace]",
+            "#0 /srv/app/Db.php(631): Db->run('select')",
+            "#12 {main}",
+            "#3 [internal function]: Leads->search()",
+        ] {
+            assert!(is_continuation(l), "{l}");
+        }
+        for l in ["#hashtag trending", "# comment", "#1234567 issue closed"] {
+            assert!(!is_continuation(l), "{l}");
+        }
+    }
 
     #[test]
     fn java_frames() {

@@ -16,9 +16,6 @@ const MAX_LINE: usize = 1 << 20;
 /// Lines the format sniffer looks at.
 const SNIFF_LINES: usize = 64;
 
-/// Share of sampled lines with a timed header above which header-less lines are continuations.
-const HEADERED_SHARE: f64 = 0.5;
-
 /// Lines a pretty-printed JSON document may span.
 const MAX_DOC_LINES: usize = 20_000;
 
@@ -155,13 +152,19 @@ fn ingest_file(
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
     // Most lines carry a timed header: a header-less line after a timed event is part of it
     // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
-    let headered = opts.format.is_none() && decode::timed_share(&sample) >= HEADERED_SHARE;
+    let headered = opts
+        .format
+        .is_none()
+        .then(|| decode::headered(&sample))
+        .flatten();
     let mut ctx = Ctx::new(opts.format, year);
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
     // The last event is a CRI `P` line waiting for the rest of its message.
     let mut partial_open = false;
     let mut docs_possible = true;
+    // Lines waiting to open the next event (a CSV header, a shell prompt).
+    let mut preamble: Option<Preamble> = None;
     let mut i = 0;
     let mut next_report = 0;
     while i < spans.len() {
@@ -189,10 +192,13 @@ fn ingest_file(
             continue;
         }
         let has_prev = corpus.events.len() > first_event
-            && !frame::after_unparsed(&corpus.unparsed, file, lineno);
+            && !frame::after_unparsed(&corpus.unparsed, file, lineno)
+            && preamble.is_none();
         if frame::is_blank(line) {
             ctx.blank();
-            if has_prev {
+            if let Some(p) = preamble.as_mut() {
+                p.lines += 1;
+            } else if has_prev {
                 extend_last(corpus, b);
             } else {
                 corpus.unparsed.push(Unparsed {
@@ -204,6 +210,17 @@ fn ingest_file(
             continue;
         }
         let record = decode::decode_line(line, &mut ctx);
+        if has_prev
+            && record
+                .as_ref()
+                .is_some_and(|r| stray_time(r, line, headered, corpus))
+        {
+            // A time written differently from the file's headers and far from the event before:
+            // a line of that event's body (a lease file, a token's expiry), not a new event.
+            extend_last(corpus, b);
+            ctx.extra.clear();
+            continue;
+        }
         let record = match record {
             Some(r) if r.continuation && has_prev => {
                 extend_last(corpus, b);
@@ -242,6 +259,9 @@ fn ingest_file(
                                 spans: &spans,
                             };
                             spread_lines(&mut corpus.events[first_ev..], &ats, &doc);
+                            if let Some(p) = preamble.take() {
+                                p.open(&mut corpus.events[first_ev]);
+                            }
                             joiner.reset();
                             partial_open = false;
                             i = last + 1;
@@ -255,18 +275,55 @@ fn ingest_file(
                     extend_last(corpus, b);
                     continue;
                 }
-                if has_prev && headered && last_has_time(corpus, first_event) {
+                // A crash dump's first line (`panic: ...`) starts an event of its own.
+                let start = joiner.starts(line);
+                if has_prev
+                    && start.is_none()
+                    && headered.is_some()
+                    && last_has_time(corpus, first_event)
+                {
                     extend_last(corpus, b);
                     continue;
                 }
                 let mut r = Record::plain(line.len());
-                r.level = joiner.starts(line);
+                r.level = start.or_else(|| leading_level(line));
                 r
             }
         };
+        if record.preamble && has_prev {
+            // Mid-file (a prompt between outputs): it closes the event before it, so that
+            // event's first line stays its own header line.
+            extend_last(corpus, b);
+            continue;
+        }
+        if record.preamble {
+            match preamble.as_mut() {
+                Some(p) => p.lines += 1,
+                None => {
+                    preamble = Some(Preamble {
+                        line: lineno,
+                        span: (a, b),
+                        lines: 1,
+                        record,
+                    })
+                }
+            }
+            continue;
+        }
         partial_open = record.partial;
         push_event(corpus, file, lineno, (a, b), record);
+        if let Some(p) = preamble.take() {
+            p.open(corpus.events.last_mut().expect("just pushed"));
+        }
         push_extra(corpus, &mut ctx, file, lineno, (a, b));
+    }
+    if let Some(p) = preamble.take() {
+        // Nothing followed: the preamble stands as an event of its own.
+        let (line, span, lines) = (p.line, p.span, p.lines);
+        push_event(corpus, file, line, span, p.record);
+        let ev = corpus.events.last_mut().expect("just pushed");
+        ev.lines = lines;
+        ev.end = spans[(line + lines - 2) as usize].1 as u32;
     }
     inherit_times(&mut corpus.events[first_event..]);
     meter.report(Stage::Parse, text.len(), corpus.events.len());
@@ -303,6 +360,7 @@ fn ingest_file(
         invalid_utf8: decoded.invalid_utf8,
         format,
         text,
+        assumed_year: ctx.clock.assumed_year,
     });
 }
 
@@ -363,6 +421,26 @@ fn document(text: &str, spans: &[(usize, usize)], start: usize, ctx: &mut Ctx) -
     }
 }
 
+/// Lines at the start of a file that open its first event instead of being one (a CSV header
+/// row, a shell prompt, and the blank lines after them). Later in the file such a line closes
+/// the event before it instead.
+struct Preamble {
+    /// 1-based line of the first of them, and its byte span.
+    line: u32,
+    span: (usize, usize),
+    lines: u32,
+    record: Record,
+}
+
+impl Preamble {
+    /// Makes `ev` (which starts on the line right after these) start at the preamble.
+    fn open(self, ev: &mut Event) {
+        ev.line = self.line;
+        ev.first = (self.span.0 as u32, self.span.1 as u32);
+        ev.lines += self.lines;
+    }
+}
+
 /// The physical lines of one multi-line document: indexes into `spans`.
 struct DocLines<'a> {
     start: usize,
@@ -417,6 +495,44 @@ fn push_extra(corpus: &mut Corpus, ctx: &mut Ctx, file: u32, line: u32, span: (u
         ev.lines = 0;
         ev.end = end;
     }
+}
+
+/// Farther than this from the event before, a differently shaped time is not a header.
+const STRAY_GAP_NS: i64 = 3_600_000_000_000;
+
+/// `r` has a time but no level while the event before has both, its line does not start like
+/// the file's headers, and the time is more than [`STRAY_GAP_NS`] from that event's.
+/// (Level-less files such as syslog, and headers with a level of their own, are never strays:
+/// sparse logs jump hours between lines.)
+fn stray_time(
+    r: &Record,
+    line: &str,
+    headered: Option<decode::HeadShape>,
+    corpus: &Corpus,
+) -> bool {
+    let (Some(shape), Some((t, _))) = (headered, r.time) else {
+        return false;
+    };
+    if r.level.is_some() {
+        return false;
+    }
+    let Some(prev) = corpus
+        .events
+        .last()
+        .filter(|e| e.time_source == TimeSource::Parsed && e.level.is_some())
+        .and_then(|e| e.time)
+    else {
+        return false;
+    };
+    decode::head_shape(line) != shape && (t - prev).abs() > STRAY_GAP_NS
+}
+
+/// `INFO:     Started server` (uvicorn, Python's default `logging` format): an ALLCAPS level
+/// word with a colon heading a line that has no time. Prose (`Error: x`) is left alone.
+fn leading_level(line: &str) -> Option<super::Level> {
+    let (word, _) = line.split_once(':')?;
+    let caps = word.len() >= 4 && word.bytes().all(|c| c.is_ascii_uppercase());
+    caps.then(|| super::level::from_long_word(word)).flatten()
 }
 
 /// The file's last event so far has a time of its own.
@@ -535,6 +651,45 @@ mod tests {
     }
 
     #[test]
+    fn frames_may_outnumber_headers_but_a_crash_starts_its_own_event() {
+        let mut text = String::new();
+        for s in 12..14 {
+            text.push_str(&format!("[2013-09-18 13:54:{s}] PHP Fatal error:  boom\n"));
+            for k in 0..3 {
+                text.push_str(&format!("/srv/app/lib{k}.php: in f{k}()\n"));
+            }
+        }
+        text.push_str("panic: runtime error: nil map\n");
+        let c = corpus(&text);
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [4, 4, 1]);
+    }
+
+    #[test]
+    fn a_differently_written_far_time_inside_a_body_is_no_event() {
+        // A dnsmasq lease line (expiry epoch) dumped inside a multi-line debug message.
+        let c = corpus(concat!(
+            "2018-09-28 16:34:00.273 21641 DEBUG neutron.dhcp [req-1 - - - - -] Building leases\n",
+            "2018-09-28 16:34:00.276 21641 DEBUG neutron.dhcp [req-1 - - - - -] Done with\n",
+            "1538253240 fa:16:3e:47:33:0d 11.214.1.2 * *\n",
+            " _output_init_lease_file /usr/lib/python2.7/dhcp.py:654\n",
+            "2018-09-28 16:34:00.277 21641 DEBUG neutron.dhcp [req-1 - - - - -] Building hosts\n",
+        ));
+        let lines: Vec<u32> = c.events.iter().map(|e| e.lines).collect();
+        assert_eq!(lines, [1, 3, 1]);
+        let max = c.events.iter().filter_map(|e| e.time).max().unwrap();
+        assert_eq!(crate::ingest::format_ns(max), "2018-09-28T16:34:00.277Z");
+    }
+
+    #[test]
+    fn time_less_level_headers() {
+        let c = corpus("INFO:     Started server process [7]\nWARNING:  slow\nNote: just prose\n");
+        let levels: Vec<_> = c.events.iter().map(|e| e.level).collect();
+        use crate::ingest::Level;
+        assert_eq!(levels, [Some(Level::Info), Some(Level::Warn), None]);
+    }
+
+    #[test]
     fn mixed_formats_keep_plain_lines_apart() {
         let c = corpus(concat!(
             "{\"time\":\"2024-03-05T10:00:00Z\",\"msg\":\"json\"}\n",
@@ -555,6 +710,28 @@ mod tests {
         assert_eq!(lines, [1, 2]);
         assert!(c.events.iter().all(|e| e.time_source == TimeSource::Parsed));
         assert!(c.message(&c.events[1]).ends_with("Start scan"));
+    }
+
+    #[test]
+    fn csv_header_and_shell_prompts_are_not_events() {
+        let c = corpus(concat!(
+            "time,level,logger,message\n",
+            "2024-06-12 14:03:22.1034,Info,App,started\n",
+            "2024-06-12 14:03:23.1034,Error,App,failed\n",
+        ));
+        let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
+        assert_eq!(at, [(1, 2), (3, 1)]);
+        assert_eq!(c.stats().timestamped_events, 2);
+        let c = corpus(concat!(
+            "ops@node-3:~$ journalctl -u kubelet | tail\n",
+            "I0612 14:03:22.123456    1234 server.go:487] started\n",
+            "ops@node-3:~$ \n",
+            "E0612 14:03:23.123456    1234 server.go:490] failed\n",
+        ));
+        let at: Vec<(u32, u32)> = c.events.iter().map(|e| (e.line, e.lines)).collect();
+        assert_eq!(at, [(1, 3), (4, 1)]);
+        // A prompt alone is still counted, as an event.
+        assert_eq!(corpus("root@db1:/# ls\n").events.len(), 1);
     }
 
     #[test]

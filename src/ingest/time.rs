@@ -85,6 +85,8 @@ pub(crate) struct Clock {
     last_month: u32,
     /// Day count of the last full date seen, for time-only stamps.
     last_day: Option<i64>,
+    /// The year given to the first year-less stamp: an assumption the report states.
+    pub assumed_year: Option<i32>,
 }
 
 impl Clock {
@@ -93,6 +95,7 @@ impl Clock {
             year,
             last_month: 0,
             last_day: None,
+            assumed_year: None,
         }
     }
 
@@ -114,6 +117,7 @@ impl Clock {
                     self.year -= 1;
                 }
                 self.last_month = c.month;
+                self.assumed_year.get_or_insert(self.year);
                 self.year
             }
         };

@@ -217,6 +217,14 @@ pub fn to_markdown(r: &Report) -> String {
         "\n_Input: {} lines, {} events, {} unparsed lines._",
         r.input.lines, r.input.events, r.input.unparsed_lines
     );
+    for f in r.input.files.iter().filter(|f| f.assumed_year.is_some()) {
+        let _ = writeln!(
+            m,
+            "\n_{} writes times without a year: read as {} (assumed)._",
+            e(&f.name),
+            f.assumed_year.unwrap_or_default()
+        );
+    }
     if let Some(n) = &r.narrative {
         // The model's text is untrusted: fenced, and labelled as unverified prose.
         let lines: Vec<&str> = n.text.trim_end().lines().collect();

@@ -202,6 +202,7 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
                 lines: f.lines,
                 bytes: f.bytes_in,
                 gzip: f.gzip,
+                assumed_year: f.assumed_year,
             })
             .collect(),
         lines: st.lines,

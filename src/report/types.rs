@@ -202,6 +202,9 @@ pub struct FileRow {
     pub lines: u32,
     pub bytes: u64,
     pub gzip: bool,
+    /// The year assumed for the file's year-less times, when it had any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

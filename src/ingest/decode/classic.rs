@@ -603,6 +603,17 @@ fn find_ts(line: &str) -> Option<(time::Civil, usize)> {
     if e == 0 || b[0] == b'[' && b[e - 1] != b']' {
         return None;
     }
+    // Only a token that names something (a file, host, pid, `-`, an ALLCAPS tag such as BGL's
+    // `KERNDTLB`), never a word of prose: the time in `expires 2016-10-01T12:00:00Z` is part of
+    // a message, not an event time.
+    let tok = &b[..e];
+    let names = tok
+        .iter()
+        .any(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'/' | b':' | b'_' | b'[' | b'@'))
+        || tok.iter().all(u8::is_ascii_uppercase);
+    if !names {
+        return None;
+    }
     let r = try_at(e + 1)?;
     // A bare epoch after a word is too weak a signal unless the line then looks like a header.
     Some(r)
@@ -765,6 +776,26 @@ mod tests {
 
     fn comp(r: &Record) -> Option<&str> {
         r.entities.component.as_deref()
+    }
+
+    #[test]
+    fn no_time_from_prose() {
+        // A continuation of a message body (a token dump) names a time that is not the event's.
+        let mut ctx = Ctx::new(None, 2016);
+        assert!(decode(
+            "expires 2016-10-02T12:00:00Z for project admin",
+            &mut ctx,
+            true
+        )
+        .is_none());
+        assert!(decode("Token 2016-10-02 12:00:00 issued", &mut ctx, true).is_none());
+        // A leading file or host name, or an ALLCAPS tag, still lets the header through.
+        let (r, _) = dec("nova-api.log.1 2016-10-01 12:00:00.123 2931 INFO nova.api x");
+        assert_eq!(r.level, Some(Level::Info));
+        assert!(dec("KERNDTLB 1117838570 2005.06.03 R02 RAS KERNEL FATAL x")
+            .0
+            .time
+            .is_some());
     }
 
     #[test]

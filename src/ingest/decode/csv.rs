@@ -107,6 +107,8 @@ pub(crate) fn header(line: &str, ctx: &mut Ctx) -> Option<Record> {
             "timestamp" | "time" | "@timestamp" | "date" | "datetime" | "ts" | "_time"
             | "eventtime" => &mut h.time,
             "timeunixnano" | "time_unix_nano" => &mut h.time_ns,
+            // `Event time`, `Date and Time`, `CreationDate`: a time column by its name.
+            n if h.time.is_none() && (n.contains("time") || n.contains("date")) => &mut h.time,
             "log" | "message" | "msg" | "line" | "content" | "_raw" | "text" | "body"
             | "log_line" => &mut h.message,
             "level" | "severity" | "lvl" | "loglevel" | "log_level" => &mut h.level,
@@ -127,13 +129,16 @@ pub(crate) fn header(line: &str, ctx: &mut Ctx) -> Option<Record> {
         return None;
     }
     ctx.csv = Some(h);
-    Some(Record::new(Format::Csv, Msg::Range(0, line.len())))
+    let mut r = Record::new(Format::Csv, Msg::Range(0, line.len()));
+    r.preamble = true;
+    Some(r)
 }
 
 pub(crate) fn row(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let h = ctx.csv.clone()?;
     let cells = split(line);
-    if cells.len() < h.n.min(2) {
+    // Fewer cells than the header names: a piece of a quoted multi-line cell, not a row.
+    if cells.len() < h.n.max(2) {
         return None;
     }
     let get = |i: Option<usize>| {
@@ -210,6 +215,20 @@ mod tests {
             r.message,
             Msg::Owned("TraceID: ffc8 [getRoute][failed]".into())
         );
+    }
+
+    #[test]
+    fn time_column_by_its_name_and_header_opens_the_next_event() {
+        let mut ctx = Ctx::new(None, 1970);
+        let h = header("Level,Date and Time,Source,Event ID", &mut ctx).unwrap();
+        assert!(h.preamble);
+        let r = row(
+            "Warning,6/15/2024 12:01:12 AM,DNS-Client,1014,timed out",
+            &mut ctx,
+        )
+        .unwrap();
+        assert_eq!(r.time.unwrap().0, 1_718_409_672_000_000_000);
+        assert_eq!(r.level, Some(Level::Warn));
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub(crate) struct Record {
     /// Byte offset of this record inside a multi-record document (envelopes), so its event
     /// can point at its own line.
     pub at: Option<usize>,
+    /// Not an event of its own (a CSV header row, a shell prompt before the output): its lines
+    /// open the next event.
+    pub preamble: bool,
 }
 
 impl Record {
@@ -65,6 +68,7 @@ impl Record {
             continuation: false,
             partial: false,
             at: None,
+            preamble: false,
         }
     }
 
@@ -177,15 +181,42 @@ pub(crate) fn sniff(sample: &[&str]) -> Format {
     best.0
 }
 
-/// Share of a sample's lines that decode with a time of their own in the sample's most common
-/// format: near 1 for a file whose lines start with one header layout, so its header-less lines
-/// are continuations; low for a mix of formats, where each line stands alone.
-pub(crate) fn timed_share(sample: &[&str]) -> f64 {
-    if sample.is_empty() {
-        return 0.0;
+/// The character classes of a line's first bytes, runs collapsed (`2018-09-28 16:` ->
+/// `9-9-9 9:`, `Jun  9 06:` -> `a 9 9:`), so two headers of one layout compare equal and a
+/// differently written time (`1538253240 fa:16`) does not.
+pub(crate) type HeadShape = [u8; 8];
+
+pub(crate) fn head_shape(line: &str) -> HeadShape {
+    let mut out = [0u8; 8];
+    let mut n = 0;
+    for &c in line.as_bytes().iter().take(16) {
+        let k = match c {
+            b'0'..=b'9' => b'9',
+            b'a'..=b'z' | b'A'..=b'Z' => b'a',
+            b'\t' => b' ',
+            c => c,
+        };
+        if n > 0 && out[n - 1] == k {
+            continue;
+        }
+        if n == out.len() {
+            break;
+        }
+        out[n] = k;
+        n += 1;
     }
+    out
+}
+
+/// The head shape of a file's timed header layout, when its lines start with one, from a
+/// sample: enough lines ([`HEADERED_SHARE`]) decode with a time in one format, and that format
+/// holds nearly all the timed lines ([`ONE_LAYOUT`]). Then its header-less lines are
+/// continuations (stack traces may outnumber headers); a mix of formats keeps every line on
+/// its own.
+pub(crate) fn headered(sample: &[&str]) -> Option<HeadShape> {
     let mut ctx = Ctx::new(None, 1970);
     let mut counts: Vec<(Format, usize)> = Vec::new();
+    let mut shapes: Vec<(Format, HeadShape)> = Vec::new();
     for l in sample {
         let r = decode_line(l, &mut ctx);
         ctx.extra.clear();
@@ -195,14 +226,37 @@ pub(crate) fn timed_share(sample: &[&str]) -> f64 {
         else {
             continue;
         };
+        shapes.push((f, head_shape(l)));
         match counts.iter_mut().find(|(g, _)| *g == f) {
             Some((_, n)) => *n += 1,
             None => counts.push((f, 1)),
         }
     }
-    let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
-    most as f64 / sample.len() as f64
+    let &(fmt, most) = counts.iter().max_by_key(|&&(_, n)| n)?;
+    let timed: usize = counts.iter().map(|&(_, n)| n).sum();
+    let dominant = most as f64 >= HEADERED_SHARE * sample.len() as f64
+        && most as f64 >= ONE_LAYOUT * timed as f64;
+    if !dominant {
+        return None;
+    }
+    // The commonest shape among that format's lines (first seen on ties).
+    let mut best: Option<(HeadShape, usize)> = None;
+    for (f, s) in &shapes {
+        if *f != fmt {
+            continue;
+        }
+        let n = shapes.iter().filter(|(g, t)| g == f && t == s).count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((*s, n));
+        }
+    }
+    best.map(|(s, _)| s)
 }
+
+/// Share of sampled lines that must carry the dominant timed header.
+const HEADERED_SHARE: f64 = 0.2;
+/// Share of the timed lines the dominant header layout must hold.
+const ONE_LAYOUT: f64 = 0.8;
 
 /// First year written in full in a sample (for year-less stamps elsewhere in the input).
 pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
@@ -256,7 +310,42 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some(r) = decode_stateful(line, ctx) {
         return Some(r);
     }
+    if is_shell_prompt(line) {
+        ctx.after_command = true;
+        let mut r = Record::plain(line.len());
+        r.preamble = true;
+        return Some(r);
+    }
     decode_stateless(line, ctx, 0)
+}
+
+/// `user@host:~/dir$ command` or `root@host:/# command`: a terminal prompt pasted with the
+/// output it produced.
+fn is_shell_prompt(line: &str) -> bool {
+    let Some(at) = line.find('@') else {
+        return false;
+    };
+    let user = &line[..at];
+    let Some(colon) = line[at..].find(':').map(|c| at + c) else {
+        return false;
+    };
+    let host = &line[at + 1..colon];
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    };
+    let rest = &line[colon + 1..];
+    let Some(end) = rest.find(['$', '#']) else {
+        return false;
+    };
+    let dir = &rest[..end];
+    name_ok(user)
+        && name_ok(host)
+        && (dir.starts_with('~') || dir.starts_with('/'))
+        && !dir.contains(' ')
+        && rest[end + 1..].starts_with(' ')
 }
 
 /// Removes ANSI escape sequences (CSI `ESC [ ... letter`, and lone `ESC x`).
