@@ -282,13 +282,39 @@ fn service_from_stem(base: &str) -> Option<String> {
     {
         return None;
     }
-    service_from_pod(stem).filter(|s| !is_generic(s))
+    // A file named after one replica (`broker-3.log`, a host's name) keeps its ordinal: an
+    // instance can be the root (one broker's disk), unlike a pod's replica-set hash.
+    let service = service_from_pod(stem).filter(|s| !is_generic(s))?;
+    let ordinal = stem
+        .strip_prefix(service.as_str())
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    Some(if ordinal { stem.to_string() } else { service })
 }
 
-/// Which stream of a program a file holds, when glued to its name: `gateway-access`,
-/// `gateway-error`, `worker.stderr` are all the program before the suffix.
+/// Which stream or log file of a program a file holds, when glued to its name:
+/// `gateway-access`, `gateway-error`, `worker.stderr` are all the program before the suffix, and
+/// `broker-3-server` is host `broker-3`'s `server.log` (a program's default file name).
 const LOG_KINDS: &[&str] = &[
-    "access", "error", "errors", "stdout", "stderr", "out", "err",
+    "access",
+    "error",
+    "errors",
+    "stdout",
+    "stderr",
+    "out",
+    "err",
+    "server",
+    "app",
+    "application",
+    "main",
+    "console",
+    "system",
+    "messages",
+    "syslog",
+    "daemon",
+    "combined",
+    "current",
+    "output",
 ];
 
 /// Drops one trailing log-kind word (see [`LOG_KINDS`]) when a name stays before it.
@@ -565,6 +591,9 @@ mod tests {
             ("api-gateway-access.log", Some("api-gateway")),
             ("api-gateway-error.log", Some("api-gateway")),
             ("worker.stderr.log", Some("worker")),
+            // A host's copy of a program's default log file: the host is the name.
+            ("broker-3-server.log", Some("broker-3")),
+            ("web01-syslog.txt", Some("web01")),
             ("error.log", None),
         ];
         for (path, want) in cases {
