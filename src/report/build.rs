@@ -47,8 +47,8 @@ pub(super) fn build(
                 "search_logs".into(),
                 format!("pattern {pattern:?} (the patient-zero template)"),
                 format!(
-                    "{} matching event(s){}",
-                    found.total,
+                    "{}{}",
+                    super::plural(found.total as u64, "matching event"),
                     found.hits.first().map_or(String::new(), |h| format!(
                         "; first at {}:{}",
                         h.file, h.line
@@ -78,10 +78,10 @@ pub(super) fn build(
             health.iter().filter(|h| h.health != "healthy").count()
         ),
         format!(
-            "{} down, {} degraded, {} user-impact line(s)",
+            "{} down, {} degraded, {}",
             health.iter().filter(|h| h.health == "down").count(),
             health.iter().filter(|h| h.health == "degraded").count(),
-            impact.len()
+            super::plural(impact.len() as u64, "user-impact line")
         ),
     ));
     trail.push((
@@ -197,10 +197,13 @@ pub(super) fn build(
     };
     let title = match root {
         Some(r) => format!(
-            "{} in {} ({} service(s) affected)",
+            "{} in {} ({} affected)",
             human(r.class.as_str()),
             r.service,
-            health.iter().filter(|h| h.health != "healthy").count()
+            super::plural(
+                health.iter().filter(|h| h.health != "healthy").count() as u64,
+                "service"
+            )
         ),
         None => "No incident signal found".into(),
     };
@@ -404,7 +407,7 @@ pub(super) fn build(
         if report.grounding.passed {
             "all found in the input".into()
         } else {
-            format!("{} problem(s)", report.grounding.problems.len())
+            super::plural(report.grounding.problems.len() as u64, "problem")
         },
     ));
     report.reasoning_trail = trail
@@ -547,7 +550,10 @@ fn confidence(corpus: &Corpus, f: &Findings, baseline: bool) -> (f64, Vec<String
     let c = (c.min(0.99) * 100.0).round() / 100.0;
     let reasons = vec![
         format!("lead over the runner-up: {margin:.3}"),
-        format!("{} signal event(s) behind the root cause", top.signals),
+        format!(
+            "{} behind the root cause",
+            super::plural(top.signals as u64, "signal event")
+        ),
         format!("{:.0}% of events carry their own timestamp", timed * 100.0),
         format!("baseline {}", if baseline { "given" } else { "not given" }),
     ];

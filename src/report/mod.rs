@@ -1,5 +1,5 @@
 //! The Report: what the engine concluded and the input facts behind it, with its renderers
-//! (JSON through serde, Markdown for a postmortem).
+//! (JSON through serde, Markdown for a postmortem, plain or coloured text for a terminal).
 //!
 //! Promises: the same input gives byte-identical JSON; every claim carries evidence lines
 //! (file, 1-based line, verbatim text); field names in DESIGN.md's contract never change.
@@ -10,6 +10,7 @@ mod build;
 pub(crate) mod chart;
 mod markdown;
 mod similar;
+mod text;
 mod time;
 mod types;
 
@@ -21,6 +22,7 @@ use crate::progress::{self, Progress, Stage};
 
 pub use markdown::to_markdown;
 pub use similar::{similarity, IncidentProfile, Similarity};
+pub use text::{to_text, TextOptions};
 pub(crate) use time::format_ns;
 pub use types::*;
 
@@ -47,8 +49,17 @@ pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, Ing
 /// [`analyze`] that takes ownership of the input, so valid UTF-8 bytes become the corpus text
 /// without a copy: peak memory is one copy of the input less (the CLI's path for big files).
 pub fn analyze_owned(files: Vec<InputFile>, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    let corpus = ingest::ingest_owned(files, &opts.ingest)?;
-    Ok(report_on(corpus, opts, &mut progress::ignore)?.0)
+    analyze_owned_with_progress(files, opts, &mut progress::ignore)
+}
+
+/// [`analyze_owned`] calling `progress` as it goes; the report is the same.
+pub fn analyze_owned_with_progress(
+    files: Vec<InputFile>,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, IngestError> {
+    let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
+    Ok(report_on(corpus, opts, progress)?.0)
 }
 
 /// [`analyze`] calling `progress` as it goes (see [`Progress`]); the report is the same.
@@ -214,6 +225,15 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
             end: format_ns(hi),
         }),
         baseline: None,
+    }
+}
+
+/// "1 service", "4 services": a count with its noun spelled out, never "service(s)".
+pub(crate) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
