@@ -180,25 +180,48 @@ fn mine_all(
 
 /// Input facts: counts by format, level and service, and the time range.
 pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
     let st = corpus.stats();
-    let mut formats = BTreeMap::new();
-    let mut levels = BTreeMap::new();
-    let mut services = BTreeMap::new();
+    // Counted by the events' small keys (enum values, symbol ids), named once at the end: the
+    // per-event work is a hash of a few bytes, not three string-keyed map look-ups.
+    let mut by_format: HashMap<ingest::Format, u64> = HashMap::new();
+    let mut by_level: HashMap<Option<ingest::Level>, u64> = HashMap::new();
+    let mut by_service: HashMap<Option<u32>, u64> = HashMap::new();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
-        *formats.entry(ev.format.as_str()).or_insert(0u64) += 1;
-        *levels
-            .entry(ev.level.map_or("unknown", |l| l.as_str()))
-            .or_insert(0u64) += 1;
-        *services
-            .entry(corpus.service(ev).unwrap_or("(none)"))
-            .or_insert(0u64) += 1;
+        *by_format.entry(ev.format).or_insert(0) += 1;
+        *by_level.entry(ev.level).or_insert(0) += 1;
+        *by_service.entry(ev.service).or_insert(0) += 1;
         if let (Some(t), ingest::TimeSource::Parsed) = (ev.time, ev.time_source) {
             lo = lo.min(t);
             hi = hi.max(t);
         }
     }
+    let named = |pairs: Vec<(&str, u64)>| {
+        let mut m: BTreeMap<&str, u64> = BTreeMap::new();
+        for (name, n) in pairs {
+            *m.entry(name).or_insert(0) += n;
+        }
+        counts(m)
+    };
+    let formats = named(
+        by_format
+            .into_iter()
+            .map(|(f, n)| (f.as_str(), n))
+            .collect(),
+    );
+    let levels = named(
+        by_level
+            .into_iter()
+            .map(|(l, n)| (l.map_or("unknown", |l| l.as_str()), n))
+            .collect(),
+    );
+    let services = named(
+        by_service
+            .into_iter()
+            .map(|(s, n)| (s.map_or("(none)", |s| corpus.symbol(s)), n))
+            .collect(),
+    );
     InputSummary {
         files: corpus
             .files
@@ -217,9 +240,9 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
         timestamped_events: st.timestamped_events,
         invalid_utf8: st.invalid_utf8,
         bytes: st.bytes,
-        formats: counts(formats),
-        levels: counts(levels),
-        services: counts(services),
+        formats,
+        levels,
+        services,
         time_range: (lo <= hi).then(|| TimeRange {
             start: format_ns(lo),
             end: format_ns(hi),
