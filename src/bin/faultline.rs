@@ -1,9 +1,13 @@
 //! `faultline`: the engine on the command line, for CI, big files and benchmarks.
 //!
 //! ```text
-//! faultline analyze --json [--baseline PATH]... PATH...   # PATH: file (.gz too), folder, or -
+//! faultline analyze [--format text|md|json] [--baseline PATH]... PATH...   # PATH: file (.gz too), folder, or -
 //! faultline templates --jsonl PATH
 //! ```
+//!
+//! `analyze` prints a coloured summary when stdout is a terminal (no colour with `NO_COLOR`),
+//! the Markdown postmortem when it is not, and what `--format` (or `--json`) asks for in either
+//! case; a progress bar goes to stderr when that is a terminal (see `cli/term.rs`).
 //!
 //! An LLM narrative on top of the report (issue 5), only when asked:
 //!
@@ -25,6 +29,8 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod term;
+
     use clap::{Parser, Subcommand};
     use faultline::{AnalyzeOptions, Format, IngestOptions, InputFile};
     use std::io::{Read, Write};
@@ -46,15 +52,19 @@ mod cli {
     enum Cmd {
         /// Analyze an incident and print the report.
         Analyze {
-            /// Print the report as JSON (the contract read by tools).
+            /// Print the report as JSON (the contract read by tools); same as --format json.
             #[arg(long)]
             json: bool,
             /// Logs from a healthy period to contrast with (repeatable).
             #[arg(long = "baseline", value_name = "PATH")]
             baseline: Vec<PathBuf>,
-            /// Force a format for every line (e.g. json_lines, logfmt, syslog3164, classic, plain).
-            #[arg(long, value_name = "NAME")]
+            /// Output: text (summary), md (Markdown postmortem) or json. Default: text on a
+            /// terminal, md otherwise. An input format name here works as --input-format.
+            #[arg(long, value_name = "text|md|json")]
             format: Option<String>,
+            /// Force a format for every line (e.g. json_lines, logfmt, syslog3164, classic, plain).
+            #[arg(long = "input-format", value_name = "NAME")]
+            input_format: Option<String>,
             /// Choose the root cause by `engine` (default) or by a trivial rule to compare
             /// with: `most-errors`, `earliest-error`.
             #[arg(long, value_name = "RULE", default_value = "engine", hide = true)]
@@ -159,6 +169,7 @@ mod cli {
                 json,
                 baseline,
                 format,
+                input_format,
                 method,
                 llm,
                 paths,
@@ -168,16 +179,21 @@ mod cli {
                         "unknown --method {method:?}: use engine, most-errors or earliest-error"
                     )
                 })?;
+                let (output, old_input_format) = term::split_format(format);
+                let output = term::choose(json, output.as_deref(), &term::Env::detect())?;
                 let files = read_paths(&paths)?;
                 let baseline = read_paths(&baseline)?;
                 let opts = AnalyzeOptions {
-                    ingest: ingest_options(format, &files)?,
+                    ingest: ingest_options(input_format.or(old_input_format), &files)?,
                     baseline: baseline.into_iter().map(|(f, _)| f).collect(),
                     method,
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
-                let mut report =
-                    faultline::analyze_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let mut bar = term::Bar::new();
+                let analysis =
+                    faultline::analyze_owned_with_progress(inputs, &opts, &mut |p| bar.update(p));
+                bar.finish();
+                let mut report = analysis.map_err(|e| e.to_string())?;
                 let mut narrated = true;
                 if let Some(settings) = llm::settings(&llm) {
                     match llm::narrate(&report, settings, &llm) {
@@ -191,10 +207,12 @@ mod cli {
                         }
                     }
                 }
-                let out = if json {
-                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-                } else {
-                    faultline::to_markdown(&report)
+                let out = match output {
+                    term::Output::Json => {
+                        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                    }
+                    term::Output::Markdown => faultline::to_markdown(&report),
+                    term::Output::Text(o) => faultline::to_text(&report, o),
                 };
                 println!("{out}");
                 Ok(narrated)

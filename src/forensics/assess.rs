@@ -102,7 +102,12 @@ pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
                 role,
                 health: if down { "down" } else { "degraded" },
                 impact: format!(
-                    "{errors} error and {warns} warning signal(s): {}",
+                    "{errors} error and {warns} warning {}: {}",
+                    if errors + warns == 1 {
+                        "signal"
+                    } else {
+                        "signals"
+                    },
                     classes.join(", ")
                 ),
                 evidence: ev,
@@ -216,11 +221,22 @@ pub(crate) fn severity(
         .map(|s| s.event)
         .chain(impact.iter().copied())
         .find(|&i| reports_outage(corpus.message(&corpus.events[i])));
-    let mut why = vec![format!("{down} service(s) down, {degraded} degraded")];
+    let services = if down == 1 { "service" } else { "services" };
+    let mut why = vec![format!("{down} {services} down, {degraded} degraded")];
     if impact.is_empty() {
         why.push("no evidence of user-facing impact in the logs".into());
     } else {
-        why.push(format!("{} line(s) show user-facing impact", impact.len()));
+        let lines = if impact.len() == 1 {
+            "1 line shows"
+        } else {
+            "lines show"
+        };
+        let n = if impact.len() == 1 {
+            String::new()
+        } else {
+            format!("{} ", impact.len())
+        };
+        why.push(format!("{n}{lines} user-facing impact"));
     }
     if let Some(i) = outage {
         why.push(format!(

@@ -6,7 +6,7 @@ use crate::forensics::{self, playbook, Findings};
 use crate::ingest::format_ns;
 use crate::ingest::{Corpus, Level, TimeSource};
 use crate::mine::Templates;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Timeline entries kept (bursts are collapsed first).
 const MAX_TIMELINE: usize = 200;
@@ -48,8 +48,8 @@ pub(super) fn build(
                 "search_logs".into(),
                 format!("pattern {pattern:?} (the patient-zero template)"),
                 format!(
-                    "{} matching event(s){}",
-                    found.total,
+                    "{}{}",
+                    super::plural(found.total as u64, "matching event"),
                     found.hits.first().map_or(String::new(), |h| format!(
                         "; first at {}:{}",
                         h.file, h.line
@@ -79,10 +79,10 @@ pub(super) fn build(
             health.iter().filter(|h| h.health != "healthy").count()
         ),
         format!(
-            "{} down, {} degraded, {} user-impact line(s)",
+            "{} down, {} degraded, {}",
             health.iter().filter(|h| h.health == "down").count(),
             health.iter().filter(|h| h.health == "degraded").count(),
-            impact.len()
+            super::plural(impact.len() as u64, "user-impact line")
         ),
     ));
     trail.push((
@@ -198,10 +198,13 @@ pub(super) fn build(
     };
     let title = match root {
         Some(r) => format!(
-            "{} in {} ({} service(s) affected)",
+            "{} in {} ({} affected)",
             human(r.class.as_str()),
             r.service,
-            health.iter().filter(|h| h.health != "healthy").count()
+            super::plural(
+                health.iter().filter(|h| h.health != "healthy").count() as u64,
+                "service"
+            )
         ),
         None => "No incident signal found".into(),
     };
@@ -406,7 +409,7 @@ pub(super) fn build(
         if report.grounding.passed {
             "all found in the input".into()
         } else {
-            format!("{} problem(s)", report.grounding.problems.len())
+            super::plural(report.grounding.problems.len() as u64, "problem")
         },
     ));
     report.reasoning_trail = trail
@@ -585,7 +588,10 @@ fn confidence(corpus: &Corpus, f: &Findings, baseline: bool) -> (f64, Vec<String
     let reasons = vec![
         format!("root cause score: {:.3}", top.score),
         format!("lead over the runner-up: {margin:.3}"),
-        format!("{} signal event(s) behind the root cause", top.signals),
+        format!(
+            "{} behind the root cause",
+            super::plural(top.signals as u64, "signal event")
+        ),
         format!("{:.0}% of events carry their own timestamp", timed * 100.0),
         format!("baseline {}", if baseline { "given" } else { "not given" }),
         "calibrated on labelled incidents: of root causes reported at this confidence, about \
@@ -597,7 +603,6 @@ fn confidence(corpus: &Corpus, f: &Findings, baseline: bool) -> (f64, Vec<String
 
 /// Checks that every service named and every evidence line cited exists in the input.
 fn ground(corpus: &Corpus, r: &Report) -> Grounding {
-    let known: BTreeSet<String> = forensics_known(corpus);
     let mut problems = Vec::new();
     let mut checked = 0u64;
     let mut names: Vec<&str> = Vec::new();
@@ -605,9 +610,10 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
     names.extend(r.candidates.iter().filter_map(|c| c.service.as_deref()));
     names.extend(r.affected_services.iter().map(|a| a.name.as_str()));
     names.extend(r.forensic.propagation_path.iter().map(String::as_str));
+    let unknown = not_named_in_input(corpus, &names);
     for n in names {
         checked += 1;
-        if !known.contains(n) {
+        if unknown.contains(n) {
             problems.push(format!("service {n:?} is not named by any input line"));
         }
     }
@@ -641,16 +647,24 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
     all.extend(r.forensic.patient_zero.as_ref().map(|p| &p.evidence));
     all.extend(&r.forensic.trigger.evidence);
     all.extend(r.timeline.iter().map(|t| &t.evidence));
-    let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Where each cited line starts, found by one scan per file that stops at its last cited
+    // line (no index of every line of a large file).
+    let mut wanted: HashMap<&str, BTreeSet<u32>> = HashMap::new();
+    for e in &all {
+        wanted.entry(e.file.as_str()).or_default().insert(e.line);
+    }
+    let starts: HashMap<&str, BTreeMap<u32, usize>> = wanted
+        .into_iter()
+        .filter_map(|(name, lines)| {
+            let f = by_name.get(name)?;
+            Some((name, line_starts(&f.text, &lines)))
+        })
+        .collect();
     for e in all {
         checked += 1;
         let ok = by_name.get(e.file.as_str()).is_some_and(|f| {
-            let idx = starts.entry(f.name.as_str()).or_insert_with(|| {
-                std::iter::once(0)
-                    .chain(memchr::memchr_iter(b'\n', f.text.as_bytes()).map(|p| p + 1))
-                    .collect()
-            });
-            idx.get(e.line as usize - 1).is_some_and(|&a| {
+            let at = starts.get(e.file.as_str()).and_then(|m| m.get(&e.line));
+            at.is_some_and(|&a| {
                 let rest = &f.text[a..];
                 let line = rest.split('\n').next().unwrap_or("");
                 line.trim_end_matches('\r') == e.text
@@ -670,17 +684,51 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
     }
 }
 
-fn forensics_known(corpus: &Corpus) -> BTreeSet<String> {
-    let mut s: BTreeSet<String> = BTreeSet::new();
-    for e in &corpus.events {
-        if let Some(n) = corpus.service(e) {
-            s.insert(n.to_string());
-        }
-        if let Some(en) = &e.entities {
-            s.extend(en.mentions.iter().cloned());
+/// Byte offsets of the 1-based `lines` of `text` that exist.
+fn line_starts(text: &str, lines: &BTreeSet<u32>) -> BTreeMap<u32, usize> {
+    let mut out = BTreeMap::new();
+    let Some(&last) = lines.last() else {
+        return out;
+    };
+    let starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|p| p + 1));
+    for (k, at) in starts.enumerate().take(last as usize) {
+        let line = k as u32 + 1;
+        if lines.contains(&line) {
+            out.insert(line, at);
         }
     }
-    s
+    out
+}
+
+/// Which of `names` no input line names, as its service or among its mentions. One pass over
+/// the events that looks each distinct service and each run of shared entities up once (no
+/// string copied per event, as a set of every name would) and stops when all are found.
+fn not_named_in_input<'a>(corpus: &Corpus, names: &[&'a str]) -> BTreeSet<&'a str> {
+    let mut missing: BTreeSet<&str> = names.iter().copied().collect();
+    let mut services_seen: HashSet<u32> = HashSet::new();
+    let mut last_entities: Option<*const crate::ingest::Entities> = None;
+    for e in &corpus.events {
+        if missing.is_empty() {
+            break;
+        }
+        if let Some(sym) = e.service {
+            if services_seen.insert(sym) {
+                missing.remove(corpus.symbol(sym));
+            }
+        }
+        if let Some(en) = &e.entities {
+            // Neighbouring events share one Arc when their entities are equal.
+            let at = std::sync::Arc::as_ptr(en);
+            if last_entities != Some(at) {
+                last_entities = Some(at);
+                for m in &en.mentions {
+                    missing.remove(m.as_str());
+                }
+            }
+        }
+    }
+    missing
 }
 
 /// A service name for the contract: `None` when nobody could tell which service it was.
@@ -947,6 +995,14 @@ mod tests {
         let (r, _) = report_and_corpus();
         assert!(r.grounding.passed, "{:?}", r.grounding.problems);
         assert!(r.grounding.checked > 5);
+    }
+
+    #[test]
+    fn line_starts_finds_only_the_lines_asked_for() {
+        let lines: BTreeSet<u32> = [1, 3, 5].into_iter().collect();
+        let got = line_starts("a\nbb\nccc\n", &lines);
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), [(1, 0), (3, 5)]);
+        assert!(line_starts("a\n", &BTreeSet::new()).is_empty());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The Report: what the engine concluded and the input facts behind it, with its renderers
-//! (JSON through serde, Markdown for a postmortem).
+//! (JSON through serde, Markdown for a postmortem, plain or coloured text for a terminal).
 //!
 //! Promises: the same input gives byte-identical JSON; every claim carries evidence lines
 //! (file, 1-based line, verbatim text); field names in DESIGN.md's contract never change.
@@ -10,6 +10,7 @@ mod build;
 pub(crate) mod chart;
 mod markdown;
 mod similar;
+mod text;
 mod types;
 
 use crate::browse::Browse;
@@ -20,6 +21,7 @@ use crate::progress::{self, Progress, Stage};
 
 pub use markdown::to_markdown;
 pub use similar::{similarity, IncidentProfile, Similarity};
+pub use text::{to_text, TextOptions};
 pub use types::*;
 
 /// Options for [`analyze`].
@@ -47,8 +49,17 @@ pub fn analyze(files: &[InputFile], opts: &AnalyzeOptions) -> Result<Report, Ing
 /// [`analyze`] that takes ownership of the input, so valid UTF-8 bytes become the corpus text
 /// without a copy: peak memory is one copy of the input less (the CLI's path for big files).
 pub fn analyze_owned(files: Vec<InputFile>, opts: &AnalyzeOptions) -> Result<Report, IngestError> {
-    let corpus = ingest::ingest_owned(files, &opts.ingest)?;
-    Ok(report_on(corpus, opts, &mut progress::ignore)?.0)
+    analyze_owned_with_progress(files, opts, &mut progress::ignore)
+}
+
+/// [`analyze_owned`] calling `progress` as it goes; the report is the same.
+pub fn analyze_owned_with_progress(
+    files: Vec<InputFile>,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, IngestError> {
+    let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
+    Ok(report_on(corpus, opts, progress)?.0)
 }
 
 /// [`analyze`] calling `progress` as it goes (see [`Progress`]); the report is the same.
@@ -173,25 +184,48 @@ fn mine_all(
 
 /// Input facts: counts by format, level and service, and the time range.
 pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
     let st = corpus.stats();
-    let mut formats = BTreeMap::new();
-    let mut levels = BTreeMap::new();
-    let mut services = BTreeMap::new();
+    // Counted by the events' small keys (enum values, symbol ids), named once at the end: the
+    // per-event work is a hash of a few bytes, not three string-keyed map look-ups.
+    let mut by_format: HashMap<ingest::Format, u64> = HashMap::new();
+    let mut by_level: HashMap<Option<ingest::Level>, u64> = HashMap::new();
+    let mut by_service: HashMap<Option<u32>, u64> = HashMap::new();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
-        *formats.entry(ev.format.as_str()).or_insert(0u64) += 1;
-        *levels
-            .entry(ev.level.map_or("unknown", |l| l.as_str()))
-            .or_insert(0u64) += 1;
-        *services
-            .entry(corpus.service(ev).unwrap_or("(none)"))
-            .or_insert(0u64) += 1;
+        *by_format.entry(ev.format).or_insert(0) += 1;
+        *by_level.entry(ev.level).or_insert(0) += 1;
+        *by_service.entry(ev.service).or_insert(0) += 1;
         if let (Some(t), ingest::TimeSource::Parsed) = (ev.time, ev.time_source) {
             lo = lo.min(t);
             hi = hi.max(t);
         }
     }
+    let named = |pairs: Vec<(&str, u64)>| {
+        let mut m: BTreeMap<&str, u64> = BTreeMap::new();
+        for (name, n) in pairs {
+            *m.entry(name).or_insert(0) += n;
+        }
+        counts(m)
+    };
+    let formats = named(
+        by_format
+            .into_iter()
+            .map(|(f, n)| (f.as_str(), n))
+            .collect(),
+    );
+    let levels = named(
+        by_level
+            .into_iter()
+            .map(|(l, n)| (l.map_or("unknown", |l| l.as_str()), n))
+            .collect(),
+    );
+    let services = named(
+        by_service
+            .into_iter()
+            .map(|(s, n)| (s.map_or("(none)", |s| corpus.symbol(s)), n))
+            .collect(),
+    );
     InputSummary {
         files: corpus
             .files
@@ -211,14 +245,23 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
         timestamped_events: st.timestamped_events,
         invalid_utf8: st.invalid_utf8,
         bytes: st.bytes,
-        formats: counts(formats),
-        levels: counts(levels),
-        services: counts(services),
+        formats,
+        levels,
+        services,
         time_range: (lo <= hi).then(|| TimeRange {
             start: format_ns(lo),
             end: format_ns(hi),
         }),
         baseline: None,
+    }
+}
+
+/// "1 service", "4 services": a count with its noun spelled out, never "service(s)".
+pub(crate) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
