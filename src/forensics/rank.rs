@@ -173,6 +173,18 @@ pub(crate) fn rank(
         }
     }
     if groups.is_empty() {
+        // No line speaks of a failure class: what changed is the evidence left. Warnings and
+        // errors in templates the healthy period (or the logs' own background) never showed.
+        for i in changed_warnings(corpus, baseline, bg) {
+            let service = super::graph::service_of(corpus, i);
+            let g = groups
+                .entry((service.to_string(), Class::CodeException))
+                .or_insert_with(|| Group::new(service, Class::CodeException));
+            g.emitters.insert(service.to_string());
+            g.add(corpus, f, bg, i);
+        }
+    }
+    if groups.is_empty() {
         return Vec::new();
     }
     // Earliness by rank of first time among candidates: robust to one stray early line.
@@ -367,6 +379,24 @@ pub(crate) fn rank(
     best
 }
 
+/// Events at warning level or worse, of a known service, whose template is new: absent from
+/// the baseline when one is given, else not the service's own background.
+fn changed_warnings<'a>(
+    corpus: &'a Corpus,
+    baseline: Option<&'a Baseline>,
+    bg: &'a SelfBaseline,
+) -> impl Iterator<Item = usize> + 'a {
+    corpus.events.iter().enumerate().filter_map(move |(i, ev)| {
+        let loud = ev.level.is_some_and(|l| l >= Level::Warn);
+        let known = corpus.service(ev).is_some();
+        let new = match baseline {
+            Some(b) => !b.templates.contains(&ev.template),
+            None => !bg.is_background(corpus, i),
+        };
+        (loud && known && new).then_some(i)
+    })
+}
+
 fn level_score(l: Option<Level>) -> f64 {
     match l {
         Some(Level::Fatal) => 1.0,
@@ -529,4 +559,41 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         .map(|(i, _)| i)
         .min_by_key(|&i| key(i));
     Some(precursor.unwrap_or(first))
+}
+
+#[cfg(test)]
+mod fallback_tests {
+    use crate::{analyze, AnalyzeOptions, InputFile};
+
+    fn logfmt(lines: &[(&str, &str, &str)]) -> Vec<u8> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, (level, service, msg))| {
+                format!(
+                    "time=2024-01-01T00:{:02}:00Z level={level} service={service} msg=\"{msg}\"\n",
+                    k
+                )
+            })
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    #[test]
+    fn with_no_failure_words_a_new_warning_against_the_baseline_is_the_lead() {
+        let normal = [
+            ("info", "api", "request served"),
+            ("info", "worker", "job done"),
+            ("warn", "api", "slow client"),
+        ];
+        let mut incident = normal.to_vec();
+        incident.push(("warn", "worker", "unexpected state transition for job"));
+        let opts = AnalyzeOptions {
+            baseline: vec![InputFile::new("base.log", logfmt(&normal))],
+            ..Default::default()
+        };
+        let r = analyze(&[InputFile::new("now.log", logfmt(&incident))], &opts).unwrap();
+        let root = r.root_cause.service.as_deref();
+        assert_eq!(root, Some("worker"));
+    }
 }
