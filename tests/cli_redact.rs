@@ -108,6 +108,29 @@ fn copies_keep_lines_and_json_and_lose_the_secrets() {
 }
 
 #[test]
+fn redacting_a_copy_again_changes_nothing() {
+    let dir = tmp("twice");
+    std::fs::write(dir.join("app.log"), app_log()).unwrap();
+    let once = dir.join("once");
+    let twice = dir.join("twice");
+    faultline(
+        &[
+            dir.join("app.log").to_str().unwrap(),
+            "--out",
+            once.to_str().unwrap(),
+        ],
+        None,
+    );
+    faultline(
+        &[once.to_str().unwrap(), "--out", twice.to_str().unwrap()],
+        None,
+    );
+    let a = read(&once.join("app.log"));
+    assert_copy(&app_log(), &a);
+    assert_eq!(read(&twice.join("app.log")), a);
+}
+
+#[test]
 fn folders_keep_their_layout_and_gzip_becomes_plain_text() {
     use std::io::Write;
     let dir = tmp("tree");

@@ -373,10 +373,8 @@ fn is_placeholder(w: &str) -> bool {
         Some(x) => x,
         None => return false,
     };
-    matches!(
-        label,
-        "EMAIL" | "IP" | "SECRET" | "CARD" | "PHONE" | "CUSTOM"
-    ) && n.bytes().all(|b| b.is_ascii_digit())
+    crate::narrative::SecretKind::from_label(label).is_some()
+        && n.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn service_known(k: &Known, w: &str) -> bool {

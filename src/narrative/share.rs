@@ -82,26 +82,12 @@ impl LogRedactor {
     /// The redacted copy of a text: same lines, same terminators.
     pub fn redact_text(&mut self, text: &str) -> String {
         self.files += 1;
-        let mut out = String::with_capacity(text.len() + text.len() / 16);
-        let mut at = 0;
-        for (s, e) in ingest::line_spans(text) {
-            // The terminator between the previous line and this one, verbatim.
-            out.push_str(&text[at..s]);
-            self.lines += 1;
-            let line = &text[s..e];
-            let spans = self.redactor.find(line);
-            if spans.is_empty() {
-                out.push_str(line);
-            } else {
-                self.lines_changed += 1;
-                for &(_, _, kind) in &spans {
-                    *self.occurrences.entry(kind).or_default() += 1;
-                }
-                out.push_str(&self.redactor.redact(line));
-            }
-            at = e;
+        let (out, counts) = self.redactor.redact_counted(text);
+        self.lines += counts.lines;
+        self.lines_changed += counts.lines_changed;
+        for (kind, n) in counts.occurrences {
+            *self.occurrences.entry(kind).or_default() += n;
         }
-        out.push_str(&text[at..]);
         out
     }
 

@@ -1,0 +1,348 @@
+//! The line rules: each a regex, a cheap gate on the line's [`Features`] (so a plain log line
+//! runs only the rules it could match), and an edge check on the match in its context.
+
+use super::{ids, tokens, SecretKind};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// What one pass over a line's bytes learned: enough to skip rules that cannot match.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Features {
+    pub at: bool,
+    pub pct40: bool,
+    pub digits: usize,
+    pub colon: bool,
+    pub dot: bool,
+    pub dash: bool,
+    pub dollar: bool,
+    pub upper: usize,
+    /// Longest run of token characters (letters, digits, `+/_-=.~`).
+    pub run: usize,
+    pub scheme: bool,
+}
+
+impl Features {
+    pub(crate) fn of(line: &str) -> Features {
+        let mut f = Features::default();
+        let mut run = 0;
+        let b = line.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b'0'..=b'9' => f.digits += 1,
+                b'A'..=b'Z' => f.upper += 1,
+                b'@' => f.at = true,
+                b':' => {
+                    f.colon = true;
+                    if b.get(i + 1) == Some(&b'/') {
+                        f.scheme = true;
+                    }
+                }
+                b'.' => f.dot = true,
+                b'-' => f.dash = true,
+                b'$' => f.dollar = true,
+                b'%' if b.get(i + 1) == Some(&b'4') && b.get(i + 2) == Some(&b'0') => {
+                    f.pct40 = true
+                }
+                _ => {}
+            }
+            if c.is_ascii_alphanumeric()
+                || matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~')
+            {
+                run += 1;
+                f.run = f.run.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        f
+    }
+}
+
+type Gate = fn(&Features) -> bool;
+/// Accepts or rejects a match in its context: `(text, start, end)` of the masked span.
+type Check = fn(&str, usize, usize) -> bool;
+
+pub(crate) struct Rule {
+    pub kind: SecretKind,
+    pub re: Regex,
+    /// First participating capture group from this one on is masked (0: the whole match).
+    pub group: usize,
+    pub gate: Gate,
+    pub check: Option<Check>,
+}
+
+fn before(text: &str, s: usize) -> Option<u8> {
+    s.checked_sub(1).map(|i| text.as_bytes()[i])
+}
+
+fn after(text: &str, e: usize) -> Option<u8> {
+    text.as_bytes().get(e).copied()
+}
+
+fn word(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+pub(crate) fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let r = |kind, re: &str, group, gate: Gate, check: Option<Check>| Rule {
+            kind,
+            re: Regex::new(re).unwrap_or_else(|e| panic!("built-in rule {re}: {e}")),
+            group,
+            gate,
+            check,
+        };
+        use SecretKind::*;
+        vec![
+            // A private key escaped into one line (JSON/logfmt `\n`), to its END and the
+            // escape after it, or to the end of its base64 when END is missing.
+            r(
+                Secret,
+                r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:(?:\\[nr]|[A-Za-z0-9+/=: ,\-])*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:\\n)?|(?:\\[nr]|[A-Za-z0-9+/=])+)",
+                0,
+                |f| f.dash && f.upper > 10,
+                None,
+            ),
+            r(Secret, tokens::provider_re().as_str(), 0, |f| f.run >= 16 || f.dollar, Some(token_edges)),
+            // Passwords in URLs: scheme://user:PASSWORD@host.
+            r(Secret, r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
+            // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
+            // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
+            r(
+                Secret,
+                r"(?i)\b(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
+                1,
+                |f| f.run >= 6,
+                Some(credential_word),
+            ),
+            r(Secret, r#"(?i)\bresponse="([0-9a-f]{16,})""#, 1, |f| f.run >= 16, None),
+            // "using password Tr0ub4dor&3", Redis AUTH (also as MONITOR prints it).
+            r(
+                Secret,
+                r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
+                1,
+                |_| true,
+                Some(not_plain_word),
+            ),
+            // Command lines: long flags, curl -u, client short flags, htpasswd -b.
+            r(
+                Secret,
+                r#"(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|token|secret|api-key|apikey|access-key|secret-key|auth-token|client-secret|private-key|key-password|storepass|keypass)[ =](?:"([^"]+)"|'([^']+)'|([^\s"']+))"#,
+                1,
+                |f| f.dash,
+                None,
+            ),
+            r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.dash && f.colon, None),
+            // Client tools' password flags, each tool its own (redis-cli -p is a port, -a the password).
+            r(Secret, r#"\b(?:mysql\w*|mariadb\w*)\b[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.dash, None),
+            r(
+                Secret,
+                r#"\b(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)\b[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+                1,
+                |f| f.dash,
+                None,
+            ),
+            r(Secret, r#"\bredis-cli\b[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
+            r(Secret, r#"\bssh-keygen\b[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
+            r(Secret, r#"\bnuget\b[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
+            r(Secret, r"\bhtpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+(\S+)", 1, |f| f.dash, None),
+            r(Secret, r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", 0, |f| f.dot, None),
+            r(
+                Email,
+                r"[\p{L}\p{N}._%+\-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b",
+                0,
+                |f| f.at || f.pct40,
+                None,
+            ),
+            r(Iban, r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", 0, |f| f.upper >= 2 && f.digits >= 12, Some(iban_ok)),
+            // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
+            r(
+                Card,
+                r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
+                0,
+                |f| f.digits >= 13,
+                Some(card_ok),
+            ),
+            r(
+                Id,
+                r"\b(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})\b",
+                0,
+                |f| f.digits >= 6,
+                Some(national_ok),
+            ),
+            r(Mac, r"\b[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}\b|\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b", 0, |f| f.colon || f.dash || f.dot, Some(mac_ok)),
+            r(
+                Ip,
+                r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
+                0,
+                |f| f.colon,
+                Some(ipv6_ok),
+            ),
+            // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
+            r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dot && f.digits >= 4, Some(ipv4_ok)),
+            r(
+                Phone,
+                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|\b\d{3}[.\-]\d{3}[.\-]\d{4}\b",
+                0,
+                |f| f.digits >= 8,
+                Some(phone_ok),
+            ),
+            // Basic credentials without their scheme word: base64 of "user:password".
+            r(Secret, r"\b[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12, Some(basic_ok)),
+            // Long random-looking strings: generic API keys and tokens without a known prefix.
+            r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.run >= 32, Some(random_ok)),
+        ]
+    })
+}
+
+fn token_edges(text: &str, s: usize, _e: usize) -> bool {
+    !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$')
+}
+
+/// A credential after a scheme word is not a plain lowercase word ("Bearer auth failed").
+fn credential_word(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    let plain = v.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    // "token 3 of 5", "key cache_key" : a credential has a digit or mixed case, or is long.
+    let strong = v.bytes().any(|b| b.is_ascii_digit())
+        || v.len() >= 20
+        || v.bytes().any(|b| b.is_ascii_uppercase());
+    !plain && strong && !super::keys::benign(v, false) && !v.contains("..") && !v.starts_with('/')
+}
+
+/// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
+fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
+    let v = text[s..e].trim_end_matches(['.', ':']);
+    let digits = v.strip_prefix('v').unwrap_or(v);
+    if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    let mut chars = v.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let plain = first_ok && chars.all(|c| c.is_ascii_lowercase());
+    !plain && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
+}
+
+fn iban_ok(text: &str, s: usize, e: usize) -> bool {
+    !word(before(text, s)) && !word(after(text, e)) && ids::iban(&text[s..e])
+}
+
+fn national_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    if word(b) || matches!(b, Some(b'.') | Some(b'-') | Some(b'/') | Some(b':')) {
+        return false;
+    }
+    if word(a) || (matches!(a, Some(b'.') | Some(b'-') | Some(b':')) && word(after(text, e + 1))) {
+        return false;
+    }
+    let v = &text[s..e];
+    if v.len() == 11 && v.bytes().filter(|b| *b == b' ').count() == 2 {
+        // 3-3-3 digit groups: a Canadian SIN or an Australian TFN, by their checks.
+        return ids::ca_sin(v) || ids::au_tfn(v);
+    }
+    ids::national_id(v)
+}
+
+fn mac_ok(text: &str, s: usize, e: usize) -> bool {
+    // Part of a longer colon-hex run (a fingerprint) is not a MAC address.
+    let b = before(text, s);
+    let a = after(text, e);
+    if matches!(b, Some(b':') | Some(b'-'))
+        || matches!(a, Some(b':') | Some(b'-'))
+        || word(b)
+        || word(a)
+    {
+        return false;
+    }
+    ids::mac(&text[s..e])
+}
+
+fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    // Part of a longer dotted number or word (a version string, 1.2.3.4.5): not an address.
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+        return false;
+    }
+    if word(a) || (a == Some(b'.') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let v = &text[s..e];
+    // A private server address in a URL or a CIDR block names infrastructure, not a person.
+    let private = v
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_private());
+    if private
+        && (text[..s].ends_with("://")
+            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())))
+    {
+        return false;
+    }
+    ids::ipv4(v)
+}
+
+fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
+    let cand = text[s..e].trim_end_matches(':');
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b':') {
+        return false;
+    }
+    let end = s + cand.len();
+    if end == e && (word(after(text, e)) || after(text, e) == Some(b':')) {
+        return false;
+    }
+    ids::ipv6(cand)
+}
+
+fn card_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
+        return false;
+    }
+    if word(a) || (a == Some(b'.') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    ids::card(&text[s..e])
+}
+
+fn phone_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
+        return false;
+    }
+    let a = after(text, e);
+    let next_digit = after(text, e + 1).is_some_and(|b| b.is_ascii_digit());
+    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock.
+    if word(a) || (matches!(a, Some(b'.') | Some(b':')) && next_digit) {
+        return false;
+    }
+    ids::phone(&text[s..e])
+}
+
+fn basic_ok(text: &str, s: usize, e: usize) -> bool {
+    if after(text, e).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+') {
+        return false;
+    }
+    tokens::basic_credentials(&text[s..e])
+}
+
+fn random_ok(text: &str, s: usize, e: usize) -> bool {
+    if before(text, s).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let t = &text[s..e];
+    // Public key material and fingerprints are published on purpose.
+    if t.starts_with("AAAA") || text[..s].ends_with("SHA256:") || text[..s].ends_with("MD5:") {
+        return false;
+    }
+    // Base64 of a PEM certificate or public key (a Kubernetes Secret's tls.crt) is public.
+    if t.starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0t")
+        || t.starts_with("LS0tLS1CRUdJTiBQVUJMSUMgS0VZ")
+    {
+        return false;
+    }
+    tokens::random_looking(t)
+}
