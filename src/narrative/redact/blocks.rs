@@ -15,6 +15,8 @@ use super::{SecretKind, Span};
 pub(crate) struct Context {
     key: Option<KeyBlock>,
     table: Option<Table>,
+    /// A Kubernetes/Compose env entry's `name:` seen on the line before its `value:`.
+    env: Option<Field>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +50,30 @@ impl Context {
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
+        self.env_line(line, out);
         self.table_line(line, out);
         LineRole::Normal
+    }
+
+    /// `- name: DB_PASSWORD` then `value: "..."`: the value is masked by the name above it.
+    fn env_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim_start();
+        let t = t.strip_prefix("- ").unwrap_or(t);
+        if let Some(rest) = t.strip_prefix("value:") {
+            if let Some(f) = self.env.take() {
+                let v = rest.trim().trim_matches(['"', '\'']);
+                if !v.is_empty() && !keys::benign(v, f == Field::Birth) && !v.starts_with('{') {
+                    let s = line.rfind(v).unwrap_or(line.len() - v.len());
+                    out.push(Span::new(s, s + v.len(), f.kind()));
+                }
+            }
+            return;
+        }
+        self.env = t
+            .strip_prefix("name:")
+            .map(|n| n.trim().trim_matches(['"', '\'']))
+            .and_then(keys::field)
+            .filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName));
     }
 
     fn key_line(&mut self, line: &str, out: &mut Vec<Span>) -> Option<LineRole> {
@@ -238,6 +262,13 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 
 /// A header row: 3+ cells, each a column name, at least one naming a sensitive field.
 fn header(line: &str) -> Option<Table> {
+    // A header starts with a name (or a quote or bar) and names a sensitive column.
+    let first = line.trim_start().bytes().next()?;
+    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
+        || !keys::mentions_field(line)
+    {
+        return None;
+    }
     let sep = [',', '\t', ';', '|']
         .into_iter()
         .max_by_key(|&c| line.matches(c).count())?;
@@ -342,6 +373,13 @@ mod tests {
         let got = run("Public-Lines: 1\nAAAAB3NzaC1yc2EAAAADAQAB\nPrivate-Lines: 1\nAAABAQCqGKukO1De7zhZj6+H0qtjTkVxwTCpvKe4\nPrivate-MAC: 0123");
         assert_eq!(got[1], "");
         assert_eq!(got[3], "AAABAQCqGKukO1De7zhZj6+H0qtjTkVxwTCpvKe4");
+    }
+
+    #[test]
+    fn env_entries_by_their_name() {
+        let got = run("env:\n  - name: DB_PASSWORD\n    value: \"s3cr3t-Pa55\"\n  - name: LOG_LEVEL\n    value: debug");
+        assert_eq!(got[2], "s3cr3t-Pa55");
+        assert_eq!(got[4], "");
     }
 
     #[test]

@@ -23,8 +23,34 @@ fn pair_re() -> &'static Regex {
     })
 }
 
-/// Spans of sensitive values in `line`.
-pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
+/// Tabular locals (Python `rich`, Django debug pages): `name<2+ spaces>'value'`.
+fn locals_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s{2,}(?:'(?P<sq>[^']*)'|"(?P<dq>[^"]*)")\s*$"#,
+        )
+        .expect("locals regex")
+    })
+}
+
+/// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
+/// go to `keep`, so no later rule masks them.
+pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
+    if !keys::mentions_field(line) {
+        return;
+    }
+    if let Some(c) = locals_re().captures(line) {
+        let key = c.name("key").expect("key");
+        if let (Some(f), Some(m)) = (
+            keys::field(key.as_str()),
+            c.name("sq").or_else(|| c.name("dq")),
+        ) {
+            if masks(f, m.as_str(), "") {
+                out.push(Span::new(m.start(), m.end(), f.kind()));
+            }
+        }
+    }
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
@@ -47,7 +73,11 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
         // the character before it is not part of a word or a path.
         if key.start() > 0 {
             let b = line.as_bytes()[key.start() - 1];
-            if b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || b == b'@' {
+            // `user@host:` is an address; `@__phone_1=` (a SQL parameter) is a key.
+            let email_like = b == b'@'
+                && key.start() >= 2
+                && line.as_bytes()[key.start() - 2].is_ascii_alphanumeric();
+            if b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || email_like {
                 continue;
             }
         }
@@ -56,6 +86,11 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
             continue;
         }
         let Some(f) = keys::field(key.as_str()) else {
+            if keys::kept(key.as_str()) {
+                if let Some(m) = ["edq", "dq", "sq", "bare"].iter().find_map(|g| c.name(g)) {
+                    keep.push((m.start(), m.end()));
+                }
+            }
             skip_quoted(&c, &mut pos);
             continue;
         };
@@ -83,7 +118,15 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
         s += lead;
         e = s + v.len();
         if s >= e || !masks(f, v, &line[e..]) {
+            if f == Field::PublicKey {
+                keep.push((s, e));
+            }
             skip_quoted(&c, &mut pos);
+            continue;
+        }
+        // A DSN or connection string without a password is an address.
+        let k = key.as_str().to_ascii_lowercase();
+        if (k.contains("dsn") || k.contains("connection")) && !v.contains('@') {
             continue;
         }
         // A connection string keeps its host: only the password between `user:` (or
@@ -194,7 +237,7 @@ fn masks(f: Field, v: &str, after: &str) -> bool {
         return false;
     }
     // A nested list of pairs (`Cookie: a=b; c=d`): each pair is judged on its own.
-    if f == Field::Credential && v.trim_end_matches('=').contains('=') {
+    if f == Field::Credential && nested_pairs(v) {
         return false;
     }
     let word = v
@@ -226,6 +269,17 @@ fn masks(f: Field, v: &str, after: &str) -> bool {
             v.chars().any(char::is_alphabetic) && has_digit && v.contains(' ') || street_word(v)
         }
     }
+}
+
+/// `a=b; c=d`: a value that starts with a pair of its own.
+fn nested_pairs(v: &str) -> bool {
+    v.find('=').is_some_and(|i| {
+        i > 0
+            && v[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            && i + 1 < v.trim_end_matches('=').len()
+    })
 }
 
 /// Two or three capitalised words (with a particle: `de Vries`, `van der Berg`).
@@ -331,7 +385,7 @@ mod tests {
 
     fn masked(line: &str) -> Vec<&str> {
         let mut v = Vec::new();
-        find(line, &mut v);
+        find(line, &mut v, &mut Vec::new());
         find_prose(line, &mut v);
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
@@ -390,7 +444,11 @@ mod tests {
     #[test]
     fn json_numbers_get_quoted_placeholders() {
         let mut v = Vec::new();
-        find(r#"{"card": 4111111111111111, "n": 1}"#, &mut v);
+        find(
+            r#"{"card": 4111111111111111, "n": 1}"#,
+            &mut v,
+            &mut Vec::new(),
+        );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
     }

@@ -350,6 +350,73 @@ const ADDRESS: &[&str] = &[
     "home_address",
 ];
 
+/// Whether `line` contains any word a sensitive field name is made of (ASCII case ignored):
+/// a line without one has no field for [`field`] to accept, so it is not parsed for pairs.
+pub(crate) fn mentions_field(line: &str) -> bool {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        let extra = [
+            "key",
+            "dob",
+            "birth",
+            "code",
+            "otp",
+            "pin",
+            "card",
+            "cvv",
+            "cvc",
+            "csc",
+            "pan",
+            "mail",
+            "name",
+            "customer",
+            "recipient",
+            "tax",
+            "document",
+            "account",
+            "national",
+            "social",
+            "codice",
+            "steuer",
+            "security",
+            "verification",
+            "totp",
+            "public",
+            "sess",
+            "sid",
+            "id_",
+            "number",
+            "geburt",
+            "nacimiento",
+            "holder",
+            "first",
+            "last",
+            "given",
+            "family",
+            "full",
+            "contact",
+            "billing",
+            "shipping",
+            "courriel",
+        ];
+        let words: Vec<&str> = PASSWORD
+            .iter()
+            .chain(CREDENTIAL)
+            .chain(ID)
+            .chain(PHONE)
+            .chain(NAME_ONLY)
+            .chain(ADDRESS)
+            .chain(extra.iter())
+            .copied()
+            .collect();
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("field words")
+    });
+    ac.find(line).is_some()
+}
+
 /// Whether a key names a sensitive value, and which.
 pub(crate) fn field(key: &str) -> Option<Field> {
     let parts = key_parts(key);
@@ -457,6 +524,36 @@ pub(crate) fn field(key: &str) -> Option<Field> {
         return Some(Field::MaybePersonName);
     }
     None
+}
+
+/// Keys whose values are identifiers or digests that must stay (trace and request ids,
+/// fingerprints, public keys, HMAC digests): no shape rule may mask them either.
+pub(crate) fn kept(key: &str) -> bool {
+    let parts = key_parts(key);
+    let Some(last) = parts.last() else {
+        return false;
+    };
+    let joined: String = parts.concat();
+    matches!(
+        last.as_str(),
+        "id" | "ids"
+            | "hash"
+            | "digest"
+            | "checksum"
+            | "etag"
+            | "fingerprint"
+            | "hmac"
+            | "kid"
+            | "sha"
+            | "sha1"
+            | "sha256"
+            | "md5"
+            | "arn"
+            | "nonce"
+    ) || matches!(
+        joined.as_str(),
+        "publickey" | "requestid" | "traceid" | "spanid"
+    ) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
 }
 
 /// `cache_key`, `routing_key`, `partition_key`: keys that index data, not credentials.
@@ -570,7 +667,8 @@ pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
     if t.is_empty() || t.starts_with("${") || t.starts_with("{{") || t.starts_with("$(") {
         return true;
     }
-    if is_placeholder(t) || is_masked(t) {
+    // Placeholders, redaction markers and resource names (`arn:aws:kms:...:key/...`).
+    if is_placeholder(t) || is_masked(t) || t.starts_with("arn:") {
         return true;
     }
     let lower = t.to_ascii_lowercase();
@@ -800,6 +898,29 @@ mod tests {
         ] {
             assert_eq!(field(k), None, "{k}");
         }
+    }
+
+    #[test]
+    fn every_sensitive_name_is_mentioned() {
+        for k in [
+            "DB_PASSWORD",
+            "x-api-key",
+            "tax_id",
+            "cellulare",
+            "dob",
+            "full_name",
+            "iban",
+            "sessionid",
+            "client_secret",
+        ] {
+            assert!(
+                field(k).is_some() && mentions_field(&format!("{k}=x")),
+                "{k}"
+            );
+        }
+        assert!(!mentions_field(
+            "2024-01-01T00:00:00Z INFO orders-api GET /health 200 12ms"
+        ));
     }
 
     #[test]

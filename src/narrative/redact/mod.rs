@@ -324,9 +324,13 @@ impl Redactor {
             blocks::LineRole::Armour | blocks::LineRole::Normal => {}
         }
         let mut taken: Vec<Span> = Vec::new();
+        let mut keep: Vec<(usize, usize)> = Vec::new();
+        let mut found = Vec::new();
+        fields::find(line, &mut found, &mut keep);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
+                && !keep.iter().any(|&(s, e)| sp.start < e && s < sp.end)
                 && !keys::is_placeholder(&line[sp.start..sp.end])
             {
                 taken.push(sp);
@@ -350,14 +354,16 @@ impl Redactor {
         // Provider tokens and key blocks in one line first: a whole webhook URL outranks the
         // field it sits in; then structure, then the rest of the shape rules.
         let (first, rest) = all.split_at(2);
-        let mut found = Vec::new();
+        let mut shaped = Vec::new();
         for rule in first {
-            apply(rule, line, &f, &mut found);
+            apply(rule, line, &f, &mut shaped);
         }
-        for sp in found.drain(..) {
-            add(&mut taken, sp);
+        // Known token shapes outrank the keep list: `aws_access_key_id=AKIA...` is a key.
+        for sp in shaped.drain(..) {
+            if !taken.iter().any(|t| sp.start < t.end && t.start < sp.end) {
+                taken.push(sp);
+            }
         }
-        fields::find(line, &mut found);
         fields::find_prose(line, &mut found);
         for sp in found.drain(..) {
             add(&mut taken, sp);

@@ -19,6 +19,12 @@ pub(crate) struct Features {
     /// Longest run of token characters (letters, digits, `+/_-=.~`).
     pub run: usize,
     pub scheme: bool,
+    /// A `:` next to a hex letter, or `::`: what an IPv6 address has and a clock time lacks.
+    pub hexcolon: bool,
+    pub colons: usize,
+    /// The line mentions a password, AUTH, an identity clause or a PDO call (any case).
+    pub pass: bool,
+    pub quote: bool,
 }
 
 impl Features {
@@ -33,10 +39,18 @@ impl Features {
                 b'@' => f.at = true,
                 b':' => {
                     f.colon = true;
+                    f.colons += 1;
+                    let hex = |c: Option<&u8>| {
+                        c.is_some_and(|c| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':'))
+                    };
                     if b.get(i + 1) == Some(&b'/') {
                         f.scheme = true;
                     }
+                    if hex(b.get(i + 1)) || (i > 0 && hex(b.get(i - 1))) {
+                        f.hexcolon = true;
+                    }
                 }
+                b'\'' | b'"' => f.quote = true,
                 b'.' => f.dot = true,
                 b'-' => f.dash = true,
                 b'$' => f.dollar = true,
@@ -54,8 +68,20 @@ impl Features {
                 run = 0;
             }
         }
+        f.pass = pass_finder().find(b).is_some();
         f
     }
+}
+
+/// Words that open the password and AUTH rules, in any case.
+fn pass_finder() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["pass", "pwd", "auth", "identified", "pdo"])
+            .expect("pass words")
+    })
 }
 
 type Gate = fn(&Features) -> bool;
@@ -105,6 +131,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 None,
             ),
             r(Secret, tokens::provider_re().as_str(), 0, |f| f.run >= 16 || f.dollar, Some(token_edges)),
+            // Oracle thin JDBC URLs carry user/password@host.
+            r(Secret, r"\bjdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at, None),
             // Passwords in URLs: scheme://user:PASSWORD@host.
             r(Secret, r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
             // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
@@ -122,7 +150,7 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Secret,
                 r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
                 1,
-                |_| true,
+                |f| f.pass,
                 Some(not_plain_word),
             ),
             // Command lines: long flags, curl -u, client short flags, htpasswd -b.
@@ -146,7 +174,29 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r#"\bredis-cli\b[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
             r(Secret, r#"\bssh-keygen\b[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
             r(Secret, r#"\bnuget\b[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
-            r(Secret, r"\bhtpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+(\S+)", 1, |f| f.dash, None),
+            r(Secret, r"\bhtpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.dash, None),
+            // Redis MONITOR prints AUTH's arguments quoted; the password is the last one.
+            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.pass && f.quote, None),
+            // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
+            r(Secret, r"(?i)\b(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.pass && f.quote, None),
+            // PHP's PDO constructor: (dsn, username, password, options).
+            r(Secret, r"\bPDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.pass && f.quote, None),
+            // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
+            r(
+                Secret,
+                r"(?i)\b(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access)\s+code|otp|passcode)(?:\s+is)?[\s:=#]+(\d{4,8})\b",
+                1,
+                |f| f.digits >= 4,
+                None,
+            ),
+            // Tokens in the path of password-reset, verification and invitation links.
+            r(
+                Secret,
+                r"(?i)/(?:reset|reset-password|password/reset|password-reset|verify|verification|confirm|confirmation|invite|invitation|activate|activation|magic-link|magic|unsubscribe|token|t)/([A-Za-z0-9_\-.~]{16,})",
+                1,
+                |f| f.run >= 16,
+                Some(mixed_token),
+            ),
             r(Secret, r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", 0, |f| f.dot, None),
             r(
                 Email,
@@ -171,19 +221,21 @@ pub(crate) fn rules() -> &'static [Rule] {
                 |f| f.digits >= 6,
                 Some(national_ok),
             ),
+            // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
+            r(Mac, r"\bMAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.colon && f.upper >= 3, None),
             r(Mac, r"\b[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}\b|\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b", 0, |f| f.colon || f.dash || f.dot, Some(mac_ok)),
             r(
                 Ip,
                 r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
                 0,
-                |f| f.colon,
+                |f| f.hexcolon || f.colons >= 7,
                 Some(ipv6_ok),
             ),
             // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
             r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dot && f.digits >= 4, Some(ipv4_ok)),
             r(
                 Phone,
-                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|\b\d{3}[.\-]\d{3}[.\-]\d{4}\b",
+                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|\b\d{3}[.\-]\d{3}[.\-]\d{4}\b|\b0\d{1,4}(?:-\d{2,4}){2,3}\b|\b0\d(?: \d{2}){4}\b|\b0\d(?:\.\d{2}){4}\b",
                 0,
                 |f| f.digits >= 8,
                 Some(phone_ok),
@@ -194,6 +246,14 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.run >= 32, Some(random_ok)),
         ]
     })
+}
+
+/// A path token with letters and digits (not a word or a number).
+fn mixed_token(text: &str, s: usize, e: usize) -> bool {
+    let t = &text[s..e];
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_alphabetic())
+        && !t.contains('.')
 }
 
 fn token_edges(text: &str, s: usize, _e: usize) -> bool {
@@ -221,7 +281,14 @@ fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
     let mut chars = v.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
     let plain = first_ok && chars.all(|c| c.is_ascii_lowercase());
-    !plain && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
+    // A path (`secret/data/payments/db`) is where a secret is kept, not the secret.
+    let path = v.contains('/')
+        && v.split('/').all(|p| {
+            p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+            })
+        });
+    !plain && !path && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
 }
 
 fn iban_ok(text: &str, s: usize, e: usize) -> bool {

@@ -37,7 +37,8 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|\d{8,10}:AA[A-Za-z0-9_\-]{33}",
+            r"|(?:bot)?\d{8,10}:AA[A-Za-z0-9_\-]{33}",
+            r"|django-insecure-[^\s\x22']{20,}",
             r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
             r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})\b)",
             // Secret-bearing URLs: the whole URL is the credential.
