@@ -15,9 +15,11 @@ fn pair_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r#"(?P<key>[\p{L}_][\p{L}\p{N}_.\-]{0,63})(?:\\?["'])?[ \t]*(?P<sep>=>|=|:|\|)[ \t]*"#,
-            r#"(?:\\"(?P<edq>(?:[^"\\]|\\[^"])*)\\"|"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^'\n]*)'"#,
-            r#"|(?P<bare>[^\s"'&,;{}()\[\]<>|][^\s"'&,;})\]<>|]*))"#
+            // Keys are ASCII words or carry non-ASCII letters (`móvil`); ASCII classes keep
+            // the search on the fast DFA.
+            r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["'])?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
+            r#"(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'"#,
+            r#"|[^ \t\r\n"'&,;{}()\[\]<>|][^ \t\r\n"'&,;})\]<>|]*)"#
         ))
         .expect("pair regex")
     })
@@ -57,61 +59,59 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
     let re = pair_re();
     let mut pos = 0;
     while pos < line.len() {
-        let Some(c) = re.captures_at(line, pos) else {
+        let Some(m) = re.find_at(line, pos) else {
             break;
         };
-        let (Some(key), Some(sep)) = (c.name("key"), c.name("sep")) else {
-            break;
+        let Some(pair) = Pair::parse(line, m.start(), m.end()) else {
+            pos = m.end().max(pos + 1);
+            while !line.is_char_boundary(pos) {
+                pos += 1;
+            }
+            continue;
         };
+        let key = &line[pair.key.0..pair.key.1];
+        let sep = &line[pair.sep.0..pair.sep.1];
         // Unless a value is masked, look for the next key right after this separator: a
         // value may itself hold pairs (`"msg":"{\"password\":...}"`, `Cookie: sid=...`).
-        pos = sep.end().max(pos + 1);
+        pos = pair.sep.1.max(pos + 1);
         while !line.is_char_boundary(pos) {
             pos += 1;
         }
         // A word inside a longer token (`foo.bar:baz` host:port) only counts as a key when
         // the character before it is not part of a word or a path.
-        if key.start() > 0 {
-            let b = line.as_bytes()[key.start() - 1];
+        let ks = pair.key.0;
+        if ks > 0 {
+            let b = line.as_bytes()[ks - 1];
             // `user@host:` is an address; `@__phone_1=` (a SQL parameter) is a key.
-            let email_like = b == b'@'
-                && key.start() >= 2
-                && line.as_bytes()[key.start() - 2].is_ascii_alphanumeric();
+            let email_like =
+                b == b'@' && ks >= 2 && line.as_bytes()[ks - 2].is_ascii_alphanumeric();
             if b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || email_like {
                 continue;
             }
         }
         // psql expanded records (`key | value`) start the line with their key.
-        if sep.as_str() == "|" && !line[..key.start()].trim().is_empty() {
+        if sep == "|" && !line[..ks].trim().is_empty() {
             continue;
         }
-        let Some(f) = keys::field(key.as_str()) else {
-            if keys::kept(key.as_str()) {
-                if let Some(m) = ["edq", "dq", "sq", "bare"].iter().find_map(|g| c.name(g)) {
-                    keep.push((m.start(), m.end()));
-                }
+        let Some(f) = keys::field(key) else {
+            if keys::kept(key) {
+                keep.push(pair.value);
             }
-            skip_quoted(&c, &mut pos);
+            skip_quoted(line, &pair, &mut pos);
             continue;
         };
-        let (mut s, mut e, quoted) = match ["edq", "dq", "sq", "bare"]
-            .iter()
-            .find_map(|g| c.name(g).map(|m| (m, *g != "bare")))
-        {
-            Some((m, q)) => (m.start(), m.end(), q),
-            None => continue,
-        };
+        let ((mut s, mut e), quoted) = (pair.value, pair.quoted);
         // `host:port` and `scheme://` are addresses, not key and value.
-        if sep.as_str() == ":" && !quoted {
+        if sep == ":" && !quoted {
             let v = &line[s..e];
             if v.starts_with("//")
-                || (key.as_str().contains(['.', '-']) && v.bytes().all(|b| b.is_ascii_digit()))
+                || (key.contains(['.', '-']) && v.bytes().all(|b| b.is_ascii_digit()))
             {
                 continue;
             }
         }
         if !quoted {
-            e = extend_bare(line, key.start(), sep.as_str(), f, s, e);
+            e = extend_bare(line, ks, sep, f, s, e);
         }
         let v = line[s..e].trim();
         let lead = line[s..e].len() - line[s..e].trim_start().len();
@@ -121,11 +121,11 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
             if f == Field::PublicKey {
                 keep.push((s, e));
             }
-            skip_quoted(&c, &mut pos);
+            skip_quoted(line, &pair, &mut pos);
             continue;
         }
         // A DSN or connection string without a password is an address.
-        let k = key.as_str().to_ascii_lowercase();
+        let k = key.to_ascii_lowercase();
         if (k.contains("dsn") || k.contains("connection")) && !v.contains('@') {
             continue;
         }
@@ -142,7 +142,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
             }
         }
         // A bare JSON number under a sensitive key: the placeholder must be quoted.
-        let needs_quotes = !quoted && sep.as_str() == ":" && line.trim_start().starts_with('{');
+        let needs_quotes = !quoted && sep == ":" && line.trim_start().starts_with('{');
         out.push(Span {
             start: s,
             end: e,
@@ -155,17 +155,81 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
 
 /// After a quoted value that is not masked, the search resumes after it, unless it holds
 /// nested pairs (escaped quotes, `=`, or `: `), which are searched too.
-fn skip_quoted(c: &regex::Captures, pos: &mut usize) {
-    let Some(m) = c
-        .name("dq")
-        .or_else(|| c.name("sq"))
-        .or_else(|| c.name("edq"))
-    else {
+fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
+    if !pair.quoted {
         return;
-    };
-    let v = m.as_str();
+    }
+    let v = &line[pair.value.0..pair.value.1];
     if !(v.contains("\\\"") || v.contains('=') || v.contains(": ") || v.contains('\'')) {
-        *pos = (*pos).max(m.end());
+        *pos = (*pos).max(pair.value.1);
+    }
+}
+
+/// One `key sep value` match, split by hand (the regex found its bounds with its DFA; a
+/// capture engine per match would cost more than the rest of the line's rules).
+struct Pair {
+    key: (usize, usize),
+    sep: (usize, usize),
+    /// The value inside its quotes, if quoted.
+    value: (usize, usize),
+    quoted: bool,
+}
+
+impl Pair {
+    fn parse(line: &str, start: usize, end: usize) -> Option<Pair> {
+        let b = line.as_bytes();
+        let key_char = |i: usize| -> Option<usize> {
+            let c = line[i..].chars().next()?;
+            (c.is_alphanumeric() || matches!(c, '_' | '.' | '-')).then(|| c.len_utf8())
+        };
+        let mut i = start;
+        while i < end {
+            match key_char(i) {
+                Some(n) => i += n,
+                None => break,
+            }
+        }
+        let key = (start, i);
+        if key.0 == key.1 {
+            return None;
+        }
+        if b.get(i) == Some(&b'\\') {
+            i += 1;
+        }
+        if matches!(b.get(i), Some(b'"') | Some(b'\'')) {
+            i += 1;
+        }
+        while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
+            i += 1;
+        }
+        let sep_len = if b[i..].starts_with(b"=>") {
+            2
+        } else if matches!(b.get(i), Some(b'=') | Some(b':') | Some(b'|')) {
+            1
+        } else {
+            return None;
+        };
+        let sep = (i, i + sep_len);
+        i += sep_len;
+        while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
+            i += 1;
+        }
+        if i >= end {
+            return None;
+        }
+        let (value, quoted) = if b[i..].starts_with(b"\\\"") {
+            ((i + 2, end.checked_sub(2)?.max(i + 2)), true)
+        } else if matches!(b[i], b'"' | b'\'') {
+            ((i + 1, (end - 1).max(i + 1)), true)
+        } else {
+            ((i, end), false)
+        };
+        Some(Pair {
+            key,
+            sep,
+            value,
+            quoted,
+        })
     }
 }
 
@@ -330,7 +394,7 @@ fn id_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"\b(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT)",
+            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT)",
             r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
             r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,30}[A-Z0-9])"
         ))
@@ -343,7 +407,7 @@ fn phone_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?i)\b(?:phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)\b[\s:=#.]*",
+            r"(?i)(?-u:\b)(?:phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*",
             r"(?P<v>\+?\(?\d[\d ().\-]{6,18}\d)"
         ))
         .expect("phone prose regex")

@@ -411,10 +411,26 @@ pub(crate) fn mentions_field(line: &str) -> bool {
             .collect();
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
             .build(words)
             .expect("field words")
     });
-    ac.find(line).is_some()
+    let b = line.as_bytes();
+    // Short words count only as whole key parts ("pin", not "ping"; "sin", not "using"):
+    // at a start (non-letter before, or a lowercase-to-uppercase step) and an end.
+    ac.find_overlapping_iter(b).any(|m| {
+        let (s, e) = (m.start(), m.end());
+        if e - s >= 6 {
+            return true;
+        }
+        let before = s.checked_sub(1).map(|i| b[i]);
+        let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
+            || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
+        let after = b.get(e).copied();
+        let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
+            || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
+        starts && ends
+    })
 }
 
 /// Whether a key names a sensitive value, and which.

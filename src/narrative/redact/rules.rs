@@ -10,54 +10,174 @@ use std::sync::OnceLock;
 pub(crate) struct Features {
     pub at: bool,
     pub pct40: bool,
-    pub digits: usize,
-    pub colon: bool,
-    pub dot: bool,
-    pub dash: bool,
     pub dollar: bool,
-    pub upper: usize,
-    /// Longest run of token characters (letters, digits, `+/_-=.~`).
-    pub run: usize,
+    pub quote: bool,
     pub scheme: bool,
     /// A `:` next to a hex letter, or `::`: what an IPv6 address has and a clock time lacks.
     pub hexcolon: bool,
     pub colons: usize,
-    /// The line mentions a password, AUTH, an identity clause or a PDO call (any case).
-    pub pass: bool,
-    pub quote: bool,
+    pub dashes: usize,
+    pub dots: usize,
+    /// Two uppercase letters then a digit (`GB82`, `AB 12`): IBAN and NINO starts.
+    pub uu_digit: bool,
+    /// Five uppercase letters in a row (PAN, codice fiscale).
+    pub upper5: bool,
+    /// A digit, one space or dot, a digit (`4111 1111`, `123.456`).
+    pub digit_gap_digit: bool,
+    /// `+` or `(` before a digit (international and area-code phone layouts).
+    pub phone_open: bool,
+    /// A dotted quad's shape: digit `.` digits `.` digit.
+    pub dotted: bool,
+    pub max_digit_run: usize,
+    /// Longest run of token characters (letters, digits, `+/_-=.~`).
+    pub run: usize,
+    /// Marker words found (bits of [`Word`]).
+    words: u32,
+}
+
+/// Marker words, found in one case-insensitive pass; each opens some rules.
+#[derive(Clone, Copy)]
+#[repr(u32)]
+pub(crate) enum Word {
+    Pass = 1,
+    Scheme = 2,
+    Tool = 4,
+    Begin = 8,
+    Jwt = 16,
+    Response = 32,
+    Mac = 64,
+    Code = 128,
+    Link = 256,
+    Jdbc = 512,
+    User = 1024,
+}
+
+const WORDS: &[(&str, Word)] = &[
+    ("pass", Word::Pass),
+    ("pwd", Word::Pass),
+    ("auth", Word::Pass),
+    ("identified", Word::Pass),
+    ("pdo", Word::Pass),
+    ("token", Word::Pass),
+    ("secret", Word::Pass),
+    ("key", Word::Pass),
+    ("bearer", Word::Scheme),
+    ("basic", Word::Scheme),
+    ("token", Word::Scheme),
+    ("oauth", Word::Scheme),
+    ("ssws", Word::Scheme),
+    ("bot", Word::Scheme),
+    ("negotiate", Word::Scheme),
+    ("apikey", Word::Scheme),
+    ("api-key", Word::Scheme),
+    ("sentry", Word::Scheme),
+    ("key", Word::Scheme),
+    ("mysql", Word::Tool),
+    ("mariadb", Word::Tool),
+    ("rabbitmqadmin", Word::Tool),
+    ("sshpass", Word::Tool),
+    ("login", Word::Tool),
+    ("redis-cli", Word::Tool),
+    ("ssh-keygen", Word::Tool),
+    ("nuget", Word::Tool),
+    ("htpasswd", Word::Tool),
+    ("-----begin", Word::Begin),
+    ("eyj", Word::Jwt),
+    ("response=", Word::Response),
+    ("mac=", Word::Mac),
+    ("code", Word::Code),
+    ("otp", Word::Code),
+    ("/reset", Word::Link),
+    ("/password", Word::Link),
+    ("/verif", Word::Link),
+    ("/confirm", Word::Link),
+    ("/invit", Word::Link),
+    ("/activat", Word::Link),
+    ("/magic", Word::Link),
+    ("/unsubscribe", Word::Link),
+    ("/token/", Word::Link),
+    ("/t/", Word::Link),
+    ("jdbc:oracle", Word::Jdbc),
+    (" -u ", Word::User),
+    ("--user", Word::User),
+];
+
+fn words_ac() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(WORDS.iter().map(|(w, _)| *w))
+            .expect("marker words")
+    })
 }
 
 impl Features {
+    pub(crate) fn has(&self, w: Word) -> bool {
+        self.words & (w as u32) != 0
+    }
+
     pub(crate) fn of(line: &str) -> Features {
         let mut f = Features::default();
-        let mut run = 0;
         let b = line.as_bytes();
+        let (mut run, mut drun, mut urun) = (0, 0, 0);
         for (i, &c) in b.iter().enumerate() {
+            let prev = if i > 0 { b[i - 1] } else { b' ' };
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
             match c {
-                b'0'..=b'9' => f.digits += 1,
-                b'A'..=b'Z' => f.upper += 1,
+                b'0'..=b'9' => {
+                    drun += 1;
+                    f.max_digit_run = f.max_digit_run.max(drun);
+                    if urun >= 2 {
+                        f.uu_digit = true;
+                    }
+                    if matches!(prev, b'+' | b'(') {
+                        f.phone_open = true;
+                    }
+                }
+                b' ' if prev.is_ascii_digit() && next.is_ascii_digit() => f.digit_gap_digit = true,
+                b'.' => {
+                    f.dots += 1;
+                    if prev.is_ascii_digit() && next.is_ascii_digit() {
+                        f.digit_gap_digit = true;
+                        let rest = &b[i + 1..];
+                        let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+                        if (1..=3).contains(&n)
+                            && rest.get(n) == Some(&b'.')
+                            && rest.get(n + 1).is_some_and(u8::is_ascii_digit)
+                        {
+                            f.dotted = true;
+                        }
+                    }
+                }
                 b'@' => f.at = true,
                 b':' => {
-                    f.colon = true;
                     f.colons += 1;
-                    let hex = |c: Option<&u8>| {
-                        c.is_some_and(|c| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':'))
-                    };
-                    if b.get(i + 1) == Some(&b'/') {
+                    let hex = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':');
+                    if next == b'/' {
                         f.scheme = true;
                     }
-                    if hex(b.get(i + 1)) || (i > 0 && hex(b.get(i - 1))) {
+                    if hex(next) || (i > 0 && hex(prev)) {
                         f.hexcolon = true;
                     }
                 }
-                b'\'' | b'"' => f.quote = true,
-                b'.' => f.dot = true,
-                b'-' => f.dash = true,
+                b'-' => f.dashes += 1,
                 b'$' => f.dollar = true,
-                b'%' if b.get(i + 1) == Some(&b'4') && b.get(i + 2) == Some(&b'0') => {
-                    f.pct40 = true
-                }
+                b'\'' | b'"' => f.quote = true,
+                b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
                 _ => {}
+            }
+            if !c.is_ascii_digit() {
+                drun = 0;
+            }
+            if c.is_ascii_uppercase() {
+                urun += 1;
+                if urun >= 5 {
+                    f.upper5 = true;
+                }
+            } else if !(c == b' ' && urun >= 2) {
+                urun = 0;
             }
             if c.is_ascii_alphanumeric()
                 || matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~')
@@ -68,20 +188,11 @@ impl Features {
                 run = 0;
             }
         }
-        f.pass = pass_finder().find(b).is_some();
+        for m in words_ac().find_overlapping_iter(b) {
+            f.words |= WORDS[m.pattern().as_usize()].1 as u32;
+        }
         f
     }
-}
-
-/// Words that open the password and AUTH rules, in any case.
-fn pass_finder() -> &'static aho_corasick::AhoCorasick {
-    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["pass", "pwd", "auth", "identified", "pdo"])
-            .expect("pass words")
-    })
 }
 
 type Gate = fn(&Features) -> bool;
@@ -127,30 +238,30 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Secret,
                 r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:(?:\\[nr]|[A-Za-z0-9+/=: ,\-])*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:\\n)?|(?:\\[nr]|[A-Za-z0-9+/=])+)",
                 0,
-                |f| f.dash && f.upper > 10,
+                |f| f.has(Word::Begin),
                 None,
             ),
             r(Secret, tokens::provider_re().as_str(), 0, |f| f.run >= 16 || f.dollar, Some(token_edges)),
             // Oracle thin JDBC URLs carry user/password@host.
-            r(Secret, r"\bjdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at, None),
+            r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
             // Passwords in URLs: scheme://user:PASSWORD@host.
-            r(Secret, r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
+            r(Secret, r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
             // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
             // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
             r(
                 Secret,
-                r"(?i)\b(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
                 1,
-                |f| f.run >= 6,
+                |f| f.run >= 6 && f.has(Word::Scheme),
                 Some(credential_word),
             ),
-            r(Secret, r#"(?i)\bresponse="([0-9a-f]{16,})""#, 1, |f| f.run >= 16, None),
+            r(Secret, r#"(?i)(?-u:\b)response="([0-9a-f]{16,})""#, 1, |f| f.has(Word::Response), None),
             // "using password Tr0ub4dor&3", Redis AUTH (also as MONITOR prints it).
             r(
                 Secret,
                 r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
                 1,
-                |f| f.pass,
+                |f| f.has(Word::Pass),
                 Some(not_plain_word),
             ),
             // Command lines: long flags, curl -u, client short flags, htpasswd -b.
@@ -158,35 +269,35 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Secret,
                 r#"(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|token|secret|api-key|apikey|access-key|secret-key|auth-token|client-secret|private-key|key-password|storepass|keypass)[ =](?:"([^"]+)"|'([^']+)'|([^\s"']+))"#,
                 1,
-                |f| f.dash,
+                |f| f.dashes > 0 && f.has(Word::Pass),
                 None,
             ),
-            r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.dash && f.colon, None),
+            r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.colons > 0 && f.has(Word::User), None),
             // Client tools' password flags, each tool its own (redis-cli -p is a port, -a the password).
-            r(Secret, r#"\b(?:mysql\w*|mariadb\w*)\b[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.dash, None),
+            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
             r(
                 Secret,
-                r#"\b(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)\b[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+                r#"(?-u:\b)(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)(?-u:\b)[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
                 1,
-                |f| f.dash,
+                |f| f.has(Word::Tool),
                 None,
             ),
-            r(Secret, r#"\bredis-cli\b[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
-            r(Secret, r#"\bssh-keygen\b[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
-            r(Secret, r#"\bnuget\b[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.dash, None),
-            r(Secret, r"\bhtpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.dash, None),
+            r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r"(?-u:\b)htpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.has(Word::Tool), None),
             // Redis MONITOR prints AUTH's arguments quoted; the password is the last one.
-            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.pass && f.quote, None),
+            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None),
             // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
-            r(Secret, r"(?i)\b(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.pass && f.quote, None),
+            r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // PHP's PDO constructor: (dsn, username, password, options).
-            r(Secret, r"\bPDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.pass && f.quote, None),
+            r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
             r(
                 Secret,
-                r"(?i)\b(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access)\s+code|otp|passcode)(?:\s+is)?[\s:=#]+(\d{4,8})\b",
+                r"(?i)(?-u:\b)(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access)\s+code|otp|passcode)(?:\s+is)?[\s:=#]+(\d{4,8})(?-u:\b)",
                 1,
-                |f| f.digits >= 4,
+                |f| f.max_digit_run >= 4 && f.has(Word::Code),
                 None,
             ),
             // Tokens in the path of password-reset, verification and invitation links.
@@ -194,36 +305,36 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Secret,
                 r"(?i)/(?:reset|reset-password|password/reset|password-reset|verify|verification|confirm|confirmation|invite|invitation|activate|activation|magic-link|magic|unsubscribe|token|t)/([A-Za-z0-9_\-.~]{16,})",
                 1,
-                |f| f.run >= 16,
+                |f| f.run >= 16 && f.has(Word::Link),
                 Some(mixed_token),
             ),
-            r(Secret, r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", 0, |f| f.dot, None),
+            r(Secret, r"(?-u:\b)eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", 0, |f| f.has(Word::Jwt), None),
             r(
                 Email,
-                r"[\p{L}\p{N}._%+\-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b",
+                r"[\p{L}\p{N}._%+\-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?-u:\b)",
                 0,
                 |f| f.at || f.pct40,
                 None,
             ),
-            r(Iban, r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", 0, |f| f.upper >= 2 && f.digits >= 12, Some(iban_ok)),
+            r(Iban, r"(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?-u:\b)", 0, |f| f.uu_digit, Some(iban_ok)),
             // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
             r(
                 Card,
                 r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
                 0,
-                |f| f.digits >= 13,
+                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_gap_digit || f.dashes >= 2)),
                 Some(card_ok),
             ),
             r(
                 Id,
-                r"\b(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})\b",
+                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                |f| f.digits >= 6,
+                |f| f.max_digit_run >= 2 && (f.uu_digit || f.upper5 || f.digit_gap_digit || f.dashes >= 2 || f.max_digit_run >= 7),
                 Some(national_ok),
             ),
             // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
-            r(Mac, r"\bMAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.colon && f.upper >= 3, None),
-            r(Mac, r"\b[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}\b|\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b", 0, |f| f.colon || f.dash || f.dot, Some(mac_ok)),
+            r(Mac, r"(?-u:\b)MAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.has(Word::Mac), None),
+            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.colons >= 5 || f.dashes >= 5 || f.dots >= 2, Some(mac_ok)),
             r(
                 Ip,
                 r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
@@ -232,16 +343,16 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Some(ipv6_ok),
             ),
             // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
-            r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dot && f.digits >= 4, Some(ipv4_ok)),
+            r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dotted, Some(ipv4_ok)),
             r(
                 Phone,
-                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|\b\d{3}[.\-]\d{3}[.\-]\d{4}\b|\b0\d{1,4}(?:-\d{2,4}){2,3}\b|\b0\d(?: \d{2}){4}\b|\b0\d(?:\.\d{2}){4}\b",
+                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|(?-u:\b)\d{3}[.\-]\d{3}[.\-]\d{4}(?-u:\b)|(?-u:\b)0\d{1,4}(?:-\d{2,4}){2,3}(?-u:\b)|(?-u:\b)0\d(?: \d{2}){4}(?-u:\b)|(?-u:\b)0\d(?:\.\d{2}){4}(?-u:\b)",
                 0,
-                |f| f.digits >= 8,
+                |f| f.phone_open || f.digit_gap_digit || (f.dashes >= 2 && f.max_digit_run >= 2) || f.dots >= 2,
                 Some(phone_ok),
             ),
             // Basic credentials without their scheme word: base64 of "user:password".
-            r(Secret, r"\b[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12, Some(basic_ok)),
+            r(Secret, r"(?-u:\b)[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12 && f.has(Word::Pass), Some(basic_ok)),
             // Long random-looking strings: generic API keys and tokens without a known prefix.
             r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.run >= 32, Some(random_ok)),
         ]

@@ -10,7 +10,7 @@ pub(crate) fn provider_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?:\b(?:(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}",
+            r"(?:(?-u:\b)(?:(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}",
             r"|AIza[0-9A-Za-z_\-]{35}",
             r"|ya29\.[0-9A-Za-z_\-]{20,}",
             r"|1//0[0-9A-Za-z_\-]{20,}",
@@ -40,7 +40,7 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|(?:bot)?\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             r"|django-insecure-[^\s\x22']{20,}",
             r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
-            r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})\b)",
+            r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?-u:\b))",
             // Secret-bearing URLs: the whole URL is the credential.
             r"|https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
             r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]+",
@@ -48,7 +48,7 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|https://[A-Za-z0-9.\-]+\.webhook\.office\.com/[^\s\x22']+",
             // Password hashes (crypt formats, Django, Werkzeug): the hash stands for the password.
             r"|\$(?:2[abxy]|argon2(?:id|i|d)|apr1|1|5|6|y|gy|scrypt|pbkdf2[\w\-]*)\$[^\s\x22',;]+",
-            r"|\b(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$[^\s\x22',;]+",
+            r"|(?-u:\b)(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$[^\s\x22',;]+",
         ))
         .expect("provider tokens")
     })
