@@ -142,7 +142,8 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
             }
         }
         // A bare JSON number under a sensitive key: the placeholder must be quoted.
-        let needs_quotes = !quoted && sep == ":" && line.trim_start().starts_with('{');
+        let t = line.trim();
+        let needs_quotes = !quoted && sep == ":" && t.starts_with('{') && t.ends_with('}');
         out.push(Span {
             start: s,
             end: e,

@@ -228,7 +228,14 @@ impl Redactor {
         }
         placeholder_re()
             .replace_all(text, |c: &regex::Captures| {
-                let key = format!("<{}_{}>", &c[1], &c[2]);
+                // The alternatives each name their label and number: the first pair present.
+                let Some((label, n)) = (1..c.len())
+                    .step_by(2)
+                    .find_map(|g| Some((c.get(g)?, c.get(g + 1)?)))
+                else {
+                    return c[0].to_string();
+                };
+                let key = format!("<{}_{}>", label.as_str(), n.as_str());
                 match self.back.get(&key) {
                     Some(v) => v.clone(),
                     None => c[0].to_string(),
@@ -353,7 +360,7 @@ impl Redactor {
         let all = rules::rules();
         // Provider tokens and key blocks in one line first: a whole webhook URL outranks the
         // field it sits in; then structure, then the rest of the shape rules.
-        let (first, rest) = all.split_at(2);
+        let (first, rest) = all.split_at(3);
         let mut shaped = Vec::new();
         for rule in first {
             apply(rule, line, &f, &mut shaped);
@@ -523,8 +530,13 @@ fn json_safe(line: &str, spans: Vec<Span>) -> Vec<Span> {
 fn placeholder_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:\\?<|&lt;)?\b(EMAIL|IP|SECRET|CARD|PHONE|CUSTOM|ID|IBAN|PII|MAC)\\?_(\d+)\b(?:\\?>|&gt;)?")
-            .expect("placeholder regex")
+        // As sent (`<EMAIL_1>`), escaped as a whole by Markdown (`\<EMAIL\_1\>`), as HTML
+        // (`&lt;EMAIL_1&gt;`) or bare (`EMAIL_1`); a lone backslash before `<` is the text's own.
+        const L: &str = "(EMAIL|IP|SECRET|CARD|PHONE|CUSTOM|ID|IBAN|PII|MAC)";
+        Regex::new(&format!(
+            r"\\<{L}\\?_(\d+)\\>|&lt;{L}_(\d+)&gt;|<{L}_(\d+)>|\b{L}\\?_(\d+)\b"
+        ))
+        .expect("placeholder regex")
     })
 }
 

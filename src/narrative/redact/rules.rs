@@ -29,6 +29,26 @@ pub(crate) struct Features {
     /// A dotted quad's shape: digit `.` digits `.` digit.
     pub dotted: bool,
     pub max_digit_run: usize,
+    /// A digit, a space, a digit (`4111 1111`).
+    pub digit_space_digit: bool,
+    /// Two capitals then two digits at a word start (`GB82`, `AB 12`).
+    pub uu_dd: bool,
+    /// Five capitals then a digit (PAN, codice fiscale).
+    pub u5_digit: bool,
+    /// `hh:` / `hh-` between hex pairs (MAC layouts).
+    pub hex_pairs: usize,
+    /// `hhhh.hhhh.` (Cisco's MAC layout).
+    pub cisco_mac: bool,
+    /// `.` then exactly four digits, after a digit (`555.123.4567`).
+    pub dot4: bool,
+    /// A run of 32+ base64 characters with upper, lower and a digit.
+    pub mixed32: bool,
+    /// A known provider token prefix (case-sensitive).
+    pub provider: bool,
+    /// `-` between digits that is not part of an ISO date (`2024-06-14`).
+    pub digit_dashes: usize,
+    /// `.` between digits.
+    pub digit_dots: usize,
     /// Longest run of token characters (letters, digits, `+/_-=.~`).
     pub run: usize,
     /// Marker words found (bits of [`Word`]).
@@ -50,6 +70,7 @@ pub(crate) enum Word {
     Link = 256,
     Jdbc = 512,
     User = 1024,
+    Shape = 2048,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -99,6 +120,11 @@ const WORDS: &[(&str, Word)] = &[
     ("/t/", Word::Link),
     ("jdbc:oracle", Word::Jdbc),
     (" -u ", Word::User),
+    ("-us", Word::Shape),
+    (":aa", Word::Shape),
+    ("q~", Word::Shape),
+    ("nral", Word::Shape),
+    ("atlasv1", Word::Shape),
     ("--user", Word::User),
 ];
 
@@ -141,6 +167,7 @@ impl Features {
                     f.dots += 1;
                     if prev.is_ascii_digit() && next.is_ascii_digit() {
                         f.digit_gap_digit = true;
+                        f.digit_dots += 1;
                         let rest = &b[i + 1..];
                         let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
                         if (1..=3).contains(&n)
@@ -162,7 +189,12 @@ impl Features {
                         f.hexcolon = true;
                     }
                 }
-                b'-' => f.dashes += 1,
+                b'-' => {
+                    f.dashes += 1;
+                    if prev.is_ascii_digit() && next.is_ascii_digit() && !iso_date_dash(b, i) {
+                        f.digit_dashes += 1;
+                    }
+                }
                 b'$' => f.dollar = true,
                 b'\'' | b'"' => f.quote = true,
                 b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
@@ -188,11 +220,152 @@ impl Features {
                 run = 0;
             }
         }
+        shapes(b, &mut f);
+        f.provider = provider_prefixes().find(b).is_some();
         for m in words_ac().find_overlapping_iter(b) {
             f.words |= WORDS[m.pattern().as_usize()].1 as u32;
         }
         f
     }
+}
+
+/// The shape features that need more than one byte of context.
+fn shapes(b: &[u8], f: &mut Features) {
+    let (mut len, mut up, mut low, mut dig) = (0usize, false, false, false);
+    for i in 0..b.len() {
+        let c = b[i];
+        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+        let hex = |c: u8| c.is_ascii_hexdigit();
+        if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
+            f.digit_space_digit = true;
+        }
+        if c.is_ascii_uppercase()
+            && at(i + 1).is_ascii_uppercase()
+            && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
+        {
+            let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+            if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+                f.uu_dd = true;
+            }
+        }
+        if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+            f.u5_digit = true;
+        }
+        if (c == b':' || c == b'-')
+            && i >= 2
+            && hex(at(i - 1))
+            && hex(at(i - 2))
+            && hex(at(i + 1))
+            && hex(at(i + 2))
+        {
+            f.hex_pairs += 1;
+        }
+        if c == b'.'
+            && i >= 4
+            && b[i - 4..i].iter().all(|c| hex(*c))
+            && (1..=4).all(|k| hex(at(i + k)))
+            && at(i + 5) == b'.'
+        {
+            f.cisco_mac = true;
+        }
+        if c == b'.'
+            && i > 0
+            && at(i - 1).is_ascii_digit()
+            && (1..=4).all(|k| at(i + k).is_ascii_digit())
+            && !at(i + 5).is_ascii_digit()
+        {
+            f.dot4 = true;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
+            len += 1;
+            up |= c.is_ascii_uppercase();
+            low |= c.is_ascii_lowercase();
+            dig |= c.is_ascii_digit();
+            if len >= 32 && up && low && dig {
+                f.mixed32 = true;
+            }
+        } else {
+            (len, up, low, dig) = (0, false, false, false);
+        }
+    }
+}
+
+/// The literal prefixes of [`tokens::provider_re`]'s alternatives (a gate, so a line without
+/// any skips that regex).
+fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "AKIA",
+            "ASIA",
+            "ABIA",
+            "ACCA",
+            "AGPA",
+            "AIPA",
+            "ANPA",
+            "ANVA",
+            "AROA",
+            "APKA",
+            "AIza",
+            "ya29.",
+            "1//0",
+            "GOCSPX-",
+            "gh",
+            "github_pat_",
+            "gl",
+            "xox",
+            "xapp-",
+            "_live_",
+            "_test_",
+            "whsec_",
+            "sk-",
+            "SG.",
+            "npm_",
+            "hf_",
+            "pypi-",
+            "shp",
+            "SK",
+            "key-",
+            "sq0",
+            "EAAA",
+            "access_token$",
+            "A21AA",
+            "hvs.",
+            "hvb.",
+            "hvr.",
+            "_v1_",
+            "dckr_pat_",
+            "lin_api_",
+            "ntn_",
+            "secret_",
+            "ATATT3",
+            "ATBB",
+            "oy2",
+            "NRAK-",
+            "NRII-",
+            "AGE-SECRET-KEY-",
+            "b3BlbnNzaC1rZXktdjE",
+            "bot",
+            "django-insecure-",
+            "https://",
+            "pbkdf2",
+            "bcrypt",
+            "argon2",
+            "scrypt",
+        ])
+        .expect("provider prefixes")
+    })
+}
+
+/// Whether the `-` at `i` is one of the two in `YYYY-MM-DD`.
+fn iso_date_dash(b: &[u8], i: usize) -> bool {
+    let digits = |from: usize, n: usize| {
+        from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
+    // YYYY-MM-DD: the first dash has 4 digits before, 2 after and a dash; the second has
+    // 2 digits and a dash before them, 2 digits after.
+    (i >= 4 && digits(i - 4, 4) && digits(i + 1, 2) && b.get(i + 3) == Some(&b'-'))
+        || (i >= 7 && digits(i - 2, 2) && b[i - 3] == b'-' && digits(i - 7, 4) && digits(i + 1, 2))
 }
 
 type Gate = fn(&Features) -> bool;
@@ -241,7 +414,14 @@ pub(crate) fn rules() -> &'static [Rule] {
                 |f| f.has(Word::Begin),
                 None,
             ),
-            r(Secret, tokens::provider_re().as_str(), 0, |f| f.run >= 16 || f.dollar, Some(token_edges)),
+            r(Secret, tokens::provider_re().as_str(), 0, |f| f.provider || f.dollar, Some(token_edges)),
+            r(
+                Secret,
+                tokens::provider_shapes_re().as_str(),
+                0,
+                |f| f.has(Word::Shape) || (f.dots >= 2 && f.run >= 59),
+                Some(token_edges),
+            ),
             // Oracle thin JDBC URLs carry user/password@host.
             r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
             // Passwords in URLs: scheme://user:PASSWORD@host.
@@ -316,25 +496,25 @@ pub(crate) fn rules() -> &'static [Rule] {
                 |f| f.at || f.pct40,
                 None,
             ),
-            r(Iban, r"(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?-u:\b)", 0, |f| f.uu_digit, Some(iban_ok)),
+            r(Iban, r"(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?-u:\b)", 0, |f| f.uu_dd, Some(iban_ok)),
             // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
             r(
                 Card,
                 r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
                 0,
-                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_gap_digit || f.dashes >= 2)),
+                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
                 Some(card_ok),
             ),
             r(
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                |f| f.max_digit_run >= 2 && (f.uu_digit || f.upper5 || f.digit_gap_digit || f.dashes >= 2 || f.max_digit_run >= 7),
+                |f| f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7,
                 Some(national_ok),
             ),
             // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
             r(Mac, r"(?-u:\b)MAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.has(Word::Mac), None),
-            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.colons >= 5 || f.dashes >= 5 || f.dots >= 2, Some(mac_ok)),
+            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.hex_pairs >= 5 || f.cisco_mac, Some(mac_ok)),
             r(
                 Ip,
                 r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
@@ -348,13 +528,13 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Phone,
                 r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|(?-u:\b)\d{3}[.\-]\d{3}[.\-]\d{4}(?-u:\b)|(?-u:\b)0\d{1,4}(?:-\d{2,4}){2,3}(?-u:\b)|(?-u:\b)0\d(?: \d{2}){4}(?-u:\b)|(?-u:\b)0\d(?:\.\d{2}){4}(?-u:\b)",
                 0,
-                |f| f.phone_open || f.digit_gap_digit || (f.dashes >= 2 && f.max_digit_run >= 2) || f.dots >= 2,
+                |f| f.phone_open || f.digit_space_digit || f.digit_dashes >= 2 || f.dot4,
                 Some(phone_ok),
             ),
             // Basic credentials without their scheme word: base64 of "user:password".
             r(Secret, r"(?-u:\b)[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12 && f.has(Word::Pass), Some(basic_ok)),
             // Long random-looking strings: generic API keys and tokens without a known prefix.
-            r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.run >= 32, Some(random_ok)),
+            r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.mixed32, Some(random_ok)),
         ]
     })
 }

@@ -23,7 +23,7 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}",
             r"|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|pypi-AgE[A-Za-z0-9_\-]{50,}",
             r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}",
-            r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}|[0-9a-f]{32}-us\d{1,2}",
+            r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}",
             r"|sq0(?:atp|csp|idp)-[A-Za-z0-9_\-]{22,}|EAAA[A-Za-z0-9_\-]{60,}",
             r"|access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}",
             r"|A21AA[A-Za-z0-9_\-]{50,}",
@@ -33,14 +33,12 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|lin_api_[A-Za-z0-9]{40}|ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43}",
             r"|ATATT3[A-Za-z0-9_\-=]{50,}|ATBB[A-Za-z0-9]{28,}",
             r"|oy2[a-z0-9]{43}",
-            r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}|[a-f0-9]{36}NRAL",
-            r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}",
+            r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|(?:bot)?\d{8,10}:AA[A-Za-z0-9_\-]{33}",
+            r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             r"|django-insecure-[^\s\x22']{20,}",
-            r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
-            r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?-u:\b))",
+            r"|AKIA[A-Z0-9]{16})(?-u:\b))",
             // Secret-bearing URLs: the whole URL is the credential.
             r"|https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
             r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]+",
@@ -51,6 +49,23 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|(?-u:\b)(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$[^\s\x22',;]+",
         ))
         .expect("provider tokens")
+    })
+}
+
+/// Provider tokens without a literal prefix: each has a marker inside (`-us`, `:AA`, `Q~`,
+/// `NRAL`, `.atlasv1.`) or a fixed three-part shape (Discord bot tokens).
+pub(crate) fn provider_shapes_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?-u:\b)(?:[0-9a-f]{32}-us\d{1,2}",
+            r"|[a-f0-9]{36}NRAL",
+            r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}",
+            r"|\d{8,10}:AA[A-Za-z0-9_\-]{33}",
+            r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
+            r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?-u:\b)",
+        ))
+        .expect("provider shapes")
     })
 }
 
@@ -137,7 +152,9 @@ mod tests {
     use super::*;
 
     fn hit(s: &str) -> bool {
-        provider_re().find(s).is_some_and(|m| m.as_str() == s)
+        [provider_re(), provider_shapes_re()]
+            .iter()
+            .any(|re| re.find(s).is_some_and(|m| m.as_str() == s))
     }
 
     #[test]
@@ -154,6 +171,8 @@ mod tests {
             "https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl",
             "$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
             "pbkdf2_sha256$720000$salt$hash=",
+            "0123456789abcdef0123456789abcdef-us12",
+            "1234567890:AAabcdefghijklmnopqrstuvwxyz0123456",
         ] {
             assert!(hit(t), "{t}");
         }
