@@ -371,7 +371,15 @@ impl Redactor {
                 taken.push(sp);
             }
         }
-        fields::find_prose(line, &mut found);
+        // Ids and phones in prose need digits in an id or phone layout.
+        if f.max_digit_run >= 5
+            || f.digit_space_digit
+            || f.digit_dashes >= 1
+            || f.digit_dots >= 2
+            || f.phone_open
+        {
+            fields::find_prose(line, &mut found);
+        }
         for sp in found.drain(..) {
             add(&mut taken, sp);
         }
@@ -615,6 +623,23 @@ mod tests {
         );
         let e = Redactor::new(&["(".to_string()]).unwrap_err();
         assert_eq!(e.kind(), &NarrativeErrorKind::InvalidPattern);
+    }
+
+    #[test]
+    fn json_stays_json() {
+        for line in [
+            r#"{"auth":{"client_token":"s.Zx9kQ2wLm4","policies":["default"]},"card":4111111111111111}"#,
+            r#"{"msg":"{\"user\":\"svc\",\"password\":\"Tr0ub4dor&3\"}"}"#,
+            r#"{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n","n":1}"#,
+        ] {
+            let out = red(line);
+            assert_ne!(out, line);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+                "{out}"
+            );
+        }
+        assert!(red(r#"{"card": 4111111111111111}"#).contains(r#""<CARD_1>""#));
     }
 
     #[test]
