@@ -36,9 +36,10 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             r"|django-insecure-[^\s\x22']{20,}",
             r"|AKIA[A-Z0-9]{16})(?-u:\b))",
+            // Telegram bot tokens may end in `-` or `_`, where no word boundary is.
+            r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             // Secret-bearing URLs: the whole URL is the credential.
             r"|https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
             r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]+",
@@ -61,9 +62,9 @@ pub(crate) fn provider_shapes_re() -> &'static Regex {
             r"(?-u:\b)(?:[0-9a-f]{32}-us\d{1,2}",
             r"|[a-f0-9]{36}NRAL",
             r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}",
-            r"|\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
             r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?-u:\b)",
+            r"|(?-u:\b)\d{8,10}:AA[A-Za-z0-9_\-]{33}",
         ))
         .expect("provider shapes")
     })
@@ -173,6 +174,7 @@ mod tests {
             "pbkdf2_sha256$720000$salt$hash=",
             "0123456789abcdef0123456789abcdef-us12",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz0123456",
+            "1234567890:AAabcdefghijklmnopqrstuvwxyz012345-",
         ] {
             assert!(hit(t), "{t}");
         }
