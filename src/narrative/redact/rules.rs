@@ -596,11 +596,23 @@ fn national_ok(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     let v = &text[s..e];
+    if v.bytes().filter(|b| *b == b' ').count() >= 2 && in_number_list(text, s, e) {
+        // One stretch of a list of numbers ("channels 100 104 108 112"), not an id.
+        return false;
+    }
     if v.len() == 11 && v.bytes().filter(|b| *b == b' ').count() == 2 {
         // 3-3-3 digit groups: a Canadian SIN or an Australian TFN, by their checks.
         return ids::ca_sin(v) || ids::au_tfn(v);
     }
     ids::national_id(v)
+}
+
+/// Whether a space-grouped match continues a list of numbers on either side.
+fn in_number_list(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_digit);
+    (before(text, s) == Some(b' ') && digit(s.checked_sub(2)))
+        || (after(text, e) == Some(b' ') && digit(Some(e + 1)))
 }
 
 fn mac_ok(text: &str, s: usize, e: usize) -> bool {
@@ -673,8 +685,13 @@ fn phone_ok(text: &str, s: usize, e: usize) -> bool {
     }
     let a = after(text, e);
     let next_digit = after(text, e + 1).is_some_and(|b| b.is_ascii_digit());
-    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock.
-    if word(a) || (matches!(a, Some(b'.') | Some(b':')) && next_digit) {
+    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock;
+    // "(200) 432.924µs" is a status and a duration (a unit follows).
+    let unit_after = text[e..].chars().next().is_some_and(char::is_alphabetic);
+    if word(a) || unit_after || (matches!(a, Some(b'.') | Some(b':')) && next_digit) {
+        return false;
+    }
+    if in_number_list(text, s, e) && text[s..e].bytes().all(|b| b.is_ascii_digit() || b == b' ') {
         return false;
     }
     ids::phone(&text[s..e])
@@ -703,4 +720,47 @@ fn random_ok(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     tokens::random_looking(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(line: &str) -> Vec<&str> {
+        let f = Features::of(line);
+        let mut out = Vec::new();
+        for r in rules().iter().filter(|r| (r.gate)(&f)) {
+            for c in r.re.captures_iter(line) {
+                let Some(m) = (r.group..c.len()).find_map(|g| c.get(g)) else {
+                    continue;
+                };
+                if r.check.is_none_or(|ck| ck(line, m.start(), m.end())) {
+                    out.push(m.as_str());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_that_are_not_ids_or_phones() {
+        for line in [
+            "en0: Supported channels 36 40 44 100 104 108 112 116 120 124 128",
+            r#"msg="POST /push.v1.PusherService/Push (200) 432.924µs""#,
+            "2024-06-14T07:30:04.012Z INFO orders-api took 1500ms status=503 v1.24.3",
+        ] {
+            assert!(hits(line).is_empty(), "{line}: {:?}", hits(line));
+        }
+    }
+
+    #[test]
+    fn shapes_found() {
+        assert_eq!(hits("SIN 046 454 286 ok"), Vec::<&str>::new());
+        assert_eq!(hits("ssn 123-45-6789 on file"), ["123-45-6789"]);
+        assert_eq!(hits("call (02) 4738 1883 now"), ["(02) 4738 1883"]);
+        assert_eq!(
+            hits("pay to GB82 WEST 1234 5698 7654 32 today"),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
+    }
 }
