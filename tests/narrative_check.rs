@@ -78,7 +78,7 @@ fn follow_ups_reuse_placeholders_and_keep_history() {
         c.restore("ask <EMAIL_1> about <CARD_1>"),
         "ask mara.quist@example.org about 4111 1111 1111 1111"
     );
-    let n = c.narrative("From <IP_1>.");
+    let n = c.narrative(&r, "From <IP_1>.");
     assert_eq!(n.source, "openai");
     assert!(!n.text.contains("<IP_1>"));
 }
@@ -189,4 +189,116 @@ fn the_payload_previews_before_the_endpoint_is_set_and_the_request_says_what_is_
     let e = c.request().unwrap_err();
     assert_eq!(e.kind(), &faultline::NarrativeErrorKind::InvalidSettings);
     assert!(e.message().contains("model"), "{e}");
+}
+
+#[test]
+fn the_check_is_stored_in_the_narrative_for_json_readers() {
+    let r = report();
+    let c = Conversation::start(&r, settings(6000)).unwrap();
+    let n = c.narrative(
+        &r,
+        "## Root cause\nThe root cause is ledger-proxy, which ran out of memory.",
+    );
+    let check = n.check.as_ref().expect("check stored");
+    assert!(check
+        .flags
+        .iter()
+        .any(|f| f.kind == FlagKind::Service && f.value == "ledger-proxy"));
+    assert!(check.disagreement.is_some());
+    let mut with = r.clone();
+    with.narrative = Some(n);
+    let v: serde_json::Value = serde_json::to_value(&with).unwrap();
+    let nv = &v["narrative"];
+    for k in ["source", "model", "text"] {
+        assert!(nv[k].is_string(), "{k} kept: {nv}");
+    }
+    assert_eq!(nv["check"]["flags"][0]["kind"], "service", "{nv}");
+    assert_eq!(
+        nv["check"]["disagreement"]["answer"]["failure_class"], "oom",
+        "{nv}"
+    );
+    // A report written before the check was stored still reads.
+    let mut old = v.clone();
+    old["narrative"].as_object_mut().unwrap().remove("check");
+    let back: Report = serde_json::from_value(old).unwrap();
+    assert!(back.narrative.unwrap().check.is_none());
+}
+
+#[test]
+fn classes_are_compared_by_meaning_not_by_label() {
+    let r = report();
+    assert_eq!(r.root_cause.failure_class, "db_pool_exhaustion");
+    // A saturated pool is an exhausted pool; queueing and timeouts are what users saw.
+    for same in [
+        "## Root cause\nThe fare-api connection pool saturated, so requests queued and timed out.",
+        "## Root cause\nfare-api had no free connections left; requests timed out.",
+        // A leak that drained the pool tells the same story in the same family.
+        "## Root cause\nfare-api leaked connections until the pool was exhausted.",
+    ] {
+        let c = check_answer(&r, same);
+        assert!(c.disagreement.is_none(), "{same}: {:?}", c.disagreement);
+    }
+    // A different family is still a different root cause.
+    for other in [
+        "## Root cause\nfare-api was overloaded by a traffic spike.",
+        "## Root cause\nfare-api ran out of memory and was OOMKilled.",
+    ] {
+        let c = check_answer(&r, other);
+        let d = c.disagreement.expect(other);
+        assert_eq!(d.answer.service.as_deref(), Some("fare-api"));
+        assert_ne!(
+            d.answer.failure_class.as_deref(),
+            Some("db_pool_exhaustion")
+        );
+    }
+}
+
+#[test]
+fn citations_are_checked_against_the_lines_they_name() {
+    let r = report();
+    let c = Conversation::start(&r, settings(6000)).unwrap();
+    let sent = &c.payload().evidence;
+    assert_eq!(sent.len(), c.payload().evidence_included);
+    let id_of = |pred: &dyn Fn(&str) -> bool| {
+        let i = sent.iter().position(|e| pred(&e.text)).expect("line sent");
+        format!("E{}", i + 1)
+    };
+    let fare = id_of(&|t| t.contains("fare-api pool exhausted"));
+    let gate = id_of(&|t| t.contains("gate-gw"));
+    let seat = id_of(&|t| t.contains("seat-db slow query") && !t.contains("fare-api"));
+    let checker = c.checker(&r);
+    let citations = |text: &str| -> Vec<String> {
+        checker
+            .check(text)
+            .flags
+            .into_iter()
+            .filter(|f| f.kind == FlagKind::Citation)
+            .map(|f| f.value)
+            .collect()
+    };
+    let good = format!("fare-api exhausted its pool ({fare}). gate-gw then timed out ({gate}).");
+    assert!(citations(&good).is_empty(), "{good}");
+    // Citing the database's line for the pool claim is wrong; so is an id that was never sent.
+    let wrong = format!("fare-api exhausted its pool ({seat}). See also E99.");
+    assert_eq!(
+        citations(&wrong),
+        vec![seat.clone(), "E99".to_string()],
+        "{wrong}"
+    );
+    // Several ids for one sentence: one of them showing the service is enough.
+    let both = format!("fare-api exhausted its pool ({seat}, {fare}).");
+    assert!(citations(&both).is_empty(), "{both}");
+    // The plain check (no payload) does not judge ids it cannot resolve.
+    assert!(check_answer(&r, &wrong)
+        .flags
+        .iter()
+        .all(|f| f.kind != FlagKind::Citation));
+    // The stored narrative carries citation flags too.
+    let n = c.narrative(&r, &wrong);
+    assert!(n
+        .check
+        .unwrap()
+        .flags
+        .iter()
+        .any(|f| f.kind == FlagKind::Citation && f.value == "E99"));
 }

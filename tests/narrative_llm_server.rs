@@ -121,6 +121,9 @@ fn each_provider_streams_a_narrative_into_the_report_and_sends_no_secret() {
         let n = &r.report["narrative"];
         assert_eq!(n["source"], provider);
         assert_eq!(n["model"], "ok");
+        // The answer's check is in the report, not only on stderr.
+        assert!(n["check"]["flags"].is_array(), "{n}");
+        assert!(n["check"]["checked"].as_u64().unwrap() > 0, "{n}");
         let text = n["text"].as_str().unwrap();
         assert!(
             text.contains("## Root cause\nfare-api exhausted its database pool"),
@@ -269,7 +272,8 @@ fn failures_are_clear_and_leave_the_report_alone() {
             Some("wrong-key"),
             "refused the API key (HTTP 401)",
         ),
-        ("anthropic", "ok", None, "refused the API key (HTTP 401)"),
+        // No key set: the message says none was sent, not that one was refused.
+        ("anthropic", "ok", None, "requires an API key (HTTP 401)"),
         (
             "openai",
             "missing-model",
@@ -333,6 +337,12 @@ fn failures_are_clear_and_leave_the_report_alone() {
             r.stderr
         );
         assert!(r.stderr.contains("narrative: null"), "{}", r.stderr);
+        // One sentence end, never "right?." or "..".
+        assert!(
+            !r.stderr.contains("?.") && !r.stderr.contains(".."),
+            "{}",
+            r.stderr
+        );
         assert_eq!(r.report, base, "{provider}/{model} changed the report");
     }
 }
@@ -362,6 +372,11 @@ fn unreachable_endpoint_wrong_path_and_bad_pattern() {
     assert!(
         r.stderr
             .contains(&format!("could not reach {url}/api/chat")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the URL is right. The report below") && !r.stderr.contains("?."),
         "{}",
         r.stderr
     );
@@ -496,7 +511,10 @@ fn markdown_output_appends_the_narrative_in_a_fence() {
     let at = md.find("## Narrative (LLM)").expect("narrative section");
     let tail = &md[at..];
     assert!(tail.contains("```text\n## Summary"), "{tail}");
-    assert!(tail.trim_end().ends_with("```"), "{tail}");
+    // The fence closes, then one line gives the check's verdict.
+    let (fenced, verdict) = tail.trim_end().rsplit_once('\n').unwrap();
+    assert!(fenced.trim_end().ends_with("```"), "{tail}");
+    assert!(verdict.starts_with("_Check of the narrative: "), "{tail}");
 }
 
 /// Not a test: serves the mock until killed, for the page's end-to-end suite.

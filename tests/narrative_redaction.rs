@@ -4,46 +4,12 @@
 //! ids, versions, status codes, ports, trace ids) may be touched.
 #![cfg(not(target_arch = "wasm32"))] // native only: reads fixture files
 
+#[path = "support/markers.rs"]
+mod markers;
+
 use faultline::Redactor;
+use markers::{parse, Line};
 use std::collections::BTreeMap;
-
-struct Line {
-    text: String,
-    secrets: Vec<(String, usize, usize)>,
-    keep: Vec<(usize, usize)>,
-}
-
-fn parse(raw: &str) -> Line {
-    let mut text = String::new();
-    let mut secrets = Vec::new();
-    let mut keep = Vec::new();
-    let mut rest = raw;
-    while let Some(i) = rest.find('⟦') {
-        text.push_str(&rest[..i]);
-        let after = &rest[i + '⟦'.len_utf8()..];
-        let end = after.find('⟧').expect("closed marker");
-        let inner = &after[..end];
-        let start = text.len();
-        if let Some(v) = inner.strip_prefix("K:") {
-            text.push_str(v);
-            keep.push((start, text.len()));
-        } else {
-            let (kind, v) = inner
-                .strip_prefix("S:")
-                .and_then(|s| s.split_once(':'))
-                .expect("S:kind:value");
-            text.push_str(v);
-            secrets.push((kind.to_string(), start, text.len()));
-        }
-        rest = &after[end + '⟧'.len_utf8()..];
-    }
-    text.push_str(rest);
-    Line {
-        text,
-        secrets,
-        keep,
-    }
-}
 
 fn corpus() -> Vec<Line> {
     let mut lines = read("corpus.txt");

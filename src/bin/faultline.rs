@@ -3,6 +3,7 @@
 //! ```text
 //! faultline analyze [--format text|md|json] [--baseline PATH]... PATH...   # PATH: file (.gz too), folder, or -
 //! faultline templates --jsonl PATH
+//! faultline redact [--redact REGEX]... [--out DIR|-] PATH...   # redacted copies for sharing
 //! ```
 //!
 //! `analyze` prints a coloured summary when stdout is a terminal (no colour with `NO_COLOR`),
@@ -19,9 +20,10 @@
 //!
 //! The key comes only from `FAULTLINE_LLM_KEY` (never a flag, never printed). Only the redacted
 //! findings and a budgeted set of redacted evidence lines are sent. The answer streams to stderr
-//! as it arrives; the restored text lands in `narrative` as `{source, model, text}` (Markdown
-//! output appends it in a fenced block after the report), and the
-//! check of the answer against the findings is printed to stderr. Exit codes: 0 report printed
+//! as it arrives; the restored text lands in `narrative` as `{source, model, text, check}`
+//! (Markdown output appends it in a fenced block after the report, with the check's verdict),
+//! and the check of the answer against the findings (`check.flags`, `check.disagreement`) is
+//! also printed to stderr. Exit codes: 0 report printed
 //! (with its narrative when one was asked for); 1 the analysis itself failed (no report);
 //! 3 the report was printed but the narrative failed (the message on stderr says why and what
 //! to do; `narrative` is null). `--llm-dry-run` prints the exact request (key hidden) to stderr
@@ -82,6 +84,24 @@ mod cli {
             jsonl: bool,
             #[arg(long, value_name = "NAME")]
             format: Option<String>,
+            #[arg(required = true, value_name = "PATH")]
+            paths: Vec<PathBuf>,
+        },
+        /// Write redacted copies of logs (same lines, one placeholder per secret value) and
+        /// print what was masked, by kind, on stderr.
+        ///
+        /// Without --out, each file's copy is written next to it as NAME.redacted.EXT
+        /// (app.log -> app.redacted.log, app.log.gz -> app.redacted.log) and `-` (stdin) goes
+        /// to stdout. With --out DIR, copies keep the inputs' names (folders: their relative
+        /// paths) under DIR. A .gz input gives a plain-text copy.
+        Redact {
+            /// Extra redaction pattern (Rust regex; group 1 is masked when present). Repeatable.
+            #[arg(long = "redact", value_name = "REGEX")]
+            redact: Vec<String>,
+            /// Folder for the copies (created if missing); `-` writes every copy to stdout.
+            #[arg(long, value_name = "DIR")]
+            out: Option<PathBuf>,
+            /// Files (.gz too), folders, or - for stdin.
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<PathBuf>,
         },
@@ -200,8 +220,11 @@ mod cli {
                         Ok(Some(n)) => report.narrative = Some(n),
                         Ok(None) => {}
                         Err(e) => {
+                            // The message may end in its own punctuation: one full stop, not "?.".
+                            let why = e.to_string();
+                            let why = why.trim_end_matches(['.', '?', '!', ' ']);
                             eprintln!(
-                                "faultline: no LLM narrative: {e}. The report below is complete without it (narrative: null)."
+                                "faultline: no LLM narrative: {why}. The report below is complete without it (narrative: null)."
                             );
                             narrated = false;
                         }
@@ -216,6 +239,10 @@ mod cli {
                 };
                 println!("{out}");
                 Ok(narrated)
+            }
+            Cmd::Redact { redact, out, paths } => {
+                share::run(&redact, out.as_deref(), &paths)?;
+                Ok(true)
             }
             Cmd::Search {
                 pattern,
@@ -289,8 +316,8 @@ mod cli {
     mod llm {
         use super::LlmArgs;
         use faultline::{
-            check_answer, error_from_status, network_error, Conversation, FlagKind, LlmSettings,
-            Narrative, NarrativeError, Provider, Report, StreamEvent,
+            error_from_status, network_error, Conversation, FlagKind, LlmSettings, Narrative,
+            NarrativeError, Provider, Report, StreamEvent,
         };
         use std::io::{Read, Write};
         use std::time::Duration;
@@ -341,15 +368,22 @@ mod cli {
                 return Ok(None);
             }
             let raw = send(&conv, &request, a.timeout)?;
-            let narrative = conv.narrative(&raw);
-            let check = check_answer(report, &narrative.text);
+            let narrative = conv.narrative(report, &raw);
+            let Some(check) = &narrative.check else {
+                return Ok(Some(narrative));
+            };
             for f in &check.flags {
-                let what = match f.kind {
-                    FlagKind::Service => "service",
-                    FlagKind::Host => "host",
-                    FlagKind::Number => "number",
-                };
-                eprintln!("faultline: check: the answer names {what} {:?}, which the findings do not contain", f.value);
+                match f.kind {
+                    FlagKind::Citation => eprintln!(
+                        "faultline: check: the answer cites {:?}, which was not sent or does not show what its sentence says",
+                        f.value
+                    ),
+                    kind => eprintln!(
+                        "faultline: check: the answer names {} {:?}, which the findings do not contain",
+                        flag_word(kind),
+                        f.value
+                    ),
+                }
             }
             if let Some(d) = &check.disagreement {
                 eprintln!(
@@ -361,6 +395,15 @@ mod cli {
                 );
             }
             Ok(Some(narrative))
+        }
+
+        fn flag_word(k: FlagKind) -> &'static str {
+            match k {
+                FlagKind::Service => "service",
+                FlagKind::Host => "host",
+                FlagKind::Number => "number",
+                FlagKind::Citation => "evidence id",
+            }
         }
 
         fn timed_out(e: &std::io::Error) -> bool {
@@ -457,6 +500,159 @@ mod cli {
             take(decoder.finish()?, &mut raw);
             eprintln!();
             Ok(raw)
+        }
+    }
+
+    /// `faultline redact`: redacted copies of logs for sharing.
+    mod share {
+        use faultline::{LogRedactor, Redactor};
+        use std::io::{Read, Write};
+        use std::path::{Path, PathBuf};
+
+        /// One input and where its copy goes.
+        struct Job {
+            source: Option<PathBuf>,
+            target: Option<PathBuf>,
+        }
+
+        pub fn run(
+            patterns: &[String],
+            out: Option<&Path>,
+            paths: &[PathBuf],
+        ) -> Result<(), String> {
+            let redactor = Redactor::new(patterns).map_err(|e| e.to_string())?;
+            let mut lr = LogRedactor::new(redactor);
+            let jobs = plan(out, paths)?;
+            if let Some(dir) = out.filter(|d| d.as_os_str() != "-") {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            let stdout = std::io::stdout();
+            for job in jobs {
+                let (name, bytes) = match &job.source {
+                    None => {
+                        let mut buf = Vec::new();
+                        std::io::stdin()
+                            .read_to_end(&mut buf)
+                            .map_err(|e| format!("stdin: {e}"))?;
+                        ("stdin".to_string(), buf)
+                    }
+                    Some(p) => (
+                        p.display().to_string(),
+                        std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+                    ),
+                };
+                let copy = lr.redact_file(&name, bytes).map_err(|e| e.to_string())?;
+                match &job.target {
+                    None => stdout
+                        .lock()
+                        .write_all(copy.as_bytes())
+                        .map_err(|e| format!("stdout: {e}"))?,
+                    Some(t) => {
+                        if let Some(parent) = t.parent() {
+                            std::fs::create_dir_all(parent)
+                                .map_err(|e| format!("{}: {e}", parent.display()))?;
+                        }
+                        std::fs::write(t, copy).map_err(|e| format!("{}: {e}", t.display()))?;
+                        eprintln!("faultline: {name} -> {}", t.display());
+                    }
+                }
+            }
+            eprintln!("faultline: redacted {}", lr.summary().describe());
+            Ok(())
+        }
+
+        /// Inputs (folders walked in name order, hidden entries and earlier copies skipped) and
+        /// their targets. Two inputs may not share a target: that would overwrite one copy.
+        fn plan(out: Option<&Path>, paths: &[PathBuf]) -> Result<Vec<Job>, String> {
+            let to_stdout = out.is_some_and(|d| d.as_os_str() == "-");
+            let mut jobs = Vec::new();
+            for p in paths {
+                if p.as_os_str() == "-" {
+                    jobs.push(Job {
+                        source: None,
+                        target: None,
+                    });
+                    continue;
+                }
+                let mut files = Vec::new();
+                walk(p, None, &mut files)?;
+                for (file, rel) in files {
+                    let target = match out {
+                        _ if to_stdout => None,
+                        Some(dir) => Some(dir.join(plain_name(&rel))),
+                        None => Some(file.with_file_name(sibling_name(&file))),
+                    };
+                    jobs.push(Job {
+                        source: Some(file),
+                        target,
+                    });
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for t in jobs.iter().filter_map(|j| j.target.as_ref()) {
+                if !seen.insert(t.clone()) {
+                    return Err(format!(
+                        "two inputs would be written to {}; use --out with distinct names",
+                        t.display()
+                    ));
+                }
+                if jobs.iter().any(|j| j.source.as_ref() == Some(t)) {
+                    return Err(format!("{} is both an input and a copy", t.display()));
+                }
+            }
+            Ok(jobs)
+        }
+
+        /// Files under `p` with their paths relative to the folder given (a file: its name).
+        /// `rel`: the folder's path under the folder given; `None` for a path given itself.
+        fn walk(
+            p: &Path,
+            rel: Option<&Path>,
+            out: &mut Vec<(PathBuf, PathBuf)>,
+        ) -> Result<(), String> {
+            let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let name = p
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("input"));
+            if !meta.is_dir() {
+                out.push((p.to_path_buf(), rel.unwrap_or(Path::new("")).join(name)));
+                return Ok(());
+            }
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|c| {
+                    c.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        !n.starts_with('.') && !n.contains(".redacted")
+                    })
+                })
+                .collect();
+            entries.sort();
+            let sub = rel.map_or_else(PathBuf::new, |r| r.join(&name));
+            for e in entries {
+                walk(&e, Some(&sub), out)?;
+            }
+            Ok(())
+        }
+
+        /// `app.log.gz` -> `app.log`: the copy is plain text.
+        fn plain_name(rel: &Path) -> PathBuf {
+            match rel.extension() {
+                Some(ext) if ext == "gz" => rel.with_extension(""),
+                _ => rel.to_path_buf(),
+            }
+        }
+
+        /// `app.log` -> `app.redacted.log`, `app.log.gz` -> `app.redacted.log`, `syslog` -> `syslog.redacted`.
+        fn sibling_name(file: &Path) -> String {
+            let plain = plain_name(Path::new(file.file_name().unwrap_or_default()));
+            let name = plain.to_string_lossy();
+            match name.rsplit_once('.') {
+                Some((stem, ext)) if !stem.is_empty() => format!("{stem}.redacted.{ext}"),
+                _ => format!("{name}.redacted"),
+            }
         }
     }
 

@@ -105,6 +105,12 @@ pub fn ingest(files: &[InputFile], opts: &IngestOptions) -> Result<Corpus, Inges
     pipeline::run(files, opts, &mut crate::progress::ignore)
 }
 
+/// The text of one input as ingest reads it (gzip inflated, BOM dropped, UTF-16 transcoded,
+/// invalid UTF-8 replaced by U+FFFD), for tools that rewrite inputs line by line.
+pub(crate) fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, IngestError> {
+    Ok(bytes::decode_owned(name, bytes)?.text)
+}
+
 /// Byte ranges of the physical lines of a decoded file text, terminators excluded: the same
 /// framing ingest numbers lines by.
 pub(crate) fn line_spans(text: &str) -> Vec<(usize, usize)> {

@@ -12,86 +12,12 @@
 
 use super::answer::parse_answer;
 use crate::forensics::Class;
+pub use crate::report::{Check, Disagreement, Flag, FlagKind, Side};
 use crate::report::{Evidence, Report};
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagKind {
-    Service,
-    Host,
-    Number,
-}
-
-/// Something in the answer the report does not back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flag {
-    pub kind: FlagKind,
-    pub value: String,
-    /// Byte offsets of `value` in the checked text.
-    pub start: usize,
-    pub end: usize,
-}
-
-/// One side of a root-cause disagreement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Side {
-    pub service: Option<String>,
-    pub failure_class: Option<String>,
-    pub statement: String,
-    /// Lines of the input that support this side (empty: the logs do not show it).
-    pub evidence: Vec<Evidence>,
-}
-
-/// The engine and the answer name different root causes: both, each with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Disagreement {
-    pub engine: Side,
-    pub answer: Side,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Check {
-    pub flags: Vec<Flag>,
-    pub disagreement: Option<Disagreement>,
-    /// How many services, hosts and numbers were compared.
-    pub checked: usize,
-}
-
-impl Check {
-    /// No unknown names or numbers and no disagreement.
-    pub fn is_clean(&self) -> bool {
-        self.flags.is_empty() && self.disagreement.is_none()
-    }
-
-    /// `text` cut at the flags, for inline marking: `(piece, flag)` in order, covering all of it.
-    pub fn segments<'a>(&'a self, text: &'a str) -> Vec<(&'a str, Option<&'a Flag>)> {
-        let mut out = Vec::new();
-        let mut at = 0;
-        for f in &self.flags {
-            if f.start < at
-                || f.end > text.len()
-                || !text.is_char_boundary(f.start)
-                || !text.is_char_boundary(f.end)
-            {
-                continue;
-            }
-            if f.start > at {
-                out.push((&text[at..f.start], None));
-            }
-            out.push((&text[f.start..f.end], Some(f)));
-            at = f.end;
-        }
-        if at < text.len() {
-            out.push((&text[at..], None));
-        }
-        out
-    }
-}
 
 /// What the report knows: services it found, words and numbers anywhere in it.
 #[derive(Debug, Clone)]
@@ -447,10 +373,8 @@ fn is_placeholder(w: &str) -> bool {
         Some(x) => x,
         None => return false,
     };
-    matches!(
-        label,
-        "EMAIL" | "IP" | "SECRET" | "CARD" | "PHONE" | "CUSTOM"
-    ) && n.bytes().all(|b| b.is_ascii_digit())
+    crate::narrative::SecretKind::from_label(label).is_some()
+        && n.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn service_known(k: &Known, w: &str) -> bool {
@@ -599,7 +523,8 @@ fn class_re() -> &'static [(&'static str, Regex)] {
             ("memory_pressure", r"memory pressure"),
             (
                 "db_pool_exhaustion",
-                r"connection pool|pool (?:was )?exhaust|too many connections",
+                // "the pool saturated" says exhausted in other words.
+                r"connection pool|pool (?:was )?exhaust|too many connections|pool\b[^.\n]{0,40}?saturat|saturat\w*[^.\n]{0,20}\bpool|no (?:free|idle|available) connections",
             ),
             (
                 "connection_leak",
@@ -618,6 +543,7 @@ fn class_re() -> &'static [(&'static str, Regex)] {
             ("tls_expiry", r"certificate|\btls\b|x509"),
             ("disk_full", r"disk (?:is )?full|no space left|disk space"),
             ("rate_limited", r"rate.limit|throttl"),
+            ("quota_exceeded", r"quota"),
             ("overload", r"overload|traffic spike|saturat"),
             ("lock_contention", r"deadlock|lock contention|lock wait"),
             ("queue_backlog", r"backlog|queue depth"),
@@ -636,6 +562,26 @@ fn class_re() -> &'static [(&'static str, Regex)] {
             .map(|(c, p)| (*c, Regex::new(&format!("(?i){p}")).expect("class regex")))
             .collect()
     })
+}
+
+/// The family a class belongs to: classes that tell one story in different words (a pool
+/// that ran dry, a leak that drained it, the slow queries that held it), so an answer naming
+/// one agrees with an engine naming another.
+fn family(class: &str) -> &str {
+    match class {
+        "oom" | "memory_pressure" => "memory",
+        "db_pool_exhaustion" | "connection_leak" | "slow_query" | "lock_contention" => "database",
+        "overload" | "queue_backlog" | "rate_limited" | "quota_exceeded" => "load",
+        "crash_loop" | "probe_failure" => "restarts",
+        "dns_failure" | "network" | "dependency_unavailable" => "reachability",
+        "cache_unavailable" | "cache_eviction" => "cache",
+        other => other,
+    }
+}
+
+/// Classes that describe what users saw, not why: they never make a disagreement alone.
+fn is_symptom(class: &str) -> bool {
+    class == "timeout"
 }
 
 /// The failure classes a text mentions, in order of first mention.
@@ -710,8 +656,9 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     }
     let (sf, cf) = classes_in(&rc)
         .into_iter()
+        .filter(|(c, _)| !is_symptom(c))
         .fold((false, None), |(seen, first), (c, _)| {
-            (seen || c == engine_class, first.or(Some(c)))
+            (seen || family(c) == family(engine_class), first.or(Some(c)))
         });
     let service_differs = match (&engine_service, named.first()) {
         (Some(es), Some(first)) => !named.contains(es) && first != es,
@@ -727,11 +674,9 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     } else {
         engine_service.clone()
     };
-    let answer_class = if class_differs {
-        cf.map(str::to_string)
-    } else {
-        Some(engine_class.to_string())
-    };
+    // The answer's own words for its class when it has any, even when they agree in family.
+    let answer_class = cf.unwrap_or(engine_class).to_string();
+    let answer_class = Some(answer_class);
     Some(Disagreement {
         engine: Side {
             service: report.root_cause.service.clone(),
@@ -754,6 +699,89 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
     })
 }
 
+fn citation_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\bE(\d{1,5})\b").expect("citation regex"))
+}
+
+/// The sentence (or list item) around byte `at`: what a citation there vouches for.
+fn sentence_around(text: &str, at: usize) -> (usize, usize) {
+    let ends = |i: usize, b: u8| {
+        b == b'\n'
+            || (matches!(b, b'.' | b'!' | b'?')
+                && text
+                    .as_bytes()
+                    .get(i + 1)
+                    .is_none_or(u8::is_ascii_whitespace))
+    };
+    let bytes = text.as_bytes();
+    let start = (0..at)
+        .rev()
+        .find(|&i| ends(i, bytes[i]))
+        .map_or(0, |i| i + 1);
+    let end = (at..bytes.len())
+        .find(|&i| ends(i, bytes[i]))
+        .unwrap_or(bytes.len());
+    (start, end)
+}
+
+/// Known services a piece of the answer names, lowercase.
+fn services_named(piece: &str, k: &Known) -> Vec<String> {
+    word_re()
+        .find_iter(piece)
+        .map(|m| {
+            m.as_str()
+                .trim_end_matches(['.', '-', '_'])
+                .to_ascii_lowercase()
+        })
+        .filter(|w| k.services.contains(w))
+        .collect()
+}
+
+/// Flags evidence ids that were never sent, and ids cited by a sentence that names services
+/// none of its cited lines shows (a line "shows" a service when its text or file name
+/// contains the name). A sentence that names no known service is not judged.
+fn citations(text: &str, sent: &[Evidence], k: &Known) -> (Vec<Flag>, usize) {
+    let mut flags = Vec::new();
+    let ids: Vec<(usize, usize, usize)> = citation_re()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), c[1].parse::<usize>().ok()?))
+        })
+        .collect();
+    let flag = |s: usize, e: usize| Flag {
+        kind: FlagKind::Citation,
+        value: text[s..e].to_string(),
+        start: s,
+        end: e,
+    };
+    for &(s, e, n) in &ids {
+        if n == 0 || n > sent.len() {
+            flags.push(flag(s, e));
+            continue;
+        }
+        let (a, b) = sentence_around(text, s);
+        let named = services_named(&text[a..b], k);
+        if named.is_empty() {
+            continue;
+        }
+        // Every id the sentence cites may back it: "orders-api (E2) then cart-api (E5)".
+        let shown = ids
+            .iter()
+            .filter(|&&(s2, _, n2)| a <= s2 && s2 < b && (1..=sent.len()).contains(&n2))
+            .any(|&(_, _, n2)| {
+                let ev = &sent[n2 - 1];
+                let line = format!("{} {}", ev.file, ev.text).to_ascii_lowercase();
+                named.iter().any(|svc| line.contains(svc.as_str()))
+            });
+        if !shown {
+            flags.push(flag(s, e));
+        }
+    }
+    (flags, ids.len())
+}
+
 /// Checks a restored answer against the report (see the module docs).
 ///
 /// Each call reads the whole report; to check many texts (a stream, a chat) use [`Checker`].
@@ -767,6 +795,8 @@ pub fn check_answer(report: &Report, text: &str) -> Check {
 pub struct Checker {
     report: Report,
     known: Known,
+    /// The evidence lines the model was sent, E1 first; `None`: citations are not checked.
+    cited: Option<Vec<Evidence>>,
 }
 
 impl Checker {
@@ -777,11 +807,28 @@ impl Checker {
         report.narrative = None;
         report.templates.clear();
         let known = known(&report);
-        Checker { report, known }
+        Checker {
+            report,
+            known,
+            cited: None,
+        }
+    }
+
+    /// Also checks evidence ids (E1, E2, ...) against `sent`, the lines the model was given
+    /// in that order ([`super::Payload::evidence`]).
+    pub fn with_citations(mut self, sent: &[Evidence]) -> Checker {
+        self.cited = Some(sent.to_vec());
+        self
     }
 
     pub fn check(&self, text: &str) -> Check {
-        let (flags, checked) = scan(text, &self.known);
+        let (mut flags, mut checked) = scan(text, &self.known);
+        if let Some(sent) = &self.cited {
+            let (more, n) = citations(text, sent, &self.known);
+            flags.extend(more);
+            flags.sort_by_key(|f| (f.start, f.end));
+            checked += n;
+        }
         Check {
             flags,
             disagreement: disagreement(&self.report, text, &self.known),
@@ -805,6 +852,29 @@ mod tests {
         assert!(!is_host_like("app.log"));
         assert!(!is_host_like("e.g"));
         assert!(is_placeholder("EMAIL_3"));
+    }
+
+    #[test]
+    fn families_group_one_story_and_symptoms_stand_apart() {
+        assert_eq!(family("db_pool_exhaustion"), family("connection_leak"));
+        assert_eq!(family("oom"), family("memory_pressure"));
+        assert_ne!(family("db_pool_exhaustion"), family("overload"));
+        assert_ne!(family("oom"), family("disk_full"));
+        assert!(is_symptom("timeout") && !is_symptom("overload"));
+        let c: Vec<&str> = classes_in("the pool saturated and requests timed out")
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        assert_eq!(c.first(), Some(&"db_pool_exhaustion"), "{c:?}");
+    }
+
+    #[test]
+    fn a_citation_vouches_for_its_sentence_or_list_item() {
+        let t = "First. orders-api failed (E1). Then\n- cart-api timed out (E2)\nEnd";
+        let (a, b) = sentence_around(t, t.find("E1").unwrap());
+        assert_eq!(&t[a..b], " orders-api failed (E1)");
+        let (a, b) = sentence_around(t, t.find("E2").unwrap());
+        assert_eq!(&t[a..b], "- cart-api timed out (E2)");
     }
 
     #[test]

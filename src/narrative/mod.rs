@@ -37,8 +37,9 @@
 //!     }
 //! }
 //! dec.finish().unwrap();
-//! let narrative = conv.narrative(&raw);
+//! let narrative = conv.narrative(&report, &raw);
 //! assert_eq!(narrative.text, "orders-api failed; ana@example.org saw errors");
+//! assert!(narrative.check.is_some_and(|c| c.is_clean()));
 //! assert!(check_answer(&report, &narrative.text).is_clean());
 //! ```
 
@@ -47,6 +48,7 @@ mod check;
 mod error;
 mod prompt;
 mod redact;
+mod share;
 mod stream;
 mod wire;
 
@@ -55,6 +57,7 @@ pub use check::{check_answer, Check, Checker, Disagreement, Flag, FlagKind, Side
 pub use error::{NarrativeError, NarrativeErrorKind};
 pub use prompt::{build_payload, estimate_tokens, ChatMessage, Payload, Role};
 pub use redact::{Redactor, SecretKind};
+pub use share::{KindCount, LogRedactor, RedactionSummary};
 pub use stream::{decode_all, StreamDecoder, StreamEvent};
 pub use wire::{
     build_request, endpoint_url, error_from_status, network_error, HttpRequest, LlmSettings,
@@ -129,12 +132,22 @@ impl Conversation {
         self.redactor.restore(raw)
     }
 
-    /// The report's `narrative` for a complete raw answer: provider, model and restored text.
-    pub fn narrative(&self, raw: &str) -> Narrative {
+    /// A checker for this conversation's answers: `report`'s findings, and the evidence ids
+    /// this payload sent.
+    pub fn checker(&self, report: &Report) -> Checker {
+        Checker::new(report).with_citations(&self.payload.evidence)
+    }
+
+    /// The report's `narrative` for a complete raw answer: provider, model, restored text and
+    /// its check against `report` (the report this conversation started from).
+    pub fn narrative(&self, report: &Report, raw: &str) -> Narrative {
+        let text = self.restore(raw);
+        let check = self.checker(report).check(&text);
         Narrative {
             source: self.settings.provider.name().to_string(),
             model: self.settings.model.clone(),
-            text: self.restore(raw),
+            text,
+            check: Some(check),
         }
     }
 }

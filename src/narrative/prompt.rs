@@ -36,6 +36,9 @@ pub struct Payload {
     /// Evidence lines sent, and those left out to stay within the budget.
     pub evidence_included: usize,
     pub evidence_dropped: usize,
+    /// The evidence lines sent, unredacted, in order: `E1` is the first. The answer's
+    /// citations are checked against them.
+    pub evidence: Vec<Evidence>,
     /// Estimated tokens of system + messages (about 4 characters a token).
     pub tokens: usize,
     /// The budget the evidence was chosen for.
@@ -111,6 +114,7 @@ pub fn build_payload(report: &Report, redactor: &mut Redactor, budget: usize) ->
     let mut used = estimate_tokens(SYSTEM_PROMPT) + estimate_tokens(&head) + estimate_tokens(tail);
     let mut lines = String::new();
     let (mut included, mut dropped) = (0, 0);
+    let mut sent = Vec::new();
     for (ev, why) in ranked_evidence(report) {
         let text = truncate_chars(&ev.text, MAX_LINE_CHARS);
         let line = format!(
@@ -128,6 +132,7 @@ pub fn build_payload(report: &Report, redactor: &mut Redactor, budget: usize) ->
         }
         used += cost;
         included += 1;
+        sent.push(ev.clone());
         lines.push_str(&line);
     }
     if included == 0 {
@@ -141,6 +146,7 @@ pub fn build_payload(report: &Report, redactor: &mut Redactor, budget: usize) ->
         }],
         evidence_included: included,
         evidence_dropped: dropped,
+        evidence: sent,
         tokens: 0,
         budget,
     };

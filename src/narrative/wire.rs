@@ -317,12 +317,7 @@ pub fn error_from_status(
     let lower = String::from_utf8_lossy(body).to_ascii_lowercase();
     let model = &settings.model;
     let (kind, msg) = match status {
-        401 | 403 => (
-            NarrativeErrorKind::Unauthorized,
-            format!(
-                "the {p} endpoint refused the API key (HTTP {status}){said}; check the key (FAULTLINE_LLM_KEY on the command line) and that it may use model {model:?}"
-            ),
-        ),
+        401 | 403 => (NarrativeErrorKind::Unauthorized, unauthorized(settings, status, &said)),
         404 | 400 | 422 if lower.contains("model") && (status == 404 || lower.contains("not found") || lower.contains("does not exist") || lower.contains("unknown")) => (
             NarrativeErrorKind::UnknownModel,
             format!(
@@ -364,6 +359,26 @@ pub fn error_from_status(
     NarrativeError::new(kind, msg).with_status(status)
 }
 
+/// The 401/403 message: with no key set, that none was sent; else which key to check. Where the
+/// key comes from differs by caller: the CLI's `FAULTLINE_LLM_KEY` environment variable, the
+/// page's API key field.
+fn unauthorized(settings: &LlmSettings, status: u16, said: &str) -> String {
+    let p = settings.provider.name();
+    let model = &settings.model;
+    if settings
+        .api_key
+        .as_deref()
+        .is_none_or(|k| k.trim().is_empty())
+    {
+        return format!(
+            "the {p} endpoint requires an API key (HTTP {status}){said} and none was sent; set one (the FAULTLINE_LLM_KEY environment variable for the CLI, the API key field on the page)"
+        );
+    }
+    format!(
+        "the {p} endpoint refused the API key (HTTP {status}){said}; check the key (the FAULTLINE_LLM_KEY environment variable for the CLI, the API key field on the page) and that it may use model {model:?}"
+    )
+}
+
 /// The error for a request that got no HTTP response. `page_origin` is the page's origin when
 /// the request came from a browser, where a CORS refusal looks exactly like this; the message
 /// then says how to allow the page for this provider.
@@ -375,7 +390,7 @@ pub fn network_error(
     let url = endpoint_url(settings).unwrap_or_else(|_| settings.base_url.clone());
     let msg = match page_origin {
         None => {
-            format!("could not reach {url}: {detail}; is the server running and the URL right?")
+            format!("could not reach {url}: {detail}; check that the server is running and the URL is right")
         }
         Some(origin) => {
             let fix = match settings.provider {
@@ -465,6 +480,7 @@ mod tests {
             messages: vec![],
             evidence_included: 0,
             evidence_dropped: 0,
+            evidence: vec![],
             tokens: 1,
             budget: 10,
         };
@@ -498,6 +514,29 @@ mod tests {
         assert_eq!(e.status(), Some(401));
         let e = error_from_status(&st, 503, None, b"");
         assert_eq!(e.kind(), &NarrativeErrorKind::Server);
+    }
+
+    #[test]
+    fn unauthorized_says_whether_a_key_was_sent_and_where_keys_come_from() {
+        let mut st = s(Provider::OpenAi, "http://h");
+        let none = error_from_status(&st, 401, None, b"").message().to_string();
+        assert!(none.contains("none was sent"), "{none}");
+        assert!(!none.contains("command line"), "{none}");
+        st.api_key = Some("k-1".into());
+        let bad = error_from_status(&st, 403, None, b"").message().to_string();
+        assert!(!bad.contains("none was sent"), "{bad}");
+        assert!(
+            bad.contains("FAULTLINE_LLM_KEY environment variable") && bad.contains("\"m\""),
+            "{bad}"
+        );
+        assert!(!bad.contains("k-1"), "the key itself is never shown: {bad}");
+    }
+
+    #[test]
+    fn unreachable_message_is_one_sentence_without_a_question_mark() {
+        let e = network_error(&s(Provider::OpenAi, "http://h"), "refused", None);
+        assert!(!e.message().contains('?'), "{}", e.message());
+        assert!(e.message().ends_with("the URL is right"), "{}", e.message());
     }
 
     #[test]

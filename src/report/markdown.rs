@@ -375,7 +375,31 @@ fn trail(m: &mut String, r: &Report) {
             code(&f.name),
             f.assumed_year.unwrap_or_default()
         );
+        if let Some(c) = &n.check {
+            let _ = writeln!(m, "\n{}", check_line(c));
+        }
     }
+}
+
+/// The narrative check in one line: how many things it flagged and whether the root cause differs.
+fn check_line(c: &super::Check) -> String {
+    let e = escape_inline;
+    let mut s = format!(
+        "_Check of the narrative: {} of {} names, numbers and citations not backed by the findings",
+        c.flags.len(),
+        c.checked
+    );
+    if let Some(d) = &c.disagreement {
+        s.push_str(&format!(
+            "; it names a different root cause ({} / {}) than the engine ({} / {})",
+            e(d.answer.service.as_deref().unwrap_or("?")),
+            e(d.answer.failure_class.as_deref().unwrap_or("?")),
+            e(d.engine.service.as_deref().unwrap_or("?")),
+            e(d.engine.failure_class.as_deref().unwrap_or("?")),
+        ));
+    }
+    s.push_str("._");
+    s
 }
 
 #[cfg(test)]
@@ -395,6 +419,7 @@ mod tests {
             source: "ollama".into(),
             model: "m<b>".into(),
             text: "```\n<img src=x onerror=alert(1)>".into(),
+            check: None,
         });
         let md = to_markdown(&r);
         let at = md.find("## Narrative (LLM)").unwrap();

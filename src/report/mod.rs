@@ -5,6 +5,7 @@
 //! (file, 1-based line, verbatim text); field names in DESIGN.md's contract never change.
 
 mod build;
+mod check;
 // Only the page draws charts; natively just its tests use it.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) mod chart;
@@ -19,6 +20,7 @@ use crate::ingest::{self, format_ns, Corpus, IngestError, IngestOptions, InputFi
 use crate::mine::{Miner, Templates};
 use crate::progress::{self, Progress, Stage};
 
+pub use check::{Check, Disagreement, Flag, FlagKind, Side};
 pub use markdown::to_markdown;
 pub use similar::{similarity, IncidentProfile, Similarity};
 pub use text::{to_text, TextOptions};

@@ -167,6 +167,11 @@ pub struct Narrative {
     pub source: String,
     pub model: String,
     pub text: String,
+    /// The check of `text` against the findings (flags, a root-cause disagreement), so JSON
+    /// readers and the page's history see what stderr or the live page showed. `None` in
+    /// reports written before the check was stored.
+    #[serde(default)]
+    pub check: Option<super::Check>,
 }
 
 /// Facts about the input: every line counted once, in an event or as unparsed.

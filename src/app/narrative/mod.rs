@@ -440,7 +440,7 @@ impl Ctl {
                     let report = self.engine.report.get_untracked();
                     if let Some(a) = report {
                         t.finished.set(Some(Arc::new(Finished::new(
-                            &a.report,
+                            &c.checker(&a.report),
                             &text,
                             t.question.is_none(),
                         ))));
@@ -474,6 +474,7 @@ impl Ctl {
             }],
             evidence_included: 0,
             evidence_dropped: 0,
+            evidence: Vec::new(),
             tokens: 0,
             budget: 0,
         };

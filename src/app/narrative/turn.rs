@@ -9,7 +9,6 @@ use super::super::nav::EvidenceLink;
 use crate::narrative::{
     parse_answer, Answer, Check, Checker, Disagreement, FlagKind, Section, Side,
 };
-use crate::Report;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -56,10 +55,10 @@ impl Finished {
     /// Parses and checks a restored answer against the engine's report. Only the narrative
     /// itself (`root`) is compared on the root cause: a follow-up answer discussing another
     /// service is not a competing diagnosis.
-    pub fn new(report: &Report, text: &str, root: bool) -> Finished {
+    /// `checker` is the conversation's ([`crate::narrative::Conversation::checker`]): it read
+    /// the report once, and knows which evidence ids were sent.
+    pub fn new(checker: &Checker, text: &str, root: bool) -> Finished {
         let answer = parse_answer(text);
-        // Read the report once for the whole answer and each section.
-        let checker = Checker::new(report);
         let mut check = checker.check(text);
         if !root {
             check.disagreement = None;
@@ -234,6 +233,9 @@ fn flag_title(k: FlagKind) -> &'static str {
         FlagKind::Service => "not in the findings: the engine found no such service",
         FlagKind::Host => "not in the findings: no such host in the report",
         FlagKind::Number => "not in the findings: no such number in the report",
+        FlagKind::Citation => {
+            "this evidence id was not sent, or its line does not show what the sentence says"
+        }
     }
 }
 
@@ -242,6 +244,7 @@ fn flag_key(k: FlagKind) -> &'static str {
         FlagKind::Service => "service",
         FlagKind::Host => "host",
         FlagKind::Number => "number",
+        FlagKind::Citation => "citation",
     }
 }
 

@@ -1,0 +1,394 @@
+//! What spans lines: PEM/OpenSSH/PGP/PuTTY key blocks and tables with a header row. A log is
+//! read line by line with a [`Context`] carried from one line to the next.
+//!
+//! Private key material is masked from its BEGIN line to its END line, or, when END is
+//! missing, until the first line that is not key body (never past the line's own tokens: a
+//! log line after a truncated key keeps its text). Certificates and public keys are public:
+//! their bodies are kept. A CSV/TSV/semicolon/pipe header, or a psql/mysql table header,
+//! names its columns; the rows under it have their sensitive columns masked.
+
+use super::keys::{self, Field};
+use super::{SecretKind, Span};
+
+/// State carried across the lines of one text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    key: Option<KeyBlock>,
+    table: Option<Table>,
+    /// A Kubernetes/Compose env entry's `name:` seen on the line before its `value:`.
+    env: Option<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyBlock {
+    /// Inside private key material: body lines are masked.
+    Private,
+    /// Inside a certificate or public key: body lines are kept.
+    Public,
+    /// PuTTY `Private-Lines: n` / `Public-Lines: n`: the next n lines.
+    Counted { private: bool, left: u32 },
+}
+
+#[derive(Debug, Clone)]
+struct Table {
+    sep: char,
+    columns: Vec<Option<Field>>,
+}
+
+impl Context {
+    /// Whether the current line is inside a public block (its body must not be masked as a
+    /// random token); valid after [`Context::line`] for that line.
+    pub(crate) fn public_body(&self) -> bool {
+        matches!(
+            self.key,
+            Some(KeyBlock::Public) | Some(KeyBlock::Counted { private: false, .. })
+        )
+    }
+
+    /// Spans this line contributes from block state, updating the state for the next line.
+    pub(crate) fn line(&mut self, line: &str, out: &mut Vec<Span>) -> LineRole {
+        if let Some(role) = self.key_line(line, out) {
+            return role;
+        }
+        self.env_line(line, out);
+        self.table_line(line, out);
+        LineRole::Normal
+    }
+
+    /// `- name: DB_PASSWORD` then `value: "..."`: the value is masked by the name above it.
+    fn env_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim_start();
+        let t = t.strip_prefix("- ").unwrap_or(t);
+        if let Some(rest) = t.strip_prefix("value:") {
+            if let Some(f) = self.env.take() {
+                let v = rest.trim().trim_matches(['"', '\'']);
+                if !v.is_empty() && !keys::benign(v, f == Field::Birth) && !v.starts_with('{') {
+                    let s = line.rfind(v).unwrap_or(line.len() - v.len());
+                    out.push(Span::new(s, s + v.len(), f.kind()));
+                }
+            }
+            return;
+        }
+        self.env = t
+            .strip_prefix("name:")
+            .map(|n| n.trim().trim_matches(['"', '\'']))
+            .and_then(keys::field)
+            .filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName));
+    }
+
+    fn key_line(&mut self, line: &str, out: &mut Vec<Span>) -> Option<LineRole> {
+        if let Some(at) = line.find("-----BEGIN ") {
+            let label_end = line[at + 11..].find("-----").map(|i| at + 11 + i);
+            let label = label_end.map_or("", |e| &line[at + 11..e]);
+            let private = label.contains("PRIVATE") || label.contains("ENCRYPTED");
+            let one_line = line[at..].contains("-----END ");
+            if !one_line {
+                self.key = Some(if private {
+                    KeyBlock::Private
+                } else {
+                    KeyBlock::Public
+                });
+            }
+            return Some(LineRole::Armour);
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("Private-Lines:") {
+            let left = rest.trim().parse().unwrap_or(0);
+            self.key = Some(KeyBlock::Counted {
+                private: true,
+                left,
+            });
+            return Some(LineRole::Armour);
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("Public-Lines:") {
+            let left = rest.trim().parse().unwrap_or(0);
+            self.key = Some(KeyBlock::Counted {
+                private: false,
+                left,
+            });
+            return Some(LineRole::Armour);
+        }
+        match self.key? {
+            KeyBlock::Counted { private, left } => {
+                self.key = (left > 1).then_some(KeyBlock::Counted {
+                    private,
+                    left: left - 1,
+                });
+                if private {
+                    body_tokens(line, out);
+                }
+                Some(if private {
+                    LineRole::Private
+                } else {
+                    LineRole::Public
+                })
+            }
+            block => {
+                if line.contains("-----END ") {
+                    if block == KeyBlock::Private {
+                        let end = line.find("-----END ").unwrap_or(0);
+                        body_tokens(&line[..end], out);
+                    }
+                    self.key = None;
+                    return Some(LineRole::Armour);
+                }
+                // Armour headers (Proc-Type, DEK-Info, Comment) and blank lines stay inside.
+                let t = line.trim();
+                if t.is_empty() || is_armour_header(t) {
+                    return Some(LineRole::Armour);
+                }
+                if !has_body_token(line) {
+                    // The END line is missing: this line is the log again.
+                    self.key = None;
+                    return None;
+                }
+                if block == KeyBlock::Private {
+                    body_tokens(line, out);
+                    Some(LineRole::Private)
+                } else {
+                    Some(LineRole::Public)
+                }
+            }
+        }
+    }
+
+    fn table_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim();
+        if t.is_empty() {
+            self.table = None;
+            return;
+        }
+        // psql/mysql rules between header and rows.
+        if t.bytes()
+            .all(|b| matches!(b, b'-' | b'+' | b'|' | b'=' | b' '))
+        {
+            return;
+        }
+        if let Some(table) = &self.table {
+            let cells = split_cells(line, table.sep);
+            if cells.len() == table.columns.len() {
+                for ((s, e), f) in cells.into_iter().zip(&table.columns) {
+                    let Some(f) = f else { continue };
+                    let v = &line[s..e];
+                    if cell_masks(*f, v) {
+                        out.push(Span::new(s, e, f.kind()));
+                    }
+                }
+                return;
+            }
+            self.table = None;
+        }
+        self.table = header(line);
+    }
+}
+
+/// What a line was to the block reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineRole {
+    Normal,
+    /// BEGIN/END lines and armour headers.
+    Armour,
+    Private,
+    Public,
+}
+
+fn is_armour_header(t: &str) -> bool {
+    [
+        "Proc-Type:",
+        "DEK-Info:",
+        "Comment:",
+        "Version:",
+        "Hash:",
+        "Encryption:",
+        "PuTTY-User-Key-File",
+        "Key-Derivation:",
+        "Argon2-",
+        "Private-MAC:",
+    ]
+    .iter()
+    .any(|h| t.starts_with(h))
+}
+
+fn is_b64(tok: &str) -> bool {
+    tok.len() >= 16
+        && tok
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
+fn has_body_token(line: &str) -> bool {
+    line.split_whitespace()
+        .any(|t| is_b64(t) || (t.starts_with('=') && t.len() == 5))
+}
+
+/// Masks the base64 tokens of a key body line, and nothing else on it.
+fn body_tokens(line: &str, out: &mut Vec<Span>) {
+    let mut at = 0;
+    for tok in line.split_inclusive(char::is_whitespace) {
+        let word = tok.trim_end();
+        if is_b64(word)
+            || (word.len() >= 4
+                && at == line.len() - line.trim_start().len()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+        {
+            out.push(Span::new(at, at + word.len(), SecretKind::Secret));
+        }
+        at += tok.len();
+    }
+}
+
+/// Cells of a row as trimmed byte ranges; `|`-tables drop their outer empty cells.
+fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
+    let mut cells = Vec::new();
+    let mut at = 0;
+    for piece in line.split(sep) {
+        let lead = piece.len() - piece.trim_start().len();
+        let s = at + lead;
+        let e = s + piece.trim().len();
+        cells.push((s, e));
+        at += piece.len() + sep.len_utf8();
+    }
+    if sep == '|' {
+        if cells.first().is_some_and(|&(s, e)| s == e) {
+            cells.remove(0);
+        }
+        if cells.last().is_some_and(|&(s, e)| s == e) {
+            cells.pop();
+        }
+    }
+    cells
+}
+
+/// A header row: 3+ cells, each a column name, at least one naming a sensitive field.
+fn header(line: &str) -> Option<Table> {
+    // A header starts with a name (or a quote or bar) and names a sensitive column.
+    let first = line.trim_start().bytes().next()?;
+    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
+        || !keys::mentions_field(line)
+    {
+        return None;
+    }
+    let sep = [',', '\t', ';', '|']
+        .into_iter()
+        .max_by_key(|&c| line.matches(c).count())?;
+    let cells = split_cells(line, sep);
+    if cells.len() < 3 {
+        return None;
+    }
+    let names: Vec<&str> = cells
+        .iter()
+        .map(|&(s, e)| line[s..e].trim_matches('"'))
+        .collect();
+    let is_name = |n: &&str| {
+        !n.is_empty()
+            && n.len() <= 40
+            && n.chars().next().is_some_and(char::is_alphabetic)
+            && n.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | ' ' | '-' | '.'))
+    };
+    if !names.iter().all(is_name) {
+        return None;
+    }
+    let columns: Vec<Option<Field>> = names.iter().map(|n| column_field(n)).collect();
+    columns
+        .iter()
+        .any(Option::is_some)
+        .then_some(Table { sep, columns })
+}
+
+/// A column name's field; in a table a bare `name` column holds people's names.
+fn column_field(name: &str) -> Option<Field> {
+    match keys::field(name) {
+        Some(f) => Some(f),
+        None => {
+            let parts = keys::key_parts(name);
+            let has = |w: &str| parts.iter().any(|p| p == w);
+            if has("names") && (has("given") || has("first") || has("last")) || has("surname") {
+                return Some(Field::PersonName);
+            }
+            if has("dob") || has("birth") {
+                return Some(Field::Birth);
+            }
+            None
+        }
+    }
+}
+
+fn cell_masks(f: Field, v: &str) -> bool {
+    let v = v.trim_matches('"');
+    if v.is_empty() || keys::benign(v, f == Field::Birth) {
+        return false;
+    }
+    let has_digit = v.bytes().any(|b| b.is_ascii_digit());
+    match f {
+        Field::PersonName => v.chars().any(char::is_alphabetic),
+        Field::MaybePersonName => super::fields::person_name(v),
+        Field::PublicKey => v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+        Field::Address => v.chars().any(char::is_alphabetic),
+        Field::Email => v.contains('@'),
+        Field::Credential => v.len() >= 6,
+        Field::AuthCode => v.len() >= 10 && has_digit,
+        _ => has_digit || v.len() >= 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<String> {
+        let mut ctx = Context::default();
+        text.lines()
+            .map(|l| {
+                let mut v = Vec::new();
+                ctx.line(l, &mut v);
+                v.iter()
+                    .map(|s| l[s.start..s.end].to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn private_keys_to_their_end_certificates_kept() {
+        let text = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx8rT\nAbCdEfGhIjKlMnOpQrSt==\n-----END RSA PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMIIDFDCCAfygAwIBAgIU\n-----END CERTIFICATE-----";
+        let got = run(text);
+        assert_eq!(got[1], "MIIEowIBAAKCAQEAx8rT");
+        assert_eq!(got[2], "AbCdEfGhIjKlMnOpQrSt==");
+        assert_eq!(got[5], "");
+    }
+
+    #[test]
+    fn a_missing_end_stops_at_the_log() {
+        let text = "-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEAx8rT\n2024-01-01T00:00:00Z INFO loaded /etc/app/key.pem";
+        let got = run(text);
+        assert_eq!(got[1], "MIIEowIBAAKCAQEAx8rT");
+        assert_eq!(got[2], "");
+    }
+
+    #[test]
+    fn putty_counts_lines() {
+        let got = run("Public-Lines: 1\nAAAAB3NzaC1yc2EAAAADAQAB\nPrivate-Lines: 1\nAAABAQCqGKukO1De7zhZj6+H0qtjTkVxwTCpvKe4\nPrivate-MAC: 0123");
+        assert_eq!(got[1], "");
+        assert_eq!(got[3], "AAABAQCqGKukO1De7zhZj6+H0qtjTkVxwTCpvKe4");
+    }
+
+    #[test]
+    fn env_entries_by_their_name() {
+        let got = run("env:\n  - name: DB_PASSWORD\n    value: \"s3cr3t-Pa55\"\n  - name: LOG_LEVEL\n    value: debug");
+        assert_eq!(got[2], "s3cr3t-Pa55");
+        assert_eq!(got[4], "");
+    }
+
+    #[test]
+    fn table_columns_by_header() {
+        let got = run("id,full_name,email,country\n7,Ana Lima,ana@example.org,PT\n8,Bo Berg,bo@example.org,SE");
+        assert_eq!(got[1], "Ana Lima,ana@example.org");
+        let got = run(" id | email | ssn \n----+-------+-----\n 1 | a@b.io | 123-45-6789 ");
+        assert_eq!(got[2], "a@b.io,123-45-6789");
+        let got = run("service,status,latency\norders-api,200,15ms");
+        assert_eq!(got[1], "");
+    }
+}

@@ -1,0 +1,537 @@
+//! Structure first: finds `name <sep> value` pairs in every syntax a log line uses — JSON
+//! (`"k":"v"`, `"k": 12`), Python/JS (`'k': 'v'`, `k: 'v'`), Ruby (`"k"=>"v"`), logfmt and
+//! env (`k=v`, `k="v w"`), query strings (`?k=v&`), cookies (`k=v; k2=v2`), headers and YAML
+//! (`K: v`), INI (`k = v`) and psql expanded records (`k | v`) — and masks the value when the
+//! name says it is sensitive ([`super::keys::field`]) and the value is not benign. Only the
+//! value inside its quotes is masked: keys, quotes and brackets stay, so JSON stays JSON.
+
+use super::ids;
+use super::keys::{self, Field};
+use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn pair_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            // Keys are ASCII words or carry non-ASCII letters (`móvil`); ASCII classes keep
+            // the search on the fast DFA.
+            r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["'])?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
+            r#"(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'"#,
+            r#"|[^ \t\r\n"'&,;{}()\[\]<>|][^ \t\r\n"'&,;})\]<>|]*)"#
+        ))
+        .expect("pair regex")
+    })
+}
+
+/// Tabular locals (Python `rich`, Django debug pages): `name<2+ spaces>'value'`.
+fn locals_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s{2,}(?:'(?P<sq>[^']*)'|"(?P<dq>[^"]*)")\s*$"#,
+        )
+        .expect("locals regex")
+    })
+}
+
+/// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
+/// go to `keep`, so no later rule masks them.
+pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
+    if !keys::mentions_field(line) {
+        return;
+    }
+    if let Some(c) = locals_re().captures(line) {
+        let key = c.name("key").expect("key");
+        if let (Some(f), Some(m)) = (
+            keys::field(key.as_str()),
+            c.name("sq").or_else(|| c.name("dq")),
+        ) {
+            if masks(f, m.as_str(), "") {
+                out.push(Span::new(m.start(), m.end(), f.kind()));
+            }
+        }
+    }
+    if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
+        return;
+    }
+    let re = pair_re();
+    let mut pos = 0;
+    while pos < line.len() {
+        let Some(m) = re.find_at(line, pos) else {
+            break;
+        };
+        let Some(pair) = Pair::parse(line, m.start(), m.end()) else {
+            pos = m.end().max(pos + 1);
+            while !line.is_char_boundary(pos) {
+                pos += 1;
+            }
+            continue;
+        };
+        let key = &line[pair.key.0..pair.key.1];
+        let sep = &line[pair.sep.0..pair.sep.1];
+        // Unless a value is masked, look for the next key right after this separator: a
+        // value may itself hold pairs (`"msg":"{\"password\":...}"`, `Cookie: sid=...`).
+        pos = pair.sep.1.max(pos + 1);
+        while !line.is_char_boundary(pos) {
+            pos += 1;
+        }
+        // A word inside a longer token (`foo.bar:baz` host:port) only counts as a key when
+        // the character before it is not part of a word or a path.
+        let ks = pair.key.0;
+        if ks > 0 {
+            let b = line.as_bytes()[ks - 1];
+            // `user@host:` is an address; `@__phone_1=` (a SQL parameter) is a key.
+            let email_like =
+                b == b'@' && ks >= 2 && line.as_bytes()[ks - 2].is_ascii_alphanumeric();
+            if b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || email_like {
+                continue;
+            }
+        }
+        // psql expanded records (`key | value`) start the line with their key.
+        if sep == "|" && !line[..ks].trim().is_empty() {
+            continue;
+        }
+        let Some(f) = keys::field(key) else {
+            if keys::kept(key) {
+                keep.push(pair.value);
+            }
+            skip_quoted(line, &pair, &mut pos);
+            continue;
+        };
+        let ((mut s, mut e), quoted) = (pair.value, pair.quoted);
+        // `host:port` and `scheme://` are addresses, not key and value.
+        if sep == ":" && !quoted {
+            let v = &line[s..e];
+            if v.starts_with("//")
+                || (key.contains(['.', '-']) && v.bytes().all(|b| b.is_ascii_digit()))
+            {
+                continue;
+            }
+        }
+        if !quoted {
+            e = extend_bare(line, ks, sep, f, s, e);
+        }
+        let v = line[s..e].trim();
+        let lead = line[s..e].len() - line[s..e].trim_start().len();
+        s += lead;
+        e = s + v.len();
+        if s >= e || !masks(f, v, &line[e..]) {
+            if f == Field::PublicKey {
+                keep.push((s, e));
+            }
+            skip_quoted(line, &pair, &mut pos);
+            continue;
+        }
+        // A DSN or connection string without a password is an address.
+        let k = key.to_ascii_lowercase();
+        if (k.contains("dsn") || k.contains("connection")) && !v.contains('@') {
+            continue;
+        }
+        // A connection string keeps its host: only the password between `user:` (or
+        // `user/`) and `@` is masked; URLs are left to the URL rules.
+        if matches!(f, Field::Credential | Field::Password) {
+            if v.contains("://") {
+                continue;
+            }
+            if let Some((a, b)) = userinfo_password(v) {
+                out.push(Span::new(s + a, s + b, SecretKind::Secret));
+                pos = (s + b).max(pos);
+                continue;
+            }
+        }
+        // A bare JSON number under a sensitive key: the placeholder must be quoted.
+        let t = line.trim();
+        let needs_quotes = !quoted && sep == ":" && t.starts_with('{') && t.ends_with('}');
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: f.kind(),
+            quote: needs_quotes,
+        });
+        pos = e.max(pos);
+    }
+}
+
+/// After a quoted value that is not masked, the search resumes after it, unless it holds
+/// nested pairs (escaped quotes, `=`, or `: `), which are searched too.
+fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
+    if !pair.quoted {
+        return;
+    }
+    let v = &line[pair.value.0..pair.value.1];
+    if !(v.contains("\\\"") || v.contains('=') || v.contains(": ") || v.contains('\'')) {
+        *pos = (*pos).max(pair.value.1);
+    }
+}
+
+/// One `key sep value` match, split by hand (the regex found its bounds with its DFA; a
+/// capture engine per match would cost more than the rest of the line's rules).
+struct Pair {
+    key: (usize, usize),
+    sep: (usize, usize),
+    /// The value inside its quotes, if quoted.
+    value: (usize, usize),
+    quoted: bool,
+}
+
+impl Pair {
+    fn parse(line: &str, start: usize, end: usize) -> Option<Pair> {
+        let b = line.as_bytes();
+        let key_char = |i: usize| -> Option<usize> {
+            let c = line[i..].chars().next()?;
+            (c.is_alphanumeric() || matches!(c, '_' | '.' | '-')).then(|| c.len_utf8())
+        };
+        let mut i = start;
+        while i < end {
+            match key_char(i) {
+                Some(n) => i += n,
+                None => break,
+            }
+        }
+        let key = (start, i);
+        if key.0 == key.1 {
+            return None;
+        }
+        if b.get(i) == Some(&b'\\') {
+            i += 1;
+        }
+        if matches!(b.get(i), Some(b'"') | Some(b'\'')) {
+            i += 1;
+        }
+        while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
+            i += 1;
+        }
+        let sep_len = if b[i..].starts_with(b"=>") {
+            2
+        } else if matches!(b.get(i), Some(b'=') | Some(b':') | Some(b'|')) {
+            1
+        } else {
+            return None;
+        };
+        let sep = (i, i + sep_len);
+        i += sep_len;
+        while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
+            i += 1;
+        }
+        if i >= end {
+            return None;
+        }
+        let (value, quoted) = if b[i..].starts_with(b"\\\"") {
+            ((i + 2, end.checked_sub(2)?.max(i + 2)), true)
+        } else if matches!(b[i], b'"' | b'\'') {
+            ((i + 1, (end - 1).max(i + 1)), true)
+        } else {
+            ((i, end), false)
+        };
+        Some(Pair {
+            key,
+            sep,
+            value,
+            quoted,
+        })
+    }
+}
+
+/// `user:password@host` or `user/password@host`: the password's range in `v`.
+fn userinfo_password(v: &str) -> Option<(usize, usize)> {
+    let at = v.rfind('@')?;
+    let sep = v[..at].find([':', '/'])?;
+    let user = &v[..sep];
+    (!user.is_empty() && !user.contains(char::is_whitespace) && sep + 1 < at)
+        .then_some((sep + 1, at))
+}
+
+/// Widens a bare value where the syntax says it runs on: the rest of the line for a YAML,
+/// header or psql-record line that starts with its key, or the digit groups of a phone or id
+/// written with spaces (`cellulare=360 1552635`).
+fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: usize) -> usize {
+    let starts_line = line[..key_start]
+        .trim_start()
+        .trim_start_matches("- ")
+        .trim_start_matches('#')
+        .trim()
+        .is_empty();
+    let prose = matches!(
+        f,
+        Field::Address | Field::PersonName | Field::MaybePersonName | Field::Password
+    );
+    if prose && (sep == "|" || (starts_line && sep == ":")) {
+        let rest = &line[s..];
+        // psql records end at the next column bar.
+        let end = rest.find(" |").map_or(line.len(), |i| s + i);
+        return end.max(e);
+    }
+    if matches!(f, Field::Phone | Field::Id | Field::Card | Field::Birth) {
+        let mut end = e;
+        let b = line.as_bytes();
+        loop {
+            let mut j = end;
+            if j < b.len() && b[j] == b' ' {
+                j += 1;
+            } else {
+                break;
+            }
+            let k = j + b[j..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            if k == j || !b[j..k].iter().any(u8::is_ascii_digit) || k - j > 8 {
+                break;
+            }
+            end = k;
+        }
+        return end;
+    }
+    e
+}
+
+/// Whether a value under a field of kind `f` is masked. `after` is the rest of the line
+/// (`15 bytes` in `kubectl describe secret` is a size).
+fn masks(f: Field, v: &str, after: &str) -> bool {
+    if keys::benign(v, f == Field::Birth) {
+        return false;
+    }
+    let has_digit = v.bytes().any(|b| b.is_ascii_digit());
+    let all_digits = v.bytes().all(|b| b.is_ascii_digit());
+    if all_digits && after.trim_start().starts_with("bytes")
+        || v.strip_suffix(" bytes")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    // A nested list of pairs (`Cookie: a=b; c=d`): each pair is judged on its own.
+    if f == Field::Credential && nested_pairs(v) {
+        return false;
+    }
+    let word = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_');
+    match f {
+        Field::Password => true,
+        Field::PublicKey => v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+        Field::Credential => {
+            // Twilio resource SIDs (`SM` + 32 hex) name a message or call, not a secret.
+            let b = v.as_bytes();
+            if b.len() == 34
+                && b[..2].iter().all(u8::is_ascii_uppercase)
+                && b[2..].iter().all(u8::is_ascii_hexdigit)
+            {
+                return false;
+            }
+            // A plain word (`no-check`, `accepted`, `bearer`) or a small count is not a token.
+            !(word || (all_digits && v.len() <= 4) || v.starts_with('/') && !v.contains(' '))
+        }
+        Field::Code => has_digit || v.len() >= 6,
+        Field::AuthCode => v.len() >= 10 && has_digit && !all_digits,
+        Field::Id | Field::Card | Field::Phone => has_digit,
+        Field::Email => v.contains('@') || v.contains("%40"),
+        Field::Birth => has_digit,
+        Field::PersonName => v.chars().any(char::is_alphabetic) && !word,
+        Field::MaybePersonName => person_name(v),
+        Field::Address => {
+            v.chars().any(char::is_alphabetic) && has_digit && v.contains(' ') || street_word(v)
+        }
+    }
+}
+
+/// `a=b; c=d`: a value that starts with a pair of its own.
+fn nested_pairs(v: &str) -> bool {
+    v.find('=').is_some_and(|i| {
+        i > 0
+            && v[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            && i + 1 < v.trim_end_matches('=').len()
+    })
+}
+
+/// Two or three capitalised words (with a particle: `de Vries`, `van der Berg`).
+pub(crate) fn person_name(v: &str) -> bool {
+    let words: Vec<&str> = v.split(' ').collect();
+    if !(2..=4).contains(&words.len()) {
+        return false;
+    }
+    let particle = |w: &str| {
+        matches!(
+            w,
+            "de" | "van"
+                | "der"
+                | "von"
+                | "da"
+                | "di"
+                | "del"
+                | "le"
+                | "la"
+                | "dos"
+                | "das"
+                | "bin"
+                | "al"
+        )
+    };
+    let cap = |w: &str| {
+        let mut ch = w.chars();
+        ch.next().is_some_and(char::is_uppercase)
+            && ch.clone().count() >= 1
+            && ch.all(|c| c.is_lowercase() || c == '\'' || c == '-')
+    };
+    words.iter().filter(|w| cap(w)).count() >= 2 && words.iter().all(|w| cap(w) || particle(w))
+}
+
+fn street_word(v: &str) -> bool {
+    let l = v.to_lowercase();
+    v.contains(' ')
+        && [
+            "street", "straße", "strasse", "rue ", "via ", "avenue", "road", "calle", "allee",
+            "weg", "lane",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
+/// Ids introduced by their name in prose: `SSN 123-45-6789`, `NIE X1234567L`, `TFN 123 456 782`.
+fn id_prose_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT)",
+            r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
+            r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,30}[A-Z0-9])"
+        ))
+        .expect("id prose regex")
+    })
+}
+
+/// Phone numbers introduced by a word that says so: `móvil 628 91 69 62`, `OTP sent to 074460 29334`.
+fn phone_prose_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)(?-u:\b)(?:phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*",
+            r"(?P<v>\+?\(?\d[\d ().\-]{6,18}\d)"
+        ))
+        .expect("phone prose regex")
+    })
+}
+
+/// Ids and phone numbers named in prose.
+pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
+    for c in id_prose_re().captures_iter(line) {
+        let m = c.name("v").expect("group");
+        let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
+        // Keep only the id itself: stop at a lowercase word (handled by the class) or a run
+        // of letters that is a word, not part of the id.
+        let digits = v.bytes().filter(u8::is_ascii_digit).count();
+        if digits >= 6 || ids::national_id(v) || ids::nl_bsn(v) || (digits >= 5 && v.len() >= 8) {
+            out.push(Span::new(m.start(), m.start() + v.len(), SecretKind::Id));
+        }
+    }
+    for c in phone_prose_re().captures_iter(line) {
+        let m = c.name("v").expect("group");
+        let v = m.as_str().trim_end_matches([' ', '.', '-', '(', ')']);
+        if keys::is_timestamp(v) || v.contains("..") || looks_like_date(v) {
+            continue;
+        }
+        if ids::phone(v) {
+            out.push(Span::new(m.start(), m.start() + v.len(), SecretKind::Phone));
+        }
+    }
+}
+
+fn looks_like_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        find(line, &mut v, &mut Vec::new());
+        find_prose(line, &mut v);
+        let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
+        got.dedup();
+        got
+    }
+
+    #[test]
+    fn values_in_each_syntax() {
+        assert_eq!(masked(r#"{"user":"bo","password":"hunter2"}"#), ["hunter2"]);
+        assert_eq!(
+            masked(r#"{"msg":"x","auth":{"client_token":"s.abc123"}}"#),
+            ["s.abc123"]
+        );
+        assert_eq!(
+            masked(r#"params={"password"=>"Harbor2006!"}"#),
+            ["Harbor2006!"]
+        );
+        assert_eq!(masked("{'api_key': 'zz9-abc1'}"), ["zz9-abc1"]);
+        assert_eq!(
+            masked("GET /x?access_token=abc123XYZ&lang=fr"),
+            ["abc123XYZ"]
+        );
+        assert_eq!(
+            masked("Cookie: _ga=GA1.2.3; sessionid=k9x8w7v6u5; theme=dark"),
+            ["k9x8w7v6u5"]
+        );
+        assert_eq!(
+            masked("X-Api-Key: 8f14e45fceea167a5a36dedd4bea2543"),
+            ["8f14e45fceea167a5a36dedd4bea2543"]
+        );
+        assert_eq!(
+            masked("  password: my long pass phrase"),
+            ["my long pass phrase"]
+        );
+        assert_eq!(
+            masked("full_name         | Grace Thompson"),
+            ["Grace Thompson"]
+        );
+        assert_eq!(masked("cellulare=360 1552635 ok=1"), ["360 1552635"]);
+    }
+
+    #[test]
+    fn benign_values_and_names_about_secrets_stay() {
+        for line in [
+            r#"{"password_reset":true,"token_count":3,"password_changed_at":"2024-01-01T00:00:00Z"}"#,
+            "secret_name=db-creds token_path=/var/run/secrets/token session_timeout=30m",
+            "X-Atlassian-Token: no-check",
+            "password:           15 bytes",
+            r#"{"name":"orders-api","secretName":"ghcr-pull-secret"}"#,
+            "connect to db-main:5432 and auth-api:9092",
+        ] {
+            assert!(masked(line).is_empty(), "{line}: {:?}", masked(line));
+        }
+    }
+
+    #[test]
+    fn json_numbers_get_quoted_placeholders() {
+        let mut v = Vec::new();
+        find(
+            r#"{"card": 4111111111111111, "n": 1}"#,
+            &mut v,
+            &mut Vec::new(),
+        );
+        assert_eq!(v.len(), 1);
+        assert!(v[0].quote);
+    }
+
+    #[test]
+    fn ids_and_phones_in_prose() {
+        assert_eq!(masked("NIE X1234567L validado"), ["X1234567L"]);
+        assert_eq!(
+            masked("TFN 123 456 782 declaration lodged"),
+            ["123 456 782"]
+        );
+        assert_eq!(masked("OTP sent to 074460 29334 for"), ["074460 29334"]);
+        assert!(masked("deploy to 2024-06-14 done").is_empty());
+    }
+
+    #[test]
+    fn person_names() {
+        assert!(person_name("Olivia Rossi") && person_name("Thomas de Vries"));
+        assert!(!person_name("orders-api") && !person_name("Olivia") && !person_name("GET /x"));
+    }
+}

@@ -1,0 +1,963 @@
+//! Field names: which ones say their value is sensitive, and of what kind; and values whose
+//! type says "not a secret" (flags, counts, durations, timestamps, paths, redaction markers)
+//! even under a sensitive-looking name.
+//!
+//! Names are compared by their lowercase parts (`dbPassword` -> db, password; `X-Api-Key` ->
+//! x, api, key), so every case and separator spelling matches.
+
+use super::SecretKind;
+
+/// What a field name says about its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// A password or passphrase: any value but a benign one is masked.
+    Password,
+    /// A token, key, secret, cookie or session: masked unless benign or a plain word.
+    Credential,
+    /// A national id, tax id, passport, IBAN or account number: masked when it has a digit.
+    Id,
+    /// A phone number.
+    Phone,
+    Email,
+    /// `public_key`: public, except a Sentry DSN key (32 hex) that authorizes ingest.
+    PublicKey,
+    /// A card number or its security code.
+    Card,
+    /// A date of birth (a date here is personal, not a timestamp).
+    Birth,
+    /// A person's name under a name-only key (holder, beneficiary, full_name).
+    PersonName,
+    /// A generic `name`: masked only when the value looks like a person's name.
+    MaybePersonName,
+    /// A postal address: masked when it has letters, a digit and a space.
+    Address,
+    /// A one-time code or PIN: any non-benign value is masked.
+    Code,
+    /// A generic `code` (OAuth authorization codes): masked only when long and mixed.
+    AuthCode,
+}
+
+impl Field {
+    pub(crate) fn kind(self) -> SecretKind {
+        match self {
+            Field::Password
+            | Field::Credential
+            | Field::Code
+            | Field::AuthCode
+            | Field::PublicKey => SecretKind::Secret,
+            Field::Id => SecretKind::Id,
+            Field::Phone => SecretKind::Phone,
+            Field::Email => SecretKind::Email,
+            Field::Card => SecretKind::Card,
+            Field::Birth | Field::PersonName | Field::MaybePersonName | Field::Address => {
+                SecretKind::Personal
+            }
+        }
+    }
+}
+
+/// Lowercase components of a key: `dbPassword` -> [db, password], `x-api-key` -> [x, api, key].
+pub(crate) fn key_parts(key: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            parts.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts
+}
+
+/// Last parts that make a field about a secret rather than the secret itself: its name, path,
+/// type, age, size or presence (`secret_name`, `token_path`, `password_changed_at`,
+/// `api_key_present`, `token_ttl`, `private_key_id`).
+const ABOUT: &[&str] = &[
+    "id",
+    "ids",
+    "name",
+    "names",
+    "type",
+    "types",
+    "path",
+    "paths",
+    "file",
+    "files",
+    "dir",
+    "directory",
+    "at",
+    "time",
+    "timestamp",
+    "date",
+    "expires",
+    "expiry",
+    "expiration",
+    "ttl",
+    "timeout",
+    "age",
+    "count",
+    "counts",
+    "len",
+    "length",
+    "size",
+    "present",
+    "set",
+    "enabled",
+    "disabled",
+    "rotated",
+    "changed",
+    "created",
+    "updated",
+    "version",
+    "algorithm",
+    "alg",
+    "method",
+    "mode",
+    "source",
+    "provider",
+    "header",
+    "hint",
+    "policy",
+    "scope",
+    "scopes",
+    "format",
+    "kind",
+    "status",
+    "reason",
+    "error",
+    "required",
+    "valid",
+    "validated",
+    "issuer",
+    "audience",
+    "ref",
+    "env",
+    "field",
+    "fields",
+    "mount",
+    "label",
+    "labels",
+    "rotation",
+    "reset",
+    "sent",
+    "used",
+    "verified",
+    "checked",
+    "last4",
+    "brand",
+    "country",
+    "exp",
+    "month",
+    "year",
+    "fingerprint",
+    "usage",
+    "accessor",
+    "index",
+    "seconds",
+    "ms",
+    "remaining",
+    "limit",
+    "max",
+    "min",
+    "min_length",
+    "strength",
+    "policy",
+    "store",
+    "manager",
+    "backend",
+    "endpoint",
+    "host",
+    "port",
+    "url",
+    "uri",
+    "location",
+    "region",
+    "namespace",
+    "arn",
+    "attempts",
+    "tries",
+    "retries",
+    "failures",
+    "errors",
+    "hits",
+    "misses",
+];
+
+const PASSWORD: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "passcode",
+    "senha",
+    "contrasena",
+    "contraseña",
+    "passwort",
+    "mot_de_passe",
+    "motdepasse",
+];
+
+const CREDENTIAL: &[&str] = &[
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "apikey",
+    "auth",
+    "authorization",
+    "credential",
+    "credentials",
+    "cookie",
+    "cookies",
+    "session",
+    "sessionid",
+    "sid",
+    "jwt",
+    "bearer",
+    "dsn",
+    "signature",
+    "sig",
+    "private",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "clientsecret",
+    "masterkey",
+    "licensekey",
+    "subscriptionkey",
+    "sharedaccesskey",
+    "connectionstring",
+    "webhook",
+    "salt",
+    "csrf",
+    "xsrf",
+    "csrftoken",
+    "xsrftoken",
+    "phpsessid",
+    "jsessionid",
+    "aspsessionid",
+];
+
+const ID: &[&str] = &[
+    "ssn",
+    "sin",
+    "nino",
+    "nin",
+    "bsn",
+    "cpf",
+    "cnpj",
+    "nie",
+    "dni",
+    "nif",
+    "aadhaar",
+    "aadhar",
+    "uid_aadhaar",
+    "pan_number",
+    "tfn",
+    "abn",
+    "nir",
+    "iban",
+    "passport",
+    "taxid",
+    "tin",
+    "steuerid",
+    "personalausweis",
+    "codicefiscale",
+    "fiscalcode",
+    "nationalid",
+    "idcard",
+    "socialsecurity",
+    "driverlicense",
+    "driverslicense",
+    "licence",
+    "license_number",
+];
+
+const PHONE: &[&str] = &[
+    "phone",
+    "phones",
+    "mobile",
+    "tel",
+    "telephone",
+    "telefon",
+    "telefone",
+    "telefono",
+    "teléfono",
+    "cellulare",
+    "cellular",
+    "cell",
+    "móvil",
+    "movil",
+    "msisdn",
+    "handynummer",
+    "portable",
+    "fax",
+    "whatsapp",
+];
+
+const NAME_ONLY: &[&str] = &[
+    "holder",
+    "beneficiary",
+    "cardholder",
+    "fullname",
+    "firstname",
+    "lastname",
+    "surname",
+    "givenname",
+    "familyname",
+    "forename",
+    "nombre",
+    "apellido",
+    "nome",
+    "cognome",
+    "vorname",
+    "nachname",
+    "prenom",
+    "nom",
+    "titular",
+];
+
+const ADDRESS: &[&str] = &[
+    "address",
+    "addr",
+    "street",
+    "line1",
+    "line2",
+    "indirizzo",
+    "adres",
+    "adresse",
+    "direccion",
+    "dirección",
+    "endereco",
+    "endereço",
+    "anschrift",
+    "strasse",
+    "straße",
+    "postal_address",
+    "home_address",
+];
+
+/// Whether `line` contains any word a sensitive field name is made of (ASCII case ignored):
+/// a line without one has no field for [`field`] to accept, so it is not parsed for pairs.
+pub(crate) fn mentions_field(line: &str) -> bool {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        let extra = [
+            "key",
+            "dob",
+            "birth",
+            "code",
+            "otp",
+            "pin",
+            "card",
+            "cvv",
+            "cvc",
+            "csc",
+            "pan",
+            "mail",
+            "name",
+            "customer",
+            "recipient",
+            "tax",
+            "document",
+            "account",
+            "national",
+            "social",
+            "codice",
+            "steuer",
+            "security",
+            "verification",
+            "totp",
+            "public",
+            "sess",
+            "sid",
+            "id_",
+            "number",
+            "geburt",
+            "nacimiento",
+            "holder",
+            "first",
+            "last",
+            "given",
+            "family",
+            "full",
+            "contact",
+            "billing",
+            "shipping",
+            "courriel",
+        ];
+        let words: Vec<&str> = PASSWORD
+            .iter()
+            .chain(CREDENTIAL)
+            .chain(ID)
+            .chain(PHONE)
+            .chain(NAME_ONLY)
+            .chain(ADDRESS)
+            .chain(extra.iter())
+            .copied()
+            .collect();
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(words)
+            .expect("field words")
+    });
+    let b = line.as_bytes();
+    // Short words count only as whole key parts ("pin", not "ping"; "sin", not "using"):
+    // at a start (non-letter before, or a lowercase-to-uppercase step) and an end.
+    ac.find_overlapping_iter(b).any(|m| {
+        let (s, e) = (m.start(), m.end());
+        if e - s >= 6 {
+            return true;
+        }
+        let before = s.checked_sub(1).map(|i| b[i]);
+        let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
+            || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
+        let after = b.get(e).copied();
+        let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
+            || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
+        starts && ends
+    })
+}
+
+/// Whether a key names a sensitive value, and which.
+pub(crate) fn field(key: &str) -> Option<Field> {
+    let parts = key_parts(key);
+    let last = parts.last()?.as_str();
+    let joined: String = parts.concat();
+    let has = |w: &str| parts.iter().any(|p| p == w);
+    let pair = |a: &str, b: &str| parts.windows(2).any(|w| w[0] == a && w[1] == b);
+    // A service account's private key id travels with the key and identifies it to the
+    // provider; treated as part of the credential.
+    if joined == "privatekeyid" {
+        return Some(Field::Credential);
+    }
+    // Session ids are the secret itself, unlike other `_id`s.
+    if (pair("session", "id") || has("sessionid") || has("sid"))
+        && !ABOUT_TAILS_STRICT.contains(&last)
+    {
+        return Some(Field::Credential);
+    }
+    if pair("tax", "id")
+        || pair("national", "id")
+        || pair("document", "number")
+        || pair("id", "card")
+        || pair("steuer", "id")
+    {
+        return Some(Field::Id);
+    }
+    if ABOUT.contains(&last) {
+        return birth_or_person(&parts, &joined);
+    }
+    if has("dob")
+        || pair("date", "of") && has("birth")
+        || has("birthdate")
+        || has("birthday")
+        || pair("birth", "date")
+        || has("geburtsdatum")
+        || has("nacimiento")
+    {
+        return Some(Field::Birth);
+    }
+    if PASSWORD
+        .iter()
+        .any(|w| has(w) || (joined.ends_with(w) && w.len() >= 6))
+    {
+        return Some(Field::Password);
+    }
+    if has("cvv")
+        || has("cvc")
+        || has("cvv2")
+        || has("cvc2")
+        || has("csc")
+        || pair("security", "code")
+        || has("card")
+        || pair("card", "number")
+        || has("pan")
+        || has("ccnumber")
+    {
+        return Some(Field::Card);
+    }
+    if has("otp") || pair("verification", "code") || has("pin") || has("totp") || has("otpcode") {
+        return Some(Field::Code);
+    }
+    if has("code") && !has("status") && !has("error") && !has("exit") && !has("response") {
+        return Some(Field::AuthCode);
+    }
+    if ID
+        .iter()
+        .any(|w| has(w) || joined == *w || joined.ends_with(w) && w.len() >= 6)
+        || pair("tax", "id")
+        || pair("document", "number")
+        || pair("account", "number")
+        || pair("id", "number")
+        || pair("national", "id")
+        || pair("social", "security")
+        || pair("codice", "fiscale")
+        || pair("steuer", "id")
+        || pair("id", "card")
+    {
+        return Some(Field::Id);
+    }
+    if PHONE.iter().any(|w| has(w)) || pair("phone", "number") {
+        return Some(Field::Phone);
+    }
+    if has("email") || has("mail") || has("e") && has("mail") || has("courriel") {
+        return Some(Field::Email);
+    }
+    if pair("public", "key") || joined == "publickey" {
+        return Some(Field::PublicKey);
+    }
+    if CREDENTIAL.iter().any(|w| has(w) || joined == *w)
+        || (has("key") && parts.len() > 1 && !plain_key(&parts))
+        || joined.ends_with("token")
+        || joined.ends_with("secret")
+        || joined.ends_with("apikey")
+        || matches!(joined.as_str(), "apikey" | "xapikey")
+    {
+        return Some(Field::Credential);
+    }
+    if NAME_ONLY.iter().any(|w| has(w) || joined == *w) {
+        return Some(Field::PersonName);
+    }
+    if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) {
+        return Some(Field::Address);
+    }
+    if last == "name" || last == "customer" || last == "recipient" {
+        return Some(Field::MaybePersonName);
+    }
+    None
+}
+
+/// Keys whose values are identifiers or digests that must stay (trace and request ids,
+/// fingerprints, public keys, HMAC digests): no shape rule may mask them either.
+pub(crate) fn kept(key: &str) -> bool {
+    let parts = key_parts(key);
+    let Some(last) = parts.last() else {
+        return false;
+    };
+    let joined: String = parts.concat();
+    matches!(
+        last.as_str(),
+        "id" | "ids"
+            | "hash"
+            | "digest"
+            | "checksum"
+            | "etag"
+            | "fingerprint"
+            | "hmac"
+            | "kid"
+            | "sha"
+            | "sha1"
+            | "sha256"
+            | "md5"
+            | "arn"
+            | "nonce"
+    ) || matches!(
+        joined.as_str(),
+        "publickey" | "requestid" | "traceid" | "spanid"
+    ) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
+}
+
+/// `cache_key`, `routing_key`, `partition_key`: keys that index data, not credentials.
+fn plain_key(parts: &[String]) -> bool {
+    const NOT_OWNERS: &[&str] = &[
+        "cache",
+        "routing",
+        "idempotency",
+        "partition",
+        "sort",
+        "primary",
+        "foreign",
+        "object",
+        "row",
+        "shard",
+        "hash",
+        "lookup",
+        "dedup",
+        "dedupe",
+        "map",
+        "group",
+        "index",
+        "metric",
+        "label",
+        "message",
+        "event",
+        "kafka",
+        "record",
+        "composite",
+        "unique",
+        "natural",
+        "surrogate",
+        "join",
+        "bucket",
+        "redis",
+        "queue",
+        "stream",
+        "config",
+        "feature",
+        "flag",
+        "i18n",
+        "translation",
+        "sharding",
+        "ordering",
+        "rate",
+        "limit",
+        "throttle",
+        "lock",
+    ];
+    parts
+        .windows(2)
+        .filter(|w| w[1] == "key")
+        .all(|w| NOT_OWNERS.contains(&w[0].as_str()))
+}
+
+/// Tails that stay "about" even for session ids (`session_id_type`).
+const ABOUT_TAILS_STRICT: &[&str] = &["type", "length", "count", "present", "header", "name"];
+
+/// `birth_date`, `full_name`, `customer_name`: a tail that is "about" except for these.
+fn birth_or_person(parts: &[String], joined: &str) -> Option<Field> {
+    let has = |w: &str| parts.iter().any(|p| p == w);
+    let last = parts.last().map(String::as_str).unwrap_or("");
+    if last == "date" && (has("birth") || has("dob")) {
+        return Some(Field::Birth);
+    }
+    if last == "name" {
+        if NAME_ONLY.iter().any(|w| has(w))
+            || matches!(
+                joined,
+                "fullname"
+                    | "firstname"
+                    | "lastname"
+                    | "givenname"
+                    | "familyname"
+                    | "customername"
+                    | "holdername"
+                    | "accountholdername"
+                    | "cardholdername"
+                    | "beneficiaryname"
+                    | "username_full"
+                    | "displayname"
+                    | "contactname"
+                    | "billingname"
+                    | "shippingname"
+            )
+            || has("full")
+            || has("first")
+            || has("last")
+            || has("given")
+            || has("family")
+            || has("customer")
+            || has("contact")
+            || has("billing")
+            || has("shipping")
+            || has("beneficiary")
+            || has("holder")
+        {
+            return Some(Field::PersonName);
+        }
+        if parts.len() == 1 {
+            return Some(Field::MaybePersonName);
+        }
+    }
+    None
+}
+
+/// Values that carry no secret whatever their key: flags, empties, redaction markers,
+/// placeholders, env references, durations, sizes and (unless `dates_are_personal`) timestamps.
+pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
+    let t = v.trim();
+    if t.is_empty() || t.starts_with("${") || t.starts_with("{{") || t.starts_with("$(") {
+        return true;
+    }
+    // Placeholders, redaction markers and resource names (`arn:aws:kms:...:key/...`).
+    if is_placeholder(t) || is_masked(t) || t.starts_with("arn:") {
+        return true;
+    }
+    let lower = t.to_ascii_lowercase();
+    const FLAT: &[&str] = &[
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "redacted",
+        "filtered",
+        "masked",
+        "hidden",
+        "empty",
+        "n/a",
+        "na",
+        "missing",
+        "invalid",
+        "expired",
+        "bearer",
+        "basic",
+        "digest",
+        "negotiate",
+        "ok",
+        "success",
+        "failed",
+        "denied",
+        "granted",
+        "required",
+        "disabled",
+        "enabled",
+        "unset",
+        "set",
+        "present",
+        "absent",
+        "null)",
+        "-",
+        "--",
+        "?",
+        "unknown",
+        "default",
+        "changeme?",
+        "not set",
+        "notset",
+    ];
+    if FLAT.contains(&lower.as_str()) {
+        return true;
+    }
+    if !dates_are_personal && is_timestamp(t) {
+        return true;
+    }
+    is_duration(t)
+}
+
+/// `[FILTERED]`, `<hidden>`, `***`, `xxxx`, `[REDACTED]`, `sha256:...` digests of a secret.
+pub(crate) fn is_masked(t: &str) -> bool {
+    let inner = t
+        .trim_start_matches(['[', '<', '(', '*'])
+        .trim_end_matches([']', '>', ')', '*']);
+    let lower = inner.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "filtered"
+            | "redacted"
+            | "hidden"
+            | "masked"
+            | "secret"
+            | "sensitive"
+            | "removed"
+            | "omitted"
+            | "private"
+            | "censored"
+            | "scrubbed"
+            | ""
+    ) && inner.len() < t.len()
+    {
+        return true;
+    }
+    t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '#')) && t.chars().count() >= 3
+        || lower.starts_with("hmac-sha256:")
+        || lower.starts_with("hmac-sha1:")
+}
+
+/// `<EMAIL_3>` and the like: already masked.
+pub(crate) fn is_placeholder(t: &str) -> bool {
+    let Some(inner) = t.strip_prefix('<').and_then(|s| s.strip_suffix('>')) else {
+        return false;
+    };
+    let Some((label, n)) = inner.split_once('_') else {
+        return false;
+    };
+    SecretKind::from_label(label).is_some()
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `1500ms`, `30s`, `5m0s`, `1h30m`, `4.755s`.
+pub(crate) fn is_duration(t: &str) -> bool {
+    let mut rest = t;
+    let mut any = false;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return false;
+        }
+        let after = &rest[digits..];
+        let unit = after
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == 'µ'))
+            .unwrap_or(after.len());
+        if !matches!(
+            &after[..unit],
+            "ns" | "us"
+                | "µs"
+                | "ms"
+                | "s"
+                | "m"
+                | "h"
+                | "d"
+                | "w"
+                | "sec"
+                | "secs"
+                | "min"
+                | "mins"
+                | "hr"
+                | "hrs"
+        ) {
+            return false;
+        }
+        any = true;
+        rest = &after[unit..];
+    }
+    any
+}
+
+/// ISO dates and date-times (`2024-06-11`, `2024-06-11T08:02:36Z`, `2024-06-17 08:00:37.987`)
+/// and epoch seconds or milliseconds.
+pub(crate) fn is_timestamp(t: &str) -> bool {
+    let b = t.as_bytes();
+    if b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+    {
+        return b.len() == 10 || matches!(b[10], b'T' | b' ' | b't');
+    }
+    (b.len() == 10 || b.len() == 13) && b.iter().all(u8::is_ascii_digit) && matches!(b[0], b'1')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_every_spelling() {
+        for k in [
+            "password",
+            "dbPassword",
+            "DB_PASSWORD",
+            "x-db-passwd",
+            "PGPASSWORD",
+            "smtp.pass",
+        ] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
+        for k in [
+            "api_key",
+            "X-Api-Key",
+            "apiKey",
+            "access_token",
+            "client_secret",
+            "Cookie",
+            "sessionid",
+            "session_id",
+            "AUTH",
+        ] {
+            assert_eq!(field(k), Some(Field::Credential), "{k}");
+        }
+        for k in [
+            "ssn",
+            "tax_id",
+            "document_number",
+            "passport_number",
+            "iban",
+            "nino",
+            "codice_fiscale",
+        ] {
+            assert_eq!(field(k), Some(Field::Id), "{k}");
+        }
+        assert_eq!(field("mobile"), Some(Field::Phone));
+        assert_eq!(field("dob"), Some(Field::Birth));
+        assert_eq!(field("date_of_birth"), Some(Field::Birth));
+        assert_eq!(field("birth_date"), Some(Field::Birth));
+        assert_eq!(field("full_name"), Some(Field::PersonName));
+        assert_eq!(field("beneficiary"), Some(Field::PersonName));
+        assert_eq!(field("name"), Some(Field::MaybePersonName));
+        assert_eq!(field("street_address"), Some(Field::Address));
+        assert_eq!(field("cvv"), Some(Field::Card));
+    }
+
+    #[test]
+    fn names_about_a_secret_are_not_secret() {
+        for k in [
+            "secret_name",
+            "secretName",
+            "token_path",
+            "password_changed_at",
+            "api_key_present",
+            "token_ttl",
+            "key_id",
+            "token_type",
+            "session_timeout",
+            "token_count",
+            "service",
+            "level",
+            "msg",
+            "cache_key_prefix_len",
+            "host",
+        ] {
+            assert_eq!(field(k), None, "{k}");
+        }
+    }
+
+    #[test]
+    fn every_sensitive_name_is_mentioned() {
+        for k in [
+            "DB_PASSWORD",
+            "x-api-key",
+            "tax_id",
+            "cellulare",
+            "dob",
+            "full_name",
+            "iban",
+            "sessionid",
+            "client_secret",
+        ] {
+            assert!(
+                field(k).is_some() && mentions_field(&format!("{k}=x")),
+                "{k}"
+            );
+        }
+        assert!(!mentions_field(
+            "2024-01-01T00:00:00Z INFO orders-api GET /health 200 12ms"
+        ));
+    }
+
+    #[test]
+    fn benign_values() {
+        for v in [
+            "true",
+            "[FILTERED]",
+            "<hidden>",
+            "***",
+            "<SECRET_2>",
+            "30s",
+            "5m0s",
+            "2024-06-11T08:02:36Z",
+            "${DB_PASS}",
+            "hmac-sha256:ab12",
+        ] {
+            assert!(benign(v, false), "{v}");
+        }
+        assert!(!benign("2024-06-11", true));
+        for v in ["hunter2", "s3cr3t", "Tr0ub4dor&3"] {
+            assert!(!benign(v, false), "{v}");
+        }
+    }
+}

@@ -1,0 +1,651 @@
+//! Redaction: secrets and personal data become stable placeholders before anything is sent
+//! or shared, in layers each tested on its own:
+//!
+//! 1. [`blocks`]: what spans lines — private key blocks (to END, or to the first line that is
+//!    not key body), certificates kept, tables whose header names sensitive columns.
+//! 2. [`fields`]: structure — the value of any field whose name says it is sensitive
+//!    ([`keys`]), in JSON, logfmt, query strings, cookies, headers, YAML and psql records,
+//!    whatever the value looks like, unless its type says it is not a secret.
+//! 3. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
+//!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
+//!    published prefixes, command-line and header credentials, long random strings.
+//!
+//! Promises: the same value gets the same placeholder for the life of a [`Redactor`]
+//! (`<EMAIL_1>` twice for one address), different values get different ones, and
+//! [`Redactor::restore`] maps them back; a value masked once is masked wherever it appears
+//! again. Placeholders never span a line break, and in a JSON line only string contents (or a
+//! whole bare number, then quoted) are replaced, so the line stays JSON. Service names,
+//! durations, timestamps, versions, ports, paths, status codes, trace ids and the *names* of
+//! secrets are left alone. Text that is already a placeholder is never masked again.
+
+mod blocks;
+mod fields;
+mod ids;
+mod keys;
+mod rules;
+mod tokens;
+
+use super::error::{NarrativeError, NarrativeErrorKind};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What a placeholder stands for; its label is the placeholder's prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SecretKind {
+    Email,
+    Ip,
+    /// Keys, tokens, passwords, JWTs, auth headers, private keys.
+    Secret,
+    Card,
+    Phone,
+    /// A match of a pattern the user added.
+    Custom,
+    /// National ids, tax ids, passports, account numbers.
+    Id,
+    Iban,
+    /// Names, postal addresses, dates of birth.
+    Personal,
+    Mac,
+}
+
+impl SecretKind {
+    const ALL: [SecretKind; 10] = [
+        SecretKind::Email,
+        SecretKind::Ip,
+        SecretKind::Secret,
+        SecretKind::Card,
+        SecretKind::Phone,
+        SecretKind::Custom,
+        SecretKind::Id,
+        SecretKind::Iban,
+        SecretKind::Personal,
+        SecretKind::Mac,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::Email => "EMAIL",
+            SecretKind::Ip => "IP",
+            SecretKind::Secret => "SECRET",
+            SecretKind::Card => "CARD",
+            SecretKind::Phone => "PHONE",
+            SecretKind::Custom => "CUSTOM",
+            SecretKind::Id => "ID",
+            SecretKind::Iban => "IBAN",
+            SecretKind::Personal => "PII",
+            SecretKind::Mac => "MAC",
+        }
+    }
+
+    /// The kind whose placeholders carry `label`.
+    pub fn from_label(label: &str) -> Option<SecretKind> {
+        SecretKind::ALL.into_iter().find(|k| k.label() == label)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A masked byte range of a text. `quote`: the range is a bare JSON value, so its placeholder
+/// is written as a JSON string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub kind: SecretKind,
+    pub quote: bool,
+}
+
+impl Span {
+    pub(crate) fn new(start: usize, end: usize, kind: SecretKind) -> Span {
+        Span {
+            start,
+            end,
+            kind,
+            quote: false,
+        }
+    }
+}
+
+/// A user pattern: masks group 1 when it has one, else the whole match.
+#[derive(Clone)]
+struct UserRule {
+    re: Regex,
+    group: usize,
+}
+
+/// What [`Redactor::redact_counted`] masked: per kind occurrences, and lines changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedactionCounts {
+    pub lines: usize,
+    pub lines_changed: usize,
+    pub occurrences: BTreeMap<SecretKind, usize>,
+}
+
+/// Masks secrets with placeholders and maps them back.
+#[derive(Clone)]
+pub struct Redactor {
+    user: Vec<UserRule>,
+    forward: BTreeMap<(SecretKind, String), String>,
+    back: BTreeMap<String, String>,
+    counts: [usize; SecretKind::ALL.len()],
+    /// Values already masked, found again anywhere (rebuilt when a value is added).
+    seen: Option<(AhoCorasick, Vec<(String, SecretKind)>)>,
+    seen_stale: bool,
+}
+
+impl std::fmt::Debug for Redactor {
+    // Never print the mapping: it holds the secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("user_patterns", &self.user.len())
+            .field("placeholders", &self.back.len())
+            .finish()
+    }
+}
+
+impl Redactor {
+    /// Built-in rules plus the user's patterns (Rust regex syntax). A pattern with a capture
+    /// group masks group 1 only (e.g. `customer=(\w+)`); without one, the whole match.
+    pub fn new(user_patterns: &[String]) -> Result<Redactor, NarrativeError> {
+        let mut user = Vec::new();
+        for p in user_patterns {
+            if p.is_empty() {
+                continue;
+            }
+            let re = Regex::new(p).map_err(|e| {
+                NarrativeError::new(
+                    NarrativeErrorKind::InvalidPattern,
+                    format!("redaction pattern {p:?} is not a valid regex: {e}"),
+                )
+            })?;
+            let group = usize::from(re.captures_len() > 1);
+            user.push(UserRule { re, group });
+        }
+        Ok(Redactor {
+            user,
+            forward: BTreeMap::new(),
+            back: BTreeMap::new(),
+            counts: [0; SecretKind::ALL.len()],
+            seen: None,
+            seen_stale: false,
+        })
+    }
+
+    /// The text with every secret replaced by its placeholder; line breaks are kept.
+    pub fn redact(&mut self, text: &str) -> String {
+        self.redact_counted(text).0
+    }
+
+    /// [`Redactor::redact`], and what it masked.
+    pub fn redact_counted(&mut self, text: &str) -> (String, RedactionCounts) {
+        self.refresh_seen();
+        let (spans, lines, changed) = self.scan(text);
+        let mut counts = RedactionCounts {
+            lines,
+            lines_changed: changed,
+            occurrences: BTreeMap::new(),
+        };
+        if spans.is_empty() {
+            return (text.to_string(), counts);
+        }
+        let mut out = String::with_capacity(text.len() + spans.len() * 8);
+        let mut at = 0;
+        for sp in &spans {
+            out.push_str(&text[at..sp.start]);
+            let ph = self.placeholder(sp.kind, &text[sp.start..sp.end]);
+            if sp.quote {
+                out.push('"');
+                out.push_str(&ph);
+                out.push('"');
+            } else {
+                out.push_str(&ph);
+            }
+            *counts.occurrences.entry(sp.kind).or_default() += 1;
+            at = sp.end;
+        }
+        out.push_str(&text[at..]);
+        (out, counts)
+    }
+
+    /// The secrets found in `text`, as `(start, end, kind)` byte spans, without recording them.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize, SecretKind)> {
+        self.scan(text)
+            .0
+            .into_iter()
+            .map(|s| (s.start, s.end, s.kind))
+            .collect()
+    }
+
+    /// Placeholders in `text` (also as models mangle them: `EMAIL_1`, `\<EMAIL\_1\>`,
+    /// `&lt;EMAIL_1&gt;`) replaced by the values they stand for. Unknown placeholders stay.
+    pub fn restore(&self, text: &str) -> String {
+        if self.back.is_empty() {
+            return text.to_string();
+        }
+        placeholder_re()
+            .replace_all(text, |c: &regex::Captures| {
+                // The alternatives each name their label and number: the first pair present.
+                let Some((label, n)) = (1..c.len())
+                    .step_by(2)
+                    .find_map(|g| Some((c.get(g)?, c.get(g + 1)?)))
+                else {
+                    return c[0].to_string();
+                };
+                let key = format!("<{}_{}>", label.as_str(), n.as_str());
+                match self.back.get(&key) {
+                    Some(v) => v.clone(),
+                    None => c[0].to_string(),
+                }
+            })
+            .into_owned()
+    }
+
+    /// How many distinct values were masked.
+    pub fn len(&self) -> usize {
+        self.back.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.back.is_empty()
+    }
+
+    /// The placeholders handed out, with their kinds (never the values), in order.
+    pub fn placeholders(&self) -> Vec<(String, SecretKind)> {
+        let mut v: Vec<(String, SecretKind)> = self
+            .forward
+            .iter()
+            .map(|((k, _), ph)| (ph.clone(), *k))
+            .collect();
+        v.sort_by_key(|(ph, k)| (*k, ph.len(), ph.clone()));
+        v
+    }
+
+    fn placeholder(&mut self, kind: SecretKind, value: &str) -> String {
+        if let Some(ph) = self.forward.get(&(kind, value.to_string())) {
+            return ph.clone();
+        }
+        self.counts[kind.index()] += 1;
+        let ph = format!("<{}_{}>", kind.label(), self.counts[kind.index()]);
+        self.forward.insert((kind, value.to_string()), ph.clone());
+        self.back.insert(ph.clone(), value.to_string());
+        if propagates(value) {
+            self.seen_stale = true;
+        }
+        ph
+    }
+
+    /// Rebuilds the automaton of values to find again, when values were added.
+    fn refresh_seen(&mut self) {
+        if !self.seen_stale {
+            return;
+        }
+        self.seen_stale = false;
+        let values: Vec<(String, SecretKind)> = self
+            .forward
+            .keys()
+            .filter(|(_, v)| propagates(v))
+            .map(|(k, v)| (v.clone(), *k))
+            .collect();
+        self.seen = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(values.iter().map(|(v, _)| v.as_str()))
+            .ok()
+            .map(|ac| (ac, values));
+    }
+
+    /// Spans of the whole text, line by line, with the state that spans lines.
+    fn scan(&self, text: &str) -> (Vec<Span>, usize, usize) {
+        let mut ctx = blocks::Context::default();
+        let mut all = Vec::new();
+        let mut lines = 0;
+        let mut changed = 0;
+        for (s, e) in crate::ingest::line_spans(text) {
+            lines += 1;
+            let line = &text[s..e];
+            let spans = self.line_spans(line, &mut ctx);
+            if !spans.is_empty() {
+                changed += 1;
+            }
+            all.extend(spans.into_iter().map(|mut sp| {
+                sp.start += s;
+                sp.end += s;
+                sp
+            }));
+        }
+        (all, lines, changed)
+    }
+
+    /// Non-overlapping spans of one line, layer priority first: key blocks, user patterns,
+    /// table columns, then the line rules; then values seen before.
+    fn line_spans(&self, line: &str, ctx: &mut blocks::Context) -> Vec<Span> {
+        let mut cand: Vec<Span> = Vec::new();
+        let role = ctx.line(line, &mut cand);
+        match role {
+            blocks::LineRole::Private | blocks::LineRole::Public => {
+                return settle(line, cand);
+            }
+            blocks::LineRole::Armour | blocks::LineRole::Normal => {}
+        }
+        let mut taken: Vec<Span> = Vec::new();
+        let mut keep: Vec<(usize, usize)> = Vec::new();
+        let mut found = Vec::new();
+        fields::find(line, &mut found, &mut keep);
+        let add = |taken: &mut Vec<Span>, sp: Span| {
+            if sp.start < sp.end
+                && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
+                && !keep.iter().any(|&(s, e)| sp.start < e && s < sp.end)
+                && !keys::is_placeholder(&line[sp.start..sp.end])
+            {
+                taken.push(sp);
+            }
+        };
+        for sp in cand {
+            add(&mut taken, sp);
+        }
+        for u in &self.user {
+            for c in u.re.captures_iter(line) {
+                if let Some(m) = (u.group..c.len()).find_map(|g| c.get(g)) {
+                    add(
+                        &mut taken,
+                        Span::new(m.start(), m.end(), SecretKind::Custom),
+                    );
+                }
+            }
+        }
+        let f = rules::Features::of(line);
+        let all = rules::rules();
+        // Provider tokens and key blocks in one line first: a whole webhook URL outranks the
+        // field it sits in; then structure, then the rest of the shape rules.
+        let (first, rest) = all.split_at(3);
+        let mut shaped = Vec::new();
+        for rule in first {
+            apply(rule, line, &f, &mut shaped);
+        }
+        // Known token shapes outrank the keep list: `aws_access_key_id=AKIA...` is a key.
+        for sp in shaped.drain(..) {
+            if !taken.iter().any(|t| sp.start < t.end && t.start < sp.end) {
+                taken.push(sp);
+            }
+        }
+        // Ids and phones in prose need digits in an id or phone layout.
+        if f.max_digit_run >= 5
+            || f.digit_space_digit
+            || f.digit_dashes >= 1
+            || f.digit_dots >= 2
+            || f.phone_open
+        {
+            fields::find_prose(line, &mut found);
+        }
+        for sp in found.drain(..) {
+            add(&mut taken, sp);
+        }
+        for rule in rest {
+            if ctx.public_body() && rule.kind == SecretKind::Secret {
+                continue;
+            }
+            apply(rule, line, &f, &mut found);
+            for sp in found.drain(..) {
+                add(&mut taken, sp);
+            }
+        }
+        // A value found once is a secret everywhere it appears again: on this line
+        // (`"password":"x","confirm":"x"`) and on later ones.
+        let here: Vec<(String, SecretKind)> = taken
+            .iter()
+            .map(|t| (line[t.start..t.end].to_string(), t.kind))
+            .filter(|(v, _)| propagates(v))
+            .collect();
+        for (v, kind) in here {
+            for (s, _) in line.match_indices(v.as_str()) {
+                let e = s + v.len();
+                let edge = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+                if edge(s.checked_sub(1).and_then(|i| line.as_bytes().get(i)))
+                    && edge(line.as_bytes().get(e))
+                {
+                    add(&mut taken, Span::new(s, e, kind));
+                }
+            }
+        }
+        if let Some((ac, values)) = &self.seen {
+            for m in ac.find_iter(line) {
+                let (s, e) = (m.start(), m.end());
+                let edge = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+                if edge(s.checked_sub(1).and_then(|i| line.as_bytes().get(i)))
+                    && edge(line.as_bytes().get(e))
+                {
+                    add(
+                        &mut taken,
+                        Span::new(s, e, values[m.pattern().as_usize()].1),
+                    );
+                }
+            }
+        }
+        settle(line, taken)
+    }
+}
+
+/// Values worth finding again without their context: long enough and not a plain word.
+fn propagates(v: &str) -> bool {
+    v.len() >= 8
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes()
+            .any(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'.')
+        && !v.contains('\n')
+}
+
+fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span>) {
+    if !(rule.gate)(f) {
+        return;
+    }
+    for caps in rule.re.captures_iter(line) {
+        let Some(m) = (rule.group..caps.len()).find_map(|g| caps.get(g)) else {
+            continue;
+        };
+        let (s, e) = (m.start(), m.end());
+        if rule.check.is_some_and(|c| !c(line, s, e)) {
+            continue;
+        }
+        out.push(Span::new(s, e, rule.kind));
+    }
+}
+
+/// Sorted, and safe for JSON when the line is a JSON object.
+fn settle(line: &str, mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by_key(|s| (s.start, s.end));
+    spans.dedup_by(|b, a| b.start < a.end);
+    let t = line.trim();
+    if t.starts_with('{') && t.ends_with('}') && !spans.is_empty() {
+        spans = json_safe(line, spans);
+    }
+    spans
+}
+
+/// Snaps spans to JSON string contents: a span never includes a quote, a bracket or half an
+/// escape; a span over a bare literal covers all of it and is written quoted.
+fn json_safe(line: &str, spans: Vec<Span>) -> Vec<Span> {
+    let b = line.as_bytes();
+    // Content ranges of the strings, and literal ranges outside them.
+    let mut strings: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'"' {
+            let s = i + 1;
+            let mut j = s;
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            let e = j.min(b.len());
+            strings.push((s, e));
+            i = e + 1;
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for mut sp in spans {
+        if let Some(&(s, e)) = strings
+            .iter()
+            .find(|&&(s, e)| s <= sp.start && sp.start < e.max(s + 1))
+        {
+            sp.end = sp.end.min(e);
+            sp.quote = false;
+            // Do not cut an escape: a span may not start right after, or end on, a backslash run of odd length.
+            let odd =
+                |at: usize| b[s..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
+            if sp.start > s && odd(sp.start) {
+                sp.start -= 1;
+            }
+            if odd(sp.end) {
+                sp.end = (sp.end + 1).min(e);
+            }
+            if sp.start < sp.end && line.is_char_boundary(sp.start) && line.is_char_boundary(sp.end)
+            {
+                out.push(sp);
+            }
+            continue;
+        }
+        // Outside strings: only a whole literal (a number) may be masked, and it gets quotes.
+        let lit = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+');
+        if b[sp.start..sp.end].iter().all(|&c| lit(c) || c == b' ') {
+            let mut s = sp.start;
+            while s > 0 && lit(b[s - 1]) {
+                s -= 1;
+            }
+            let mut e = sp.end;
+            while e < b.len() && lit(b[e]) {
+                e += 1;
+            }
+            let v = &line[s..e];
+            if !matches!(v, "true" | "false" | "null") && !v.contains(' ') {
+                out.push(Span {
+                    start: s,
+                    end: e,
+                    kind: sp.kind,
+                    quote: true,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    out.dedup_by(|b, a| b.start < a.end);
+    out
+}
+
+fn placeholder_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // As sent (`<EMAIL_1>`), escaped as a whole by Markdown (`\<EMAIL\_1\>`), as HTML
+        // (`&lt;EMAIL_1&gt;`) or bare (`EMAIL_1`); a lone backslash before `<` is the text's own.
+        const L: &str = "(EMAIL|IP|SECRET|CARD|PHONE|CUSTOM|ID|IBAN|PII|MAC)";
+        Regex::new(&format!(
+            r"\\<{L}\\?_(\d+)\\>|&lt;{L}_(\d+)&gt;|<{L}_(\d+)>|\b{L}\\?_(\d+)\b"
+        ))
+        .expect("placeholder regex")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(s: &str) -> String {
+        Redactor::new(&[]).unwrap().redact(s)
+    }
+
+    #[test]
+    fn same_value_same_placeholder_and_restore() {
+        let mut r = Redactor::new(&[]).unwrap();
+        let a = r.redact("login ana@example.org from 203.0.113.9");
+        let b = r.redact("again ana@example.org, then bo@example.org");
+        assert_eq!(a, "login <EMAIL_1> from <IP_1>");
+        assert_eq!(b, "again <EMAIL_1>, then <EMAIL_2>");
+        assert_eq!(
+            r.restore("<EMAIL_2> and EMAIL_1 and \\<IP\\_1\\> and <EMAIL_9>"),
+            "bo@example.org and ana@example.org and 203.0.113.9 and <EMAIL_9>"
+        );
+    }
+
+    #[test]
+    fn keeps_operational_tokens() {
+        for s in [
+            "2024-05-01T10:00:00.123Z ERROR checkout-api took 1500ms status=503",
+            "May  1 10:00:00 web-3 kernel: oom-killer invoked",
+            "pod cart-svc-7d9f8b6c4-x2x9z restarted, image ledger:v1.24.3 port cart-svc:8080",
+            "ts=1709518351870 template 42 retry_after=30s token_count=1200 max_tokens=512",
+            "connecting to 127.0.0.1:5432 and 0.0.0.0:80 at 10:00:00",
+            "cache_key=orders:991 routing_key=invoices session_timeout=30s",
+            "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7",
+            "Bearer authentication failed for user-service",
+        ] {
+            assert_eq!(red(s), s, "masked something in {s:?}");
+        }
+    }
+
+    #[test]
+    fn masks_each_kind() {
+        let cases = [
+            ("password=hunter2 user=bo", "password=<SECRET_1> user=bo"),
+            (
+                "postgres://app:s3cr3t@db-main:5432/x",
+                "postgres://app:<SECRET_1>@db-main:5432/x",
+            ),
+            (
+                "Authorization: Bearer abc.DEF123",
+                "Authorization: Bearer <SECRET_1>",
+            ),
+            ("key AKIAIOSFODNN7EXAMPLE used", "key <SECRET_1> used"),
+            ("card 4111 1111 1111 1111 ok", "card <CARD_1> ok"),
+            ("call +44 20 7946 0958 now", "call <PHONE_1> now"),
+            ("from 2001:db8::8a2e:370:7334 in", "from <IP_1> in"),
+            (r#"{"api_key":"zz9-abc"}"#, r#"{"api_key":"<SECRET_1>"}"#),
+        ];
+        for (i, o) in cases {
+            assert_eq!(red(i), o);
+        }
+    }
+
+    #[test]
+    fn card_needs_luhn_and_prefix() {
+        assert_eq!(red("id 4111111111111112"), "id 4111111111111112");
+        assert_eq!(red("ns 1709518351870000000"), "ns 1709518351870000000");
+    }
+
+    #[test]
+    fn user_patterns_and_errors() {
+        let mut r = Redactor::new(&["tenant=(\\w+)".to_string(), "ACME-\\d+".to_string()]).unwrap();
+        assert_eq!(
+            r.redact("tenant=globex ref ACME-42"),
+            "tenant=<CUSTOM_1> ref <CUSTOM_2>"
+        );
+        let e = Redactor::new(&["(".to_string()]).unwrap_err();
+        assert_eq!(e.kind(), &NarrativeErrorKind::InvalidPattern);
+    }
+
+    #[test]
+    fn json_stays_json() {
+        for line in [
+            r#"{"auth":{"client_token":"s.Zx9kQ2wLm4","policies":["default"]},"card":4111111111111111}"#,
+            r#"{"msg":"{\"user\":\"svc\",\"password\":\"Tr0ub4dor&3\"}"}"#,
+            r#"{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n","n":1}"#,
+        ] {
+            let out = red(line);
+            assert_ne!(out, line);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+                "{out}"
+            );
+        }
+        assert!(red(r#"{"card": 4111111111111111}"#).contains(r#""<CARD_1>""#));
+    }
+
+    #[test]
+    fn debug_never_shows_values() {
+        let mut r = Redactor::new(&[]).unwrap();
+        r.redact("password=topsecretvalue");
+        assert!(!format!("{r:?}").contains("topsecretvalue"));
+    }
+}

@@ -1,0 +1,766 @@
+//! The line rules: each a regex, a cheap gate on the line's [`Features`] (so a plain log line
+//! runs only the rules it could match), and an edge check on the match in its context.
+
+use super::{ids, tokens, SecretKind};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// What one pass over a line's bytes learned: enough to skip rules that cannot match.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Features {
+    pub at: bool,
+    pub pct40: bool,
+    pub dollar: bool,
+    pub quote: bool,
+    pub scheme: bool,
+    /// A `:` next to a hex letter, or `::`: what an IPv6 address has and a clock time lacks.
+    pub hexcolon: bool,
+    pub colons: usize,
+    pub dashes: usize,
+    pub dots: usize,
+    /// Two uppercase letters then a digit (`GB82`, `AB 12`): IBAN and NINO starts.
+    pub uu_digit: bool,
+    /// Five uppercase letters in a row (PAN, codice fiscale).
+    pub upper5: bool,
+    /// A digit, one space or dot, a digit (`4111 1111`, `123.456`).
+    pub digit_gap_digit: bool,
+    /// `+` or `(` before a digit (international and area-code phone layouts).
+    pub phone_open: bool,
+    /// A dotted quad's shape: digit `.` digits `.` digit.
+    pub dotted: bool,
+    pub max_digit_run: usize,
+    /// A digit, a space, a digit (`4111 1111`).
+    pub digit_space_digit: bool,
+    /// Two capitals then two digits at a word start (`GB82`, `AB 12`).
+    pub uu_dd: bool,
+    /// Five capitals then a digit (PAN, codice fiscale).
+    pub u5_digit: bool,
+    /// `hh:` / `hh-` between hex pairs (MAC layouts).
+    pub hex_pairs: usize,
+    /// `hhhh.hhhh.` (Cisco's MAC layout).
+    pub cisco_mac: bool,
+    /// `.` then exactly four digits, after a digit (`555.123.4567`).
+    pub dot4: bool,
+    /// A run of 32+ base64 characters with upper, lower and a digit.
+    pub mixed32: bool,
+    /// A known provider token prefix (case-sensitive).
+    pub provider: bool,
+    /// `-` between digits that is not part of an ISO date (`2024-06-14`).
+    pub digit_dashes: usize,
+    /// `.` between digits.
+    pub digit_dots: usize,
+    /// Longest run of token characters (letters, digits, `+/_-=.~`).
+    pub run: usize,
+    /// Marker words found (bits of [`Word`]).
+    words: u32,
+}
+
+/// Marker words, found in one case-insensitive pass; each opens some rules.
+#[derive(Clone, Copy)]
+#[repr(u32)]
+pub(crate) enum Word {
+    Pass = 1,
+    Scheme = 2,
+    Tool = 4,
+    Begin = 8,
+    Jwt = 16,
+    Response = 32,
+    Mac = 64,
+    Code = 128,
+    Link = 256,
+    Jdbc = 512,
+    User = 1024,
+    Shape = 2048,
+}
+
+const WORDS: &[(&str, Word)] = &[
+    ("pass", Word::Pass),
+    ("pwd", Word::Pass),
+    ("auth", Word::Pass),
+    ("identified", Word::Pass),
+    ("pdo", Word::Pass),
+    ("token", Word::Pass),
+    ("secret", Word::Pass),
+    ("key", Word::Pass),
+    ("bearer", Word::Scheme),
+    ("basic", Word::Scheme),
+    ("token", Word::Scheme),
+    ("oauth", Word::Scheme),
+    ("ssws", Word::Scheme),
+    ("bot", Word::Scheme),
+    ("negotiate", Word::Scheme),
+    ("apikey", Word::Scheme),
+    ("api-key", Word::Scheme),
+    ("sentry", Word::Scheme),
+    ("key", Word::Scheme),
+    ("mysql", Word::Tool),
+    ("mariadb", Word::Tool),
+    ("rabbitmqadmin", Word::Tool),
+    ("sshpass", Word::Tool),
+    ("login", Word::Tool),
+    ("redis-cli", Word::Tool),
+    ("ssh-keygen", Word::Tool),
+    ("nuget", Word::Tool),
+    ("htpasswd", Word::Tool),
+    ("-----begin", Word::Begin),
+    ("eyj", Word::Jwt),
+    ("response=", Word::Response),
+    ("mac=", Word::Mac),
+    ("code", Word::Code),
+    ("otp", Word::Code),
+    ("/reset", Word::Link),
+    ("/password", Word::Link),
+    ("/verif", Word::Link),
+    ("/confirm", Word::Link),
+    ("/invit", Word::Link),
+    ("/activat", Word::Link),
+    ("/magic", Word::Link),
+    ("/unsubscribe", Word::Link),
+    ("/token/", Word::Link),
+    ("/t/", Word::Link),
+    ("jdbc:oracle", Word::Jdbc),
+    (" -u ", Word::User),
+    ("-us", Word::Shape),
+    (":aa", Word::Shape),
+    ("q~", Word::Shape),
+    ("nral", Word::Shape),
+    ("atlasv1", Word::Shape),
+    ("--user", Word::User),
+];
+
+fn words_ac() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(WORDS.iter().map(|(w, _)| *w))
+            .expect("marker words")
+    })
+}
+
+impl Features {
+    pub(crate) fn has(&self, w: Word) -> bool {
+        self.words & (w as u32) != 0
+    }
+
+    pub(crate) fn of(line: &str) -> Features {
+        let mut f = Features::default();
+        let b = line.as_bytes();
+        let (mut run, mut drun, mut urun) = (0, 0, 0);
+        for (i, &c) in b.iter().enumerate() {
+            let prev = if i > 0 { b[i - 1] } else { b' ' };
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            match c {
+                b'0'..=b'9' => {
+                    drun += 1;
+                    f.max_digit_run = f.max_digit_run.max(drun);
+                    if urun >= 2 {
+                        f.uu_digit = true;
+                    }
+                    if matches!(prev, b'+' | b'(') {
+                        f.phone_open = true;
+                    }
+                }
+                b' ' if prev.is_ascii_digit() && next.is_ascii_digit() => f.digit_gap_digit = true,
+                b'.' => {
+                    f.dots += 1;
+                    if prev.is_ascii_digit() && next.is_ascii_digit() {
+                        f.digit_gap_digit = true;
+                        f.digit_dots += 1;
+                        let rest = &b[i + 1..];
+                        let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+                        if (1..=3).contains(&n)
+                            && rest.get(n) == Some(&b'.')
+                            && rest.get(n + 1).is_some_and(u8::is_ascii_digit)
+                        {
+                            f.dotted = true;
+                        }
+                    }
+                }
+                b'@' => f.at = true,
+                b':' => {
+                    f.colons += 1;
+                    let hex = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':');
+                    if next == b'/' {
+                        f.scheme = true;
+                    }
+                    if hex(next) || (i > 0 && hex(prev)) {
+                        f.hexcolon = true;
+                    }
+                }
+                b'-' => {
+                    f.dashes += 1;
+                    if prev.is_ascii_digit() && next.is_ascii_digit() && !iso_date_dash(b, i) {
+                        f.digit_dashes += 1;
+                    }
+                }
+                b'$' => f.dollar = true,
+                b'\'' | b'"' => f.quote = true,
+                b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
+                _ => {}
+            }
+            if !c.is_ascii_digit() {
+                drun = 0;
+            }
+            if c.is_ascii_uppercase() {
+                urun += 1;
+                if urun >= 5 {
+                    f.upper5 = true;
+                }
+            } else if !(c == b' ' && urun >= 2) {
+                urun = 0;
+            }
+            if c.is_ascii_alphanumeric()
+                || matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~')
+            {
+                run += 1;
+                f.run = f.run.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        shapes(b, &mut f);
+        f.provider = provider_prefixes().find(b).is_some();
+        for m in words_ac().find_overlapping_iter(b) {
+            f.words |= WORDS[m.pattern().as_usize()].1 as u32;
+        }
+        f
+    }
+}
+
+/// The shape features that need more than one byte of context.
+fn shapes(b: &[u8], f: &mut Features) {
+    let (mut len, mut up, mut low, mut dig) = (0usize, false, false, false);
+    for i in 0..b.len() {
+        let c = b[i];
+        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+        let hex = |c: u8| c.is_ascii_hexdigit();
+        if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
+            f.digit_space_digit = true;
+        }
+        if c.is_ascii_uppercase()
+            && at(i + 1).is_ascii_uppercase()
+            && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
+        {
+            let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+            if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+                f.uu_dd = true;
+            }
+        }
+        if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+            f.u5_digit = true;
+        }
+        if (c == b':' || c == b'-')
+            && i >= 2
+            && hex(at(i - 1))
+            && hex(at(i - 2))
+            && hex(at(i + 1))
+            && hex(at(i + 2))
+        {
+            f.hex_pairs += 1;
+        }
+        if c == b'.'
+            && i >= 4
+            && b[i - 4..i].iter().all(|c| hex(*c))
+            && (1..=4).all(|k| hex(at(i + k)))
+            && at(i + 5) == b'.'
+        {
+            f.cisco_mac = true;
+        }
+        if c == b'.'
+            && i > 0
+            && at(i - 1).is_ascii_digit()
+            && (1..=4).all(|k| at(i + k).is_ascii_digit())
+            && !at(i + 5).is_ascii_digit()
+        {
+            f.dot4 = true;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
+            len += 1;
+            up |= c.is_ascii_uppercase();
+            low |= c.is_ascii_lowercase();
+            dig |= c.is_ascii_digit();
+            if len >= 32 && up && low && dig {
+                f.mixed32 = true;
+            }
+        } else {
+            (len, up, low, dig) = (0, false, false, false);
+        }
+    }
+}
+
+/// The literal prefixes of [`tokens::provider_re`]'s alternatives (a gate, so a line without
+/// any skips that regex).
+fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "AKIA",
+            "ASIA",
+            "ABIA",
+            "ACCA",
+            "AGPA",
+            "AIPA",
+            "ANPA",
+            "ANVA",
+            "AROA",
+            "APKA",
+            "AIza",
+            "ya29.",
+            "1//0",
+            "GOCSPX-",
+            "gh",
+            "github_pat_",
+            "gl",
+            "xox",
+            "xapp-",
+            "_live_",
+            "_test_",
+            "whsec_",
+            "sk-",
+            "SG.",
+            "npm_",
+            "hf_",
+            "pypi-",
+            "shp",
+            "SK",
+            "key-",
+            "sq0",
+            "EAAA",
+            "access_token$",
+            "A21AA",
+            "hvs.",
+            "hvb.",
+            "hvr.",
+            "_v1_",
+            "dckr_pat_",
+            "lin_api_",
+            "ntn_",
+            "secret_",
+            "ATATT3",
+            "ATBB",
+            "oy2",
+            "NRAK-",
+            "NRII-",
+            "AGE-SECRET-KEY-",
+            "b3BlbnNzaC1rZXktdjE",
+            "bot",
+            "django-insecure-",
+            "https://",
+            "pbkdf2",
+            "bcrypt",
+            "argon2",
+            "scrypt",
+        ])
+        .expect("provider prefixes")
+    })
+}
+
+/// Whether the `-` at `i` is one of the two in `YYYY-MM-DD`.
+fn iso_date_dash(b: &[u8], i: usize) -> bool {
+    let digits = |from: usize, n: usize| {
+        from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
+    // YYYY-MM-DD: the first dash has 4 digits before, 2 after and a dash; the second has
+    // 2 digits and a dash before them, 2 digits after.
+    (i >= 4 && digits(i - 4, 4) && digits(i + 1, 2) && b.get(i + 3) == Some(&b'-'))
+        || (i >= 7 && digits(i - 2, 2) && b[i - 3] == b'-' && digits(i - 7, 4) && digits(i + 1, 2))
+}
+
+type Gate = fn(&Features) -> bool;
+/// Accepts or rejects a match in its context: `(text, start, end)` of the masked span.
+type Check = fn(&str, usize, usize) -> bool;
+
+pub(crate) struct Rule {
+    pub kind: SecretKind,
+    pub re: Regex,
+    /// First participating capture group from this one on is masked (0: the whole match).
+    pub group: usize,
+    pub gate: Gate,
+    pub check: Option<Check>,
+}
+
+fn before(text: &str, s: usize) -> Option<u8> {
+    s.checked_sub(1).map(|i| text.as_bytes()[i])
+}
+
+fn after(text: &str, e: usize) -> Option<u8> {
+    text.as_bytes().get(e).copied()
+}
+
+fn word(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+pub(crate) fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let r = |kind, re: &str, group, gate: Gate, check: Option<Check>| Rule {
+            kind,
+            re: Regex::new(re).unwrap_or_else(|e| panic!("built-in rule {re}: {e}")),
+            group,
+            gate,
+            check,
+        };
+        use SecretKind::*;
+        vec![
+            // A private key escaped into one line (JSON/logfmt `\n`), to its END and the
+            // escape after it, or to the end of its base64 when END is missing.
+            r(
+                Secret,
+                r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:(?:\\[nr]|[A-Za-z0-9+/=: ,\-])*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:\\n)?|(?:\\[nr]|[A-Za-z0-9+/=])+)",
+                0,
+                |f| f.has(Word::Begin),
+                None,
+            ),
+            r(Secret, tokens::provider_re().as_str(), 0, |f| f.provider || f.dollar, Some(token_edges)),
+            r(
+                Secret,
+                tokens::provider_shapes_re().as_str(),
+                0,
+                |f| f.has(Word::Shape) || (f.dots >= 2 && f.run >= 59),
+                Some(token_edges),
+            ),
+            // Oracle thin JDBC URLs carry user/password@host.
+            r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
+            // Passwords in URLs: scheme://user:PASSWORD@host.
+            r(Secret, r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
+            // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
+            // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
+            r(
+                Secret,
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
+                1,
+                |f| f.run >= 6 && f.has(Word::Scheme),
+                Some(credential_word),
+            ),
+            r(Secret, r#"(?i)(?-u:\b)response="([0-9a-f]{16,})""#, 1, |f| f.has(Word::Response), None),
+            // "using password Tr0ub4dor&3", Redis AUTH (also as MONITOR prints it).
+            r(
+                Secret,
+                r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
+                1,
+                |f| f.has(Word::Pass),
+                Some(not_plain_word),
+            ),
+            // Command lines: long flags, curl -u, client short flags, htpasswd -b.
+            r(
+                Secret,
+                r#"(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|token|secret|api-key|apikey|access-key|secret-key|auth-token|client-secret|private-key|key-password|storepass|keypass)[ =](?:"([^"]+)"|'([^']+)'|([^\s"']+))"#,
+                1,
+                |f| f.dashes > 0 && f.has(Word::Pass),
+                None,
+            ),
+            r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.colons > 0 && f.has(Word::User), None),
+            // Client tools' password flags, each tool its own (redis-cli -p is a port, -a the password).
+            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
+            r(
+                Secret,
+                r#"(?-u:\b)(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)(?-u:\b)[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r"(?-u:\b)htpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.has(Word::Tool), None),
+            // Redis MONITOR prints AUTH's arguments quoted; the password is the last one.
+            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None),
+            // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
+            r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
+            // PHP's PDO constructor: (dsn, username, password, options).
+            r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
+            // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
+            r(
+                Secret,
+                r"(?i)(?-u:\b)(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access)\s+code|otp|passcode)(?:\s+is)?[\s:=#]+(\d{4,8})(?-u:\b)",
+                1,
+                |f| f.max_digit_run >= 4 && f.has(Word::Code),
+                None,
+            ),
+            // Tokens in the path of password-reset, verification and invitation links.
+            r(
+                Secret,
+                r"(?i)/(?:reset|reset-password|password/reset|password-reset|verify|verification|confirm|confirmation|invite|invitation|activate|activation|magic-link|magic|unsubscribe|token|t)/([A-Za-z0-9_\-.~]{16,})",
+                1,
+                |f| f.run >= 16 && f.has(Word::Link),
+                Some(mixed_token),
+            ),
+            r(Secret, r"(?-u:\b)eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", 0, |f| f.has(Word::Jwt), None),
+            r(
+                Email,
+                r"[\p{L}\p{N}._%+\-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?-u:\b)",
+                0,
+                |f| f.at || f.pct40,
+                None,
+            ),
+            r(Iban, r"(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?-u:\b)", 0, |f| f.uu_dd, Some(iban_ok)),
+            // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
+            r(
+                Card,
+                r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
+                0,
+                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
+                Some(card_ok),
+            ),
+            r(
+                Id,
+                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
+                0,
+                |f| f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7,
+                Some(national_ok),
+            ),
+            // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
+            r(Mac, r"(?-u:\b)MAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.has(Word::Mac), None),
+            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.hex_pairs >= 5 || f.cisco_mac, Some(mac_ok)),
+            r(
+                Ip,
+                r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
+                0,
+                |f| f.hexcolon || f.colons >= 7,
+                Some(ipv6_ok),
+            ),
+            // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
+            r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dotted, Some(ipv4_ok)),
+            r(
+                Phone,
+                r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|(?-u:\b)\d{3}[.\-]\d{3}[.\-]\d{4}(?-u:\b)|(?-u:\b)0\d{1,4}(?:-\d{2,4}){2,3}(?-u:\b)|(?-u:\b)0\d(?: \d{2}){4}(?-u:\b)|(?-u:\b)0\d(?:\.\d{2}){4}(?-u:\b)",
+                0,
+                |f| f.phone_open || f.digit_space_digit || f.digit_dashes >= 2 || f.dot4,
+                Some(phone_ok),
+            ),
+            // Basic credentials without their scheme word: base64 of "user:password".
+            r(Secret, r"(?-u:\b)[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12 && f.has(Word::Pass), Some(basic_ok)),
+            // Long random-looking strings: generic API keys and tokens without a known prefix.
+            r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.mixed32, Some(random_ok)),
+        ]
+    })
+}
+
+/// A path token with letters and digits (not a word or a number).
+fn mixed_token(text: &str, s: usize, e: usize) -> bool {
+    let t = &text[s..e];
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_alphabetic())
+        && !t.contains('.')
+}
+
+fn token_edges(text: &str, s: usize, _e: usize) -> bool {
+    !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$')
+}
+
+/// A credential after a scheme word is not a plain lowercase word ("Bearer auth failed").
+fn credential_word(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    let plain = v.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    // "token 3 of 5", "key cache_key" : a credential has a digit or mixed case, or is long.
+    let strong = v.bytes().any(|b| b.is_ascii_digit())
+        || v.len() >= 20
+        || v.bytes().any(|b| b.is_ascii_uppercase());
+    !plain && strong && !super::keys::benign(v, false) && !v.contains("..") && !v.starts_with('/')
+}
+
+/// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
+fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
+    let v = text[s..e].trim_end_matches(['.', ':']);
+    let digits = v.strip_prefix('v').unwrap_or(v);
+    if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    let mut chars = v.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let plain = first_ok && chars.all(|c| c.is_ascii_lowercase());
+    // A path (`secret/data/payments/db`) is where a secret is kept, not the secret.
+    let path = v.contains('/')
+        && v.split('/').all(|p| {
+            p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+            })
+        });
+    !plain && !path && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
+}
+
+fn iban_ok(text: &str, s: usize, e: usize) -> bool {
+    !word(before(text, s)) && !word(after(text, e)) && ids::iban(&text[s..e])
+}
+
+fn national_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    if word(b) || matches!(b, Some(b'.') | Some(b'-') | Some(b'/') | Some(b':')) {
+        return false;
+    }
+    if word(a) || (matches!(a, Some(b'.') | Some(b'-') | Some(b':')) && word(after(text, e + 1))) {
+        return false;
+    }
+    let v = &text[s..e];
+    if v.bytes().filter(|b| *b == b' ').count() >= 2 && in_number_list(text, s, e) {
+        // One stretch of a list of numbers ("channels 100 104 108 112"), not an id.
+        return false;
+    }
+    if v.len() == 11 && v.bytes().filter(|b| *b == b' ').count() == 2 {
+        // 3-3-3 digit groups: a Canadian SIN or an Australian TFN, by their checks.
+        return ids::ca_sin(v) || ids::au_tfn(v);
+    }
+    ids::national_id(v)
+}
+
+/// Whether a space-grouped match continues a list of numbers on either side.
+fn in_number_list(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_digit);
+    (before(text, s) == Some(b' ') && digit(s.checked_sub(2)))
+        || (after(text, e) == Some(b' ') && digit(Some(e + 1)))
+}
+
+fn mac_ok(text: &str, s: usize, e: usize) -> bool {
+    // Part of a longer colon-hex run (a fingerprint) is not a MAC address.
+    let b = before(text, s);
+    let a = after(text, e);
+    if matches!(b, Some(b':') | Some(b'-'))
+        || matches!(a, Some(b':') | Some(b'-'))
+        || word(b)
+        || word(a)
+    {
+        return false;
+    }
+    ids::mac(&text[s..e])
+}
+
+fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    // Part of a longer dotted number or word (a version string, 1.2.3.4.5): not an address.
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+        return false;
+    }
+    if word(a) || (a == Some(b'.') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let v = &text[s..e];
+    // A private server address in a URL or a CIDR block names infrastructure, not a person.
+    let private = v
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_private());
+    if private
+        && (text[..s].ends_with("://")
+            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())))
+    {
+        return false;
+    }
+    ids::ipv4(v)
+}
+
+fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
+    let cand = text[s..e].trim_end_matches(':');
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b':') {
+        return false;
+    }
+    let end = s + cand.len();
+    if end == e && (word(after(text, e)) || after(text, e) == Some(b':')) {
+        return false;
+    }
+    ids::ipv6(cand)
+}
+
+fn card_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    let a = after(text, e);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
+        return false;
+    }
+    if word(a) || (a == Some(b'.') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    ids::card(&text[s..e])
+}
+
+fn phone_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
+        return false;
+    }
+    let a = after(text, e);
+    let next_digit = after(text, e + 1).is_some_and(|b| b.is_ascii_digit());
+    // "phone +44 20 7946 0958: pool timeout" ends at ':'; "+1 234 5678:00" is a clock;
+    // "(200) 432.924µs" is a status and a duration (a unit follows).
+    let unit_after = text[e..].chars().next().is_some_and(char::is_alphabetic);
+    if word(a) || unit_after || (matches!(a, Some(b'.') | Some(b':')) && next_digit) {
+        return false;
+    }
+    if in_number_list(text, s, e) && text[s..e].bytes().all(|b| b.is_ascii_digit() || b == b' ') {
+        return false;
+    }
+    ids::phone(&text[s..e])
+}
+
+fn basic_ok(text: &str, s: usize, e: usize) -> bool {
+    if after(text, e).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+') {
+        return false;
+    }
+    tokens::basic_credentials(&text[s..e])
+}
+
+fn random_ok(text: &str, s: usize, e: usize) -> bool {
+    if before(text, s).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let t = &text[s..e];
+    // Public key material and fingerprints are published on purpose.
+    if t.starts_with("AAAA") || text[..s].ends_with("SHA256:") || text[..s].ends_with("MD5:") {
+        return false;
+    }
+    // Base64 of a PEM certificate or public key (a Kubernetes Secret's tls.crt) is public.
+    if t.starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0t")
+        || t.starts_with("LS0tLS1CRUdJTiBQVUJMSUMgS0VZ")
+    {
+        return false;
+    }
+    tokens::random_looking(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(line: &str) -> Vec<&str> {
+        let f = Features::of(line);
+        let mut out = Vec::new();
+        for r in rules().iter().filter(|r| (r.gate)(&f)) {
+            for c in r.re.captures_iter(line) {
+                let Some(m) = (r.group..c.len()).find_map(|g| c.get(g)) else {
+                    continue;
+                };
+                if r.check.is_none_or(|ck| ck(line, m.start(), m.end())) {
+                    out.push(m.as_str());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_that_are_not_ids_or_phones() {
+        for line in [
+            "en0: Supported channels 36 40 44 100 104 108 112 116 120 124 128",
+            r#"msg="POST /push.v1.PusherService/Push (200) 432.924µs""#,
+            "2024-06-14T07:30:04.012Z INFO orders-api took 1500ms status=503 v1.24.3",
+        ] {
+            assert!(hits(line).is_empty(), "{line}: {:?}", hits(line));
+        }
+    }
+
+    #[test]
+    fn shapes_found() {
+        assert_eq!(hits("SIN 046 454 286 ok"), Vec::<&str>::new());
+        assert_eq!(hits("ssn 123-45-6789 on file"), ["123-45-6789"]);
+        assert_eq!(hits("call (02) 4738 1883 now"), ["(02) 4738 1883"]);
+        assert_eq!(
+            hits("pay to GB82 WEST 1234 5698 7654 32 today"),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! `faultline redact` end to end: copies keep every line (and JSON stays JSON), secrets are
+//! gone, placeholders are stable across files, redacting a copy again changes nothing, and the
+//! summary on stderr says what was masked by kind without the values.
+#![cfg(not(target_arch = "wasm32"))] // native only: runs the CLI
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SECRETS: &[&str] = &[
+    "hunter2-Xy9",
+    "ana.lima@example.org",
+    "203.0.113.77",
+    "4111 1111 1111 1111",
+    "AKIAIOSFODNN7EXAMPLE",
+    "s3cr3t-Pa55",
+];
+
+fn app_log() -> String {
+    [
+        r#"{"ts":"2026-03-01T10:00:00Z","level":"ERROR","service":"pay-api","msg":"login failed for ana.lima@example.org","password":"hunter2-Xy9"}"#,
+        r#"{"ts":"2026-03-01T10:00:01Z","service":"pay-api","client_ip":"203.0.113.77","card":"4111 1111 1111 1111","latency_ms":120}"#,
+        "time=2026-03-01T10:00:02Z level=warn service=pay-api aws_key=AKIAIOSFODNN7EXAMPLE msg=\"rotating\"",
+        "2026-03-01T10:00:03Z INFO pay-api connected to postgres://app:s3cr3t-Pa55@db-main:5432/pay",
+        "",
+        "2026-03-01T10:00:04Z INFO pay-api nothing secret here, took 35ms",
+    ]
+    .join("\n")
+        + "\n"
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("faultline-redact-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn faultline(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.arg("redact").args(args);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "faultline redact {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn assert_copy(input: &str, copy: &str) {
+    assert_eq!(copy.lines().count(), input.lines().count(), "{copy}");
+    assert_eq!(copy.matches('\n').count(), input.matches('\n').count());
+    for (a, b) in input.lines().zip(copy.lines()) {
+        if serde_json::from_str::<serde_json::Value>(a).is_ok() {
+            let v: Result<serde_json::Value, _> = serde_json::from_str(b);
+            assert!(v.is_ok(), "JSON line broke: {b}");
+        }
+    }
+    for s in SECRETS {
+        assert!(!copy.contains(s), "{s} leaked: {copy}");
+    }
+}
+
+#[test]
+fn copies_keep_lines_and_json_and_lose_the_secrets() {
+    let dir = tmp("files");
+    let log = app_log();
+    std::fs::write(dir.join("app.log"), &log).unwrap();
+    let crlf = log.replace('\n', "\r\n");
+    std::fs::write(dir.join("win.txt"), &crlf).unwrap();
+    let out = faultline(
+        &[
+            dir.join("app.log").to_str().unwrap(),
+            dir.join("win.txt").to_str().unwrap(),
+        ],
+        None,
+    );
+    let a = read(&dir.join("app.redacted.log"));
+    let w = read(&dir.join("win.redacted.txt"));
+    assert_copy(&log, &a);
+    assert_eq!(w.matches("\r\n").count(), crlf.matches("\r\n").count());
+    // One placeholder per value, across files.
+    assert_eq!(w.replace("\r\n", "\n"), a);
+    assert!(a.contains("took 35ms") && a.contains("pay-api") && a.contains("db-main:5432"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("masked on 8 of 12 line(s) in 2 file(s)"),
+        "{err}"
+    );
+    for kind in ["EMAIL", "SECRET", "IP", "CARD"] {
+        assert!(err.contains(kind), "{kind} missing from summary: {err}");
+    }
+    for s in SECRETS {
+        assert!(!err.contains(s), "summary shows {s}: {err}");
+    }
+}
+
+#[test]
+fn redacting_a_copy_again_changes_nothing() {
+    let dir = tmp("twice");
+    std::fs::write(dir.join("app.log"), app_log()).unwrap();
+    let once = dir.join("once");
+    let twice = dir.join("twice");
+    faultline(
+        &[
+            dir.join("app.log").to_str().unwrap(),
+            "--out",
+            once.to_str().unwrap(),
+        ],
+        None,
+    );
+    faultline(
+        &[once.to_str().unwrap(), "--out", twice.to_str().unwrap()],
+        None,
+    );
+    let a = read(&once.join("app.log"));
+    assert_copy(&app_log(), &a);
+    assert_eq!(read(&twice.join("app.log")), a);
+}
+
+#[test]
+fn folders_keep_their_layout_and_gzip_becomes_plain_text() {
+    use std::io::Write;
+    let dir = tmp("tree");
+    let src = dir.join("logs");
+    std::fs::create_dir_all(src.join("svc")).unwrap();
+    std::fs::write(src.join("a.log"), app_log()).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(app_log().as_bytes()).unwrap();
+    std::fs::write(src.join("svc").join("b.log.gz"), gz.finish().unwrap()).unwrap();
+    let out = dir.join("out");
+    faultline(
+        &[src.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        None,
+    );
+    let a = read(&out.join("a.log"));
+    assert_copy(&app_log(), &a);
+    assert_eq!(read(&out.join("svc").join("b.log")), a);
+}
+
+#[test]
+fn stdin_goes_to_stdout_and_user_patterns_apply() {
+    let out = faultline(
+        &["--redact", r"tenant=(\w+)", "-"],
+        Some("tenant=globex password=hunter2-Xy9\nplain line\n"),
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(s, "tenant=<CUSTOM_1> password=<SECRET_1>\nplain line\n");
+}
