@@ -194,6 +194,9 @@ pub fn to_markdown(r: &Report) -> String {
             code(&n.model),
             fenced(&lines)
         );
+        if let Some(c) = &n.check {
+            let _ = writeln!(m, "\n{}", check_line(c));
+        }
     }
     m
 }
@@ -375,9 +378,6 @@ fn trail(m: &mut String, r: &Report) {
             code(&f.name),
             f.assumed_year.unwrap_or_default()
         );
-        if let Some(c) = &n.check {
-            let _ = writeln!(m, "\n{}", check_line(c));
-        }
     }
 }
 

@@ -470,6 +470,7 @@ mod tests {
             source: "ollama".into(),
             model: "m".into(),
             text: format!("{}\n\x1b[2Jsecond", "word ".repeat(40)),
+            check: None,
         });
         let t = to_text(
             &r,
