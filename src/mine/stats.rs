@@ -11,9 +11,12 @@
 //! order (a merged group takes its smallest old index's place), so ids stay deterministic.
 
 use super::drain::{Cluster, WILD};
-use super::hash::{FxHashMap, FxHasher};
+use super::hash::{FxBuild, FxHasher};
 use super::mask::WILDCARD;
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+
+type FxHashSet<T> = HashSet<T, FxBuild>;
 
 /// Merge rounds at most (each round can free one more position per template).
 const MAX_ROUNDS: usize = 4;
@@ -41,43 +44,59 @@ fn hash_without(tokens: &[u32], skip: usize) -> u64 {
     h.finish()
 }
 
+/// True if `t` is a masked token that can prove a slot (`name=<*>`, not bare `<*>`).
+fn is_pattern(names: &[Box<str>], t: u32) -> bool {
+    t != WILD && names[t as usize].contains(WILDCARD)
+}
+
 /// One round over the live clusters (those that are their own root); true if any merged.
 fn merge_round(clusters: &mut [Cluster], names: &[Box<str>], parent: &mut [u32]) -> bool {
-    // (position, hash of the other tokens) -> live clusters, in index order. Only clusters with
-    // a masked, non-bare token somewhere can start a merge, but any cluster can join one.
-    let mut groups: FxHashMap<(usize, u64), Vec<u32>> = FxHashMap::default();
-    for (c, cl) in clusters.iter().enumerate() {
-        if parent[c] != c as u32 {
-            continue;
-        }
-        for pos in 0..cl.tokens.len() {
-            let key = (pos, hash_without(&cl.tokens, pos));
-            groups.entry(key).or_default().push(c as u32);
+    // Slots (position, hash of the other tokens) that some cluster fills with a pattern: only
+    // they can merge, so only they are collected (memory grows with patterns, not with tokens).
+    let live = |c: usize| parent[c] == c as u32;
+    let mut slots: FxHashSet<(u32, u64)> = FxHashSet::default();
+    for (_, cl) in clusters.iter().enumerate().filter(|&(c, _)| live(c)) {
+        for (pos, &t) in cl.tokens.iter().enumerate() {
+            if is_pattern(names, t) {
+                slots.insert((pos as u32, hash_without(&cl.tokens, pos)));
+            }
         }
     }
-    // Deterministic order: by the first member, then position.
-    let mut keys: Vec<((usize, u64), u32)> = groups
-        .iter()
-        .filter(|(_, v)| v.len() >= 2)
-        .map(|(k, v)| (*k, v[0]))
+    if slots.is_empty() {
+        return false;
+    }
+    let mut entries: Vec<(u32, u64, u32)> = Vec::new(); // (position, hash, cluster)
+    for (c, cl) in clusters.iter().enumerate().filter(|&(c, _)| live(c)) {
+        for pos in 0..cl.tokens.len() as u32 {
+            let h = hash_without(&cl.tokens, pos as usize);
+            if slots.contains(&(pos, h)) {
+                entries.push((pos, h, c as u32));
+            }
+        }
+    }
+    entries.sort_unstable();
+    // Groups of two or more, handled in a deterministic order: by first member, then position.
+    let mut groups: Vec<&[(u32, u64, u32)]> = entries
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .filter(|g| g.len() >= 2)
         .collect();
-    keys.sort_unstable_by_key(|&((pos, _), first)| (first, pos));
+    groups.sort_unstable_by_key(|g| (g[0].2, g[0].0));
     let mut merged = false;
-    for (key, _) in keys {
-        let members = &groups[&key];
-        let pos = key.0;
+    for group in groups {
+        let pos = group[0].0 as usize;
+        let first = group[0].2;
         // Members merged earlier this round are skipped; hash collisions are checked token-wise.
-        let live: Vec<u32> = members
+        let members: Vec<u32> = group
             .iter()
-            .copied()
-            .filter(|&c| parent[c as usize] == c && same_but(clusters, members[0], c, pos))
+            .map(|e| e.2)
+            .filter(|&c| parent[c as usize] == c && same_but(clusters, first, c, pos))
             .collect();
-        let Some(token) = proving_sibling(clusters, names, &live, pos) else {
+        let Some(token) = proving_sibling(clusters, names, &members, pos) else {
             continue;
         };
-        let root = live[0] as usize;
+        let root = members[0] as usize;
         let mut count = 0;
-        for &c in &live {
+        for &c in &members {
             count += clusters[c as usize].count;
             parent[c as usize] = root as u32;
         }
@@ -112,7 +131,7 @@ fn proving_sibling(
     let value = |c: u32| clusters[c as usize].tokens[pos];
     live.iter()
         .map(|&c| value(c))
-        .filter(|&t| t != WILD && names[t as usize].contains(WILDCARD))
+        .filter(|&t| is_pattern(names, t))
         .min()
         .filter(|&pat| {
             let pattern = &names[pat as usize];
