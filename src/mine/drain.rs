@@ -164,6 +164,11 @@ impl Drain {
         cid
     }
 
+    /// The sibling pass of [`super::stats`] over the finished clusters; returns the id map.
+    pub fn merge_variables(&mut self) -> Vec<u32> {
+        super::stats::merge_variables(&mut self.clusters, &self.interner.names)
+    }
+
     /// Template text of a cluster.
     pub fn text(&self, c: u32) -> String {
         let t = &self.clusters[c as usize].tokens;

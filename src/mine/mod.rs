@@ -4,11 +4,12 @@
 //! appearance, so the same input always gets the same ids.
 //!
 //! Modules: `mask` (tokenizing and variable masking), `drain` (the tree and the templates),
-//! `hash` (a deterministic fast hasher).
+//! `hash` (a deterministic fast hasher), `stats` (merging a word into a masked sibling's slot).
 
 mod drain;
 mod hash;
 mod mask;
+mod stats;
 
 use crate::ingest::Corpus;
 use serde::Serialize;
@@ -83,6 +84,16 @@ impl Miner {
         self.drain.text(id)
     }
 
+    /// Finishes with the sibling pass: clusters that differ only at one position, where one of
+    /// them holds a masked value (`name=<*>`) the others' values fit, merge. Returns the
+    /// templates and `remap[old id] = new id` for ids already handed out by [`Miner::add`] (new
+    /// ids stay dense and in first-appearance order).
+    pub fn finish_merged(mut self) -> (Templates, Vec<u32>) {
+        let remap = self.drain.merge_variables();
+        (self.finish(), remap)
+    }
+
+    /// Finishes without the statistical pass: ids are exactly those [`Miner::add`] returned.
     pub fn finish(self) -> Templates {
         let templates = (0..self.drain.clusters.len() as u32)
             .map(|id| MinedTemplate {
@@ -99,7 +110,16 @@ impl Miner {
 pub fn mine(corpus: &mut Corpus) -> Templates {
     let mut miner = Miner::new();
     miner.mine_corpus(corpus);
-    miner.finish()
+    let (templates, remap) = miner.finish_merged();
+    remap_events(corpus, &remap);
+    templates
+}
+
+/// Rewrites every event's template id through `remap` (from [`Miner::finish_merged`]).
+pub fn remap_events(corpus: &mut Corpus, remap: &[u32]) {
+    for ev in &mut corpus.events {
+        ev.template = remap[ev.template as usize];
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +242,43 @@ mod tests {
                 return s;
             }
         }
+    }
+
+    fn merged(lines: &[&str]) -> (Vec<u32>, Templates) {
+        let mut m = Miner::new();
+        let ids: Vec<u32> = lines.iter().map(|l| m.add(l)).collect();
+        let (t, remap) = m.finish_merged();
+        (ids.iter().map(|&i| remap[i as usize]).collect(), t)
+    }
+
+    #[test]
+    fn a_word_in_a_slot_that_also_holds_numbers_is_a_value() {
+        let (ids, t) = merged(&[
+            "wake lock acquired name=42 by system",
+            "service state RUNNING",
+            "wake lock acquired name=android by system",
+            "service state STOPPED",
+            "wake lock acquired name=audio by system",
+            "service state RUNNING",
+            "wake lock acquired name=7 by system",
+            "service state STOPPED",
+        ]);
+        assert_eq!(ids, [0, 1, 0, 2, 0, 1, 0, 2]);
+        assert_eq!(t.templates.len(), 3);
+        assert_eq!(t.templates[0].text, "wake lock acquired name=<*> by system");
+        assert_eq!(t.templates[0].count, 4);
+        assert_eq!(t.templates[2].text, "service state STOPPED");
+    }
+
+    #[test]
+    fn names_alone_do_not_prove_a_variable() {
+        // Without a masked sibling, a run of distinct words is taken as distinct events.
+        let (ids, _) = merged(&[
+            "cupsd startup succeeded",
+            "sshd startup succeeded",
+            "cupsd startup succeeded",
+        ]);
+        assert_eq!(ids, [0, 1, 0]);
     }
 
     #[test]

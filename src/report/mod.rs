@@ -150,12 +150,18 @@ fn report_on(
 /// shared and "new in the incident" means never seen in the healthy period.
 fn mine_all(
     corpus: &mut Corpus,
-    baseline: Option<&mut Corpus>,
+    mut baseline: Option<&mut Corpus>,
     tick: &mut dyn FnMut(usize),
 ) -> (Templates, Option<forensics::Baseline>) {
     let mut miner = Miner::new();
-    let base = baseline.map(|b| {
+    if let Some(b) = baseline.as_deref_mut() {
         miner.mine_corpus(b);
+    }
+    miner.mine_corpus_with(corpus, tick);
+    let (mut templates, remap) = miner.finish_merged();
+    crate::mine::remap_events(corpus, &remap);
+    let base = baseline.map(|b| {
+        crate::mine::remap_events(b, &remap);
         let mut fb = forensics::Baseline::default();
         let ids: Vec<u32> = b.events.iter().map(|ev| ev.template).collect();
         for ev in &b.events {
@@ -172,8 +178,6 @@ fn mine_all(
         fb.span_ends = forensics::span_ends(b, &ids);
         fb
     });
-    miner.mine_corpus_with(corpus, tick);
-    let mut templates = miner.finish();
     // Counts in the report are the incident's own.
     for t in &mut templates.templates {
         t.count = 0;
