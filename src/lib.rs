@@ -13,6 +13,7 @@
 //! ```
 
 mod browse;
+mod english;
 mod forensics;
 mod ingest;
 mod mine;

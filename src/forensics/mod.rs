@@ -151,7 +151,7 @@ pub(crate) fn run(
             "{} signals naming other services",
             f.signals.iter().filter(|s| s.blamed != s.emitter).count()
         ),
-        output: format!("{} directed edges", f.edges.len()),
+        output: crate::english::plural(f.edges.len() as u64, "directed edge"),
     });
     step(3);
     f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);

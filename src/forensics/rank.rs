@@ -8,6 +8,7 @@
 use super::background::SelfBaseline;
 use super::graph::UNKNOWN;
 use super::{Candidate, Class, Findings};
+use crate::english::plural;
 use crate::ingest::{Corpus, Level, TimeSource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -281,14 +282,20 @@ pub(crate) fn rank(
                     g.class.as_str()
                 ),
                 format!(
-                    "explains {explains:.2}: blamed by {} other abnormal service(s)",
-                    blamed_by.get(g.service.as_str()).map_or(0, |s| s.len())
+                    "explains {explains:.2}: blamed by {}",
+                    plural(
+                        blamed_by.get(g.service.as_str()).map_or(0, |s| s.len()) as u64,
+                        "other abnormal service"
+                    )
                 ),
                 format!(
                     "severity {sev:.2}: worst level {}",
                     g.worst.map_or("none", |l| l.as_str())
                 ),
-                format!("volume {vol:.2}: {} signal event(s)", g.events.len()),
+                format!(
+                    "volume {vol:.2}: {}",
+                    plural(g.events.len() as u64, "signal event")
+                ),
             ];
             if baseline.is_some() {
                 reasons.push(format!(

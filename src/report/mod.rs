@@ -20,6 +20,7 @@ use crate::ingest::{self, format_ns, Corpus, IngestError, IngestOptions, InputFi
 use crate::mine::{Miner, Templates};
 use crate::progress::{self, Progress, Stage};
 
+pub(crate) use crate::english::plural;
 pub use check::{Check, Disagreement, Flag, FlagKind, Side};
 pub use markdown::to_markdown;
 pub use similar::{similarity, IncidentProfile, Similarity};
@@ -259,15 +260,6 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
             end: format_ns(hi),
         }),
         baseline: None,
-    }
-}
-
-/// "1 service", "4 services": a count with its noun spelled out, never "service(s)".
-pub(crate) fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 
