@@ -270,9 +270,16 @@ pub(crate) fn signals(
         let msg = corpus.message(ev);
         let line = corpus.first_line(ev);
         let whole_line = abnormal && line.len() > msg.len() + 40;
+        // A stack trace names its exception on a continuation line (`java.lang.OutOfMemoryError`,
+        // `Caused by: ...`, Python's last line): read those too, event by event.
+        let thrown = if abnormal {
+            exception_lines(corpus.full_text(ev), line.len())
+        } else {
+            String::new()
+        };
         let key = (ev.template, abnormal, reason, status);
         // Pod rows differ in columns the template masks (restarts): classify each.
-        let no_cache = whole_line || ev.format == Format::KubectlPods;
+        let no_cache = whole_line || !thrown.is_empty() || ev.format == Format::KubectlPods;
         let cached = if no_cache {
             None
         } else {
@@ -291,6 +298,7 @@ pub(crate) fn signals(
                     text.push(' ');
                     text.push_str(line);
                 }
+                text.push_str(&thrown);
                 let mut c = reason
                     .and_then(signals::from_k8s_reason)
                     .or_else(|| signals::classify(&text, ev.level));
@@ -338,6 +346,37 @@ pub(crate) fn signals(
         });
     }
     out
+}
+
+/// Most exception lines read from one event's continuations.
+const MAX_THROWN: usize = 3;
+
+/// The continuation lines of a multi-line event that name what was thrown, joined with spaces
+/// (each prefixed by one): lines that are not stack frames (`at ...`, `File "..."`, `... 12
+/// more`), at most [`MAX_THROWN`], the first and the last such lines first. Empty for a
+/// one-line event.
+fn exception_lines(full: &str, first_len: usize) -> String {
+    let rest = full.get(first_len..).unwrap_or("");
+    let lines: Vec<&str> = rest
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !is_frame(l))
+        .collect();
+    let mut picked: Vec<&str> = lines.iter().take(MAX_THROWN - 1).copied().collect();
+    if let Some(last) = lines.last().filter(|l| !picked.contains(l)) {
+        picked.push(last);
+    }
+    picked.iter().map(|l| format!(" {l}")).collect()
+}
+
+/// A stack frame or a trace's own furniture, not the exception.
+fn is_frame(line: &str) -> bool {
+    line.starts_with("at ")
+        || line.starts_with("File \"")
+        || line.starts_with("...")
+        || line.starts_with("Traceback")
+        || line.starts_with("goroutine ")
+        || line.starts_with('^')
 }
 
 /// Caller -> callee edges from signals that blame another service and from shared trace ids.
@@ -520,6 +559,19 @@ mod tests {
         );
         let k = known("2024-01-01T00:00:00Z ERROR orders-api Redis timeout\n2024-01-01T00:00:01Z INFO redis-cache ready\n");
         assert!(!k.contains(&"redis".to_string()), "{k:?}");
+    }
+
+    #[test]
+    fn the_exception_of_a_stack_trace_is_read_not_its_frames() {
+        let java = "ERROR request failed\njava.lang.OutOfMemoryError: Java heap space\n\tat a.B.c(B.java:1)\n\t... 12 more\n";
+        let first = "ERROR request failed".len();
+        assert_eq!(
+            exception_lines(java, first),
+            " java.lang.OutOfMemoryError: Java heap space"
+        );
+        let py = "ERROR job crashed\nTraceback (most recent call last):\n  File \"x.py\", line 3, in f\n    g()\nMemoryError\n";
+        assert!(exception_lines(py, "ERROR job crashed".len()).ends_with(" MemoryError"));
+        assert_eq!(exception_lines("one line", 8), "");
     }
 
     #[test]
