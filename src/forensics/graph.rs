@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Name used for events whose service nobody could tell.
 pub(crate) const UNKNOWN: &str = "(unknown)";
 
-/// Services that log, then dependencies only named by others (`mentions`), each once, sorted.
+/// Services that log, then dependencies only object by others (`mentions`), each once, sorted.
 pub(crate) fn known_services(corpus: &Corpus) -> Vec<String> {
     let mut set: BTreeSet<String> = BTreeSet::new();
     for ev in &corpus.events {
@@ -123,7 +123,7 @@ impl Mentions {
         Mentions { full, words }
     }
 
-    /// Known services named in `message`, excluding `except`, first appearance first.
+    /// Known services object in `message`, excluding `except`, first appearance first.
     ///
     /// One pass over the message: each run of name characters (letters, digits, `-`, `_`, `.`)
     /// and each dot-separated stretch of it (`api` in `api.prod.svc:8080`) is looked up, so the
@@ -202,7 +202,7 @@ fn k8s_subject(corpus: &Corpus, i: usize, class: signals::Class) -> Option<Strin
 /// `pod/NAME` in its line, with the replica hashes stripped.
 pub(crate) fn pod_service(corpus: &Corpus, i: usize) -> Option<String> {
     let ev = &corpus.events[i];
-    let named = ev
+    let object = ev
         .entities
         .as_deref()
         .and_then(|e| e.k8s_object.as_deref().or(e.pod.as_deref()))
@@ -215,7 +215,7 @@ pub(crate) fn pod_service(corpus: &Corpus, i: usize) -> Option<String> {
                 .map_or(line.len(), |e| at + e);
             Some(line[at..end].to_string())
         })?;
-    Some(crate::ingest::entities::service_from_pod(&named).unwrap_or(named))
+    Some(crate::ingest::entities::service_from_pod(&object).unwrap_or(object))
 }
 
 /// The service an event belongs to, or [`UNKNOWN`].
@@ -592,7 +592,7 @@ mod tests {
             ["redis-cache"]
         );
         assert!(m.find("fashionable apis and cached pages", "x").is_empty());
-        // Regression: a path segment named a service by one of its words.
+        // Regression: a path segment object a service by one of its words.
         assert!(m
             .find("POST /v1/fashion/orders failed: timeout", "api-gateway")
             .is_empty());

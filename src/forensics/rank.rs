@@ -372,7 +372,7 @@ pub(crate) fn rank(
             top.class = sp.class;
             top.evidence = sp.evidence.clone();
             top.reasons.push(format!(
-                "named {} after its most specific signal",
+                "called {} after its most specific signal",
                 sp.class.as_str()
             ));
         }

@@ -237,7 +237,7 @@ fn clock_part(b: &[u8], at: usize, dots: bool) -> Option<(u32, u32, u32, u32, Pr
 }
 
 /// Named zones and their offsets in seconds.
-fn named_zone(w: &[u8]) -> Option<i32> {
+fn zone_by_name(w: &[u8]) -> Option<i32> {
     let h = 3600;
     Some(match w {
         b"UTC" | b"GMT" | b"Z" | b"UT" | b"WET" => 0,
@@ -306,7 +306,7 @@ fn zone(b: &[u8], at: usize) -> (Option<i32>, usize) {
                 e += 1;
             }
             if e > s && b.get(e).is_none_or(|c| !c.is_ascii_alphanumeric()) {
-                if let Some(off) = named_zone(&b[s..e]) {
+                if let Some(off) = zone_by_name(&b[s..e]) {
                     return (Some(off), e);
                 }
             }

@@ -423,13 +423,13 @@ fn scan(text: &str, k: &Known) -> (Vec<Flag>, usize) {
             SERVICE_NOUNS.contains(&n.as_str().to_ascii_lowercase().as_str())
                 && text[e..n.start()].trim().is_empty()
         });
-        let named = before_noun
+        let mentioned = before_noun
             && w.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
             && w.len() > 2
             && !NOT_NAMES.contains(&lower.as_str())
             && !w.as_bytes()[0].is_ascii_digit();
-        if is_service_like(w) || named {
+        if is_service_like(w) || mentioned {
             checked += 1;
             if !service_known(k, w) {
                 flags.push(Flag {
@@ -645,13 +645,13 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
         .map(str::to_ascii_lowercase);
     let engine_class = report.root_cause.failure_class.as_str();
 
-    // The answer's service: the engine's if the section names it at all, else the first named.
-    let mut named: Vec<String> = Vec::new();
+    // The answer's service: the engine's if the section names it at all, else the first mentioned.
+    let mut mentioned: Vec<String> = Vec::new();
     for m in word_re().find_iter(&rc) {
         let w = m.as_str().trim_end_matches(['.', '-', '_']);
         let lower = w.to_ascii_lowercase();
         if (k.services.contains(&lower) || is_service_like(w)) && !Class::is_name(&lower) {
-            named.push(lower);
+            mentioned.push(lower);
         }
     }
     let (sf, cf) = classes_in(&rc)
@@ -660,8 +660,8 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
         .fold((false, None), |(seen, first), (c, _)| {
             (seen || family(c) == family(engine_class), first.or(Some(c)))
         });
-    let service_differs = match (&engine_service, named.first()) {
-        (Some(es), Some(first)) => !named.contains(es) && first != es,
+    let service_differs = match (&engine_service, mentioned.first()) {
+        (Some(es), Some(first)) => !mentioned.contains(es) && first != es,
         (None, Some(_)) => false,
         _ => false,
     };
@@ -670,7 +670,7 @@ fn disagreement(report: &Report, text: &str, k: &Known) -> Option<Disagreement> 
         return None;
     }
     let answer_service = if service_differs {
-        named.first().cloned()
+        mentioned.first().cloned()
     } else {
         engine_service.clone()
     };
@@ -726,7 +726,7 @@ fn sentence_around(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// Known services a piece of the answer names, lowercase.
-fn services_named(piece: &str, k: &Known) -> Vec<String> {
+fn services_in(piece: &str, k: &Known) -> Vec<String> {
     word_re()
         .find_iter(piece)
         .map(|m| {
@@ -762,8 +762,8 @@ fn citations(text: &str, sent: &[Evidence], k: &Known) -> (Vec<Flag>, usize) {
             continue;
         }
         let (a, b) = sentence_around(text, s);
-        let named = services_named(&text[a..b], k);
-        if named.is_empty() {
+        let mentioned = services_in(&text[a..b], k);
+        if mentioned.is_empty() {
             continue;
         }
         // Every id the sentence cites may back it: "orders-api (E2) then cart-api (E5)".
@@ -773,7 +773,7 @@ fn citations(text: &str, sent: &[Evidence], k: &Known) -> (Vec<Flag>, usize) {
             .any(|&(_, _, n2)| {
                 let ev = &sent[n2 - 1];
                 let line = format!("{} {}", ev.file, ev.text).to_ascii_lowercase();
-                named.iter().any(|svc| line.contains(svc.as_str()))
+                mentioned.iter().any(|svc| line.contains(svc.as_str()))
             });
         if !shown {
             flags.push(flag(s, e));

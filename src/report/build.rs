@@ -266,7 +266,7 @@ pub(super) fn build(
         confidence_reasons,
         input,
         root_cause: RootCause {
-            service: root.and_then(|r| named(&r.service)),
+            service: root.and_then(|r| known_service(&r.service)),
             failure_class: root.map_or("unknown", |r| r.class.as_str()).to_string(),
             statement,
             score: root.map(|r| r.score),
@@ -278,7 +278,7 @@ pub(super) fn build(
             .iter()
             .skip(1)
             .map(|c| Candidate {
-                service: named(&c.service),
+                service: known_service(&c.service),
                 failure_class: c.class.as_str().into(),
                 score: c.score,
                 evidence: c.evidence.iter().map(|&i| ev(i)).collect(),
@@ -311,7 +311,7 @@ pub(super) fn build(
             .collect(),
         forensic: Forensic {
             patient_zero: pz.map(|i| PatientZero {
-                service: root.and_then(|r| named(&r.service)),
+                service: root.and_then(|r| known_service(&r.service)),
                 time: time_of(corpus, i),
                 failure_class: f
                     .signals
@@ -345,7 +345,7 @@ pub(super) fn build(
                         .into_iter()
                         .map(|(kind, name, i)| BlastEntity {
                             kind: kind.into(),
-                            impact: "named by failure signals".into(),
+                            impact: "blamed by failure signals".into(),
                             name,
                             evidence: Some(ev(i)),
                         }),
@@ -387,7 +387,7 @@ pub(super) fn build(
             "extract_entities".into(),
             format!("{} events", corpus.events.len()),
             format!(
-                "{} services ({} named only by others' messages); roles {}",
+                "{} services ({} only in others' messages); roles {}",
                 f.services.len(),
                 f.services.iter().filter(|s| s.mentioned_only).count(),
                 roles.join(", ")
@@ -610,11 +610,11 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
     names.extend(r.candidates.iter().filter_map(|c| c.service.as_deref()));
     names.extend(r.affected_services.iter().map(|a| a.name.as_str()));
     names.extend(r.forensic.propagation_path.iter().map(String::as_str));
-    let unknown = not_named_in_input(corpus, &names);
+    let unknown = absent_from_input(corpus, &names);
     for n in names {
         checked += 1;
         if unknown.contains(n) {
-            problems.push(format!("service {n:?} is not named by any input line"));
+            problems.push(format!("service {n:?} appears in no input line"));
         }
     }
     // Numbers in the five whys quote log lines: each must stand in a line the report cites.
@@ -704,7 +704,7 @@ fn line_starts(text: &str, lines: &BTreeSet<u32>) -> BTreeMap<u32, usize> {
 /// Which of `names` no input line names, as its service or among its mentions. One pass over
 /// the events that looks each distinct service and each run of shared entities up once (no
 /// string copied per event, as a set of every name would) and stops when all are found.
-fn not_named_in_input<'a>(corpus: &Corpus, names: &[&'a str]) -> BTreeSet<&'a str> {
+fn absent_from_input<'a>(corpus: &Corpus, names: &[&'a str]) -> BTreeSet<&'a str> {
     let mut missing: BTreeSet<&str> = names.iter().copied().collect();
     let mut services_seen: HashSet<u32> = HashSet::new();
     let mut last_entities: Option<*const crate::ingest::Entities> = None;
@@ -732,7 +732,7 @@ fn not_named_in_input<'a>(corpus: &Corpus, names: &[&'a str]) -> BTreeSet<&'a st
 }
 
 /// A service name for the contract: `None` when nobody could tell which service it was.
-fn named(s: &str) -> Option<String> {
+fn known_service(s: &str) -> Option<String> {
     (s != crate::forensics::UNKNOWN_SERVICE).then(|| s.to_string())
 }
 

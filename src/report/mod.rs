@@ -193,7 +193,7 @@ fn mine_all(
 pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
     use std::collections::{BTreeMap, HashMap};
     let st = corpus.stats();
-    // Counted by the events' small keys (enum values, symbol ids), named once at the end: the
+    // Counted by the events' small keys (enum values, symbol ids), counted once at the end: the
     // per-event work is a hash of a few bytes, not three string-keyed map look-ups.
     let mut by_format: HashMap<ingest::Format, u64> = HashMap::new();
     let mut by_level: HashMap<Option<ingest::Level>, u64> = HashMap::new();
@@ -208,26 +208,26 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
             hi = hi.max(t);
         }
     }
-    let named = |pairs: Vec<(&str, u64)>| {
+    let counted = |pairs: Vec<(&str, u64)>| {
         let mut m: BTreeMap<&str, u64> = BTreeMap::new();
         for (name, n) in pairs {
             *m.entry(name).or_insert(0) += n;
         }
         counts(m)
     };
-    let formats = named(
+    let formats = counted(
         by_format
             .into_iter()
             .map(|(f, n)| (f.as_str(), n))
             .collect(),
     );
-    let levels = named(
+    let levels = counted(
         by_level
             .into_iter()
             .map(|(l, n)| (l.map_or("unknown", |l| l.as_str()), n))
             .collect(),
     );
-    let services = named(
+    let services = counted(
         by_service
             .into_iter()
             .map(|(s, n)| (s.map_or("(none)", |s| corpus.symbol(s)), n))

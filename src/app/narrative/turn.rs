@@ -298,7 +298,7 @@ fn SideView(side: Side, who: &'static str, title: &'static str) -> impl IntoView
         (Some(c), Some(s)) => format!("{} in {s}", c.replace('_', " ")),
         (Some(c), None) => c.replace('_', " "),
         (None, Some(s)) => s.clone(),
-        (None, None) => "not named".into(),
+        (None, None) => "not given".into(),
     };
     let evidence = if side.evidence.is_empty() {
         view! { <p class="muted" data-testid="side-no-evidence">"No input line supports this."</p> }

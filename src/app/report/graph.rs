@@ -116,7 +116,7 @@ pub fn Graph(a: Arc<Analysis>) -> impl IntoView {
                 <h3>"Dependencies"</h3>
                 // An edge is what the logs show: a signal of `from` naming `to`, or a
                 // trace seen first in `from`; a database naming its client is one too.
-                <p class="hint">"A → B: B is named in A's failure signals, or a trace passed from A to B."</p>
+                <p class="hint">"A → B: B appears in A's failure signals, or a trace passed from A to B."</p>
                 {if total == 0 {
                     view! { <Empty text="No dependencies were seen in the logs." /> }.into_any()
                 } else {

@@ -108,7 +108,7 @@ fn header_fields(
                     *j = e;
                     continue;
                 }
-                if found.is_none() && level::from_long_word(tok).is_none() && named_field(b, e) {
+                if found.is_none() && level::from_long_word(tok).is_none() && labelled_field(b, e) {
                     // `ts - logger.name - LEVEL - msg` (Python's common format): a name
                     // between separators is a header field.
                     fields.push((s, e));
@@ -140,7 +140,7 @@ fn header_fields(
 }
 
 /// The token ending at `e` is followed by ` - ` or ` | ` and then a level word: a name field.
-fn named_field(b: &[u8], e: usize) -> bool {
+fn labelled_field(b: &[u8], e: usize) -> bool {
     let sep = b.get(e..e + 3);
     if !matches!(sep, Some(b" - ") | Some(b" | ")) {
         return false;

@@ -59,10 +59,10 @@ pub(crate) fn complete(
     // a paste of several services (`incident.log`) the name is the incident's, and in a file
     // whose lines all name another service the name is the file's, not a service's.
     let file_service =
-        service_from_file_name(file_name).filter(|name| match named_services(corpus, first) {
-            Named::None => true,
-            Named::One(s) => corpus.symbol(s) == name,
-            Named::Many => false,
+        service_from_file_name(file_name).filter(|name| match file_voices(corpus, first) {
+            Voices::None => true,
+            Voices::One(s) => corpus.symbol(s) == name,
+            Voices::Many => false,
         });
     let mut file_sym = None;
     let mut scratch = Entities::default();
@@ -129,17 +129,17 @@ pub(crate) fn complete(
 }
 
 /// The services a file's lines name in-line.
-enum Named {
+enum Voices {
     None,
     One(Sym),
     Many,
 }
 
-/// What a file's lines say about their services. A few named lines in a file that otherwise
+/// What a file's lines say about their services. A few with_service lines in a file that otherwise
 /// names none (a JSON document dumped into a log, with its own `name`) do not make it a paste of
 /// several services: at least a fifth of its events must name one, and a second service needs a
-/// tenth of the named events to count.
-fn named_services(corpus: &Corpus, first: usize) -> Named {
+/// tenth of the with_service events to count.
+fn file_voices(corpus: &Corpus, first: usize) -> Voices {
     let events = &corpus.events[first..];
     let mut counts: HashMap<Sym, usize> = HashMap::new();
     for ev in events {
@@ -147,15 +147,15 @@ fn named_services(corpus: &Corpus, first: usize) -> Named {
             *counts.entry(s).or_default() += 1;
         }
     }
-    let named: usize = counts.values().sum();
-    if named == 0 || named * 5 < events.len() {
-        return Named::None;
+    let with_service: usize = counts.values().sum();
+    if with_service == 0 || with_service * 5 < events.len() {
+        return Voices::None;
     }
     let mut ranked: Vec<(usize, Sym)> = counts.into_iter().map(|(s, n)| (n, s)).collect();
     ranked.sort_unstable_by(|a, b| b.cmp(a));
     match ranked.get(1) {
-        Some(&(n, _)) if n * 10 >= named => Named::Many,
-        _ => Named::One(ranked[0].1),
+        Some(&(n, _)) if n * 10 >= with_service => Voices::Many,
+        _ => Voices::One(ranked[0].1),
     }
 }
 
