@@ -10,6 +10,7 @@
 
 pub(crate) mod assess;
 mod background;
+mod confidence;
 mod graph;
 mod order;
 pub(crate) mod playbook;
@@ -80,6 +81,9 @@ pub(crate) struct Findings {
     pub times: Vec<Option<i64>>,
     /// Health, impact, severity and trigger (the last tools to run).
     pub assessment: assess::Assessment,
+    /// How likely the top candidate is right (0..=1), and why.
+    pub confidence: f64,
+    pub confidence_reasons: Vec<String>,
 }
 
 /// Per-service facts.
@@ -187,6 +191,7 @@ pub(crate) fn run(
     f.patient_zero = rank::patient_zero(corpus, &f);
     f.propagation = graph::propagation(&f);
     f.assessment = assess::assess(corpus, &f);
+    (f.confidence, f.confidence_reasons) = confidence::confidence(corpus, &f, baseline.is_some());
     f
 }
 
