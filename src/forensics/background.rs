@@ -102,9 +102,11 @@ fn background_of(evs: &[Seen]) -> Vec<u32> {
     out
 }
 
-/// First seen right after the service's first line: start-up output.
+/// Seen only right after the service's first line: start-up output. A template that comes
+/// back later (a kernel OOM report repeated, an error that opened the paste and goes on) is not
+/// what starting looks like.
 fn is_startup(ts: &[i64], start: i64, window: i64) -> bool {
-    ts[0] - start <= window
+    ts[ts.len() - 1] - start <= window
 }
 
 /// Present in every quarter of a long window, at least `CHRONIC_MIN` times.
@@ -153,6 +155,17 @@ mod tests {
         let bg = background_of(&evs);
         assert!(bg.contains(&7), "{bg:?}");
         assert!(!bg.contains(&8), "{bg:?}");
+    }
+
+    #[test]
+    fn a_report_that_opens_the_log_and_comes_back_is_not_start_up() {
+        // A kernel OOM report at the first line, repeated a minute and three minutes later.
+        let mut evs: Vec<Seen> = Vec::new();
+        for at in [0, 60, 180] {
+            evs.push((at * S, 1, None));
+            evs.push((at * S, 2, None));
+        }
+        assert!(background_of(&evs).is_empty(), "{:?}", background_of(&evs));
     }
 
     #[test]

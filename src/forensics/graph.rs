@@ -5,6 +5,7 @@
 //! when it is the only redis); edges run caller -> callee, from messages that name another
 //! service and from trace ids shared across services (the earliest span is the caller).
 
+use super::aliases::Aliases;
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
@@ -121,6 +122,14 @@ impl Mentions {
             .map(|s| (s.to_ascii_lowercase(), s.clone()))
             .collect();
         Mentions { full, words }
+    }
+
+    /// Also finds a service by the addresses that stand for it (see [`Aliases`]).
+    pub(crate) fn with_aliases(mut self, aliases: &Aliases) -> Mentions {
+        for (address, service) in aliases.pairs() {
+            self.full.insert(address.to_string(), service.to_string());
+        }
+        self
     }
 
     /// Known services object in `message`, excluding `except`, first appearance first.
@@ -249,9 +258,9 @@ pub(crate) fn signals(
     corpus: &Corpus,
     _templates: &Templates,
     known: &[String],
+    mentions: &Mentions,
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Signal> {
-    let mentions = Mentions::new(known);
     let dns_home = known
         .iter()
         .find(|s| roles::role_from_name(s) == Some("dns"))
@@ -329,6 +338,15 @@ pub(crate) fn signals(
                 .clone()
                 .or_else(|| mentions.find(line, &emitter).into_iter().next())
                 .unwrap_or_else(|| emitter.clone())
+        } else if class == signals::Class::TlsExpiry {
+            // A certificate that fails verification is the peer's: a client reports the server's
+            // ("x509 ... calling https://X"), a server the client's ("handshake from X"). A line
+            // that names no peer is about the emitter's own certificate.
+            mentions
+                .find(line, &emitter)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| emitter.clone())
         } else if class.blames_dependency() {
             mentions
                 .find(line, &emitter)
@@ -385,10 +403,9 @@ fn is_frame(line: &str) -> bool {
 pub(crate) fn edges(
     corpus: &Corpus,
     signals: &[Signal],
-    known: &[String],
+    mentions: &Mentions,
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Edge> {
-    let mentions = Mentions::new(known);
     let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (n, s) in signals.iter().enumerate() {
         if n % (crate::progress::EVENTS_STEP / 8) == 0 {
@@ -572,6 +589,44 @@ mod tests {
         let py = "ERROR job crashed\nTraceback (most recent call last):\n  File \"x.py\", line 3, in f\n    g()\nMemoryError\n";
         assert!(exception_lines(py, "ERROR job crashed".len()).ends_with(" MemoryError"));
         assert_eq!(exception_lines("one line", 8), "");
+    }
+
+    /// (emitter, blamed) of every signal in the files.
+    fn blames(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let inputs: Vec<crate::InputFile> = files
+            .iter()
+            .map(|(n, t)| crate::InputFile::new(*n, t.as_bytes().to_vec()))
+            .collect();
+        let mut corpus = crate::ingest(&inputs, &Default::default()).unwrap();
+        let templates = crate::mine::mine(&mut corpus);
+        let known = known_services(&corpus);
+        let aliases = Aliases::learn(&corpus, &known);
+        let mentions = Mentions::new(&known).with_aliases(&aliases);
+        signals(&corpus, &templates, &known, &mentions, &mut |_| {})
+            .into_iter()
+            .map(|s| (s.emitter, s.blamed))
+            .collect()
+    }
+
+    #[test]
+    fn an_expired_certificate_is_the_peers_that_presented_it() {
+        // A client verifying the server's certificate blames the server it called.
+        let client = "2024-05-01T10:00:00Z ERROR call to https://tax-engine:8443/quote failed: x509: certificate has expired or is not yet valid\n";
+        let server = "2024-05-01T09:00:00Z INFO listening on :8443\n";
+        let b = blames(&[("checkout.log", client), ("tax-engine.log", server)]);
+        assert_eq!(b, [("checkout".into(), "tax-engine".into())]);
+        // A server verifying a client certificate blames the client behind the address.
+        let ledger = "\
+2024-05-01T09:59:00Z INFO entry posted client=orders peer=10.1.0.4
+2024-05-01T10:00:00Z WARN handshake from 10.1.0.4:51234 failed: x509: certificate has expired
+";
+        let orders = "2024-05-01T09:00:00Z INFO started\n";
+        let b = blames(&[("ledger.log", ledger), ("orders.log", orders)]);
+        assert_eq!(b, [("ledger".into(), "orders".into())]);
+        // A certificate watcher about its own certificate names no peer: its own.
+        let own = "2024-05-01T10:00:00Z ERROR client certificate /etc/tls/tls.crt has expired\n";
+        let b = blames(&[("billing.log", own)]);
+        assert_eq!(b, [("billing".into(), "billing".into())]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! order does not change the root cause or patient zero (newest-first exports are common); a
 //! claim is only made with an event behind it.
 
+mod aliases;
 pub(crate) mod assess;
 mod background;
 mod confidence;
@@ -130,17 +131,27 @@ pub(crate) fn run(
         output: order::describe(&f.times, &f.order),
     });
     step(1);
-    let known = graph::known_services(corpus);
-    f.signals = graph::signals(corpus, templates, &known, &mut |n| progress(1, n));
+    let named = graph::known_services(corpus);
+    // Addresses that stand for a service are that service, not services of their own.
+    let aliases = aliases::Aliases::learn(corpus, &named);
+    let known: Vec<String> = named
+        .into_iter()
+        .filter(|n| aliases.resolve(n).is_none())
+        .collect();
+    let mentions = graph::Mentions::new(&known).with_aliases(&aliases);
+    f.signals = graph::signals(corpus, templates, &known, &mentions, &mut |n| {
+        progress(1, n)
+    });
     progress(2, 0);
-    f.edges = graph::edges(corpus, &f.signals, &known, &mut |n| progress(2, n));
+    f.edges = graph::edges(corpus, &f.signals, &mentions, &mut |n| progress(2, n));
     let mut step = |i: u32| progress(i, 0);
     f.trail.push(Step {
         tool: "extract_signals",
         input: format!(
-            "{} templates, {} known services",
+            "{} templates, {} known services, {} addresses resolved to services",
             templates.templates.len(),
-            known.len()
+            known.len(),
+            aliases.len()
         ),
         output: format!("{} abnormal signals across {} services", f.signals.len(), {
             let mut s: Vec<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();

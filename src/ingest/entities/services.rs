@@ -282,6 +282,11 @@ fn service_from_stem(base: &str) -> Option<String> {
     {
         return None;
     }
+    // A host named after its address (`ip-10-0-3-17`, `node-10-0-3-17`) is one machine: its
+    // numbers are the name, not replica ordinals.
+    if has_dashed_ipv4(stem) {
+        return Some(stem.to_string());
+    }
     // A file named after one replica (`broker-3.log`, a host's name) keeps its ordinal: an
     // instance can be the root (one broker's disk), unlike a pod's replica-set hash.
     let service = service_from_pod(stem).filter(|s| !is_generic(s))?;
@@ -290,6 +295,18 @@ fn service_from_stem(base: &str) -> Option<String> {
         .and_then(|rest| rest.strip_prefix('-'))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     Some(if ordinal { stem.to_string() } else { service })
+}
+
+/// True when four dash-separated numbers of 0..=255 follow each other in `name`.
+fn has_dashed_ipv4(name: &str) -> bool {
+    let segs: Vec<&str> = name.split('-').collect();
+    segs.windows(4).any(|w| {
+        w.iter().all(|p| {
+            (1..=3).contains(&p.len())
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
+    })
 }
 
 /// Which stream or log file of a program a file holds, when glued to its name:
@@ -315,6 +332,10 @@ const LOG_KINDS: &[&str] = &[
     "combined",
     "current",
     "output",
+    // A host's kernel ring buffer.
+    "dmesg",
+    "kern",
+    "kernel",
 ];
 
 /// Drops one trailing log-kind word (see [`LOG_KINDS`]) when a name stays before it.
@@ -594,6 +615,10 @@ mod tests {
             // A host's copy of a program's default log file: the host is the name.
             ("broker-3-server.log", Some("broker-3")),
             ("web01-syslog.txt", Some("web01")),
+            // A host named after its address keeps its numbers; its kernel log is the host's.
+            ("ip-10-0-3-17-dmesg.txt", Some("ip-10-0-3-17")),
+            ("node-10-2-0-5.log", Some("node-10-2-0-5")),
+            ("web01-kern.log", Some("web01")),
             ("error.log", None),
         ];
         for (path, want) in cases {

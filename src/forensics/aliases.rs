@@ -1,0 +1,189 @@
+//! Addresses that stand for a service: a pod IP in `kubectl get pods -o wide`, or the peer
+//! address a server logs beside the caller's name (`client=payments peer=10.1.2.3`).
+//!
+//! A failure is often logged against an address (`handshake from "10.1.2.3:5123"`, `connect
+//! ECONNREFUSED 10.1.2.3:8080`); resolving the address to the service behind it lets the blame
+//! land on a service instead of on a bare IP.
+//!
+//! Promises: an address maps to one service only when most lines that pair it with a service
+//! agree (a pod listing counts as several lines); addresses nobody pairs stay unresolved; the
+//! result does not depend on input order.
+
+use super::graph::{service_of, Mentions, UNKNOWN};
+use crate::ingest::{Corpus, Format};
+use std::collections::{BTreeMap, HashMap};
+
+/// How many ordinary lines one `kubectl get pods -o wide` row outweighs: the listing is the
+/// cluster's own record of which pod holds the address.
+const LISTING_WEIGHT: u32 = 3;
+
+/// Address (lower case) -> the service it stands for.
+#[derive(Debug, Default)]
+pub(crate) struct Aliases {
+    map: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    /// Learns the addresses of `known` services from the lines that pair them.
+    pub(crate) fn learn(corpus: &Corpus, known: &[String]) -> Aliases {
+        let names: Vec<String> = known.iter().filter(|k| !is_ipv4(k)).cloned().collect();
+        let mentions = Mentions::new(&names);
+        let mut votes: HashMap<String, BTreeMap<String, u32>> = HashMap::new();
+        for (i, ev) in corpus.events.iter().enumerate() {
+            let line = corpus.first_line(ev);
+            let ips = ipv4s(line);
+            let Some(&ip) = ips.first() else { continue };
+            if ev.format == Format::KubectlPods {
+                // NAME READY STATUS RESTARTS AGE IP NODE: the first address is the pod's.
+                if let Some(pod) = line.split_whitespace().next() {
+                    let service = crate::ingest::entities::service_from_pod(pod)
+                        .unwrap_or_else(|| pod.to_string());
+                    *votes
+                        .entry(ip.to_string())
+                        .or_default()
+                        .entry(service)
+                        .or_default() += LISTING_WEIGHT;
+                }
+                continue;
+            }
+            // One address and one other service on a line: the line pairs them.
+            if ips.iter().any(|x| *x != ip) {
+                continue;
+            }
+            let emitter = service_of(corpus, i);
+            let named = mentions.find(line, emitter);
+            if let [service] = named.as_slice() {
+                if service != UNKNOWN {
+                    *votes
+                        .entry(ip.to_string())
+                        .or_default()
+                        .entry(service.clone())
+                        .or_default() += 1;
+                }
+            }
+        }
+        let mut map = BTreeMap::new();
+        for (ip, tally) in votes {
+            let total: u32 = tally.values().sum();
+            // Most votes, ties broken by name so the result never depends on order.
+            if let Some((service, &n)) = tally.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            {
+                if 2 * n > total {
+                    map.insert(ip, service.clone());
+                }
+            }
+        }
+        Aliases { map }
+    }
+
+    /// The service an address stands for.
+    pub(crate) fn resolve(&self, address: &str) -> Option<&str> {
+        self.map
+            .get(&address.to_ascii_lowercase())
+            .map(|s| s.as_str())
+    }
+
+    /// (address, service) pairs, sorted by address.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.map.iter().map(|(a, s)| (a.as_str(), s.as_str()))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// True for a dotted IPv4 address.
+pub(crate) fn is_ipv4(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
+                p.parse::<u16>().is_ok_and(|n| n <= 255)
+            }
+        })
+}
+
+/// The IPv4 addresses in a line (ports dropped), first appearance first, each once.
+fn ipv4s(line: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for tok in line.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        let tok = tok.trim_matches('.');
+        if tok.len() >= 7 && is_ipv4(tok) && !out.contains(&tok) {
+            out.push(tok);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InputFile;
+
+    fn learn(files: &[(&str, &str)]) -> Aliases {
+        let inputs: Vec<InputFile> = files
+            .iter()
+            .map(|(n, t)| InputFile::new(*n, t.as_bytes().to_vec()))
+            .collect();
+        let corpus = crate::ingest(&inputs, &Default::default()).unwrap();
+        let known = super::super::graph::known_services(&corpus);
+        Aliases::learn(&corpus, &known)
+    }
+
+    #[test]
+    fn a_wide_pod_listing_maps_pod_ips_to_services() {
+        let listing = "NAME                       READY   STATUS    RESTARTS   AGE   IP           NODE\n\
+                       orders-7d9f8b6c5d-x2k4p    1/1     Running   0          3d    10.4.1.17    node-a\n\
+                       billing-5c7f9d8b6-jq4tw    1/1     Running   0          3d    10.4.2.9     node-b\n";
+        let a = learn(&[("pods.txt", listing)]);
+        assert_eq!(a.resolve("10.4.1.17"), Some("orders"));
+        assert_eq!(a.resolve("10.4.2.9"), Some("billing"));
+        assert_eq!(a.resolve("10.4.3.1"), None);
+    }
+
+    #[test]
+    fn a_server_pairs_a_callers_name_with_its_peer_address() {
+        let log = "\
+{\"ts\":\"2024-05-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"request served\",\"client\":\"orders\",\"peer\":\"10.0.0.7\"}
+{\"ts\":\"2024-05-01T10:00:01Z\",\"level\":\"info\",\"msg\":\"request served\",\"client\":\"billing\",\"peer\":\"10.0.0.9\"}
+{\"ts\":\"2024-05-01T10:00:02Z\",\"level\":\"info\",\"msg\":\"request served\",\"client\":\"orders\",\"peer\":\"10.0.0.7:5123\"}
+";
+        let orders = "2024-05-01T10:00:00Z INFO started\n";
+        let billing = "2024-05-01T10:00:00Z INFO started\n";
+        let a = learn(&[
+            ("ledger.log", log),
+            ("orders.log", orders),
+            ("billing.log", billing),
+        ]);
+        assert_eq!(a.resolve("10.0.0.7"), Some("orders"));
+        assert_eq!(a.resolve("10.0.0.9"), Some("billing"));
+    }
+
+    #[test]
+    fn an_address_paired_with_different_services_stays_unresolved() {
+        let log = "\
+2024-05-01T10:00:00Z INFO proxy: orders via 10.0.0.5
+2024-05-01T10:00:01Z INFO proxy: billing via 10.0.0.5
+";
+        let orders = "2024-05-01T10:00:00Z INFO started\n";
+        let billing = "2024-05-01T10:00:00Z INFO started\n";
+        let a = learn(&[
+            ("gateway.log", log),
+            ("orders.log", orders),
+            ("billing.log", billing),
+        ]);
+        assert_eq!(a.resolve("10.0.0.5"), None);
+    }
+
+    #[test]
+    fn versions_and_times_are_not_addresses() {
+        assert!(is_ipv4("10.0.0.1"));
+        assert!(!is_ipv4("1.2.3"));
+        assert!(!is_ipv4("256.1.1.1"));
+        assert_eq!(
+            ipv4s("v1.2.3 at 10:00:01.123 from 192.168.0.1:80"),
+            vec!["192.168.0.1"]
+        );
+    }
+}
