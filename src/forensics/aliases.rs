@@ -63,6 +63,15 @@ impl Aliases {
             }
         }
         let mut map = BTreeMap::new();
+        // A host name whose first label is a service (`orders.prod.svc.cluster.local`,
+        // `db-02.internal`) is that service's address.
+        for name in known {
+            if let Some((head, _)) = name.split_once('.') {
+                if !is_ipv4(name) && head != name && known.iter().any(|k| k == head) {
+                    map.insert(name.to_ascii_lowercase(), head.to_string());
+                }
+            }
+        }
         for (ip, tally) in votes {
             let total: u32 = tally.values().sum();
             // Most votes, ties broken by name so the result never depends on order.
@@ -174,6 +183,15 @@ mod tests {
             ("billing.log", billing),
         ]);
         assert_eq!(a.resolve("10.0.0.5"), None);
+    }
+
+    #[test]
+    fn a_host_name_under_a_domain_is_the_service_of_its_first_label() {
+        let app =
+            "2024-05-01T10:00:00Z ERROR query failed: could not connect to db-02.internal:5432\n";
+        let db = "2024-05-01T10:00:00Z LOG database system is ready\n";
+        let a = learn(&[("orders.log", app), ("db-02.log", db)]);
+        assert_eq!(a.resolve("db-02.internal"), Some("db-02"));
     }
 
     #[test]

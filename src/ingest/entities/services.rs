@@ -268,7 +268,7 @@ fn service_from_stem(base: &str) -> Option<String> {
         }
     }
     // Dates and times glued to the name: checkout-2024-01-01, api_20240101, app-2024-01-01T10.
-    let stem = strip_log_kind(strip_date_suffix(stem));
+    let stem = strip_program(strip_log_kind(strip_date_suffix(stem)));
     if stem.is_empty()
         || is_generic(stem)
         || stem.contains(' ')
@@ -295,6 +295,49 @@ fn service_from_stem(base: &str) -> Option<String> {
         .and_then(|rest| rest.strip_prefix('-'))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     Some(if ordinal { stem.to_string() } else { service })
+}
+
+/// Server programs whose logs are often saved as `<program>[-<kind>]-<host>`.
+const PROGRAMS: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mysqld",
+    "mariadb",
+    "mongod",
+    "mongodb",
+    "redis",
+    "kafka",
+    "rabbitmq",
+    "nginx",
+    "haproxy",
+    "envoy",
+    "etcd",
+    "elasticsearch",
+    "zookeeper",
+    "memcached",
+];
+
+/// `postgresql-pg-main-01` and `mysql-error-db-02-a` are a program's log on a host: the host
+/// is the name. Only a host of three or more parts, or one after a log kind, is split off, so
+/// `redis-cache` and `kafka-broker-1` stay whole.
+fn strip_program(stem: &str) -> &str {
+    let Some((program, rest)) = stem.split_once(['-', '_']) else {
+        return stem;
+    };
+    if !PROGRAMS.contains(&program.to_ascii_lowercase().as_str()) {
+        return stem;
+    }
+    let after_kind = rest.split_once(['-', '_']).filter(|(kind, host)| {
+        LOG_KINDS.contains(&kind.to_ascii_lowercase().as_str()) && !host.is_empty()
+    });
+    match after_kind {
+        Some((_, host)) => host,
+        None if rest.split(['-', '_']).count() >= 3 && rest.bytes().any(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        None => stem,
+    }
 }
 
 /// True when four dash-separated numbers of 0..=255 follow each other in `name`.
@@ -619,6 +662,11 @@ mod tests {
             ("ip-10-0-3-17-dmesg.txt", Some("ip-10-0-3-17")),
             ("node-10-2-0-5.log", Some("node-10-2-0-5")),
             ("web01-kern.log", Some("web01")),
+            // A server program's log saved under its host's name: the host.
+            ("postgresql-pg-main-01.log", Some("pg-main-01")),
+            ("mysql-error-db-bill-02.log", Some("db-bill-02")),
+            ("redis-cache.log", Some("redis-cache")),
+            ("kafka-broker-1.log", Some("kafka-broker-1")),
             ("error.log", None),
         ];
         for (path, want) in cases {
