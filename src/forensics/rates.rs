@@ -38,10 +38,10 @@ mod tests {
     use crate::ingest::{ingest, IngestOptions, InputFile};
 
     fn corpus() -> Corpus {
-        let log = "2024-05-01T10:00:00Z ERROR api db down\n\
-                   2024-05-01T10:00:01Z ERROR api db down\n\
-                   2024-05-01T10:00:02Z INFO api ok\n\
-                   2024-05-01T10:00:03Z INFO web ok\n";
+        let log = "time=2024-05-01T10:00:00Z level=error service=api msg=\"db down\"\n\
+                   time=2024-05-01T10:00:01Z level=error service=api msg=\"db down\"\n\
+                   time=2024-05-01T10:00:02Z level=info service=api msg=ok\n\
+                   time=2024-05-01T10:00:03Z level=info service=web msg=ok\n";
         ingest(
             &[InputFile::new("a.log", log.into())],
             &IngestOptions::default(),
