@@ -334,6 +334,25 @@ fn message_only_rows_are_sampled_and_the_counts_stay_true() {
         "{fetched}"
     );
     assert!(stderr.contains("a sample of the quieter lines"), "{stderr}");
+    // The Markdown postmortem says the same, so a sample is never read as the whole.
+    let url = format!("clickhouse://{}/{db}?table=app_logs", server());
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args([
+            "analyze",
+            "--format",
+            "md",
+            "--source",
+            &url,
+            "--from",
+            &at(from),
+            "--to",
+            &at(to + NS),
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("6000 lines counted by the store"), "{md}");
+    assert!(md.contains("every WARN-and-above line (600)"), "{md}");
     sql(&format!("DROP DATABASE {db}"), "");
 }
 

@@ -57,6 +57,32 @@ pub struct StoreInput {
     pub sampled: bool,
 }
 
+impl StoreInput {
+    /// One sentence for the Markdown and terminal reports: where the lines came from and
+    /// whether all of them were read.
+    pub fn describe(&self) -> String {
+        let what = if self.sampled {
+            format!(
+                "{} fetched: every WARN-and-above line ({}) and at most {} of the others per service and minute; error rates use the store's counts",
+                self.fetched_window_rows, self.window_loud_lines, self.sample_per_minute
+            )
+        } else {
+            "every line fetched".to_string()
+        };
+        format!(
+            "Read from {} ({} to {}): {} lines counted by the store, {what}; baseline {} to {}: {} lines, {} fetched",
+            self.source,
+            self.from,
+            self.to,
+            self.window_lines,
+            self.baseline_from,
+            self.baseline_to,
+            self.baseline_lines,
+            self.fetched_baseline_rows
+        )
+    }
+}
+
 /// The engine's input from a store: the window's files, the baseline's, and the true counts.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -368,6 +394,23 @@ mod tests {
             report["reasoning_trail"][0]["output"],
             "patient zero: otel_logs:api@2024-03-12T14:00:01.114Z#2; see also app.log:4"
         );
+    }
+
+    #[test]
+    fn a_sampled_input_says_so() {
+        let mut c = Counts::default();
+        c.window.insert("api".into(), (1000, 10, 40));
+        let f = Fetched::new("t", vec![row(0, "api", "ERROR", "boom")], vec![], c);
+        let url = SourceUrl::parse("clickhouse://h:1/db?table=t").unwrap();
+        let w = Window::new(T, T + 60_000_000_000, None).unwrap();
+        let s = f.summary(&url, &w, &Caps::default());
+        assert!(s.sampled);
+        assert_eq!(
+            (s.window_lines, s.window_loud_lines, s.fetched_window_rows),
+            (1000, 40, 1)
+        );
+        let d = s.describe();
+        assert!(d.starts_with("Read from clickhouse://h:1/db?table=t (2024-03-12T14:00:01Z to 2024-03-12T14:01:02Z): 1000 lines counted by the store, 1 fetched: every WARN-and-above line (40)"), "{d}");
     }
 
     #[test]
