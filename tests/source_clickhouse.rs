@@ -334,6 +334,11 @@ fn message_only_rows_are_sampled_and_the_counts_stay_true() {
         "{fetched}"
     );
     assert!(stderr.contains("a sample of the quieter lines"), "{stderr}");
+    // A baseline a day before: that day has no rows here, so none is used.
+    let (report, stderr, _) = from_source(&db, "app_logs", from, to, &["--baseline-offset", "1d"]);
+    let store = &report.unwrap_or_else(|| panic!("{stderr}"))["input"]["store"];
+    assert_eq!(store["baseline_from"], "2024-05-31T10:00:00Z");
+    assert_eq!(store["baseline_lines"], json!(0));
     // The Markdown postmortem says the same, so a sample is never read as the whole.
     let url = format!("clickhouse://{}/{db}?table=app_logs", server());
     let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
@@ -445,6 +450,11 @@ fn bad_sources_fail_clearly_with_no_report() {
             "cap reached",
             run(&url("app_logs"), &["--source-cap", "100"], &[]),
             "600 WARN-and-above lines, more than the cap of 100",
+        ),
+        (
+            "overlapping baseline",
+            run(&url("app_logs"), &["--baseline-offset", "5m"], &[]),
+            "would overlap",
         ),
     ];
     for (what, (report, stderr, code), says) in cases {
