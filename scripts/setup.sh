@@ -43,6 +43,22 @@ setup_browser() {
   fi
 }
 
+# Debian's ClickHouse (18.16) for the log-store tests: run as a plain process by
+# scripts/clickhouse.sh, never as a service. curl is its readiness probe.
+setup_clickhouse() {
+  if command -v clickhouse-server >/dev/null && command -v curl >/dev/null; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian clickhouse-server and curl (apt) for the log-store tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server curl >/dev/null
+  else
+    say "clickhouse-server is missing. Run as root, or: sudo apt-get install -y clickhouse-server curl"
+    return 1
+  fi
+}
+
 setup_node() {
   if ! command -v npm >/dev/null; then
     if [ "$(id -u)" = 0 ]; then

@@ -20,6 +20,7 @@ mod mine;
 mod narrative;
 mod progress;
 mod report;
+pub mod source;
 
 pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};
 

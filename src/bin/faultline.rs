@@ -31,6 +31,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod store;
     mod term;
 
     use clap::{Parser, Subcommand};
@@ -50,6 +51,8 @@ mod cli {
         cmd: Cmd,
     }
 
+    // Parsed once per run: the size of the analyze variant costs nothing.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Subcommand)]
     enum Cmd {
         /// Analyze an incident and print the report.
@@ -73,8 +76,14 @@ mod cli {
             method: String,
             #[command(flatten)]
             llm: LlmArgs,
+            #[command(flatten)]
+            source: SourceArgs,
             /// Files (.gz too), folders, or - for stdin.
-            #[arg(required = true, value_name = "PATH")]
+            #[arg(
+                required_unless_present = "source",
+                conflicts_with = "source",
+                value_name = "PATH"
+            )]
             paths: Vec<PathBuf>,
         },
         /// Print one JSON object per event: line, template id and template text.
@@ -115,6 +124,31 @@ mod cli {
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<PathBuf>,
         },
+    }
+
+    /// A log store as the input (instead of files): the store counts and filters, the engine
+    /// analyzes what it returns. Credentials: FAULTLINE_SOURCE_USER / FAULTLINE_SOURCE_PASSWORD.
+    #[derive(clap::Args)]
+    struct SourceArgs {
+        /// `clickhouse://HOST:PORT/DATABASE?table=TABLE` (columns: `&time=COL&level=COL&service=COL&message=COL&trace=COL&host=COL`).
+        #[arg(long, value_name = "URL", requires_all = ["from", "to"], conflicts_with = "baseline")]
+        source: Option<String>,
+        /// Start of the incident window (RFC 3339, `YYYY-MM-DD HH:MM:SS` UTC, or Unix seconds).
+        #[arg(long, value_name = "TIME", requires = "source")]
+        from: Option<String>,
+        /// End of the incident window (exclusive).
+        #[arg(long, value_name = "TIME", requires = "source")]
+        to: Option<String>,
+        /// The baseline window ends this long before the window ends (`1d`, `2h`); default:
+        /// the same length just before the window.
+        #[arg(long = "baseline-offset", value_name = "DUR", requires = "source")]
+        baseline_offset: Option<String>,
+        /// Most WARN-and-above lines fetched; a window with more is refused (default 50000).
+        #[arg(long = "source-cap", value_name = "N", requires = "source")]
+        cap: Option<u64>,
+        /// Seconds a query may take.
+        #[arg(long = "source-timeout", value_name = "SECS", default_value_t = 60)]
+        source_timeout: u64,
     }
 
     /// The LLM narrative's flags; the key is read from FAULTLINE_LLM_KEY only.
@@ -192,6 +226,7 @@ mod cli {
                 input_format,
                 method,
                 llm,
+                source,
                 paths,
             } => {
                 let method = faultline::RankMethod::parse(&method).ok_or_else(|| {
@@ -201,12 +236,28 @@ mod cli {
                 })?;
                 let (output, old_input_format) = term::split_format(format);
                 let output = term::choose(json, output.as_deref(), &term::Env::detect())?;
-                let files = read_paths(&paths)?;
-                let baseline = read_paths(&baseline)?;
+                let (files, baseline, store) = match &source.source {
+                    Some(url) => {
+                        let (fetched, summary) = store::fetch(&store::Request {
+                            url,
+                            from: source.from.as_deref().unwrap_or_default(),
+                            to: source.to.as_deref().unwrap_or_default(),
+                            baseline_offset: source.baseline_offset.as_deref(),
+                            cap: source.cap,
+                            timeout: source.source_timeout,
+                        })
+                        .map_err(|e| e.to_string())?;
+                        let files = fetched.files.iter().map(|f| (f.clone(), None)).collect();
+                        let baseline = fetched.baseline.iter().map(|f| (f.clone(), None)).collect();
+                        (files, baseline, Some((fetched, summary)))
+                    }
+                    None => (read_paths(&paths)?, read_paths(&baseline)?, None),
+                };
                 let opts = AnalyzeOptions {
                     ingest: ingest_options(input_format.or(old_input_format), &files)?,
                     baseline: baseline.into_iter().map(|(f, _)| f).collect(),
                     method,
+                    counts: store.as_ref().map(|(f, _)| f.counts.clone()),
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut bar = term::Bar::new();
@@ -214,6 +265,9 @@ mod cli {
                     faultline::analyze_owned_with_progress(inputs, &opts, &mut |p| bar.update(p));
                 bar.finish();
                 let mut report = analysis.map_err(|e| e.to_string())?;
+                if let Some((fetched, summary)) = store {
+                    report = store::name_rows(report, &fetched, summary)?;
+                }
                 let mut narrated = true;
                 if let Some(settings) = llm::settings(&llm) {
                     match llm::narrate(&report, settings, &llm) {

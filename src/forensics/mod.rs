@@ -16,6 +16,7 @@ mod graph;
 mod order;
 pub(crate) mod playbook;
 mod rank;
+mod rates;
 mod roles;
 mod search;
 mod signals;

@@ -25,6 +25,9 @@ pub(crate) struct Baseline {
     pub span_durations: BTreeMap<String, (i64, usize)>,
     /// How the baseline's spans ended (see `timing::cut_spans`).
     pub span_ends: super::timing::SpanEnds,
+    /// Per service: the incident's true (events, error events) when the incident is a sample
+    /// (a log store's counts, see `rates`); `None`: counted from the corpus.
+    pub window_services: Option<BTreeMap<String, (u64, u64)>>,
 }
 
 /// Weights of the score components; they add up to 1.
@@ -418,17 +421,7 @@ fn level_score(l: Option<Level>) -> f64 {
 /// Per service the baseline knew: how much its error rate rose (0..1). Services the baseline
 /// never heard from are absent: there is no normal to compare them with.
 fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, f64> {
-    let mut counts: HashMap<&str, (u64, u64)> = HashMap::new();
-    for ev in &corpus.events {
-        let c = counts
-            .entry(corpus.service(ev).unwrap_or(UNKNOWN))
-            .or_default();
-        c.0 += 1;
-        if ev.level.is_some_and(|l| l >= Level::Error) {
-            c.1 += 1;
-        }
-    }
-    counts
+    super::rates::incident_counts(corpus, b.window_services.as_ref())
         .into_iter()
         .filter_map(|(s, (n, err))| {
             let (bn, berr) = b.services.get(s).copied().filter(|(bn, _)| *bn > 0)?;

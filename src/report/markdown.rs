@@ -371,6 +371,9 @@ fn trail(m: &mut String, r: &Report) {
         plural(i.events, "event"),
         plural(i.unparsed_lines, "unparsed line")
     );
+    if let Some(store) = &r.input.store {
+        let _ = writeln!(m, "\n*{}.*", escape_inline(&store.describe()));
+    }
     for f in r.input.files.iter().filter(|f| f.assumed_year.is_some()) {
         let _ = writeln!(
             m,

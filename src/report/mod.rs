@@ -35,6 +35,9 @@ pub struct AnalyzeOptions {
     pub baseline: Vec<InputFile>,
     /// How the root cause is chosen: the engine, or a trivial rule to compare it with.
     pub method: forensics::RankMethod,
+    /// True per-service counts of the incident and baseline windows when the input is a sample
+    /// of a log store (see [`crate::source`]): the ranking's error rates use them.
+    pub counts: Option<crate::source::Counts>,
 }
 
 /// Ingests, mines, runs every forensic tool and builds the report.
@@ -125,9 +128,12 @@ fn report_on(
             },
         })
     };
-    let (templates, base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
+    let (templates, mut base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
         at(Stage::Mine, n as u64, 0)
     });
+    if let (Some(b), Some(c)) = (base.as_mut(), &opts.counts) {
+        use_true_counts(b, c);
+    }
     let findings = forensics::run(
         &corpus,
         &templates,
@@ -145,6 +151,21 @@ fn report_on(
         &mut |step| at(Stage::Report, events, step),
     );
     Ok((report, corpus))
+}
+
+/// A store counted every line of both windows; the samples it returned would give inflated
+/// error rates, so the baseline's rates and the incident's are the store's.
+fn use_true_counts(b: &mut forensics::Baseline, c: &crate::source::Counts) {
+    // Services the store names differently from the engine keep the sample's counts.
+    for (s, v) in &c.baseline {
+        b.services.insert(s.clone(), (v.0, v.1));
+    }
+    b.window_services = Some(
+        c.window
+            .iter()
+            .map(|(s, v)| (s.clone(), (v.0, v.1)))
+            .collect(),
+    );
 }
 
 /// Mines the baseline first and the incident after it with one miner, so template ids are
@@ -260,6 +281,7 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
             end: format_ns(hi),
         }),
         baseline: None,
+        store: None,
     }
 }
 

@@ -335,6 +335,10 @@ fn footer(out: &mut Out, r: &Report) {
     }
     let l = out.paint(Tone::Dim, &fit(&l, out.width()));
     out.line(&l);
+    if let Some(store) = &i.store {
+        let s = out.paint(Tone::Dim, &fit(&clean(&store.describe()), out.width()));
+        out.line(&s);
+    }
     if !r.grounding.passed {
         let g = format!(
             "grounding: {} — see --format json",

@@ -189,6 +189,10 @@ pub struct InputSummary {
     pub services: Vec<Count>,
     pub time_range: Option<TimeRange>,
     pub baseline: Option<BaselineSummary>,
+    /// Where the input came from when it was read from a log store (`--source`): the window,
+    /// the store's true counts, what was fetched and the caps. Absent for files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<crate::source::StoreInput>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
