@@ -45,6 +45,8 @@ echo "== root cause, paste incidents (all must be right: root, class, patient ze
 score incidents python3 "$SHARED/eval/incidents.py" --data "$SHARED/data/incidents"
 echo "== root cause, paste incidents written blind to the code (tests/fixtures/stranger-incidents; a holdout)"
 score stranger-incidents python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents
+echo "== root cause, a second set of paste incidents written blind to the code (tests/fixtures/stranger-incidents-2; a holdout)"
+score stranger-incidents-2 python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents-2
 echo "== root cause, OpenStack fault injection (no baseline: what a person pasting logs has)"
 score openstack-fi python3 "$SHARED/eval/openstack_fi.py" --data "$SHARED/data/rca/openstack-fi"
 echo "== root cause, OpenStack fault injection, with the fault-free round as --baseline"

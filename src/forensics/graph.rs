@@ -85,6 +85,8 @@ const GENERIC_WORDS: &[&str] = &[
     "service", "services", "server", "api", "app", "svc", "web", "worker", "backend", "main",
     "prod", "internal", "primary", "replica", "node", "cluster", "default", "system", "the", "and",
     "for", "http", "https", "local", "com", "net", "org", "io",
+    // Log levels stand in every line's header.
+    "info", "debug", "warn", "warning", "error", "trace", "fatal", "notice",
 ];
 
 /// Finds the known services a message names, in the order they appear.
@@ -373,7 +375,7 @@ const MAX_THROWN: usize = 3;
 /// (each prefixed by one): lines that are not stack frames (`at ...`, `File "..."`, `... 12
 /// more`), at most [`MAX_THROWN`], the first and the last such lines first. Empty for a
 /// one-line event.
-fn exception_lines(full: &str, first_len: usize) -> String {
+pub(crate) fn exception_lines(full: &str, first_len: usize) -> String {
     let rest = full.get(first_len..).unwrap_or("");
     let lines: Vec<&str> = rest
         .lines()

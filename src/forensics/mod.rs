@@ -19,6 +19,7 @@ mod rank;
 mod rates;
 mod roles;
 mod search;
+mod shared;
 mod signals;
 mod timing;
 mod trivial;

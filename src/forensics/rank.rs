@@ -74,6 +74,8 @@ struct Group {
     /// Events outside the self-baseline's background, and the first time among them.
     fresh: usize,
     fresh_first: Option<i64>,
+    /// For a dependency behind a failure its users report in the same words: (users, phrase).
+    shared: Option<(usize, String)>,
 }
 
 impl Group {
@@ -89,6 +91,7 @@ impl Group {
             cut: None,
             fresh: 0,
             fresh_first: None,
+            shared: None,
         }
     }
 
@@ -141,6 +144,19 @@ pub(crate) fn rank(
             .or_insert_with(|| Group::new(&s.blamed, s.class));
         g.add(corpus, f, bg, s.event);
         g.emitters.insert(s.emitter.clone());
+    }
+    // A failure several services report in the same words is what they all use failing.
+    let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
+    let suspects = super::shared::suspects(corpus, f, &known);
+    for s in &suspects {
+        let g = groups
+            .entry((s.service.clone(), s.class))
+            .or_insert_with(|| Group::new(&s.service, s.class));
+        g.emitters.extend(s.reporters.iter().cloned());
+        for &i in &s.events {
+            g.add(corpus, f, bg, i);
+        }
+        g.shared = Some((s.reporters.len(), s.phrase.clone()));
     }
     // Against a baseline: services whose requests slowed by an order of magnitude, from the
     // trace ids their lines carry. A delay leaves no error line behind, only time.
@@ -213,6 +229,14 @@ pub(crate) fn rank(
                 .entry(s.blamed.as_str())
                 .or_default()
                 .insert(s.emitter.as_str());
+        }
+    }
+    for s in &suspects {
+        for r in &s.reporters {
+            blamed_by
+                .entry(s.service.as_str())
+                .or_default()
+                .insert(r.as_str());
         }
     }
     for e in &f.edges {
@@ -323,6 +347,12 @@ pub(crate) fn rank(
                     "chronic: the healthy period showed the same trouble, so it counts for less"
                         .into(),
                 );
+            }
+            if let Some((users, phrase)) = &g.shared {
+                reasons.push(format!(
+                    "shared failure: {users} services that use it report it in the same words \
+                     (\"{phrase}\")"
+                ));
             }
             if let Some((share, spans)) = g.cut {
                 reasons.push(format!(

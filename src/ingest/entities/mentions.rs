@@ -108,6 +108,11 @@ const NOT_NAMES: &[&str] = &[
     "closing",
     "tripped",
     "half-open",
+    // `calling method ...`, `calling function ...`: code, not a peer.
+    "method",
+    "methods",
+    "function",
+    "handler",
     "half",
     "reset",
     "state",
@@ -672,6 +677,8 @@ mod tests {
         // Regression: "upstream refused" made a service called "refused".
         assert!(m("ERROR pay-gw upstream refused").is_empty());
         assert!(m("backend unavailable, upstream closed the stream").is_empty());
+        // Regression: "Calling method '<bound method ...>'" made a service called "method".
+        assert!(m("Calling method '<bound method Volumes.show>' with arguments").is_empty());
         assert_eq!(m("calling inventory-svc failed"), ["inventory-svc"]);
         assert_eq!(
             m("connection to db-primary.internal:5432 refused"),

@@ -1,0 +1,270 @@
+//! One failure reported by several services in the same words is one dependency's failure.
+//!
+//! When two or more services log the same error text (a database or cache reply such as "too
+//! many clients" or "command not allowed", relayed verbatim by each client library), none of
+//! them is the origin: the origin is what they all use. This tool finds such shared failure
+//! texts and, when the services that report them use one other service, names that service as
+//! a suspect even if it logs nothing abnormal itself.
+//!
+//! Promises: a text counts as shared only if it never occurs in the reporting services' normal
+//! lines (a log format's field names are not a failure); the suspect is named by the lines of
+//! at least two reporters; the result does not depend on input order.
+
+use super::graph::{service_of, Mentions, UNKNOWN};
+use super::{Class, Findings};
+use crate::ingest::{Corpus, Format, Level};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Words in a row that make a phrase; long enough that two services share it by cause.
+const PHRASE: usize = 4;
+/// Signals read per run: the shared text shows in the first of them.
+const MAX_SIGNALS: usize = 5_000;
+/// Bytes of a line read for phrases.
+const MAX_TEXT: usize = 600;
+
+/// A service that several reporters' shared failure points at.
+#[derive(Debug, Clone)]
+pub(crate) struct Suspect {
+    pub service: String,
+    pub class: Class,
+    /// The reporters' signal events that share the text.
+    pub events: Vec<usize>,
+    pub reporters: BTreeSet<String>,
+    /// One shared phrase, for the reason line.
+    pub phrase: String,
+}
+
+/// Suspects behind failures that several services report in the same words.
+pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<Suspect> {
+    let normal = normal_phrases(corpus, f);
+    // phrase -> (reporters, events)
+    let mut shared: BTreeMap<String, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
+    let mut signals: Vec<&super::Signal> = f.signals.iter().collect();
+    signals.sort_by_key(|s| s.event);
+    for s in signals.into_iter().take(MAX_SIGNALS) {
+        if s.emitter == UNKNOWN {
+            continue;
+        }
+        let ev = &corpus.events[s.event];
+        if ev.level.is_none_or(|l| l < Level::Error) {
+            continue;
+        }
+        // The message and what was thrown, not the line's header (a logger name shared by every
+        // service of one framework) nor stack frames (shared libraries).
+        let line = corpus.first_line(ev);
+        let message = corpus.message(ev);
+        // A structured record keeps its failure in other fields too (`err.message`, `error=`).
+        let structured = matches!(ev.format, Format::JsonLines | Format::Logfmt)
+            || message.trim_start().starts_with('{');
+        let text = format!(
+            "{} {}",
+            if structured { line } else { message },
+            super::graph::exception_lines(corpus.full_text(ev), line.len())
+        );
+        for p in phrases(&text) {
+            if normal.contains(&p) {
+                continue;
+            }
+            let e = shared.entry(p).or_default();
+            e.0.insert(s.emitter.as_str());
+            e.1.push(s.event);
+        }
+    }
+    // The largest group of reporters sharing a phrase, and its events.
+    let Some((phrase, (reporters, mut events))) = shared
+        .into_iter()
+        .filter(|(_, (r, _))| r.len() >= 2)
+        .max_by(|a, b| a.1 .0.len().cmp(&b.1 .0.len()).then(b.0.cmp(&a.0)))
+    else {
+        return Vec::new();
+    };
+    events.sort_unstable();
+    events.dedup();
+    let Some(service) = common_dependency(corpus, known, &reporters) else {
+        return Vec::new();
+    };
+    let class = majority_class(f, &events);
+    vec![Suspect {
+        service,
+        class,
+        events,
+        reporters: reporters.iter().map(|s| s.to_string()).collect(),
+        phrase,
+    }]
+}
+
+/// Phrases of the lines of templates that are not signals: what a service says when fine.
+fn normal_phrases(corpus: &Corpus, f: &Findings) -> HashSet<String> {
+    let signal: HashSet<usize> = f.signals.iter().map(|s| s.event).collect();
+    let mut seen_templates = HashSet::new();
+    let mut out = HashSet::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        if signal.contains(&i) || !seen_templates.insert(ev.template) {
+            continue;
+        }
+        out.extend(phrases(corpus.message(ev)));
+    }
+    out
+}
+
+/// Runs of [`PHRASE`] words (letters only, lower case, two letters or more) in a text's head.
+/// Field names (`"level":`, `msg=`) and identifiers (`oslo.rpc.server`, `a_b`, paths) are left
+/// out: they are the log format's and the code's, shared by every service built alike.
+fn phrases(text: &str) -> Vec<String> {
+    let mut end = text.len().min(MAX_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut words: Vec<String> = Vec::new();
+    let seps = |c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']' | '(' | ')');
+    for tok in text[..end].split(seps) {
+        let value = match tok.find([':', '=']) {
+            Some(k) if k + 1 < tok.len() && is_key(&tok[..k]) => &tok[k + 1..],
+            _ => tok,
+        };
+        let t = value.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let joined = t.contains(['.', '_', '/', '\\']);
+        if joined && t.bytes().any(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        words.extend(
+            t.split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 2)
+                .map(|w| w.to_ascii_lowercase()),
+        );
+    }
+    words.windows(PHRASE).map(|w| w.join(" ")).collect()
+}
+
+/// A field name: letters, digits, `_`, `-`, `.`, `@`, optionally quoted.
+fn is_key(s: &str) -> bool {
+    let s = s.trim_matches(['"', '\'']);
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'))
+}
+
+/// The one service (not a reporter) that the lines of most reporters name, if at least two do.
+fn common_dependency(
+    corpus: &Corpus,
+    known: &[String],
+    reporters: &BTreeSet<&str>,
+) -> Option<String> {
+    let mentions = Mentions::new(known);
+    let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        let Some(&reporter) = reporters.get(service_of(corpus, i)) else {
+            continue;
+        };
+        // One line per (service, template) is enough to learn who uses whom.
+        if !seen.insert((reporter, ev.template)) {
+            continue;
+        }
+        for d in mentions.find(corpus.full_text(ev), reporter) {
+            if !reporters.contains(d.as_str()) {
+                users.entry(d).or_default().insert(reporter);
+            }
+        }
+    }
+    let most = users.values().map(|u| u.len()).max()?;
+    let mut top = users.into_iter().filter(|(_, u)| u.len() == most);
+    let first = top.next()?;
+    // Two services used equally: the logs do not say which one is behind the failure.
+    (most >= 2 && top.next().is_none()).then_some(first.0)
+}
+
+/// The class most of the events' signals carry (ties to the more specific, then by name).
+fn majority_class(f: &Findings, events: &[usize]) -> Class {
+    let set: HashSet<usize> = events.iter().copied().collect();
+    let mut counts: BTreeMap<Class, usize> = BTreeMap::new();
+    for s in f.signals.iter().filter(|s| set.contains(&s.event)) {
+        *counts.entry(s.class).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(a.0.is_specific().cmp(&b.0.is_specific()))
+                .then(b.0.cmp(&a.0))
+        })
+        .map_or(Class::CodeException, |(c, _)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
+        let inputs: Vec<crate::InputFile> = files
+            .iter()
+            .map(|(n, t)| crate::InputFile::new(*n, t.as_bytes().to_vec()))
+            .collect();
+        let mut corpus = crate::ingest(&inputs, &Default::default()).unwrap();
+        let templates = crate::mine::mine(&mut corpus);
+        let f = super::super::run(
+            &corpus,
+            &templates,
+            None,
+            super::super::RankMethod::Engine,
+            &mut |_, _| {},
+        );
+        let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
+        suspects(&corpus, &f, &known)
+    }
+
+    #[test]
+    fn two_clients_relaying_one_servers_reply_point_at_the_server() {
+        // Both clients use the session store and log its refusal verbatim; the store logs nothing.
+        let carts = "\
+2024-05-01T10:00:00Z INFO connected to session-store:6379
+2024-05-01T10:05:00Z ERROR write failed: ERR max number of clients reached on this server
+2024-05-01T10:05:09Z ERROR write failed: ERR max number of clients reached on this server
+";
+        let accounts = "\
+2024-05-01T10:00:00Z INFO pool ready for session-store
+2024-05-01T10:05:02Z ERROR login failed: ERR max number of clients reached on this server
+";
+        let store = "2024-05-01T09:00:00Z INFO Ready to accept connections\n";
+        let s = run(&[
+            ("carts.log", carts),
+            ("accounts.log", accounts),
+            ("session-store.log", store),
+        ]);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].service, "session-store");
+        assert_eq!(s[0].reporters.len(), 2);
+    }
+
+    #[test]
+    fn phrases_leave_out_field_names_and_identifiers() {
+        let p = phrases(
+            r#"{"level":"error","logger":"oslo.rpc.server","err":"ERR max number of clients reached"}"#,
+        );
+        assert!(p.contains(&"err max number of".to_string()), "{p:?}");
+        assert!(
+            !p.iter().any(|x| x.contains("logger") || x.contains("oslo")),
+            "{p:?}"
+        );
+        assert!(
+            phrases("write failed: ERR max number").contains(&"failed err max number".to_string())
+        );
+    }
+
+    #[test]
+    fn different_failures_share_no_cause() {
+        let a = "2024-05-01T10:00:00Z INFO using session-store\n2024-05-01T10:05:00Z ERROR template render failed for invoice page\n";
+        let b = "2024-05-01T10:00:00Z INFO using session-store\n2024-05-01T10:05:02Z ERROR payment declined by card issuer bank\n";
+        let store = "2024-05-01T09:00:00Z INFO ready\n";
+        assert!(run(&[("a.log", a), ("b.log", b), ("session-store.log", store)]).is_empty());
+    }
+
+    #[test]
+    fn a_log_formats_field_names_are_not_a_shared_failure() {
+        // Both services log the same JSON keys on every line; the errors differ.
+        let a = "{\"level\":\"info\",\"time\":\"2024-05-01T10:00:00Z\",\"caller\":\"main.go\",\"msg\":\"using session-store\"}\n{\"level\":\"error\",\"time\":\"2024-05-01T10:05:00Z\",\"caller\":\"main.go\",\"msg\":\"template render broke\"}\n";
+        let b = "{\"level\":\"info\",\"time\":\"2024-05-01T10:00:00Z\",\"caller\":\"main.go\",\"msg\":\"using session-store\"}\n{\"level\":\"error\",\"time\":\"2024-05-01T10:05:02Z\",\"caller\":\"main.go\",\"msg\":\"card issuer declined\"}\n";
+        let store = "2024-05-01T09:00:00Z INFO ready\n";
+        assert!(run(&[("a.log", a), ("b.log", b), ("session-store.log", store)]).is_empty());
+    }
+}
