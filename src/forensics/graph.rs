@@ -340,10 +340,11 @@ pub(crate) fn signals(
                 .clone()
                 .or_else(|| mentions.find(line, &emitter).into_iter().next())
                 .unwrap_or_else(|| emitter.clone())
-        } else if class == signals::Class::TlsExpiry {
-            // A certificate that fails verification is the peer's: a client reports the server's
-            // ("x509 ... calling https://X"), a server the client's ("handshake from X"). A line
-            // that names no peer is about the emitter's own certificate.
+        } else if class == signals::Class::TlsExpiry && verified_peer(line) {
+            // A certificate that fails the emitter's verification is the peer's: a client
+            // reports the server's ("x509 ... calling https://X"), a server the client's
+            // ("handshake from X"). Otherwise (the peer rejected ours, a watcher about our own
+            // serving certificate) it is the emitter's.
             mentions
                 .find(line, &emitter)
                 .into_iter()
@@ -366,6 +367,26 @@ pub(crate) fn signals(
         });
     }
     out
+}
+
+/// True when a TLS line says the emitter's own check of the peer's certificate failed (Go's
+/// `x509:`, Java's PKIX, OpenSSL's and Node's verify errors), not that the peer refused the
+/// emitter's (`remote error: tls: bad certificate`, a TLS alert received).
+fn verified_peer(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    const CHECKS: &[&str] = &[
+        "x509:",
+        "failed to verify",
+        "verify failed",
+        "pkix",
+        "certificateexpiredexception",
+        "cert_has_expired",
+        "ssl certificate problem",
+        "unable to verify",
+    ];
+    CHECKS.iter().any(|c| lower.contains(c))
+        && !lower.contains("remote error")
+        && !lower.contains("alert")
 }
 
 /// Most exception lines read from one event's continuations.
@@ -625,6 +646,19 @@ mod tests {
         let orders = "2024-05-01T09:00:00Z INFO started\n";
         let b = blames(&[("ledger.log", ledger), ("orders.log", orders)]);
         assert_eq!(b, [("ledger".into(), "orders".into())]);
+        // A peer that refused the emitter's certificate, and a watcher about the emitter's own
+        // serving certificate, are the emitter's.
+        let server = "\
+2024-05-01T10:00:00Z ERROR serving certificate has expired (CN=tax.example.internal)
+2024-05-01T10:00:01Z ERROR http: TLS handshake error from 10.1.0.4:51522: remote error: tls: bad certificate
+";
+        let client = "2024-05-01T09:59:00Z INFO calling tax-engine peer=10.1.0.4\n";
+        let b = blames(&[("tax-engine.log", server), ("orders.log", client)]);
+        assert!(
+            b.iter()
+                .all(|(e, d)| e == "tax-engine" && d == "tax-engine"),
+            "{b:?}"
+        );
         // A certificate watcher about its own certificate names no peer: its own.
         let own = "2024-05-01T10:00:00Z ERROR client certificate /etc/tls/tls.crt has expired\n";
         let b = blames(&[("billing.log", own)]);
