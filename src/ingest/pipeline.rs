@@ -150,14 +150,26 @@ fn ingest_file(
         .take(SNIFF_LINES)
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
+    // No known format: learn the header from the file's own lines (forced with `learned`).
+    let learned = matches!(
+        (format, opts.format),
+        (Format::Plain, None) | (Format::Learned, _)
+    )
+    .then(|| decode::learn(&spread_sample(&text, &spans)))
+    .flatten();
+    let format = match (&learned, opts.format) {
+        (Some(_), None) => Format::Learned,
+        _ => format,
+    };
     // Most lines carry a timed header: a header-less line after a timed event is part of it
     // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
     let headered = opts
         .format
-        .is_none()
-        .then(|| decode::headered(&sample))
+        .is_none_or(|f| f == Format::Learned)
+        .then(|| decode::headered(&sample, learned.as_ref()))
         .flatten();
     let mut ctx = Ctx::new(opts.format, year);
+    ctx.learned = learned;
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
     // The last event is a CRI `P` line waiting for the rest of its message.
@@ -362,6 +374,21 @@ fn ingest_file(
         text,
         assumed_year: ctx.clock.assumed_year,
     });
+}
+
+/// Lines the header learner looks at, spread over the whole file.
+const LEARN_LINES: usize = 256;
+
+/// Up to [`LEARN_LINES`] non-blank lines taken evenly over the file, so a header is learned
+/// from more than the file's first messages (which may all be one startup banner).
+fn spread_sample<'a>(text: &'a str, spans: &[(usize, usize)]) -> Vec<&'a str> {
+    let step = spans.len().div_ceil(LEARN_LINES).max(1);
+    spans
+        .iter()
+        .step_by(step)
+        .map(|&(a, b)| &text[a..b])
+        .filter(|l| !frame::is_blank(l) && l.len() <= MAX_LINE && !frame::is_binary(l))
+        .collect()
 }
 
 enum Doc {

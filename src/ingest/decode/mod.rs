@@ -15,6 +15,7 @@ mod envelope;
 mod head;
 mod json;
 mod kube;
+mod learn;
 mod logfmt;
 mod syslog;
 
@@ -22,6 +23,7 @@ use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
 
 pub(crate) use json::decode_document;
+pub(crate) use learn::{learn, Layout};
 
 /// Where the message sits: a byte range inside the line (cheap) or decoded text.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +110,8 @@ pub(crate) struct Ctx {
     /// Inside a MySQL slow query log (a `# Time:` line was seen); true right after the
     /// `# Time:` line itself (its `# User@Host:` belongs to it).
     pub mysql_slow: Option<bool>,
+    /// The header layout learned from this file's lines, when no known format covers it.
+    pub learned: Option<Layout>,
 }
 
 impl Ctx {
@@ -213,8 +217,9 @@ pub(crate) fn head_shape(line: &str) -> HeadShape {
 /// holds nearly all the timed lines ([`ONE_LAYOUT`]). Then its header-less lines are
 /// continuations (stack traces may outnumber headers); a mix of formats keeps every line on
 /// its own.
-pub(crate) fn headered(sample: &[&str]) -> Option<HeadShape> {
+pub(crate) fn headered(sample: &[&str], learned: Option<&Layout>) -> Option<HeadShape> {
     let mut ctx = Ctx::new(None, 1970);
+    ctx.learned = learned.cloned();
     let mut counts: Vec<(Format, usize)> = Vec::new();
     let mut shapes: Vec<(Format, HeadShape)> = Vec::new();
     for l in sample {
@@ -286,6 +291,13 @@ pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
 /// Decodes one line, trying every family in a fixed order. `None`: no header found.
 pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
     ctx.seen += 1;
+    if let Some(layout) = ctx.learned.take() {
+        let r = learn::decode(line, &layout, ctx);
+        ctx.learned = Some(layout);
+        if r.is_some() || ctx.forced == Some(Format::Learned) {
+            return r;
+        }
+    }
     if let Some(f) = ctx.forced {
         return decode_forced(line, f, ctx);
     }
@@ -416,6 +428,8 @@ fn compose(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
 fn decode_forced(line: &str, f: Format, ctx: &mut Ctx) -> Option<Record> {
     let r = match f {
         Format::Plain => return Some(Record::plain(line.len())),
+        // Only the learned layout reads these lines (tried before this).
+        Format::Learned => return None,
         Format::KubectlPods | Format::KubectlEvents | Format::KubectlDescribe => {
             if f == Format::KubectlDescribe && ctx.describe.is_none() {
                 ctx.describe = Some(String::new());
