@@ -151,12 +151,9 @@ fn ingest_file(
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
     // No known format: learn the header from the file's own lines (forced with `learned`).
-    let learned = matches!(
-        (format, opts.format),
-        (Format::Plain, None) | (Format::Learned, _)
-    )
-    .then(|| decode::learn(&spread_sample(&text, &spans)))
-    .flatten();
+    let learned = matches!(format, Format::Plain | Format::Classic | Format::Learned)
+        .then(|| decode::learn_for(format, opts.format.is_some(), &spread_sample(&text, &spans)))
+        .flatten();
     let format = match (&learned, opts.format) {
         (Some(_), None) => Format::Learned,
         _ => format,

@@ -23,6 +23,8 @@ const SHARE: f64 = 0.9;
 const MAX_COLS: usize = 10;
 /// Longest bracket group read as one field.
 const MAX_BRACKET: usize = 256;
+/// Longest `name:` read as a logger or program.
+const MAX_NAME: usize = 96;
 /// Fewest sampled lines to learn from (fewer say too little about which columns are fixed).
 const MIN_SAMPLE: usize = 8;
 
@@ -60,15 +62,43 @@ struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Layout {
     cols: Vec<(Kind, Sep)>,
+    /// Fields run to the next `|` (a `|`-separated header whose fields hold spaces).
+    bars: bool,
 }
 
 /// Learns the header layout of a sample of lines; `None` when no column is shared by nearly
 /// every line or the shared columns mark no header.
 pub(crate) fn learn(sample: &[&str]) -> Option<Layout> {
+    // Coloured lines are read by the fixed chain, which strips the escapes first: a coloured
+    // file is left to it. Indented lines continue an event (frames, wrapped values).
+    let all = sample.len();
+    let sample: Vec<&str> = sample.iter().copied().filter(|l| !has_escape(l)).collect();
+    if (sample.len() as f64) < SHARE * all as f64 {
+        return None;
+    }
+    let sample: Vec<&str> = sample.into_iter().filter(|l| !indented(l)).collect();
     if sample.len() < MIN_SAMPLE {
         return None;
     }
-    let rows: Vec<Vec<Field>> = sample.iter().map(|l| fields(l, MAX_COLS)).collect();
+    let sample = &sample[..];
+    let spaced = learn_with(sample, false);
+    // A `|`-separated header: read again with fields running to the next bar, so a field
+    // holding spaces (a thread name) is one field; keep whichever header is longer.
+    if spaced
+        .as_ref()
+        .is_some_and(|l| l.cols.iter().any(|&(_, s)| s == Sep::Bar))
+    {
+        let barred = learn_with(sample, true);
+        if barred.as_ref().map_or(0, |l| l.cols.len()) > spaced.as_ref().map_or(0, |l| l.cols.len())
+        {
+            return barred;
+        }
+    }
+    spaced
+}
+
+fn learn_with(sample: &[&str], bars: bool) -> Option<Layout> {
+    let rows: Vec<Vec<Field>> = sample.iter().map(|l| fields(l, MAX_COLS, bars)).collect();
     let need = (SHARE * sample.len() as f64).ceil() as usize;
     let mut cols: Vec<(Kind, Sep)> = Vec::new();
     for j in 0..MAX_COLS {
@@ -85,11 +115,15 @@ pub(crate) fn learn(sample: &[&str]) -> Option<Layout> {
         .iter()
         .rposition(|&(k, s)| marks_header(k, s) && s != Sep::End)?;
     cols.truncate(last + 1);
-    // One bare number is no header: messages may start with one.
-    if cols.len() == 1 && cols[0].0 == Kind::Num && cols[0].1 == Sep::Space {
+    // Numbers and words alone are no header (`#3 /app/x.php(12): f()`, a numbered list): one
+    // column must be a time, a level, a bracket group, a `name:`, or end in a separator.
+    let marked = cols.iter().any(|&(k, s)| {
+        matches!(k, Kind::Time | Kind::Level | Kind::Bracket | Kind::Named) || s != Sep::Space
+    });
+    if !marked {
         return None;
     }
-    Some(Layout { cols })
+    Some(Layout { cols, bars })
 }
 
 fn marks_header(k: Kind, s: Sep) -> bool {
@@ -118,7 +152,10 @@ fn modal(rows: &[Vec<Field>], j: usize) -> Option<((Kind, Sep), usize)> {
 
 /// Decodes a line that fits the layout; `None` otherwise.
 pub(crate) fn decode(line: &str, layout: &Layout, ctx: &mut Ctx) -> Option<Record> {
-    let fs = fields(line, layout.cols.len());
+    if has_escape(line) || indented(line) {
+        return None;
+    }
+    let fs = fields(line, layout.cols.len(), layout.bars);
     let fit = fs
         .iter()
         .zip(&layout.cols)
@@ -159,6 +196,14 @@ pub(crate) fn decode(line: &str, layout: &Layout, ctx: &mut Ctx) -> Option<Recor
     Some(r)
 }
 
+fn indented(line: &str) -> bool {
+    line.starts_with([' ', '\t'])
+}
+
+fn has_escape(line: &str) -> bool {
+    memchr::memchr(0x1b, line.as_bytes()).is_some()
+}
+
 /// A field's text without its brackets.
 fn inner<'a>(line: &'a str, f: &Field) -> &'a str {
     let t = &line[f.start..f.end];
@@ -185,12 +230,12 @@ fn field_level(t: &str) -> Option<crate::ingest::Level> {
 }
 
 /// Cuts up to `max` header fields from the start of a line.
-fn fields(line: &str, max: usize) -> Vec<Field> {
+fn fields(line: &str, max: usize, bars: bool) -> Vec<Field> {
     let b = line.as_bytes();
     let mut out = Vec::with_capacity(max);
     let mut i = skip_spaces(b, 0);
     while out.len() < max && i < b.len() {
-        let (kind, end) = field_at(line, i);
+        let (kind, end) = field_at(line, i, bars);
         let (sep, next) = separator(b, end);
         out.push(Field {
             kind,
@@ -215,7 +260,7 @@ fn skip_spaces(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The kind and end of the field starting at `i`.
-fn field_at(line: &str, i: usize) -> (Kind, usize) {
+fn field_at(line: &str, i: usize, bars: bool) -> (Kind, usize) {
     let b = line.as_bytes();
     if b[i] == b'[' {
         if let Some(close) = bracket_end(b, i) {
@@ -237,6 +282,14 @@ fn field_at(line: &str, i: usize) -> (Kind, usize) {
     while end < b.len() && !matches!(b[end], b' ' | b'\t' | b'|') {
         end += 1;
     }
+    if bars && b.get(end).is_some_and(|&c| c != b'|') {
+        if let Some(bar) = memchr::memchr(b'|', &b[end..b.len().min(i + MAX_BRACKET)]) {
+            end += bar;
+            while end > i && matches!(b[end - 1], b' ' | b'\t') {
+                end -= 1;
+            }
+        }
+    }
     // A comma ending a token is a separator (`Info,`), unless the token is only that.
     let tok_end = if end > i + 1 && matches!(b[end - 1], b',' | b';') {
         end - 1
@@ -252,7 +305,12 @@ fn token_kind(tok: &str) -> Kind {
     if field_level(tok).is_some() {
         return Kind::Level;
     }
-    if t.len() >= 2 && t[t.len() - 1] == b':' && t[0].is_ascii_alphabetic() {
+    // A path ending with `:` is a stack frame's location, not a logger.
+    if (2..=MAX_NAME).contains(&t.len())
+        && t[t.len() - 1] == b':'
+        && t[0].is_ascii_alphabetic()
+        && !t.iter().any(|&c| matches!(c, b'/' | b'\\'))
+    {
         return Kind::Named;
     }
     let digit = t.iter().any(u8::is_ascii_digit);
@@ -424,6 +482,27 @@ mod tests {
             learn(&sample),
             None,
             "a lone leading number is message text"
+        );
+        let frames: Vec<String> = (0..10)
+            .map(|i| format!("#{i} C:\\srv\\Mod{i}.php({}): Mod{i}->run()", i * 10))
+            .collect();
+        let sample: Vec<&str> = frames.iter().map(String::as_str).collect();
+        assert_eq!(learn(&sample), None, "stack frames have no header");
+        let coloured: Vec<String> = (0..10)
+            .map(|i| format!("\x1b[2Kweb-1  | 2024-01-01 10:00:0{i} INFO ready {i}"))
+            .collect();
+        let mut sample: Vec<&str> = coloured.iter().map(String::as_str).collect();
+        assert_eq!(
+            learn(&sample),
+            None,
+            "coloured lines are left to the fixed chain"
+        );
+        let indented: Vec<String> = (0..10).map(|i| format!("    key{i}: [")).collect();
+        sample.extend(indented.iter().map(String::as_str));
+        assert_eq!(
+            learn(&sample),
+            None,
+            "nor their uncoloured continuation lines"
         );
     }
 

@@ -23,7 +23,7 @@ use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
 
 pub(crate) use json::decode_document;
-pub(crate) use learn::{learn, Layout};
+pub(crate) use learn::Layout;
 
 /// Where the message sits: a byte range inside the line (cheap) or decoded text.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +256,54 @@ pub(crate) fn headered(sample: &[&str], learned: Option<&Layout>) -> Option<Head
         }
     }
     best.map(|(s, _)| s)
+}
+
+/// The header layout to learn for a file sniffed as `format` (forced or not), from a sample
+/// spread over it: a file no known format covers learns one; a file the generic `timestamp
+/// level component` reader takes keeps that reader unless the learned header reads further
+/// into nearly every line (`ts|level|thread|logger|msg`: the generic reader stops after the
+/// time and hands the miner the rest of the header).
+pub(crate) fn learn_for(format: Format, forced: bool, sample: &[&str]) -> Option<Layout> {
+    match format {
+        Format::Learned => learn::learn(sample),
+        Format::Plain if !forced => learn::learn(sample),
+        Format::Classic if !forced => learn::learn(sample).filter(|l| {
+            let (further, behind) = compare_fixed(l, sample);
+            let n = sample.len().max(1) as f64;
+            further as f64 >= LEARN_FURTHER * n && behind as f64 <= LEARN_BEHIND * n
+        }),
+        _ => None,
+    }
+}
+
+/// Share of a sample's lines where the learned layout must find the message further in than
+/// the fixed decoders (or decode a line they do not) to replace them...
+const LEARN_FURTHER: f64 = 0.1;
+/// ...and the most lines where it may stop earlier than they do.
+const LEARN_BEHIND: f64 = 0.05;
+
+/// Lines of `sample` whose message the layout finds further in than the fixed chain (or that
+/// the chain does not decode), and lines where it stops earlier.
+fn compare_fixed(layout: &Layout, sample: &[&str]) -> (usize, usize) {
+    let mut fixed = Ctx::new(None, 1970);
+    let mut ours = Ctx::new(None, 1970);
+    let (mut further, mut behind) = (0, 0);
+    for l in sample {
+        let r = decode_line(l, &mut fixed);
+        fixed.extra.clear();
+        let Some(Msg::Range(a, _)) = learn::decode(l, layout, &mut ours).map(|r| r.message) else {
+            continue;
+        };
+        match r {
+            Some(r) if !r.continuation && r.format != Format::Plain => match r.message {
+                Msg::Range(b, _) if a > b => further += 1,
+                Msg::Range(b, _) if a < b => behind += 1,
+                _ => {}
+            },
+            _ => further += 1,
+        }
+    }
+    (further, behind)
 }
 
 /// Share of sampled lines that must carry the dominant timed header.
