@@ -18,6 +18,7 @@ mod kube;
 mod learn;
 mod logfmt;
 mod syslog;
+mod trace;
 
 use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
@@ -593,8 +594,13 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
                 return Some(r);
             }
         }
-        b'<' => {
-            if let Some(r) = syslog::decode(line, ctx) {
+        b'<' | b'\xef' => {
+            if let Some(r) = trace::cmtrace(line, ctx).or_else(|| syslog::decode(line, ctx)) {
+                return Some(r);
+            }
+        }
+        b't' | b'n' => {
+            if let Some(r) = trace::audit(line, ctx) {
                 return Some(r);
             }
         }
