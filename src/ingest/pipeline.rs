@@ -233,6 +233,7 @@ fn ingest_file(
         let record = match record {
             Some(r) if r.continuation && has_prev => {
                 extend_last(corpus, b);
+                stamp_last(corpus, &r);
                 ctx.extra.clear();
                 continue;
             }
@@ -568,6 +569,19 @@ fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
             .is_some_and(|e| e.time_source == TimeSource::Parsed)
 }
 
+/// A continuation that carries its event's own stamp field (a slow query log's `SET
+/// timestamp=`) times an event whose header had none.
+fn stamp_last(corpus: &mut Corpus, r: &Record) {
+    let (Some((t, p)), Some(ev)) = (r.time, corpus.events.last_mut()) else {
+        return;
+    };
+    if ev.time.is_none() {
+        ev.time = Some(t);
+        ev.precision = p;
+        ev.time_source = TimeSource::Parsed;
+    }
+}
+
 fn extend_last(corpus: &mut Corpus, end: usize) {
     let ev = corpus
         .events
@@ -703,6 +717,20 @@ mod tests {
         assert_eq!(lines, [1, 3, 1]);
         let max = c.events.iter().filter_map(|e| e.time).max().unwrap();
         assert_eq!(crate::ingest::format_ns(max), "2018-09-28T16:34:00.277Z");
+    }
+
+    #[test]
+    fn a_slow_query_entry_without_its_own_time_line_takes_its_set_timestamp() {
+        let c = corpus(
+            "# Time: 240501 10:00:00\n# User@Host: app[app] @ [10.0.0.1]\n\
+             # Query_time: 2.0\nSET timestamp=1714557600;\nSELECT 1;\n\
+             # User@Host: app[app] @ [10.0.0.2]\n# Query_time: 3.0\n\
+             SET timestamp=1714557605;\nSELECT 2;\n",
+        );
+        assert_eq!(c.events.len(), 2);
+        assert_eq!(c.events[0].time, Some(1_714_557_600_000_000_000));
+        assert_eq!(c.events[1].time, Some(1_714_557_605_000_000_000));
+        assert_eq!(c.events[1].time_source, TimeSource::Parsed);
     }
 
     #[test]

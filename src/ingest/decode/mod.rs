@@ -552,6 +552,15 @@ fn mysql_slow(line: &str, ctx: &mut Ctx) -> Option<Record> {
         return Some(r);
     }
     r.continuation = true;
+    // `SET timestamp=1678494798;`: the entry's own epoch, for entries without a `# Time:`.
+    if let Some(n) = line
+        .strip_prefix("SET timestamp=")
+        .and_then(|t| t.trim_end().strip_suffix(';'))
+    {
+        if let Some(c) = time::parse_value(n) {
+            r.time = c.to_ns().map(|t| (t, c.precision));
+        }
+    }
     Some(r)
 }
 
