@@ -569,10 +569,17 @@ fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
             .is_some_and(|e| e.time_source == TimeSource::Parsed)
 }
 
-/// A continuation that carries its event's own stamp field (a slow query log's `SET
-/// timestamp=`) times an event whose header had none.
+/// A continuation that carries its event's own stamp or level field (a slow query log's `SET
+/// timestamp=`, a labelled record's `Level: WARN`) times or grades an event whose header had
+/// none.
 fn stamp_last(corpus: &mut Corpus, r: &Record) {
-    let (Some((t, p)), Some(ev)) = (r.time, corpus.events.last_mut()) else {
+    let Some(ev) = corpus.events.last_mut() else {
+        return;
+    };
+    if ev.level.is_none() {
+        ev.level = r.level;
+    }
+    let Some((t, p)) = r.time else {
         return;
     };
     if ev.time.is_none() {

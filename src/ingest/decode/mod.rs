@@ -15,6 +15,7 @@ mod envelope;
 mod head;
 mod json;
 mod kube;
+mod labelled;
 mod learn;
 mod logfmt;
 mod syslog;
@@ -113,6 +114,8 @@ pub(crate) struct Ctx {
     pub mysql_slow: Option<bool>,
     /// The header layout learned from this file's lines, when no known format covers it.
     pub learned: Option<Layout>,
+    /// A labelled-record header (`Time: <time>` alone on its line) was seen.
+    pub labelled: bool,
 }
 
 impl Ctx {
@@ -369,6 +372,9 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
         });
     }
     if let Some(r) = decode_stateful(line, ctx) {
+        return Some(r);
+    }
+    if let Some(r) = labelled::decode(line, ctx) {
         return Some(r);
     }
     if is_shell_prompt(line) {
