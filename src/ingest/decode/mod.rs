@@ -18,6 +18,7 @@ mod kube;
 mod labelled;
 mod learn;
 mod logfmt;
+mod rails;
 mod syslog;
 mod trace;
 
@@ -116,6 +117,8 @@ pub(crate) struct Ctx {
     pub learned: Option<Layout>,
     /// A labelled-record header (`Time: <time>` alone on its line) was seen.
     pub labelled: bool,
+    /// Inside a Rails request block (after `Processing ...`, before `Completed in`).
+    pub rails_block: bool,
 }
 
 impl Ctx {
@@ -127,8 +130,9 @@ impl Ctx {
         }
     }
 
-    /// A blank line ends tables.
+    /// A blank line ends tables and request blocks.
     pub fn blank(&mut self) {
+        self.rails_block = false;
         if self
             .table
             .as_ref()
@@ -514,6 +518,11 @@ fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
     }
     if ctx.w3c.is_some() {
         if let Some(r) = access::w3c_row(line, ctx) {
+            return Some(r);
+        }
+    }
+    if ctx.rails_block || b.first() == Some(&b'P') {
+        if let Some(r) = rails::decode(line, ctx) {
             return Some(r);
         }
     }
