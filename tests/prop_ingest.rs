@@ -2,7 +2,7 @@
 //! event line numbers increasing within a file, and the same input giving the same corpus.
 #![cfg(not(target_arch = "wasm32"))] // native only: reads files and uses native test crates
 
-use faultline::{ingest, Corpus, IngestErrorKind, IngestOptions, InputFile};
+use faultline::{ingest, Corpus, Format, IngestErrorKind, IngestOptions, InputFile};
 use proptest::prelude::*;
 
 /// Checks the line partition: the lines of events (`[line, line + lines)`) and unparsed lines
@@ -172,8 +172,9 @@ fn log_file() -> impl Strategy<Value = (Vec<u8>, usize)> {
 }
 
 /// Heads that open the newer readers: envelopes, head-of-line headers, year-less, 12-hour and
-/// day-month-name times, JSON times under other keys, indented headers.
-const SEEDS: [&str; 12] = [
+/// day-month-name times, JSON times under other keys, indented headers, a header to learn.
+const SEEDS: [&str; 13] = [
+    "20240612-14:03:22:118|Comp_A|1234|started 1\n20240612-14:03:23:001|Comp_B|1235|stopped\n20240612-14:03:24:118|Comp_A|1234|step 2\n20240612-14:03:25:118|Comp_C|99|flush\n20240612-14:03:26:118|Comp_A|1234|step 3\n20240612-14:03:27:118|Comp_B|1235|sync ok\n20240612-14:03:28:118|Comp_A|1|idle\n20240612-14:03:29:118|Comp_A|1234|",
     "{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
     "{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",
     "{\"hits\": {\"hits\": [\n {\"_source\": {\"@timestamp\": \"",
@@ -217,6 +218,47 @@ proptest! {
         let c = run("env.json", doc.as_bytes()).expect("an envelope ingests");
         prop_assert_eq!(c.events.len(), msgs.len());
         prop_assert_eq!(c.stats().timestamped_events as usize, msgs.len());
+    }
+
+    #[test]
+    fn a_learned_header_hands_the_miner_only_the_message(
+        rows in prop::collection::vec(
+            (0u32..60, "[A-Z][a-z]{2,8}_[a-z]{2}", 1u32..99999, 0usize..4, prop::collection::vec("[a-z]{2,9}", 1..6)),
+            10..40,
+        ),
+        sep in 0..3usize,
+        junk in prop::collection::vec(0..40usize, 0..2),
+    ) {
+        // `time<sep>component<sep>pid<sep>LEVEL<sep>message`, a layout no fixed reader knows.
+        let s = ["|", " ; ", " # "][sep];
+        let levels = ["INFO", "WARN", "ERROR", "DEBUG"];
+        let mut text = String::new();
+        let mut want = Vec::new();
+        for (i, (sec, comp, pid, l, words)) in rows.iter().enumerate() {
+            if junk.contains(&i) {
+                text.push_str("<<< not a header line >>>\n");
+            }
+            let msg = words.join(" ");
+            text.push_str(&format!(
+                "2024-06-12 14:{:02}:{:02}{s}{comp}{s}{pid}{s}{}{s}{msg}\n",
+                i % 60,
+                sec,
+                levels[*l]
+            ));
+            want.push(msg);
+        }
+        if let Some(c) = run("learned.log", text.as_bytes()) {
+            let got: Vec<String> = c
+                .events
+                .iter()
+                .filter(|e| e.format == Format::Learned)
+                .map(|e| c.message(e).to_string())
+                .collect();
+            if sep == 0 {
+                // `|` always marks the header.
+                prop_assert_eq!(got, want);
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and every line of every file is counted exactly once, in an event or as unparsed; events'
 //! line ranges never overlap. The first byte's high bits may prepend a seed head that steers the
 //! input into a reader the fuzzer would take long to find alone (envelopes, head-of-line
-//! headers, year-less and 12-hour times, JSON time keys).
+//! headers, year-less and 12-hour times, JSON time keys, a header layout to learn).
 #![no_main]
 
 use faultline::{ingest, IngestErrorKind, IngestOptions, InputFile};
@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Heads that open the new readers' paths; the fuzzer mutates what follows.
-const SEEDS: [&[u8]; 12] = [
+const SEEDS: [&[u8]; 13] = [
+    b"20240612-14:03:22:118|Comp_A|1234|started 1\n20240612-14:03:23:001|Comp_B|1235|stopped\n20240612-14:03:24:118|Comp_A|1234|step 2\n20240612-14:03:25:118|Comp_C|99|flush\n20240612-14:03:26:118|Comp_A|1234|step 3\n20240612-14:03:27:118|Comp_B|1235|sync ok\n20240612-14:03:28:118|Comp_A|1|idle\n20240612-14:03:29:118|Comp_A|1234|",
     b"{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
     b"{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",
     b"{\"hits\": {\"hits\": [\n {\"_source\": {\"@timestamp\": \"",

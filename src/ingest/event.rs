@@ -75,6 +75,8 @@ pub enum Format {
     KubectlDescribe,
     /// `timestamp level component message` and its many relatives (log4j, Loghub systems, ...).
     Classic,
+    /// No known format: a header layout learned from the file's own lines (`decode::learn`).
+    Learned,
     /// Text with no recognised header; the whole line is the message.
     Plain,
 }
@@ -99,13 +101,14 @@ impl Format {
             Format::KubectlEvents => "kubectl_events",
             Format::KubectlDescribe => "kubectl_describe",
             Format::Classic => "classic",
+            Format::Learned => "learned",
             Format::Plain => "plain",
         }
     }
 
     /// Parses a format name as accepted by the CLI's `--format` override.
     pub fn from_name(name: &str) -> Option<Format> {
-        const ALL: [Format; 18] = [
+        const ALL: [Format; 19] = [
             Format::JsonLines,
             Format::Logfmt,
             Format::Syslog3164,
@@ -123,6 +126,7 @@ impl Format {
             Format::KubectlEvents,
             Format::KubectlDescribe,
             Format::Classic,
+            Format::Learned,
             Format::Plain,
         ];
         ALL.into_iter().find(|f| f.as_str() == name)

@@ -24,8 +24,18 @@ pub(crate) fn is_continuation(line: &str) -> bool {
         Some(b'D') => line.starts_with("During handling of the above exception"),
         Some(b'g') => is_goroutine_header(line),
         Some(b'E') => line.starts_with("Exception in thread \""),
-        Some(b'[') => line.starts_with("[signal ") || line == "[stacktrace]",
-        Some(b'}') => line == "}",
+        // Monolog (Laravel) chains an exception's cause as `[previous exception] [object] (...)`.
+        Some(b'[') => {
+            line.starts_with("[signal ")
+                || line == "[stacktrace]"
+                || line.starts_with("[previous exception] ")
+        }
+        // Only closing brackets and quotes (`}`, `"}`, `]}`): the end of a context value that
+        // a stack trace split over lines; it cannot open an event.
+        Some(b'}' | b'"' | b']' | b')') => {
+            let t = line.trim_end();
+            t.len() <= 4 && t.bytes().all(|c| matches!(c, b'}' | b']' | b')' | b'"'))
+        }
         // PHP (and gdb) frames `#0 /app/x.php(12): f()`, PHP's `Stack trace:` / Laravel's
         // `[stacktrace]` markers.
         Some(b'#') => is_numbered_frame(line),
@@ -234,10 +244,19 @@ mod tests {
             "#0 /srv/app/Db.php(631): Db->run('select')",
             "#12 {main}",
             "#3 [internal function]: Leads->search()",
+            "[previous exception] [object] (PDOException(code: 23000): boom at /a.php:12)",
+            "\"} ",
+            "}",
         ] {
             assert!(is_continuation(l), "{l}");
         }
-        for l in ["#hashtag trending", "# comment", "#1234567 issue closed"] {
+        for l in [
+            "#hashtag trending",
+            "# comment",
+            "#1234567 issue closed",
+            "\"quoted\" start",
+            "[previous] run",
+        ] {
             assert!(!is_continuation(l), "{l}");
         }
     }

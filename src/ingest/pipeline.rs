@@ -150,14 +150,23 @@ fn ingest_file(
         .take(SNIFF_LINES)
         .collect();
     let format = opts.format.unwrap_or_else(|| decode::sniff(&sample));
+    // No known format: learn the header from the file's own lines (forced with `learned`).
+    let learned = matches!(format, Format::Plain | Format::Classic | Format::Learned)
+        .then(|| decode::learn_for(format, opts.format.is_some(), &spread_sample(&text, &spans)))
+        .flatten();
+    let format = match (&learned, opts.format) {
+        (Some(_), None) => Format::Learned,
+        _ => format,
+    };
     // Most lines carry a timed header: a header-less line after a timed event is part of it
     // (a backtrace, a wrapped message), as log shippers' "new event starts with a time" rule.
     let headered = opts
         .format
-        .is_none()
-        .then(|| decode::headered(&sample))
+        .is_none_or(|f| f == Format::Learned)
+        .then(|| decode::headered(&sample, learned.as_ref()))
         .flatten();
     let mut ctx = Ctx::new(opts.format, year);
+    ctx.learned = learned;
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
     // The last event is a CRI `P` line waiting for the rest of its message.
@@ -224,6 +233,7 @@ fn ingest_file(
         let record = match record {
             Some(r) if r.continuation && has_prev => {
                 extend_last(corpus, b);
+                stamp_last(corpus, &r);
                 ctx.extra.clear();
                 continue;
             }
@@ -362,6 +372,21 @@ fn ingest_file(
         text,
         assumed_year: ctx.clock.assumed_year,
     });
+}
+
+/// Lines the header learner looks at, spread over the whole file.
+const LEARN_LINES: usize = 256;
+
+/// Up to [`LEARN_LINES`] non-blank lines taken evenly over the file, so a header is learned
+/// from more than the file's first messages (which may all be one startup banner).
+fn spread_sample<'a>(text: &'a str, spans: &[(usize, usize)]) -> Vec<&'a str> {
+    let step = spans.len().div_ceil(LEARN_LINES).max(1);
+    spans
+        .iter()
+        .step_by(step)
+        .map(|&(a, b)| &text[a..b])
+        .filter(|l| !frame::is_blank(l) && l.len() <= MAX_LINE && !frame::is_binary(l))
+        .collect()
 }
 
 enum Doc {
@@ -544,6 +569,26 @@ fn last_has_time(corpus: &Corpus, first_event: usize) -> bool {
             .is_some_and(|e| e.time_source == TimeSource::Parsed)
 }
 
+/// A continuation that carries its event's own stamp or level field (a slow query log's `SET
+/// timestamp=`, a labelled record's `Level: WARN`) times or grades an event whose header had
+/// none.
+fn stamp_last(corpus: &mut Corpus, r: &Record) {
+    let Some(ev) = corpus.events.last_mut() else {
+        return;
+    };
+    if ev.level.is_none() {
+        ev.level = r.level;
+    }
+    let Some((t, p)) = r.time else {
+        return;
+    };
+    if ev.time.is_none() {
+        ev.time = Some(t);
+        ev.precision = p;
+        ev.time_source = TimeSource::Parsed;
+    }
+}
+
 fn extend_last(corpus: &mut Corpus, end: usize) {
     let ev = corpus
         .events
@@ -679,6 +724,20 @@ mod tests {
         assert_eq!(lines, [1, 3, 1]);
         let max = c.events.iter().filter_map(|e| e.time).max().unwrap();
         assert_eq!(crate::ingest::format_ns(max), "2018-09-28T16:34:00.277Z");
+    }
+
+    #[test]
+    fn a_slow_query_entry_without_its_own_time_line_takes_its_set_timestamp() {
+        let c = corpus(
+            "# Time: 240501 10:00:00\n# User@Host: app[app] @ [10.0.0.1]\n\
+             # Query_time: 2.0\nSET timestamp=1714557600;\nSELECT 1;\n\
+             # User@Host: app[app] @ [10.0.0.2]\n# Query_time: 3.0\n\
+             SET timestamp=1714557605;\nSELECT 2;\n",
+        );
+        assert_eq!(c.events.len(), 2);
+        assert_eq!(c.events[0].time, Some(1_714_557_600_000_000_000));
+        assert_eq!(c.events[1].time, Some(1_714_557_605_000_000_000));
+        assert_eq!(c.events[1].time_source, TimeSource::Parsed);
     }
 
     #[test]

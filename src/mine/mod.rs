@@ -4,7 +4,7 @@
 //! appearance, so the same input always gets the same ids.
 //!
 //! Modules: `mask` (tokenizing and variable masking), `drain` (the tree and the templates),
-//! `hash` (a deterministic fast hasher), `stats` (merging a word into a masked sibling's slot).
+//! `hash` (a deterministic fast hasher), `stats` (merging a word into a masked sibling's slot, or a slot many names fill).
 
 mod drain;
 mod hash;

@@ -6,18 +6,20 @@
 //! that the slot carries values, so a value that happens to have no digit is a value too. A slot
 //! whose siblings are all words (`state RUNNING` / `state STOPPED`) names different events and is
 //! left alone, and a bare `<*>` sibling proves nothing (a masked identifier beside daemon names).
+//! Statistics prove a slot too: when [`MANY_VALUES`] or more otherwise identical clusters hold
+//! different *names* there (`app.exe`, `db-primary`, `svc_user`: tokens joining parts with `.`,
+//! `_`, `-`, `/`, `@`, `:`), the slot is a variable whatever the names look like.
 //! Merges repeat until nothing changes, so a template that varies at two positions merges one
 //! position at a time. The result maps old cluster index to new dense index in first-appearance
 //! order (a merged group takes its smallest old index's place), so ids stay deterministic.
 
 use super::drain::{Cluster, WILD};
-use super::hash::{FxBuild, FxHasher};
+use super::hash::FxHasher;
 use super::mask::WILDCARD;
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-type FxHashSet<T> = HashSet<T, FxBuild>;
-
+/// Different words one position must take, in otherwise identical templates, to be a variable.
+const MANY_VALUES: usize = 5;
 /// Merge rounds at most (each round can free one more position per template).
 const MAX_ROUNDS: usize = 4;
 
@@ -54,24 +56,11 @@ fn merge_round(clusters: &mut [Cluster], names: &[Box<str>], parent: &mut [u32])
     // Slots (position, hash of the other tokens) that some cluster fills with a pattern: only
     // they can merge, so only they are collected (memory grows with patterns, not with tokens).
     let live = |c: usize| parent[c] == c as u32;
-    let mut slots: FxHashSet<(u32, u64)> = FxHashSet::default();
-    for (_, cl) in clusters.iter().enumerate().filter(|&(c, _)| live(c)) {
-        for (pos, &t) in cl.tokens.iter().enumerate() {
-            if is_pattern(names, t) {
-                slots.insert((pos as u32, hash_without(&cl.tokens, pos)));
-            }
-        }
-    }
-    if slots.is_empty() {
-        return false;
-    }
     let mut entries: Vec<(u32, u64, u32)> = Vec::new(); // (position, hash, cluster)
     for (c, cl) in clusters.iter().enumerate().filter(|&(c, _)| live(c)) {
         for pos in 0..cl.tokens.len() as u32 {
             let h = hash_without(&cl.tokens, pos as usize);
-            if slots.contains(&(pos, h)) {
-                entries.push((pos, h, c as u32));
-            }
+            entries.push((pos, h, c as u32));
         }
     }
     entries.sort_unstable();
@@ -91,7 +80,9 @@ fn merge_round(clusters: &mut [Cluster], names: &[Box<str>], parent: &mut [u32])
             .map(|e| e.2)
             .filter(|&c| parent[c as usize] == c && same_but(clusters, first, c, pos))
             .collect();
-        let Some(token) = proving_sibling(clusters, names, &members, pos) else {
+        let Some(token) = proving_sibling(clusters, names, &members, pos)
+            .or_else(|| many_values(clusters, names, &members, pos))
+        else {
             continue;
         };
         let root = members[0] as usize;
@@ -138,6 +129,27 @@ fn proving_sibling(
             live.iter()
                 .all(|&c| value(c) == pat || fits(pattern, &names[value(c) as usize]))
         })
+}
+
+/// `<*>` when the members hold at least [`MANY_VALUES`] different words at `pos`: a slot that
+/// many otherwise identical messages fill differently is a variable, whatever its values look
+/// like (program names, user names, states of a long enumeration).
+fn many_values(clusters: &[Cluster], names: &[Box<str>], live: &[u32], pos: usize) -> Option<u32> {
+    let values: Vec<u32> = live
+        .iter()
+        .map(|&c| clusters[c as usize].tokens[pos])
+        .filter(|&t| t != WILD)
+        .collect();
+    let named = values.iter().all(|&t| is_identifier(&names[t as usize]));
+    (values.len() >= MANY_VALUES && named).then_some(WILD)
+}
+
+/// A token written like a name rather than a word of prose: it joins parts with `.`, `_`,
+/// `-`, `@`, `/` or `:` (`app.exe`, `db-primary`, `svc_user`, `a/b`), so different values
+/// are different things of one kind, where different plain words name different events.
+fn is_identifier(t: &str) -> bool {
+    let inner = t.trim_matches(|c: char| !c.is_alphanumeric());
+    inner.len() >= 2 && inner.contains(['.', '_', '-', '@', '/', ':'])
 }
 
 /// True if `text` fits `pattern`, each `<*>` standing for one or more characters.
@@ -262,5 +274,28 @@ mod tests {
         let mut cs = vec![cl(&[1, 2], 2), cl(&[1, 3], 2), cl(&[1, 4], 2)];
         let remap = merge_variables(&mut cs, &n);
         assert_eq!(remap, [0, 1, 2]);
+    }
+
+    #[test]
+    fn many_named_values_at_one_position_are_a_variable_but_few_or_plain_words_are_not() {
+        // `<program> open through proxy`: five programs, one template.
+        let progs = ["web.exe", "mail.exe", "sync-agent", "chat_app", "tools/run"];
+        let mut list = vec![WILDCARD, "open", "through", "proxy"];
+        list.extend(progs);
+        let n = names(&list);
+        let mut cs: Vec<Cluster> = (4..9).map(|p| cl(&[p, 1, 2, 3], 3)).collect();
+        let remap = merge_variables(&mut cs, &n);
+        assert_eq!(remap, [0, 0, 0, 0, 0]);
+        assert_eq!(cs[0].tokens, [WILD, 1, 2, 3]);
+        assert_eq!(cs[0].count, 15);
+        // Four names are not yet many.
+        let mut cs: Vec<Cluster> = (4..8).map(|p| cl(&[p, 1, 2, 3], 3)).collect();
+        assert_eq!(merge_variables(&mut cs, &n), [0, 1, 2, 3]);
+        // Plain words name different events however many there are.
+        let n = names(&[
+            WILDCARD, "state", "RUNNING", "STOPPED", "PAUSED", "FAILED", "DONE",
+        ]);
+        let mut cs: Vec<Cluster> = (2..7).map(|w| cl(&[1, w], 2)).collect();
+        assert_eq!(merge_variables(&mut cs, &n), [0, 1, 2, 3, 4]);
     }
 }

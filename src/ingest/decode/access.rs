@@ -115,6 +115,9 @@ pub(crate) fn w3c_directive(line: &str, ctx: &mut Ctx) -> Option<Record> {
         ctx.w3c = Some(value.split_whitespace().map(str::to_string).collect());
     }
     let mut r = Record::new(Format::AccessLog, Msg::Range(0, line.len()));
+    // Directives describe the rows that follow: they open the next row's event (or join the
+    // row before, mid-file) instead of standing as untimed events of their own.
+    r.preamble = true;
     if name == "Date" {
         if let Some(c) = time::parse_value(value) {
             r.time = ctx.time(&c);

@@ -15,13 +15,18 @@ mod envelope;
 mod head;
 mod json;
 mod kube;
+mod labelled;
+mod learn;
 mod logfmt;
+mod rails;
 mod syslog;
+mod trace;
 
 use super::time::{self, Civil, Clock};
 use crate::ingest::{Entities, Format, Level, Precision};
 
 pub(crate) use json::decode_document;
+pub(crate) use learn::Layout;
 
 /// Where the message sits: a byte range inside the line (cheap) or decoded text.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +113,12 @@ pub(crate) struct Ctx {
     /// Inside a MySQL slow query log (a `# Time:` line was seen); true right after the
     /// `# Time:` line itself (its `# User@Host:` belongs to it).
     pub mysql_slow: Option<bool>,
+    /// The header layout learned from this file's lines, when no known format covers it.
+    pub learned: Option<Layout>,
+    /// A labelled-record header (`Time: <time>` alone on its line) was seen.
+    pub labelled: bool,
+    /// Inside a Rails request block (after `Processing ...`, before `Completed in`).
+    pub rails_block: bool,
 }
 
 impl Ctx {
@@ -119,8 +130,9 @@ impl Ctx {
         }
     }
 
-    /// A blank line ends tables.
+    /// A blank line ends tables and request blocks.
     pub fn blank(&mut self) {
+        self.rails_block = false;
         if self
             .table
             .as_ref()
@@ -213,8 +225,9 @@ pub(crate) fn head_shape(line: &str) -> HeadShape {
 /// holds nearly all the timed lines ([`ONE_LAYOUT`]). Then its header-less lines are
 /// continuations (stack traces may outnumber headers); a mix of formats keeps every line on
 /// its own.
-pub(crate) fn headered(sample: &[&str]) -> Option<HeadShape> {
+pub(crate) fn headered(sample: &[&str], learned: Option<&Layout>) -> Option<HeadShape> {
     let mut ctx = Ctx::new(None, 1970);
+    ctx.learned = learned.cloned();
     let mut counts: Vec<(Format, usize)> = Vec::new();
     let mut shapes: Vec<(Format, HeadShape)> = Vec::new();
     for l in sample {
@@ -253,6 +266,54 @@ pub(crate) fn headered(sample: &[&str]) -> Option<HeadShape> {
     best.map(|(s, _)| s)
 }
 
+/// The header layout to learn for a file sniffed as `format` (forced or not), from a sample
+/// spread over it: a file no known format covers learns one; a file the generic `timestamp
+/// level component` reader takes keeps that reader unless the learned header reads further
+/// into nearly every line (`ts|level|thread|logger|msg`: the generic reader stops after the
+/// time and hands the miner the rest of the header).
+pub(crate) fn learn_for(format: Format, forced: bool, sample: &[&str]) -> Option<Layout> {
+    match format {
+        Format::Learned => learn::learn(sample),
+        Format::Plain if !forced => learn::learn(sample),
+        Format::Classic if !forced => learn::learn(sample).filter(|l| {
+            let (further, behind) = compare_fixed(l, sample);
+            let n = sample.len().max(1) as f64;
+            further as f64 >= LEARN_FURTHER * n && behind as f64 <= LEARN_BEHIND * n
+        }),
+        _ => None,
+    }
+}
+
+/// Share of a sample's lines where the learned layout must find the message further in than
+/// the fixed decoders (or decode a line they do not) to replace them...
+const LEARN_FURTHER: f64 = 0.1;
+/// ...and the most lines where it may stop earlier than they do.
+const LEARN_BEHIND: f64 = 0.05;
+
+/// Lines of `sample` whose message the layout finds further in than the fixed chain (or that
+/// the chain does not decode), and lines where it stops earlier.
+fn compare_fixed(layout: &Layout, sample: &[&str]) -> (usize, usize) {
+    let mut fixed = Ctx::new(None, 1970);
+    let mut ours = Ctx::new(None, 1970);
+    let (mut further, mut behind) = (0, 0);
+    for l in sample {
+        let r = decode_line(l, &mut fixed);
+        fixed.extra.clear();
+        let Some(Msg::Range(a, _)) = learn::decode(l, layout, &mut ours).map(|r| r.message) else {
+            continue;
+        };
+        match r {
+            Some(r) if !r.continuation && r.format != Format::Plain => match r.message {
+                Msg::Range(b, _) if a > b => further += 1,
+                Msg::Range(b, _) if a < b => behind += 1,
+                _ => {}
+            },
+            _ => further += 1,
+        }
+    }
+    (further, behind)
+}
+
 /// Share of sampled lines that must carry the dominant timed header.
 const HEADERED_SHARE: f64 = 0.2;
 /// Share of the timed lines the dominant header layout must hold.
@@ -286,6 +347,13 @@ pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
 /// Decodes one line, trying every family in a fixed order. `None`: no header found.
 pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
     ctx.seen += 1;
+    if let Some(layout) = ctx.learned.take() {
+        let r = learn::decode(line, &layout, ctx);
+        ctx.learned = Some(layout);
+        if r.is_some() || ctx.forced == Some(Format::Learned) {
+            return r;
+        }
+    }
     if let Some(f) = ctx.forced {
         return decode_forced(line, f, ctx);
     }
@@ -308,6 +376,9 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
         });
     }
     if let Some(r) = decode_stateful(line, ctx) {
+        return Some(r);
+    }
+    if let Some(r) = labelled::decode(line, ctx) {
         return Some(r);
     }
     if is_shell_prompt(line) {
@@ -416,6 +487,8 @@ fn compose(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
 fn decode_forced(line: &str, f: Format, ctx: &mut Ctx) -> Option<Record> {
     let r = match f {
         Format::Plain => return Some(Record::plain(line.len())),
+        // Only the learned layout reads these lines (tried before this).
+        Format::Learned => return None,
         Format::KubectlPods | Format::KubectlEvents | Format::KubectlDescribe => {
             if f == Format::KubectlDescribe && ctx.describe.is_none() {
                 ctx.describe = Some(String::new());
@@ -445,6 +518,11 @@ fn decode_stateful(line: &str, ctx: &mut Ctx) -> Option<Record> {
     }
     if ctx.w3c.is_some() {
         if let Some(r) = access::w3c_row(line, ctx) {
+            return Some(r);
+        }
+    }
+    if ctx.rails_block || b.first() == Some(&b'P') {
+        if let Some(r) = rails::decode(line, ctx) {
             return Some(r);
         }
     }
@@ -489,6 +567,15 @@ fn mysql_slow(line: &str, ctx: &mut Ctx) -> Option<Record> {
         return Some(r);
     }
     r.continuation = true;
+    // `SET timestamp=1678494798;`: the entry's own epoch, for entries without a `# Time:`.
+    if let Some(n) = line
+        .strip_prefix("SET timestamp=")
+        .and_then(|t| t.trim_end().strip_suffix(';'))
+    {
+        if let Some(c) = time::parse_value(n) {
+            r.time = c.to_ns().map(|t| (t, c.precision));
+        }
+    }
     Some(r)
 }
 
@@ -531,8 +618,13 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
                 return Some(r);
             }
         }
-        b'<' => {
-            if let Some(r) = syslog::decode(line, ctx) {
+        b'<' | b'\xef' => {
+            if let Some(r) = trace::cmtrace(line, ctx).or_else(|| syslog::decode(line, ctx)) {
+                return Some(r);
+            }
+        }
+        b't' | b'n' => {
+            if let Some(r) = trace::audit(line, ctx) {
                 return Some(r);
             }
         }
