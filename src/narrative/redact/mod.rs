@@ -147,6 +147,20 @@ impl std::fmt::Debug for Redactor {
     }
 }
 
+impl Default for Redactor {
+    /// The built-in rules only.
+    fn default() -> Redactor {
+        Redactor {
+            user: Vec::new(),
+            forward: BTreeMap::new(),
+            back: BTreeMap::new(),
+            counts: [0; SecretKind::ALL.len()],
+            seen: None,
+            seen_stale: false,
+        }
+    }
+}
+
 impl Redactor {
     /// Built-in rules plus the user's patterns (Rust regex syntax). A pattern with a capture
     /// group masks group 1 only (e.g. `customer=(\w+)`); without one, the whole match.
@@ -167,11 +181,7 @@ impl Redactor {
         }
         Ok(Redactor {
             user,
-            forward: BTreeMap::new(),
-            back: BTreeMap::new(),
-            counts: [0; SecretKind::ALL.len()],
-            seen: None,
-            seen_stale: false,
+            ..Redactor::default()
         })
     }
 
