@@ -12,6 +12,7 @@
 //! (downloads are `blob:` URLs made here).
 
 use super::engine::Engine;
+use crate::english::plural;
 use crate::worker::protocol::kind;
 use crate::{RedactedFile, RedactedLogs};
 use leptos::prelude::*;
@@ -87,14 +88,12 @@ pub fn ExportBar() -> impl IntoView {
             });
             match logs {
                 Ok(logs) => {
-                    let summary = logs.summary.describe();
                     // One file: save it at once; several: a button each (a page may not start
                     // several downloads from one click without asking).
-                    let saved = match logs.files.as_slice() {
-                        [one] => format!(" {}", save_copy(one)),
-                        _ => " Save each file below.".to_string(),
-                    };
-                    note.set(Some(format!("Redacted: {summary}.{saved}")));
+                    note.set(Some(match logs.files.as_slice() {
+                        [one] => save_copy(one),
+                        _ => "Redacted copies ready: save each file below.".to_string(),
+                    }));
                     redacted.set(Some(Arc::new(logs)));
                 }
                 Err(e) => note.set(Some(format!("Could not redact the logs ({e})."))),
@@ -155,7 +154,11 @@ fn RedactedPanel(logs: Arc<RedactedLogs>) -> impl IntoView {
             view! {
                 <li data-kind=k.kind.clone()>
                     <code>{k.kind.clone()}</code>
-                    {format!(": {} distinct, masked {} times", k.values, k.occurrences)}
+                    {format!(
+                        ": {}, masked {}",
+                        plural(k.values as u64, "distinct value"),
+                        plural(k.occurrences as u64, "time")
+                    )}
                 </li>
             }
         })
@@ -165,21 +168,23 @@ fn RedactedPanel(logs: Arc<RedactedLogs>) -> impl IntoView {
         .iter()
         .map(|f| {
             let file = f.clone();
-            let label = format!("{} ({} lines)", f.name, f.lines);
+            let lines = format!(" ({})", plural(f.lines as u64, "line"));
             view! {
                 <li>
                     <button type="button" class="link" data-testid="redacted-file"
                         data-name=f.name.clone()
                         on:click=move |_| { let _ = save_copy(&file); }>
-                        {label}
+                        {format!("Save {}", f.name)}
                     </button>
+                    <span class="muted">{lines}</span>
                 </li>
             }
         })
         .collect_view();
     let nothing = logs.summary.kinds.is_empty();
     view! {
-        <section class="redacted" aria-label="Redacted logs" data-testid="redacted">
+        <section class="redacted" aria-labelledby="redacted-title" data-testid="redacted">
+            <h2 id="redacted-title">"Redacted copies"</h2>
             <p data-testid="redacted-summary">{logs.summary.describe()}</p>
             {nothing.then(|| view! { <p>"Nothing looked like a secret; the copies equal the input."</p> })}
             <ul class="redacted-kinds" data-testid="redacted-kinds">{kinds}</ul>

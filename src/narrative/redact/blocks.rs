@@ -321,7 +321,13 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 fn header(line: &str) -> Option<Table> {
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
+    // Three cells need two separators: a cheap count first, the field words only then.
+    let seps = line
+        .bytes()
+        .filter(|b| matches!(b, b',' | b'\t' | b';' | b'|'))
+        .count();
     if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
+        || seps < 2
         || !keys::mentions_field(line)
     {
         return None;

@@ -451,15 +451,24 @@ fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span
     if !(rule.gate)(f) {
         return;
     }
+    let mut keep = |s: usize, e: usize| {
+        if rule.check.is_none_or(|c| c(line, s, e)) {
+            out.push(Span::new(s, e, rule.kind));
+        }
+    };
+    // The whole match: `find_iter` gives the same matches as `captures_iter` without
+    // resolving groups (most matches are rejected by the check, timestamps read as IPv6).
+    if rule.group == 0 {
+        for m in rule.re.find_iter(line) {
+            keep(m.start(), m.end());
+        }
+        return;
+    }
     for caps in rule.re.captures_iter(line) {
         let Some(m) = (rule.group..caps.len()).find_map(|g| caps.get(g)) else {
             continue;
         };
-        let (s, e) = (m.start(), m.end());
-        if rule.check.is_some_and(|c| !c(line, s, e)) {
-            continue;
-        }
-        out.push(Span::new(s, e, rule.kind));
+        keep(m.start(), m.end());
     }
 }
 

@@ -131,9 +131,11 @@ const WORDS: &[(&str, Word)] = &[
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
+        // A DFA, like `keys::mentions_field`'s: searched on every line.
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(WORDS.iter().map(|(w, _)| *w))
             .expect("marker words")
     })
@@ -148,7 +150,23 @@ impl Features {
         let mut f = Features::default();
         let b = line.as_bytes();
         let (mut run, mut drun, mut urun) = (0, 0, 0);
+        let mut tok = Token::default();
         for (i, &c) in b.iter().enumerate() {
+            // Most bytes are lowercase letters, which only extend runs: what the full path
+            // below (and `shape`) would do for one, in a few instructions.
+            if c.is_ascii_lowercase() {
+                drun = 0;
+                urun = 0;
+                run += 1;
+                f.run = f.run.max(run);
+                tok.len += 1;
+                tok.low = true;
+                if tok.len >= 32 && tok.up && tok.dig {
+                    f.mixed32 = true;
+                }
+                continue;
+            }
+            shape(b, i, &mut f, &mut tok);
             let prev = if i > 0 { b[i - 1] } else { b' ' };
             let next = b.get(i + 1).copied().unwrap_or(b' ');
             match c {
@@ -220,7 +238,6 @@ impl Features {
                 run = 0;
             }
         }
-        shapes(b, &mut f);
         f.provider = provider_prefixes().find(b).is_some();
         for m in words_ac().find_overlapping_iter(b) {
             f.words |= WORDS[m.pattern().as_usize()].1 as u32;
@@ -229,64 +246,70 @@ impl Features {
     }
 }
 
-/// The shape features that need more than one byte of context.
-fn shapes(b: &[u8], f: &mut Features) {
-    let (mut len, mut up, mut low, mut dig) = (0usize, false, false, false);
-    for i in 0..b.len() {
-        let c = b[i];
-        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
-        let hex = |c: u8| c.is_ascii_hexdigit();
-        if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
-            f.digit_space_digit = true;
+/// The run of token characters ending at the current byte, for [`Features::mixed32`].
+#[derive(Default)]
+struct Token {
+    len: usize,
+    up: bool,
+    low: bool,
+    dig: bool,
+}
+
+/// The shape features of byte `i` that need more than one byte of context.
+fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
+    let c = b[i];
+    let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+    let hex = |c: u8| c.is_ascii_hexdigit();
+    if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
+        f.digit_space_digit = true;
+    }
+    if c.is_ascii_uppercase()
+        && at(i + 1).is_ascii_uppercase()
+        && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
+    {
+        let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+        if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+            f.uu_dd = true;
         }
-        if c.is_ascii_uppercase()
-            && at(i + 1).is_ascii_uppercase()
-            && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
-        {
-            let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
-            if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
-                f.uu_dd = true;
-            }
+    }
+    if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+        f.u5_digit = true;
+    }
+    if (c == b':' || c == b'-')
+        && i >= 2
+        && hex(at(i - 1))
+        && hex(at(i - 2))
+        && hex(at(i + 1))
+        && hex(at(i + 2))
+    {
+        f.hex_pairs += 1;
+    }
+    if c == b'.'
+        && i >= 4
+        && b[i - 4..i].iter().all(|c| hex(*c))
+        && (1..=4).all(|k| hex(at(i + k)))
+        && at(i + 5) == b'.'
+    {
+        f.cisco_mac = true;
+    }
+    if c == b'.'
+        && i > 0
+        && at(i - 1).is_ascii_digit()
+        && (1..=4).all(|k| at(i + k).is_ascii_digit())
+        && !at(i + 5).is_ascii_digit()
+    {
+        f.dot4 = true;
+    }
+    if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
+        tok.len += 1;
+        tok.up |= c.is_ascii_uppercase();
+        tok.low |= c.is_ascii_lowercase();
+        tok.dig |= c.is_ascii_digit();
+        if tok.len >= 32 && tok.up && tok.low && tok.dig {
+            f.mixed32 = true;
         }
-        if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
-            f.u5_digit = true;
-        }
-        if (c == b':' || c == b'-')
-            && i >= 2
-            && hex(at(i - 1))
-            && hex(at(i - 2))
-            && hex(at(i + 1))
-            && hex(at(i + 2))
-        {
-            f.hex_pairs += 1;
-        }
-        if c == b'.'
-            && i >= 4
-            && b[i - 4..i].iter().all(|c| hex(*c))
-            && (1..=4).all(|k| hex(at(i + k)))
-            && at(i + 5) == b'.'
-        {
-            f.cisco_mac = true;
-        }
-        if c == b'.'
-            && i > 0
-            && at(i - 1).is_ascii_digit()
-            && (1..=4).all(|k| at(i + k).is_ascii_digit())
-            && !at(i + 5).is_ascii_digit()
-        {
-            f.dot4 = true;
-        }
-        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
-            len += 1;
-            up |= c.is_ascii_uppercase();
-            low |= c.is_ascii_lowercase();
-            dig |= c.is_ascii_digit();
-            if len >= 32 && up && low && dig {
-                f.mixed32 = true;
-            }
-        } else {
-            (len, up, low, dig) = (0, false, false, false);
-        }
+    } else {
+        *tok = Token::default();
     }
 }
 
