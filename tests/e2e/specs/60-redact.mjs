@@ -113,7 +113,8 @@ test('redact: a single file downloads at once; a new analysis drops the old copi
   assertEq(dl.suggestedFilename(), 'api.redacted.log', 'file name');
   checkCopy('api.redacted.log', fs.readFileSync(await dl.path(), 'utf8'), API);
   const note = await text(page, 'export-note');
-  assert(/^Redacted: .*Saved api\.redacted\.log\.$/.test(note), `note: ${note}`);
+  assertEq(note, 'Saved api.redacted.log.', 'note');
+  assert(/masked on \d+ of 9 lines in 1 file: /.test(await text(page, 'redacted-summary')), 'summary');
   assertEq(requests.slice(before), [], 'network requests while redacting');
   assertEq(await page.locator('[data-testid="redacted-file"]').count(), 1, 'the copy can be saved again');
   await pick(page, [['jobs.jsonl', JOBS]]);
