@@ -51,6 +51,12 @@ pub(crate) struct Features {
     pub digit_dots: usize,
     /// Longest run of token characters (letters, digits, `+/_-=.~`).
     pub run: usize,
+    /// Four digits, a space or `-`, four digits (`4111 1111`, `4111-1111`): grouped cards.
+    pub d4_sep_d4: bool,
+    /// How many times a digit, a space, a digit occurs.
+    pub digit_space_digits: usize,
+    /// Most digits in a run where single spaces between digits do not break it (`123 456 789`: 9).
+    pub spaced_digits: usize,
     /// Marker words found (bits of [`Word`]).
     words: u32,
 }
@@ -161,6 +167,7 @@ impl Features {
                 f.run = f.run.max(run);
                 tok.len += 1;
                 tok.low = true;
+                tok.spaced = 0;
                 if tok.len >= 32 && tok.up && tok.dig {
                     f.mixed32 = true;
                 }
@@ -253,6 +260,8 @@ struct Token {
     up: bool,
     low: bool,
     dig: bool,
+    /// Digits so far in the current run of digits and single spaces between digits.
+    spaced: usize,
 }
 
 /// The shape features of byte `i` that need more than one byte of context.
@@ -260,8 +269,20 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
     let c = b[i];
     let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
     let hex = |c: u8| c.is_ascii_hexdigit();
+    let digits = |from: usize, n: usize| {
+        from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
     if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
         f.digit_space_digit = true;
+        f.digit_space_digits += 1;
+    } else if c.is_ascii_digit() {
+        tok.spaced += 1;
+        f.spaced_digits = f.spaced_digits.max(tok.spaced);
+    } else {
+        tok.spaced = 0;
+    }
+    if (c == b' ' || c == b'-') && i >= 4 && digits(i - 4, 4) && digits(i + 1, 4) {
+        f.d4_sep_d4 = true;
     }
     if c.is_ascii_uppercase()
         && at(i + 1).is_ascii_uppercase()
@@ -525,14 +546,21 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Card,
                 r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
                 0,
-                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
+                // Every match has 13+ digits in a row or two groups of four.
+                |f| f.max_digit_run >= 13 || (f.d4_sep_d4 && f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
                 Some(card_ok),
             ),
             r(
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                |f| f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7,
+                // Every match has one of: two dashes between digits, two capitals and two
+                // digits, five capitals, two dots between digits, seven digits (single spaces
+                // between them allowed); a date and a clock time have none.
+                |f| {
+                    (f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7)
+                        && (f.digit_dashes >= 2 || f.uu_dd || f.upper5 || f.digit_dots >= 2 || f.spaced_digits >= 7)
+                },
                 Some(national_ok),
             ),
             // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
@@ -551,7 +579,15 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Phone,
                 r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|(?-u:\b)\d{3}[.\-]\d{3}[.\-]\d{4}(?-u:\b)|(?-u:\b)0\d{1,4}(?:-\d{2,4}){2,3}(?-u:\b)|(?-u:\b)0\d(?: \d{2}){4}(?-u:\b)|(?-u:\b)0\d(?:\.\d{2}){4}(?-u:\b)",
                 0,
-                |f| f.phone_open || f.digit_space_digit || f.digit_dashes >= 2 || f.dot4,
+                // Spaced layouts need four digit-space-digit steps (`0X XX XX XX XX`) unless
+                // they open with `+` or `(`; dotted ones four dots between digits.
+                |f| {
+                    f.phone_open
+                        || f.digit_dashes >= 2
+                        || f.dot4
+                        || f.digit_space_digits >= 4
+                        || (f.digit_space_digit && f.digit_dots >= 4)
+                },
                 Some(phone_ok),
             ),
             // Basic credentials without their scheme word: base64 of "user:password".
