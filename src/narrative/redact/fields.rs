@@ -36,12 +36,31 @@ fn locals_re() -> &'static Regex {
     })
 }
 
+/// A field named in prose, its value quoted after a space: `adres "Main St 1, Springfield"`.
+fn prose_quoted_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?-u:\b)(?P<key>[A-Za-z][A-Za-z0-9_\-]{1,30}) "(?P<v>[^"\n]{1,200})""#)
+            .expect("prose quoted regex")
+    })
+}
+
 /// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
 /// go to `keep`, so no later rule masks them.
 pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
     jwk_public(line, keep);
     if !keys::mentions_field(line) {
         return;
+    }
+    if line.contains(" \"") {
+        for c in prose_quoted_re().captures_iter(line) {
+            let (k, v) = (c.name("key").expect("key"), c.name("v").expect("value"));
+            if let Some(f) = keys::field(k.as_str()) {
+                if masks(f, v.as_str(), "") {
+                    out.push(Span::new(v.start(), v.end(), f.kind()));
+                }
+            }
+        }
     }
     if let Some(c) = locals_re().captures(line) {
         let key = c.name("key").expect("key");
@@ -495,6 +514,21 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn a_field_named_in_prose_with_its_value_quoted() {
+        assert_eq!(
+            masked(r#"account linked, address "12 Harbour Rd, Leith EH6 6LX" saved"#),
+            ["12 Harbour Rd, Leith EH6 6LX"]
+        );
+        assert_eq!(
+            masked(r#"login failed: password "Sup3r-S3cret!" rejected"#),
+            ["Sup3r-S3cret!"]
+        );
+        // A word that names no field, or a value its type says is not secret: kept.
+        assert!(masked(r#"retry reason "connection reset" after 3 tries"#).is_empty());
+        assert!(masked(r#"token "expired" for user 42"#).is_empty());
     }
 
     #[test]
