@@ -233,6 +233,13 @@ impl Browse {
         }
     }
 
+    /// The input files as decoded (name, text), in input order: what a redacted copy is made of.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|f| (f.name.as_str(), f.text.as_str()))
+    }
+
     /// Rows in the input (every line of every file).
     pub fn lines_total(&self) -> u64 {
         self.rows.len() as u64
@@ -535,6 +542,13 @@ mod tests {
 
     fn all(b: &mut Browse, f: &Filter) -> Page {
         b.lines(f, 0, MAX_LIMIT).unwrap()
+    }
+
+    #[test]
+    fn files_are_the_decoded_inputs_in_order() {
+        let (_, b) = demo();
+        let files: Vec<(&str, &str)> = b.files().collect();
+        assert_eq!(files, vec![("app.log", APP), ("other.log", OTHER)]);
     }
 
     #[test]

@@ -95,10 +95,7 @@ fn copies_keep_lines_and_json_and_lose_the_secrets() {
     assert_eq!(w.replace("\r\n", "\n"), a);
     assert!(a.contains("took 35ms") && a.contains("pay-api") && a.contains("db-main:5432"));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("masked on 8 of 12 line(s) in 2 file(s)"),
-        "{err}"
-    );
+    assert!(err.contains("masked on 8 of 12 lines in 2 files"), "{err}");
     for kind in ["EMAIL", "SECRET", "IP", "CARD"] {
         assert!(err.contains(kind), "{kind} missing from summary: {err}");
     }

@@ -221,7 +221,7 @@ impl Engine {
         })
     }
 
-    /// Sends a log view query (`lines` or `locate`; `fields` are its other fields) and calls
+    /// Sends a query (`lines`, `locate` or `redact`; `fields` are its other fields) and calls
     /// `done` with the answer. Dropped unanswered when the worker is replaced.
     pub fn query(self, which: &str, fields: &Object, done: impl FnOnce(Answer) + 'static) {
         let id = self.next_query.get_value().wrapping_add(1);
@@ -351,8 +351,7 @@ impl Engine {
                 self.phase
                     .set(Phase::Working(Progress::from_message(&data)));
             }
-            Some(which @ (kind::LINES | kind::LOCATE)) => {
-                let _ = which;
+            Some(kind::LINES | kind::LOCATE | kind::REDACT) => {
                 let id = protocol::get_u32(&data, "id");
                 let done = self.queries.try_update_value(|q| q.remove(&id)).flatten();
                 if let Some(done) = done {

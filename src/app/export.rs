@@ -1,13 +1,22 @@
 //! The export bar above the report: download the Markdown postmortem, download the JSON report,
-//! copy the Markdown, print (style/shell.css's print stylesheet makes that a clean document).
+//! copy the Markdown, print (style/shell.css's print stylesheet makes that a clean document),
+//! and download redacted copies of the analyzed logs for sharing.
 //!
-//! Promises: the JSON download is the engine's JSON verbatim (byte-identical to
+//! Promises: the redacted copies are made in the worker from the lines it holds (the same
+//! redactor as `faultline redact`, one placeholder per value across files), one download per
+//! input file with the input's line count, with a summary of what was masked by kind and never
+//! the values; a report that came from history (no lines held) says to analyze again. The
+//! JSON download is the engine's JSON verbatim (byte-identical to
 //! `faultline analyze --json` for the same input); the Markdown is `crate::to_markdown`, which
 //! escapes log text, so neither export can carry live markup; nothing leaves the machine
 //! (downloads are `blob:` URLs made here).
 
 use super::engine::Engine;
+use crate::english::plural;
+use crate::worker::protocol::kind;
+use crate::{RedactedFile, RedactedLogs};
 use leptos::prelude::*;
+use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -56,6 +65,49 @@ pub fn ExportBar() -> impl IntoView {
             }));
         });
     };
+    // The redacted copies of the shown report's logs, once made; dropped with the report.
+    let redacted = RwSignal::new(None::<Arc<RedactedLogs>>);
+    // Bumped by each request and each new report: an answer for an older one is ignored.
+    let ticket = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        engine.generation.track();
+        ticket.update_value(|t| *t += 1);
+        redacted.set(None);
+    });
+    let no_lines = move || none() || !engine.has_lines();
+    let redact = move |_| {
+        ticket.update_value(|t| *t += 1);
+        let mine = ticket.get_value();
+        note.set(Some("Redacting the logs…".into()));
+        engine.query(kind::REDACT, &js_sys::Object::new(), move |answer| {
+            if ticket.get_value() != mine {
+                return;
+            }
+            let logs = answer.map_err(|(e, _)| e).and_then(|json| {
+                serde_json::from_str::<RedactedLogs>(&json).map_err(|e| e.to_string())
+            });
+            match logs {
+                Ok(logs) => {
+                    // One file: save it at once; several: a button each (a page may not start
+                    // several downloads from one click without asking).
+                    note.set(Some(match logs.files.as_slice() {
+                        [one] => save_copy(one),
+                        _ => "Redacted copies ready: save each file below.".to_string(),
+                    }));
+                    redacted.set(Some(Arc::new(logs)));
+                }
+                Err(e) => note.set(Some(format!("Could not redact the logs ({e})."))),
+            }
+        });
+    };
+    let redact_title = move || {
+        if !none() && !engine.has_lines() {
+            "This report holds no log lines (it came from history): analyze the logs again to redact them."
+        } else {
+            "Copies of the analyzed logs with secrets and personal data replaced by placeholders, made on this machine."
+        }
+    };
+
     let print = move |_| {
         if let Err(e) = window().print() {
             note.set(Some(format!(
@@ -79,11 +131,71 @@ pub fn ExportBar() -> impl IntoView {
             <button type="button" data-testid="export-print" disabled=none on:click=print>
                 "Print / PDF"
             </button>
+            <button type="button" data-testid="export-redacted" disabled=no_lines on:click=redact
+                title=redact_title>
+                "Download redacted logs"
+            </button>
             <span class="export-note" role="status" aria-live="polite" data-testid="export-note">
                 {move || note.get()}
             </span>
+            {move || redacted.get().map(|logs| view! { <RedactedPanel logs /> })}
         </div>
     }
+}
+
+/// What was masked, by kind, and a button per redacted file.
+#[component]
+fn RedactedPanel(logs: Arc<RedactedLogs>) -> impl IntoView {
+    let kinds = logs
+        .summary
+        .kinds
+        .iter()
+        .map(|k| {
+            view! {
+                <li data-kind=k.kind.clone()>
+                    <code>{k.kind.clone()}</code>
+                    {format!(
+                        ": {}, masked {}",
+                        plural(k.values as u64, "distinct value"),
+                        plural(k.occurrences as u64, "time")
+                    )}
+                </li>
+            }
+        })
+        .collect_view();
+    let files = logs
+        .files
+        .iter()
+        .map(|f| {
+            let file = f.clone();
+            let lines = format!(" ({})", plural(f.lines as u64, "line"));
+            view! {
+                <li>
+                    <button type="button" class="link" data-testid="redacted-file"
+                        data-name=f.name.clone()
+                        on:click=move |_| { let _ = save_copy(&file); }>
+                        {format!("Save {}", f.name)}
+                    </button>
+                    <span class="muted">{lines}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let nothing = logs.summary.kinds.is_empty();
+    view! {
+        <section class="redacted" aria-labelledby="redacted-title" data-testid="redacted">
+            <h2 id="redacted-title">"Redacted copies"</h2>
+            <p data-testid="redacted-summary">{logs.summary.describe()}</p>
+            {nothing.then(|| view! { <p>"Nothing looked like a secret; the copies equal the input."</p> })}
+            <ul class="redacted-kinds" data-testid="redacted-kinds">{kinds}</ul>
+            <ul class="redacted-files" data-testid="redacted-files">{files}</ul>
+        </section>
+    }
+}
+
+/// Saves one redacted copy; says what happened.
+fn save_copy(f: &RedactedFile) -> String {
+    outcome(&f.name, download(&f.name, "text/plain", &f.text))
 }
 
 /// `faultline-<label as a slug>`, safe as a file name everywhere.

@@ -701,12 +701,7 @@ mod cli {
 
         /// `app.log` -> `app.redacted.log`, `app.log.gz` -> `app.redacted.log`, `syslog` -> `syslog.redacted`.
         fn sibling_name(file: &Path) -> String {
-            let plain = plain_name(Path::new(file.file_name().unwrap_or_default()));
-            let name = plain.to_string_lossy();
-            match name.rsplit_once('.') {
-                Some((stem, ext)) if !stem.is_empty() => format!("{stem}.redacted.{ext}"),
-                _ => format!("{name}.redacted"),
-            }
+            faultline::redacted_name(&file.file_name().unwrap_or_default().to_string_lossy())
         }
     }
 

@@ -57,7 +57,10 @@ pub use check::{check_answer, Check, Checker, Disagreement, Flag, FlagKind, Side
 pub use error::{NarrativeError, NarrativeErrorKind};
 pub use prompt::{build_payload, estimate_tokens, ChatMessage, Payload, Role};
 pub use redact::{Redactor, SecretKind};
-pub use share::{KindCount, LogRedactor, RedactionSummary};
+pub use share::{
+    redact_texts, redacted_name, KindCount, LogRedactor, RedactedFile, RedactedLogs,
+    RedactionSummary,
+};
 pub use stream::{decode_all, StreamDecoder, StreamEvent};
 pub use wire::{
     build_request, endpoint_url, error_from_status, network_error, HttpRequest, LlmSettings,

@@ -8,6 +8,7 @@
 //! plain-text copy. [`RedactionSummary`] says what was masked by kind, never the values.
 
 use super::redact::{Redactor, SecretKind};
+use crate::english::plural;
 use crate::ingest::{self, IngestError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,19 +37,82 @@ impl RedactionSummary {
     pub fn describe(&self) -> String {
         let values: usize = self.kinds.iter().map(|k| k.values).sum();
         let mut s = format!(
-            "{values} value(s) masked on {} of {} line(s) in {} file(s)",
-            self.lines_changed, self.lines, self.files
+            "{} masked on {} of {} in {}",
+            plural(values as u64, "value"),
+            self.lines_changed,
+            plural(self.lines as u64, "line"),
+            plural(self.files as u64, "file")
         );
         let parts: Vec<String> = self
             .kinds
             .iter()
-            .map(|k| format!("{} {} ({} time(s))", k.values, k.kind, k.occurrences))
+            .map(|k| {
+                format!(
+                    "{} {} ({})",
+                    k.values,
+                    k.kind,
+                    plural(k.occurrences as u64, "time")
+                )
+            })
             .collect();
         if !parts.is_empty() {
             s.push_str(": ");
             s.push_str(&parts.join(", "));
         }
         s
+    }
+}
+
+/// One redacted copy, for a download: the file name to save it as, and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactedFile {
+    /// [`redacted_name`] of the input's name.
+    pub name: String,
+    pub text: String,
+    /// Lines of the copy (equal to the input's).
+    pub lines: usize,
+}
+
+/// Redacted copies of a set of logs and what was masked in them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactedLogs {
+    pub files: Vec<RedactedFile>,
+    pub summary: RedactionSummary,
+}
+
+/// Redacts decoded texts `(name, text)` with one redactor (built-in rules only), so a value
+/// keeps its placeholder across files.
+pub fn redact_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> RedactedLogs {
+    let mut lr = LogRedactor::new(Redactor::default());
+    let files = files
+        .into_iter()
+        .map(|(name, text)| {
+            let text = lr.redact_text(text);
+            RedactedFile {
+                name: redacted_name(name),
+                lines: ingest::line_spans(&text).len(),
+                text,
+            }
+        })
+        .collect();
+    RedactedLogs {
+        files,
+        summary: lr.summary(),
+    }
+}
+
+/// The name a redacted copy is saved under: the input's base name with `.redacted` before its
+/// extension (`app.log` -> `app.redacted.log`, `app.log.gz` -> `app.redacted.log`, since the
+/// copy is plain text; `syslog` -> `syslog.redacted`).
+pub fn redacted_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let plain = base.strip_suffix(".gz").unwrap_or(base);
+    match plain.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            format!("{stem}.redacted.{ext}")
+        }
+        _ if plain.is_empty() => "log.redacted".to_string(),
+        _ => format!("{plain}.redacted"),
     }
 }
 
@@ -159,10 +223,43 @@ mod tests {
         assert_eq!((email.values, email.occurrences), (1, 2));
         let d = s.describe();
         assert!(
-            d.starts_with("2 value(s) masked on 2 of 3 line(s) in 2 file(s): "),
+            d.starts_with("2 values masked on 2 of 3 lines in 2 files: 1 EMAIL (2 times), "),
             "{d}"
         );
         assert!(!d.contains("ana@"), "{d}");
+    }
+
+    #[test]
+    fn redacted_names_keep_the_extension_and_drop_folders_and_gzip() {
+        for (input, want) in [
+            ("app.log", "app.redacted.log"),
+            ("logs/app.log.gz", "app.redacted.log"),
+            ("C:\\logs\\svc.jsonl", "svc.redacted.jsonl"),
+            ("syslog", "syslog.redacted"),
+            (".bashrc", ".bashrc.redacted"),
+            ("", "log.redacted"),
+        ] {
+            assert_eq!(redacted_name(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn redacted_texts_keep_line_counts_and_share_placeholders() {
+        let a = "ok\nlogin ana@example.org password=hunter22x\r\n\nend";
+        let b = "again ana@example.org\n";
+        let logs = redact_texts([("a.log", a), ("b.log", b)]);
+        assert_eq!(logs.files.len(), 2);
+        assert_eq!(logs.files[0].name, "a.redacted.log");
+        assert_eq!(logs.files[0].lines, ingest::line_spans(a).len());
+        assert_eq!(logs.files[1].lines, 1);
+        assert_eq!(
+            logs.files[0].text,
+            "ok\nlogin <EMAIL_1> password=<SECRET_1>\r\n\nend"
+        );
+        assert_eq!(logs.files[1].text, "again <EMAIL_1>\n");
+        assert_eq!((logs.summary.files, logs.summary.lines_changed), (2, 2));
+        let json = serde_json::to_string(&logs).unwrap();
+        assert!(!json.contains("hunter22x") && !json.contains("ana@"));
     }
 
     #[test]

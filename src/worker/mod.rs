@@ -48,6 +48,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         Some(kind::ANALYZE) => analyze(scope, data),
         Some(kind::LINES) => query(scope, data, kind::LINES),
         Some(kind::LOCATE) => query(scope, data, kind::LOCATE),
+        Some(kind::REDACT) => query(scope, data, kind::REDACT),
         _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),
@@ -143,7 +144,7 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     }
 }
 
-/// Answers a `lines` or `locate` query from the kept lines.
+/// Answers a `lines`, `locate` or `redact` query from the kept lines.
 fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
     let reply = protocol::message(which);
     protocol::set(&reply, "id", &protocol::get_f64(data, "id").into());
@@ -156,6 +157,10 @@ fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
         let Some(browse) = b.as_mut() else {
             return Err(("the engine holds no analyzed lines".into(), true));
         };
+        if which == kind::REDACT {
+            let logs = crate::redact_texts(browse.files());
+            return serde_json::to_string(&logs).map_err(|e| (e.to_string(), false));
+        }
         let filter = filter.map_err(|e| (e, false))?;
         let json = if which == kind::LINES {
             let offset = protocol::get_f64(data, "offset").max(0.0) as u64;

@@ -13,13 +13,16 @@
 //! worker -> page  {type:"lines", id, json}                        json: a `Page` as JSON text
 //! page -> worker  {type:"locate", id, file, line, filter}
 //! worker -> page  {type:"locate", id, json}                       json: a `Located` as JSON text
-//!                 either query may instead get {type, id, error, gone}: `gone` is true when the
+//! page -> worker  {type:"redact", id}
+//! worker -> page  {type:"redact", id, json}                       json: `RedactedLogs` as JSON text
+//!                 any query may instead get {type, id, error, gone}: `gone` is true when the
 //!                 engine holds no analyzed lines (none yet, a failed analysis, a new worker)
 //! ```
 //!
 //! After a `report`, the worker keeps the analyzed lines (a [`crate::Browse`] index over the
 //! decoded text, not a copy) until the next `analyze` starts, and answers `lines` and `locate`
-//! from them. Queries sent while an analysis runs wait for it (the worker is single-threaded).
+//! from them, and `redact` with redacted copies of the analyzed files (the built-in rules, one
+//! placeholder per value across files). Queries sent while an analysis runs wait for it (the worker is single-threaded).
 //! Filters and answers travel as JSON text: serde on both sides, one string across.
 
 use js_sys::{Object, Reflect};
@@ -34,6 +37,7 @@ pub mod kind {
     pub const ERROR: &str = "error";
     pub const LINES: &str = "lines";
     pub const LOCATE: &str = "locate";
+    pub const REDACT: &str = "redact";
 }
 
 /// What the worker is doing, for the progress line: reading the files into the engine, one of

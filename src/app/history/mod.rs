@@ -2,7 +2,9 @@
 //! re-analysis, deleted (with undo) or cleared; and the past incidents most like the current one,
 //! scored by the engine's [`crate::similarity`].
 //!
-//! Every finished analysis is saved once (a reopened one is not saved again). Storage that fails
+//! Every finished analysis is saved once (a reopened one is not saved again). A narrative written
+//! on the page is saved with the entry of the report it was written for, its check included
+//! (flags, a root-cause disagreement): the list says so, and a reopened report shows it. Storage that fails
 //! (private mode, a full quota, no IndexedDB) gives a message in the History tab and changes
 //! nothing else: the report never depends on history.
 
@@ -128,6 +130,7 @@ impl History {
             failure_class: rc.failure_class.clone(),
             fingerprint: profile.fingerprint(),
             profile,
+            narrative: None,
         };
         self.current.set(Some(id));
         self.same.set(Vec::new());
@@ -163,7 +166,9 @@ impl History {
                 Err(e) => return self.fail("read", e),
             };
             match Analysis::from_json(json) {
-                Ok(a) => {
+                Ok(mut a) => {
+                    // The saved JSON is the engine's, verbatim; the narrative rides beside it.
+                    a.report.narrative = entry.narrative.clone();
                     let a = Arc::new(a);
                     self.reopened.set_value(Some(a.clone()));
                     self.current.set(Some(entry.id));
@@ -181,6 +186,32 @@ impl History {
                     nav.view.set(View::Report);
                 }
                 Err(e) => self.fail("read", format!("the saved report is unreadable: {e}")),
+            }
+        });
+    }
+
+    /// Saves `n`, the narrative written for the report on screen, with that report's entry
+    /// (replacing an earlier one). Nothing happens when the shown report has no saved entry.
+    pub fn attach_narrative(self, n: crate::report::Narrative) {
+        let Some(id) = self.current.get_untracked() else {
+            return;
+        };
+        let Some(mut entry) = self
+            .entries
+            .with_untracked(|l| l.as_ref()?.iter().find(|e| e.id == id).cloned())
+        else {
+            return;
+        };
+        entry.narrative = Some(n);
+        leptos::task::spawn_local(async move {
+            let json = match store::report(id).await {
+                Ok(Some(json)) => json,
+                Ok(None) => return self.fail("saved", "the saved report is missing".into()),
+                Err(e) => return self.fail("saved", e),
+            };
+            match store::put(&entry, &json).await {
+                Ok(()) => self.reload(),
+                Err(e) => self.fail("saved", e),
             }
         });
     }
@@ -348,6 +379,7 @@ fn Row(entry: Entry, h: History) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| "no severity".into());
     let (open, del) = (entry.clone(), entry.clone());
+    let narrative = entry.narrative.as_ref().map(narrative_note);
     let shown = move || h.current.get() == Some(id);
     view! {
         <li class="history-item" data-testid="history-item" data-id=id.to_string() class:current=shown>
@@ -360,6 +392,10 @@ fn Row(entry: Entry, h: History) -> impl IntoView {
                     " \u{b7} "<span data-testid="history-class">{class}</span>
                     " \u{b7} templates "<code title="template fingerprint">{entry.fingerprint.clone()}</code>
                 </span>
+                {narrative.map(|(text, flags, differs)| view! {
+                    <span class="muted" data-testid="history-narrative" data-flags=flags
+                        data-disagrees=differs.to_string()>{text}</span>
+                })}
             </div>
             <div class="history-actions">
                 <button
@@ -381,6 +417,24 @@ fn Row(entry: Entry, h: History) -> impl IntoView {
             </div>
         </li>
     }
+}
+
+/// What the list says about a saved narrative's check: the sentence, the flag count, and
+/// whether the narrative names another root cause than the engine.
+fn narrative_note(n: &crate::report::Narrative) -> (String, usize, bool) {
+    let Some(c) = &n.check else {
+        return (format!("Narrative by {} (not checked)", n.model), 0, false);
+    };
+    let flags = c.flags.len();
+    let mut s = match flags {
+        0 => format!("Narrative by {}: every name and number backed", n.model),
+        1 => format!("Narrative by {}: 1 name or number flagged", n.model),
+        _ => format!("Narrative by {}: {flags} names or numbers flagged", n.model),
+    };
+    if c.disagreement.is_some() {
+        s.push_str("; it names another root cause than the engine");
+    }
+    (s, flags, c.disagreement.is_some())
 }
 
 /// The "Similar past incidents" block shown above the report.

@@ -36,6 +36,10 @@ pub struct Entry {
     /// Hex digest of the template set ([`IncidentProfile::fingerprint`]).
     pub fingerprint: String,
     pub profile: IncidentProfile,
+    /// The LLM narrative written for this analysis on the page, with its check (flags, a
+    /// root-cause disagreement); `None` when none was written, and in entries saved before.
+    #[serde(default)]
+    pub narrative: Option<crate::report::Narrative>,
 }
 
 /// Saves `entry` and its report JSON (replacing an entry with the same id).

@@ -17,6 +17,7 @@ use crate::narrative::{
     build_request, error_from_status, network_error, ChatMessage, Conversation, HttpRequest,
     LlmSettings, NarrativeError, NarrativeErrorKind, Payload, Role, StreamDecoder, StreamEvent,
 };
+use crate::report::Narrative;
 use fetch::{Failure, Flight, Stop};
 use leptos::prelude::*;
 use settings::{Form, SettingsForm};
@@ -73,6 +74,8 @@ impl Preview {
 #[derive(Clone, Copy)]
 struct Ctl {
     engine: Engine,
+    /// Where a finished narrative is saved with its report.
+    history: super::history::History,
     form: Form,
     turns: RwSignal<Vec<Turn>>,
     /// The conversation whose answers were all received (follow-ups extend it).
@@ -95,6 +98,7 @@ pub fn NarrativeView() -> impl IntoView {
     form.persist();
     let ctl = Ctl {
         engine,
+        history: expect_context::<super::history::History>(),
         form,
         turns: RwSignal::new(Vec::new()),
         conv: StoredValue::new_local(None),
@@ -105,13 +109,21 @@ pub fn NarrativeView() -> impl IntoView {
         show_preview: RwSignal::new(false),
         test: RwSignal::new(None),
     };
-    // A new analysis starts a new story: stop what runs, drop the old turns.
+    // A new analysis starts a new story: stop what runs, drop the old turns; a report reopened
+    // from history with a saved narrative shows that narrative and its check.
     Effect::new(move |prev: Option<()>| {
-        engine.report.track();
+        let report = engine.report.get();
         if prev.is_some() {
             ctl.stop();
             ctl.turns.set(Vec::new());
             ctl.conv.set_value(None);
+        }
+        if let Some(a) = report {
+            if let Some(n) = &a.report.narrative {
+                let id = ctl.next_id.get_value();
+                ctl.next_id.set_value(id + 1);
+                ctl.turns.set(vec![Turn::saved(id, &a.report, n)]);
+            }
         }
     });
     // Escape cancels a request in flight (focus may be anywhere: the Write button it started
@@ -439,11 +451,18 @@ impl Ctl {
                     t.text.set(text.clone());
                     let report = self.engine.report.get_untracked();
                     if let Some(a) = report {
-                        t.finished.set(Some(Arc::new(Finished::new(
-                            &c.checker(&a.report),
-                            &text,
-                            t.question.is_none(),
-                        ))));
+                        let f = Finished::new(&c.checker(&a.report), &text, t.question.is_none());
+                        if t.question.is_none() {
+                            // The narrative and its check go to history with the report.
+                            let s = c.settings();
+                            self.history.attach_narrative(Narrative {
+                                source: s.provider.name().to_string(),
+                                model: s.model.clone(),
+                                text: text.clone(),
+                                check: Some(f.check().clone()),
+                            });
+                        }
+                        t.finished.set(Some(Arc::new(f)));
                     }
                     t.state.set(State::Done);
                     c.record_answer(&out.raw);

@@ -9,6 +9,8 @@ use super::super::nav::EvidenceLink;
 use crate::narrative::{
     parse_answer, Answer, Check, Checker, Disagreement, FlagKind, Section, Side,
 };
+use crate::report::Narrative;
+use crate::Report;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -58,11 +60,28 @@ impl Finished {
     /// `checker` is the conversation's ([`crate::narrative::Conversation::checker`]): it read
     /// the report once, and knows which evidence ids were sent.
     pub fn new(checker: &Checker, text: &str, root: bool) -> Finished {
-        let answer = parse_answer(text);
         let mut check = checker.check(text);
         if !root {
             check.disagreement = None;
         }
+        Finished::with_check(checker, text, check)
+    }
+
+    /// A narrative saved with a report: its stored check as it was made (citations included);
+    /// sections are checked again against the report (without the evidence ids, not saved).
+    pub fn saved(report: &Report, n: &Narrative) -> Finished {
+        let checker = Checker::new(report);
+        let check = n.check.clone().unwrap_or_else(|| checker.check(&n.text));
+        Finished::with_check(&checker, &n.text, check)
+    }
+
+    /// The whole answer's check as given; each section checked by `checker`.
+    pub fn check(&self) -> &Check {
+        &self.check
+    }
+
+    fn with_check(checker: &Checker, text: &str, check: Check) -> Finished {
+        let answer = parse_answer(text);
         let sections = SECTIONS
             .iter()
             .filter_map(|(s, _, _)| {
@@ -90,6 +109,8 @@ pub struct Turn {
     pub state: ArcRwSignal<State>,
     pub error: ArcRwSignal<Option<String>>,
     pub finished: ArcRwSignal<Option<Arc<Finished>>>,
+    /// For a narrative saved with a reopened report: who wrote it (provider, model).
+    pub saved: Option<String>,
 }
 
 impl Turn {
@@ -101,6 +122,19 @@ impl Turn {
             state: ArcRwSignal::new(State::Streaming),
             error: ArcRwSignal::new(None),
             finished: ArcRwSignal::new(None),
+            saved: None,
+        }
+    }
+
+    /// The finished turn of a narrative saved with `report`.
+    pub fn saved(id: usize, report: &Report, n: &Narrative) -> Turn {
+        let t = Turn::new(id, None);
+        t.text.set(n.text.clone());
+        t.finished.set(Some(Arc::new(Finished::saved(report, n))));
+        t.state.set(State::Done);
+        Turn {
+            saved: Some(format!("{} model {}", n.source, n.model)),
+            ..t
         }
     }
 }
@@ -113,6 +147,7 @@ pub fn TurnView(turn: Turn) -> impl IntoView {
         state,
         error,
         finished,
+        saved,
         ..
     } = turn;
     let state_attr = {
@@ -164,6 +199,11 @@ pub fn TurnView(turn: Turn) -> impl IntoView {
                 <p class="question" data-testid="turn-question">
                     <span class="label">"You asked"</span>
                     {q}
+                </p>
+            })}
+            {saved.map(|who| view! {
+                <p class="muted" data-testid="narrative-saved">
+                    {format!("Saved with this analysis in history (written by the {who}); checked when it was written.")}
                 </p>
             })}
             {note}

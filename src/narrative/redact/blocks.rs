@@ -17,6 +17,9 @@ pub(crate) struct Context {
     table: Option<Table>,
     /// A Kubernetes/Compose env entry's `name:` seen on the line before its `value:`.
     env: Option<Field>,
+    /// The line before was a command that prints one sensitive field on its own
+    /// (`vault kv get -field=password ...`): this line, if it is one bare value, is that field.
+    printed: Option<Field>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +53,25 @@ impl Context {
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
+        self.printed_line(line, out);
         self.env_line(line, out);
         self.table_line(line, out);
         LineRole::Normal
+    }
+
+    /// A command that prints one field (`-field=password`, `--field password`, a jsonpath
+    /// `{.data.password}`) puts the bare value on the next line: mask that line's one token.
+    fn printed_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        if let Some(f) = self.printed.take() {
+            let v = line.trim();
+            let one_token = !v.is_empty() && !v.contains(char::is_whitespace);
+            if one_token && !keys::benign(v, false) && !keys::is_placeholder(v) {
+                let s = line.len() - line.trim_start().len();
+                out.push(Span::new(s, s + v.len(), f.kind()));
+                return;
+            }
+        }
+        self.printed = printed_field(line);
     }
 
     /// `- name: DB_PASSWORD` then `value: "..."`: the value is masked by the name above it.
@@ -165,6 +184,11 @@ impl Context {
         }
         if let Some(table) = &self.table {
             let cells = split_cells(line, table.sep);
+            // A row of column names is the header of the next table, not a row of this one.
+            if let Some(next) = header(line) {
+                self.table = Some(next);
+                return;
+            }
             if cells.len() == table.columns.len() {
                 for ((s, e), f) in cells.into_iter().zip(&table.columns) {
                     let Some(f) = f else { continue };
@@ -179,6 +203,39 @@ impl Context {
         }
         self.table = header(line);
     }
+}
+
+/// The sensitive field a shell command line asks to print alone, if any.
+fn printed_field(line: &str) -> Option<Field> {
+    let t = line.trim_start();
+    // A prompt (`$ `, `# `, `> `) or a `set -x` trace (`+ `) before a command.
+    let cmd = ["$ ", "# ", "> ", "+ "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))?;
+    let mut words = cmd.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        let name = if let Some(v) = w
+            .strip_prefix("--field=")
+            .or_else(|| w.strip_prefix("-field="))
+        {
+            Some(v)
+        } else if matches!(w, "-field" | "--field") {
+            words.peek().copied()
+        } else if let Some(at) = w.find("jsonpath=") {
+            // `{.data.password}` / `'{.data.DB_PASSWORD}'`: the last path element.
+            w[at + 9..]
+                .trim_matches(['\'', '"', '{', '}'])
+                .rsplit('.')
+                .next()
+        } else {
+            None
+        };
+        let f = name.and_then(|n| keys::field(n.trim_matches(['\'', '"'])));
+        if matches!(f, Some(Field::Password | Field::Credential)) {
+            return f;
+        }
+    }
+    None
 }
 
 /// What a line was to the block reader.
@@ -264,7 +321,13 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 fn header(line: &str) -> Option<Table> {
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
+    // Three cells need two separators: a cheap count first, the field words only then.
+    let seps = line
+        .bytes()
+        .filter(|b| matches!(b, b',' | b'\t' | b';' | b'|'))
+        .count();
     if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
+        || seps < 2
         || !keys::mentions_field(line)
     {
         return None;
@@ -380,6 +443,25 @@ mod tests {
         let got = run("env:\n  - name: DB_PASSWORD\n    value: \"s3cr3t-Pa55\"\n  - name: LOG_LEVEL\n    value: debug");
         assert_eq!(got[2], "s3cr3t-Pa55");
         assert_eq!(got[4], "");
+    }
+
+    #[test]
+    fn a_command_that_prints_a_secret_field_masks_the_next_bare_line() {
+        let got =
+            run("$ vault kv get -field=password secret/app/db\nPl4in-Value!9\nnext line stays");
+        assert_eq!(got, ["", "Pl4in-Value!9", ""]);
+        let got = run("$ kubectl get secret db -o jsonpath='{.data.password}'\nczNjcjN0LXZhbHVl");
+        assert_eq!(got[1], "czNjcjN0LXZhbHVl");
+        // Not a sensitive field, or not a bare value: nothing.
+        let got = run("$ vault kv get -field=url secret/app/db\nhttps-example-value\n$ vault kv get -field=password x\nError: permission denied");
+        assert_eq!(got, ["", "", "", ""]);
+    }
+
+    #[test]
+    fn a_new_header_starts_a_new_table() {
+        let got = run("id,full_name,email,phone,dob\n1,Ana Lima,ana@example.org,+351 912 345 678,1990-01-02\npayment_id,order_id,card_number,amount,currency\npay_1,991,4111111111111111,328.08,USD");
+        assert_eq!(got[2], "");
+        assert_eq!(got[3], "4111111111111111");
     }
 
     #[test]

@@ -36,11 +36,31 @@ fn locals_re() -> &'static Regex {
     })
 }
 
+/// A field named in prose, its value quoted after a space: `adres "Main St 1, Springfield"`.
+fn prose_quoted_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?-u:\b)(?P<key>[A-Za-z][A-Za-z0-9_\-]{1,30}) "(?P<v>[^"\n]{1,200})""#)
+            .expect("prose quoted regex")
+    })
+}
+
 /// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
 /// go to `keep`, so no later rule masks them.
 pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
+    jwk_public(line, keep);
     if !keys::mentions_field(line) {
         return;
+    }
+    if line.contains(" \"") {
+        for c in prose_quoted_re().captures_iter(line) {
+            let (k, v) = (c.name("key").expect("key"), c.name("v").expect("value"));
+            if let Some(f) = keys::field(k.as_str()) {
+                if masks(f, v.as_str(), "") {
+                    out.push(Span::new(v.start(), v.end(), f.kind()));
+                }
+            }
+        }
     }
     if let Some(c) = locals_re().captures(line) {
         let key = c.name("key").expect("key");
@@ -415,8 +435,47 @@ fn phone_prose_re() -> &'static Regex {
     })
 }
 
+/// A JSON Web Key (RFC 7517: `"kty"` is required) publishes its public members: the RSA
+/// modulus and exponent, the EC point and curve, the key id. Only the private members
+/// (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`) are secret, so the public ones are kept.
+fn jwk_public(line: &str, keep: &mut Vec<(usize, usize)>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if !line.contains("\"kty\"") {
+        return;
+    }
+    let re = RE.get_or_init(|| {
+        Regex::new(r#""(?:n|e|x|y|crv|kid|alg|use|kty)"\s*:\s*"(?P<v>[^"\\]*)""#)
+            .expect("jwk regex")
+    });
+    for c in re.captures_iter(line) {
+        let m = c.name("v").expect("group");
+        keep.push((m.start(), m.end()));
+    }
+}
+
+/// A record whose type names an identity document, then its number:
+/// `{type: 'passport', number: 'X1234567'}`, `"kind":"driver_license","value":"D123-456"`.
+fn typed_document_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?i)\b(?:type|kind|doc(?:ument)?_?type)['"]?\s*[:=]\s*['"]?"#,
+            r#"(?:passport|national_?id|id_?card|identity_?card|driver'?s?_?licen[cs]e|ssn|tax_?id)['"]?"#,
+            r#"[^{}\n]{0,40}?\b(?:number|no|num|value|id)['"]?\s*[:=]\s*['"]?"#,
+            r"(?P<v>[A-Za-z0-9][A-Za-z0-9\-]{4,22}[A-Za-z0-9])"
+        ))
+        .expect("typed document regex")
+    })
+}
+
 /// Ids and phone numbers named in prose.
 pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
+    for c in typed_document_re().captures_iter(line) {
+        let m = c.name("v").expect("group");
+        if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
+            out.push(Span::new(m.start(), m.end(), SecretKind::Id));
+        }
+    }
     for c in id_prose_re().captures_iter(line) {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
@@ -455,6 +514,45 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn a_field_named_in_prose_with_its_value_quoted() {
+        assert_eq!(
+            masked(r#"account linked, address "12 Harbour Rd, Leith EH6 6LX" saved"#),
+            ["12 Harbour Rd, Leith EH6 6LX"]
+        );
+        assert_eq!(
+            masked(r#"login failed: password "Sup3r-S3cret!" rejected"#),
+            ["Sup3r-S3cret!"]
+        );
+        // A word that names no field, or a value its type says is not secret: kept.
+        assert!(masked(r#"retry reason "connection reset" after 3 tries"#).is_empty());
+        assert!(masked(r#"token "expired" for user 42"#).is_empty());
+    }
+
+    #[test]
+    fn a_jwk_keeps_its_public_members() {
+        let line = r#"{"kty":"RSA","kid":"k1","n":"u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0_IzW7yWR7QkrmBL7jTKEn5u-qKhbwKfBstIs-bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW_VDL5AaWTg0nLVkjRo9z-40RQzuVaE8AkAFmxZzow3x-VJYKdjykkJ0iT9wCS0DRTXu269V264Vf_3jvredZiKRkgwlL9xNAwxXFg0x_XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC-9aGVd-Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmw","e":"AQAB","d":"X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH-HLLKD9M7dx5oo7GURknchnrRweUkC7hT5fJLM0WbFAKNLWY2vv7B6NqXSzUvxT0_YSfqijwp3RTzlBaCxWp4doFk5N2o8Gy_nHNKroADIkJ46pRUohsXywbReAdYaMwFs9tv8d_cPVY3i07a3t8MN6TNwm0dSawm9v47UiCl3Sk5ZiG7xojPLu4sbg1U2jx4IBTNBznbJSzFHK66jT8bgkuqsk0GjskDJk19Z4qwjwbsnn4j2WBii3RL-Us2lGVkY8fkFzme1z0HbIkfz0Y6mqnOYtqc0X4jfcKoAC8Q"}"#;
+        let mut out = Vec::new();
+        let mut keep = Vec::new();
+        find(line, &mut out, &mut keep);
+        let kept: Vec<&str> = keep.iter().map(|&(s, e)| &line[s..e]).collect();
+        assert!(kept.iter().any(|v| v.starts_with("u1SU1")) && kept.contains(&"AQAB"));
+        assert!(!kept.iter().any(|v| v.starts_with("X4cTt")));
+    }
+
+    #[test]
+    fn a_document_number_under_its_type() {
+        assert_eq!(
+            masked("doc: { type: 'passport', number: 'K8213409', holder: x }"),
+            ["K8213409"]
+        );
+        assert_eq!(
+            masked(r#"{"kind":"driver_license","value":"D1234-5678","state":"CA"}"#),
+            ["D1234-5678"]
+        );
+        assert!(masked("{ type: 'invoice', number: 'INV2024001' }").is_empty());
     }
 
     #[test]

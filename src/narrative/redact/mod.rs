@@ -147,6 +147,20 @@ impl std::fmt::Debug for Redactor {
     }
 }
 
+impl Default for Redactor {
+    /// The built-in rules only.
+    fn default() -> Redactor {
+        Redactor {
+            user: Vec::new(),
+            forward: BTreeMap::new(),
+            back: BTreeMap::new(),
+            counts: [0; SecretKind::ALL.len()],
+            seen: None,
+            seen_stale: false,
+        }
+    }
+}
+
 impl Redactor {
     /// Built-in rules plus the user's patterns (Rust regex syntax). A pattern with a capture
     /// group masks group 1 only (e.g. `customer=(\w+)`); without one, the whole match.
@@ -167,11 +181,7 @@ impl Redactor {
         }
         Ok(Redactor {
             user,
-            forward: BTreeMap::new(),
-            back: BTreeMap::new(),
-            counts: [0; SecretKind::ALL.len()],
-            seen: None,
-            seen_stale: false,
+            ..Redactor::default()
         })
     }
 
@@ -441,15 +451,24 @@ fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span
     if !(rule.gate)(f) {
         return;
     }
+    let mut keep = |s: usize, e: usize| {
+        if rule.check.is_none_or(|c| c(line, s, e)) {
+            out.push(Span::new(s, e, rule.kind));
+        }
+    };
+    // The whole match: `find_iter` gives the same matches as `captures_iter` without
+    // resolving groups (most matches are rejected by the check, timestamps read as IPv6).
+    if rule.group == 0 {
+        for m in rule.re.find_iter(line) {
+            keep(m.start(), m.end());
+        }
+        return;
+    }
     for caps in rule.re.captures_iter(line) {
         let Some(m) = (rule.group..caps.len()).find_map(|g| caps.get(g)) else {
             continue;
         };
-        let (s, e) = (m.start(), m.end());
-        if rule.check.is_some_and(|c| !c(line, s, e)) {
-            continue;
-        }
-        out.push(Span::new(s, e, rule.kind));
+        keep(m.start(), m.end());
     }
 }
 

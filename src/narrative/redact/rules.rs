@@ -51,6 +51,12 @@ pub(crate) struct Features {
     pub digit_dots: usize,
     /// Longest run of token characters (letters, digits, `+/_-=.~`).
     pub run: usize,
+    /// Four digits, a space or `-`, four digits (`4111 1111`, `4111-1111`): grouped cards.
+    pub d4_sep_d4: bool,
+    /// How many times a digit, a space, a digit occurs.
+    pub digit_space_digits: usize,
+    /// Most digits in a run where single spaces between digits do not break it (`123 456 789`: 9).
+    pub spaced_digits: usize,
     /// Marker words found (bits of [`Word`]).
     words: u32,
 }
@@ -131,9 +137,11 @@ const WORDS: &[(&str, Word)] = &[
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
+        // A DFA, like `keys::mentions_field`'s: searched on every line.
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(WORDS.iter().map(|(w, _)| *w))
             .expect("marker words")
     })
@@ -148,7 +156,24 @@ impl Features {
         let mut f = Features::default();
         let b = line.as_bytes();
         let (mut run, mut drun, mut urun) = (0, 0, 0);
+        let mut tok = Token::default();
         for (i, &c) in b.iter().enumerate() {
+            // Most bytes are lowercase letters, which only extend runs: what the full path
+            // below (and `shape`) would do for one, in a few instructions.
+            if c.is_ascii_lowercase() {
+                drun = 0;
+                urun = 0;
+                run += 1;
+                f.run = f.run.max(run);
+                tok.len += 1;
+                tok.low = true;
+                tok.spaced = 0;
+                if tok.len >= 32 && tok.up && tok.dig {
+                    f.mixed32 = true;
+                }
+                continue;
+            }
+            shape(b, i, &mut f, &mut tok);
             let prev = if i > 0 { b[i - 1] } else { b' ' };
             let next = b.get(i + 1).copied().unwrap_or(b' ');
             match c {
@@ -220,7 +245,6 @@ impl Features {
                 run = 0;
             }
         }
-        shapes(b, &mut f);
         f.provider = provider_prefixes().find(b).is_some();
         for m in words_ac().find_overlapping_iter(b) {
             f.words |= WORDS[m.pattern().as_usize()].1 as u32;
@@ -229,64 +253,84 @@ impl Features {
     }
 }
 
-/// The shape features that need more than one byte of context.
-fn shapes(b: &[u8], f: &mut Features) {
-    let (mut len, mut up, mut low, mut dig) = (0usize, false, false, false);
-    for i in 0..b.len() {
-        let c = b[i];
-        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
-        let hex = |c: u8| c.is_ascii_hexdigit();
-        if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
-            f.digit_space_digit = true;
+/// The run of token characters ending at the current byte, for [`Features::mixed32`].
+#[derive(Default)]
+struct Token {
+    len: usize,
+    up: bool,
+    low: bool,
+    dig: bool,
+    /// Digits so far in the current run of digits and single spaces between digits.
+    spaced: usize,
+}
+
+/// The shape features of byte `i` that need more than one byte of context.
+fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
+    let c = b[i];
+    let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+    let hex = |c: u8| c.is_ascii_hexdigit();
+    let digits = |from: usize, n: usize| {
+        from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
+    if c == b' ' && i > 0 && at(i - 1).is_ascii_digit() && at(i + 1).is_ascii_digit() {
+        f.digit_space_digit = true;
+        f.digit_space_digits += 1;
+    } else if c.is_ascii_digit() {
+        tok.spaced += 1;
+        f.spaced_digits = f.spaced_digits.max(tok.spaced);
+    } else {
+        tok.spaced = 0;
+    }
+    if (c == b' ' || c == b'-') && i >= 4 && digits(i - 4, 4) && digits(i + 1, 4) {
+        f.d4_sep_d4 = true;
+    }
+    if c.is_ascii_uppercase()
+        && at(i + 1).is_ascii_uppercase()
+        && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
+    {
+        let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+        if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+            f.uu_dd = true;
         }
-        if c.is_ascii_uppercase()
-            && at(i + 1).is_ascii_uppercase()
-            && (i == 0 || !at(i - 1).is_ascii_alphanumeric())
-        {
-            let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
-            if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
-                f.uu_dd = true;
-            }
+    }
+    if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+        f.u5_digit = true;
+    }
+    if (c == b':' || c == b'-')
+        && i >= 2
+        && hex(at(i - 1))
+        && hex(at(i - 2))
+        && hex(at(i + 1))
+        && hex(at(i + 2))
+    {
+        f.hex_pairs += 1;
+    }
+    if c == b'.'
+        && i >= 4
+        && b[i - 4..i].iter().all(|c| hex(*c))
+        && (1..=4).all(|k| hex(at(i + k)))
+        && at(i + 5) == b'.'
+    {
+        f.cisco_mac = true;
+    }
+    if c == b'.'
+        && i > 0
+        && at(i - 1).is_ascii_digit()
+        && (1..=4).all(|k| at(i + k).is_ascii_digit())
+        && !at(i + 5).is_ascii_digit()
+    {
+        f.dot4 = true;
+    }
+    if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
+        tok.len += 1;
+        tok.up |= c.is_ascii_uppercase();
+        tok.low |= c.is_ascii_lowercase();
+        tok.dig |= c.is_ascii_digit();
+        if tok.len >= 32 && tok.up && tok.low && tok.dig {
+            f.mixed32 = true;
         }
-        if c.is_ascii_digit() && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
-            f.u5_digit = true;
-        }
-        if (c == b':' || c == b'-')
-            && i >= 2
-            && hex(at(i - 1))
-            && hex(at(i - 2))
-            && hex(at(i + 1))
-            && hex(at(i + 2))
-        {
-            f.hex_pairs += 1;
-        }
-        if c == b'.'
-            && i >= 4
-            && b[i - 4..i].iter().all(|c| hex(*c))
-            && (1..=4).all(|k| hex(at(i + k)))
-            && at(i + 5) == b'.'
-        {
-            f.cisco_mac = true;
-        }
-        if c == b'.'
-            && i > 0
-            && at(i - 1).is_ascii_digit()
-            && (1..=4).all(|k| at(i + k).is_ascii_digit())
-            && !at(i + 5).is_ascii_digit()
-        {
-            f.dot4 = true;
-        }
-        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
-            len += 1;
-            up |= c.is_ascii_uppercase();
-            low |= c.is_ascii_lowercase();
-            dig |= c.is_ascii_digit();
-            if len >= 32 && up && low && dig {
-                f.mixed32 = true;
-            }
-        } else {
-            (len, up, low, dig) = (0, false, false, false);
-        }
+    } else {
+        *tok = Token::default();
     }
 }
 
@@ -502,14 +546,21 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Card,
                 r"\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19}",
                 0,
-                |f| f.max_digit_run >= 13 || (f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
+                // Every match has 13+ digits in a row or two groups of four.
+                |f| f.max_digit_run >= 13 || (f.d4_sep_d4 && f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
                 Some(card_ok),
             ),
             r(
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                |f| f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7,
+                // Every match has one of: two dashes between digits, two capitals and two
+                // digits, five capitals, two dots between digits, seven digits (single spaces
+                // between them allowed); a date and a clock time have none.
+                |f| {
+                    (f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7)
+                        && (f.digit_dashes >= 2 || f.uu_dd || f.upper5 || f.digit_dots >= 2 || f.spaced_digits >= 7)
+                },
                 Some(national_ok),
             ),
             // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
@@ -528,7 +579,15 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Phone,
                 r"\+[1-9]\d{0,2}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,5}){2,5}|\(\d{2,4}\) ?\d{3,5}[ .\-]?\d{3,4}|(?-u:\b)\d{3}[.\-]\d{3}[.\-]\d{4}(?-u:\b)|(?-u:\b)0\d{1,4}(?:-\d{2,4}){2,3}(?-u:\b)|(?-u:\b)0\d(?: \d{2}){4}(?-u:\b)|(?-u:\b)0\d(?:\.\d{2}){4}(?-u:\b)",
                 0,
-                |f| f.phone_open || f.digit_space_digit || f.digit_dashes >= 2 || f.dot4,
+                // Spaced layouts need four digit-space-digit steps (`0X XX XX XX XX`) unless
+                // they open with `+` or `(`; dotted ones four dots between digits.
+                |f| {
+                    f.phone_open
+                        || f.digit_dashes >= 2
+                        || f.dot4
+                        || f.digit_space_digits >= 4
+                        || (f.digit_space_digit && f.digit_dots >= 4)
+                },
                 Some(phone_ok),
             ),
             // Basic credentials without their scheme word: base64 of "user:password".

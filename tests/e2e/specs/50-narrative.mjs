@@ -216,6 +216,43 @@ test('narrative: unknown names and numbers are marked; a different root cause is
   await page.waitForSelector('[data-testid="view-logs"]:not([hidden])');
 }, allow);
 
+test('narrative: the narrative and its check are saved with the report in history and shown when reopened', async ({ page, origin }) => {
+  llm.reset();
+  await loadIncident(page, origin);
+  await configure(page);
+  llm.answer = () => [
+    '## Summary',
+    'The quartz-gateway queue retried 7777 times.',
+    '## Root cause',
+    'The fulfillment-worker ran out of memory (OOMKilled) and took the checkout path down.',
+  ].join('\n');
+  await page.locator('[data-testid="llm-write"]').click();
+  assertEq(await settled(page), 'done', 'turn state');
+  const flags = Number(await page.locator('[data-testid="narrative-check"]').getAttribute('data-flags'));
+  assert(flags >= 2, `flags on the live answer: ${flags}`);
+  // The History tab lists the check with the entry of the report on screen.
+  await page.locator('[data-testid="tab-history"]').click();
+  const current = page.locator('[data-testid="history-item"].current [data-testid="history-narrative"]');
+  await current.waitFor({ timeout: TIMEOUT });
+  assertEq(Number(await current.getAttribute('data-flags')), flags, 'flags saved in history');
+  assertEq(await current.getAttribute('data-disagrees'), 'true', 'disagreement saved in history');
+  assert(/test-model: \d+ names or numbers flagged; it names another root cause/.test(await current.innerText()), await current.innerText());
+  // Another report on screen, then the saved one reopened: its narrative and check come back.
+  await page.goto(origin + '/');
+  await waitForLines(page, demoReport.input.lines);
+  await page.locator('[data-testid="tab-history"]').click();
+  const saved = page.locator('[data-testid="history-item"]', { has: page.locator('[data-testid="history-narrative"]') }).first();
+  await saved.locator('[data-testid="history-open"]').click();
+  await waitForLines(page, withSecrets.input.lines);
+  await page.locator('[data-testid="tab-narrative"]').click();
+  await page.waitForSelector('[data-testid="narrative-saved"]', { timeout: TIMEOUT });
+  assert((await text(page, 'narrative-saved')).includes('openai model test-model'), await text(page, 'narrative-saved'));
+  assertEq(Number(await page.locator('[data-testid="narrative-check"]').getAttribute('data-flags')), flags, 'flags when reopened');
+  await page.locator('[data-testid="narrative-disagreement"]').waitFor();
+  const marked = await page.$$eval('[data-testid="narrative-flag"]', (ms) => ms.map((m) => m.textContent));
+  assert(marked.includes('quartz-gateway') && marked.includes('7777'), `flags marked when reopened: ${marked}`);
+}, allow);
+
 test('narrative: 401, unknown model, 429, malformed stream, timeout and CORS refusal are explained; the report stands', async ({ page, origin }) => {
   llm.reset();
   await loadIncident(page, origin);
