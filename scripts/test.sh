@@ -37,8 +37,9 @@ say "engine tests in the browser (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web
 
 say "browser end-to-end tests (Playwright, headless Chromium)"
-# The e2e suite compares the page with the CLI on the same inputs.
+# The e2e suite compares the page with the CLI on the same inputs; its log-store spec uses the
+# ClickHouse started above (stopped on exit).
 cargo build --locked --quiet --bin faultline
-(cd tests/e2e && node run.mjs)
+(cd tests/e2e && FAULTLINE_TEST_CLICKHOUSE="127.0.0.1:$CH_PORT" node run.mjs)
 
 say "all tests passed"

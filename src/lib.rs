@@ -42,8 +42,8 @@ pub use narrative::{
 pub use progress::{Progress, Stage};
 pub use report::{
     analyze, analyze_for_browsing, analyze_owned, analyze_owned_with_progress,
-    analyze_with_progress, similarity, to_markdown, to_text, AnalyzeOptions, Evidence,
-    IncidentProfile, Narrative, Report, Similarity, TextOptions,
+    analyze_with_progress, similarity, to_markdown, to_text, with_store_rows, AnalyzeOptions,
+    Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
 };
 
 #[cfg(target_arch = "wasm32")]

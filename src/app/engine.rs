@@ -39,6 +39,9 @@ pub struct Request {
     pub files: Vec<(String, Uint8Array)>,
     /// For timestamps without a year (syslog): the newest file's year, as the CLI does.
     pub reference_year: Option<i32>,
+    /// A log store instead of files: the worker's `store` message (source URL, credentials,
+    /// window), sent as it is; `files` is then empty.
+    pub store: Option<Object>,
     /// Submits the same input again (from where it still is: the demo's text, the paste box,
     /// the picked `File`s), so a baseline set or cleared later applies to what is shown.
     pub again: Option<Rc<dyn Fn()>>,
@@ -295,8 +298,12 @@ impl Engine {
             label,
             files,
             reference_year,
+            store,
             again: _,
         } = req;
+        if let Some(msg) = store {
+            return self.send_store(label, &msg);
+        }
         let transfer = Array::new();
         let list = file_list(&files, &transfer);
         // The baseline is kept for later analyses: send copies, so the transfer leaves it whole.
@@ -333,6 +340,27 @@ impl Engine {
         }
     }
 
+    /// Hands a `store` request to the worker: it queries the store, then analyzes the rows.
+    fn send_store(self, label: String, msg: &Object) {
+        let sent = self.live.try_update_value(|l| {
+            let l = l.as_mut()?;
+            l.in_flight = Some(label);
+            Some(l.worker.post_message(msg))
+        });
+        match sent.flatten() {
+            Some(Ok(())) => {
+                self.lines_of.set(None);
+                self.phase
+                    .set(Phase::Working(Progress::new(Stage::Querying)));
+            }
+            Some(Err(e)) => self.error.set(Some(format!(
+                "Could not hand the request to the engine: {}",
+                describe(&e)
+            ))),
+            None => {}
+        }
+    }
+
     fn on_message(self, data: JsValue) {
         match protocol::get_str(&data, "type").as_deref() {
             Some(kind::READY) => {
@@ -351,7 +379,7 @@ impl Engine {
                 self.phase
                     .set(Phase::Working(Progress::from_message(&data)));
             }
-            Some(kind::LINES | kind::LOCATE | kind::REDACT) => {
+            Some(kind::LINES | kind::LOCATE | kind::REDACT | kind::STORE_TEST) => {
                 let id = protocol::get_u32(&data, "id");
                 let done = self.queries.try_update_value(|q| q.remove(&id)).flatten();
                 if let Some(done) = done {

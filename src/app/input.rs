@@ -26,6 +26,7 @@ pub fn PasteBox() -> impl IntoView {
             label: "pasted text".into(),
             files: vec![("pasted.log".into(), bytes)],
             reference_year: None,
+            store: None,
             again: Some(Rc::new(move || submit_paste(engine, text))),
         });
     };
@@ -57,6 +58,7 @@ fn submit_paste(engine: Engine, text: RwSignal<String>) {
         label: "pasted text".into(),
         files: vec![("pasted.log".into(), bytes)],
         reference_year: None,
+        store: None,
         again: Some(Rc::new(move || submit_paste(engine, text))),
     });
 }
@@ -140,6 +142,7 @@ fn analyze_files(engine: Engine, files: Vec<File>) {
             label,
             files: out,
             reference_year,
+            store: None,
             again: Some(Rc::new(move || analyze_files(engine, again.clone()))),
         });
     });

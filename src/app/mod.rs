@@ -4,7 +4,8 @@
 //!
 //! One module per part of the page: [`input`] (paste, drop, pick), [`status`] (progress,
 //! cancel, errors), [`report`] (every section of the report), [`logs`] (the log and templates
-//! views), [`history`] (past analyses in this browser). [`engine`] is the worker client,
+//! views), [`history`] (past analyses in this browser), [`store`] (a window from a log
+//! store). [`engine`] is the worker client,
 //! [`model`] the analysis as the page holds it, [`nav`] the current view and the focused log
 //! line, [`demo`] the built-in incidents (the header's picker), [`export`] the export bar above
 //! the report.
@@ -20,6 +21,7 @@ mod narrative;
 mod nav;
 mod report;
 mod status;
+mod store;
 
 use engine::{Engine, Request};
 use leptos::prelude::*;
@@ -69,6 +71,7 @@ fn App() -> impl IntoView {
                 <input::PasteBox />
                 <input::DropZone />
                 <input::BaselineDrop />
+                <store::StorePanel />
             </div>
             <status::Status />
             <Tabs nav=nav />
@@ -202,6 +205,7 @@ fn demo_request(engine: Engine, demo: &'static demo::Demo) -> Request {
             .map(|(name, text)| (name.to_string(), js_sys::Uint8Array::from(text.as_bytes())))
             .collect(),
         reference_year: None,
+        store: None,
         again: Some(std::rc::Rc::new(move || {
             engine.analyze(demo_request(engine, demo))
         })),

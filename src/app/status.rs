@@ -82,6 +82,17 @@ fn describe(p: &Progress) -> String {
     let of = || format!("{} of {} MB", mb(p.bytes_done), mb(p.bytes_total));
     match p.stage {
         Stage::Reading => format!("Reading the files: {}", of()),
+        Stage::Querying if p.events_done > 0.0 => format!(
+            "Querying the log store: query {} of {}, {} rows so far",
+            p.step + 1,
+            p.steps.max(p.step + 1),
+            thousands(p.events_done)
+        ),
+        Stage::Querying => format!(
+            "Querying the log store: query {} of {}",
+            p.step + 1,
+            p.steps.max(p.step + 1)
+        ),
         Stage::Engine(EngineStage::Parse) => {
             format!("Parsing: {}, {} events", of(), thousands(p.events_done))
         }
@@ -143,7 +154,9 @@ fn fraction(p: &Progress) -> Option<(f64, f64)> {
         }
         Stage::Engine(EngineStage::Mine) => (p.events_done, p.events_total),
         Stage::Engine(EngineStage::Forensics) => (p.step as f64, p.steps as f64),
-        Stage::Engine(EngineStage::Report) | Stage::Showing => (p.step as f64, p.steps as f64),
+        Stage::Engine(EngineStage::Report) | Stage::Showing | Stage::Querying => {
+            (p.step as f64, p.steps as f64)
+        }
         Stage::Engine(EngineStage::Index) | Stage::Sending => (1.0, 1.0),
     };
     (m > 0.0).then_some((v.min(m), m))

@@ -40,6 +40,22 @@ pub struct AnalyzeOptions {
     pub counts: Option<crate::source::Counts>,
 }
 
+/// A report made from a log store's rows as the user reads it: evidence renamed from the
+/// synthetic per-service files to the rows they came from (`table:service@time`) and
+/// `input.store` filled in. The CLI and the page both finish a store analysis here, so the same
+/// window gives them the same report.
+pub fn with_store_rows(
+    report: Report,
+    fetched: &crate::source::Fetched,
+    summary: crate::source::StoreInput,
+) -> Result<Report, String> {
+    let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+    fetched.name_rows(&mut v);
+    let mut report: Report = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    report.input.store = Some(summary);
+    Ok(report)
+}
+
 /// Ingests, mines, runs every forensic tool and builds the report.
 ///
 /// ```

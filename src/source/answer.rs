@@ -100,8 +100,41 @@ pub fn clickhouse_error(status: u16, body: &str, what: &str) -> SourceError {
     SourceError::new(kind, msg)
 }
 
+/// The text of a ClickHouse HTTP answer, or the error it carries: an error status, or an error
+/// the store hit mid-stream (it has already sent `200` by then, and ends the body with the
+/// exception).
+pub fn clickhouse_answer(status: u16, body: String, what: &str) -> Result<String, SourceError> {
+    if !(200..300).contains(&status) {
+        return Err(clickhouse_error(status, &body, what));
+    }
+    if let Some(at) = body.rfind("\nCode: ") {
+        if body[at..].contains("DB::Exception") {
+            return Err(clickhouse_error(500, &body[at + 1..], what));
+        }
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn answers_with_an_error_status_or_a_mid_stream_exception_are_errors() {
+        let ok = "{\"a\":1}\n".to_string();
+        assert_eq!(super::clickhouse_answer(200, ok.clone(), "t").unwrap(), ok);
+        let mid =
+            format!("{ok}Code: 241, e.displayText() = DB::Exception: Memory limit exceeded\n");
+        let e = super::clickhouse_answer(200, mid, "t").unwrap_err();
+        assert_eq!(e.kind, super::SourceErrorKind::Server);
+        assert!(e.message.contains("Memory limit"), "{}", e.message);
+        let e = super::clickhouse_answer(
+            404,
+            "Code: 60, e.displayText() = DB::Exception: Table x doesn't exist.".into(),
+            "t",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, super::SourceErrorKind::UnknownTable);
+    }
+
     use super::*;
 
     #[test]

@@ -231,13 +231,29 @@ impl Plan {
     /// The row queries the counts call for: the loud lines, a sample of the others, and the
     /// baseline sample (each only when its part of the counts is not zero).
     pub fn row_queries(&self, counts: &Counts) -> Vec<Query> {
+        self.rows_for(
+            counts.window_loud() > 0,
+            counts.window_lines() > counts.window_loud(),
+            counts.baseline_lines() > 0,
+        )
+    }
+
+    /// Every query this plan may send after the description, in order: the counts, then each
+    /// row query (sent only when its part of the counts is not zero). For a preview.
+    pub fn queries(&self) -> Vec<Query> {
+        let mut out = vec![self.counts_query()];
+        out.extend(self.rows_for(true, true, true));
+        out
+    }
+
+    fn rows_for(&self, loud_rows: bool, quiet_rows: bool, baseline_rows: bool) -> Vec<Query> {
         let t = &self.columns.time;
         let w = &self.window;
         let win = self.between((w.from, w.to));
         let loud = self.is_loud();
         let minute = format!("toStartOfMinute({t})");
         let mut out = Vec::new();
-        if counts.window_loud() > 0 {
+        if loud_rows {
             out.push(Query {
                 kind: QueryKind::Loud,
                 sql: self.rows_sql(
@@ -246,7 +262,7 @@ impl Plan {
                 ),
             });
         }
-        if counts.window_lines() > counts.window_loud() {
+        if quiet_rows {
             out.push(Query {
                 kind: QueryKind::Sample,
                 sql: self.rows_sql(
@@ -258,7 +274,7 @@ impl Plan {
                 ),
             });
         }
-        if counts.baseline_lines() > 0 {
+        if baseline_rows {
             out.push(Query {
                 kind: QueryKind::Baseline,
                 sql: self.rows_sql(
@@ -448,6 +464,26 @@ mod tests {
         assert!(e
             .message
             .contains("12 WARN-and-above lines, more than the cap of 10"));
+    }
+
+    #[test]
+    fn the_preview_lists_every_query_the_counts_may_call_for() {
+        let p = plan(OLD_DESCRIBE, "clickhouse://h/default?table=logs");
+        let all = p.queries();
+        let kinds: Vec<QueryKind> = all.iter().map(|q| q.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                QueryKind::Counts,
+                QueryKind::Loud,
+                QueryKind::Sample,
+                QueryKind::Baseline
+            ]
+        );
+        assert_eq!(all[0], p.counts_query());
+        // The rows actually sent are these same texts.
+        let sent = p.row_queries(&counts((100, 5, 10), 50));
+        assert_eq!(&all[1..], &sent[..]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ mod schema;
 mod url;
 mod window;
 
-pub use answer::clickhouse_error;
+pub use answer::{clickhouse_answer, clickhouse_error};
 pub use clickhouse::ClickHouse;
 pub use error::{SourceError, SourceErrorKind};
 pub use rows::{Fetched, StoreInput};

@@ -146,6 +146,16 @@ impl Fetched {
         Some((key, line - first + 1))
     }
 
+    /// The synthetic file and line behind line `line` (1-based) of row `key`: the inverse of
+    /// the renaming, for a viewer that shows the analyzed lines.
+    pub fn line_of(&self, key: &str, line: u32) -> Option<(&str, u32)> {
+        self.keys.iter().find_map(|(file, rows)| {
+            rows.iter()
+                .find(|(_, k)| k == key)
+                .map(|(first, _)| (file.as_str(), first + line.max(1) - 1))
+        })
+    }
+
     /// Renames the report's evidence (a report serialized to JSON) from synthetic files to the
     /// rows: every `{file, line}` becomes `{file: "table:service@time", line: line within the
     /// row}`, and `file:line` in the reasoning trail likewise.
@@ -378,6 +388,16 @@ mod tests {
             Some(("otel_logs:api@2024-03-12T14:00:03.114Z", 1))
         );
         assert_eq!(f.row_of("other.log", 1), None);
+        // And back: a row key (and a line within it) to the analyzed line.
+        assert_eq!(
+            f.line_of("otel_logs:api@2024-03-12T14:00:01.114Z", 3),
+            Some(("api.log", 3))
+        );
+        assert_eq!(
+            f.line_of("otel_logs:api@2024-03-12T14:00:01.114Z#2", 1),
+            Some(("api.log", 4))
+        );
+        assert_eq!(f.line_of("otel_logs:api@1999-01-01T00:00:00Z", 1), None);
 
         let mut report = serde_json::json!({
             "root_cause": {"evidence": [{"file": "api.log", "line": 5, "text": "slow"}]},

@@ -83,6 +83,28 @@ impl SourceUrl {
         Ok(url)
     }
 
+    /// The source URL from a form's two fields: the store's address as its HTTP interface is
+    /// usually written (`http(s)://HOST:PORT[/DATABASE]`, or a `clickhouse://` URL, or a bare
+    /// `HOST:PORT`) and a table (when not empty, it wins over a `table=` in the address).
+    pub fn from_parts(address: &str, table: &str) -> Result<SourceUrl, SourceError> {
+        let a = address.trim();
+        let a = if let Some(r) = a.strip_prefix("http://") {
+            format!("clickhouse://{r}")
+        } else if let Some(r) = a.strip_prefix("https://") {
+            format!("clickhouses://{r}")
+        } else if a.contains("://") {
+            a.to_string()
+        } else {
+            format!("clickhouse://{a}")
+        };
+        let table = table.trim();
+        if table.is_empty() {
+            return SourceUrl::parse(&a);
+        }
+        let sep = if a.contains('?') { '&' } else { '?' };
+        SourceUrl::parse(&format!("{a}{sep}table={}", encode(table)))
+    }
+
     /// `http(s)://HOST:PORT/`.
     pub fn endpoint(&self) -> String {
         let host = if self.host.contains(':') {
@@ -253,6 +275,35 @@ mod tests {
         ] {
             let e = SourceUrl::parse(bad_url).unwrap_err();
             assert_eq!(e.kind, SourceErrorKind::BadUrl, "{bad_url}");
+        }
+    }
+
+    #[test]
+    fn a_form_address_and_table_make_a_source_url() {
+        let u = SourceUrl::from_parts(" http://127.0.0.1:8123/obs ", "app logs").unwrap();
+        assert_eq!(
+            u.to_string(),
+            "clickhouse://127.0.0.1:8123/obs?table=app%20logs"
+        );
+        let s = SourceUrl::from_parts("https://ch.example.com", "t").unwrap();
+        assert_eq!(
+            (s.secure, s.port, s.database.as_str()),
+            (true, 8443, "default")
+        );
+        let bare = SourceUrl::from_parts("db:9000/", "t").unwrap();
+        assert_eq!((bare.host.as_str(), bare.port), ("db", 9000));
+        let both = SourceUrl::from_parts("clickhouse://h/db?table=old&time=ts", "new").unwrap();
+        assert_eq!((both.table.as_str(), both.columns.len()), ("new", 1));
+        for (addr, table) in [
+            ("http://h:8123", ""),
+            ("http://u:p@h:8123", "t"),
+            ("ftp://h", "t"),
+        ] {
+            assert_eq!(
+                SourceUrl::from_parts(addr, table).unwrap_err().kind,
+                SourceErrorKind::BadUrl,
+                "{addr} {table}"
+            );
         }
     }
 

@@ -12,6 +12,7 @@
 //! surfaces as the worker's `error` event; the page then shows it and starts a fresh worker.
 
 pub mod protocol;
+mod store;
 
 use crate::{AnalyzeOptions, Browse, Filter, IngestOptions, InputFile};
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -49,6 +50,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         Some(kind::LINES) => query(scope, data, kind::LINES),
         Some(kind::LOCATE) => query(scope, data, kind::LOCATE),
         Some(kind::REDACT) => query(scope, data, kind::REDACT),
+        Some(kind::STORE) => {
+            BROWSE.with(|b| b.borrow_mut().take());
+            store::analyze(scope, data)
+        }
+        Some(kind::STORE_TEST) => store::test(scope, data),
         _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),
@@ -79,6 +85,7 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     // Free the previous analysis' lines before reading the next input: peak memory is one
     // analysis, not two.
     BROWSE.with(|b| b.borrow_mut().take());
+    store::forget();
     let list = Reflect::get(data, &"files".into()).unwrap_or(JsValue::UNDEFINED);
     let total_bytes: f64 = Array::from(&list)
         .iter()
@@ -113,34 +120,59 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         baseline,
         ..Default::default()
     };
-    let result = crate::analyze_for_browsing(inputs, &opts, &mut |p| {
+    analyze_inputs(scope, inputs, &opts, total_bytes, Ok);
+}
+
+/// Analyzes `inputs`, keeps the lines for the log view and posts the report (as `finish` makes
+/// it) or the error. True when a report was posted.
+fn analyze_inputs(
+    scope: &DedicatedWorkerGlobalScope,
+    inputs: Vec<InputFile>,
+    opts: &AnalyzeOptions,
+    total_bytes: f64,
+    finish: impl FnOnce(crate::Report) -> Result<crate::Report, String>,
+) -> bool {
+    let mut throttle = Throttle::new(scope);
+    let result = crate::analyze_for_browsing(inputs, opts, &mut |p| {
         throttle.offer(Progress::from_engine(p));
     });
-    match result {
-        Ok((report, browse)) => {
-            let mut p = Progress::new(Stage::Sending);
-            p.bytes_done = total_bytes;
-            p.bytes_total = total_bytes;
-            p.events_done = report.input.events as f64;
-            p.events_total = p.events_done;
-            throttle.force(p);
-            // JSON text, not a JS object: the page keeps it verbatim for export and history,
-            // and one string crosses the worker boundary faster than a tree of objects.
-            match serde_json::to_string(&report) {
-                Ok(json) => {
-                    drop(report);
-                    BROWSE.with(|b| *b.borrow_mut() = Some(browse));
-                    let msg = protocol::message(kind::REPORT);
-                    protocol::set(&msg, "json", &json.into());
-                    post(scope, &msg);
-                }
-                Err(e) => post(
-                    scope,
-                    &protocol::error_message(&format!("could not send the report: {e}")),
-                ),
+    let (report, browse) = match result {
+        Ok((report, browse)) => match finish(report) {
+            Ok(report) => (report, browse),
+            Err(e) => {
+                post(scope, &protocol::error_message(&e));
+                return false;
             }
+        },
+        Err(e) => {
+            post(scope, &protocol::error_message(&e.to_string()));
+            return false;
         }
-        Err(e) => post(scope, &protocol::error_message(&e.to_string())),
+    };
+    let mut p = Progress::new(Stage::Sending);
+    p.bytes_done = total_bytes;
+    p.bytes_total = total_bytes;
+    p.events_done = report.input.events as f64;
+    p.events_total = p.events_done;
+    throttle.force(p);
+    // JSON text, not a JS object: the page keeps it verbatim for export and history,
+    // and one string crosses the worker boundary faster than a tree of objects.
+    match serde_json::to_string(&report) {
+        Ok(json) => {
+            drop(report);
+            BROWSE.with(|b| *b.borrow_mut() = Some(browse));
+            let msg = protocol::message(kind::REPORT);
+            protocol::set(&msg, "json", &json.into());
+            post(scope, &msg);
+            true
+        }
+        Err(e) => {
+            post(
+                scope,
+                &protocol::error_message(&format!("could not send the report: {e}")),
+            );
+            false
+        }
     }
 }
 
@@ -171,6 +203,8 @@ fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
         } else {
             let file = protocol::get_str(data, "file").unwrap_or_default();
             let line = protocol::get_u32(data, "line");
+            // A store's report names rows (`table:service@time`), the lines their files.
+            let (file, line) = store::locate_row(&file, line).unwrap_or((file, line));
             browse
                 .locate(&file, line, &filter)
                 .map(|l| serde_json::to_string(&l))

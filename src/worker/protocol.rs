@@ -17,6 +17,13 @@
 //! worker -> page  {type:"redact", id, json}                       json: `RedactedLogs` as JSON text
 //!                 any query may instead get {type, id, error, gone}: `gone` is true when the
 //!                 engine holds no analyzed lines (none yet, a failed analysis, a new worker)
+//! page -> worker  {type:"store", url, user, password, from, to}    url: a source URL without
+//!                 credentials; from/to: Unix seconds. The worker queries the store (progress
+//!                 with stage "querying", step = query, steps = queries), then analyzes the rows
+//!                 like an `analyze` and answers `report` or `error`
+//! page -> worker  {type:"store-test", id, url, user, password, from, to}
+//! worker -> page  {type:"store-test", id, json}                   json: a [`StorePreview`]
+//!                 or {type, id, error}: the store's description only, no rows
 //! ```
 //!
 //! After a `report`, the worker keeps the analyzed lines (a [`crate::Browse`] index over the
@@ -38,6 +45,20 @@ pub mod kind {
     pub const LINES: &str = "lines";
     pub const LOCATE: &str = "locate";
     pub const REDACT: &str = "redact";
+    pub const STORE: &str = "store";
+    pub const STORE_TEST: &str = "store-test";
+}
+
+/// What "Test connection" learns: the table's columns by role and every query an analysis of
+/// the window would send, in order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StorePreview {
+    /// `database.table`.
+    pub table: String,
+    /// (role, column) pairs, e.g. ("time", "Timestamp").
+    pub columns: Vec<(String, String)>,
+    /// (what it is for, SQL).
+    pub queries: Vec<(String, String)>,
 }
 
 /// What the worker is doing, for the progress line: reading the files into the engine, one of
@@ -45,6 +66,8 @@ pub mod kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Reading,
+    /// Querying a log store (step: the query, steps: how many).
+    Querying,
     Engine(crate::Stage),
     Sending,
     /// The page drawing the received report, a part at a time (page only; no message has it).
@@ -55,6 +78,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Reading => "reading",
+            Stage::Querying => "querying",
             Stage::Engine(s) => s.as_str(),
             Stage::Sending => "sending",
             Stage::Showing => "showing",
@@ -64,6 +88,7 @@ impl Stage {
     pub fn from_name(name: &str) -> Option<Stage> {
         match name {
             "reading" => Some(Stage::Reading),
+            "querying" => Some(Stage::Querying),
             "sending" => Some(Stage::Sending),
             other => crate::Stage::from_name(other).map(Stage::Engine),
         }

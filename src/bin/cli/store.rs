@@ -4,7 +4,7 @@
 //! `FAULTLINE_SOURCE_PASSWORD` and go only into the request URL sent to the store.
 
 use faultline::source::{
-    clickhouse_error, parse_duration, parse_instant, Caps, ClickHouse, Fetched, LogSource, Query,
+    clickhouse_answer, parse_duration, parse_instant, Caps, ClickHouse, Fetched, LogSource, Query,
     SourceError, SourceErrorKind, SourceUrl, StoreInput, Window,
 };
 use std::io::Read;
@@ -159,17 +159,7 @@ impl Store {
         } else {
             raw
         };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        if !(200..300).contains(&status) {
-            return Err(clickhouse_error(status, &text, what));
-        }
-        // ClickHouse reports an error that happens mid-stream inside a 200 answer.
-        if let Some(at) = text.rfind("\nCode: ") {
-            if text[at..].contains("DB::Exception") {
-                return Err(clickhouse_error(500, &text[at + 1..], what));
-            }
-        }
-        Ok(text)
+        clickhouse_answer(status, String::from_utf8_lossy(&bytes).into_owned(), what)
     }
 }
 
@@ -179,9 +169,5 @@ pub fn name_rows(
     fetched: &Fetched,
     summary: StoreInput,
 ) -> Result<faultline::Report, String> {
-    let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    fetched.name_rows(&mut v);
-    let mut report: faultline::Report = serde_json::from_value(v).map_err(|e| e.to_string())?;
-    report.input.store = Some(summary);
-    Ok(report)
+    faultline::with_store_rows(report, fetched, summary)
 }
