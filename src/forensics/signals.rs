@@ -509,6 +509,11 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
         return None;
     }
     let abnormal_level = level.is_some_and(|l| l >= Level::Warn);
+    // Garbage-collector logs carry no level; a collection that stops the world to reclaim the
+    // whole heap, or runs out of room to copy into, is memory distress whatever the level.
+    if GC_DISTRESS.iter().any(|p| has_phrase(&words, p)) {
+        return Some(Class::MemoryPressure);
+    }
     for (class, phrases) in RULES {
         let generic = matches!(
             class,
@@ -547,6 +552,17 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     }
     None
 }
+
+/// What JVM collectors print when the heap is nearly full: G1/Parallel full collections,
+/// G1 evacuation failures, CMS concurrent mode failures.
+const GC_DISTRESS: &[&str] = &[
+    "pause full",
+    "full gc",
+    "to-space exhausted",
+    "to space exhausted",
+    "evacuation failure",
+    "concurrent mode failure",
+];
 
 /// Words that say a pool could not hand out a connection.
 const POOL_DRY: &[&str] = &[
@@ -666,6 +682,23 @@ mod tests {
                 | Class::Timeout => {}
             }
         }
+    }
+
+    #[test]
+    fn a_full_collection_is_memory_distress_at_any_level() {
+        // JDK 9+ unified logging (no level of its own) and the JDK 8 format.
+        let g1 = "[2024-05-01T10:00:00.000+0000][gc] GC(812) Pause Full (G1 Compaction Pause) 3980M->3950M(4096M) 2841.512ms";
+        assert_eq!(classify(g1, None), Some(Class::MemoryPressure));
+        let jdk8 = "2024-05-01T10:00:00.000+0000: [Full GC (Allocation Failure)  3980M->3950M(4096M), 2.8415 secs]";
+        assert_eq!(
+            classify(jdk8, Some(Level::Info)),
+            Some(Class::MemoryPressure)
+        );
+        let young =
+            "[gc] GC(811) Pause Young (Normal) (G1 Evacuation Pause) 2048M->1024M(4096M) 12.3ms";
+        assert_eq!(classify(young, None), None);
+        let exhausted = "[gc] GC(813) To-space exhausted";
+        assert_eq!(classify(exhausted, None), Some(Class::MemoryPressure));
     }
 
     #[test]

@@ -375,6 +375,8 @@ const LOG_KINDS: &[&str] = &[
     "combined",
     "current",
     "output",
+    // A JVM's garbage-collector log.
+    "gc",
     // A host's kernel ring buffer.
     "dmesg",
     "kern",
@@ -662,6 +664,7 @@ mod tests {
             ("ip-10-0-3-17-dmesg.txt", Some("ip-10-0-3-17")),
             ("node-10-2-0-5.log", Some("node-10-2-0-5")),
             ("web01-kern.log", Some("web01")),
+            ("orders-gc.log", Some("orders")),
             // A server program's log saved under its host's name: the host.
             ("postgresql-pg-main-01.log", Some("pg-main-01")),
             ("mysql-error-db-bill-02.log", Some("db-bill-02")),
