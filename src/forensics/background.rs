@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 const STARTUP_NS: i64 = 5_000_000_000;
 /// ... or among this share of the service's window, when the window is long.
 const STARTUP_SHARE: f64 = 0.02;
+/// Fewer events than this in a service: no background can be told apart.
+const MIN_EVENTS: usize = 8;
 /// A chronic template occurs at least this often and in this many of the window's quarters.
 const CHRONIC_MIN: usize = 3;
 const CHRONIC_QUARTERS: usize = 4;
@@ -89,7 +91,9 @@ fn background_of(evs: &[Seen]) -> Vec<u32> {
     // Start-up output and steady rates only mean something over a window long after start-up: a
     // burst of a few seconds (a kernel OOM report, a paste that begins with the failure) has
     // neither.
-    let long_lived = span > 10 * startup;
+    // A handful of lines has no start-up to speak of either: two lines a minute apart are an
+    // event and its sequel, not a banner and a service.
+    let long_lived = span > 10 * startup && evs.len() >= MIN_EVENTS;
     let mut out: Vec<u32> = seen
         .iter()
         .filter(|(_, (ts, worst))| {
@@ -136,6 +140,8 @@ mod tests {
             (S, 2, Some(Level::Warn)),
             (60 * S, 3, Some(Level::Info)),
             (120 * S, 3, Some(Level::Info)),
+            (180 * S, 3, Some(Level::Info)),
+            (240 * S, 3, Some(Level::Info)),
             (300 * S, 4, Some(Level::Error)),
             (301 * S, 4, Some(Level::Error)),
         ];
@@ -166,6 +172,13 @@ mod tests {
             evs.push((at * S, 2, None));
         }
         assert!(background_of(&evs).is_empty(), "{:?}", background_of(&evs));
+    }
+
+    #[test]
+    fn a_few_lines_have_no_start_up() {
+        // A clock step and its follow-up a minute and a half later.
+        let evs = [(0, 1, None), (95 * S, 2, None)];
+        assert!(background_of(&evs).is_empty());
     }
 
     #[test]

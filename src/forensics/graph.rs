@@ -340,6 +340,14 @@ pub(crate) fn signals(
                 .clone()
                 .or_else(|| mentions.find(line, &emitter).into_iter().next())
                 .unwrap_or_else(|| emitter.clone())
+        } else if class == signals::Class::ClockSkew {
+            // A token "from the future" is the issuer's clock when the line names the issuer
+            // (`iss_node=worker-3`); a clock step logged by a host is that host's.
+            mentions
+                .find(line, &emitter)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| emitter.clone())
         } else if class == signals::Class::TlsExpiry && verified_peer(line) {
             // A certificate that fails the emitter's verification is the peer's: a client
             // reports the server's ("x509 ... calling https://X"), a server the client's

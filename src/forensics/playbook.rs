@@ -104,6 +104,11 @@ pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<
             "kubectl -n kube-system get pods -l k8s-app=kube-dns".into(),
             format!("kubectl get svc,endpoints{nsf} | grep {s}"),
         ])],
+        Class::ClockSkew => vec![r(&format!("Resynchronise the clock of {s}"), "A host clock that jumped makes tokens and certificates look expired or not yet valid to other hosts.", vec![
+            "chronyc tracking".into(),
+            "chronyc sources -v".into(),
+            "timedatectl status".into(),
+        ])],
         Class::TlsExpiry => vec![r("Renew the certificate", "An expired or untrusted certificate fails every handshake.", vec![format!("echo | openssl s_client -connect {s}:443 2>/dev/null | openssl x509 -noout -dates")])],
         Class::DiskFull => vec![r(&format!("Free disk on {s}"), "Writes fail when the volume is full.", vec![format!("kubectl exec {pod}{nsf} -- df -h"), format!("kubectl exec {pod}{nsf} -- du -xh / --max-depth=2")])],
         Class::RateLimited => vec![r("Back off and raise the limit where it is safe", "A quota or rate limit rejects calls; retries without back-off make it worse.", vec![])],
@@ -187,6 +192,7 @@ pub(crate) fn whys(
         }
         Class::DnsFailure => "a host name it needs did not resolve",
         Class::TlsExpiry => "a certificate it relies on was rejected",
+        Class::ClockSkew => "its clock jumped, so times it issued or checked were wrong",
         Class::DiskFull => "its disk filled up and writes failed",
         Class::CacheUnavailable | Class::CacheEviction => "the cache it depends on stopped serving",
         Class::RateLimited | Class::Overload | Class::QueueBacklog => {

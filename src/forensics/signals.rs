@@ -21,6 +21,7 @@ pub(crate) enum Class {
     ProbeFailure,
     DnsFailure,
     TlsExpiry,
+    ClockSkew,
     DiskFull,
     QuotaExceeded,
     RateLimited,
@@ -36,7 +37,7 @@ pub(crate) enum Class {
 }
 
 impl Class {
-    pub(crate) const ALL: [Class; 24] = [
+    pub(crate) const ALL: [Class; 25] = [
         Class::Oom,
         Class::MemoryPressure,
         Class::DbPoolExhaustion,
@@ -49,6 +50,7 @@ impl Class {
         Class::ProbeFailure,
         Class::DnsFailure,
         Class::TlsExpiry,
+        Class::ClockSkew,
         Class::DiskFull,
         Class::QuotaExceeded,
         Class::RateLimited,
@@ -82,6 +84,7 @@ impl Class {
             Class::ProbeFailure => "probe_failure",
             Class::DnsFailure => "dns_failure",
             Class::TlsExpiry => "tls_expiry",
+            Class::ClockSkew => "clock_skew",
             Class::DiskFull => "disk_full",
             Class::QuotaExceeded => "quota_exceeded",
             Class::RateLimited => "rate_limited",
@@ -104,7 +107,7 @@ impl Class {
         match self {
             Class::DbPoolExhaustion | Class::ConnectionLeak => 0.95,
             Class::DiskFull | Class::TlsExpiry | Class::ImagePull | Class::Scheduling => 0.95,
-            Class::ConfigError | Class::QuotaExceeded => 0.9,
+            Class::ConfigError | Class::QuotaExceeded | Class::ClockSkew => 0.9,
             Class::Oom => 0.8,
             Class::DnsFailure | Class::ProbeFailure | Class::SlowQuery => 0.8,
             Class::LockContention | Class::CrashLoop => 0.75,
@@ -305,6 +308,28 @@ const RULES: &[(Class, &[&str])] = &[
             "certificate verify failed",
             "tls handshake error",
             "ssl handshake",
+        ],
+    ),
+    (
+        // A host clock that jumped or drifted, and what it breaks: tokens and sessions whose
+        // issue or not-before time is in the validator's future. After the TLS rules, so an
+        // x509 "not yet valid" stays a certificate problem.
+        Class::ClockSkew,
+        &[
+            "clock skew",
+            "clock wrong by",
+            "clock was stepped",
+            "clock step",
+            "time jumped",
+            "clock drift",
+            "clock is out of sync",
+            "clock not synchronized",
+            "clock unsynchronized",
+            "not yet valid",
+            "not valid yet",
+            "jwt not active",
+            "token used before issued",
+            "used before issued",
         ],
     ),
     (
@@ -668,6 +693,7 @@ mod tests {
                 | Class::ProbeFailure
                 | Class::DnsFailure
                 | Class::TlsExpiry
+                | Class::ClockSkew
                 | Class::DiskFull
                 | Class::QuotaExceeded
                 | Class::RateLimited
@@ -682,6 +708,22 @@ mod tests {
                 | Class::Timeout => {}
             }
         }
+    }
+
+    #[test]
+    fn a_stepped_clock_and_tokens_from_the_future_are_clock_skew() {
+        // chrony and ntpd report a step; JWT libraries reject tokens issued "in the future".
+        let chrony = "chronyd[512]: System clock wrong by 41.205 seconds, adjustment started";
+        assert_eq!(classify(chrony, None), Some(Class::ClockSkew));
+        let pyjwt = "401 rejected: ImmatureSignatureError: The token is not yet valid (iat)";
+        assert_eq!(classify(pyjwt, Some(Level::Warn)), Some(Class::ClockSkew));
+        let node = "auth failed: NotBeforeError: jwt not active";
+        assert_eq!(classify(node, Some(Level::Error)), Some(Class::ClockSkew));
+        // A certificate that is not yet valid is a certificate problem first.
+        let x509 = "x509: certificate has expired or is not yet valid";
+        assert_eq!(classify(x509, Some(Level::Error)), Some(Class::TlsExpiry));
+        // A setting that mentions skew is configuration.
+        assert_eq!(classify("allowed clock skew: 30s", Some(Level::Info)), None);
     }
 
     #[test]
