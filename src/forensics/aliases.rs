@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 /// How many ordinary lines one `kubectl get pods -o wide` row outweighs: the listing is the
 /// cluster's own record of which pod holds the address.
 const LISTING_WEIGHT: u32 = 3;
+/// Lines of one template read for pairs.
+const LINES_PER_TEMPLATE: u32 = 64;
 
 /// Address (lower case) -> the service it stands for.
 #[derive(Debug, Default)]
@@ -29,10 +31,12 @@ impl Aliases {
         let names: Vec<String> = known.iter().filter(|k| !is_ipv4(k)).cloned().collect();
         let mentions = Mentions::new(&names);
         let mut votes: HashMap<String, BTreeMap<String, u32>> = HashMap::new();
+        let mut per_template: HashMap<u32, u32> = HashMap::new();
         for (i, ev) in corpus.events.iter().enumerate() {
             let line = corpus.first_line(ev);
-            let ips = ipv4s(line);
-            let Some(&ip) = ips.first() else { continue };
+            let (Some(ip), others) = first_ipv4(line) else {
+                continue;
+            };
             if ev.format == Format::KubectlPods {
                 // NAME READY STATUS RESTARTS AGE IP NODE: the first address is the pod's.
                 if let Some(pod) = line.split_whitespace().next() {
@@ -46,10 +50,16 @@ impl Aliases {
                 }
                 continue;
             }
-            // One address and one other service on a line: the line pairs them.
-            if ips.iter().any(|x| *x != ip) {
+            // One address and one other service on a line: the line pairs them. A few lines of
+            // each template tell all it can; reading every line of a chatty one costs time.
+            if others {
                 continue;
             }
+            let read = per_template.entry(ev.template).or_insert(0u32);
+            if *read >= LINES_PER_TEMPLATE {
+                continue;
+            }
+            *read += 1;
             let emitter = service_of(corpus, i);
             let named = mentions.find(line, emitter);
             if let [service] = named.as_slice() {
@@ -104,25 +114,44 @@ impl Aliases {
 
 /// True for a dotted IPv4 address.
 pub(crate) fn is_ipv4(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
-                p.parse::<u16>().is_ok_and(|n| n <= 255)
-            }
-        })
-}
-
-/// The IPv4 addresses in a line (ports dropped), first appearance first, each once.
-fn ipv4s(line: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for tok in line.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
-        let tok = tok.trim_matches('.');
-        if tok.len() >= 7 && is_ipv4(tok) && !out.contains(&tok) {
-            out.push(tok);
+    let mut parts = 0;
+    for p in s.split('.') {
+        parts += 1;
+        let ok = (1..=3).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !ok || parts > 4 {
+            return false;
         }
     }
-    out
+    parts == 4
+}
+
+/// The first IPv4 address in a line (port dropped), and whether a different one follows.
+/// One pass over the bytes, no allocation: it runs on every line.
+fn first_ipv4(line: &str) -> (Option<&str>, bool) {
+    let b = line.as_bytes();
+    let mut first: Option<&str> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+            i += 1;
+        }
+        let tok = line[start..i].trim_end_matches('.');
+        if tok.len() >= 7 && is_ipv4(tok) {
+            match first {
+                None => first = Some(tok),
+                Some(f) if f != tok => return (first, true),
+                Some(_) => {}
+            }
+        }
+    }
+    (first, false)
 }
 
 #[cfg(test)]
@@ -200,8 +229,13 @@ mod tests {
         assert!(!is_ipv4("1.2.3"));
         assert!(!is_ipv4("256.1.1.1"));
         assert_eq!(
-            ipv4s("v1.2.3 at 10:00:01.123 from 192.168.0.1:80"),
-            vec!["192.168.0.1"]
+            first_ipv4("v1.2.3 at 10:00:01.123 from 192.168.0.1:80"),
+            (Some("192.168.0.1"), false)
         );
+        assert_eq!(
+            first_ipv4("10.0.0.1:5 -> 10.0.0.2:80 (10.0.0.1)"),
+            (Some("10.0.0.1"), true)
+        );
+        assert_eq!(first_ipv4("no address here 1.2"), (None, false));
     }
 }
