@@ -631,6 +631,9 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         _ => {}
     }
     if first.is_ascii_digit() {
+        if let Some(r) = syslog::decode_iso(line, ctx) {
+            return Some(r);
+        }
         if let Some(r) = kube::timestamp_prefix(line, ctx, depth) {
             return Some(r);
         }

@@ -115,6 +115,18 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     Some(r)
 }
 
+/// rsyslog's high-precision file format, `2025-03-04T15:00:11.402+01:00 host app[pid]: msg`:
+/// read as syslog only when the tag carries a pid, so a container line that happens to start
+/// with an ISO time and two words (`kubectl logs --timestamps`) stays what it is.
+pub(crate) fn decode_iso(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let r = decode(line, ctx)?;
+    let Msg::Range(start, _) = r.message else {
+        return None;
+    };
+    let head = line.get(..start)?.trim_end();
+    (r.service.is_some() && r.entities.host.is_some() && head.ends_with("]:")).then_some(r)
+}
+
 fn rfc5424(line: &str, pri: u32, at: usize, ctx: &mut Ctx) -> Option<Record> {
     let b = line.as_bytes();
     let (ts, e) = token(line, at);
@@ -224,6 +236,19 @@ mod tests {
         let r = decode(l, &mut ctx).unwrap();
         assert_eq!(r.level, Some(Level::Critical));
         assert_eq!(r.message_text(l), "'su root' failed");
+    }
+
+    #[test]
+    fn rsyslog_high_precision_lines_with_a_pid() {
+        let mut ctx = Ctx::new(None, 1970);
+        let l =
+            "2025-03-04T15:00:11.402000+01:00 ns1 named[912]: zone example.org/IN: loaded serial 7";
+        let r = decode_iso(l, &mut ctx).unwrap();
+        assert_eq!(r.service.as_deref(), Some("named"));
+        assert_eq!(r.entities.host.as_deref(), Some("ns1"));
+        assert_eq!(r.message_text(l), "zone example.org/IN: loaded serial 7");
+        // Without a pid the line may be a container's own output after `--timestamps`.
+        assert!(decode_iso("2025-03-04T15:00:11Z orders-api cache: warm", &mut ctx).is_none());
     }
 
     #[test]
