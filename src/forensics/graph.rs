@@ -330,6 +330,13 @@ pub(crate) fn signals(
         };
         let Some(class) = class else { continue };
         let emitter = service_of(corpus, i).to_string();
+        // The remote a line names: never the page a user came from (an access log's referer).
+        let remote = || {
+            mentions
+                .find(&without_referer(line), &emitter)
+                .into_iter()
+                .next()
+        };
         let blamed = if let Some(subject) = k8s_subject(corpus, i, class) {
             // kubelet / controller lines about a pod: the pod's service is the one failing.
             subject
@@ -338,32 +345,20 @@ pub(crate) fn signals(
             // Otherwise a known service whose name does not resolve is the missing one.
             dns_home
                 .clone()
-                .or_else(|| mentions.find(line, &emitter).into_iter().next())
+                .or_else(remote)
                 .unwrap_or_else(|| emitter.clone())
         } else if class == signals::Class::ClockSkew {
             // A token "from the future" is the issuer's clock when the line names the issuer
             // (`iss_node=worker-3`); a clock step logged by a host is that host's.
-            mentions
-                .find(line, &emitter)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| emitter.clone())
+            remote().unwrap_or_else(|| emitter.clone())
         } else if class == signals::Class::TlsExpiry && verified_peer(line) {
             // A certificate that fails the emitter's verification is the peer's: a client
             // reports the server's ("x509 ... calling https://X"), a server the client's
             // ("handshake from X"). Otherwise (the peer rejected ours, a watcher about our own
             // serving certificate) it is the emitter's.
-            mentions
-                .find(line, &emitter)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| emitter.clone())
+            remote().unwrap_or_else(|| emitter.clone())
         } else if class.blames_dependency() {
-            mentions
-                .find(line, &emitter)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| emitter.clone())
+            remote().unwrap_or_else(|| emitter.clone())
         } else {
             emitter.clone()
         };
@@ -375,6 +370,32 @@ pub(crate) fn signals(
         });
     }
     out
+}
+
+/// The line with an access log's referer blanked: the quoted absolute URL right after the
+/// status and size (`" 502 157 "https://shop.example/cart"`) is the page the client came from.
+fn without_referer(line: &str) -> std::borrow::Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut from = 0;
+    while let Some(k) = line[from..].find(" \"http").map(|k| from + k) {
+        let before: Vec<&str> = line[..k].rsplit(' ').take(2).collect();
+        let referer = before.len() == 2
+            && (before[0] == "-" || before[0].bytes().all(|b| b.is_ascii_digit()))
+            && before[1].len() == 3
+            && before[1]
+                .parse::<u16>()
+                .is_ok_and(|s| (100..600).contains(&s));
+        let end = line[k + 2..].find('"').map_or(line.len(), |e| k + 2 + e);
+        if referer {
+            let o = out.get_or_insert_with(|| line.to_string());
+            o.replace_range(k + 2..end, &" ".repeat(end - k - 2));
+        }
+        from = end.min(line.len());
+        if from >= line.len() {
+            break;
+        }
+    }
+    out.map_or(std::borrow::Cow::Borrowed(line), std::borrow::Cow::Owned)
 }
 
 /// True when a TLS line says the emitter's own check of the peer's certificate failed (Go's
@@ -671,6 +692,17 @@ mod tests {
         let own = "2024-05-01T10:00:00Z ERROR client certificate /etc/tls/tls.crt has expired\n";
         let b = blames(&[("billing.log", own)]);
         assert_eq!(b, [("billing".into(), "billing".into())]);
+    }
+
+    #[test]
+    fn a_referer_is_where_the_user_came_from_not_a_dependency() {
+        let access = r#"10.0.0.1 - - [06/May/2025:16:04:13 +0000] "GET /v2/orders HTTP/2.0" 502 157 "https://shop.example/account" "App/1.0""#;
+        let cleaned = without_referer(access);
+        assert!(!cleaned.contains("shop.example"), "{cleaned}");
+        assert_eq!(cleaned.len(), access.len());
+        // An upstream URL in an error log is a dependency and stays.
+        let error = r#"connect() failed (111: Connection refused) while connecting to upstream, request: "GET /v2/orders HTTP/2.0", upstream: "http://orders:8008/v2/orders""#;
+        assert_eq!(without_referer(error), error);
     }
 
     #[test]
