@@ -157,14 +157,9 @@ fn first_ipv4(line: &str) -> (Option<&str>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::InputFile;
 
     fn learn(files: &[(&str, &str)]) -> Aliases {
-        let inputs: Vec<InputFile> = files
-            .iter()
-            .map(|(n, t)| InputFile::new(*n, t.as_bytes().to_vec()))
-            .collect();
-        let corpus = crate::ingest(&inputs, &Default::default()).unwrap();
+        let (corpus, _) = super::super::mined(files);
         let known = super::super::graph::known_services(&corpus);
         Aliases::learn(&corpus, &known)
     }

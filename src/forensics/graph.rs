@@ -645,12 +645,7 @@ mod tests {
 
     /// (emitter, blamed) of every signal in the files.
     fn blames(files: &[(&str, &str)]) -> Vec<(String, String)> {
-        let inputs: Vec<crate::InputFile> = files
-            .iter()
-            .map(|(n, t)| crate::InputFile::new(*n, t.as_bytes().to_vec()))
-            .collect();
-        let mut corpus = crate::ingest(&inputs, &Default::default()).unwrap();
-        let templates = crate::mine::mine(&mut corpus);
+        let (corpus, templates) = super::super::mined(files);
         let known = known_services(&corpus);
         let aliases = Aliases::learn(&corpus, &known);
         let mentions = Mentions::new(&known).with_aliases(&aliases);

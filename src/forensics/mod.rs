@@ -208,6 +208,18 @@ pub(crate) fn run(
     f
 }
 
+/// Test support: ingests and mines named texts as the pipeline would.
+#[cfg(test)]
+pub(crate) fn mined(files: &[(&str, &str)]) -> (Corpus, Templates) {
+    let inputs: Vec<crate::InputFile> = files
+        .iter()
+        .map(|(n, t)| crate::InputFile::new(*n, t.as_bytes().to_vec()))
+        .collect();
+    let mut corpus = crate::ingest(&inputs, &Default::default()).expect("test input ingests");
+    let templates = crate::mine::mine(&mut corpus);
+    (corpus, templates)
+}
+
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
 pub use search::{search, SearchError, SearchHit, SearchResult};

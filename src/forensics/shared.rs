@@ -196,12 +196,7 @@ mod tests {
     use super::*;
 
     fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
-        let inputs: Vec<crate::InputFile> = files
-            .iter()
-            .map(|(n, t)| crate::InputFile::new(*n, t.as_bytes().to_vec()))
-            .collect();
-        let mut corpus = crate::ingest(&inputs, &Default::default()).unwrap();
-        let templates = crate::mine::mine(&mut corpus);
+        let (corpus, templates) = super::super::mined(files);
         let f = super::super::run(
             &corpus,
             &templates,
