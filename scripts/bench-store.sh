@@ -4,12 +4,22 @@
 # incident planted in one 30-minute window (a service's DB pool runs dry, its caller answers 503).
 # The release CLI analyzes that window; the script prints the root cause, the time end to end,
 # the CLI's peak memory, the bytes it received, and the rows the store read (system.query_log).
-# Usage: scripts/bench-store.sh [ROWS]
+# With --page, the release page (dist/, built if missing) then analyzes the same window in headless
+# Chromium through its "Log store" panel (tests/e2e/bench/store-page.mjs): time to the report, its
+# root cause next to the CLI's, peak JS heap, the tab's peak RSS and the bytes it received.
+# Usage: scripts/bench-store.sh [--page] [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 setup_clickhouse
+PAGE=0
+if [ "${1:-}" = --page ]; then PAGE=1; shift; fi
 ROWS="${1:-20000000}"
+if [ "$PAGE" = 1 ]; then
+    setup_browser
+    if [ ! -f dist/index.html ]; then setup_wasm; say "building the page (trunk build --release --offline)"; trunk build --release --offline; fi
+    if [ ! -d tests/e2e/node_modules/playwright-core ]; then (cd tests/e2e && npm ci --no-audit --no-fund); fi
+fi
 DIR="$(mktemp -d)"
 PORT=28301
 trap 'scripts/clickhouse.sh stop "$DIR"; rm -rf "$DIR"' EXIT
@@ -51,3 +61,13 @@ PY
 sleep 2
 say "what the store read for these queries (system.query_log)"
 q "SELECT count() AS queries, sum(read_rows) AS rows_read, formatReadableSize(sum(read_bytes)) AS bytes_read, sum(result_rows) AS rows_returned, max(query_duration_ms) AS slowest_ms FROM system.query_log WHERE type = 2 AND query LIKE '%FORMAT JSONEachRow%' AND query LIKE '%bench%' AND query NOT LIKE '%query_log%' FORMAT Vertical"
+
+[ "$PAGE" = 1 ] || exit 0
+utc() { date -u -d "@$1" '+%F %T'; }
+say "the page: the same window through its Log store panel (headless Chromium)"
+PAGE_START="$(q "SELECT now()")"
+BENCH_CH="127.0.0.1:$PORT" BENCH_DB=bench BENCH_TABLE=logs BENCH_FROM="$(utc "$FROM")" BENCH_TO="$(utc "$TO")" \
+    BENCH_CLI_REPORT="$DIR/report.json" node tests/e2e/bench/store-page.mjs
+sleep 2
+say "what the store read for the page's queries (system.query_log)"
+q "SELECT count() AS queries, sum(read_rows) AS rows_read, formatReadableSize(sum(read_bytes)) AS bytes_read, sum(result_rows) AS rows_returned, max(query_duration_ms) AS slowest_ms FROM system.query_log WHERE type = 2 AND event_time >= toDateTime('$PAGE_START') AND query LIKE '%FORMAT JSONEachRow%' AND query LIKE '%bench%' AND query NOT LIKE '%query_log%' FORMAT Vertical"
