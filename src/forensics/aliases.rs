@@ -61,8 +61,8 @@ impl Aliases {
             }
             *read += 1;
             let emitter = service_of(corpus, i);
-            let named = mentions.find(line, emitter);
-            if let [service] = named.as_slice() {
+            let others = mentions.find(line, emitter);
+            if let [service] = others.as_slice() {
                 if service != UNKNOWN {
                     *votes
                         .entry(ip.to_string())

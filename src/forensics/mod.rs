@@ -133,10 +133,10 @@ pub(crate) fn run(
         output: order::describe(&f.times, &f.order),
     });
     step(1);
-    let named = graph::known_services(corpus);
+    let names = graph::known_services(corpus);
     // Addresses that stand for a service are that service, not services of their own.
-    let aliases = aliases::Aliases::learn(corpus, &named);
-    let known: Vec<String> = named
+    let aliases = aliases::Aliases::learn(corpus, &names);
+    let known: Vec<String> = names
         .into_iter()
         .filter(|n| aliases.resolve(n).is_none())
         .collect();
@@ -208,7 +208,7 @@ pub(crate) fn run(
     f
 }
 
-/// Test support: ingests and mines named texts as the pipeline would.
+/// Test support: ingests and mines (file name, text) pairs as the pipeline would.
 #[cfg(test)]
 pub(crate) fn mined(files: &[(&str, &str)]) -> (Corpus, Templates) {
     let inputs: Vec<crate::InputFile> = files

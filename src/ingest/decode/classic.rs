@@ -722,7 +722,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
                 r.message = Msg::Range(m, line.len());
                 return Some(r);
             }
-            // `INFO [payments-api] msg`: a bracketed name that passes the bare-service rule and
+            // `INFO [quotes-api] msg`: a bracketed name that passes the bare-service rule and
             // has no all-digit segment (threads: `[nio-8080-exec-7]`, `[scheduling-1]`).
             let (t, _) = skip_ws(b, e);
             if b.get(t) == Some(&b'[') {
@@ -1076,10 +1076,10 @@ mod tests {
 
     #[test]
     fn bracketed_service_after_level() {
-        let (r, m) = dec("2026-05-24T11:54:10.080Z INFO [payments-api] charge ok");
+        let (r, m) = dec("2026-05-24T11:54:10.080Z INFO [quotes-api] charge ok");
         assert_eq!(
             (r.service.as_deref(), m.as_str()),
-            (Some("payments-api"), "charge ok")
+            (Some("quotes-api"), "charge ok")
         );
         for l in [
             "2024-01-01 10:00:00 INFO [nio-8080-exec-7] o.a.C: x",
