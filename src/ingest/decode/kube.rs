@@ -153,6 +153,52 @@ fn table_kind(cols: &[(String, usize)]) -> Option<Format> {
     }
 }
 
+/// For a `kubectl describe` command, the object it names (empty when it names none):
+/// `kubectl -n shop describe pod api-7d9f-x2k4p | grep Reason` -> `api-7d9f-x2k4p`. Flags may
+/// come before the verb; a pipe ends the command.
+fn described(cmd: &str) -> Option<String> {
+    /// Flags that take the next word as their value.
+    const VALUED: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "-c",
+        "--container",
+        "-l",
+        "--selector",
+        "-o",
+        "--output",
+        "--cluster",
+        "--user",
+    ];
+    let cmd = cmd.split('|').next().unwrap_or("");
+    let mut words = cmd.split_whitespace();
+    if words.next() != Some("kubectl") {
+        return None;
+    }
+    let mut args: Vec<&str> = Vec::new();
+    let mut skip = false;
+    for w in words {
+        if skip {
+            skip = false;
+        } else if w.starts_with('-') {
+            skip = VALUED.contains(&w);
+        } else {
+            args.push(w);
+        }
+    }
+    if args.first() != Some(&"describe") {
+        return None;
+    }
+    let name = match args.get(1) {
+        Some(kind) if kind.contains('/') => kind.split_once('/').map(|(_, n)| n),
+        Some(_) => args.get(2).copied(),
+        None => None,
+    };
+    Some(name.unwrap_or("").to_string())
+}
+
 fn is_header_line(line: &str) -> bool {
     let t = line.trim_start();
     t.bytes()
@@ -165,10 +211,7 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some(cmd) = line.strip_prefix("$ ") {
         ctx.table = None;
         ctx.after_command = true;
-        ctx.describe = cmd
-            .trim_start()
-            .starts_with("kubectl describe")
-            .then(String::new);
+        ctx.describe = described(cmd);
         let mut r = Record::new(Format::Plain, Msg::Range(0, line.len()));
         if cmd.trim_start().starts_with("kubectl") {
             r.entities.component = Some("kubectl".into());
@@ -377,6 +420,30 @@ fn describe_line(line: &str, ctx: &mut Ctx) -> Record {
 mod tests {
     use super::super::decode_line;
     use super::*;
+
+    #[test]
+    fn a_describe_command_names_its_object_with_flags_anywhere() {
+        assert_eq!(
+            described("kubectl -n shop describe pod api-7d9f8b6c5d-x2k4p | grep -E 'Reason'"),
+            Some("api-7d9f8b6c5d-x2k4p".into())
+        );
+        assert_eq!(
+            described("kubectl describe pod/db-0 -n data"),
+            Some("db-0".into())
+        );
+        assert_eq!(described("kubectl describe nodes"), Some(String::new()));
+        assert_eq!(described("kubectl -n shop get pods"), None);
+        assert_eq!(described("helm list"), None);
+        // The lines after a filtered describe are about the object it named.
+        let mut ctx = Ctx::new(None, 1970);
+        decode_line(
+            "$ kubectl -n shop describe pod api-7d9f8b6c5d-x2k4p | grep Reason",
+            &mut ctx,
+        );
+        let r = decode_line("      Reason:       OOMKilled", &mut ctx).unwrap();
+        assert_eq!(r.entities.pod.as_deref(), Some("api-7d9f8b6c5d-x2k4p"));
+        assert_eq!(r.entities.k8s_reason.as_deref(), Some("OOMKilled"));
+    }
 
     #[test]
     fn get_pods_rows() {
