@@ -237,11 +237,16 @@ test('narrative: the narrative and its check are saved with the report in histor
   assertEq(Number(await current.getAttribute('data-flags')), flags, 'flags saved in history');
   assertEq(await current.getAttribute('data-disagrees'), 'true', 'disagreement saved in history');
   assert(/test-model: \d+ names or numbers flagged; it names another root cause/.test(await current.innerText()), await current.innerText());
+  // This entry, by its id: the profile is shared, so earlier tests' entries with narratives are
+  // in the list too (regression: the first such entry was sometimes another report).
+  const id = await page.locator('[data-testid="history-item"].current').getAttribute('data-id');
   // Another report on screen, then the saved one reopened: its narrative and check come back.
   await page.goto(origin + '/');
   await waitForLines(page, demoReport.input.lines);
   await page.locator('[data-testid="tab-history"]').click();
-  const saved = page.locator('[data-testid="history-item"]', { has: page.locator('[data-testid="history-narrative"]') }).first();
+  const saved = page.locator(`[data-testid="history-item"][data-id="${id}"]`);
+  // Read back from storage after the reload: the narrative was saved, not only shown.
+  await saved.locator('[data-testid="history-narrative"]').waitFor({ timeout: TIMEOUT });
   await saved.locator('[data-testid="history-open"]').click();
   await waitForLines(page, withSecrets.input.lines);
   await page.locator('[data-testid="tab-narrative"]').click();
