@@ -140,8 +140,8 @@ fn many_values(clusters: &[Cluster], names: &[Box<str>], live: &[u32], pos: usiz
         .map(|&c| clusters[c as usize].tokens[pos])
         .filter(|&t| t != WILD)
         .collect();
-    let named = values.iter().all(|&t| is_identifier(&names[t as usize]));
-    (values.len() >= MANY_VALUES && named).then_some(WILD)
+    let all_identifiers = values.iter().all(|&t| is_identifier(&names[t as usize]));
+    (values.len() >= MANY_VALUES && all_identifiers).then_some(WILD)
 }
 
 /// A token written like a name rather than a word of prose: it joins parts with `.`, `_`,

@@ -181,7 +181,7 @@ impl Columns {
         cols: &[Column],
         given: &[(Role, String)],
     ) -> Result<Columns, SourceError> {
-        let named = |role: Role| given.iter().find(|(r, _)| *r == role).map(|(_, n)| n);
+        let given_for = |role: Role| given.iter().find(|(r, _)| *r == role).map(|(_, n)| n);
         let find = |name: &str| cols.iter().find(|c| c.name == name);
         let listing = || {
             cols.iter()
@@ -205,7 +205,7 @@ impl Columns {
                     .find(|c| c.name.eq_ignore_ascii_case(cand) && ok(&c.ty))
             })
         };
-        let time = match named(Role::Time) {
+        let time = match given_for(Role::Time) {
             Some(n) => find(n).expect("checked above"),
             None => auto(Role::Time, &|t| time_type(t).is_some())
                 .or_else(|| cols.iter().find(|c| time_type(&c.ty).is_some()))
@@ -226,7 +226,7 @@ impl Columns {
                 ),
             )
         })?;
-        let fraction = match (time_type, named(Role::TimeFraction)) {
+        let fraction = match (time_type, given_for(Role::TimeFraction)) {
             (TimeType::Fractional(_), _) => None,
             (TimeType::Seconds, Some(n)) => Some(n.clone()),
             (TimeType::Seconds, None) => ["_ns", "_nanos", "_us", "_micros", "_ms", "_millis"]
@@ -245,7 +245,7 @@ impl Columns {
             (ident(&n), scale)
         });
         let text_role = |role: Role| -> Option<String> {
-            match named(role) {
+            match given_for(role) {
                 Some(n) => Some(ident(n)),
                 None => auto(role, &is_text).map(|c| ident(&c.name)),
             }

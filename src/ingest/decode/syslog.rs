@@ -242,9 +242,9 @@ mod tests {
     fn rsyslog_high_precision_lines_with_a_pid() {
         let mut ctx = Ctx::new(None, 1970);
         let l =
-            "2025-03-04T15:00:11.402000+01:00 ns1 named[912]: zone example.org/IN: loaded serial 7";
+            "2025-03-04T15:00:11.402000+01:00 ns1 zoned[912]: zone example.org/IN: loaded serial 7";
         let r = decode_iso(l, &mut ctx).unwrap();
-        assert_eq!(r.service.as_deref(), Some("named"));
+        assert_eq!(r.service.as_deref(), Some("zoned"));
         assert_eq!(r.entities.host.as_deref(), Some("ns1"));
         assert_eq!(r.message_text(l), "zone example.org/IN: loaded serial 7");
         // Without a pid the line may be a container's own output after `--timestamps`.
