@@ -347,17 +347,7 @@ pub(crate) fn signals(
                 .clone()
                 .or_else(remote)
                 .unwrap_or_else(|| emitter.clone())
-        } else if class == signals::Class::ClockSkew {
-            // A token "from the future" is the issuer's clock when the line names the issuer
-            // (`iss_node=worker-3`); a clock step logged by a host is that host's.
-            remote().unwrap_or_else(|| emitter.clone())
-        } else if class == signals::Class::TlsExpiry && verified_peer(line) {
-            // A certificate that fails the emitter's verification is the peer's: a client
-            // reports the server's ("x509 ... calling https://X"), a server the client's
-            // ("handshake from X"). Otherwise (the peer rejected ours, a watcher about our own
-            // serving certificate) it is the emitter's.
-            remote().unwrap_or_else(|| emitter.clone())
-        } else if class.blames_dependency() {
+        } else if blames_remote(class, line) {
             remote().unwrap_or_else(|| emitter.clone())
         } else {
             emitter.clone()
@@ -396,6 +386,17 @@ fn without_referer(line: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.map_or(std::borrow::Cow::Borrowed(line), std::borrow::Cow::Owned)
+}
+
+/// Whether a signal of `class` on `line` is about the remote the line names rather than the
+/// emitter: a failing dependency (refused, reset, timed out, unavailable), a certificate that
+/// failed the emitter's own check of the peer (a client reports the server's, a server the
+/// client's; a watcher of its own certificate or a peer's TLS alert stays the emitter's), and a
+/// token "from the future", which is the issuer's clock (`iss_node=worker-3`).
+fn blames_remote(class: signals::Class, line: &str) -> bool {
+    class.blames_dependency()
+        || class == signals::Class::ClockSkew
+        || (class == signals::Class::TlsExpiry && verified_peer(line))
 }
 
 /// True when a TLS line says the emitter's own check of the peer's certificate failed (Go's
