@@ -9,7 +9,9 @@ use super::aliases::Aliases;
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
+use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// Name used for events whose service nobody could tell.
 pub(crate) const UNKNOWN: &str = "(unknown)";
@@ -93,6 +95,9 @@ const GENERIC_WORDS: &[&str] = &[
 pub(crate) struct Mentions {
     full: HashMap<String, String>,
     words: HashMap<String, String>,
+    /// Every key of `full` and `words`, to skip at once the many messages that contain none
+    /// (built on first use, after the aliases are in).
+    any_key: OnceLock<Option<AhoCorasick>>,
 }
 
 impl Mentions {
@@ -123,7 +128,24 @@ impl Mentions {
             .filter(|s| s.len() >= 2)
             .map(|s| (s.to_ascii_lowercase(), s.clone()))
             .collect();
-        Mentions { full, words }
+        Mentions {
+            full,
+            words,
+            any_key: OnceLock::new(),
+        }
+    }
+
+    /// False when no name or alias occurs in `message` (ASCII case ignored): then
+    /// [`Mentions::find`] finds nothing either, as every hit is a key found in the message.
+    fn may_mention(&self, message: &str) -> bool {
+        let ac = self.any_key.get_or_init(|| {
+            let keys = self.full.keys().chain(self.words.keys());
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(keys)
+                .ok()
+        });
+        ac.as_ref().is_none_or(|ac| ac.is_match(message))
     }
 
     /// Also finds a service by the addresses that stand for it (see [`Aliases`]).
@@ -131,6 +153,7 @@ impl Mentions {
         for (address, service) in aliases.pairs() {
             self.full.insert(address.to_string(), service.to_string());
         }
+        self.any_key = OnceLock::new();
         self
     }
 
@@ -140,6 +163,9 @@ impl Mentions {
     /// and each dot-separated stretch of it (`api` in `api.prod.svc:8080`) is looked up, so the
     /// cost does not grow with the number of known services.
     pub(crate) fn find(&self, message: &str, except: &str) -> Vec<String> {
+        if !self.may_mention(message) {
+            return Vec::new();
+        }
         let lower = message.to_ascii_lowercase();
         let b = lower.as_bytes();
         let run_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.';

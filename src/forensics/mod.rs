@@ -14,6 +14,7 @@ mod background;
 mod confidence;
 mod graph;
 mod order;
+mod phrases;
 pub(crate) mod playbook;
 mod rank;
 mod rates;

@@ -4,7 +4,9 @@
 //! 500); a level word inside the text never makes a signal by itself; classification is done once
 //! per template (every event of a template shares its class), so cost does not grow with volume.
 
+use super::phrases::{words, PhraseIndex};
 use crate::ingest::Level;
+use std::sync::LazyLock;
 
 /// The failure classes of the report contract, in snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -530,16 +532,17 @@ pub(crate) fn from_k8s_reason(reason: &str) -> Option<Class> {
 pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     let lower = message.to_ascii_lowercase();
     let words = words(&lower);
-    if level.is_none_or(|l| l < Level::Error) && is_advisory(&words) {
+    let matched = PHRASES.matches(&words);
+    if level.is_none_or(|l| l < Level::Error) && matched.has(ADVISORY_LIST) {
         return None;
     }
     let abnormal_level = level.is_some_and(|l| l >= Level::Warn);
     // Garbage-collector logs carry no level; a collection that stops the world to reclaim the
     // whole heap, or runs out of room to copy into, is memory distress whatever the level.
-    if GC_DISTRESS.iter().any(|p| has_phrase(&words, p)) {
+    if matched.has(GC_LIST) {
         return Some(Class::MemoryPressure);
     }
-    for (class, phrases) in RULES {
+    for (k, (class, _)) in RULES.iter().enumerate() {
         let generic = matches!(
             class,
             Class::CodeException
@@ -568,7 +571,7 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
         if (generic && !abnormal_level) || (ordinary && !unambiguous) {
             continue;
         }
-        if phrases.iter().any(|p| has_phrase(&words, p)) {
+        if matched.has(FIRST_RULE_LIST + k) {
             return Some(*class);
         }
         if *class == Class::DbPoolExhaustion && abnormal_level && connection_pool_ran_dry(&words) {
@@ -640,29 +643,16 @@ const ADVISORY: &[&str] = &[
     "could fail",
 ];
 
-fn is_advisory(words: &[&str]) -> bool {
-    ADVISORY.iter().any(|p| has_phrase(words, p))
-}
-
-/// Lower-case alphanumeric words (with `_` kept inside words) of a text.
-fn words(lower: &str) -> Vec<&str> {
-    lower
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// True when the phrase's words appear consecutively in `words`.
-fn has_phrase(words: &[&str], phrase: &str) -> bool {
-    let pw: Vec<&str> = phrase
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if pw.is_empty() || pw.len() > words.len() {
-        return false;
-    }
-    words.windows(pw.len()).any(|w| w == pw.as_slice())
-}
+/// [`GC_DISTRESS`], [`ADVISORY`] and then each of [`RULES`], in one index: a message's words
+/// are looked up once for all of them.
+static PHRASES: LazyLock<PhraseIndex> = LazyLock::new(|| {
+    let mut lists: Vec<&[&str]> = vec![GC_DISTRESS, ADVISORY];
+    lists.extend(RULES.iter().map(|(_, phrases)| *phrases));
+    PhraseIndex::new(&lists)
+});
+const GC_LIST: usize = 0;
+const ADVISORY_LIST: usize = 1;
+const FIRST_RULE_LIST: usize = 2;
 
 #[cfg(test)]
 mod tests {
