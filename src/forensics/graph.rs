@@ -5,13 +5,11 @@
 //! when it is the only redis); edges run caller -> callee, from messages that name another
 //! service and from trace ids shared across services (the earliest span is the caller).
 
-use super::aliases::Aliases;
+pub(crate) use super::mentions::Mentions;
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
-use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 /// Name used for events whose service nobody could tell.
 pub(crate) const UNKNOWN: &str = "(unknown)";
@@ -81,144 +79,6 @@ const TECHNOLOGIES: &[(&str, &str)] = &[
     ("zookeeper", "zookeeper"),
     ("etcd", "etcd"),
 ];
-
-/// Words too common in service names to identify one on their own.
-const GENERIC_WORDS: &[&str] = &[
-    "service", "services", "server", "api", "app", "svc", "web", "worker", "backend", "main",
-    "prod", "internal", "primary", "replica", "node", "cluster", "default", "system", "the", "and",
-    "for", "http", "https", "local", "com", "net", "org", "io",
-    // Log levels stand in every line's header.
-    "info", "debug", "warn", "warning", "error", "trace", "fatal", "notice",
-];
-
-/// Finds the known services a message names, in the order they appear.
-pub(crate) struct Mentions {
-    full: HashMap<String, String>,
-    words: HashMap<String, String>,
-    /// Every key of `full` and `words`, to skip at once the many messages that contain none
-    /// (built on first use, after the aliases are in).
-    any_key: OnceLock<Option<AhoCorasick>>,
-}
-
-impl Mentions {
-    pub(crate) fn new(known: &[String]) -> Mentions {
-        let mut counts: HashMap<String, Vec<&String>> = HashMap::new();
-        for s in known {
-            let lower = s.to_ascii_lowercase();
-            let mut seen = BTreeSet::new();
-            for w in lower
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| w.len() >= 4)
-            {
-                if !GENERIC_WORDS.contains(&w)
-                    && !w.bytes().all(|b| b.is_ascii_digit())
-                    && seen.insert(w.to_string())
-                {
-                    counts.entry(w.to_string()).or_default().push(s);
-                }
-            }
-        }
-        let words = counts
-            .into_iter()
-            .filter(|(_, v)| v.len() == 1)
-            .map(|(w, v)| (w, v[0].clone()))
-            .collect();
-        let full = known
-            .iter()
-            .filter(|s| s.len() >= 2)
-            .map(|s| (s.to_ascii_lowercase(), s.clone()))
-            .collect();
-        Mentions {
-            full,
-            words,
-            any_key: OnceLock::new(),
-        }
-    }
-
-    /// False when no name or alias occurs in `message` (ASCII case ignored): then
-    /// [`Mentions::find`] finds nothing either, as every hit is a key found in the message.
-    fn may_mention(&self, message: &str) -> bool {
-        let ac = self.any_key.get_or_init(|| {
-            let keys = self.full.keys().chain(self.words.keys());
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(keys)
-                .ok()
-        });
-        ac.as_ref().is_none_or(|ac| ac.is_match(message))
-    }
-
-    /// Also finds a service by the addresses that stand for it (see [`Aliases`]).
-    pub(crate) fn with_aliases(mut self, aliases: &Aliases) -> Mentions {
-        for (address, service) in aliases.pairs() {
-            self.full.insert(address.to_string(), service.to_string());
-        }
-        self.any_key = OnceLock::new();
-        self
-    }
-
-    /// Known services object in `message`, excluding `except`, first appearance first.
-    ///
-    /// One pass over the message: each run of name characters (letters, digits, `-`, `_`, `.`)
-    /// and each dot-separated stretch of it (`api` in `api.prod.svc:8080`) is looked up, so the
-    /// cost does not grow with the number of known services.
-    pub(crate) fn find(&self, message: &str, except: &str) -> Vec<String> {
-        if !self.may_mention(message) {
-            return Vec::new();
-        }
-        let lower = message.to_ascii_lowercase();
-        let b = lower.as_bytes();
-        let run_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.';
-        let mut hits: Vec<(usize, &String)> = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if !run_char(b[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < b.len() && run_char(b[i]) {
-                i += 1;
-            }
-            // Dot-separated pieces of the run, as byte ranges.
-            let mut pieces: Vec<(usize, usize)> = Vec::new();
-            let mut off = start;
-            for piece in lower[start..i].split('.') {
-                if !piece.is_empty() {
-                    pieces.push((off, off + piece.len()));
-                }
-                off += piece.len() + 1;
-            }
-            for x in 0..pieces.len() {
-                for y in x..pieces.len().min(x + 6) {
-                    let cand = &lower[pieces[x].0..pieces[y].1];
-                    if let Some(name) = self.full.get(cand) {
-                        if name != except && !hits.iter().any(|(_, n)| *n == name) {
-                            hits.push((pieces[x].0, name));
-                        }
-                    }
-                }
-            }
-        }
-        let mut start = 0;
-        for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
-            let pos = start;
-            start += w.len() + 1;
-            // A word of a URL or file path (`/v1/invoices/generate`) names a resource, not a
-            // service: only whole names count there.
-            if pos > 0 && b[pos - 1] == b'/' {
-                continue;
-            }
-            if let Some(name) = self.words.get(w) {
-                if name != except && !hits.iter().any(|(_, n)| *n == name) {
-                    hits.push((pos, name));
-                }
-            }
-        }
-        hits.sort();
-        hits.into_iter().map(|(_, n)| n.clone()).collect()
-    }
-}
 
 /// For classes that happen to a pod (probes, crash loops, pulls, scheduling, OOM kills), the
 /// service of the pod the line is about, when the line names one (`pod/NAME`, a pod field or a
@@ -637,6 +497,7 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::aliases::Aliases;
     use super::*;
 
     fn known(log: &str) -> Vec<String> {
@@ -725,29 +586,5 @@ mod tests {
         // An upstream URL in an error log is a dependency and stays.
         let error = r#"connect() failed (111: Connection refused) while connecting to upstream, request: "GET /v2/orders HTTP/2.0", upstream: "http://orders:8008/v2/orders""#;
         assert_eq!(without_referer(error), error);
-    }
-
-    #[test]
-    fn mentions_by_full_name_and_unique_word() {
-        let known: Vec<String> = ["api-gateway", "fashion-api", "ledger-worker", "redis-cache"]
-            .map(String::from)
-            .to_vec();
-        let m = Mentions::new(&known);
-        assert_eq!(
-            m.find("Upstream fashion-api 5xx rate 38%", "api-gateway"),
-            ["fashion-api"]
-        );
-        assert_eq!(
-            m.find(
-                "Failed to acquire order lock - Redis CLUSTERDOWN",
-                "ledger-worker"
-            ),
-            ["redis-cache"]
-        );
-        assert!(m.find("fashionable apis and cached pages", "x").is_empty());
-        // Regression: a path segment object a service by one of its words.
-        assert!(m
-            .find("POST /v1/fashion/orders failed: timeout", "api-gateway")
-            .is_empty());
     }
 }

@@ -13,6 +13,7 @@ pub(crate) mod assess;
 mod background;
 mod confidence;
 mod graph;
+mod mentions;
 mod order;
 mod phrases;
 pub(crate) mod playbook;
