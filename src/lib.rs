@@ -15,6 +15,7 @@
 mod browse;
 mod english;
 mod forensics;
+mod hash;
 mod ingest;
 mod mine;
 mod narrative;

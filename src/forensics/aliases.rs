@@ -10,8 +10,9 @@
 //! result does not depend on input order.
 
 use super::graph::{service_of, Mentions, UNKNOWN};
+use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Format};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// How many ordinary lines one `kubectl get pods -o wide` row outweighs: the listing is the
 /// cluster's own record of which pod holds the address.
@@ -30,8 +31,8 @@ impl Aliases {
     pub(crate) fn learn(corpus: &Corpus, known: &[String]) -> Aliases {
         let names: Vec<String> = known.iter().filter(|k| !is_ipv4(k)).cloned().collect();
         let mentions = Mentions::new(&names);
-        let mut votes: HashMap<String, BTreeMap<String, u32>> = HashMap::new();
-        let mut per_template: HashMap<u32, u32> = HashMap::new();
+        let mut votes: FxHashMap<String, BTreeMap<String, u32>> = FxHashMap::default();
+        let mut per_template: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, ev) in corpus.events.iter().enumerate() {
             let line = corpus.first_line(ev);
             let (Some(ip), others) = first_ipv4(line) else {

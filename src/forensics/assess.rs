@@ -7,8 +7,9 @@
 
 use super::graph::UNKNOWN;
 use super::{roles, Class, Findings};
+use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Level};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What the failure did: health per service, user-facing impact, severity and trigger.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +288,7 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
     let mut found: Option<(&'static str, usize)> = None;
     // Most templates can never name a change or a version: decided once per template (and
     // Kubernetes reason) on its first event, so a big input costs one pass of lookups.
-    let mut interesting: HashMap<(u32, Option<&str>), bool> = HashMap::new();
+    let mut interesting: FxHashMap<(u32, Option<&str>), bool> = FxHashMap::default();
     for &i in &f.order {
         let ev = &corpus.events[i];
         let tkey = (

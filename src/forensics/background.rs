@@ -11,8 +11,8 @@
 //! with); a service whose lines are all of one template has no background (nothing else to call
 //! normal).
 
+use crate::hash::{FxHashMap, FxHashSet};
 use crate::ingest::{Corpus, Level, TimeSource};
-use std::collections::{HashMap, HashSet};
 
 /// A template seen this close to its service's first line is start-up output.
 const STARTUP_NS: i64 = 5_000_000_000;
@@ -30,13 +30,13 @@ type Seen = (i64, u32, Option<Level>);
 /// (service, template) pairs that are background.
 #[derive(Debug, Default)]
 pub(crate) struct SelfBaseline {
-    background: HashMap<String, HashSet<u32>>,
+    background: FxHashMap<String, FxHashSet<u32>>,
 }
 
 impl SelfBaseline {
     /// Learns the background of every service from its timed events.
     pub(crate) fn learn(corpus: &Corpus, times: &[Option<i64>]) -> SelfBaseline {
-        let mut by_service: HashMap<&str, Vec<Seen>> = HashMap::new();
+        let mut by_service: FxHashMap<&str, Vec<Seen>> = FxHashMap::default();
         for (i, ev) in corpus.events.iter().enumerate() {
             // Estimated times (a `kubectl get events` age) are too coarse to tell a start-up or
             // a steady rate from a burst.
@@ -50,10 +50,10 @@ impl SelfBaseline {
                     .push((t, ev.template, ev.level));
             }
         }
-        let mut background = HashMap::new();
+        let mut background = FxHashMap::default();
         for (service, mut evs) in by_service {
             evs.sort_unstable_by_key(|e| (e.0, e.1));
-            let templates: HashSet<u32> = background_of(&evs).into_iter().collect();
+            let templates: FxHashSet<u32> = background_of(&evs).into_iter().collect();
             if !templates.is_empty() {
                 background.insert(service.to_string(), templates);
             }
@@ -78,7 +78,7 @@ fn background_of(evs: &[Seen]) -> Vec<u32> {
     };
     let (start, end) = (first.0, last.0);
     let span = end - start;
-    let mut seen: HashMap<u32, (Vec<i64>, Option<Level>)> = HashMap::new();
+    let mut seen: FxHashMap<u32, (Vec<i64>, Option<Level>)> = FxHashMap::default();
     for &(t, template, level) in evs {
         let e = seen.entry(template).or_default();
         e.0.push(t);

@@ -7,9 +7,10 @@
 
 pub(crate) use super::mentions::Mentions;
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
+use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Name used for events whose service nobody could tell.
 pub(crate) const UNKNOWN: &str = "(unknown)";
@@ -154,7 +155,7 @@ pub(crate) fn signals(
         .find(|s| roles::role_from_name(s) == Some("dns"))
         .cloned();
     type Key<'a> = (u32, bool, Option<&'a str>, Option<u16>);
-    let mut cache: HashMap<Key, Option<signals::Class>> = HashMap::new();
+    let mut cache: FxHashMap<Key, Option<signals::Class>> = FxHashMap::default();
     let mut out = Vec::new();
     for (i, ev) in corpus.events.iter().enumerate() {
         if i % crate::progress::EVENTS_STEP == 0 {
@@ -357,7 +358,7 @@ pub(crate) fn edges(
         }
     }
     // Trace ids shared across services: the service with the earliest event is the caller.
-    let mut traces: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut traces: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, ev) in corpus.events.iter().enumerate() {
         if let Some(t) = ev.entities.as_ref().and_then(|e| e.trace_id.as_deref()) {
             traces.entry(t).or_default().push(i);
@@ -462,11 +463,11 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
     let Some(root) = f.ranked.first() else {
         return Vec::new();
     };
-    let mut pos = HashMap::new();
+    let mut pos = FxHashMap::default();
     for (p, &i) in f.order.iter().enumerate() {
         pos.insert(i, p);
     }
-    let first: HashMap<&str, usize> = f
+    let first: FxHashMap<&str, usize> = f
         .services
         .iter()
         .filter_map(|s| Some((s.name.as_str(), *pos.get(&s.first_signal?)?)))

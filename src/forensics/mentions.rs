@@ -7,8 +7,9 @@
 //! cost is one automaton scan of the message, whatever the number of services.
 
 use super::aliases::Aliases;
+use crate::hash::FxHashMap;
 use aho_corasick::AhoCorasick;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// Words too common in service names to identify one on their own.
@@ -26,9 +27,9 @@ const MAX_PIECES: usize = 6;
 /// Finds the known services a message names, in the order they appear.
 pub(crate) struct Mentions {
     /// Lower-case whole name or address -> service.
-    full: HashMap<String, String>,
+    full: FxHashMap<String, String>,
     /// Lower-case word found in exactly one service's name -> that service.
-    words: HashMap<String, String>,
+    words: FxHashMap<String, String>,
     /// Built on first use, after the aliases are in.
     matcher: OnceLock<Matcher>,
 }
@@ -47,7 +48,7 @@ struct Target {
 
 impl Mentions {
     pub(crate) fn new(known: &[String]) -> Mentions {
-        let mut counts: HashMap<String, Vec<&String>> = HashMap::new();
+        let mut counts: FxHashMap<String, Vec<&String>> = FxHashMap::default();
         for s in known {
             let lower = s.to_ascii_lowercase();
             let mut seen = BTreeSet::new();
@@ -123,7 +124,7 @@ impl Mentions {
     }
 
     fn build(&self) -> Matcher {
-        let mut by_key: HashMap<&str, Target> = HashMap::new();
+        let mut by_key: FxHashMap<&str, Target> = FxHashMap::default();
         // A key with an upper-case letter never equals lower-cased text: it names nothing.
         let lower = |k: &&String| !k.bytes().any(|c| c.is_ascii_uppercase()) && !k.is_empty();
         for (k, name) in self.full.iter().filter(|(k, _)| lower(k)) {

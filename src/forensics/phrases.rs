@@ -5,7 +5,7 @@
 //! one, but the cost is one lookup per word of the message (plus the phrases that start with
 //! it), not one scan per phrase. Phrases are split into words once, when the index is built.
 
-use std::collections::HashMap;
+use crate::hash::FxHashMap;
 
 /// Splits a phrase or a lower-cased text into its words: runs of ASCII letters, digits, `_`
 /// and `'`.
@@ -19,7 +19,7 @@ pub(crate) fn words(lower: &str) -> Vec<&str> {
 /// Up to 64 phrase lists, indexed by the first word of each phrase.
 pub(crate) struct PhraseIndex {
     /// First word -> (list, the phrase's remaining words).
-    by_first: HashMap<&'static str, Vec<(u8, Vec<&'static str>)>>,
+    by_first: FxHashMap<&'static str, Vec<(u8, Vec<&'static str>)>>,
 }
 
 /// Which lists matched: bit `i` for list `i`.
@@ -39,7 +39,8 @@ impl PhraseIndex {
     /// With more than 64 lists (a programming error: the lists are constants).
     pub(crate) fn new(lists: &[&[&'static str]]) -> PhraseIndex {
         assert!(lists.len() <= 64, "at most 64 phrase lists");
-        let mut by_first: HashMap<&'static str, Vec<(u8, Vec<&'static str>)>> = HashMap::new();
+        let mut by_first: FxHashMap<&'static str, Vec<(u8, Vec<&'static str>)>> =
+            FxHashMap::default();
         for (list, phrases) in lists.iter().enumerate() {
             for phrase in phrases.iter() {
                 let w = words(phrase);

@@ -9,8 +9,9 @@ use super::background::SelfBaseline;
 use super::graph::UNKNOWN;
 use super::{Candidate, Class, Findings};
 use crate::english::plural;
+use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Level, TimeSource};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a healthy period looked like, per template and per service.
 #[derive(Debug, Clone, Default)]
@@ -222,7 +223,7 @@ pub(crate) fn rank(
     };
     // Which services blame which: a service explains the failures of those that blame it.
     let abnormal: BTreeSet<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
-    let mut blamed_by: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut blamed_by: FxHashMap<&str, BTreeSet<&str>> = FxHashMap::default();
     for s in &f.signals {
         if s.blamed != s.emitter {
             blamed_by
@@ -450,7 +451,7 @@ fn level_score(l: Option<Level>) -> f64 {
 
 /// Per service the baseline knew: how much its error rate rose (0..1). Services the baseline
 /// never heard from are absent: there is no normal to compare them with.
-fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> HashMap<&'a str, f64> {
+fn anomaly_by_service<'a>(corpus: &'a Corpus, b: &Baseline) -> FxHashMap<&'a str, f64> {
     super::rates::incident_counts(corpus, b.window_services.as_ref())
         .into_iter()
         .filter_map(|(s, (n, err))| {
@@ -536,7 +537,7 @@ const PRECURSOR_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
 /// lines keep their causal order.
 pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     let root = f.ranked.first()?;
-    let pos: HashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let pos: FxHashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
     let key = |i: usize| {
         let ev = &corpus.events[i];
         match (f.times[i], ev.time_source) {

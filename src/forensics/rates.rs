@@ -3,16 +3,17 @@
 //! but only some of the others, so a rate counted from the sample would be inflated).
 
 use super::UNKNOWN_SERVICE;
+use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Level};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Per service: (events, error events) of the incident. A service in `given` takes the given
 /// counts; the others (named differently in the store, or not in it) are counted from the corpus.
 pub(crate) fn incident_counts<'a>(
     corpus: &'a Corpus,
     given: Option<&BTreeMap<String, (u64, u64)>>,
-) -> HashMap<&'a str, (u64, u64)> {
-    let mut counts: HashMap<&str, (u64, u64)> = HashMap::new();
+) -> FxHashMap<&'a str, (u64, u64)> {
+    let mut counts: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
     for ev in &corpus.events {
         let c = counts
             .entry(corpus.service(ev).unwrap_or(UNKNOWN_SERVICE))

@@ -12,8 +12,9 @@
 
 use super::graph::{service_of, Mentions, UNKNOWN};
 use super::{Class, Findings};
+use crate::hash::FxHashSet;
 use crate::ingest::{Corpus, Format, Level};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Words in a row that make a phrase; long enough that two services share it by cause.
 const PHRASE: usize = 4;
@@ -94,10 +95,10 @@ pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<S
 }
 
 /// Phrases of the lines of templates that are not signals: what a service says when fine.
-fn normal_phrases(corpus: &Corpus, f: &Findings) -> HashSet<String> {
-    let signal: HashSet<usize> = f.signals.iter().map(|s| s.event).collect();
-    let mut seen_templates = HashSet::new();
-    let mut out = HashSet::new();
+fn normal_phrases(corpus: &Corpus, f: &Findings) -> FxHashSet<String> {
+    let signal: FxHashSet<usize> = f.signals.iter().map(|s| s.event).collect();
+    let mut seen_templates = FxHashSet::default();
+    let mut out = FxHashSet::default();
     for (i, ev) in corpus.events.iter().enumerate() {
         if signal.contains(&i) || !seen_templates.insert(ev.template) {
             continue;
@@ -152,7 +153,7 @@ fn common_dependency(
 ) -> Option<String> {
     let mentions = Mentions::new(known);
     let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for (i, ev) in corpus.events.iter().enumerate() {
         let Some(&reporter) = reporters.get(service_of(corpus, i)) else {
             continue;
@@ -176,7 +177,7 @@ fn common_dependency(
 
 /// The class most of the events' signals carry (ties to the more specific, then by name).
 fn majority_class(f: &Findings, events: &[usize]) -> Class {
-    let set: HashSet<usize> = events.iter().copied().collect();
+    let set: FxHashSet<usize> = events.iter().copied().collect();
     let mut counts: BTreeMap<Class, usize> = BTreeMap::new();
     for s in f.signals.iter().filter(|s| set.contains(&s.event)) {
         *counts.entry(s.class).or_default() += 1;

@@ -3,8 +3,8 @@
 //! Events keep byte offsets into their file's decoded text instead of copies, so a corpus costs
 //! about the size of its input plus a small fixed record per event.
 
+use crate::hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Index of an interned string in [`Corpus::symbols`].
@@ -302,7 +302,7 @@ pub struct Corpus {
     pub events: Vec<Event>,
     pub unparsed: Vec<Unparsed>,
     symbols: Vec<Box<str>>,
-    symbol_index: HashMap<Box<str>, Sym>,
+    symbol_index: FxHashMap<Box<str>, Sym>,
 }
 
 impl Corpus {

@@ -6,8 +6,8 @@
 //! become `<*>`. Leaves are found by hashing, so the cost per line does not grow with the number
 //! of templates, and an exact-match cache on the masked text answers most lines without work.
 
-use super::hash::FxHashMap;
 use super::mask::{class, Class, Masked, WILDCARD};
+use crate::hash::FxHashMap;
 
 /// Fraction of positions that must agree for a message to join a template.
 const SIMILARITY: f32 = 0.5;

@@ -7,7 +7,6 @@
 //! `hash` (a deterministic fast hasher), `stats` (merging a word into a masked sibling's slot, or a slot many names fill).
 
 mod drain;
-mod hash;
 mod mask;
 mod stats;
 

@@ -14,8 +14,8 @@
 //! order (a merged group takes its smallest old index's place), so ids stay deterministic.
 
 use super::drain::{Cluster, WILD};
-use super::hash::FxHasher;
 use super::mask::WILDCARD;
+use crate::hash::FxHasher;
 use std::hash::{Hash, Hasher};
 
 /// Different words one position must take, in otherwise identical templates, to be a variable.

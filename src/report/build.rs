@@ -3,10 +3,11 @@
 
 use super::types::*;
 use crate::forensics::{self, playbook, Findings};
+use crate::hash::{FxHashMap, FxHashSet};
 use crate::ingest::format_ns;
 use crate::ingest::{Corpus, Level, TimeSource};
 use crate::mine::Templates;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Timeline entries kept (bursts are collapsed first).
 const MAX_TIMELINE: usize = 200;
@@ -469,7 +470,7 @@ fn clean(s: &str) -> String {
 
 /// Significant events in causal order; consecutive events of one template and service collapse.
 fn timeline(corpus: &Corpus, f: &Findings) -> Vec<TimelineEntry> {
-    let class_of: HashMap<usize, &str> = f
+    let class_of: FxHashMap<usize, &str> = f
         .signals
         .iter()
         .map(|s| (s.event, s.class.as_str()))
@@ -601,11 +602,11 @@ fn ground(corpus: &Corpus, r: &Report) -> Grounding {
     all.extend(r.timeline.iter().map(|t| &t.evidence));
     // Where each cited line starts, found by one scan per file that stops at its last cited
     // line (no index of every line of a large file).
-    let mut wanted: HashMap<&str, BTreeSet<u32>> = HashMap::new();
+    let mut wanted: FxHashMap<&str, BTreeSet<u32>> = FxHashMap::default();
     for e in &all {
         wanted.entry(e.file.as_str()).or_default().insert(e.line);
     }
-    let starts: HashMap<&str, BTreeMap<u32, usize>> = wanted
+    let starts: FxHashMap<&str, BTreeMap<u32, usize>> = wanted
         .into_iter()
         .filter_map(|(name, lines)| {
             let f = by_name.get(name)?;
@@ -658,7 +659,7 @@ fn line_starts(text: &str, lines: &BTreeSet<u32>) -> BTreeMap<u32, usize> {
 /// string copied per event, as a set of every name would) and stops when all are found.
 fn absent_from_input<'a>(corpus: &Corpus, names: &[&'a str]) -> BTreeSet<&'a str> {
     let mut missing: BTreeSet<&str> = names.iter().copied().collect();
-    let mut services_seen: HashSet<u32> = HashSet::new();
+    let mut services_seen: FxHashSet<u32> = FxHashSet::default();
     let mut last_entities: Option<*const crate::ingest::Entities> = None;
     for e in &corpus.events {
         if missing.is_empty() {
@@ -762,7 +763,7 @@ fn zones(corpus: &Corpus, f: &Findings) -> Vec<(&'static str, String, usize)> {
 /// Per template, its events with their own time counted in [`SPARKLINE_BUCKETS`] equal slices
 /// of the span from the earliest to the latest such time (the report's `input.time_range`).
 /// Templates with no timed event get all-zero rows; no timed event at all gives no rows.
-fn sparklines(corpus: &Corpus) -> HashMap<u32, Vec<u32>> {
+fn sparklines(corpus: &Corpus) -> FxHashMap<u32, Vec<u32>> {
     let timed = || {
         corpus
             .events
@@ -775,10 +776,10 @@ fn sparklines(corpus: &Corpus) -> HashMap<u32, Vec<u32>> {
     let Some((lo, hi)) = timed().fold(None, |acc: Option<(i64, i64)>, (_, t)| {
         Some(acc.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))))
     }) else {
-        return HashMap::new();
+        return FxHashMap::default();
     };
     let span = (hi as i128 - lo as i128) + 1;
-    let mut out: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut out: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for ev in &corpus.events {
         out.entry(ev.template)
             .or_insert_with(|| vec![0; SPARKLINE_BUCKETS]);

@@ -228,13 +228,14 @@ fn mine_all(
 
 /// Input facts: counts by format, level and service, and the time range.
 pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
-    use std::collections::{BTreeMap, HashMap};
+    use crate::hash::FxHashMap;
+    use std::collections::BTreeMap;
     let st = corpus.stats();
     // Counted by the events' small keys (enum values, symbol ids), counted once at the end: the
     // per-event work is a hash of a few bytes, not three string-keyed map look-ups.
-    let mut by_format: HashMap<ingest::Format, u64> = HashMap::new();
-    let mut by_level: HashMap<Option<ingest::Level>, u64> = HashMap::new();
-    let mut by_service: HashMap<Option<u32>, u64> = HashMap::new();
+    let mut by_format: FxHashMap<ingest::Format, u64> = FxHashMap::default();
+    let mut by_level: FxHashMap<Option<ingest::Level>, u64> = FxHashMap::default();
+    let mut by_service: FxHashMap<Option<u32>, u64> = FxHashMap::default();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for ev in &corpus.events {
         *by_format.entry(ev.format).or_insert(0) += 1;

@@ -1,4 +1,5 @@
-//! A small, fast, deterministic hasher (FxHash) for the miner's maps.
+//! A small, fast, deterministic hasher (FxHash) for the engine's hot maps. Not resistant to
+//! crafted collisions: the input is the user's own logs, read on their own machine.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -54,3 +55,4 @@ impl Hasher for FxHasher {
 
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+pub type FxHashSet<K> = std::collections::HashSet<K, FxBuild>;
