@@ -7,7 +7,7 @@
 
 pub(crate) use super::mentions::Mentions;
 use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
-use crate::hash::FxHashMap;
+use crate::hash::{FxHashMap, FxHashSet};
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
 use std::collections::{BTreeMap, BTreeSet};
@@ -347,14 +347,19 @@ pub(crate) fn edges(
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Edge> {
     let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // A message an emitter already logged names the same services again (edges keep the
+    // first event), so each (emitter, message) is read once.
+    let mut read: FxHashSet<(&str, &str)> = FxHashSet::default();
     for (n, s) in signals.iter().enumerate() {
         if n % (crate::progress::EVENTS_STEP / 8) == 0 {
             tick(s.event);
         }
-        for to in mentions.find(corpus.message(&corpus.events[s.event]), &s.emitter) {
-            if s.emitter != UNKNOWN {
-                edges.entry((s.emitter.clone(), to)).or_insert(s.event);
-            }
+        let message = corpus.message(&corpus.events[s.event]);
+        if s.emitter == UNKNOWN || !read.insert((&s.emitter, message)) {
+            continue;
+        }
+        for to in mentions.find(message, &s.emitter) {
+            edges.entry((s.emitter.clone(), to)).or_insert(s.event);
         }
     }
     // Trace ids shared across services: the service with the earliest event is the caller.

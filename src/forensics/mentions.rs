@@ -8,7 +8,7 @@
 
 use super::aliases::Aliases;
 use crate::hash::FxHashMap;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -135,8 +135,10 @@ impl Mentions {
         }
         let mut keys: Vec<(&str, Target)> = by_key.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(b.0));
+        // A DFA: a few hundred names make a small table, and the scan runs on every signal.
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(keys.iter().map(|(k, _)| k))
             .ok()
             .filter(|_| !keys.is_empty());

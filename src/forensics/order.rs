@@ -56,17 +56,26 @@ fn relative_age(line: &str) -> Option<i64> {
 /// Event indices in causal order.
 pub(crate) fn causal_order(corpus: &Corpus, times: &[Option<i64>]) -> Vec<usize> {
     let reversed = newest_first(corpus);
-    let mut idx: Vec<usize> = (0..corpus.events.len()).collect();
-    idx.sort_by_key(|&i| {
-        let ev = &corpus.events[i];
-        let pos = if reversed[ev.file as usize] {
-            -(i as i64)
-        } else {
-            i as i64
-        };
-        (times[i].unwrap_or(i64::MAX), ev.file, pos)
-    });
-    idx
+    // Keys computed once (not at every comparison); they are unique (the position is), so an
+    // unstable sort gives the one order.
+    let mut keyed: Vec<(i64, u32, i64)> = corpus
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, ev)| {
+            let pos = if reversed[ev.file as usize] {
+                -(i as i64)
+            } else {
+                i as i64
+            };
+            (times[i].unwrap_or(i64::MAX), ev.file, pos)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed
+        .into_iter()
+        .map(|(_, _, pos)| pos.unsigned_abs() as usize)
+        .collect()
 }
 
 /// Per file: true when its parsed timestamps mostly go down. One pass over the events.
