@@ -62,6 +62,28 @@ where
         .collect()
 }
 
+/// Runs `a` and `b`, possibly at once, and returns both results.
+pub(crate) fn join<A, B, FA, FB>(par: &dyn Parallel, a: FA, b: FB) -> (A, B)
+where
+    A: Send,
+    B: Send,
+    FA: FnOnce() -> A + Send,
+    FB: FnOnce() -> B + Send,
+{
+    let (mut ra, mut rb) = (None, None);
+    {
+        let (sa, sb) = (&mut ra, &mut rb);
+        par.run(vec![
+            Box::new(move || *sa = Some(a())),
+            Box::new(move || *sb = Some(b())),
+        ]);
+    }
+    (
+        ra.expect("the runner ran every job"),
+        rb.expect("the runner ran every job"),
+    )
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -96,5 +118,10 @@ pub(crate) mod tests {
             |x| seen.0.lock().unwrap().push(x),
         );
         assert_eq!(*seen.0.lock().unwrap(), [7, 5, 2]);
+    }
+
+    #[test]
+    fn join_returns_both() {
+        assert_eq!(join(&Backwards, || 1, || "b"), (1, "b"));
     }
 }

@@ -317,12 +317,6 @@ impl Corpus {
         id
     }
 
-    /// Room for `n` more events, so appending parts moves each event once.
-    pub(crate) fn reserve_events(&mut self, n: usize) {
-        self.events
-            .reserve_exact(n.saturating_sub(self.events.len()));
-    }
-
     /// Appends a corpus read on its own (whole files whose events and unparsed lines already
     /// carry their file's index in the whole input). Its services are interned here in their
     /// own first-appearance order, so appending parts file by file gives the same ids as
@@ -332,7 +326,7 @@ impl Corpus {
             .events
             .first()
             .is_none_or(|e| e.file as usize == self.files.len()));
-        if self.files.is_empty() && self.events.capacity() <= part.events.len() {
+        if self.files.is_empty() {
             *self = part;
             return;
         }

@@ -160,8 +160,10 @@ pub(crate) fn run_parts(
             part
         },
     );
+    // No room reserved ahead: the first part's events become the corpus' (no copy), and the
+    // rest grow it in place (a large block is remapped, not copied), so the events are held
+    // about once, not twice, while the parts are merged.
     let mut corpus = Corpus::default();
-    corpus.reserve_events(parts.iter().map(|p| p.events.len()).sum());
     for part in parts {
         corpus.append(part);
     }

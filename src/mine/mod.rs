@@ -18,9 +18,9 @@ use batch::Batch;
 
 /// Events masked per job by [`Miner::mine_corpus_in`]: fixed, so the cut never depends on the
 /// runner (and masking is pure per message, so no cut changes the ids anyway).
-const CHUNK: usize = 1 << 13;
+const CHUNK: usize = 1 << 12;
 /// Jobs masked while the tree takes the run before: bounds the masked text held at once.
-const CHUNKS_PER_ROUND: usize = 8;
+const CHUNKS_PER_ROUND: usize = 4;
 use serde::Serialize;
 
 /// One mined template.

@@ -174,6 +174,7 @@ fn report_on(
         &templates,
         base.as_ref(),
         opts.method,
+        par.unwrap_or(&crate::Sequential),
         &mut |step, done| at(Stage::Forensics, done as u64, step),
     );
     let report = build::build(
