@@ -27,11 +27,11 @@ pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};
 
 pub use forensics::{search, RankMethod, SearchError, SearchHit, SearchResult};
 pub use ingest::{
-    ingest, ingest_owned, ingest_parallel, Corpus, Entities, Event, FileInfo, Format, IngestError,
-    IngestErrorKind, IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource,
-    Unparsed, UnparsedReason,
+    ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
+    IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,
+    UnparsedReason,
 };
-pub use mine::{mine, mine_parallel, MinedTemplate, Miner, Templates};
+pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use narrative::{
     build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
     estimate_tokens, network_error, parse_answer, redact_texts, redacted_name, Answer, ChatMessage,

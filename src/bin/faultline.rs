@@ -309,8 +309,7 @@ mod cli {
                 let files = read_paths(&paths)?;
                 let opts = ingest_options(None, &files)?;
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
-                let corpus = faultline::ingest_parallel(inputs, &opts, &threads::Threads)
-                    .map_err(|e| e.to_string())?;
+                let corpus = faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
                 let result =
                     faultline::search(&corpus, &pattern, limit).map_err(|e| e.to_string())?;
                 let out = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
@@ -327,9 +326,9 @@ mod cli {
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let many = inputs.len() > 1;
                 // Hand the bytes over: the corpus keeps them as its texts, not a second copy.
-                let mut corpus = faultline::ingest_parallel(inputs, &opts, &threads::Threads)
-                    .map_err(|e| e.to_string())?;
-                let templates = faultline::mine_parallel(&mut corpus, &threads::Threads);
+                let mut corpus =
+                    faultline::ingest_owned(inputs, &opts).map_err(|e| e.to_string())?;
+                let templates = faultline::mine(&mut corpus);
                 // JSON-escape each template text and file name once, not once per line.
                 let json = |s: &str| serde_json::to_string(s).map_err(|e| e.to_string());
                 let texts = templates

@@ -143,16 +143,7 @@ pub fn ingest_owned(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpu
 
 /// [`ingest_owned`] with each file read as an independent part by `par` (possibly at once) and
 /// the parts appended in input order: the same corpus as [`ingest_owned`], whatever `par` did.
-pub fn ingest_parallel(
-    files: Vec<InputFile>,
-    opts: &IngestOptions,
-    par: &dyn crate::Parallel,
-) -> Result<Corpus, IngestError> {
-    pipeline::run_parts(files, opts, par, &mut |_| {})
-}
-
-/// [`ingest_parallel`] reporting progress, one report at a time (see [`crate::Progress`]).
-pub(crate) fn ingest_parallel_with(
+pub(crate) fn ingest_parallel(
     files: Vec<InputFile>,
     opts: &IngestOptions,
     par: &dyn crate::Parallel,

@@ -177,15 +177,6 @@ pub fn mine(corpus: &mut Corpus) -> Templates {
     templates
 }
 
-/// [`mine`] with masking done by `par` in fixed runs: the same templates and ids.
-pub fn mine_parallel(corpus: &mut Corpus, par: &dyn Parallel) -> Templates {
-    let mut miner = Miner::new();
-    miner.mine_corpus_in(corpus, par, &mut |_| {});
-    let (templates, remap) = miner.finish_merged();
-    remap_events(corpus, &remap);
-    templates
-}
-
 /// Rewrites every event's template id through `remap` (from [`Miner::finish_merged`]).
 pub fn remap_events(corpus: &mut Corpus, remap: &[u32]) {
     for ev in &mut corpus.events {

@@ -96,7 +96,7 @@ pub fn analyze_parallel(
     par: &dyn Parallel,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, IngestError> {
-    let corpus = ingest::ingest_parallel_with(files, &opts.ingest, par, progress)?;
+    let corpus = ingest::ingest_parallel(files, &opts.ingest, par, progress)?;
     Ok(report_on(corpus, opts, Some(par), progress)?.0)
 }
 
