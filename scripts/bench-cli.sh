@@ -2,7 +2,8 @@
 # Whole-CLI throughput and memory on a ~100 MB mixed corpus of real formats, with Drain3 on the
 # same lines for comparison. Usage: scripts/bench-cli.sh [TARGET_MB]
 #   - builds target/bench-corpus/ from ../shared/data (formats + loghub; skips if absent)
-#   - times `faultline analyze --json` and `faultline templates --jsonl` (/usr/bin/time -v)
+#   - times `faultline analyze --json` (on one thread, RAYON_NUM_THREADS=1, and on every core)
+#     and `faultline templates --jsonl` (/usr/bin/time -v)
 #   - reports MB/s and peak RSS / input size; runs Drain3 (pip install drain3) on the same lines
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,8 @@ PY
 }
 
 echo "corpus: $OUT ($MB MB, $(cat "$OUT"/* | wc -l) lines, $(ls "$OUT" | wc -l) files)"
+# One thread, then every core (RAYON_NUM_THREADS unset: one thread per core); same output.
+run "faultline analyze --json (1 thread)" env RAYON_NUM_THREADS=1 "$BIN" analyze --json "$OUT"
 run "faultline analyze --json" "$BIN" analyze --json "$OUT"
 # templates takes one PATH: a folder
 run "faultline templates --jsonl" "$BIN" templates --jsonl "$OUT"

@@ -19,6 +19,7 @@ mod hash;
 mod ingest;
 mod mine;
 mod narrative;
+mod parallel;
 mod progress;
 mod report;
 pub mod source;
@@ -40,9 +41,10 @@ pub use narrative::{
     RedactedLogs, RedactionSummary, Redactor, Role, SecretKind, Section, Side, StreamDecoder,
     StreamEvent,
 };
+pub use parallel::{Job, Parallel, Sequential};
 pub use progress::{Progress, Stage};
 pub use report::{
-    analyze, analyze_for_browsing, analyze_owned, analyze_owned_with_progress,
+    analyze, analyze_for_browsing, analyze_owned, analyze_owned_with_progress, analyze_parallel,
     analyze_with_progress, similarity, to_markdown, to_text, with_store_rows, AnalyzeOptions,
     Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
 };

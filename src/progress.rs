@@ -4,8 +4,10 @@
 //! throttles with its own clock; the CLI ignores it).
 //!
 //! Promises: within one stage, `bytes_done` and `events_done` never decrease; `Parse` and
-//! `Entities` alternate file by file, then `Mine`, `Forensics` and `Report` follow in that
-//! order; the callback never changes what the analysis computes.
+//! `Entities` alternate file by file (with [`crate::analyze_parallel`], files read at once
+//! interleave their reports, one at a time, each stage counting over all of them), then `Mine`,
+//! `Forensics` and `Report` follow in that order; the callback never changes what the analysis
+//! computes.
 
 /// The parts of an analysis, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -33,6 +33,7 @@
 mod cli {
     mod store;
     mod term;
+    mod threads;
 
     use clap::{Parser, Subcommand};
     use faultline::{AnalyzeOptions, Format, IngestOptions, InputFile};
@@ -262,7 +263,9 @@ mod cli {
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut bar = term::Bar::new();
                 let analysis =
-                    faultline::analyze_for_browsing(inputs, &opts, &mut |p| bar.update(p));
+                    faultline::analyze_parallel(inputs, &opts, &threads::Threads, &mut |p| {
+                        bar.update(p)
+                    });
                 bar.finish();
                 let (mut report, corpus) = analysis.map_err(|e| e.to_string())?;
                 // The process ends after printing: the OS takes the corpus back at once, while

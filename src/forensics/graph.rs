@@ -10,6 +10,7 @@ use super::{roles, signals, Edge, Findings, ServiceInfo, Signal};
 use crate::hash::{FxHashMap, FxHashSet};
 use crate::ingest::{Corpus, Format, Level};
 use crate::mine::Templates;
+use crate::parallel::Parallel;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Name used for events whose service nobody could tell.
@@ -148,74 +149,193 @@ pub(crate) fn signals(
     _templates: &Templates,
     known: &[String],
     mentions: &Mentions,
+    par: &dyn Parallel,
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Signal> {
     let dns_home = known
         .iter()
         .find(|s| roles::role_from_name(s) == Some("dns"))
         .cloned();
-    type Key<'a> = (u32, bool, Option<&'a str>, Option<u16>);
+    let found = classify_all(corpus, par, tick);
+    // Who each signal blames depends on its own line only: worked out in runs, possibly at once.
+    let runs: Vec<&[(usize, signals::Class)]> = found.chunks(BLAME_RUN).collect();
+    let blame = |run: &[(usize, signals::Class)]| -> Vec<Signal> {
+        run.iter()
+            .map(|&(i, class)| blame(corpus, i, class, mentions, dns_home.as_deref()))
+            .collect()
+    };
+    crate::parallel::map(par, runs, |r| r.len() as u64, blame)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// What makes events share a class: template, abnormal level, k8s reason, HTTP status.
+type Key<'a> = (u32, bool, Option<&'a str>, Option<u16>);
+
+/// What an event's class depends on, read from the event alone.
+struct Prep<'a> {
+    key: Key<'a>,
+    /// Classified once per key (the first event's class stands for the rest).
+    cacheable: bool,
+    whole_line: bool,
+    thrown: String,
+}
+
+/// Events prepared and classified per job.
+const CLASSIFY_RUN: usize = 4096;
+/// Jobs per round: the prepared events held at once.
+const CLASSIFY_RUNS: usize = 4;
+
+/// The class of every event that has one, in event order: a cacheable event takes the class of
+/// the first event with its key, anything else is classified on its own text. Done in rounds
+/// of fixed runs: each event is prepared and classified by whichever job holds it, and the
+/// first event of a key is found in event order between the two, so the classes are those of
+/// one pass whatever runs the jobs.
+fn classify_all(
+    corpus: &Corpus,
+    par: &dyn Parallel,
+    tick: &mut dyn FnMut(usize),
+) -> Vec<(usize, signals::Class)> {
+    let n = corpus.events.len();
     let mut cache: FxHashMap<Key, Option<signals::Class>> = FxHashMap::default();
-    let mut out = Vec::new();
-    for (i, ev) in corpus.events.iter().enumerate() {
-        if i % crate::progress::EVENTS_STEP == 0 {
-            tick(i);
+    let mut found = Vec::new();
+    let runs = |from: usize, to: usize| -> Vec<std::ops::Range<usize>> {
+        (from..to)
+            .step_by(CLASSIFY_RUN)
+            .map(|a| a..to.min(a + CLASSIFY_RUN))
+            .collect()
+    };
+    for start in (0..n).step_by(CLASSIFY_RUN * CLASSIFY_RUNS) {
+        tick(start);
+        let end = n.min(start + CLASSIFY_RUN * CLASSIFY_RUNS);
+        let prep_run =
+            |r: std::ops::Range<usize>| r.map(|i| prep(corpus, i)).collect::<Vec<Prep>>();
+        let preps: Vec<Prep> =
+            crate::parallel::map(par, runs(start, end), |r| r.len() as u64, prep_run)
+                .into_iter()
+                .flatten()
+                .collect();
+        // Which events are classified here (`need`, by offset in the round), and which take
+        // a class already known or that of this round's first event with their key.
+        let mut need: Vec<usize> = Vec::new();
+        let mut first: FxHashMap<Key, usize> = FxHashMap::default();
+        let mut from: Vec<Result<usize, Option<signals::Class>>> = Vec::with_capacity(end - start);
+        for (k, p) in preps.iter().enumerate() {
+            let known = p.cacheable.then(|| cache.get(&p.key)).flatten();
+            from.push(
+                match (known, p.cacheable.then(|| first.get(&p.key)).flatten()) {
+                    (Some(&c), _) => Err(c),
+                    (None, Some(&j)) => Ok(j),
+                    (None, None) => {
+                        if p.cacheable {
+                            first.insert(p.key, need.len());
+                        }
+                        need.push(k);
+                        Ok(need.len() - 1)
+                    }
+                },
+            );
         }
-        let abnormal = ev.level.is_some_and(|l| l >= Level::Warn);
-        let ent = ev.entities.as_deref();
-        let reason = ent.and_then(|e| e.k8s_reason.as_deref());
-        let status = ent.and_then(|e| e.http_status);
-        let msg = corpus.message(ev);
-        let line = corpus.first_line(ev);
-        let whole_line = abnormal && line.len() > msg.len() + 40;
-        // A stack trace names its exception on a continuation line (`java.lang.OutOfMemoryError`,
-        // `Caused by: ...`, Python's last line): read those too, event by event.
-        let thrown = if abnormal {
-            exception_lines(corpus.full_text(ev), line.len())
-        } else {
-            String::new()
+        let classify_run = |ks: &[usize]| {
+            ks.iter()
+                .map(|&k| class_of(corpus, start + k, &preps[k]))
+                .collect::<Vec<_>>()
         };
-        let key = (ev.template, abnormal, reason, status);
-        // Pod rows differ in columns the template masks (restarts): classify each.
-        let no_cache = whole_line || !thrown.is_empty() || ev.format == Format::KubectlPods;
-        let cached = if no_cache {
-            None
-        } else {
-            cache.get(&key).copied()
-        };
-        let class = match cached {
-            Some(c) => c,
-            None => {
-                let mut text = String::with_capacity(line.len() + msg.len() + 32);
-                if let Some(r) = reason {
-                    text.push_str(r);
-                    text.push(' ');
-                }
-                text.push_str(msg);
-                if whole_line {
-                    text.push(' ');
-                    text.push_str(line);
-                }
-                text.push_str(&thrown);
-                let mut c = reason
-                    .and_then(signals::from_k8s_reason)
-                    .or_else(|| signals::classify(&text, ev.level));
-                if matches!(c, None | Some(signals::Class::CodeException)) {
-                    c = status_class(status).or(c);
-                }
-                if c.is_none() && ev.format == Format::KubectlPods && restarts(line) > 0 {
-                    c = Some(signals::Class::CrashLoop);
-                }
-                if c.is_none() && ev.level.is_some_and(|l| l >= Level::Error) {
-                    c = Some(signals::Class::CodeException);
-                }
-                if ev.template != u32::MAX && !no_cache {
-                    cache.insert(key, c);
-                }
-                c
+        let runs_of_need: Vec<&[usize]> = need.chunks(CLASSIFY_RUN).collect();
+        let classes: Vec<Option<signals::Class>> =
+            crate::parallel::map(par, runs_of_need, |r| r.len() as u64, classify_run)
+                .into_iter()
+                .flatten()
+                .collect();
+        for (key, j) in first {
+            cache.insert(key, classes[j]);
+        }
+        for (k, f) in from.into_iter().enumerate() {
+            let class = match f {
+                Ok(j) => classes[j],
+                Err(known) => known,
+            };
+            if let Some(c) = class {
+                found.push((start + k, c));
             }
-        };
-        let Some(class) = class else { continue };
+        }
+    }
+    found
+}
+
+/// Reads what event `i`'s class depends on.
+fn prep(corpus: &Corpus, i: usize) -> Prep<'_> {
+    let ev = &corpus.events[i];
+    let abnormal = ev.level.is_some_and(|l| l >= Level::Warn);
+    let ent = ev.entities.as_deref();
+    let reason = ent.and_then(|e| e.k8s_reason.as_deref());
+    let status = ent.and_then(|e| e.http_status);
+    let msg = corpus.message(ev);
+    let line = corpus.first_line(ev);
+    let whole_line = abnormal && line.len() > msg.len() + 40;
+    // A stack trace names its exception on a continuation line (`java.lang.OutOfMemoryError`,
+    // `Caused by: ...`, Python's last line): read those too, event by event.
+    let thrown = if abnormal {
+        exception_lines(corpus.full_text(ev), line.len())
+    } else {
+        String::new()
+    };
+    // Pod rows differ in columns the template masks (restarts): classify each.
+    let no_cache = whole_line || !thrown.is_empty() || ev.format == Format::KubectlPods;
+    Prep {
+        key: (ev.template, abnormal, reason, status),
+        cacheable: !no_cache && ev.template != u32::MAX,
+        whole_line,
+        thrown,
+    }
+}
+
+/// The failure class of event `i` read from its own text.
+fn class_of(corpus: &Corpus, i: usize, p: &Prep) -> Option<signals::Class> {
+    let ev = &corpus.events[i];
+    let (_, _, reason, status) = p.key;
+    let msg = corpus.message(ev);
+    let line = corpus.first_line(ev);
+    let mut text = String::with_capacity(line.len() + msg.len() + 32);
+    if let Some(r) = reason {
+        text.push_str(r);
+        text.push(' ');
+    }
+    text.push_str(msg);
+    if p.whole_line {
+        text.push(' ');
+        text.push_str(line);
+    }
+    text.push_str(&p.thrown);
+    let mut c = reason
+        .and_then(signals::from_k8s_reason)
+        .or_else(|| signals::classify(&text, ev.level));
+    if matches!(c, None | Some(signals::Class::CodeException)) {
+        c = status_class(status).or(c);
+    }
+    if c.is_none() && ev.format == Format::KubectlPods && restarts(line) > 0 {
+        c = Some(signals::Class::CrashLoop);
+    }
+    if c.is_none() && ev.level.is_some_and(|l| l >= Level::Error) {
+        c = Some(signals::Class::CodeException);
+    }
+    c
+}
+
+/// Signals whose blame one job works out.
+const BLAME_RUN: usize = 4096;
+
+/// The signal of event `i` of `class`: who emitted it and whom it blames.
+fn blame(
+    corpus: &Corpus,
+    i: usize,
+    class: signals::Class,
+    mentions: &Mentions,
+    dns_home: Option<&str>,
+) -> Signal {
+    {
+        let line = corpus.first_line(&corpus.events[i]);
         let emitter = service_of(corpus, i).to_string();
         // The remote a line names: never the page a user came from (an access log's referer).
         let remote = || {
@@ -231,7 +351,7 @@ pub(crate) fn signals(
             // A name that does not resolve is the resolver's failure when the resolver logs.
             // Otherwise a known service whose name does not resolve is the missing one.
             dns_home
-                .clone()
+                .map(str::to_string)
                 .or_else(remote)
                 .unwrap_or_else(|| emitter.clone())
         } else if blames_remote(class, line) {
@@ -239,14 +359,13 @@ pub(crate) fn signals(
         } else {
             emitter.clone()
         };
-        out.push(Signal {
+        Signal {
             event: i,
             class,
             emitter,
             blamed,
-        });
+        }
     }
-    out
 }
 
 /// The line with an access log's referer blanked: the quoted absolute URL right after the
@@ -344,24 +463,42 @@ pub(crate) fn edges(
     corpus: &Corpus,
     signals: &[Signal],
     mentions: &Mentions,
+    par: &dyn Parallel,
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Edge> {
     let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
     // A message an emitter already logged names the same services again (edges keep the
-    // first event), so each (emitter, message) is read once.
+    // first event), so each (emitter, message) is read once; the services each one names are
+    // found in runs (possibly at once), then kept in signal order so the first signal naming
+    // an edge stays its evidence.
     let mut read: FxHashSet<(&str, &str)> = FxHashSet::default();
-    for (n, s) in signals.iter().enumerate() {
-        if n % (crate::progress::EVENTS_STEP / 8) == 0 {
-            tick(s.event);
-        }
-        let message = corpus.message(&corpus.events[s.event]);
-        if s.emitter == UNKNOWN || !read.insert((&s.emitter, message)) {
-            continue;
-        }
-        for to in mentions.find(message, &s.emitter) {
-            edges.entry((s.emitter.clone(), to)).or_insert(s.event);
-        }
+    let unique: Vec<&Signal> = signals
+        .iter()
+        .filter(|s| {
+            s.emitter != UNKNOWN
+                && read.insert((&s.emitter, corpus.message(&corpus.events[s.event])))
+        })
+        .collect();
+    let runs: Vec<&[&Signal]> = unique.chunks(BLAME_RUN).collect();
+    let named = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |run| {
+            run.iter()
+                .flat_map(|&s| {
+                    mentions
+                        .find(corpus.message(&corpus.events[s.event]), &s.emitter)
+                        .into_iter()
+                        .map(move |to| (s, to))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    for (s, to) in named.into_iter().flatten() {
+        edges.entry((s.emitter.clone(), to)).or_insert(s.event);
     }
+    tick(signals.last().map_or(0, |s| s.event));
     // Trace ids shared across services: the service with the earliest event is the caller.
     let mut traces: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, ev) in corpus.events.iter().enumerate() {
@@ -537,16 +674,65 @@ mod tests {
         assert_eq!(exception_lines("one line", 8), "");
     }
 
+    #[test]
+    fn classes_in_rounds_by_any_runner_are_those_of_one_pass_over_the_events() {
+        // Several rounds; templates repeat across rounds and inside one; some events are
+        // classified on their own (a long line with a stack, a pod row), the rest per key.
+        let mut text = String::new();
+        let n = CLASSIFY_RUN * CLASSIFY_RUNS * 2 + 321;
+        for i in 0..n {
+            let line = match i % 6 {
+                0 => format!("2024-05-01T10:00:00Z INFO api request {i} served\n"),
+                1 => format!("2024-05-01T10:00:00Z ERROR api upstream db timed out after {i}ms\n"),
+                2 => format!("2024-05-01T10:00:00Z WARN api pool {} of 50 in use\n", i % 50),
+                3 => format!(
+                    "2024-05-01T10:00:00Z ERROR api job {i} failed\njava.lang.OutOfMemoryError: heap\n"
+                ),
+                4 => format!("2024-05-01T10:00:00Z ERROR api connection refused by cache-{}\n", i % 3),
+                _ => format!("2024-05-01T10:00:00Z INFO api GET /x/{i} 503 in 3ms\n"),
+            };
+            text.push_str(&line);
+        }
+        let (corpus, _) = super::super::mined(&[("api.log", &text)]);
+        let rounds = classify_all(&corpus, &crate::parallel::tests::Backwards, &mut |_| {});
+        // One pass: a cacheable event takes the class of the first event with its key.
+        let mut first: FxHashMap<Key, Option<signals::Class>> = FxHashMap::default();
+        let mut one = Vec::new();
+        for i in 0..corpus.events.len() {
+            let p = prep(&corpus, i);
+            let c = if p.cacheable {
+                *first
+                    .entry(p.key)
+                    .or_insert_with(|| class_of(&corpus, i, &p))
+            } else {
+                class_of(&corpus, i, &p)
+            };
+            if let Some(c) = c {
+                one.push((i, c));
+            }
+        }
+        assert!(corpus.events.len() > CLASSIFY_RUN * CLASSIFY_RUNS * 2);
+        assert!(one.len() > n / 3, "{} signals", one.len());
+        assert_eq!(rounds, one);
+    }
+
     /// (emitter, blamed) of every signal in the files.
     fn blames(files: &[(&str, &str)]) -> Vec<(String, String)> {
         let (corpus, templates) = super::super::mined(files);
         let known = known_services(&corpus);
         let aliases = Aliases::learn(&corpus, &known);
         let mentions = Mentions::new(&known).with_aliases(&aliases);
-        signals(&corpus, &templates, &known, &mentions, &mut |_| {})
-            .into_iter()
-            .map(|s| (s.emitter, s.blamed))
-            .collect()
+        signals(
+            &corpus,
+            &templates,
+            &known,
+            &mentions,
+            &crate::Sequential,
+            &mut |_| {},
+        )
+        .into_iter()
+        .map(|s| (s.emitter, s.blamed))
+        .collect()
     }
 
     #[test]

@@ -115,13 +115,31 @@ pub(crate) fn run(
     templates: &Templates,
     baseline: Option<&rank::Baseline>,
     method: RankMethod,
+    par: &dyn crate::Parallel,
     progress: &mut dyn FnMut(u32, usize),
 ) -> Findings {
     let mut step = |i: u32| progress(i, 0);
     step(0);
-    let times = order::effective_times(corpus);
+    // The timeline and the service names read the corpus apart: side by side.
+    let timeline = || {
+        let times = order::effective_times(corpus);
+        (order::causal_order(corpus, &times), times)
+    };
+    let services = || {
+        let names = graph::known_services(corpus);
+        // Addresses that stand for a service are that service, not services of their own.
+        let aliases = aliases::Aliases::learn(corpus, &names);
+        let known: Vec<String> = names
+            .into_iter()
+            .filter(|n| aliases.resolve(n).is_none())
+            .collect();
+        let mentions = graph::Mentions::new(&known).with_aliases(&aliases);
+        (known, aliases, mentions)
+    };
+    let ((order, times), (known, aliases, mentions)) =
+        crate::parallel::join(par, timeline, services);
     let mut f = Findings {
-        order: order::causal_order(corpus, &times),
+        order,
         times,
         ..Default::default()
     };
@@ -135,19 +153,11 @@ pub(crate) fn run(
         output: order::describe(&f.times, &f.order),
     });
     step(1);
-    let names = graph::known_services(corpus);
-    // Addresses that stand for a service are that service, not services of their own.
-    let aliases = aliases::Aliases::learn(corpus, &names);
-    let known: Vec<String> = names
-        .into_iter()
-        .filter(|n| aliases.resolve(n).is_none())
-        .collect();
-    let mentions = graph::Mentions::new(&known).with_aliases(&aliases);
-    f.signals = graph::signals(corpus, templates, &known, &mentions, &mut |n| {
+    f.signals = graph::signals(corpus, templates, &known, &mentions, par, &mut |n| {
         progress(1, n)
     });
     progress(2, 0);
-    f.edges = graph::edges(corpus, &f.signals, &mentions, &mut |n| progress(2, n));
+    f.edges = graph::edges(corpus, &f.signals, &mentions, par, &mut |n| progress(2, n));
     let mut step = |i: u32| progress(i, 0);
     f.trail.push(Step {
         tool: "extract_signals",
@@ -173,9 +183,13 @@ pub(crate) fn run(
         output: crate::english::plural(f.edges.len() as u64, "directed edge"),
     });
     step(3);
-    f.services = graph::service_infos(corpus, &known, &f.signals, &f.order);
+    let (services, own) = crate::parallel::join(
+        par,
+        || graph::service_infos(corpus, &known, &f.signals, &f.order),
+        || background::SelfBaseline::learn(corpus, &f.times),
+    );
+    f.services = services;
     step(4);
-    let own = background::SelfBaseline::learn(corpus, &f.times);
     f.ranked = rank::rank(corpus, &f, baseline, &own);
     if let Some(trivial) = trivial::rank(method, corpus, &f) {
         f.ranked = trivial;
@@ -205,8 +219,14 @@ pub(crate) fn run(
     step(5);
     f.patient_zero = rank::patient_zero(corpus, &f);
     f.propagation = graph::propagation(&f);
-    f.assessment = assess::assess(corpus, &f);
-    (f.confidence, f.confidence_reasons) = confidence::confidence(corpus, &f, baseline.is_some());
+    // Neither reads what the other finds.
+    let (assessment, (confidence, reasons)) = crate::parallel::join(
+        par,
+        || assess::assess(corpus, &f),
+        || confidence::confidence(corpus, &f, baseline.is_some()),
+    );
+    f.assessment = assessment;
+    (f.confidence, f.confidence_reasons) = (confidence, reasons);
     f
 }
 

@@ -203,6 +203,7 @@ mod tests {
             &templates,
             None,
             super::super::RankMethod::Engine,
+            &crate::Sequential,
             &mut |_, _| {},
         );
         let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();

@@ -106,7 +106,14 @@ mod tests {
         let files = [InputFile::new("x.log", log.as_bytes().to_vec())];
         let mut corpus = ingest(&files, &Default::default()).unwrap();
         let templates = crate::mine::mine(&mut corpus);
-        let f = super::super::run(&corpus, &templates, None, method, &mut |_, _| {});
+        let f = super::super::run(
+            &corpus,
+            &templates,
+            None,
+            method,
+            &crate::Sequential,
+            &mut |_, _| {},
+        );
         f.ranked.into_iter().map(|c| c.service).collect()
     }
 

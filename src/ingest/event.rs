@@ -317,6 +317,31 @@ impl Corpus {
         id
     }
 
+    /// Appends a corpus read on its own (whole files whose events and unparsed lines already
+    /// carry their file's index in the whole input). Its services are interned here in their
+    /// own first-appearance order, so appending parts file by file gives the same ids as
+    /// reading the files one after another into one corpus.
+    pub(crate) fn append(&mut self, part: Corpus) {
+        debug_assert!(part
+            .events
+            .first()
+            .is_none_or(|e| e.file as usize == self.files.len()));
+        if self.files.is_empty() {
+            *self = part;
+            return;
+        }
+        let map: Vec<Sym> = part.symbols.iter().map(|s| self.intern(s)).collect();
+        let same = map.iter().enumerate().all(|(i, &s)| i as Sym == s);
+        self.events.extend(part.events.into_iter().map(|mut ev| {
+            if !same {
+                ev.service = ev.service.map(|s| map[s as usize]);
+            }
+            ev
+        }));
+        self.unparsed.extend(part.unparsed);
+        self.files.extend(part.files);
+    }
+
     /// The string behind an interned id.
     pub fn symbol(&self, id: Sym) -> &str {
         &self.symbols[id as usize]

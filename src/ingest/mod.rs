@@ -140,3 +140,14 @@ pub(crate) fn ingest_owned_with(
 pub fn ingest_owned(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
     pipeline::run_owned(files, opts, &mut crate::progress::ignore)
 }
+
+/// [`ingest_owned`] with each file read as an independent part by `par` (possibly at once) and
+/// the parts appended in input order: the same corpus as [`ingest_owned`], whatever `par` did.
+pub(crate) fn ingest_parallel(
+    files: Vec<InputFile>,
+    opts: &IngestOptions,
+    par: &dyn crate::Parallel,
+    progress: &mut (dyn FnMut(crate::Progress) + Send),
+) -> Result<Corpus, IngestError> {
+    pipeline::run_parts(files, opts, par, progress)
+}

@@ -8,8 +8,9 @@ use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, 
 use super::frame;
 use super::multiline;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
+use crate::parallel::{self, Parallel};
 use crate::progress::{Progress, Stage, BYTES_STEP};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Lines longer than this are counted but not decoded (a 1 MB line is data, not an event).
 const MAX_LINE: usize = 1 << 20;
@@ -61,38 +62,151 @@ pub(crate) fn run_owned(
     run_decoded(sources, opts, progress)
 }
 
-/// Where the ingest of one file stands in the whole input, for progress reports.
-struct Meter<'a> {
-    progress: &'a mut dyn FnMut(Progress),
-    /// Decoded bytes of the files before this one.
-    base: u64,
-    total: u64,
-}
+/// Where one file's ingest stands: `tick(stage, byte offset in the file, events of the file
+/// so far)`, called every ~1 MB and every few thousand events.
+type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
 
-impl Meter<'_> {
-    fn report(&mut self, stage: Stage, at: usize, events: usize) {
-        (self.progress)(Progress {
-            stage,
-            bytes_done: self.base + at as u64,
-            bytes_total: self.total,
-            events_done: events as u64,
-            events_total: 0,
-            step: 0,
-            steps: 0,
-        });
-    }
-}
-
+/// Reads each file into a part of its own, one after another, and appends them in input order.
 fn run_decoded(
     sources: Vec<Source>,
     opts: &IngestOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus, IngestError> {
-    let mut corpus = Corpus::default();
     let all_empty = sources.iter().all(|s| s.bytes_in == 0);
-    // Year for year-less stamps: the first full year written anywhere in the input's samples,
-    // else the caller's reference year, else 1970. Never a clock.
-    let year = sources
+    let year = input_year(&sources, opts);
+    let total = sources.iter().map(|s| s.decoded.text.len() as u64).sum();
+    let mut corpus = Corpus::default();
+    let mut base = 0;
+    for (idx, source) in sources.into_iter().enumerate() {
+        let len = source.decoded.text.len() as u64;
+        let before = corpus.events.len() as u64;
+        let mut tick = |stage, at: usize, events: usize| {
+            progress(Progress {
+                stage,
+                bytes_done: base + at as u64,
+                bytes_total: total,
+                events_done: before + events as u64,
+                events_total: 0,
+                step: 0,
+                steps: 0,
+            })
+        };
+        corpus.append(ingest_file(idx as u32, source, opts, year, &mut tick));
+        base += len;
+    }
+    finish(corpus, all_empty)
+}
+
+/// [`run_decoded`] with the files read as independent parts by `par` (possibly at once), then
+/// appended in input order: the same corpus, whatever ran them. Progress is reported as each
+/// part moves on, one report at a time; `bytes_done` sums over the parts.
+pub(crate) fn run_parts(
+    files: Vec<InputFile>,
+    opts: &IngestOptions,
+    par: &dyn Parallel,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Corpus, IngestError> {
+    let decoded = parallel::map(
+        par,
+        files,
+        |f| f.bytes.len() as u64,
+        |input| {
+            let bytes_in = input.bytes.len() as u64;
+            bytes::decode_owned(&input.name, input.bytes).map(|decoded| Source {
+                name: input.name,
+                bytes_in,
+                decoded,
+            })
+        },
+    );
+    let sources = decoded.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let all_empty = sources.iter().all(|s| s.bytes_in == 0);
+    let year = input_year(&sources, opts);
+    let total = sources.iter().map(|s| s.decoded.text.len() as u64).sum();
+    let shared = Mutex::new(Shared {
+        progress,
+        total,
+        done: [0; 2],
+        events: [0; 2],
+    });
+    let items: Vec<(u32, Source)> = (0u32..).zip(sources).collect();
+    let parts = parallel::map(
+        par,
+        items,
+        |(_, s)| s.decoded.text.len() as u64,
+        |(idx, source)| {
+            let len = source.decoded.text.len();
+            let mut last = [(0, 0); 2];
+            let mut tick = |stage, at: usize, events: usize| {
+                let k = usize::from(stage != Stage::Parse);
+                let (at0, ev0) = last[k];
+                last[k] = (at.max(at0), events.max(ev0));
+                let (bytes, events) = (at.saturating_sub(at0), events.saturating_sub(ev0));
+                lock(&shared).advance(stage, bytes, events, true);
+            };
+            let part = ingest_file(idx, source, opts, year, &mut tick);
+            // The rest of the file counts as done for both stages, without a report.
+            let events = part.events.len();
+            let mut sh = lock(&shared);
+            for (k, stage) in [Stage::Parse, Stage::Entities].into_iter().enumerate() {
+                let (at0, ev0) = last[k];
+                sh.advance(
+                    stage,
+                    len.saturating_sub(at0),
+                    events.saturating_sub(ev0),
+                    false,
+                );
+            }
+            part
+        },
+    );
+    // No room reserved ahead: the first part's events become the corpus' (no copy), and the
+    // rest grow it in place (a large block is remapped, not copied), so the events are held
+    // about once, not twice, while the parts are merged.
+    let mut corpus = Corpus::default();
+    for part in parts {
+        corpus.append(part);
+    }
+    finish(corpus, all_empty)
+}
+
+/// Progress of parts running at once: bytes and events done per stage (parse, entities).
+struct Shared<'a> {
+    progress: &'a mut (dyn FnMut(Progress) + Send),
+    total: u64,
+    done: [u64; 2],
+    events: [u64; 2],
+}
+
+impl Shared<'_> {
+    fn advance(&mut self, stage: Stage, bytes: usize, events: usize, report: bool) {
+        let k = usize::from(stage != Stage::Parse);
+        self.done[k] += bytes as u64;
+        self.events[k] += events as u64;
+        if report {
+            (self.progress)(Progress {
+                stage,
+                bytes_done: self.done[k],
+                bytes_total: self.total,
+                events_done: self.events[k],
+                events_total: 0,
+                step: 0,
+                steps: 0,
+            });
+        }
+    }
+}
+
+/// A panic in a progress callback poisons nothing the counters need.
+fn lock<'a, 'b>(m: &'a Mutex<Shared<'b>>) -> std::sync::MutexGuard<'a, Shared<'b>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Year for year-less stamps: the first full year written anywhere in the input's samples,
+/// else the caller's reference year, else 1970. Never a clock. Read from every file before any
+/// is decoded, so each file can be read on its own.
+fn input_year(sources: &[Source], opts: &IngestOptions) -> i32 {
+    sources
         .iter()
         .map(|s| &s.decoded)
         .find_map(|d| {
@@ -106,17 +220,10 @@ fn run_decoded(
             decode::find_year(&sample)
         })
         .or(opts.reference_year)
-        .unwrap_or(1970);
-    let mut meter = Meter {
-        progress,
-        base: 0,
-        total: sources.iter().map(|s| s.decoded.text.len() as u64).sum(),
-    };
-    for (idx, source) in sources.into_iter().enumerate() {
-        let len = source.decoded.text.len() as u64;
-        ingest_file(&mut corpus, idx as u32, source, opts, year, &mut meter);
-        meter.base += len;
-    }
+        .unwrap_or(1970)
+}
+
+fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
     if corpus.events.is_empty() {
         let what = if all_empty {
             "the input is empty"
@@ -128,14 +235,12 @@ fn run_decoded(
     Ok(corpus)
 }
 
-fn ingest_file(
-    corpus: &mut Corpus,
-    file: u32,
-    source: Source,
-    opts: &IngestOptions,
-    year: i32,
-    meter: &mut Meter,
-) {
+/// Reads one file into a corpus of its own: its events (which already carry `file` as their
+/// index in the whole input), unparsed lines, services and the file itself. Depends on nothing
+/// but the file, the options and the input's year, so files can be read in any order.
+fn ingest_file(file: u32, source: Source, opts: &IngestOptions, year: i32, tick: Tick) -> Corpus {
+    let mut part = Corpus::default();
+    let corpus = &mut part;
     let Source {
         name,
         bytes_in,
@@ -181,7 +286,7 @@ fn ingest_file(
         let lineno = i as u32 + 1;
         i += 1;
         if a >= next_report {
-            meter.report(Stage::Parse, a, corpus.events.len());
+            tick(Stage::Parse, a, corpus.events.len());
             next_report = a + BYTES_STEP;
         }
         let line = &text[a..b];
@@ -336,8 +441,8 @@ fn ingest_file(
         ev.end = spans[(line + lines - 2) as usize].1 as u32;
     }
     inherit_times(&mut corpus.events[first_event..]);
-    meter.report(Stage::Parse, text.len(), corpus.events.len());
-    let mut tick = |at: usize, events: usize| meter.report(Stage::Entities, at, events);
+    tick(Stage::Parse, text.len(), corpus.events.len());
+    let mut tick = |at: usize, events: usize| tick(Stage::Entities, at, events);
     entities::complete(corpus, first_event, &text, &name, &mut tick);
     // Multi-line documents are invisible to the line sniffer: name the file after its events.
     let format = if format == Format::Plain && opts.format.is_none() {
@@ -372,6 +477,7 @@ fn ingest_file(
         text,
         assumed_year: ctx.clock.assumed_year,
     });
+    part
 }
 
 /// Lines the header learner looks at, spread over the whole file.
@@ -679,6 +785,73 @@ mod tests {
         let in_events: u64 = c.events.iter().map(|e| e.lines as u64).sum();
         assert_eq!(in_events + c.stats().unparsed_lines, c.stats().lines);
         c
+    }
+
+    fn services(c: &Corpus, file: u32) -> Vec<Option<String>> {
+        c.events
+            .iter()
+            .filter(|e| e.file == file)
+            .map(|e| c.service(e).map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_read_after_others_gets_the_services_it_gets_alone_with_ids_in_first_appearance_order()
+    {
+        let a = "2024-05-01T10:00:00Z INFO pay-api started\n\
+                 2024-05-01T10:00:01Z INFO cart-api started\n";
+        let b = "2024-05-01T10:00:02Z INFO cart-api ok\n\
+                 2024-05-01T10:00:03Z INFO web-api ok\n\
+                 2024-05-01T10:00:04Z INFO pay-api ok\n";
+        let both = ingest(
+            &[
+                InputFile::new("a.log", a.as_bytes().to_vec()),
+                InputFile::new("b.log", b.as_bytes().to_vec()),
+            ],
+            &IngestOptions::default(),
+        )
+        .unwrap();
+        let alone = corpus(b);
+        assert_eq!(services(&both, 1), services(&alone, 0));
+        assert_eq!(services(&both, 1).len(), 3);
+        // Ids count services in the order the input first names them.
+        let ids: Vec<u32> = both.events.iter().filter_map(|e| e.service).collect();
+        assert_eq!(ids, [0, 1, 1, 2, 0]);
+        assert_eq!(both.files.len(), 2);
+        assert!(both
+            .events
+            .iter()
+            .all(|e| (e.file as usize) < both.files.len()));
+    }
+
+    #[test]
+    fn reading_files_as_parts_in_any_order_gives_the_same_corpus() {
+        let a = "May  1 10:00:00 db-1 postgres[7]: ready\n\nbinary \u{0}\n";
+        let b = "2023-02-03T04:05:06Z ERROR api-gw upstream pay-api refused\n  at frame\n";
+        let files = vec![
+            InputFile::new("sys", a.as_bytes().to_vec()),
+            InputFile::new("gw.log", b.as_bytes().to_vec()),
+            InputFile::new("pay-api.log", b"plain words\n".to_vec()),
+        ];
+        let opts = IngestOptions::default();
+        let one = ingest(&files, &opts).unwrap();
+        let mut seen = Vec::new();
+        let parts = run_parts(files, &opts, &crate::parallel::tests::Backwards, &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+        // (The whole corpus but its symbol index, a hash map printed in no fixed order.)
+        let show = |c: &Corpus| format!("{:?}", (&c.files, &c.events, &c.unparsed));
+        assert_eq!(show(&one), show(&parts));
+        assert_eq!(services(&one, 1), services(&parts, 1));
+        // The year-less syslog line takes its year from the other file.
+        assert_eq!(parts.files[0].assumed_year, Some(2023));
+        let parse: Vec<u64> = seen
+            .iter()
+            .filter(|p| p.stage == Stage::Parse)
+            .map(|p| p.bytes_done)
+            .collect();
+        assert!(parse.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]

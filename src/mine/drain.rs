@@ -84,13 +84,22 @@ impl Default for Drain {
 impl Drain {
     /// Adds one masked message; returns its cluster index (dense, first-appearance order).
     pub fn add(&mut self, m: &Masked) -> u32 {
-        if let Some(&c) = self.cache.get(m.text.as_str()) {
+        self.add_tokens(&m.text, &m.spans)
+    }
+
+    /// [`Drain::add`] of a masked text and its tokens' byte ranges in it.
+    pub fn add_tokens(&mut self, text: &str, spans: &[(u32, u32)]) -> u32 {
+        if let Some(&c) = self.cache.get(text) {
             self.clusters[c as usize].count += 1;
             return c;
         }
         let mut ids = std::mem::take(&mut self.scratch);
         ids.clear();
-        ids.extend(m.tokens().map(|t| self.interner.intern(t)));
+        ids.extend(
+            spans
+                .iter()
+                .map(|&(a, b)| self.interner.intern(&text[a as usize..b as usize])),
+        );
         self.key.clear();
         self.key.push(ids.len() as u32);
         for (i, &t) in ids.iter().enumerate() {
@@ -160,7 +169,7 @@ impl Drain {
         if self.cache.len() >= MAX_CACHE {
             self.cache.clear();
         }
-        self.cache.insert(m.text.as_str().into(), cid);
+        self.cache.insert(text.into(), cid);
         cid
     }
 

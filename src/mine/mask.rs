@@ -18,14 +18,6 @@ pub struct Masked {
     pub spans: Vec<(u32, u32)>,
 }
 
-impl Masked {
-    pub fn tokens(&self) -> impl Iterator<Item = &str> + '_ {
-        self.spans
-            .iter()
-            .map(|&(a, b)| &self.text[a as usize..b as usize])
-    }
-}
-
 const SPACE: u8 = 1;
 const DELIM: u8 = 2;
 const DIGIT: u8 = 4;

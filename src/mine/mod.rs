@@ -6,11 +6,20 @@
 //! Modules: `mask` (tokenizing and variable masking), `drain` (the tree and the templates),
 //! `hash` (a deterministic fast hasher), `stats` (merging a word into a masked sibling's slot, or a slot many names fill).
 
+mod batch;
 mod drain;
 mod mask;
 mod stats;
 
 use crate::ingest::Corpus;
+use crate::parallel::{Job, Parallel};
+use batch::Batch;
+
+/// Events masked per job by [`Miner::mine_corpus_in`]: fixed, so the cut never depends on the
+/// runner (and masking is pure per message, so no cut changes the ids anyway).
+const CHUNK: usize = 1 << 12;
+/// Jobs masked while the tree takes the run before: bounds the masked text held at once.
+const CHUNKS_PER_ROUND: usize = 4;
 use serde::Serialize;
 
 /// One mined template.
@@ -64,6 +73,59 @@ impl Miner {
                 self.add(corpus.message(ev))
             })
             .collect();
+        for (ev, id) in corpus.events.iter_mut().zip(ids) {
+            ev.template = id;
+        }
+    }
+
+    /// [`Miner::mine_corpus`] with masking, which is pure per message, done by `par` in fixed
+    /// runs of events while the tree takes the runs before them in input order: the same ids
+    /// whatever `par` runs at once. `tick(events mined)` is called after each run.
+    pub(crate) fn mine_corpus_in(
+        &mut self,
+        corpus: &mut Corpus,
+        par: &dyn Parallel,
+        tick: &mut dyn FnMut(usize),
+    ) {
+        let n = corpus.events.len();
+        let mut ids: Vec<u32> = Vec::with_capacity(n);
+        {
+            let corpus: &Corpus = corpus;
+            let chunks = |from: usize| -> Vec<std::ops::Range<usize>> {
+                let to = n.min(from + CHUNK * CHUNKS_PER_ROUND);
+                (from..to)
+                    .step_by(CHUNK)
+                    .map(|a| a..to.min(a + CHUNK))
+                    .collect()
+            };
+            let mask = |r: std::ops::Range<usize>| {
+                Batch::mask(corpus.events[r].iter().map(|ev| corpus.message(ev)))
+            };
+            let mut pending = crate::parallel::map(par, chunks(0), |r| r.len() as u64, mask);
+            let mut at = 0;
+            while at < n {
+                let next = n.min(at + CHUNK * CHUNKS_PER_ROUND);
+                let later = chunks(next);
+                let mut masked: Vec<Option<Batch>> = later.iter().map(|_| None).collect();
+                let (drain, out, now) = (&mut self.drain, &mut ids, &pending);
+                let mut jobs: Vec<Job<'_>> = vec![Box::new(move || {
+                    for b in now {
+                        out.extend(b.iter().map(|(text, spans)| drain.add_tokens(text, spans)));
+                    }
+                })];
+                for (slot, r) in masked.iter_mut().zip(later) {
+                    let mask = &mask;
+                    jobs.push(Box::new(move || *slot = Some(mask(r))));
+                }
+                par.run(jobs);
+                pending = masked
+                    .into_iter()
+                    .map(|b| b.expect("the runner ran every job"))
+                    .collect();
+                at = next;
+                tick(at);
+            }
+        }
         for (ev, id) in corpus.events.iter_mut().zip(ids) {
             ev.template = id;
         }
@@ -278,6 +340,39 @@ mod tests {
             "cupsd startup succeeded",
         ]);
         assert_eq!(ids, [0, 1, 0]);
+    }
+
+    #[test]
+    fn masking_in_runs_by_any_runner_gives_the_ids_of_one_pass() {
+        // More events than one round, so several rounds and a short last chunk.
+        let n = CHUNK * CHUNKS_PER_ROUND * 2 + 123;
+        let mut text = String::new();
+        for i in 0..n {
+            let msg = match i % 5 {
+                0 => format!("request {i} served in {}ms", i % 17),
+                1 => format!("user u{} logged in from 10.0.{}.{}", i % 7, i % 3, i % 250),
+                2 => "cache warmed".to_string(),
+                3 => format!("job-{} failed: disk {} full", i % 11, i % 2),
+                _ => format!("shard {} state {}", i % 4, ["up", "down"][i % 2]),
+            };
+            text.push_str(&format!("2024-05-01T10:00:00Z INFO {msg}\n"));
+        }
+        let files = [crate::InputFile::new("a.log", text.into_bytes())];
+        let mut one = crate::ingest(&files, &Default::default()).unwrap();
+        let mut runs = one.clone();
+        let mut m = Miner::new();
+        m.mine_corpus(&mut one);
+        let mut r = Miner::new();
+        let mut ticks = Vec::new();
+        r.mine_corpus_in(&mut runs, &crate::parallel::tests::Backwards, &mut |n| {
+            ticks.push(n)
+        });
+        let a: Vec<u32> = one.events.iter().map(|e| e.template).collect();
+        let b: Vec<u32> = runs.events.iter().map(|e| e.template).collect();
+        assert_eq!(a.len(), n);
+        assert_eq!(a, b);
+        assert_eq!(m.finish().templates, r.finish().templates);
+        assert_eq!(ticks.last(), Some(&n));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::browse::Browse;
 use crate::forensics;
 use crate::ingest::{self, format_ns, Corpus, IngestError, IngestOptions, InputFile};
 use crate::mine::{Miner, Templates};
+use crate::parallel::Parallel;
 use crate::progress::{self, Progress, Stage};
 
 pub(crate) use crate::english::plural;
@@ -81,7 +82,23 @@ pub fn analyze_owned_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, IngestError> {
     let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
-    Ok(report_on(corpus, opts, progress)?.0)
+    Ok(report_on(corpus, opts, None, progress)?.0)
+}
+
+/// [`analyze_owned_with_progress`] with the independent work handed to `par`: each file is read
+/// as a part of its own, messages are masked in fixed runs, and forensic tools that do not
+/// feed each other run side by side. The parts are merged in input order, so the report is the
+/// same bytes as [`analyze_owned`]'s whatever `par` runs at once. Progress comes one report at
+/// a time, from whichever thread moved on (hence `Send`). The corpus read comes back too, so a
+/// caller about to exit can leave it to the OS instead of freeing it.
+pub fn analyze_parallel(
+    files: Vec<InputFile>,
+    opts: &AnalyzeOptions,
+    par: &dyn Parallel,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<(Report, Corpus), IngestError> {
+    let corpus = ingest::ingest_parallel(files, &opts.ingest, par, progress)?;
+    report_on(corpus, opts, Some(par), progress)
 }
 
 /// [`analyze`] calling `progress` as it goes (see [`Progress`]); the report is the same.
@@ -91,7 +108,7 @@ pub fn analyze_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, IngestError> {
     let corpus = ingest::ingest_with(files, &opts.ingest, progress)?;
-    Ok(report_on(corpus, opts, progress)?.0)
+    Ok(report_on(corpus, opts, None, progress)?.0)
 }
 
 /// [`analyze_owned`] with progress that also keeps the input's lines for browsing: the same
@@ -102,7 +119,7 @@ pub fn analyze_for_browsing(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Report, Browse), IngestError> {
     let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
-    let (report, corpus) = report_on(corpus, opts, progress)?;
+    let (report, corpus) = report_on(corpus, opts, None, progress)?;
     let bytes = corpus.files.iter().map(|f| f.text.len() as u64).sum();
     let events = corpus.events.len() as u64;
     progress(Progress {
@@ -117,9 +134,12 @@ pub fn analyze_for_browsing(
     Ok((report, Browse::new(corpus)))
 }
 
+/// Mines, runs the tools and builds the report. `par`: who runs independent work (`None`: all
+/// of it here, with the finest progress and the least memory).
 fn report_on(
     mut corpus: Corpus,
     opts: &AnalyzeOptions,
+    par: Option<&dyn Parallel>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Report, Corpus), IngestError> {
     let mut baseline = if opts.baseline.is_empty() {
@@ -144,7 +164,7 @@ fn report_on(
             },
         })
     };
-    let (templates, mut base) = mine_all(&mut corpus, baseline.as_mut(), &mut |n| {
+    let (templates, mut base) = mine_all(&mut corpus, baseline.as_mut(), par, &mut |n| {
         at(Stage::Mine, n as u64, 0)
     });
     if let (Some(b), Some(c)) = (base.as_mut(), &opts.counts) {
@@ -155,6 +175,7 @@ fn report_on(
         &templates,
         base.as_ref(),
         opts.method,
+        par.unwrap_or(&crate::Sequential),
         &mut |step, done| at(Stage::Forensics, done as u64, step),
     );
     let report = build::build(
@@ -189,13 +210,24 @@ fn use_true_counts(b: &mut forensics::Baseline, c: &crate::source::Counts) {
 fn mine_all(
     corpus: &mut Corpus,
     mut baseline: Option<&mut Corpus>,
+    par: Option<&dyn Parallel>,
     tick: &mut dyn FnMut(usize),
 ) -> (Templates, Option<forensics::Baseline>) {
     let mut miner = Miner::new();
-    if let Some(b) = baseline.as_deref_mut() {
-        miner.mine_corpus(b);
+    match par {
+        Some(par) => {
+            if let Some(b) = baseline.as_deref_mut() {
+                miner.mine_corpus_in(b, par, &mut |_| {});
+            }
+            miner.mine_corpus_in(corpus, par, tick);
+        }
+        None => {
+            if let Some(b) = baseline.as_deref_mut() {
+                miner.mine_corpus(b);
+            }
+            miner.mine_corpus_with(corpus, tick);
+        }
     }
-    miner.mine_corpus_with(corpus, tick);
     let (mut templates, remap) = miner.finish_merged();
     crate::mine::remap_events(corpus, &remap);
     let base = baseline.map(|b| {

@@ -152,7 +152,12 @@ fn file_voices(corpus: &Corpus, first: usize) -> Voices {
         return Voices::None;
     }
     let mut ranked: Vec<(usize, Sym)> = counts.into_iter().map(|(s, n)| (n, s)).collect();
-    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    // Ties go by name, not by id: a file read on its own numbers its services from 0, so an
+    // id says nothing stable about the service.
+    ranked.sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| corpus.symbol(a.1).cmp(corpus.symbol(b.1)))
+    });
     match ranked.get(1) {
         Some(&(n, _)) if n * 10 >= with_service => Voices::Many,
         _ => Voices::One(ranked[0].1),
