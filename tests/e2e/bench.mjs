@@ -4,11 +4,13 @@
 //
 // Against the release build in ../../dist (served here on a free localhost port, as run.mjs does)
 // and the release CLI (target/release/faultline):
-//   1. bundle size: wasm + js + css of dist/, raw and gzip -9, against the 1.5 MB gzip budget;
+//   1. bundle size: wasm + js + css of dist/, raw and gzip -9; the wasm + js (what the page loads
+//      to run) against issue 13's 1.0 MB gzip budget;
 //   2. demo report time: navigation start -> the demo's root cause shown (median of 5 cold loads);
 //   3. engine throughput in the page on ~20 MB and ~100 MB mixed corpora picked through the file
 //      input: time to the report, progress-line cadence, peak memory (renderer RSS from /proc, the
-//      worker's wasm linear memory, the page's JS heap) divided by the input size;
+//      worker's wasm linear memory, the page's JS heap) divided by the input size, and the longest
+//      main-thread stall during the run (long tasks, frame gaps; target <= 100 ms);
 //   4. the same corpora through the native CLI, and wasm / native time;
 //   5. a ~1.1 GB file (only with > 5 GB free): what the page shows (a message or a dead tab).
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_SIZES_MB (default "20,100"),
@@ -35,7 +37,11 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SIZES_MB = (process.env.BENCH_SIZES_MB || '20,100').split(',').map(Number).filter((n) => n > 0);
 const LOADS = Number(process.env.BENCH_LOADS || 5);
 const HUGE = process.env.BENCH_HUGE !== '0';
-const BUDGET_GZIP = 1.5e6;
+// Issue 13: the wasm + js the page loads, gzip -9, at most 1.0 MB (CSS is listed, not budgeted).
+const BUDGET_GZIP = 1.0e6;
+const BUDGETED = /\.(wasm|js)$/;
+// Issue 13: the longest the main thread may be busy during a run.
+const STALL_TARGET_MS = 100;
 const ANALYZE_TIMEOUT = 15 * 60_000;
 const HUGE_WATCH_MS = 4 * 60_000;
 
@@ -50,20 +56,30 @@ const summary = {};
 
 // ---------------------------------------------------------------- 1. bundle size
 
+/** Bytes after `gzip -9` (GNU gzip, the issue's measure), or zlib level 9 without it (~2% more on the wasm). */
+function gzip9(file) {
+  const r = spawnSync('gzip', ['-9c', file], { maxBuffer: 1 << 28 });
+  return r.status === 0 ? r.stdout.length : gzipSync(fs.readFileSync(file), { level: 9 }).length;
+}
+
 function bundleSize() {
   const rows = [];
   for (const f of fs.readdirSync(DIST).sort()) {
     if (!/\.(wasm|js|css)$/.test(f)) continue;
-    const bytes = fs.readFileSync(path.join(DIST, f));
-    rows.push({ file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+    const file = path.join(DIST, f);
+    rows.push({ file: f, raw: fs.statSync(file).size, gzip: gzip9(file) });
   }
-  const raw = rows.reduce((a, r) => a + r.raw, 0);
-  const gzip = rows.reduce((a, r) => a + r.gzip, 0);
-  console.log('\n== 1. bundle size (dist/ wasm + js + css; gzip -9)');
+  const sum = (rs, k) => rs.reduce((a, r) => a + r[k], 0);
+  const code = rows.filter((r) => BUDGETED.test(r.file));
+  const raw = sum(code, 'raw');
+  const gzip = sum(code, 'gzip');
+  console.log('\n== 1. bundle size (dist/; gzip -9)');
   for (const r of rows) console.log(`  ${r.file.padEnd(44)} ${String(r.raw).padStart(10)} B raw ${String(r.gzip).padStart(10)} B gzip`);
-  console.log(`  ${'total'.padEnd(44)} ${String(raw).padStart(10)} B raw ${String(gzip).padStart(10)} B gzip` +
-    `  (${((100 * gzip) / BUDGET_GZIP).toFixed(0)}% of the 1.5 MB gzip budget${gzip > BUDGET_GZIP ? ': OVER' : ''})`);
-  summary.bundle = { files: rows, raw, gzip, budget_gzip: BUDGET_GZIP };
+  console.log(`  ${'wasm + js'.padEnd(44)} ${String(raw).padStart(10)} B raw ${String(gzip).padStart(10)} B gzip` +
+    `  (${((100 * gzip) / BUDGET_GZIP).toFixed(0)}% of the 1.0 MB gzip budget${gzip > BUDGET_GZIP ? ': OVER' : ''})`);
+  const css = rows.filter((r) => !BUDGETED.test(r.file));
+  console.log(`  ${'css (not budgeted)'.padEnd(44)} ${String(sum(css, 'raw')).padStart(10)} B raw ${String(sum(css, 'gzip')).padStart(10)} B gzip`);
+  summary.bundle = { files: rows, raw, gzip, budget_gzip: BUDGET_GZIP, css_gzip: sum(css, 'gzip') };
 }
 
 // ---------------------------------------------------------------- the CLI and corpora
@@ -231,6 +247,24 @@ async function watchProgress(page) {
       window.__stall = Math.max(window.__stall, now - due);
       due = now + 50;
     }, 50);
+    // The longest task the main thread ran (Long Tasks API: every task over 50 ms), and the
+    // longest gap between two animation frames (what a user sees as a frozen page).
+    window.__longtask = 0;
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longtask = Math.max(window.__longtask, e.duration);
+      }).observe({ type: 'longtask' });
+    } catch {
+      window.__longtask = null;
+    }
+    window.__frameGap = 0;
+    let last = performance.now();
+    const frame = (now) => {
+      window.__frameGap = Math.max(window.__frameGap, now - last);
+      last = now;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
   });
 }
 
@@ -332,6 +366,7 @@ async function throughput(context, profile, origin, mb) {
   sampler.stop();
   const progress = crashed ? [] : await page.evaluate(() => window.__progress).catch(() => []);
   const stall = crashed ? null : await page.evaluate(() => window.__stall).catch(() => null);
+  const busy = crashed ? {} : await page.evaluate(() => ({ longtask: window.__longtask, frameGap: window.__frameGap })).catch(() => ({}));
   const wasmMem = crashed ? null : await wasmMemory(page);
   const heap = crashed ? {} : await jsHeap(page, cdp);
   const shown = crashed ? null : await page.evaluate(() => Number(document.querySelector('[data-testid="input-lines"]')?.textContent)).catch(() => null);
@@ -349,11 +384,13 @@ async function throughput(context, profile, origin, mb) {
     js_heap_after: heap,
     progress: progress.map((p) => ({ ms: +(p.t - t0).toFixed(0), text: p.text, state: p.state })),
     main_thread_stall_ms: stall,
+    main_thread_longest_task_ms: busy.longtask ?? null,
+    main_thread_longest_frame_gap_ms: busy.frameGap ?? null,
   };
   console.log(`\n== 3/4. ${MB(bytes)} MB corpus (${files.length} files, ${lines} lines; ${source})`);
   console.log(`  page:   ${secs ? `${secs.toFixed(2)} s, ${r.page_mb_s.toFixed(1)} MB/s` : 'no report'}${error ? `  [${error}]` : ''}`);
   console.log(`  native: ${native.secs.toFixed(2)} s, ${r.native_mb_s.toFixed(1)} MB/s  (faultline analyze --json, warm page cache)`);
-  if (secs) console.log(`  wasm / native: ${r.wasm_over_native.toFixed(2)}x (target <= 2x)`);
+  if (secs) console.log(`  wasm / native: ${r.wasm_over_native.toFixed(2)}x (target <= 1.5x on one worker)`);
   const growth = r.peak_renderer_rss - r.base_renderer_rss;
   console.log(`  peak renderer RSS ${MB(r.peak_renderer_rss)} MB (${(r.peak_renderer_rss / bytes).toFixed(2)}x input), ` +
     `${MB(growth)} MB above its ${MB(r.base_renderer_rss)} MB before the run (${(growth / bytes).toFixed(2)}x input); ` +
@@ -361,9 +398,17 @@ async function throughput(context, profile, origin, mb) {
   if (wasmMem != null) console.log(`  worker wasm linear memory ${MB(memBefore)} -> ${MB(wasmMem)} MB (${(wasmMem / bytes).toFixed(2)}x input)`);
   console.log(`  page JS heap after: performance.memory ${MB(heap.performanceMemory || 0)} MB, CDP JSHeapUsedSize ${MB(heap.cdpJSHeapUsedSize || 0)} MB`);
   console.log(`  progress line (${r.progress.length} changes): ${compactProgress(r.progress)}`);
-  if (stall != null) console.log(`  main thread: longest stall of a 50 ms timer during the run ${stall.toFixed(0)} ms`);
+  if (stall != null) {
+    console.log(`  main thread: longest task ${fmtMs(r.main_thread_longest_task_ms)}, longest frame gap ${fmtMs(r.main_thread_longest_frame_gap_ms)}, ` +
+      `longest delay of a 50 ms timer ${stall.toFixed(0)} ms (target: stall <= ${STALL_TARGET_MS} ms)`);
+  }
   return r;
 }
+
+const fmtMs = (x) => (x == null ? 'n/a' : `${x.toFixed(0)} ms`);
+
+/** The longest main-thread stall of a run: its longest task, or frame gap when long tasks are not reported. */
+const longestStall = (t) => Math.max(t.main_thread_longest_task_ms ?? 0, t.main_thread_longest_frame_gap_ms ?? 0) || null;
 
 /** "+341..872ms "Parsing: 0.0 of 105.2 MB…" .. "Parsing: 99.1 of 105.2 MB…" (12 changes) | ...": runs of one stage (the text before its colon) folded. */
 function compactProgress(progress) {
@@ -493,12 +538,12 @@ async function main() {
   // ---------------------------------------------------------------- summary table
   const rows = [];
   const b = summary.bundle;
-  rows.push(['bundle wasm+js+css', `${MB(b.raw)} MB raw, ${MB(b.gzip)} MB gzip -9`, `${((100 * b.gzip) / BUDGET_GZIP).toFixed(0)}% of 1.5 MB gzip budget`]);
+  rows.push(['bundle wasm+js', `${MB(b.raw)} MB raw, ${(b.gzip / 1e6).toFixed(3)} MB gzip -9`, `${((100 * b.gzip) / BUDGET_GZIP).toFixed(0)}% of 1.0 MB gzip budget (+ css ${(b.css_gzip / 1e3).toFixed(0)} KB gzip)`]);
   rows.push(['demo: nav -> root cause', `median ${summary.demo.median_ms.toFixed(0)} ms`, `of ${LOADS}: ${summary.demo.ms.map((t) => t.toFixed(0)).join(', ')}`]);
   for (const t of summary.throughput) {
     const label = `${MB(t.bytes)} MB corpus`;
     rows.push([`${label}: page`, t.page_secs ? `${t.page_secs.toFixed(2)} s (${t.page_mb_s.toFixed(1)} MB/s)` : `no report: ${t.error}`, `${t.lines} lines, ${t.files} files`]);
-    rows.push([`${label}: native CLI`, `${t.native_secs.toFixed(2)} s (${t.native_mb_s.toFixed(1)} MB/s)`, t.wasm_over_native ? `wasm/native ${t.wasm_over_native.toFixed(2)}x (target <= 2x)` : '']);
+    rows.push([`${label}: native CLI`, `${t.native_secs.toFixed(2)} s (${t.native_mb_s.toFixed(1)} MB/s)`, t.wasm_over_native ? `wasm/native ${t.wasm_over_native.toFixed(2)}x (target <= 1.5x)` : '']);
     const grew = t.peak_renderer_rss - t.base_renderer_rss;
     rows.push([`${label}: peak memory`, `renderer RSS ${(t.peak_renderer_rss / t.bytes).toFixed(2)}x input`,
       `${MB(t.peak_renderer_rss)} MB (+${MB(grew)} MB in the run, ${(grew / t.bytes).toFixed(2)}x); wasm memory ${t.wasm_memory_after ? MB(t.wasm_memory_after) + ' MB (' + (t.wasm_memory_after / t.bytes).toFixed(2) + 'x)' : 'n/a'}`]);
@@ -507,7 +552,9 @@ async function main() {
     const marks = [0, ...changes.map((p) => p.ms), (t.page_secs || 0) * 1000];
     const gaps = marks.slice(1).map((m, i) => m - marks[i]);
     const silent = Math.max(0, ...gaps);
-    rows.push([`${label}: progress`, `${t.progress.length} changes`, `longest silent stretch ${silent.toFixed(0)} ms (${((100 * silent) / ((t.page_secs || 1) * 1000)).toFixed(0)}% of the run); main thread stall max ${t.main_thread_stall_ms == null ? 'n/a' : t.main_thread_stall_ms.toFixed(0) + ' ms'}`]);
+    rows.push([`${label}: progress`, `${t.progress.length} changes`, `longest silent stretch ${silent.toFixed(0)} ms (${((100 * silent) / ((t.page_secs || 1) * 1000)).toFixed(0)}% of the run); 50 ms timer delay max ${fmtMs(t.main_thread_stall_ms)}`]);
+    const stall = longestStall(t);
+    rows.push([`${label}: main-thread stall`, `longest ${fmtMs(stall)}`, `longest task ${fmtMs(t.main_thread_longest_task_ms)}, frame gap ${fmtMs(t.main_thread_longest_frame_gap_ms)} (target <= ${STALL_TARGET_MS} ms${stall != null && stall > STALL_TARGET_MS ? ': OVER' : ''})`]);
   }
   if (summary.huge) {
     const h = summary.huge;
