@@ -728,7 +728,27 @@ mod cli {
         Ok(out)
     }
 
+    /// Reads a file, or every file under a folder (sorted by path, dot files skipped); the
+    /// files are read on every core, and come back in path order.
     fn collect(p: &Path, out: &mut Vec<(InputFile, Option<i32>)>) -> Result<(), String> {
+        use rayon::prelude::*;
+        let mut files = Vec::new();
+        list_files(p, &mut files)?;
+        let read: Vec<Result<(InputFile, Option<i32>), String>> = files
+            .par_iter()
+            .map(|(p, meta)| {
+                let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                let year = meta.modified().ok().map(year_of);
+                Ok((InputFile::new(p.display().to_string(), bytes), year))
+            })
+            .collect();
+        for r in read {
+            out.push(r?);
+        }
+        Ok(())
+    }
+
+    fn list_files(p: &Path, out: &mut Vec<(PathBuf, std::fs::Metadata)>) -> Result<(), String> {
         let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
         if meta.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
@@ -741,13 +761,11 @@ mod cli {
                 .collect();
             entries.sort();
             for e in entries {
-                collect(&e, out)?;
+                list_files(&e, out)?;
             }
             return Ok(());
         }
-        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let year = meta.modified().ok().map(year_of);
-        out.push((InputFile::new(p.display().to_string(), bytes), year));
+        out.push((p.to_path_buf(), meta));
         Ok(())
     }
 
