@@ -24,7 +24,8 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|pypi-AgE[A-Za-z0-9_\-]{50,}",
             r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}",
             r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}",
-            r"|sq0(?:atp|csp|idp)-[A-Za-z0-9_\-]{22,}|EAAA[A-Za-z0-9_\-]{60,}",
+            // Square: access tokens and client secrets (`sq0idp-` is the public application id).
+            r"|sq0(?:atp|csp)-[A-Za-z0-9_\-]{22,}|EAAA[A-Za-z0-9_\-]{60,}",
             r"|access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}",
             r"|A21AA[A-Za-z0-9_\-]{50,}",
             r"|hv[sbr]\.[A-Za-z0-9_\-]{20,}",
@@ -36,8 +37,9 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|django-insecure-[^\s\x22']{20,}",
             r"|AKIA[A-Z0-9]{16})(?-u:\b))",
+            // Django's generated keys use punctuation (`!`, `*`, `)`) and may end in it.
+            r"|django-insecure-[^\s\x22']{20,}",
             // Telegram bot tokens may end in `-` or `_`, where no word boundary is.
             r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             // Secret-bearing URLs: the whole URL is the credential.
@@ -179,6 +181,15 @@ mod tests {
             assert!(hit(t), "{t}");
         }
         assert!(!hit("sk_live"));
+    }
+
+    #[test]
+    fn public_ids_beside_tokens_and_trailing_punctuation() {
+        // Square's application id is public (sent to browsers); its tokens are not.
+        assert!(!hit("sq0idp-AbCdEfGhIjKlMnOpQrStUv"));
+        assert!(hit("sq0csp-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"));
+        // Django's generated key alphabet includes `!@#%^&*(-_=+)`, also at the end.
+        assert!(hit("django-insecure-k3y)w1th-punct*ation_and+more!!"));
     }
 
     #[test]
