@@ -504,6 +504,11 @@ fn field_of(key: &str) -> Option<Field> {
     {
         return Some(Field::Id);
     }
+    // A service account's private key id travels with the key in one file (scanners report
+    // the file as the credential), so it is masked with it; other key ids stay (`kid`).
+    if joined == "privatekeyid" {
+        return Some(Field::Credential);
+    }
     // `expires_in`, `refresh_token_expires_in`: a lifetime in seconds, not the token.
     if ABOUT.contains(&last) || pair("expires", "in") || pair("valid", "for") {
         return birth_or_person(&parts, &joined);
@@ -626,8 +631,8 @@ fn kept_of(key: &str) -> bool {
         joined.as_str(),
         "publickey" | "requestid" | "traceid" | "spanid"
     ) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
-        // A key's id names the key (a JWK `kid`, a service account's `private_key_id`) and
-        // grants nothing; known token shapes (`AKIA...`) are still masked by their rules.
+        // A key's id names the key (a JWK `kid`, a KMS `key_id`) and grants nothing; known
+        // token shapes (`AKIA...`) are still masked by their rules.
         || joined.ends_with("keyid")
         // An HMAC is a message's digest: `hmac_header`, `x-hub-hmac`; an `hmac_secret` or
         // `hmac_key` is the key itself.
@@ -999,16 +1004,13 @@ mod tests {
         assert_eq!(field("expires_in"), None);
         assert_eq!(field("refresh_token_expires_in"), None);
         // A key id names a key; an HMAC value is a digest of a message, its key is secret.
-        for k in [
-            "private_key_id",
-            "signingKeyId",
-            "hmac_header",
-            "X-Hmac-Sha256",
-        ] {
+        for k in ["key_id", "signingKeyId", "hmac_header", "X-Hmac-Sha256"] {
             assert_eq!(field(k), None, "{k}");
             assert!(kept(k), "{k}");
         }
         assert!(!kept("hmac_secret"));
+        // Except a service account's private key id, which ships inside the key file.
+        assert_eq!(field("private_key_id"), Some(Field::Credential));
         assert_eq!(field("hmac_secret"), Some(Field::Credential));
     }
 

@@ -79,6 +79,8 @@ pub(crate) enum Word {
     Shape = 2048,
     /// `%2B`: a `+` percent-encoded (an international phone number in a form body).
     Pct = 4096,
+    /// A courtesy title or salutation (`Mr.`, `Frau`, `Dear`): a person's name follows.
+    Title = 8192,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -135,6 +137,17 @@ const WORDS: &[(&str, Word)] = &[
     ("atlasv1", Word::Shape),
     ("--user", Word::User),
     ("%2b", Word::Pct),
+    ("mr", Word::Title),
+    ("ms ", Word::Title),
+    ("ms.", Word::Title),
+    ("dr.", Word::Title),
+    ("herr ", Word::Title),
+    ("frau ", Word::Title),
+    ("mme", Word::Title),
+    ("mlle", Word::Title),
+    ("dear ", Word::Title),
+    ("sra", Word::Title),
+    ("sr.", Word::Title),
 ];
 
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
@@ -594,6 +607,15 @@ pub(crate) fn rules() -> &'static [Rule] {
                 },
                 Some(phone_ok),
             ),
+            // A person's name after a courtesy title or a salutation: `Mr. John Smith`,
+            // `Frau Anna Weber`, `Dear Maria Silva`, `Sra. Lucía Gómez`.
+            r(
+                Personal,
+                r"(?-u:\b)(?:Mr|Mrs|Ms|Mx|Dr|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Dear)\.?\s+(\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+){0,2})",
+                1,
+                |f| f.has(Word::Title),
+                None,
+            ),
             // A phone number percent-encoded in a form body or URL (`To=%2B44%2020%207946%200958`).
             r(
                 Phone,
@@ -898,6 +920,18 @@ mod tests {
             hits("mail sent to ops@example.org from backup@db-1.internal"),
             ["ops@example.org", "backup@db-1.internal"]
         );
+    }
+
+    #[test]
+    fn names_after_courtesy_titles() {
+        assert_eq!(
+            hits("refund approved for Mrs. Maria Silva today"),
+            ["Maria Silva"]
+        );
+        assert_eq!(hits("Sehr geehrte Frau Anna Weber,"), ["Anna Weber"]);
+        assert_eq!(hits("Dear Jean-Luc Picard"), ["Jean-Luc Picard"]);
+        assert!(hits("took 1500ms Total 3 events").is_empty());
+        assert!(hits("mrs mr dr. dear all: 10 events").is_empty());
     }
 
     #[test]

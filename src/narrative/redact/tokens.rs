@@ -94,7 +94,55 @@ pub(crate) fn random_looking(t: &str) -> bool {
     if up < 2 || low < 2 {
         return false;
     }
+    if made_of_words(t) {
+        return false;
+    }
     entropy(&freq, t.len()) >= 4.2
+}
+
+/// An identifier built from words and numbers (`DFSClient_NONMAPREDUCE_1537864556_1`,
+/// `OrderService-Worker_12`): every `_`/`-` part is a number or has a word's case shape
+/// (`UPPER`, `lower`, `Capitalised`, `CamelCase`, an acronym before a word). Random text
+/// changes case inside its parts (`xKfPqLmZ`) and mixes digits into letters.
+fn made_of_words(t: &str) -> bool {
+    let parts: Vec<&str> = t.split(['_', '-']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .any(|p| p.bytes().any(|b| b.is_ascii_alphabetic()))
+        && parts.iter().all(|p| {
+            p.bytes().all(|b| b.is_ascii_digit())
+                || (p.bytes().all(|b| b.is_ascii_alphabetic()) && word_case(p))
+        })
+}
+
+/// `HTTPServer`, `Client`, `client`, `NONMAPREDUCE`, `OrderService`: an optional run of capitals,
+/// then humps of one capital and at least two lowercase letters.
+fn word_case(p: &str) -> bool {
+    let b = p.as_bytes();
+    let caps = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if caps == b.len() {
+        return true;
+    }
+    let mut i = if caps == 0 {
+        // A lowercase word first (`client`, `order` in `orderService`).
+        b.iter().take_while(|c| c.is_ascii_lowercase()).count()
+    } else {
+        // The last capital of a run starts the next hump (`HTTPServer`: HTTP, Server).
+        caps - 1
+    };
+    while i < b.len() {
+        if !b[i].is_ascii_uppercase() {
+            return false;
+        }
+        i += 1;
+        let low = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if low < 2 {
+            return false;
+        }
+        i += low;
+    }
+    true
 }
 
 /// Shannon entropy per character.
@@ -190,6 +238,15 @@ mod tests {
         assert!(hit("sq0csp-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"));
         // Django's generated key alphabet includes `!@#%^&*(-_=+)`, also at the end.
         assert!(hit("django-insecure-k3y)w1th-punct*ation_and+more!!"));
+    }
+
+    #[test]
+    fn identifiers_made_of_words_are_not_random() {
+        assert!(!random_looking("DFSClient_NONMAPREDUCE_1537864556_1"));
+        assert!(!random_looking("OrderService-Worker_12_HTTPServer_Pool"));
+        // Random base64url with separators changes case inside its parts.
+        assert!(random_looking("Zs9cD0Kk_G5XhXCB1VJJ-FqDvSjZ0h7gJe5m7OLok"));
+        assert!(random_looking("xKfPqLmZwRtY_19283746_aBcDeFgHiJkL"));
     }
 
     #[test]
