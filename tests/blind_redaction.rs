@@ -143,6 +143,6 @@ fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
 }
 
 // Ratchet: the figures this redactor reaches on both halves; raise them, never lower them.
-const MAX_LEAKED: usize = 21;
-const MIN_RECALL: f64 = 0.978;
-const MAX_MANGLED: f64 = 0.0077;
+const MAX_LEAKED: usize = 3;
+const MIN_RECALL: f64 = 0.997;
+const MAX_MANGLED: f64 = 0.0033;

@@ -12,6 +12,7 @@
 //! (downloads are `blob:` URLs made here).
 
 use super::engine::Engine;
+use super::narrative::settings::RedactPatterns;
 use crate::english::plural;
 use crate::worker::protocol::kind;
 use crate::{RedactedFile, RedactedLogs};
@@ -75,11 +76,15 @@ pub fn ExportBar() -> impl IntoView {
         redacted.set(None);
     });
     let no_lines = move || none() || !engine.has_lines();
+    let patterns = expect_context::<RedactPatterns>();
     let redact = move |_| {
         ticket.update_value(|t| *t += 1);
         let mine = ticket.get_value();
         note.set(Some("Redacting the logs…".into()));
-        engine.query(kind::REDACT, &js_sys::Object::new(), move |answer| {
+        let fields = js_sys::Object::new();
+        let list = serde_json::to_string(&patterns.list()).unwrap_or_else(|_| "[]".into());
+        crate::worker::protocol::set(&fields, "patterns", &list.into());
+        engine.query(kind::REDACT, &fields, move |answer| {
             if ticket.get_value() != mine {
                 return;
             }
@@ -138,6 +143,21 @@ pub fn ExportBar() -> impl IntoView {
             <span class="export-note" role="status" aria-live="polite" data-testid="export-note">
                 {move || note.get()}
             </span>
+            <details class="redact-patterns">
+                <summary>"Extra redaction patterns"</summary>
+                <label for="redact-patterns">
+                    "Regex, one a line; a group masks only what it captures. The LLM payload uses them too."
+                </label>
+                <textarea
+                    id="redact-patterns"
+                    data-testid="redact-patterns"
+                    class="patterns"
+                    spellcheck="false"
+                    placeholder="customer=(\\w+)"
+                    prop:value=move || patterns.0.get()
+                    on:input=move |ev| patterns.0.set(event_target_value(&ev))
+                ></textarea>
+            </details>
             {move || redacted.get().map(|logs| view! { <RedactedPanel logs /> })}
         </div>
     }

@@ -40,6 +40,7 @@ fn App() -> impl IntoView {
     let nav = Nav::new();
     provide_context(nav);
     provide_context(history::History::start(engine, nav));
+    provide_context(narrative::settings::RedactPatterns::load());
     engine.analyze(demo_request(engine, &demo::DEMOS[0]));
     // On a narrow screen the inputs fold away under "New analysis" once a report is shown, so
     // the headline is near the top instead of under the whole form.

@@ -58,8 +58,8 @@ pub use error::{NarrativeError, NarrativeErrorKind};
 pub use prompt::{build_payload, estimate_tokens, ChatMessage, Payload, Role};
 pub use redact::{Redactor, SecretKind};
 pub use share::{
-    redact_texts, redacted_name, KindCount, LogRedactor, RedactedFile, RedactedLogs,
-    RedactionSummary,
+    redact_texts, redact_texts_with, redacted_name, KindCount, LogRedactor, RedactedFile,
+    RedactedLogs, RedactionSummary,
 };
 pub use stream::{decode_all, StreamDecoder, StreamEvent};
 pub use wire::{

@@ -7,6 +7,7 @@
 //! inflated, UTF-16 transcoded, invalid UTF-8 replaced by U+FFFD), so a `.gz` input gives a
 //! plain-text copy. [`RedactionSummary`] says what was masked by kind, never the values.
 
+use super::error::NarrativeError;
 use super::redact::{Redactor, SecretKind};
 use crate::english::plural;
 use crate::ingest::{self, IngestError};
@@ -83,7 +84,23 @@ pub struct RedactedLogs {
 /// Redacts decoded texts `(name, text)` with one redactor (built-in rules only), so a value
 /// keeps its placeholder across files.
 pub fn redact_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> RedactedLogs {
-    let mut lr = LogRedactor::new(Redactor::default());
+    redact_with(files, Redactor::default())
+}
+
+/// [`redact_texts`] with the user's patterns too (`faultline redact --redact REGEX`): an
+/// invalid pattern is an error before anything is redacted.
+pub fn redact_texts_with<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    patterns: &[String],
+) -> Result<RedactedLogs, NarrativeError> {
+    Ok(redact_with(files, Redactor::new(patterns)?))
+}
+
+fn redact_with<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    redactor: Redactor,
+) -> RedactedLogs {
+    let mut lr = LogRedactor::new(redactor);
     let files = files
         .into_iter()
         .map(|(name, text)| {
@@ -241,6 +258,22 @@ mod tests {
         ] {
             assert_eq!(redacted_name(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn user_patterns_apply_to_every_file_and_a_bad_one_is_an_error() {
+        let pats = vec!["tenant=(\\w+)".to_string()];
+        let logs = redact_texts_with(
+            [
+                ("a.log", "tenant=globex ok\n"),
+                ("b.log", "x tenant=globex\n"),
+            ],
+            &pats,
+        )
+        .expect("valid pattern");
+        assert_eq!(logs.files[0].text, "tenant=<CUSTOM_1> ok\n");
+        assert_eq!(logs.files[1].text, "x tenant=<CUSTOM_1>\n");
+        assert!(redact_texts_with([("a.log", "x")], &["(".to_string()]).is_err());
     }
 
     #[test]

@@ -190,7 +190,11 @@ fn query(scope: &DedicatedWorkerGlobalScope, data: &JsValue, which: &str) {
             return Err(("the engine holds no analyzed lines".into(), true));
         };
         if which == kind::REDACT {
-            let logs = crate::redact_texts(browse.files());
+            let patterns: Vec<String> = protocol::get_str(data, "patterns")
+                .map_or(Ok(Vec::new()), |p| serde_json::from_str(&p))
+                .map_err(|e| (format!("bad patterns: {e}"), false))?;
+            let logs = crate::redact_texts_with(browse.files(), &patterns)
+                .map_err(|e| (e.to_string(), false))?;
             return serde_json::to_string(&logs).map_err(|e| (e.to_string(), false));
         }
         let filter = filter.map_err(|e| (e, false))?;

@@ -13,7 +13,8 @@
 //! worker -> page  {type:"lines", id, json}                        json: a `Page` as JSON text
 //! page -> worker  {type:"locate", id, file, line, filter}
 //! worker -> page  {type:"locate", id, json}                       json: a `Located` as JSON text
-//! page -> worker  {type:"redact", id}
+//! page -> worker  {type:"redact", id, patterns?}                 patterns: the user's extra
+//!                 patterns as a JSON array of regex strings (an invalid one answers `error`)
 //! worker -> page  {type:"redact", id, json}                       json: `RedactedLogs` as JSON text
 //!                 any query may instead get {type, id, error, gone}: `gone` is true when the
 //!                 engine holds no analyzed lines (none yet, a failed analysis, a new worker)
@@ -28,8 +29,8 @@
 //!
 //! After a `report`, the worker keeps the analyzed lines (a [`crate::Browse`] index over the
 //! decoded text, not a copy) until the next `analyze` starts, and answers `lines` and `locate`
-//! from them, and `redact` with redacted copies of the analyzed files (the built-in rules, one
-//! placeholder per value across files). Queries sent while an analysis runs wait for it (the worker is single-threaded).
+//! from them, and `redact` with redacted copies of the analyzed files (the built-in rules and the
+//! user's patterns, one placeholder per value across files). Queries sent while an analysis runs wait for it (the worker is single-threaded).
 //! Filters and answers travel as JSON text: serde on both sides, one string across.
 
 use js_sys::{Object, Reflect};

@@ -9,7 +9,7 @@
 //! flight is aborted on Cancel, on a new analysis and when the view is dropped.
 
 mod fetch;
-mod settings;
+pub mod settings;
 mod turn;
 
 use super::engine::Engine;

@@ -52,6 +52,37 @@ struct Saved {
     remember: bool,
 }
 
+/// The user's extra redaction patterns (one a line), shared by the LLM settings and the
+/// redacted-logs download: provided once by the app, edited in either place, saved with the
+/// LLM settings.
+#[derive(Clone, Copy)]
+pub struct RedactPatterns(pub RwSignal<String>);
+
+impl RedactPatterns {
+    /// The patterns saved in this browser, if any.
+    pub fn load() -> RedactPatterns {
+        let saved = storage()
+            .and_then(|s| s.get_item(SETTINGS_ITEM).ok().flatten())
+            .and_then(|t| serde_json::from_str::<Saved>(&t).ok())
+            .map(|s| s.patterns)
+            .unwrap_or_default();
+        RedactPatterns(RwSignal::new(saved))
+    }
+
+    /// The non-empty lines, trimmed: what the engine takes.
+    pub fn list(self) -> Vec<String> {
+        pattern_lines(&self.0.get_untracked())
+    }
+}
+
+fn pattern_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The form's fields, as typed.
 #[derive(Clone, Copy)]
 pub struct Form {
@@ -112,7 +143,9 @@ impl Form {
             temperature: RwSignal::new(saved.temperature),
             max_tokens: RwSignal::new(saved.max_tokens),
             budget: RwSignal::new(saved.budget),
-            patterns: RwSignal::new(saved.patterns),
+            // The app's shared patterns when there are (the download uses them too).
+            patterns: use_context::<RedactPatterns>()
+                .map_or_else(|| RwSignal::new(saved.patterns), |p| p.0),
             timeout: RwSignal::new(saved.timeout),
         }
     }
@@ -185,14 +218,7 @@ impl Form {
         };
         s.max_tokens = number(&self.max_tokens.get(), "Max answer tokens")?;
         s.budget_tokens = number(&self.budget.get(), "Token budget")? as usize;
-        s.redact_patterns = self
-            .patterns
-            .get()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
+        s.redact_patterns = pattern_lines(&self.patterns.get());
         let timeout = number(&self.timeout.get(), "Timeout")?;
         Ok((s, timeout))
     }

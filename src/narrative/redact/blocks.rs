@@ -155,7 +155,8 @@ impl Context {
                 if t.is_empty() || is_armour_header(t) {
                     return Some(LineRole::Armour);
                 }
-                if !has_body_token(line) {
+                let short_last = block == KeyBlock::Private && last_body_line(t);
+                if !(has_body_token(line) || short_last) {
                     // The END line is missing: this line is the log again.
                     self.key = None;
                     return None;
@@ -270,6 +271,17 @@ fn is_b64(tok: &str) -> bool {
         && tok
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
+/// The short last line of a base64 body (`AAECAwQF`): one token whose length is a multiple
+/// of four, in the base64 alphabet, not a lowercase word (a log line after a missing END).
+fn last_body_line(t: &str) -> bool {
+    t.len() >= 4
+        && t.len() % 4 == 0
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && t.bytes()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'+' || b == b'/')
 }
 
 fn has_body_token(line: &str) -> bool {
@@ -421,6 +433,18 @@ mod tests {
         assert_eq!(got[1], "MIIEowIBAAKCAQEAx8rT");
         assert_eq!(got[2], "AbCdEfGhIjKlMnOpQrSt==");
         assert_eq!(got[5], "");
+    }
+
+    #[test]
+    fn a_short_last_body_line_is_still_key() {
+        let text = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAECAwQF\n-----END OPENSSH PRIVATE KEY-----\ndone";
+        let got = run(text);
+        assert_eq!(got[2], "AAECAwQF");
+        assert_eq!(got[4], "");
+        // A missing END: a lowercase word is the log again, not key body.
+        let got = run("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\nretry\nKEEP1234");
+        assert_eq!(got[2], "");
+        assert_eq!(got[3], "");
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
     if !keys::mentions_field(line) {
         return;
     }
+    find_birth_prose(line, out);
     if line.contains(" \"") {
         for c in prose_quoted_re().captures_iter(line) {
             let (k, v) = (c.name("key").expect("key"), c.name("v").expect("value"));
@@ -283,6 +284,9 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
         let end = rest.find(" |").map_or(line.len(), |i| s + i);
         return end.max(e);
     }
+    if matches!(f, Field::PersonName | Field::MaybePersonName) && sep != ":" {
+        return name_words(line, e);
+    }
     if matches!(f, Field::Phone | Field::Id | Field::Card | Field::Birth) {
         let mut end = e;
         let b = line.as_bytes();
@@ -305,6 +309,38 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
         return end;
     }
     e
+}
+
+/// An unquoted name written with its spaces (`name=Ana de Souza dob=...`): the value runs
+/// over the capitalised words (and name particles) that follow, up to the next key.
+fn name_words(line: &str, e: usize) -> usize {
+    let mut end = e;
+    for _ in 0..3 {
+        let rest = &line[end..];
+        let Some(word) = rest.strip_prefix(' ') else {
+            break;
+        };
+        let w = word.split(' ').next().unwrap_or("");
+        let bare = w.trim_end_matches([',', ';', '.']);
+        let cap = bare.chars().next().is_some_and(char::is_uppercase)
+            && bare
+                .chars()
+                .skip(1)
+                .all(|c| c.is_lowercase() || matches!(c, '\'' | '-'))
+            && bare.chars().count() >= 2;
+        let particle = matches!(
+            bare,
+            "de" | "van" | "der" | "von" | "da" | "di" | "del" | "dos"
+        );
+        if !(cap || particle) {
+            break;
+        }
+        end += 1 + bare.len();
+        if bare.len() < w.len() {
+            break;
+        }
+    }
+    end
 }
 
 /// Whether a value under a field of kind `f` is masked. `after` is the rest of the line
@@ -415,7 +451,7 @@ fn id_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT)",
+            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?)",
             r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
             r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,30}[A-Z0-9])"
         ))
@@ -428,7 +464,7 @@ fn phone_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?i)(?-u:\b)(?:phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*",
+            r"(?i)(?-u:\b)(?P<w>phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*[\x22']?",
             r"(?P<v>\+?\(?\d[\d ().\-]{6,18}\d)"
         ))
         .expect("phone prose regex")
@@ -482,7 +518,12 @@ pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
         // Keep only the id itself: stop at a lowercase word (handled by the class) or a run
         // of letters that is a word, not part of the id.
         let digits = v.bytes().filter(u8::is_ascii_digit).count();
-        if digits >= 6 || ids::national_id(v) || ids::nl_bsn(v) || (digits >= 5 && v.len() >= 8) {
+        if digits >= 6
+            || ids::national_id(v)
+            || ids::nl_bsn(v)
+            || ids::de_id_card(v)
+            || (digits >= 5 && v.len() >= 8)
+        {
             out.push(Span::new(m.start(), m.start() + v.len(), SecretKind::Id));
         }
     }
@@ -492,9 +533,59 @@ pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
         if keys::is_timestamp(v) || v.contains("..") || looks_like_date(v) {
             continue;
         }
-        if ids::phone(v) {
+        let word = c.name("w").map_or("", |w| w.as_str());
+        if ids::phone(v) || (strong_phone_word(word) && ids::national_phone_run(v)) {
             out.push(Span::new(m.start(), m.start() + v.len(), SecretKind::Phone));
         }
+    }
+    if line.contains(['都', '道', '府', '県']) {
+        for m in jp_address_re().find_iter(line) {
+            out.push(Span::new(m.start(), m.end(), SecretKind::Personal));
+        }
+    }
+}
+
+/// A word that names a phone number (not `to` or `call`, which precede other numbers too).
+fn strong_phone_word(w: &str) -> bool {
+    let w = w.to_lowercase();
+    !matches!(w.as_str(), "to" | "sent to" | "call" | "called")
+}
+
+/// A Japanese postal address as written: prefecture (都道府県), municipality (市区町村郡),
+/// then the block numbers (`2-8-9` or `2丁目8番9号`).
+fn jp_address_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?:東京都|北海道|大阪府|京都府|\p{Han}{2,3}県)",
+            r"[\p{Han}\p{Hiragana}\p{Katakana}ー]{0,12}?[市区町村郡]",
+            r"[\p{Han}\p{Hiragana}\p{Katakana}ー]{0,16}?",
+            r"[0-9０-９]{1,4}(?:(?:[-−‐－の]|丁目|番地?|号)[0-9０-９]{1,4}){1,3}(?:号)?"
+        ))
+        .expect("japanese address regex")
+    })
+}
+
+/// A date of birth named in prose: `Geburtsdatum 02.07.2003`, `born on 1990-04-12`, `DOB: 4/7/85`.
+fn birth_prose_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)(?-u:\b)(?:dob|d\.o\.b\.|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?",
+            r"|geburtsdatum|geboren(?:\s+am)?|geb\.|date\s+de\s+naissance|né(?:e)?\s+le",
+            r"|fecha\s+de\s+nacimiento|data\s+di\s+nascita|data\s+de\s+nascimento|geboortedatum)",
+            r"[\s:=#]*",
+            r"(?P<v>\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})(?-u:\b)"
+        ))
+        .expect("birth prose regex")
+    })
+}
+
+/// Dates of birth named in prose.
+fn find_birth_prose(line: &str, out: &mut Vec<Span>) {
+    for c in birth_prose_re().captures_iter(line) {
+        let m = c.name("v").expect("group");
+        out.push(Span::new(m.start(), m.end(), SecretKind::Personal));
     }
 }
 
@@ -625,6 +716,55 @@ mod tests {
         );
         assert_eq!(masked("OTP sent to 074460 29334 for"), ["074460 29334"]);
         assert!(masked("deploy to 2024-06-14 done").is_empty());
+        // A national number as one run after a word that names a phone; a quoted one after `to`.
+        assert_eq!(
+            masked("SMS code sent, mobile 07700900123, ok"),
+            ["07700900123"]
+        );
+        assert!(masked("retry 2 of 3, sent to 0612345678 queue").is_empty());
+        assert_eq!(
+            masked(r#"msg="sms sent" to="021 555 0147" sid=x"#),
+            ["021 555 0147"]
+        );
+        // German identity card numbers by their ICAO check digit.
+        assert_eq!(masked("Personalausweis T220001293 gültig"), ["T220001293"]);
+        assert_eq!(masked("Ausweisnummer LZ6GHK3RT2 ok"), ["LZ6GHK3RT2"]);
+        assert!(masked("Ausweisnummer LZ6GHK3RT3 ok").is_empty());
+    }
+
+    #[test]
+    fn birth_dates_named_in_prose() {
+        assert_eq!(masked("Geburtsdatum 14.03.1987, Ort Bonn"), ["14.03.1987"]);
+        assert_eq!(
+            masked("patient born on 1990-04-12 admitted"),
+            ["1990-04-12"]
+        );
+        assert_eq!(masked("DOB: 4/7/85 verified"), ["4/7/85"]);
+        assert_eq!(masked("date_naissance=02/11/1975 ok"), ["02/11/1975"]);
+        assert!(masked("deployed 2024-06-14 by born-again-ci").is_empty());
+    }
+
+    #[test]
+    fn japanese_postal_addresses() {
+        assert_eq!(
+            masked("配送先 東京都千代田区千代田1-1 受付"),
+            ["東京都千代田区千代田1-1"]
+        );
+        assert_eq!(
+            masked("住所: 神奈川県横浜市中区本町6丁目50番1号"),
+            ["神奈川県横浜市中区本町6丁目50番1号"]
+        );
+        assert!(masked("東京都 region latency 12-15ms").is_empty());
+    }
+
+    #[test]
+    fn unquoted_names_with_spaces_run_to_the_next_key() {
+        assert_eq!(
+            masked("kyc mismatch name=Ana de Souza dob=x check=1"),
+            ["Ana de Souza"]
+        );
+        assert!(masked("job name=nightly-backup status=ok").is_empty());
+        assert!(masked("name=Olivia took 3ms").is_empty());
     }
 
     #[test]

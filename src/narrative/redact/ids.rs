@@ -327,6 +327,41 @@ pub(crate) fn phone(span: &str) -> bool {
     groups.len() >= 2 && groups.iter().all(|g| g.len() <= 8)
 }
 
+/// A national number written as one run: the trunk prefix `0`, then 9 or 10 digits
+/// (`07700900123` in the UK, `0612345678` in France or the Netherlands).
+pub(crate) fn national_phone_run(span: &str) -> bool {
+    let b = span.as_bytes();
+    (10..=11).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) && b[0] == b'0' && b[1] != b'0'
+}
+
+/// A German identity card number (Personalausweis, since 2010): nine characters from digits
+/// and the consonants `CFGHJKLMNPRTVWXYZ` (the first a consonant), then an ICAO 9303 check
+/// digit (weights 7, 3, 1; letters count A=10 .. Z=35).
+pub(crate) fn de_id_card(span: &str) -> bool {
+    const LETTERS: &[u8] = b"CFGHJKLMNPRTVWXYZ";
+    let b = span.as_bytes();
+    if b.len() != 10 || !LETTERS.contains(&b[0]) || !b[9].is_ascii_digit() {
+        return false;
+    }
+    let ok = |c: &u8| c.is_ascii_digit() || LETTERS.contains(c);
+    if !b[..9].iter().all(ok) {
+        return false;
+    }
+    let value = |c: u8| {
+        if c.is_ascii_digit() {
+            u32::from(c - b'0')
+        } else {
+            u32::from(c - b'A') + 10
+        }
+    };
+    let sum: u32 = b[..9]
+        .iter()
+        .zip([7, 3, 1].iter().cycle())
+        .map(|(&c, &w)| value(c) * w)
+        .sum();
+    sum % 10 == u32::from(b[9] - b'0')
+}
+
 /// IPv4 that names a host: not loopback, unspecified or broadcast.
 pub(crate) fn ipv4(span: &str) -> bool {
     match span.parse::<std::net::Ipv4Addr>() {
@@ -369,6 +404,25 @@ pub(crate) fn mac(span: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn german_id_cards_by_their_check_digit() {
+        // The specimen cards the issuing authority publishes ("Erika Mustermann").
+        assert!(de_id_card("T220001293"));
+        assert!(de_id_card("L01X00T471"));
+        assert!(!de_id_card("T220001294")); // check digit off by one
+        assert!(!de_id_card("A220001293")); // vowels are not in the alphabet
+        assert!(!de_id_card("T2200012"));
+    }
+
+    #[test]
+    fn national_phone_runs_start_with_the_trunk_prefix() {
+        assert!(national_phone_run("07700900123"));
+        assert!(national_phone_run("0612345678"));
+        assert!(!national_phone_run("0012345678"));
+        assert!(!national_phone_run("1712345678"));
+        assert!(!national_phone_run("061234567"));
+    }
 
     #[test]
     fn cards_need_luhn_and_an_issuer() {

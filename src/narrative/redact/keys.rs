@@ -388,6 +388,14 @@ pub(crate) fn mentions_field(line: &str) -> bool {
             "number",
             "geburt",
             "nacimiento",
+            "naissance",
+            "born",
+            "geboren",
+            "nascita",
+            "nascimento",
+            "geboorte",
+            "fodsel",
+            "födelse",
             "holder",
             "first",
             "last",
@@ -482,11 +490,6 @@ fn field_of(key: &str) -> Option<Field> {
     let joined: String = parts.concat();
     let has = |w: &str| parts.iter().any(|p| p == w);
     let pair = |a: &str, b: &str| parts.windows(2).any(|w| w[0] == a && w[1] == b);
-    // A service account's private key id travels with the key and identifies it to the
-    // provider; treated as part of the credential.
-    if joined == "privatekeyid" {
-        return Some(Field::Credential);
-    }
     // Session ids are the secret itself, unlike other `_id`s.
     if (pair("session", "id") || has("sessionid") || has("sid"))
         && !ABOUT_TAILS_STRICT.contains(&last)
@@ -501,7 +504,13 @@ fn field_of(key: &str) -> Option<Field> {
     {
         return Some(Field::Id);
     }
-    if ABOUT.contains(&last) {
+    // A service account's private key id travels with the key in one file (scanners report
+    // the file as the credential), so it is masked with it; other key ids stay (`kid`).
+    if joined == "privatekeyid" {
+        return Some(Field::Credential);
+    }
+    // `expires_in`, `refresh_token_expires_in`: a lifetime in seconds, not the token.
+    if ABOUT.contains(&last) || pair("expires", "in") || pair("valid", "for") {
         return birth_or_person(&parts, &joined);
     }
     if has("dob")
@@ -511,6 +520,12 @@ fn field_of(key: &str) -> Option<Field> {
         || pair("birth", "date")
         || has("geburtsdatum")
         || has("nacimiento")
+        || has("naissance")
+        || has("nascita")
+        || has("nascimento")
+        || has("geboortedatum")
+        || has("fodselsdato")
+        || has("födelsedatum")
     {
         return Some(Field::Birth);
     }
@@ -616,6 +631,15 @@ fn kept_of(key: &str) -> bool {
         joined.as_str(),
         "publickey" | "requestid" | "traceid" | "spanid"
     ) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
+        // A key's id names the key (a JWK `kid`, a KMS `key_id`) and grants nothing; known
+        // token shapes (`AKIA...`) are still masked by their rules.
+        || joined.ends_with("keyid")
+        // An HMAC is a message's digest: `hmac_header`, `x-hub-hmac`; an `hmac_secret` or
+        // `hmac_key` is the key itself.
+        || (parts.iter().any(|p| p == "hmac")
+            && !parts.iter().any(|p| {
+                matches!(p.as_str(), "secret" | "key" | "token" | "password" | "salt")
+            }))
 }
 
 /// `cache_key`, `routing_key`, `partition_key`: keys that index data, not credentials.
@@ -781,13 +805,25 @@ pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
         "not set",
         "notset",
     ];
-    if FLAT.contains(&lower.as_str()) {
+    if FLAT.contains(&lower.as_str()) || key_algorithm(&lower) {
         return true;
     }
     if !dates_are_personal && is_timestamp(t) {
         return true;
     }
     is_duration(t)
+}
+
+/// A public-key algorithm's name as SSH (RFC 4253, 5656, 8709) and PuTTY files write it
+/// (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `rsa-sha2-512`): the type of a key, never the key.
+fn key_algorithm(lower: &str) -> bool {
+    let lower = lower.strip_suffix("-cert-v01@openssh.com").unwrap_or(lower);
+    matches!(
+        lower,
+        "ssh-rsa" | "ssh-dss" | "ssh-ed25519" | "ssh-ed448" | "rsa-sha2-256" | "rsa-sha2-512"
+    ) || lower.starts_with("ecdsa-sha2-nistp")
+        || lower.starts_with("sk-ssh-ed25519@")
+        || lower.starts_with("sk-ecdsa-sha2-nistp256@")
 }
 
 /// `[FILTERED]`, `<hidden>`, `***`, `xxxx`, `[REDACTED]`, `sha256:...` digests of a secret.
@@ -960,6 +996,48 @@ mod tests {
         ] {
             assert_eq!(field(k), None, "{k}");
         }
+    }
+
+    #[test]
+    fn lifetimes_key_ids_and_digests_are_about_a_secret() {
+        // OAuth 2 (RFC 6749 5.1) `expires_in` is seconds, also prefixed by the token it is for.
+        assert_eq!(field("expires_in"), None);
+        assert_eq!(field("refresh_token_expires_in"), None);
+        // A key id names a key; an HMAC value is a digest of a message, its key is secret.
+        for k in ["key_id", "signingKeyId", "hmac_header", "X-Hmac-Sha256"] {
+            assert_eq!(field(k), None, "{k}");
+            assert!(kept(k), "{k}");
+        }
+        assert!(!kept("hmac_secret"));
+        // Except a service account's private key id, which ships inside the key file.
+        assert_eq!(field("private_key_id"), Some(Field::Credential));
+        assert_eq!(field("hmac_secret"), Some(Field::Credential));
+    }
+
+    #[test]
+    fn birth_dates_in_other_languages() {
+        for k in [
+            "date_naissance",
+            "data_nascita",
+            "dataNascimento",
+            "geboortedatum",
+        ] {
+            assert_eq!(field(k), Some(Field::Birth), "{k}");
+            assert!(mentions_field(&format!("{k}=01/02/1990")), "{k}");
+        }
+    }
+
+    #[test]
+    fn key_algorithm_names_are_benign() {
+        for v in [
+            "ssh-ed25519",
+            "ssh-rsa",
+            "ecdsa-sha2-nistp384",
+            "rsa-sha2-512",
+        ] {
+            assert!(benign(v, false), "{v}");
+        }
+        assert!(!benign("ssh-ed25519-AAAAC3NzaC1lZDI1NTE5", false));
     }
 
     #[test]

@@ -77,6 +77,10 @@ pub(crate) enum Word {
     Jdbc = 512,
     User = 1024,
     Shape = 2048,
+    /// `%2B`: a `+` percent-encoded (an international phone number in a form body).
+    Pct = 4096,
+    /// A courtesy title or salutation (`Mr.`, `Frau`, `Dear`): a person's name follows.
+    Title = 8192,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -132,6 +136,18 @@ const WORDS: &[(&str, Word)] = &[
     ("nral", Word::Shape),
     ("atlasv1", Word::Shape),
     ("--user", Word::User),
+    ("%2b", Word::Pct),
+    ("mr", Word::Title),
+    ("ms ", Word::Title),
+    ("ms.", Word::Title),
+    ("dr.", Word::Title),
+    ("herr ", Word::Title),
+    ("frau ", Word::Title),
+    ("mme", Word::Title),
+    ("mlle", Word::Title),
+    ("dear ", Word::Title),
+    ("sra", Word::Title),
+    ("sr.", Word::Title),
 ];
 
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
@@ -519,7 +535,8 @@ pub(crate) fn rules() -> &'static [Rule] {
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
             r(
                 Secret,
-                r"(?i)(?-u:\b)(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access)\s+code|otp|passcode)(?:\s+is)?[\s:=#]+(\d{4,8})(?-u:\b)",
+                // `+` is a space in a form body (`Body=Your+code+is+123456`).
+                r"(?i)(?-u:\b)(?:(?:verification|security|one-time|login|auth|2fa|confirmation|access|your)[\s+]+code|otp|passcode)(?:[\s+]+is)?[\s:=#+]+(\d{4,8})(?-u:\b)",
                 1,
                 |f| f.max_digit_run >= 4 && f.has(Word::Code),
                 None,
@@ -538,7 +555,7 @@ pub(crate) fn rules() -> &'static [Rule] {
                 r"[\p{L}\p{N}._%+\-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?-u:\b)",
                 0,
                 |f| f.at || f.pct40,
-                None,
+                Some(email_ok),
             ),
             r(Iban, r"(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?-u:\b)", 0, |f| f.uu_dd, Some(iban_ok)),
             // Grouped as printed (4-4-4-4, Amex 4-6-5) or one run of digits.
@@ -590,6 +607,32 @@ pub(crate) fn rules() -> &'static [Rule] {
                 },
                 Some(phone_ok),
             ),
+            // A person's name after a courtesy title or a salutation: `Mr. John Smith`,
+            // `Frau Anna Weber`, `Dear Maria Silva`, `Sra. Lucía Gómez`.
+            r(
+                Personal,
+                r"(?-u:\b)(?:Mr|Mrs|Ms|Mx|Dr|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Dear)\.?\s+(\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+){0,2})",
+                1,
+                |f| f.has(Word::Title),
+                None,
+            ),
+            // A phone number percent-encoded in a form body or URL (`To=%2B44%2020%207946%200958`).
+            r(
+                Phone,
+                r"%2[Bb][1-9]\d{0,2}(?:(?:%20|\+|[.\-]|%2[Dd])?(?:%28)?\d{1,5}(?:%29)?){2,6}",
+                0,
+                |f| f.has(Word::Pct),
+                Some(encoded_phone_ok),
+            ),
+            // A PostgreSQL password file line (`.pgpass`): host:port:database:user:password,
+            // the port a number or `*`; the password is the rest of the line.
+            r(
+                Secret,
+                r"^\s*[A-Za-z0-9_.\-*]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(\S.*?)\s*$",
+                1,
+                |f| f.colons >= 4,
+                Some(pgpass_ok),
+            ),
             // Basic credentials without their scheme word: base64 of "user:password".
             r(Secret, r"(?-u:\b)[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12 && f.has(Word::Pass), Some(basic_ok)),
             // Long random-looking strings: generic API keys and tokens without a known prefix.
@@ -639,6 +682,51 @@ fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
             })
         });
     !plain && !path && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
+}
+
+/// An address is not mail when it is the login target of a remote shell on a private host
+/// (`ssh deploy@app-07.prod.internal`): top-level names that are never delegated in public
+/// DNS (`.internal`, `.local`, `.lan`, `.home.arpa`, `.localdomain`, `.corp`).
+fn email_ok(text: &str, s: usize, e: usize) -> bool {
+    let domain = text[s..e].rsplit(['@', '%']).next().unwrap_or("");
+    let tld = domain.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let private = matches!(
+        tld.as_str(),
+        "internal" | "local" | "lan" | "localdomain" | "corp" | "intranet" | "arpa"
+    );
+    !(private && remote_shell(&text[..s]))
+}
+
+/// Whether the text before a match runs a remote-shell command.
+fn remote_shell(before: &str) -> bool {
+    before
+        .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '$' | ';' | '&' | '|'))
+        .any(|w| matches!(w, "ssh" | "scp" | "sftp" | "rsync" | "mosh" | "sshpass"))
+}
+
+/// A percent-encoded phone: decoded (`%20`, `+` as spaces), a plausible international number.
+fn encoded_phone_ok(text: &str, s: usize, e: usize) -> bool {
+    if word(after(text, e)) || after(text, e) == Some(b'%') && word(after(text, e + 1)) {
+        return false;
+    }
+    let decoded = format!(
+        "+{}",
+        text[s + 3..e]
+            .replace("%20", " ")
+            .replace("%2D", "-")
+            .replace("%2d", "-")
+            .replace("%28", "(")
+            .replace("%29", ")")
+            .replace('+', " ")
+    );
+    ids::phone(&decoded)
+}
+
+/// A `.pgpass` password: not a placeholder or a flag; the host is a name, an address or `*`.
+fn pgpass_ok(text: &str, s: usize, e: usize) -> bool {
+    let host = text.trim_start().split(':').next().unwrap_or("");
+    let named = host == "*" || host.bytes().any(|b| b.is_ascii_alphabetic() || b == b'.');
+    named && !super::keys::benign(&text[s..e], false)
 }
 
 fn iban_ok(text: &str, s: usize, e: usize) -> bool {
@@ -810,6 +898,40 @@ mod tests {
         ] {
             assert!(hits(line).is_empty(), "{line}: {:?}", hits(line));
         }
+    }
+
+    #[test]
+    fn form_bodies_password_files_and_remote_shells() {
+        // A form-encoded SMS request: the number percent-encoded, `+` for spaces.
+        let mut got = hits("To=%2B44%2020%207946%200958&Body=Your+code+is+482913");
+        got.sort();
+        assert_eq!(got, ["%2B44%2020%207946%200958", "482913"]);
+        assert_eq!(hits("To=%2B14155550123&From=x"), ["%2B14155550123"]);
+        // PostgreSQL's password file: hostname:port:database:username:password.
+        assert_eq!(
+            hits("db.example.org:5432:*:app:S3cure!pass"),
+            ["S3cure!pass"]
+        );
+        assert_eq!(hits("*:*:*:replicator:r3pl-Pa55"), ["r3pl-Pa55"]);
+        assert!(hits("10:00:01:02:03").is_empty());
+        // `ssh user@host.internal` logs in to a host; mail to a public domain is still mail.
+        assert!(hits("$ ssh -o BatchMode=yes deploy@web-3.prod.internal uptime").is_empty());
+        assert_eq!(
+            hits("mail sent to ops@example.org from backup@db-1.internal"),
+            ["ops@example.org", "backup@db-1.internal"]
+        );
+    }
+
+    #[test]
+    fn names_after_courtesy_titles() {
+        assert_eq!(
+            hits("refund approved for Mrs. Maria Silva today"),
+            ["Maria Silva"]
+        );
+        assert_eq!(hits("Sehr geehrte Frau Anna Weber,"), ["Anna Weber"]);
+        assert_eq!(hits("Dear Jean-Luc Picard"), ["Jean-Luc Picard"]);
+        assert!(hits("took 1500ms Total 3 events").is_empty());
+        assert!(hits("mrs mr dr. dear all: 10 events").is_empty());
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|pypi-AgE[A-Za-z0-9_\-]{50,}",
             r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}",
             r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}",
-            r"|sq0(?:atp|csp|idp)-[A-Za-z0-9_\-]{22,}|EAAA[A-Za-z0-9_\-]{60,}",
+            // Square: access tokens and client secrets (`sq0idp-` is the public application id).
+            r"|sq0(?:atp|csp)-[A-Za-z0-9_\-]{22,}|EAAA[A-Za-z0-9_\-]{60,}",
             r"|access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}",
             r"|A21AA[A-Za-z0-9_\-]{50,}",
             r"|hv[sbr]\.[A-Za-z0-9_\-]{20,}",
@@ -36,8 +37,9 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|django-insecure-[^\s\x22']{20,}",
             r"|AKIA[A-Z0-9]{16})(?-u:\b))",
+            // Django's generated keys use punctuation (`!`, `*`, `)`) and may end in it.
+            r"|django-insecure-[^\s\x22']{20,}",
             // Telegram bot tokens may end in `-` or `_`, where no word boundary is.
             r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             // Secret-bearing URLs: the whole URL is the credential.
@@ -92,7 +94,55 @@ pub(crate) fn random_looking(t: &str) -> bool {
     if up < 2 || low < 2 {
         return false;
     }
+    if made_of_words(t) {
+        return false;
+    }
     entropy(&freq, t.len()) >= 4.2
+}
+
+/// An identifier built from words and numbers (`DFSClient_NONMAPREDUCE_1537864556_1`,
+/// `OrderService-Worker_12`): every `_`/`-` part is a number or has a word's case shape
+/// (`UPPER`, `lower`, `Capitalised`, `CamelCase`, an acronym before a word). Random text
+/// changes case inside its parts (`xKfPqLmZ`) and mixes digits into letters.
+fn made_of_words(t: &str) -> bool {
+    let parts: Vec<&str> = t.split(['_', '-']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .any(|p| p.bytes().any(|b| b.is_ascii_alphabetic()))
+        && parts.iter().all(|p| {
+            p.bytes().all(|b| b.is_ascii_digit())
+                || (p.bytes().all(|b| b.is_ascii_alphabetic()) && word_case(p))
+        })
+}
+
+/// `HTTPServer`, `Client`, `client`, `NONMAPREDUCE`, `OrderService`: an optional run of capitals,
+/// then humps of one capital and at least two lowercase letters.
+fn word_case(p: &str) -> bool {
+    let b = p.as_bytes();
+    let caps = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if caps == b.len() {
+        return true;
+    }
+    let mut i = if caps == 0 {
+        // A lowercase word first (`client`, `order` in `orderService`).
+        b.iter().take_while(|c| c.is_ascii_lowercase()).count()
+    } else {
+        // The last capital of a run starts the next hump (`HTTPServer`: HTTP, Server).
+        caps - 1
+    };
+    while i < b.len() {
+        if !b[i].is_ascii_uppercase() {
+            return false;
+        }
+        i += 1;
+        let low = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if low < 2 {
+            return false;
+        }
+        i += low;
+    }
+    true
 }
 
 /// Shannon entropy per character.
@@ -179,6 +229,24 @@ mod tests {
             assert!(hit(t), "{t}");
         }
         assert!(!hit("sk_live"));
+    }
+
+    #[test]
+    fn public_ids_beside_tokens_and_trailing_punctuation() {
+        // Square's application id is public (sent to browsers); its tokens are not.
+        assert!(!hit("sq0idp-AbCdEfGhIjKlMnOpQrStUv"));
+        assert!(hit("sq0csp-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"));
+        // Django's generated key alphabet includes `!@#%^&*(-_=+)`, also at the end.
+        assert!(hit("django-insecure-k3y)w1th-punct*ation_and+more!!"));
+    }
+
+    #[test]
+    fn identifiers_made_of_words_are_not_random() {
+        assert!(!random_looking("DFSClient_NONMAPREDUCE_1537864556_1"));
+        assert!(!random_looking("OrderService-Worker_12_HTTPServer_Pool"));
+        // Random base64url with separators changes case inside its parts.
+        assert!(random_looking("Zs9cD0Kk_G5XhXCB1VJJ-FqDvSjZ0h7gJe5m7OLok"));
+        assert!(random_looking("xKfPqLmZwRtY_19283746_aBcDeFgHiJkL"));
     }
 
     #[test]

@@ -120,3 +120,36 @@ test('redact: a single file downloads at once; a new analysis drops the old copi
   await pick(page, [['jobs.jsonl', JOBS]]);
   assertEq(await page.locator('[data-testid="redacted"]').count(), 0, 'old copies are gone');
 });
+
+test('redact: the user\'s extra patterns apply to the download, and a bad one says so', async ({ page, origin, requests }) => {
+  await page.goto(origin + '/');
+  await waitIdle(page);
+  // A value no built-in rule masks: an internal customer reference.
+  const log = [
+    '2026-03-02T10:00:00Z INFO checkout-api order placed customer=ACME-00417 total=12.50',
+    '2026-03-02T10:00:01Z INFO checkout-api order shipped customer=ACME-00417',
+  ].join('\n') + '\n';
+  await pick(page, [['orders.log', log]]);
+  const before = requests.length;
+  await page.locator('details.redact-patterns summary').click();
+  await page.locator('[data-testid="redact-patterns"]').fill('(');
+  await page.locator('[data-testid="export-redacted"]').click();
+  await page.waitForFunction(
+    () => /Could not redact the logs .*not a valid regex/.test(document.querySelector('[data-testid="export-note"]')?.textContent || ''),
+    null,
+    { timeout: TIMEOUT },
+  );
+  await page.locator('[data-testid="redact-patterns"]').fill('customer=(ACME-\\d+)');
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-testid="export-redacted"]').click(),
+  ]);
+  const body = fs.readFileSync(await dl.path(), 'utf8');
+  assert(!body.includes('ACME-00417'), `the pattern's value is still there:\n${body}`);
+  assertEq((body.match(/customer=<CUSTOM_1>/g) || []).length, 2, 'one placeholder for the value, on both lines');
+  assertEq(lineCount(body), lineCount(log), 'line count');
+  assert(body.includes('checkout-api') && body.includes('total=12.50'), `kept text lost:\n${body}`);
+  const kinds = await page.$$eval('[data-testid="redacted-kinds"] li', (li) => li.map((l) => l.dataset.kind));
+  assert(kinds.includes('CUSTOM'), `no CUSTOM in the kinds ${kinds}`);
+  assertEq(requests.slice(before), [], 'network requests while redacting');
+});
