@@ -1,5 +1,6 @@
-//! The blind secrets set (tests/fixtures/secrets/blind, written from public scanner rules and
-//! id specifications by someone who never read the redactor; see its README.md): every file
+//! The blind secrets sets (tests/fixtures/secrets/blind and blind-2, each written from public
+//! scanner rules and id specifications by someone who never read the redactor; see their
+//! README.md files): every file
 //! goes through the same whole-log redaction as `faultline redact`, and each half of the
 //! lines (even, odd: tuning looked at one half only) is scored on its own:
 //! - leaked: secrets whose text is still in the output line verbatim;
@@ -36,9 +37,12 @@ impl Score {
     }
 }
 
-fn blind_files() -> Vec<(String, Vec<Line>)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/secrets/blind");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
+fn blind_files(set: &str) -> Vec<(String, Vec<Line>)> {
+    let dir = format!(
+        "{}/tests/fixtures/secrets/{set}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("blind set")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.ends_with(".txt"))
@@ -54,10 +58,10 @@ fn blind_files() -> Vec<(String, Vec<Line>)> {
 }
 
 /// Scores both halves: `[even, odd]`, by line index within each file.
-fn score() -> [Score; 2] {
+fn score(set: &str) -> [Score; 2] {
     let mut halves = [Score::default(), Score::default()];
     let mut lr = LogRedactor::new(Redactor::new(&[]).unwrap());
-    for (name, lines) in blind_files() {
+    for (name, lines) in blind_files(set) {
         let text: String = lines.iter().map(|l| format!("{}\n", l.text)).collect();
         let out = lr.redact_text(&text);
         let out_lines: Vec<&str> = out.lines().collect();
@@ -99,13 +103,19 @@ fn score() -> [Score; 2] {
     halves
 }
 
-#[test]
-fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
-    let halves = score();
+/// The figures a set reaches, at most or at least (a ratchet: raise them, never lower them).
+struct Ratchet {
+    max_leaked: usize,
+    min_recall: f64,
+    max_mangled: f64,
+}
+
+fn check(set: &str, r: Ratchet) {
+    let halves = score(set);
     let show = std::env::var("BLIND_SHOW").unwrap_or_default();
     for (h, label) in halves.iter().zip(["even", "odd"]) {
         println!(
-            "blind {label}: {} secrets, leaked {}, recall {}/{} = {:.2}%, must-keep mangled {}/{} = {:.2}%",
+            "{set} {label}: {} secrets, leaked {}, recall {}/{} = {:.2}%, must-keep mangled {}/{} = {:.2}%",
             h.secrets,
             h.leaked,
             h.covered,
@@ -128,21 +138,44 @@ fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
     }
     for (h, label) in halves.iter().zip(["even", "odd"]) {
         assert!(h.secrets >= 900 && h.keep >= 2000, "{label}: set too small");
-        assert!(h.leaked <= MAX_LEAKED, "{label}: {} leaked", h.leaked);
+        assert!(h.leaked <= r.max_leaked, "{label}: {} leaked", h.leaked);
         assert!(
-            h.recall() >= MIN_RECALL,
+            h.recall() >= r.min_recall,
             "{label}: recall {:.4}",
             h.recall()
         );
         assert!(
-            h.mangled_rate() <= MAX_MANGLED,
+            h.mangled_rate() <= r.max_mangled,
             "{label}: mangled {:.4}",
             h.mangled_rate()
         );
     }
 }
 
-// Ratchet: the figures this redactor reaches on both halves; raise them, never lower them.
-const MAX_LEAKED: usize = 3;
-const MIN_RECALL: f64 = 0.997;
-const MAX_MANGLED: f64 = 0.0033;
+#[test]
+fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
+    check(
+        "blind",
+        Ratchet {
+            max_leaked: 3,
+            min_recall: 0.997,
+            max_mangled: 0.0033,
+        },
+    );
+}
+
+/// A second set written blind (tests/fixtures/secrets/blind-2, README there), kept from the
+/// engineers who tuned on the first: it measures what holds on secrets nobody tuned for. Its
+/// first run (redactor of 2026-12-06 evening): leaked 67 / 70, recall 93.04% / 92.85%. Far from
+/// the goal; the ratchet keeps it from getting worse while the mechanisms catch up.
+#[test]
+fn second_blind_set_does_not_get_worse() {
+    check(
+        "blind-2",
+        Ratchet {
+            max_leaked: 62,
+            min_recall: 0.937,
+            max_mangled: 0.0084,
+        },
+    );
+}
