@@ -480,7 +480,7 @@ pub(crate) fn edges(
         })
         .collect();
     let runs: Vec<&[&Signal]> = unique.chunks(BLAME_RUN).collect();
-    let named = crate::parallel::map(
+    let mentioned = crate::parallel::map(
         par,
         runs,
         |r| r.len() as u64,
@@ -495,7 +495,7 @@ pub(crate) fn edges(
                 .collect::<Vec<_>>()
         },
     );
-    for (s, to) in named.into_iter().flatten() {
+    for (s, to) in mentioned.into_iter().flatten() {
         edges.entry((s.emitter.clone(), to)).or_insert(s.event);
     }
     tick(signals.last().map_or(0, |s| s.event));

@@ -448,7 +448,7 @@ const CODE_ROOTS: &[&str] = &[
 ];
 
 /// A service name from a component or logger field: `kubelet` -> `kubelet`, `nova.compute.manager`
-/// -> `nova`, `payments-api` -> `payments-api`; Java/.NET class loggers give `None`.
+/// -> `nova`, `ledger-api` -> `ledger-api`; Java/.NET class loggers give `None`.
 pub(crate) fn service_from_component(component: &str) -> Option<String> {
     let c = component
         .trim()
@@ -688,8 +688,8 @@ mod tests {
             Some("nova")
         );
         assert_eq!(
-            service_from_component("payments-api").as_deref(),
-            Some("payments-api")
+            service_from_component("ledger-api").as_deref(),
+            Some("ledger-api")
         );
         assert_eq!(service_from_component("org.apache.kafka.Server"), None);
         assert_eq!(service_from_component("PaymentService"), None);

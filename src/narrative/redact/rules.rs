@@ -725,8 +725,8 @@ fn encoded_phone_ok(text: &str, s: usize, e: usize) -> bool {
 /// A `.pgpass` password: not a placeholder or a flag; the host is a name, an address or `*`.
 fn pgpass_ok(text: &str, s: usize, e: usize) -> bool {
     let host = text.trim_start().split(':').next().unwrap_or("");
-    let named = host == "*" || host.bytes().any(|b| b.is_ascii_alphabetic() || b == b'.');
-    named && !super::keys::benign(&text[s..e], false)
+    let has_name = host == "*" || host.bytes().any(|b| b.is_ascii_alphabetic() || b == b'.');
+    has_name && !super::keys::benign(&text[s..e], false)
 }
 
 fn iban_ok(text: &str, s: usize, e: usize) -> bool {
