@@ -35,7 +35,7 @@ enum Kind {
     Num,
     Bracket,
     /// A word ending with `:` (`sshd[12]:`, `org.example.Worker:`): a logger or program.
-    Named,
+    Logger,
     Word,
 }
 
@@ -118,7 +118,7 @@ fn learn_with(sample: &[&str], bars: bool) -> Option<Layout> {
     // Numbers and words alone are no header (`#3 /app/x.php(12): f()`, a numbered list): one
     // column must be a time, a level, a bracket group, a `name:`, or end in a separator.
     let marked = cols.iter().any(|&(k, s)| {
-        matches!(k, Kind::Time | Kind::Level | Kind::Bracket | Kind::Named) || s != Sep::Space
+        matches!(k, Kind::Time | Kind::Level | Kind::Bracket | Kind::Logger) || s != Sep::Space
     });
     if !marked {
         return None;
@@ -190,7 +190,7 @@ pub(crate) fn decode(line: &str, layout: &Layout, ctx: &mut Ctx) -> Option<Recor
     if let Some(f) = fs.iter().find(|f| f.kind == Kind::Level) {
         r.level = field_level(inner(line, f));
     }
-    if let Some(f) = fs.iter().rfind(|f| f.kind == Kind::Named) {
+    if let Some(f) = fs.iter().rfind(|f| f.kind == Kind::Logger) {
         r.entities.component = component(&line[f.start..f.end]);
     }
     Some(r)
@@ -311,7 +311,7 @@ fn token_kind(tok: &str) -> Kind {
         && t[0].is_ascii_alphabetic()
         && !t.iter().any(|&c| matches!(c, b'/' | b'\\'))
     {
-        return Kind::Named;
+        return Kind::Logger;
     }
     let digit = t.iter().any(u8::is_ascii_digit);
     if digit

@@ -12,16 +12,16 @@ fn is_k8s_safe(b: u8) -> bool {
     matches!(b, b'b'..=b'd' | b'f'..=b'h' | b'j'..=b'n' | b'p'..=b't' | b'v' | b'w' | b'x' | b'z' | b'2' | b'4'..=b'9')
 }
 
-/// Five-letter words that end service names and must not be mistaken for a pod suffix.
+/// Five-letter English words that end service names and must not be mistaken for a pod suffix
+/// (no product names: the engine must hold on services it has never seen).
 const SUFFIX_WORDS: &[&str] = &[
-    "proxy", "cache", "store", "queue", "redis", "mongo", "kafka", "nginx", "agent", "admin",
-    "front", "users", "index", "event", "alert", "audit", "batch", "build", "cloud", "email",
-    "fetch", "image", "label", "local", "media", "model", "order", "owner", "parse", "price",
-    "rules", "route", "stats", "token", "trace", "track", "video", "watch", "gate", "relay",
-    "shard", "slave", "sched", "minio", "nodes", "infra", "cron", "logic", "notif", "query",
-    "reply", "write", "reads", "north", "south", "debug", "large", "small", "inner", "outer",
-    "guard", "probe", "comms", "items", "carts", "links", "mails", "files", "blobs", "certs",
-    "vault", "envoy", "istio", "kong", "traef", "zuul", "eureka", "coord", "scale", "pools",
+    "proxy", "cache", "store", "queue", "agent", "admin", "front", "users", "index", "event",
+    "alert", "audit", "batch", "build", "cloud", "email", "fetch", "image", "label", "local",
+    "media", "model", "order", "owner", "parse", "price", "rules", "route", "stats", "token",
+    "trace", "track", "video", "watch", "relay", "shard", "slave", "sched", "nodes", "infra",
+    "logic", "notif", "query", "reply", "write", "reads", "north", "south", "debug", "large",
+    "small", "inner", "outer", "guard", "probe", "comms", "items", "carts", "links", "mails",
+    "files", "blobs", "certs", "coord", "scale", "pools",
 ];
 
 /// True when a `-`-separated segment looks like a ReplicaSet pod-template hash.
