@@ -21,10 +21,7 @@ const ALTERNATES: &[(&str, usize, usize)] = &[
 ];
 
 /// Files not read as expected yet, and why.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    ("dmesg.log", "since-boot seconds"),
-    ("iis-w3c.log", "status read as level"),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[("iis-w3c.log", "status read as level")];
 
 struct Expected {
     file: String,
@@ -181,4 +178,28 @@ fn report_states_the_year_it_assumed() {
     let r = read("bunyan.jsonl");
     assert_eq!(r.input.files[0].assumed_year, None);
     assert!(!to_markdown(&r).contains("(assumed)"));
+}
+
+#[test]
+fn report_states_since_boot_and_assumed_dates() {
+    use faultline::{analyze, to_markdown, AnalyzeOptions};
+    let r = analyze(
+        &[InputFile::new(
+            "dmesg.log",
+            std::fs::read(format!("{}/dmesg.log", dir())).expect("sample file"),
+        )],
+        &AnalyzeOptions::default(),
+    )
+    .expect("analyze");
+    assert!(r.input.files[0].since_boot);
+    assert!(to_markdown(&r).contains("seconds since boot"));
+    // Times of day with no date: the day of the other file's first date, stated.
+    let files = [
+        InputFile::new("a.log", b"2024-03-09 10:00:00 INFO started\n".to_vec()),
+        InputFile::new("b.log", b"[10:00:05] [main/WARN]: slow tick\n".to_vec()),
+    ];
+    let r = analyze(&files, &AnalyzeOptions::default()).expect("analyze");
+    assert_eq!(r.input.files[1].assumed_date.as_deref(), Some("2024-03-09"));
+    assert_eq!(r.input.timestamped_events, 2);
+    assert!(to_markdown(&r).contains("read as on 2024-03-09 (assumed)"));
 }

@@ -2,7 +2,8 @@
 //! and every line of every file is counted exactly once, in an event or as unparsed; events'
 //! line ranges never overlap. The first byte's high bits may prepend a seed head that steers the
 //! input into a reader the fuzzer would take long to find alone (envelopes, head-of-line
-//! headers, year-less and 12-hour times, JSON time keys, a header layout to learn).
+//! headers, year-less and 12-hour times, JSON time keys, a header layout to learn, kernel
+//! since-boot stamps, times of day with no date).
 #![no_main]
 
 use faultline::{ingest, IngestErrorKind, IngestOptions, InputFile};
@@ -42,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Heads that open the new readers' paths; the fuzzer mutates what follows.
-const SEEDS: [&[u8]; 13] = [
+const SEEDS: [&[u8]; 17] = [
     b"20240612-14:03:22:118|Comp_A|1234|started 1\n20240612-14:03:23:001|Comp_B|1235|stopped\n20240612-14:03:24:118|Comp_A|1234|step 2\n20240612-14:03:25:118|Comp_C|99|flush\n20240612-14:03:26:118|Comp_A|1234|step 3\n20240612-14:03:27:118|Comp_B|1235|sync ok\n20240612-14:03:28:118|Comp_A|1|idle\n20240612-14:03:29:118|Comp_A|1234|",
     b"{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
     b"{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",
@@ -53,6 +54,10 @@ const SEEDS: [&[u8]; 13] = [
     b"[2024-06-12T14:03:22,123][",
     b"E, [2024-06-12T14:03:22.000001 #42] ",
     b"2024-06-12 14:03:22 UTC:10.0.0.9(5432):app@db:[77]:",
+    b"[   12.345678] ",
+    b"<3>[    1.000001] ",
+    b"kern  :err   : [  100.000000] [  T42] ",
+    b"[23:59:59] [main/INFO]: ",
     b"6/15/2024 1:02:40 PM ",
     b"    2020-07-07T11:26:54.787Z\t",
     b"2024-06-12 14:03:22,118 - a.b - ",

@@ -243,6 +243,7 @@ mod tests {
     }
 
     /// The byte-by-byte scan the dot search replaced, kept as the reference.
+    #[cfg(not(target_arch = "wasm32"))] // only the proptest (native) uses it
     fn first_ipv4_by_bytes(line: &str) -> (Option<&str>, bool) {
         let b = line.as_bytes();
         let mut first: Option<&str> = None;

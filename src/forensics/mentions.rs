@@ -257,6 +257,7 @@ mod tests {
 
     /// The scan [`Mentions::find`] replaced (a hash lookup per run, stretch and word), kept as
     /// the reference the automaton must agree with.
+    #[cfg(not(target_arch = "wasm32"))] // only the proptest (native) uses it
     fn find_by_lookup(m: &Mentions, message: &str, except: &str) -> Vec<String> {
         let lower = message.to_ascii_lowercase();
         let b = lower.as_bytes();

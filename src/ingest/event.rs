@@ -73,6 +73,8 @@ pub enum Format {
     KubectlPods,
     KubectlEvents,
     KubectlDescribe,
+    /// The kernel ring buffer as `dmesg` prints it (seconds since boot).
+    Kernel,
     /// `timestamp level component message` and its many relatives (log4j, Loghub systems, ...).
     Classic,
     /// No known format: a header layout learned from the file's own lines (`decode::learn`).
@@ -100,6 +102,7 @@ impl Format {
             Format::KubectlPods => "kubectl_pods",
             Format::KubectlEvents => "kubectl_events",
             Format::KubectlDescribe => "kubectl_describe",
+            Format::Kernel => "kernel",
             Format::Classic => "classic",
             Format::Learned => "learned",
             Format::Plain => "plain",
@@ -108,7 +111,7 @@ impl Format {
 
     /// Parses a format name as accepted by the CLI's `--format` override.
     pub fn from_name(name: &str) -> Option<Format> {
-        const ALL: [Format; 19] = [
+        const ALL: [Format; 20] = [
             Format::JsonLines,
             Format::Logfmt,
             Format::Syslog3164,
@@ -125,6 +128,7 @@ impl Format {
             Format::KubectlPods,
             Format::KubectlEvents,
             Format::KubectlDescribe,
+            Format::Kernel,
             Format::Classic,
             Format::Learned,
             Format::Plain,
@@ -281,6 +285,12 @@ pub struct FileInfo {
     /// Year-less times (syslog, klog, `[MM.DD HH:MM:SS]`) were read in this year: taken from
     /// the input's other times, else the caller's reference year, else 1970.
     pub assumed_year: Option<i32>,
+    /// Times of day with no date before them were read on this day (days since 1970-01-01):
+    /// the input's first written date, else 1 January of the input's year.
+    pub assumed_day: Option<i64>,
+    /// Times were seconds since boot (`dmesg`), counted from midnight of the input's first
+    /// written date (else 1 January of its year): only their order and gaps are real.
+    pub since_boot: bool,
 }
 
 /// Counts over a whole corpus. `lines == event lines + unparsed_lines`.

@@ -27,7 +27,7 @@ pub use event::{
     Unparsed, UnparsedReason,
 };
 
-pub(crate) use instant::format_ns;
+pub(crate) use instant::{format_day, format_ns};
 
 use std::fmt;
 

@@ -7,6 +7,7 @@ use super::entities;
 use super::event::{Corpus, Event, FileInfo, Format, Text, TimeSource, Unparsed, UnparsedReason};
 use super::frame;
 use super::multiline;
+use super::time;
 use super::{IngestError, IngestErrorKind, IngestOptions, InputFile};
 use crate::parallel::{self, Parallel};
 use crate::progress::{Progress, Stage, BYTES_STEP};
@@ -73,7 +74,7 @@ fn run_decoded(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus, IngestError> {
     let all_empty = sources.iter().all(|s| s.bytes_in == 0);
-    let year = input_year(&sources, opts);
+    let calendar = input_calendar(&sources, opts);
     let total = sources.iter().map(|s| s.decoded.text.len() as u64).sum();
     let mut corpus = Corpus::default();
     let mut base = 0;
@@ -91,7 +92,7 @@ fn run_decoded(
                 steps: 0,
             })
         };
-        corpus.append(ingest_file(idx as u32, source, opts, year, &mut tick));
+        corpus.append(ingest_file(idx as u32, source, opts, calendar, &mut tick));
         base += len;
     }
     finish(corpus, all_empty)
@@ -121,7 +122,7 @@ pub(crate) fn run_parts(
     );
     let sources = decoded.into_iter().collect::<Result<Vec<_>, _>>()?;
     let all_empty = sources.iter().all(|s| s.bytes_in == 0);
-    let year = input_year(&sources, opts);
+    let calendar = input_calendar(&sources, opts);
     let total = sources.iter().map(|s| s.decoded.text.len() as u64).sum();
     let shared = Mutex::new(Shared {
         progress,
@@ -144,7 +145,7 @@ pub(crate) fn run_parts(
                 let (bytes, events) = (at.saturating_sub(at0), events.saturating_sub(ev0));
                 lock(&shared).advance(stage, bytes, events, true);
             };
-            let part = ingest_file(idx, source, opts, year, &mut tick);
+            let part = ingest_file(idx, source, opts, calendar, &mut tick);
             // The rest of the file counts as done for both stages, without a report.
             let events = part.events.len();
             let mut sh = lock(&shared);
@@ -202,25 +203,37 @@ fn lock<'a, 'b>(m: &'a Mutex<Shared<'b>>) -> std::sync::MutexGuard<'a, Shared<'b
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Year for year-less stamps: the first full year written anywhere in the input's samples,
-/// else the caller's reference year, else 1970. Never a clock. Read from every file before any
-/// is decoded, so each file can be read on its own.
-fn input_year(sources: &[Source], opts: &IngestOptions) -> i32 {
-    sources
-        .iter()
-        .map(|s| &s.decoded)
-        .find_map(|d| {
-            let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
-            let sample: Vec<&str> = spans
-                .iter()
-                .map(|&(a, b)| &d.text[a..b])
-                .filter(|l| !frame::is_blank(l))
-                .take(SNIFF_LINES)
-                .collect();
-            decode::find_year(&sample)
-        })
-        .or(opts.reference_year)
-        .unwrap_or(1970)
+/// The input's calendar for incomplete stamps: year-less stamps take the year of the first
+/// date written in full anywhere in the input's samples, else the caller's reference year,
+/// else 1970; date-less stamps take that date (else 1 January). Never a clock. Read from every
+/// file before any is decoded, so each file can be read on its own.
+#[derive(Debug, Clone, Copy)]
+struct Calendar {
+    year: i32,
+    day: Option<i64>,
+}
+
+fn input_calendar(sources: &[Source], opts: &IngestOptions) -> Calendar {
+    let date = sources.iter().map(|s| &s.decoded).find_map(|d| {
+        let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
+        let sample: Vec<&str> = spans
+            .iter()
+            .map(|&(a, b)| &d.text[a..b])
+            .filter(|l| !frame::is_blank(l))
+            .take(SNIFF_LINES)
+            .collect();
+        decode::find_date(&sample)
+    });
+    match date {
+        Some((y, m, d)) => Calendar {
+            year: y,
+            day: Some(time::days_from_civil(y, m, d)),
+        },
+        None => Calendar {
+            year: opts.reference_year.unwrap_or(1970),
+            day: None,
+        },
+    }
 }
 
 fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
@@ -237,8 +250,14 @@ fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
 
 /// Reads one file into a corpus of its own: its events (which already carry `file` as their
 /// index in the whole input), unparsed lines, services and the file itself. Depends on nothing
-/// but the file, the options and the input's year, so files can be read in any order.
-fn ingest_file(file: u32, source: Source, opts: &IngestOptions, year: i32, tick: Tick) -> Corpus {
+/// but the file, the options and the input's calendar, so files can be read in any order.
+fn ingest_file(
+    file: u32,
+    source: Source,
+    opts: &IngestOptions,
+    calendar: Calendar,
+    tick: Tick,
+) -> Corpus {
     let mut part = Corpus::default();
     let corpus = &mut part;
     let Source {
@@ -270,7 +289,10 @@ fn ingest_file(file: u32, source: Source, opts: &IngestOptions, year: i32, tick:
         .is_none_or(|f| f == Format::Learned)
         .then(|| decode::headered(&sample, learned.as_ref()))
         .flatten();
-    let mut ctx = Ctx::new(opts.format, year);
+    let mut ctx = Ctx::new(opts.format, calendar.year);
+    if let Some(day) = calendar.day {
+        ctx.clock.set_default_day(day);
+    }
     ctx.learned = learned;
     let mut joiner = multiline::Joiner::default();
     let first_event = corpus.events.len();
@@ -476,6 +498,8 @@ fn ingest_file(file: u32, source: Source, opts: &IngestOptions, year: i32, tick:
         format,
         text,
         assumed_year: ctx.clock.assumed_year,
+        assumed_day: ctx.clock.assumed_day,
+        since_boot: ctx.clock.since_boot,
     });
     part
 }

@@ -85,27 +85,42 @@ pub(crate) struct Clock {
     last_month: u32,
     /// Day count of the last full date seen, for time-only stamps.
     last_day: Option<i64>,
+    /// Seconds into the day of the last stamp, to see a time-only stamp cross midnight.
+    last_tod: Option<i64>,
+    /// The day given to time-only stamps before any date, and the day a since-boot clock
+    /// starts on: the input's first written date, else 1 January of `year`.
+    default_day: i64,
     /// The year given to the first year-less stamp: an assumption the report states.
     pub assumed_year: Option<i32>,
+    /// The day given to time-only stamps that no written date preceded: also stated.
+    pub assumed_day: Option<i64>,
+    /// Times were seconds since boot, counted from midnight of `default_day` (assumed).
+    pub since_boot: bool,
 }
+
+/// Half a day: a time-only stamp that moves back by more crossed midnight (forward by more,
+/// in a newest-first file, crossed it backwards).
+const HALF_DAY: i64 = 43_200;
 
 impl Clock {
     pub fn new(year: i32) -> Clock {
         Clock {
             year,
-            last_month: 0,
-            last_day: None,
-            assumed_year: None,
+            default_day: days_from_civil(year, 1, 1),
+            ..Clock::default()
         }
     }
 
-    /// UTC nanoseconds for a scanned timestamp; `None` when a time-only stamp has no date yet.
+    /// Sets the day that undated stamps fall on (the input's first written date).
+    pub fn set_default_day(&mut self, day: i64) {
+        self.default_day = day;
+    }
+
+    /// UTC nanoseconds for a scanned timestamp. A time-only stamp takes the last written
+    /// date (moved on when the clock crosses midnight), or the assumed default day.
     pub fn resolve(&mut self, c: &Civil) -> Option<i64> {
         if c.month == 0 {
-            let day = self.last_day?;
-            let secs = day * 86_400 + c.hour as i64 * 3600 + c.min as i64 * 60 + c.sec as i64
-                - c.offset.unwrap_or(0) as i64;
-            return Some(secs * 1_000_000_000 + c.nanos as i64);
+            return Some(self.time_only(c));
         }
         let year = match c.year {
             Some(y) => y,
@@ -121,15 +136,45 @@ impl Clock {
                 self.year
             }
         };
+        // The date and time as written (not UTC): a later time-only stamp is in the same zone.
         self.last_day = Some(days_from_civil(year, c.month, c.day));
+        self.last_tod = Some(c.hour as i64 * 3600 + c.min as i64 * 60 + c.sec as i64);
         Some(civil_ns(
             year, c.month, c.day, c.hour, c.min, c.sec, c.nanos, c.offset,
         ))
     }
 
+    fn time_only(&mut self, c: &Civil) -> i64 {
+        let tod = c.hour as i64 * 3600 + c.min as i64 * 60 + c.sec as i64;
+        let mut day = match self.last_day {
+            Some(d) => d,
+            None => *self.assumed_day.get_or_insert(self.default_day),
+        };
+        match self.last_tod {
+            Some(last) if tod + HALF_DAY < last => day += 1,
+            Some(last) if tod > last + HALF_DAY => day -= 1,
+            _ => {}
+        }
+        self.last_day = Some(day);
+        self.last_tod = Some(tod);
+        let secs = day * 86_400 + tod - c.offset.unwrap_or(0) as i64;
+        secs.saturating_mul(1_000_000_000)
+            .saturating_add(c.nanos as i64)
+    }
+
     /// Remembers the date of a complete timestamp (for later time-only stamps).
     pub fn note(&mut self, ns: i64) {
         self.last_day = Some(ns.div_euclid(86_400_000_000_000));
+        self.last_tod = Some(ns.rem_euclid(86_400_000_000_000) / 1_000_000_000);
+    }
+
+    /// UTC nanoseconds of a time written as nanoseconds since boot (`dmesg`): the boot is
+    /// placed at midnight of the default day, an assumption the report states.
+    pub fn since_boot(&mut self, ns: i64) -> i64 {
+        self.since_boot = true;
+        (self.default_day * 86_400)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(ns)
     }
 }
 
@@ -928,6 +973,43 @@ mod tests {
         assert_eq!(b - a, 2_000_000_000);
         let t = scan("00:00:03.5 x").unwrap().0;
         assert_eq!(clk.resolve(&t).unwrap() - b, 2_500_000_000);
+    }
+
+    #[test]
+    fn time_only_before_any_date_takes_the_default_day_and_says_so() {
+        let mut clk = Clock::new(2024);
+        clk.set_default_day(days_from_civil(2024, 6, 12));
+        let t = clk.resolve(&scan("08:15:00 main INFO up").unwrap().0);
+        assert_eq!(t, Some(civil_ns(2024, 6, 12, 8, 15, 0, 0, None)));
+        assert_eq!(clk.assumed_day, Some(days_from_civil(2024, 6, 12)));
+        assert_eq!(clk.assumed_year, None);
+    }
+
+    #[test]
+    fn time_only_stamps_cross_midnight_in_either_order() {
+        let at = |clk: &mut Clock, s: &str| clk.resolve(&scan(s).unwrap().0).unwrap();
+        let mut up = Clock::new(2024);
+        let a = at(&mut up, "23:59:58 x");
+        let b = at(&mut up, "00:00:01 y");
+        assert_eq!(b - a, 3_000_000_000);
+        // Newest first: the day goes back.
+        let mut down = Clock::new(2024);
+        let c = at(&mut down, "00:00:01 y");
+        let d = at(&mut down, "23:59:58 x");
+        assert_eq!(c - d, 3_000_000_000);
+        // An hour's gap within the day is not a day.
+        let mut same = Clock::new(2024);
+        let e = at(&mut same, "09:00:00 x");
+        let f = at(&mut same, "08:00:00 y");
+        assert_eq!(e - f, 3_600_000_000_000);
+    }
+
+    #[test]
+    fn since_boot_counts_from_midnight_of_the_default_day() {
+        let mut clk = Clock::new(2024);
+        let t = clk.since_boot(1_500_000_000);
+        assert_eq!(t, civil_ns(2024, 1, 1, 0, 0, 1, 500_000_000, None));
+        assert!(clk.since_boot);
     }
 
     #[test]

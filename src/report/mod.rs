@@ -16,7 +16,7 @@ mod types;
 
 use crate::browse::Browse;
 use crate::forensics;
-use crate::ingest::{self, format_ns, Corpus, IngestError, IngestOptions, InputFile};
+use crate::ingest::{self, format_day, format_ns, Corpus, IngestError, IngestOptions, InputFile};
 use crate::mine::{Miner, Templates};
 use crate::parallel::Parallel;
 use crate::progress::{self, Progress, Stage};
@@ -314,6 +314,8 @@ pub(crate) fn build_input(corpus: &Corpus) -> InputSummary {
                 bytes: f.bytes_in,
                 gzip: f.gzip,
                 assumed_year: f.assumed_year,
+                assumed_date: f.assumed_day.map(format_day),
+                since_boot: f.since_boot,
             })
             .collect(),
         lines: st.lines,

@@ -214,6 +214,13 @@ pub struct FileRow {
     /// The year assumed for the file's year-less times, when it had any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumed_year: Option<i32>,
+    /// The day (`YYYY-MM-DD`) assumed for times of day written before any date, when it had any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_date: Option<String>,
+    /// The file's times are seconds since boot, counted from an assumed midnight (the first
+    /// date of the input, else 1 January of its year): their order and gaps are real.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub since_boot: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

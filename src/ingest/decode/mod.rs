@@ -14,6 +14,7 @@ mod csv;
 mod envelope;
 mod head;
 mod json;
+mod kernel;
 mod kube;
 mod labelled;
 mod learn;
@@ -319,8 +320,9 @@ const HEADERED_SHARE: f64 = 0.2;
 /// Share of the timed lines the dominant header layout must hold.
 const ONE_LAYOUT: f64 = 0.8;
 
-/// First year written in full in a sample (for year-less stamps elsewhere in the input).
-pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
+/// First date written in full in a sample, as (year, month, day): its year is given to
+/// year-less stamps elsewhere in the input, its day to stamps with no date at all.
+pub(crate) fn find_date(sample: &[&str]) -> Option<(i32, u32, u32)> {
     for line in sample {
         let b = line.as_bytes();
         let mut i = 0;
@@ -330,7 +332,7 @@ pub(crate) fn find_year(sample: &[&str]) -> Option<i32> {
                 if let Some((c, _)) = super::time::scan(&line[i..]) {
                     if let (Some(y), true) = (c.year, c.month != 0) {
                         if (1990..2200).contains(&y) {
-                            return Some(y);
+                            return Some((y, c.month, c.day));
                         }
                     }
                 }
@@ -638,6 +640,11 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
             return Some(r);
         }
     }
+    if matches!(first, b'[' | b'<' | b'a'..=b'z') {
+        if let Some(r) = kernel::decode(line, ctx) {
+            return Some(r);
+        }
+    }
     if first.is_ascii_digit() || first == b'[' {
         if let Some(r) = classic::redis(line, ctx) {
             return Some(r);
@@ -828,9 +835,9 @@ mod tests {
     #[test]
     fn year_from_sample() {
         assert_eq!(
-            find_year(&["Jun 1 10:00:00 h a: x", "x 2019-03-01T00:00:00Z y"]),
-            Some(2019)
+            find_date(&["Jun 1 10:00:00 h a: x", "x 2019-03-01T00:00:00Z y"]),
+            Some((2019, 3, 1))
         );
-        assert_eq!(find_year(&["no year 12345"]), None);
+        assert_eq!(find_date(&["no year 12345"]), None);
     }
 }

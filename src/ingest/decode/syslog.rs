@@ -7,7 +7,7 @@ use crate::ingest::time;
 use crate::ingest::Format;
 
 /// `<PRI>` at the start: (pri, bytes).
-fn pri(b: &[u8]) -> Option<(u32, usize)> {
+pub(super) fn pri(b: &[u8]) -> Option<(u32, usize)> {
     if b.first() != Some(&b'<') {
         return None;
     }
