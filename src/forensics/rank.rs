@@ -35,6 +35,8 @@ pub(crate) struct Baseline {
 const W_EARLY: f64 = 0.28;
 const W_PRIOR: f64 = 0.27;
 const W_EXPLAINS: f64 = 0.15;
+/// Services that must blame a candidate for it to explain the failures fully.
+const MIN_WITNESSES: usize = 2;
 const W_SEVERITY: f64 = 0.10;
 const W_VOLUME: f64 = 0.08;
 const W_ANOMALY: f64 = 0.12;
@@ -249,7 +251,9 @@ pub(crate) fn rank(
         }
     }
     let max_count = groups.values().map(|g| g.events.len()).max().unwrap_or(1) as f64;
-    let others = (abnormal.len().max(2) - 1) as f64;
+    // One caller blaming a service is one witness, however few services are abnormal: with
+    // only two abnormal services it is half the story, not all of it.
+    let others = abnormal.len().saturating_sub(1).max(MIN_WITNESSES) as f64;
     let anomaly = baseline.map(|b| anomaly_by_service(corpus, b));
 
     let mut cands: Vec<Candidate> = groups
@@ -626,5 +630,32 @@ mod fallback_tests {
         let r = analyze(&[InputFile::new("now.log", logfmt(&incident))], &opts).unwrap();
         let root = r.root_cause.service.as_deref();
         assert_eq!(root, Some("worker"));
+    }
+
+    #[test]
+    fn one_caller_blaming_a_service_is_one_witness_not_proof() {
+        // Two abnormal services: the caller's timeout names the callee once. One witness
+        // explains half the story, not all of it.
+        let lines = [
+            (
+                "error",
+                "db",
+                "fatal: could not write to file: No space left on device",
+            ),
+            ("error", "api", "timeout calling db"),
+        ];
+        let r = analyze(
+            &[InputFile::new("x.log", logfmt(&lines))],
+            &Default::default(),
+        )
+        .unwrap();
+        let explains: Vec<f64> = std::iter::once(&r.root_cause.reasons)
+            .chain(r.candidates.iter().map(|c| &c.reasons))
+            .flatten()
+            .filter(|s| s.starts_with("explains ") && s.contains("blamed by 1 other"))
+            .map(|s| s[9..13].parse().unwrap())
+            .collect();
+        assert!(!explains.is_empty(), "{:?}", r.root_cause.reasons);
+        assert!(explains.iter().all(|&e| e <= 0.5), "{explains:?}");
     }
 }

@@ -296,8 +296,8 @@ const RULES: &[(Class, &[&str])] = &[
             "failed to load config",
             "unknown configuration",
             "couldn't find key",
-            "serviceaccount",
-            "service account",
+            // Not the bare words: every pod's description has a `Service Account:` field.
+            "looking up service account",
             "permission denied",
         ],
     ),
@@ -308,7 +308,10 @@ const RULES: &[(Class, &[&str])] = &[
             "certificate expired",
             "x509",
             "certificate verify failed",
-            "tls handshake error",
+            // The TLS alert a client sends when it rejects the server's certificate. A bare
+            // "TLS handshake error" is not enough: load balancers' probes that hang up (EOF)
+            // print it all day.
+            "tls bad certificate",
             "ssl handshake",
         ],
     ),
@@ -781,6 +784,35 @@ mod tests {
         assert_eq!(
             classify("0/3 nodes are available: 3 Insufficient cpu.", None),
             Some(Class::Scheduling)
+        );
+    }
+
+    #[test]
+    fn a_handshake_that_hung_up_is_not_a_certificate_problem() {
+        let eof = "http: TLS handshake error from 10.0.3.7:41822: EOF";
+        assert_eq!(classify(eof, None), None);
+        assert_eq!(classify(eof, Some(Level::Info)), None);
+        let alert =
+            "http: TLS handshake error from 10.0.3.7:41822: remote error: tls: bad certificate";
+        assert_eq!(classify(alert, Some(Level::Error)), Some(Class::TlsExpiry));
+    }
+
+    #[test]
+    fn a_service_account_field_is_not_a_config_error() {
+        // Every pod's `kubectl describe` has this field; only a failed lookup is a failure.
+        assert_eq!(classify("Service Account:  default", None), None);
+        assert_eq!(
+            classify(
+                "/var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x (ro)",
+                None
+            ),
+            None
+        );
+        let failed = "Error creating: pods \"web-5d9c-\" is forbidden: error looking up service \
+                      account prod/web: serviceaccount \"web\" not found";
+        assert_eq!(
+            classify(failed, Some(Level::Warn)),
+            Some(Class::ConfigError)
         );
     }
 

@@ -424,6 +424,8 @@ fn ingest_file(
                 }
                 let mut r = Record::plain(line.len());
                 r.level = start.or_else(|| leading_level(line));
+                // Output of `kubectl exec POD -- ...` is that pod's, header or not.
+                r.entities.pod = ctx.subject.clone();
                 r
             }
         };

@@ -157,6 +157,37 @@ fn table_kind(cols: &[(String, usize)]) -> Option<Format> {
 /// `kubectl -n shop describe pod api-7d9f-x2k4p | grep Reason` -> `api-7d9f-x2k4p`. Flags may
 /// come before the verb; a pipe ends the command.
 fn described(cmd: &str) -> Option<String> {
+    let args = command_args(cmd, "kubectl")?;
+    if args.first() != Some(&"describe") {
+        return None;
+    }
+    let name = match args.get(1) {
+        Some(kind) if kind.contains('/') => kind.split_once('/').map(|(_, n)| n),
+        Some(_) => args.get(2).copied(),
+        None => None,
+    };
+    Some(name.unwrap_or("").to_string())
+}
+
+/// For a command whose output is one pod's or container's own lines, that pod or container:
+/// `kubectl logs [-n ns] api-7d9f-x2k4p`, `kubectl logs deploy/api`, `kubectl exec db-0 -c db
+/// -- psql ...`, `docker logs web-1`, `docker exec cache-0 redis-cli info`.
+pub(super) fn command_subject(cmd: &str) -> Option<String> {
+    let args = command_args(cmd, "kubectl").or_else(|| command_args(cmd, "docker"))?;
+    let (verb, name) = (*args.first()?, *args.get(1)?);
+    if !matches!(verb, "logs" | "exec") {
+        return None;
+    }
+    let name = name.split_once('/').map_or(name, |(_, n)| n);
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
+    ok.then(|| name.to_string())
+}
+
+/// The words of a `tool ...` command that are not flags or flag values, up to a pipe or `--`.
+fn command_args<'a>(cmd: &'a str, tool: &str) -> Option<Vec<&'a str>> {
     /// Flags that take the next word as their value.
     const VALUED: &[&str] = &[
         "-n",
@@ -171,10 +202,18 @@ fn described(cmd: &str) -> Option<String> {
         "--output",
         "--cluster",
         "--user",
+        "--tail",
+        "--since",
+        "--since-time",
+        "-u",
+        "-w",
+        "-e",
+        "--env",
+        "--workdir",
     ];
     let cmd = cmd.split('|').next().unwrap_or("");
     let mut words = cmd.split_whitespace();
-    if words.next() != Some("kubectl") {
+    if words.next() != Some(tool) {
         return None;
     }
     let mut args: Vec<&str> = Vec::new();
@@ -182,21 +221,15 @@ fn described(cmd: &str) -> Option<String> {
     for w in words {
         if skip {
             skip = false;
+        } else if w == "--" {
+            break;
         } else if w.starts_with('-') {
             skip = VALUED.contains(&w);
         } else {
             args.push(w);
         }
     }
-    if args.first() != Some(&"describe") {
-        return None;
-    }
-    let name = match args.get(1) {
-        Some(kind) if kind.contains('/') => kind.split_once('/').map(|(_, n)| n),
-        Some(_) => args.get(2).copied(),
-        None => None,
-    };
-    Some(name.unwrap_or("").to_string())
+    Some(args)
 }
 
 fn is_header_line(line: &str) -> bool {
@@ -212,6 +245,7 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
         ctx.table = None;
         ctx.after_command = true;
         ctx.describe = described(cmd);
+        ctx.subject = command_subject(cmd);
         let mut r = Record::new(Format::Plain, Msg::Range(0, line.len()));
         if cmd.trim_start().starts_with("kubectl") {
             r.entities.component = Some("kubectl".into());
@@ -420,6 +454,38 @@ fn describe_line(line: &str, ctx: &mut Ctx) -> Record {
 mod tests {
     use super::super::decode_line;
     use super::*;
+
+    #[test]
+    fn logs_and_exec_commands_name_the_pod_whose_output_follows() {
+        for (cmd, pod) in [
+            (
+                "kubectl logs -n shop api-7d9f8b6c5d-x2k4p --tail 50",
+                Some("api-7d9f8b6c5d-x2k4p"),
+            ),
+            (
+                "kubectl -n data exec db-0 -c db -- psql -c 'select 1'",
+                Some("db-0"),
+            ),
+            ("kubectl logs deploy/worker --since=10m", Some("worker")),
+            ("docker logs --tail 100 web-1", Some("web-1")),
+            (
+                "docker exec -it cache-0 redis-cli info memory",
+                Some("cache-0"),
+            ),
+            ("kubectl get pods -n shop", None),
+            ("kubectl exec -- ls", None),
+            ("tail -n 50 app.log", None),
+        ] {
+            assert_eq!(command_subject(cmd).as_deref(), pod, "{cmd}");
+        }
+        // Lines after the command are the pod's, unless they name their own.
+        let mut ctx = Ctx::new(None, 1970);
+        decode_line("$ kubectl -n data exec db-0 -- df -h /var/lib/db", &mut ctx);
+        let r = decode_line("2024-06-12T14:03:22Z ERROR disk almost full", &mut ctx).unwrap();
+        assert_eq!(r.entities.pod.as_deref(), Some("db-0"));
+        decode_line("$ kubectl get pods", &mut ctx);
+        assert!(ctx.subject.is_none());
+    }
 
     #[test]
     fn a_describe_command_names_its_object_with_flags_anywhere() {

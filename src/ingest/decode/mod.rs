@@ -103,6 +103,9 @@ pub(crate) struct Ctx {
     pub table: Option<Table>,
     /// Inside `kubectl describe` output; the object named by its `Name:` line.
     pub describe: Option<String>,
+    /// After a `kubectl logs POD` / `exec POD` command (or docker's): the lines that follow are
+    /// that pod's, unless they name their own.
+    pub subject: Option<String>,
     pub w3c: Option<Vec<String>>,
     pub csv: Option<csv::Header>,
     /// Records beyond the first from one document (OTLP, CloudWatch, lists).
@@ -348,6 +351,16 @@ pub(crate) fn find_date(sample: &[&str]) -> Option<(i32, u32, u32)> {
 
 /// Decodes one line, trying every family in a fixed order. `None`: no header found.
 pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let mut r = decode_any(line, ctx);
+    if let (Some(pod), Some(r)) = (&ctx.subject, r.as_mut()) {
+        if r.service.is_none() && r.entities.pod.is_none() && r.entities.container.is_none() {
+            r.entities.pod = Some(pod.clone());
+        }
+    }
+    r
+}
+
+fn decode_any(line: &str, ctx: &mut Ctx) -> Option<Record> {
     ctx.seen += 1;
     if let Some(layout) = ctx.learned.take() {
         let r = learn::decode(line, &layout, ctx);
