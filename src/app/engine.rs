@@ -518,9 +518,8 @@ fn file_list(files: &[(String, Uint8Array)], transfer: &Array) -> Array {
 /// callbacks stop in a background tab, so a plain timer runs `f` there instead, whichever
 /// comes first.
 fn after_paint(f: impl FnOnce() + 'static) {
-    let slot: Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>> =
-        Rc::new(std::cell::Cell::new(Some(Box::new(f))));
-    let run = move |slot: Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>| {
+    let slot: Once = Rc::new(std::cell::Cell::new(Some(Box::new(f))));
+    let run = move |slot: Once| {
         if let Some(f) = slot.take() {
             f();
         }
@@ -531,6 +530,9 @@ fn after_paint(f: impl FnOnce() + 'static) {
     });
     set_timeout(move || run(slot), BACKGROUND_FALLBACK);
 }
+
+/// A step [`after_paint`] runs once, from whichever of its two callbacks comes first.
+type Once = Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>;
 
 /// How long [`after_paint`] waits for a frame before running anyway (a background tab).
 const BACKGROUND_FALLBACK: std::time::Duration = std::time::Duration::from_millis(200);
