@@ -49,7 +49,7 @@ pub use report::{
     Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
 };
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -21,7 +21,7 @@ const WORKER_URL: &str = "./faultline-worker_loader.js";
 /// Failed starts in a row before the page stops retrying.
 const MAX_START_FAILURES: u32 = 3;
 /// The report's sections after the headline are drawn in this many parts, one task each.
-pub const SHOW_PARTS: u32 = 3;
+pub const SHOW_PARTS: u32 = 5;
 
 /// What the engine is doing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -512,11 +512,30 @@ fn file_list(files: &[(String, Uint8Array)], transfer: &Array) -> Array {
     list
 }
 
-/// Runs `f` in a task of its own, so what was just changed can be painted (and input handled)
-/// first. A timer, not a frame callback: those stop in a background tab.
+/// Runs `f` in a task of its own after the next frame, so what was just changed is painted (and
+/// input handled) first: a timer set from a frame callback. Two zero timers in a row often run
+/// back to back with no frame between them (the page then looks frozen for both tasks). Frame
+/// callbacks stop in a background tab, so a plain timer runs `f` there instead, whichever
+/// comes first.
 fn after_paint(f: impl FnOnce() + 'static) {
-    set_timeout(f, std::time::Duration::ZERO);
+    let slot: Once = Rc::new(std::cell::Cell::new(Some(Box::new(f))));
+    let run = move |slot: Once| {
+        if let Some(f) = slot.take() {
+            f();
+        }
+    };
+    let framed = Rc::clone(&slot);
+    request_animation_frame(move || {
+        set_timeout(move || run(framed), std::time::Duration::ZERO);
+    });
+    set_timeout(move || run(slot), BACKGROUND_FALLBACK);
 }
+
+/// A step [`after_paint`] runs once, from whichever of its two callbacks comes first.
+type Once = Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>;
+
+/// How long [`after_paint`] waits for a frame before running anyway (a background tab).
+const BACKGROUND_FALLBACK: std::time::Duration = std::time::Duration::from_millis(200);
 
 fn describe(e: &JsValue) -> String {
     e.as_string()

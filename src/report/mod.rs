@@ -6,8 +6,9 @@
 
 mod build;
 mod check;
-// Only the page draws charts; natively just its tests use it.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// Only the page draws charts; natively just its tests use it, and the worker (built without the
+// `page` feature) not at all.
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "page")), allow(dead_code))]
 pub(crate) mod chart;
 mod markdown;
 mod similar;

@@ -13,7 +13,7 @@
 mod templates;
 
 use crate::app::engine::{Answer, Engine, Phase};
-use crate::app::nav::Nav;
+use crate::app::nav::{Nav, View};
 use crate::app::status::thousands;
 use crate::worker::protocol::{self, kind};
 use crate::{Filter, Located, Page, RowView};
@@ -78,6 +78,11 @@ pub fn LogView() -> impl IntoView {
     let viewport: NodeRef<Div> = NodeRef::new();
 
     let viewport_h = move || {
+        // A hidden panel has no height, and asking for it would force a layout of the whole
+        // page (tens of ms in the task that draws a big report while another tab is shown).
+        if nav.view.get_untracked() != View::Logs {
+            return FALLBACK_VIEWPORT;
+        }
         viewport
             .get_untracked()
             .map(|el| el.client_height() as f64)

@@ -13,6 +13,8 @@ pub mod settings;
 mod turn;
 
 use super::engine::Engine;
+use super::model::Analysis;
+use super::nav::{Nav, View};
 use crate::narrative::{
     build_request, error_from_status, network_error, ChatMessage, Conversation, HttpRequest,
     LlmSettings, NarrativeError, NarrativeErrorKind, Payload, Role, StreamDecoder, StreamEvent,
@@ -30,6 +32,44 @@ use turn::{Finished, State, Turn, TurnView};
 struct Draft {
     info: String,
     pattern_error: Option<String>,
+}
+
+impl Draft {
+    /// Said while the tab is hidden (never seen: the tab computes its line when shown).
+    fn hidden() -> Draft {
+        Draft {
+            info: String::new(),
+            pattern_error: None,
+        }
+    }
+
+    /// The payload line for `report` with settings `s`: redacts it, so it is not cheap.
+    fn of(report: &crate::Report, s: LlmSettings) -> Draft {
+        match Conversation::start(report, s) {
+            Ok(c) => {
+                let p = c.payload();
+                Draft {
+                    info: format!(
+                        "Payload ≈ {} tokens of {}: {} evidence line{} included, {} dropped.",
+                        p.tokens,
+                        p.budget,
+                        p.evidence_included,
+                        if p.evidence_included == 1 { "" } else { "s" },
+                        p.evidence_dropped
+                    ),
+                    pattern_error: None,
+                }
+            }
+            Err(e) if *e.kind() == NarrativeErrorKind::InvalidPattern => Draft {
+                info: "No payload until the redaction patterns are valid.".into(),
+                pattern_error: Some(e.message().to_string()),
+            },
+            Err(e) => Draft {
+                info: e.message().to_string(),
+                pattern_error: None,
+            },
+        }
+    }
 }
 
 /// What "Preview payload" shows.
@@ -138,47 +178,37 @@ pub fn NarrativeView() -> impl IntoView {
         ctl.stop();
     });
 
-    let draft = Memo::new(move |_| {
-        let report = engine.report.get();
-        let s = form.settings();
-        let Some(a) = report else {
-            return Draft {
+    // The payload line redacts the report's findings and evidence: over 100 ms of the main
+    // thread on a big report. So it is built only while this tab is shown (a report arriving
+    // while another tab is shown costs nothing here), and once per report and settings.
+    let nav = expect_context::<Nav>();
+    let drafted: StoredValue<Option<(Arc<Analysis>, LlmSettings, Draft)>, LocalStorage> =
+        StoredValue::new_local(None);
+    let draft = Memo::new(move |prev: Option<&Draft>| {
+        if nav.view.get() != View::Narrative {
+            return prev.cloned().unwrap_or_else(Draft::hidden);
+        }
+        match (engine.report.get(), form.settings()) {
+            (None, _) => Draft {
                 info: "Analyze logs first; the payload is built from the report.".into(),
                 pattern_error: None,
-            };
-        };
-        let (s, _) = match s {
-            Ok(s) => s,
-            Err(e) => {
-                return Draft {
-                    info: e,
-                    pattern_error: None,
-                }
-            }
-        };
-        match Conversation::start(&a.report, s) {
-            Ok(c) => {
-                let p = c.payload();
-                Draft {
-                    info: format!(
-                        "Payload ≈ {} tokens of {}: {} evidence line{} included, {} dropped.",
-                        p.tokens,
-                        p.budget,
-                        p.evidence_included,
-                        if p.evidence_included == 1 { "" } else { "s" },
-                        p.evidence_dropped
-                    ),
-                    pattern_error: None,
-                }
-            }
-            Err(e) if *e.kind() == NarrativeErrorKind::InvalidPattern => Draft {
-                info: "No payload until the redaction patterns are valid.".into(),
-                pattern_error: Some(e.message().to_string()),
             },
-            Err(e) => Draft {
-                info: e.message().to_string(),
+            (_, Err(e)) => Draft {
+                info: e,
                 pattern_error: None,
             },
+            (Some(a), Ok((s, _))) => {
+                let known = drafted.with_value(|d| {
+                    d.as_ref()
+                        .filter(|(da, ds, _)| Arc::ptr_eq(da, &a) && *ds == s)
+                        .map(|(_, _, d)| d.clone())
+                });
+                known.unwrap_or_else(|| {
+                    let d = Draft::of(&a.report, s.clone());
+                    drafted.set_value(Some((a, s, d.clone())));
+                    d
+                })
+            }
         }
     });
     let preview = Memo::new(move |_| {

@@ -38,18 +38,18 @@ pub fn ReportView() -> impl IntoView {
         <facts::InputFacts />
         {move || {
             engine.report.get().map(|a| {
-                let (b, c) = (a.clone(), a.clone());
+                let (b, c, d, e) = (a.clone(), a.clone(), a.clone(), a.clone());
                 view! {
-                    {move || part(1).then(|| view! {
-                        <affected::Affected a=a.clone() />
-                        <timeline::Timeline a=a.clone() />
+                    {move || part(1).then(|| view! { <affected::Affected a=a.clone() /> })}
+                    {move || part(2).then(|| view! { <timeline::Timeline a=b.clone() /> })}
+                    {move || part(3).then(|| view! { <graph::Graph a=c.clone() /> })}
+                    {move || part(4).then(|| view! {
+                        <forensic::ForensicReport a=d.clone() />
+                        <whys::Whys a=d.clone() />
                     })}
-                    {move || part(2).then(|| view! { <graph::Graph a=b.clone() /> })}
-                    {move || part(3).then(|| view! {
-                        <forensic::ForensicReport a=c.clone() />
-                        <whys::Whys a=c.clone() />
-                        <recommendations::Recommendations a=c.clone() />
-                        <trail::Trail a=c.clone() />
+                    {move || part(5).then(|| view! {
+                        <recommendations::Recommendations a=e.clone() />
+                        <trail::Trail a=e.clone() />
                     })}
                 }
             })
