@@ -156,3 +156,20 @@ fn stdin_goes_to_stdout_and_user_patterns_apply() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert_eq!(s, "tenant=<CUSTOM_1> password=<SECRET_1>\nplain line\n");
 }
+
+/// Regression: a counted key block computed `left - 1` with `left == 0` (`then_some` evaluates
+/// its argument), so debug builds panicked on files with key material.
+#[test]
+fn regression_key_block_countdown_underflow() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/secrets/blind");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let p = path.to_str().unwrap();
+        let out = faultline(&["--out", "-", p], None);
+        assert!(
+            out.status.success(),
+            "{p}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -128,7 +128,8 @@ impl Context {
         }
         match self.key? {
             KeyBlock::Counted { private, left } => {
-                self.key = (left > 1).then_some(KeyBlock::Counted {
+                // `then`, not `then_some`: `left - 1` must not be computed when `left` is 0.
+                self.key = (left > 1).then(|| KeyBlock::Counted {
                     private,
                     left: left - 1,
                 });
