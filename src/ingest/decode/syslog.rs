@@ -112,7 +112,35 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     }
     r.time = ctx.time(&c);
     r.level = pri.and_then(|p| level::from_syslog(p % 8));
+    if let Msg::Range(start, end) = r.message {
+        if let Some((lvl, skip)) = klog_head(&line[start..end]) {
+            // Kubernetes components under systemd: the klog header inside says the level.
+            r.level = r.level.or(Some(lvl));
+            r.message = Msg::Range(start + skip, end);
+        }
+    }
     Some(r)
+}
+
+/// A klog header at the start of a message (`I0402 08:12:55.003381    1432 file.go:245] `):
+/// its level and the bytes up to the message. The date and time repeat the syslog stamp.
+fn klog_head(msg: &str) -> Option<(crate::ingest::Level, usize)> {
+    let b = msg.as_bytes();
+    let lvl = level::from_letter(*b.first()?)?;
+    if b.len() < 8 || !b[1..5].iter().all(u8::is_ascii_digit) || b[5] != b' ' {
+        return None;
+    }
+    let (c, n) = time::scan(&msg[6..])?;
+    if c.month != 0 {
+        return None;
+    }
+    let head_end = 6 + n + memchr::memchr(b']', &b[6 + n..(6 + n + 80).min(b.len())])?;
+    let skip = if b.get(head_end + 1) == Some(&b' ') {
+        head_end + 2
+    } else {
+        head_end + 1
+    };
+    Some((lvl, skip))
 }
 
 /// rsyslog's high-precision file format, `2025-03-04T15:00:11.402+01:00 host app[pid]: msg`:
@@ -256,5 +284,20 @@ mod tests {
         let mut ctx = Ctx::new(None, 1970);
         assert!(decode("2015-10-18 18:01:47,978 INFO [main] a.B: x", &mut ctx).is_none());
         assert!(decode("hello world", &mut ctx).is_none());
+    }
+
+    #[test]
+    fn a_klog_header_inside_a_syslog_message_gives_the_level() {
+        let mut ctx = Ctx::new(None, 2024);
+        let line = "Apr  2 08:12:55 node-3 kubelet[1432]: E0402 08:12:55.003381    1432 \
+                    pod_workers.go:1298] \"Error syncing pod\" pod=\"shop/api-0\"";
+        let r = decode(line, &mut ctx).unwrap();
+        assert_eq!(r.level, Some(Level::Error));
+        assert!(r.message_text(line).starts_with("\"Error syncing pod\""));
+        // An ordinary message keeps its text and has no level.
+        let plain = "Apr  2 08:12:56 node-3 sshd[77]: I0402 is not a header here";
+        let r = decode(plain, &mut ctx).unwrap();
+        assert_eq!(r.level, None);
+        assert_eq!(r.message_text(plain), "I0402 is not a header here");
     }
 }
