@@ -342,6 +342,11 @@ impl Corpus {
         self.files.extend(part.files);
     }
 
+    /// Every interned string, by id.
+    pub(crate) fn symbols(&self) -> &[Box<str>] {
+        &self.symbols
+    }
+
     /// The string behind an interned id.
     pub fn symbol(&self, id: Sym) -> &str {
         &self.symbols[id as usize]

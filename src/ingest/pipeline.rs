@@ -21,10 +21,17 @@ const SNIFF_LINES: usize = 64;
 const MAX_DOC_LINES: usize = 20_000;
 
 /// One decoded input: its name, its size as given, and its text.
-struct Source {
+pub(super) struct Source {
     name: String,
     bytes_in: u64,
     decoded: bytes::Decoded,
+}
+
+impl Source {
+    /// Bytes of decoded text.
+    pub(super) fn text_len(&self) -> usize {
+        self.decoded.text.len()
+    }
 }
 
 pub(crate) fn run(
@@ -41,6 +48,17 @@ pub(crate) fn run(
         });
     }
     run_decoded(sources, opts, progress)
+}
+
+/// Decodes one input (gzip, BOM, UTF-16, invalid UTF-8), keeping its bytes when they are UTF-8.
+pub(super) fn decode_source(input: InputFile) -> Result<Source, IngestError> {
+    let bytes_in = input.bytes.len() as u64;
+    let decoded = bytes::decode_owned(&input.name, input.bytes)?;
+    Ok(Source {
+        name: input.name,
+        bytes_in,
+        decoded,
+    })
 }
 
 /// [`run`] taking ownership of the files: valid UTF-8 bytes become the text without a copy.
@@ -64,7 +82,7 @@ pub(crate) fn run_owned(
 
 /// Where one file's ingest stands: `tick(stage, byte offset in the file, events of the file
 /// so far)`, called every ~1 MB and every few thousand events.
-type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
+pub(super) type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
 
 /// Reads each file into a part of its own, one after another, and appends them in input order.
 fn run_decoded(
@@ -206,24 +224,33 @@ fn lock<'a, 'b>(m: &'a Mutex<Shared<'b>>) -> std::sync::MutexGuard<'a, Shared<'b
 /// else the caller's reference year, else 1970. Never a clock. Read from every file before any
 /// is decoded, so each file can be read on its own.
 fn input_year(sources: &[Source], opts: &IngestOptions) -> i32 {
-    sources
-        .iter()
-        .map(|s| &s.decoded)
-        .find_map(|d| {
-            let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
-            let sample: Vec<&str> = spans
-                .iter()
-                .map(|&(a, b)| &d.text[a..b])
-                .filter(|l| !frame::is_blank(l))
-                .take(SNIFF_LINES)
-                .collect();
-            decode::find_year(&sample)
-        })
+    year_of(sources.iter().map(sample_year), opts)
+}
+
+/// [`input_year`] from each file's [`sample_year`], in input order.
+pub(super) fn year_of(years: impl IntoIterator<Item = Option<i32>>, opts: &IngestOptions) -> i32 {
+    years
+        .into_iter()
+        .flatten()
+        .next()
         .or(opts.reference_year)
         .unwrap_or(1970)
 }
 
-fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
+/// The first full year written in the file's first lines, if any.
+pub(super) fn sample_year(source: &Source) -> Option<i32> {
+    let d = &source.decoded;
+    let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
+    let sample: Vec<&str> = spans
+        .iter()
+        .map(|&(a, b)| &d.text[a..b])
+        .filter(|l| !frame::is_blank(l))
+        .take(SNIFF_LINES)
+        .collect();
+    decode::find_year(&sample)
+}
+
+pub(super) fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
     if corpus.events.is_empty() {
         let what = if all_empty {
             "the input is empty"
@@ -238,7 +265,13 @@ fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
 /// Reads one file into a corpus of its own: its events (which already carry `file` as their
 /// index in the whole input), unparsed lines, services and the file itself. Depends on nothing
 /// but the file, the options and the input's year, so files can be read in any order.
-fn ingest_file(file: u32, source: Source, opts: &IngestOptions, year: i32, tick: Tick) -> Corpus {
+pub(super) fn ingest_file(
+    file: u32,
+    source: Source,
+    opts: &IngestOptions,
+    year: i32,
+    tick: Tick,
+) -> Corpus {
     let mut part = Corpus::default();
     let corpus = &mut part;
     let Source {
