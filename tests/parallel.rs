@@ -73,7 +73,7 @@ fn pooled(files: &[InputFile], opts: &AnalyzeOptions, helpers: usize) -> (String
     let mut sent: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     for ds in decoded.into_iter().rev() {
         for d in ds {
-            let e = d.read(&opts.ingest, year, &mut |_, _| {}).encode();
+            let e = d.read(&opts.ingest, year, &mut |_, _, _| {}).encode();
             sent.push((e.record, e.text.into_bytes()));
         }
     }

@@ -318,6 +318,7 @@ impl Engine {
         if let Some(y) = reference_year {
             let _ = Reflect::set(&msg, &"referenceYear".into(), &y.into());
         }
+        let _ = Reflect::set(&msg, &"workers".into(), &workers().into());
         let bytes_total: f64 = files.iter().map(|(_, b)| b.length() as f64).sum();
         let sent = self.live.try_update_value(|l| {
             let l = l.as_mut()?;
@@ -497,6 +498,21 @@ impl Engine {
             }
         });
     }
+}
+
+/// How many workers the engine may use for a large input: the page's `?workers=N` if given
+/// (1: the engine's worker alone), else the machine's logical cores.
+fn workers() -> u32 {
+    let Some(window) = web_sys::window() else {
+        return 1;
+    };
+    let asked = window.location().search().ok().and_then(|q| {
+        q.trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("workers="))
+            .and_then(|n| n.parse::<u32>().ok())
+    });
+    asked.unwrap_or_else(|| window.navigator().hardware_concurrency() as u32)
 }
 
 /// `[{name, bytes}]`, adding each buffer to `transfer`.

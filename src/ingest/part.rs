@@ -52,13 +52,17 @@ impl DecodedFile {
         self.source.text_len()
     }
 
-    /// Reads the file into its part of the corpus. `tick(stage, byte offset in the file)` is
-    /// called as [`Stage::Parse`] and then [`Stage::Entities`] pass over the file.
-    pub fn read(self, opts: &IngestOptions, year: i32, tick: &mut dyn FnMut(Stage, usize)) -> Part {
-        let mut tick = |stage, at, _events| tick(stage, at);
+    /// Reads the file into its part of the corpus. `tick(stage, byte offset in the file, events
+    /// so far)` is called as [`Stage::Parse`] and then [`Stage::Entities`] pass over the file.
+    pub fn read(
+        self,
+        opts: &IngestOptions,
+        year: i32,
+        tick: &mut dyn FnMut(Stage, usize, usize),
+    ) -> Part {
         Part {
             index: self.index,
-            corpus: pipeline::ingest_file(self.index, self.source, opts, year, &mut tick),
+            corpus: pipeline::ingest_file(self.index, self.source, opts, year, tick),
         }
     }
 }
@@ -648,7 +652,7 @@ mod tests {
         let year = input_year(decoded.iter().map(DecodedFile::year), &opts);
         decoded
             .into_iter()
-            .map(|d| d.read(&opts, year, &mut |_, _| {}))
+            .map(|d| d.read(&opts, year, &mut |_, _, _| {}))
             .collect()
     }
 

@@ -5,7 +5,10 @@
 //!
 //! ```text
 //! worker -> page  {type:"ready"}                                   once, when the engine is loaded
-//! page -> worker  {type:"analyze", files:[{name,bytes}], baseline:[{name,bytes}], referenceYear?}
+//! page -> worker  {type:"analyze", files:[{name,bytes}], baseline:[{name,bytes}], referenceYear?,
+//!                  workers}                                      workers: how many the engine
+//!                 may use (a large input of several files is read by that many helper workers
+//!                 of its own, see `worker::pool`; 1: this worker alone)
 //! worker -> page  {type:"progress", stage, bytesDone, bytesTotal, eventsDone, eventsTotal,
 //!                  step, steps}                                    at most every ~100 ms
 //! worker -> page  {type:"report", json}  or  {type:"error", message}
