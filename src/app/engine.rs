@@ -161,6 +161,22 @@ impl Engine {
         e
     }
 
+    /// A large input of several files is on its way: the worker starts its helpers now, so
+    /// they load while the page reads the files.
+    pub fn prepare_pool(self, files: usize, bytes: f64) {
+        let workers = workers();
+        if files < 2 || bytes < protocol::POOL_MIN_BYTES || workers < 2 {
+            return;
+        }
+        let msg = protocol::message(kind::WARM);
+        protocol::set(&msg, "workers", &workers.min(files as u32).into());
+        self.live.with_value(|l| {
+            if let Some(l) = l.as_ref().filter(|l| l.ready) {
+                let _ = l.worker.post_message(&msg);
+            }
+        });
+    }
+
     /// False when the read of `epoch` was cancelled (or replaced) and must not be analyzed.
     pub fn still_reading(self, epoch: u64) -> bool {
         self.epoch.get_value() == epoch

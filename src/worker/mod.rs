@@ -63,6 +63,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             store::analyze(scope, data)
         }
         Some(kind::STORE_TEST) => store::test(scope, data),
+        Some(kind::WARM) => pool::warm(scope, protocol::get_u32(data, "workers") as usize),
         _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),
@@ -128,6 +129,7 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     if helpers >= 2 && pool::start(scope, &files, opts.clone(), helpers) {
         return;
     }
+    pool::retire_idle();
     let mut throttle = Throttle::new(scope);
     let inputs = read_files(&list, |_, done| {
         let mut p = Progress::new(Stage::Reading);

@@ -7,9 +7,10 @@
 //! Promises: the report and the kept lines are those of one worker reading every file (the
 //! merge is [`crate::parts::merge`], tested natively in tests/parallel.rs); progress counts the
 //! bytes every helper has read; helpers are this worker's children, so terminating it (the
-//! page's cancel) terminates them too. Helpers live for one pooled analysis: started when it
-//! begins (files wait in their queue while they load) and ended once their parts are in, so
-//! their memory is gone before the long sequential stages and no idle worker stays around. A
+//! page's cancel) terminates them too. Helpers live for one pooled analysis: started when the
+//! page says a large input is coming (`warm`, while it reads the files) or when it arrives
+//! (files wait in their queue while they load), and ended once their parts are in, so their
+//! memory is gone before the long sequential stages and no idle worker stays around. A
 //! helper's failure fails the analysis with a message, as a panic of the worker itself would.
 //!
 //! ```text
@@ -33,8 +34,6 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, Event, MessageEvent, Worke
 /// Most helpers, whatever the machine: each holds its share of the input while it reads, and
 /// the merge and the later stages run on one worker anyway.
 const MAX_HELPERS: usize = 4;
-/// Smaller inputs are read here: starting the helpers' work and merging costs more than it saves.
-pub(super) const MIN_POOL_BYTES: f64 = 8e6;
 /// The helpers' script: this worker's own, relative to it.
 const HELPER_URL: &str = "./faultline-worker_loader.js";
 
@@ -48,7 +47,7 @@ const PART: &str = "part";
 /// cores unless told otherwise), capped, and never more than the files.
 pub(super) fn helpers_for(data: &JsValue, files: usize, bytes: f64) -> usize {
     let asked = protocol::get_u32(data, "workers") as usize;
-    if asked < 2 || files < 2 || bytes < MIN_POOL_BYTES {
+    if asked < 2 || files < 2 || bytes < protocol::POOL_MIN_BYTES {
         return 0;
     }
     asked.min(MAX_HELPERS).min(files)
@@ -96,8 +95,9 @@ thread_local! {
     static HELD: RefCell<(u32, Vec<DecodedFile>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-/// Starts helpers until there are `n` (at most [`MAX_HELPERS`]).
-fn warm(scope: &DedicatedWorkerGlobalScope, n: usize) {
+/// Starts helpers until there are `n` (at most [`MAX_HELPERS`]): the page's `warm`, or a
+/// pooled analysis.
+pub(super) fn warm(scope: &DedicatedWorkerGlobalScope, n: usize) {
     let n = n.min(MAX_HELPERS);
     let short = POOL.with(|p| n.saturating_sub(p.borrow().helpers.len()));
     for _ in 0..short {
@@ -429,6 +429,14 @@ fn retire() {
 pub(super) fn cancel(scope: &DedicatedWorkerGlobalScope) {
     finish(scope, None);
     POOL.with(|p| p.borrow_mut().retired.clear());
+}
+
+/// Ends helpers started for an input that is read here after all.
+pub(super) fn retire_idle() {
+    let idle = POOL.with(|p| p.borrow().job.is_none());
+    if idle {
+        retire();
+    }
 }
 
 // ---------------------------------------------------------------- the helper's side
