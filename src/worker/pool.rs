@@ -34,8 +34,10 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, Event, MessageEvent, Worke
 /// Most helpers, whatever the machine: each holds its share of the input while it reads, and
 /// the merge and the later stages run on one worker anyway.
 const MAX_HELPERS: usize = 4;
-/// The helpers' script: this worker's own, relative to it.
-const HELPER_URL: &str = "./faultline-worker_loader.js";
+/// The helpers' script (src/worker/faultline-helper.js), relative to this worker's: it
+/// instantiates the compiled module this worker posts it, so a helper neither fetches nor
+/// compiles the engine.
+const HELPER_URL: &str = "./faultline-helper.js";
 
 const PART_DECODE: &str = "part-decode";
 const PART_YEARS: &str = "part-years";
@@ -215,6 +217,7 @@ fn spawn(scope: &DedicatedWorkerGlobalScope) -> Result<Helper, JsValue> {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    worker.post_message(&wasm_bindgen::module())?;
     Ok(Helper {
         worker,
         ready: false,

@@ -120,3 +120,24 @@ test('pool: progress counts every helper, Cancel stops the helpers, the next ana
   await paste(page, '2024-05-01T10:00:00Z ERROR api down\n2024-05-01T10:00:01Z ERROR api down\n');
   await waitForLines(page, 2);
 });
+
+test('pool: a damaged file fails the input with the message one worker gives', async ({ page, origin }) => {
+  const files = input(12);
+  // A gzip header with nothing behind it, between two good files: the first file that cannot
+  // be read names the error, whichever helper read it.
+  const broken = (name) => ({ name, mimeType: 'application/gzip', buffer: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]) });
+  files.splice(2, 0, broken('broken.log.gz'));
+  files.push(broken('later-broken.log.gz'));
+  const errorFor = async (query) => {
+    await page.goto(origin + '/' + query);
+    await waitIdle(page);
+    await page.locator('[data-testid="file-input"]').setInputFiles(files);
+    await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
+    await waitIdle(page);
+    return text(page, 'error');
+  };
+  const one = await errorFor('?workers=1');
+  assert(/gzip/i.test(one) && one.includes('broken.log.gz'), `one worker's error names the file: ${one}`);
+  assertEq(await errorFor('?workers=2'), one, "the pool's error");
+  await until(() => page.workers().length === 1, 'the helpers to end after the error');
+});
