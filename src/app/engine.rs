@@ -516,8 +516,16 @@ impl Engine {
     }
 }
 
+/// Fewest logical cores for the engine to use its pool of workers unless the page's URL asks.
+/// Measured on a 2-core machine (scripts/bench-page.sh, 105 MB of 99 files): two helpers read
+/// the files ~10% faster than one worker once their code is warm, but the first pooled run is
+/// slower (fresh helpers run cold code) and the merge and later stages run on one worker, so two
+/// cores gain nothing overall; with more cores the read splits further.
+const POOL_MIN_CORES: u32 = 4;
+
 /// How many workers the engine may use for a large input: the page's `?workers=N` if given
-/// (1: the engine's worker alone), else the machine's logical cores.
+/// (1: the engine's worker alone), else the machine's logical cores when there are at least
+/// [`POOL_MIN_CORES`], else 1.
 fn workers() -> u32 {
     let Some(window) = web_sys::window() else {
         return 1;
@@ -528,7 +536,14 @@ fn workers() -> u32 {
             .find_map(|kv| kv.strip_prefix("workers="))
             .and_then(|n| n.parse::<u32>().ok())
     });
-    asked.unwrap_or_else(|| window.navigator().hardware_concurrency() as u32)
+    asked.unwrap_or_else(|| {
+        let cores = window.navigator().hardware_concurrency() as u32;
+        if cores >= POOL_MIN_CORES {
+            cores
+        } else {
+            1
+        }
+    })
 }
 
 /// `[{name, bytes}]`, adding each buffer to `transfer`.

@@ -379,10 +379,11 @@ async function demoLoads(context, origin) {
 
 // ---------------------------------------------------------------- 3 + 4. throughput, page vs CLI
 
-// The engine's worker alone, then with its pool (the page's default on this machine).
+// The engine's worker alone, then with its pool on every core (at least two: the page's default
+// uses the pool from 4 cores on, see POOL_MIN_CORES in src/app/engine.rs).
 const MODES = [
   { key: 'one', label: 'one worker', query: '?workers=1' },
-  { key: 'pool', label: 'pool', query: '' },
+  { key: 'pool', label: 'pool', query: `?workers=${Math.max(2, os.cpus().length)}` },
 ];
 
 async function throughput(context, profile, origin, mb, mode) {
