@@ -3,7 +3,8 @@
 # nothing asserted. Usage: scripts/bench-page.sh   (env: see tests/e2e/bench.mjs)
 #   - builds what is missing: the release page (trunk build --release --offline) and the release CLI
 #   - runs tests/e2e/bench.mjs: bundle size vs the 1.5 MB gzip budget, demo report time, page
-#     throughput and peak memory on ~20/~100 MB corpora vs the CLI, and a ~1.1 GB file (> 5 GB free)
+#     throughput and peak memory on ~20/~100 MB corpora with one worker and with the worker pool
+#     (one vs pool in the summary) vs the CLI, and a ~1.1 GB file (> 5 GB free)
 #   - prints a summary table; details go to target/bench-page.json
 # Set BENCH_REBUILD=1 to rebuild the page and the CLI even when they exist.
 set -euo pipefail

@@ -27,6 +27,13 @@ pub mod source;
 pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};
 
 pub use forensics::{search, RankMethod, SearchError, SearchHit, SearchResult};
+/// An input read in parts by workers that share no memory, merged into one corpus.
+pub mod parts {
+    pub use crate::ingest::{
+        decode_file, input_calendar, merge, plan, Calendar, DecodedFile, EncodedPart, Part,
+        PartError,
+    };
+}
 pub use ingest::{
     ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
     IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,
@@ -45,8 +52,8 @@ pub use parallel::{Job, Parallel, Sequential};
 pub use progress::{Progress, Stage};
 pub use report::{
     analyze, analyze_for_browsing, analyze_owned, analyze_owned_with_progress, analyze_parallel,
-    analyze_with_progress, similarity, to_markdown, to_text, with_store_rows, AnalyzeOptions,
-    Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
+    analyze_with_progress, browse_corpus, similarity, to_markdown, to_text, with_store_rows,
+    AnalyzeOptions, Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
 };
 
 #[cfg(all(target_arch = "wasm32", feature = "page"))]

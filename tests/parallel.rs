@@ -1,13 +1,19 @@
 //! The report is the same bytes whatever runs the engine's independent parts: one thread, four
 //! threads, or no runner at all (`analyze_owned`), on the page's demos, the incident fixtures
 //! and a multi-file input with a baseline. The CLI gives the same JSON for 1 and 4 threads.
+//! The page's pool of workers (files read into parts by helpers that share no memory, each part
+//! sent back as bytes and merged) gives the report and log lines of its one worker.
 #![cfg(not(target_arch = "wasm32"))] // native only: threads and fixture folders
 
 #[path = "../src/app/demo.rs"]
 #[allow(dead_code)]
 mod demo;
 
-use faultline::{analyze_owned, analyze_parallel, AnalyzeOptions, InputFile, Job, Parallel};
+use faultline::parts::{self, DecodedFile, Part};
+use faultline::{
+    analyze_for_browsing, analyze_owned, analyze_parallel, browse_corpus, AnalyzeOptions, Browse,
+    Filter, InputFile, Job, Parallel,
+};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -41,8 +47,84 @@ fn json(files: &[InputFile], opts: &AnalyzeOptions, par: Option<&dyn Parallel>) 
     serde_json::to_string_pretty(&report).expect("serializes")
 }
 
-/// The same JSON with no runner, the sequential runner, and pools of 1 and 4 threads.
+/// What the page's worker pool does with `helpers` helpers, as the worker does it (src/worker/
+/// pool.rs) minus the messages: the plan hands each helper its files; each decodes them and
+/// answers their first dates; the input's calendar goes back; each reads its files into parts and sends
+/// every part as bytes (record + text). Parts arrive helper by helper, the last helper first,
+/// and are decoded and merged; the analysis and the log view's index run on the merged corpus.
+fn pooled(files: &[InputFile], opts: &AnalyzeOptions, helpers: usize) -> (String, Browse) {
+    let sizes: Vec<u64> = files.iter().map(|f| f.bytes.len() as u64).collect();
+    let plan = parts::plan(&sizes, helpers);
+    let decoded: Vec<Vec<DecodedFile>> = plan
+        .iter()
+        .map(|mine| {
+            mine.iter()
+                .map(|&i| parts::decode_file(i, files[i as usize].clone()).expect("decodes"))
+                .collect()
+        })
+        .collect();
+    let mut dates = vec![None; files.len()];
+    for (mine, ds) in plan.iter().zip(&decoded) {
+        for (&i, d) in mine.iter().zip(ds) {
+            dates[i as usize] = d.date();
+        }
+    }
+    let calendar = parts::input_calendar(dates, &opts.ingest);
+    let mut sent: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for ds in decoded.into_iter().rev() {
+        for d in ds {
+            let e = d.read(&opts.ingest, calendar, &mut |_, _, _| {}).encode();
+            sent.push((e.record, e.text.into_bytes()));
+        }
+    }
+    let parts: Vec<Part> = sent
+        .into_iter()
+        .map(|(record, text)| {
+            Part::decode(&record, String::from_utf8(text).expect("UTF-8")).expect("a part")
+        })
+        .collect();
+    let corpus = parts::merge(parts).expect("merges");
+    let (report, browse) = browse_corpus(corpus, opts, &mut |_| {}).expect("analyzes");
+    (
+        serde_json::to_string_pretty(&report).expect("serializes"),
+        browse,
+    )
+}
+
+/// Every line of the log view, with its event's facts: what the page's Logs tab can show.
+fn lines(browse: &mut Browse) -> String {
+    let mut out = String::new();
+    let mut offset = 0;
+    while offset < browse.lines_total() {
+        let page = browse
+            .lines(&Filter::default(), offset, usize::MAX)
+            .expect("lines");
+        offset += page.rows.len() as u64;
+        out.push_str(&serde_json::to_string(&page).expect("serializes"));
+    }
+    out
+}
+
+/// The page's worker pool gives its one worker's report and log lines, for 2 and 3 helpers.
+fn assert_pool_is_one_worker(what: &str, files: &[InputFile], opts: &AnalyzeOptions) {
+    let (report, mut browse) =
+        analyze_for_browsing(files.to_vec(), opts, &mut |_| {}).expect("analyzes");
+    let one = serde_json::to_string_pretty(&report).expect("serializes");
+    let one_lines = lines(&mut browse);
+    for helpers in [2, 3] {
+        let (pool, mut pool_browse) = pooled(files, opts, helpers);
+        assert!(pool == one, "{what}: {helpers} helpers give another report");
+        assert!(
+            lines(&mut pool_browse) == one_lines,
+            "{what}: {helpers} helpers give other log lines"
+        );
+    }
+}
+
+/// The same JSON with no runner, the sequential runner, and pools of 1 and 4 threads; and the
+/// page's worker pool gives its one worker's report.
 fn assert_same_everywhere(what: &str, files: &[InputFile], opts: &AnalyzeOptions) {
+    assert_pool_is_one_worker(what, files, opts);
     let alone = json(files, opts, None);
     for (name, par) in [
         ("sequential", &faultline::Sequential as &dyn Parallel),
@@ -108,7 +190,8 @@ fn incident_fixtures_give_the_same_report_on_any_number_of_threads() {
 }
 
 /// Several services over files of different formats, year-less syslog stamps whose year comes
-/// from another file, a gzip file, a service named in more than one file (its id is interned
+/// from another file, times of day whose date comes from another file, a kernel log counted
+/// from boot, a gzip file, a service named in more than one file (its id is interned
 /// by an earlier part), and a baseline mined ahead of the incident.
 fn multi_file_input() -> (Vec<InputFile>, AnalyzeOptions) {
     let mut api = String::new();
@@ -152,6 +235,15 @@ fn multi_file_input() -> (Vec<InputFile>, AnalyzeOptions) {
         InputFile::new("orders-api.log", api.into_bytes()),
         InputFile::new("billing-worker.jsonl.gz", gz),
         InputFile::new("empty.log", Vec::new()),
+        InputFile::new(
+            "game-server.log",
+            b"[10:59:58] [main/INFO]: tick\n[11:00:02] [main/WARN]: can't keep up\n".to_vec(),
+        ),
+        InputFile::new(
+            "dmesg.txt",
+            b"[    0.000000] Linux version 6.1\n[ 3961.004211] Out of memory: Killed process 42\n"
+                .to_vec(),
+        ),
         InputFile::new(
             "notes.txt",
             b"checked the dashboards, nothing else\n".to_vec(),

@@ -122,6 +122,7 @@ fn analyze_files(engine: Engine, files: Vec<File>) {
         return;
     };
     let epoch = engine.begin_reading(total);
+    engine.prepare_pool(files.len(), total);
     leptos::task::spawn_local(async move {
         let Some(out) = read_all(engine, &files).await else {
             engine.reading_failed();

@@ -84,6 +84,30 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in a fixed order.
+    pub(crate) const ALL: [Format; 20] = [
+        Format::JsonLines,
+        Format::Logfmt,
+        Format::Syslog3164,
+        Format::Syslog5424,
+        Format::AccessLog,
+        Format::KubectlPrefix,
+        Format::Cri,
+        Format::DockerJson,
+        Format::Journald,
+        Format::Otlp,
+        Format::CloudWatch,
+        Format::GcpLogEntry,
+        Format::Csv,
+        Format::KubectlPods,
+        Format::KubectlEvents,
+        Format::KubectlDescribe,
+        Format::Kernel,
+        Format::Classic,
+        Format::Learned,
+        Format::Plain,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::JsonLines => "json_lines",
@@ -111,29 +135,7 @@ impl Format {
 
     /// Parses a format name as accepted by the CLI's `--format` override.
     pub fn from_name(name: &str) -> Option<Format> {
-        const ALL: [Format; 20] = [
-            Format::JsonLines,
-            Format::Logfmt,
-            Format::Syslog3164,
-            Format::Syslog5424,
-            Format::AccessLog,
-            Format::KubectlPrefix,
-            Format::Cri,
-            Format::DockerJson,
-            Format::Journald,
-            Format::Otlp,
-            Format::CloudWatch,
-            Format::GcpLogEntry,
-            Format::Csv,
-            Format::KubectlPods,
-            Format::KubectlEvents,
-            Format::KubectlDescribe,
-            Format::Kernel,
-            Format::Classic,
-            Format::Learned,
-            Format::Plain,
-        ];
-        ALL.into_iter().find(|f| f.as_str() == name)
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
     }
 }
 
@@ -350,6 +352,11 @@ impl Corpus {
         }));
         self.unparsed.extend(part.unparsed);
         self.files.extend(part.files);
+    }
+
+    /// Every interned string, by id.
+    pub(crate) fn symbols(&self) -> &[Box<str>] {
+        &self.symbols
     }
 
     /// The string behind an interned id.

@@ -19,6 +19,7 @@ mod frame;
 mod instant;
 mod level;
 mod multiline;
+mod part;
 mod pipeline;
 mod time;
 
@@ -28,6 +29,10 @@ pub use event::{
 };
 
 pub(crate) use instant::{format_day, format_ns};
+pub use part::{
+    decode_file, input_calendar, merge, plan, DecodedFile, EncodedPart, Part, PartError,
+};
+pub use pipeline::Calendar;
 
 use std::fmt;
 

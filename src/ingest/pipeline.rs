@@ -22,10 +22,17 @@ const SNIFF_LINES: usize = 64;
 const MAX_DOC_LINES: usize = 20_000;
 
 /// One decoded input: its name, its size as given, and its text.
-struct Source {
+pub(super) struct Source {
     name: String,
     bytes_in: u64,
     decoded: bytes::Decoded,
+}
+
+impl Source {
+    /// Bytes of decoded text.
+    pub(super) fn text_len(&self) -> usize {
+        self.decoded.text.len()
+    }
 }
 
 pub(crate) fn run(
@@ -42,6 +49,17 @@ pub(crate) fn run(
         });
     }
     run_decoded(sources, opts, progress)
+}
+
+/// Decodes one input (gzip, BOM, UTF-16, invalid UTF-8), keeping its bytes when they are UTF-8.
+pub(super) fn decode_source(input: InputFile) -> Result<Source, IngestError> {
+    let bytes_in = input.bytes.len() as u64;
+    let decoded = bytes::decode_owned(&input.name, input.bytes)?;
+    Ok(Source {
+        name: input.name,
+        bytes_in,
+        decoded,
+    })
 }
 
 /// [`run`] taking ownership of the files: valid UTF-8 bytes become the text without a copy.
@@ -65,7 +83,7 @@ pub(crate) fn run_owned(
 
 /// Where one file's ingest stands: `tick(stage, byte offset in the file, events of the file
 /// so far)`, called every ~1 MB and every few thousand events.
-type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
+pub(super) type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
 
 /// Reads each file into a part of its own, one after another, and appends them in input order.
 fn run_decoded(
@@ -207,27 +225,25 @@ fn lock<'a, 'b>(m: &'a Mutex<Shared<'b>>) -> std::sync::MutexGuard<'a, Shared<'b
 /// date written in full anywhere in the input's samples, else the caller's reference year,
 /// else 1970; date-less stamps take that date (else 1 January). Never a clock. Read from every
 /// file before any is decoded, so each file can be read on its own.
-#[derive(Debug, Clone, Copy)]
-struct Calendar {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
     year: i32,
     day: Option<i64>,
 }
 
 fn input_calendar(sources: &[Source], opts: &IngestOptions) -> Calendar {
-    let date = sources.iter().map(|s| &s.decoded).find_map(|d| {
-        let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
-        let sample: Vec<&str> = spans
-            .iter()
-            .map(|&(a, b)| &d.text[a..b])
-            .filter(|l| !frame::is_blank(l))
-            .take(SNIFF_LINES)
-            .collect();
-        decode::find_date(&sample)
-    });
-    match date {
-        Some((y, m, d)) => Calendar {
-            year: y,
-            day: Some(time::days_from_civil(y, m, d)),
+    calendar_of(sources.iter().map(sample_date), opts)
+}
+
+/// [`input_calendar`] from each file's [`sample_date`], in input order.
+pub(super) fn calendar_of(
+    dates: impl IntoIterator<Item = Option<i64>>,
+    opts: &IngestOptions,
+) -> Calendar {
+    match dates.into_iter().flatten().next() {
+        Some(day) => Calendar {
+            year: time::civil_from_days(day).0,
+            day: Some(day),
         },
         None => Calendar {
             year: opts.reference_year.unwrap_or(1970),
@@ -236,7 +252,32 @@ fn input_calendar(sources: &[Source], opts: &IngestOptions) -> Calendar {
     }
 }
 
-fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
+impl Calendar {
+    /// The calendar as two numbers (year, day or `None`), to cross a worker boundary.
+    pub fn parts(self) -> (i32, Option<i64>) {
+        (self.year, self.day)
+    }
+
+    /// The calendar from [`Calendar::parts`].
+    pub fn from_parts(year: i32, day: Option<i64>) -> Calendar {
+        Calendar { year, day }
+    }
+}
+
+/// The first date written in full in the file's first lines (days since 1970-01-01), if any.
+pub(super) fn sample_date(source: &Source) -> Option<i64> {
+    let d = &source.decoded;
+    let spans = frame::lines(&d.text[..d.text.len().min(1 << 16)]);
+    let sample: Vec<&str> = spans
+        .iter()
+        .map(|&(a, b)| &d.text[a..b])
+        .filter(|l| !frame::is_blank(l))
+        .take(SNIFF_LINES)
+        .collect();
+    decode::find_date(&sample).map(|(y, m, d)| time::days_from_civil(y, m, d))
+}
+
+pub(super) fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
     if corpus.events.is_empty() {
         let what = if all_empty {
             "the input is empty"
@@ -251,7 +292,7 @@ fn finish(corpus: Corpus, all_empty: bool) -> Result<Corpus, IngestError> {
 /// Reads one file into a corpus of its own: its events (which already carry `file` as their
 /// index in the whole input), unparsed lines, services and the file itself. Depends on nothing
 /// but the file, the options and the input's calendar, so files can be read in any order.
-fn ingest_file(
+pub(super) fn ingest_file(
     file: u32,
     source: Source,
     opts: &IngestOptions,

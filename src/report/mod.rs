@@ -120,6 +120,16 @@ pub fn analyze_for_browsing(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Report, Browse), IngestError> {
     let corpus = ingest::ingest_owned_with(files, &opts.ingest, progress)?;
+    browse_corpus(corpus, opts, progress)
+}
+
+/// [`analyze_for_browsing`] of an input already read (by [`crate::parts::merge`] of the parts
+/// workers read): the same report and index as reading the files here.
+pub fn browse_corpus(
+    corpus: Corpus,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Browse), IngestError> {
     let (report, corpus) = report_on(corpus, opts, None, progress)?;
     let bytes = corpus.files.iter().map(|f| f.text.len() as u64).sum();
     let events = corpus.events.len() as u64;

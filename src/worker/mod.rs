@@ -11,6 +11,7 @@
 //! answers the log view's `lines` and `locate` queries until the next `analyze`. A panic
 //! surfaces as the worker's `error` event; the page then shows it and starts a fresh worker.
 
+mod pool;
 pub mod protocol;
 mod store;
 
@@ -45,7 +46,14 @@ pub fn run() {
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    match protocol::get_str(data, "type").as_deref() {
+    let which = protocol::get_str(data, "type");
+    if which
+        .as_deref()
+        .is_some_and(|w| pool::helper(scope, w, data))
+    {
+        return;
+    }
+    match which.as_deref() {
         Some(kind::ANALYZE) => analyze(scope, data),
         Some(kind::LINES) => query(scope, data, kind::LINES),
         Some(kind::LOCATE) => query(scope, data, kind::LOCATE),
@@ -55,6 +63,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             store::analyze(scope, data)
         }
         Some(kind::STORE_TEST) => store::test(scope, data),
+        Some(kind::WARM) => pool::warm(scope, protocol::get_u32(data, "workers") as usize),
         _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),
@@ -96,13 +105,6 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
                 .map_or(0.0, |b| b.length() as f64)
         })
         .sum();
-    let mut throttle = Throttle::new(scope);
-    let inputs = read_files(&list, |_, done| {
-        let mut p = Progress::new(Stage::Reading);
-        p.bytes_done = done;
-        p.bytes_total = total_bytes;
-        throttle.offer(p);
-    });
     let baseline = Reflect::get(data, &"baseline".into())
         .ok()
         .filter(|b| b.is_object())
@@ -120,7 +122,36 @@ fn analyze(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         baseline,
         ..Default::default()
     };
+    // A large input of several files is read by helper workers, the rest here.
+    pool::cancel(scope);
+    let files = Array::from(&list);
+    let helpers = pool::helpers_for(data, files.length() as usize, total_bytes);
+    if helpers >= 2 && pool::start(scope, &files, opts.clone(), helpers) {
+        return;
+    }
+    pool::retire_idle();
+    let mut throttle = Throttle::new(scope);
+    let inputs = read_files(&list, |_, done| {
+        let mut p = Progress::new(Stage::Reading);
+        p.bytes_done = done;
+        p.bytes_total = total_bytes;
+        throttle.offer(p);
+    });
     analyze_inputs(scope, inputs, &opts, total_bytes, Ok);
+}
+
+/// The report on a corpus the pool's helpers read (see [`pool`]), posted as `analyze` posts it.
+fn report_corpus(
+    scope: &DedicatedWorkerGlobalScope,
+    corpus: crate::Corpus,
+    opts: &AnalyzeOptions,
+    total_bytes: f64,
+) {
+    let mut throttle = Throttle::new(scope);
+    let result = crate::browse_corpus(corpus, opts, &mut |p| {
+        throttle.offer(Progress::from_engine(p));
+    });
+    post_result(scope, result, total_bytes, Ok);
 }
 
 /// Analyzes `inputs`, keeps the lines for the log view and posts the report (as `finish` makes
@@ -136,6 +167,18 @@ fn analyze_inputs(
     let result = crate::analyze_for_browsing(inputs, opts, &mut |p| {
         throttle.offer(Progress::from_engine(p));
     });
+    post_result(scope, result, total_bytes, finish)
+}
+
+/// Keeps the lines for the log view and posts the report (as `finish` makes it), or posts the
+/// error. True when a report was posted.
+fn post_result(
+    scope: &DedicatedWorkerGlobalScope,
+    result: Result<(crate::Report, Browse), crate::IngestError>,
+    total_bytes: f64,
+    finish: impl FnOnce(crate::Report) -> Result<crate::Report, String>,
+) -> bool {
+    let mut throttle = Throttle::new(scope);
     let (report, browse) = match result {
         Ok((report, browse)) => match finish(report) {
             Ok(report) => (report, browse),

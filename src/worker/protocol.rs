@@ -5,7 +5,12 @@
 //!
 //! ```text
 //! worker -> page  {type:"ready"}                                   once, when the engine is loaded
-//! page -> worker  {type:"analyze", files:[{name,bytes}], baseline:[{name,bytes}], referenceYear?}
+//! page -> worker  {type:"analyze", files:[{name,bytes}], baseline:[{name,bytes}], referenceYear?,
+//!                  workers}                                      workers: how many the engine
+//!                 may use (a large input of several files is read by that many helper workers
+//!                 of its own, see `worker::pool`; 1: this worker alone)
+//! page -> worker  {type:"warm", workers}                        a large input of several files
+//!                 is being read: start that many helpers now (see `worker::pool`)
 //! worker -> page  {type:"progress", stage, bytesDone, bytesTotal, eventsDone, eventsTotal,
 //!                  step, steps}                                    at most every ~100 ms
 //! worker -> page  {type:"report", json}  or  {type:"error", message}
@@ -48,7 +53,12 @@ pub mod kind {
     pub const REDACT: &str = "redact";
     pub const STORE: &str = "store";
     pub const STORE_TEST: &str = "store-test";
+    pub const WARM: &str = "warm";
 }
+
+/// Inputs of several files and at least this many bytes are read by the worker's helpers;
+/// smaller ones are read by the worker alone (starting helpers and merging would cost more).
+pub const POOL_MIN_BYTES: f64 = 8e6;
 
 /// What "Test connection" learns: the table's columns by role and every query an analysis of
 /// the window would send, in order.

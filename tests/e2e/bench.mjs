@@ -11,6 +11,8 @@
 //      input: time to the report, progress-line cadence, peak memory (renderer RSS from /proc, the
 //      worker's wasm linear memory, the page's JS heap) divided by the input size, and the longest
 //      main-thread stall during the run (long tasks, frame gaps; target <= 100 ms);
+//      each twice: the engine's worker alone (?workers=1) and with its pool of helper workers
+//      (the page's default: one helper per core, capped);
 //   4. the same corpora through the native CLI, and wasm / native time;
 //   5. a ~1.1 GB file (only with > 5 GB free): what the page shows (a message or a dead tab).
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_SIZES_MB (default "20,100"),
@@ -377,7 +379,14 @@ async function demoLoads(context, origin) {
 
 // ---------------------------------------------------------------- 3 + 4. throughput, page vs CLI
 
-async function throughput(context, profile, origin, mb) {
+// The engine's worker alone, then with its pool on every core (at least two: the page's default
+// uses the pool from 4 cores on, see POOL_MIN_CORES in src/app/engine.rs).
+const MODES = [
+  { key: 'one', label: 'one worker', query: '?workers=1' },
+  { key: 'pool', label: 'pool', query: `?workers=${Math.max(2, os.cpus().length)}` },
+];
+
+async function throughput(context, profile, origin, mb, mode) {
   const { dir, source } = corpus(mb);
   const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
   const bytes = files.reduce((a, f) => a + fs.statSync(f).size, 0);
@@ -391,13 +400,19 @@ async function throughput(context, profile, origin, mb) {
   await cdp.send('Performance.enable');
   let crashed = false;
   page.on('crash', () => (crashed = true));
-  await page.goto(origin + '/');
+  await page.goto(origin + '/' + mode.query);
   await waitIdle(page, 60_000);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="input-lines"]')?.textContent) > 0);
+  // The pool's helpers start after the demo: let them load, as a user's pick comes later too.
+  await sleep(1000);
   await watchProgress(page);
   const memBefore = await wasmMemory(page);
   const sampler = rssSampler(profile);
   const cpu0 = rendererThreadsCpu(profile);
+  // The pool's helpers end before the report: their threads' CPU time is read while they run
+  // (the last reading of each thread counts), every 100 ms.
+  const cpuSeen = { ...cpu0 };
+  const cpuTimer = setInterval(() => Object.assign(cpuSeen, rendererThreadsCpu(profile)), 100);
   const t0 = await page.evaluate(() => performance.now());
   await page.locator('[data-testid="file-input"]').setInputFiles(files);
   let t1 = null;
@@ -421,8 +436,9 @@ async function throughput(context, profile, origin, mb) {
     error = crashed ? 'the tab crashed' : e.message.split('\n')[0];
   }
   sampler.stop();
-  // Threads that ended during the run (a replaced worker) are not counted: none do in a normal run.
-  const cpu = cpuSpent(cpu0, rendererThreadsCpu(profile));
+  clearInterval(cpuTimer);
+  // A thread that ended counts up to its last reading (up to 100 ms of its CPU time may be missed).
+  const cpu = cpuSpent(cpu0, Object.assign(cpuSeen, rendererThreadsCpu(profile)));
   const progress = crashed ? [] : await page.evaluate(() => window.__progress).catch(() => []);
   const stall = crashed ? null : await page.evaluate(() => window.__stall).catch(() => null);
   const busy = crashed ? {} : await page.evaluate(() => ({ longtask: window.__longtask, frameGap: window.__frameGap })).catch(() => ({}));
@@ -433,7 +449,7 @@ async function throughput(context, profile, origin, mb) {
 
   const secs = t1 != null ? (t1 - t0) / 1000 : null;
   const r = {
-    corpus: dir, source, files: files.length, bytes, lines,
+    mode: mode.key, corpus: dir, source, files: files.length, bytes, lines,
     page_secs: secs, page_mb_s: secs ? bytes / 1e6 / secs : null, page_lines_shown: shown, error,
     native_secs: native.secs, native_mb_s: bytes / 1e6 / native.secs,
     wasm_over_native: secs ? secs / native.secs : null,
@@ -448,7 +464,7 @@ async function throughput(context, profile, origin, mb) {
     main_thread_longest_task_ms: busy.longtask ?? null,
     main_thread_longest_frame_gap_ms: busy.frameGap ?? null,
   };
-  console.log(`\n== 3/4. ${MB(bytes)} MB corpus (${files.length} files, ${lines} lines; ${source})`);
+  console.log(`\n== 3/4. ${MB(bytes)} MB corpus, ${mode.label} (${files.length} files, ${lines} lines; ${source})`);
   console.log(`  page:   ${secs ? `${secs.toFixed(2)} s, ${r.page_mb_s.toFixed(1)} MB/s` : 'no report'}${error ? `  [${error}]` : ''}`);
   console.log(`  native: ${native.secs.toFixed(2)} s, ${r.native_mb_s.toFixed(1)} MB/s  (faultline analyze --json, warm page cache)`);
   if (secs) console.log(`  wasm / native: ${r.wasm_over_native.toFixed(2)}x (target <= 1.5x on one worker)`);
@@ -592,7 +608,9 @@ async function main() {
   try {
     await demoLoads(context, origin);
     summary.throughput = [];
-    for (const mb of SIZES_MB) summary.throughput.push(await throughput(context, profile, origin, mb));
+    for (const mb of SIZES_MB) {
+      for (const mode of MODES) summary.throughput.push(await throughput(context, profile, origin, mb, mode));
+    }
     if (HUGE) summary.huge = await hugeFile(context, origin, corpus(SIZES_MB[0] || 20).dir);
   } finally {
     await context.close().catch(() => {});
@@ -606,7 +624,7 @@ async function main() {
   rows.push(['bundle wasm+js', `${MB(b.raw)} MB raw, ${(b.gzip / 1e6).toFixed(3)} MB gzip -9`, `${((100 * b.gzip) / BUDGET_GZIP).toFixed(0)}% of 1.0 MB gzip budget (+ css ${(b.css_gzip / 1e3).toFixed(0)} KB gzip)`]);
   rows.push(['demo: nav -> root cause', `median ${summary.demo.median_ms.toFixed(0)} ms`, `of ${LOADS}: ${summary.demo.ms.map((t) => t.toFixed(0)).join(', ')}`]);
   for (const t of summary.throughput) {
-    const label = `${MB(t.bytes)} MB corpus`;
+    const label = `${MB(t.bytes)} MB corpus, ${MODES.find((m) => m.key === t.mode).label}`;
     rows.push([`${label}: page`, t.page_secs ? `${t.page_secs.toFixed(2)} s (${t.page_mb_s.toFixed(1)} MB/s)` : `no report: ${t.error}`, `${t.lines} lines, ${t.files} files`]);
     rows.push([`${label}: native CLI`, `${t.native_secs.toFixed(2)} s (${t.native_mb_s.toFixed(1)} MB/s)`, t.wasm_over_native ? `wasm/native ${t.wasm_over_native.toFixed(2)}x wall, ${t.wasm_over_native_cpu == null ? 'n/a' : t.wasm_over_native_cpu.toFixed(2) + 'x'} CPU (target <= 1.5x)` : '']);
     const grew = t.peak_renderer_rss - t.base_renderer_rss;
@@ -620,6 +638,13 @@ async function main() {
     rows.push([`${label}: progress`, `${t.progress.length} changes`, `longest silent stretch ${silent.toFixed(0)} ms (${((100 * silent) / ((t.page_secs || 1) * 1000)).toFixed(0)}% of the run); 50 ms timer delay max ${fmtMs(t.main_thread_stall_ms)}`]);
     const stall = longestStall(t);
     rows.push([`${label}: main-thread stall`, `longest ${fmtMs(stall)}`, `longest task ${fmtMs(t.main_thread_longest_task_ms)}, frame gap ${fmtMs(t.main_thread_longest_frame_gap_ms)} (target <= ${STALL_TARGET_MS} ms${stall != null && stall > STALL_TARGET_MS ? ': OVER' : ''})`]);
+  }
+  for (const mb of SIZES_MB) {
+    const [one, pool] = MODES.map((m) => summary.throughput.find((t) => t.mode === m.key && Math.abs(t.bytes / 1e6 - mb) < mb * 0.25));
+    if (one?.page_secs && pool?.page_secs) {
+      rows.push([`${MB(one.bytes)} MB: one worker vs pool`, `${one.page_secs.toFixed(2)} s vs ${pool.page_secs.toFixed(2)} s`,
+        `pool ${(one.page_secs / pool.page_secs).toFixed(2)}x faster; ${os.cpus().length} cores`]);
+    }
   }
   if (summary.huge) {
     const h = summary.huge;
