@@ -193,6 +193,19 @@ const ABOUT: &[&str] = &[
     "errors",
     "hits",
     "misses",
+    // Units: `password_age_days`, `token_lifetime_hours` are amounts of time.
+    "days",
+    "hours",
+    "minutes",
+    "secs",
+    "sec",
+    // `card_masked`, `token_hint`: a display form with most of it hidden.
+    "masked",
+    "redacted",
+    "preview",
+    "prefix",
+    "suffix",
+    "last",
 ];
 
 const PASSWORD: &[&str] = &[
@@ -202,6 +215,8 @@ const PASSWORD: &[&str] = &[
     "pass",
     "passphrase",
     "passcode",
+    // Common short spelling in code (`pw = '...'`, `-pw`).
+    "pw",
     "senha",
     "contrasena",
     "contraseña",
@@ -249,6 +264,11 @@ const CREDENTIAL: &[&str] = &[
     "phpsessid",
     "jsessionid",
     "aspsessionid",
+    // An SNMP community string is the agent's password (RFC 1157).
+    "community",
+    // Remember-me cookies and tokens are persistent logins.
+    "remember",
+    "rememberme",
 ];
 
 const ID: &[&str] = &[
@@ -284,6 +304,38 @@ const ID: &[&str] = &[
     "driverslicense",
     "licence",
     "license_number",
+    // National identity numbers by their local names.
+    "personnummer",
+    "personnumber",
+    "pesel",
+    "hetu",
+    "henkilotunnus",
+    "ahv",
+    "avs",
+    "curp",
+    "rut",
+    "nric",
+    "cnp",
+    "egn",
+    "oib",
+    "jmbg",
+    "emso",
+    "ppsn",
+    "nss",
+    "amka",
+    "isikukood",
+    "asmenskod",
+    "fodselsnummer",
+    "cpr",
+    "kennitala",
+    "burgerservicenummer",
+    "rijksregisternummer",
+    "steuernummer",
+    "idnr",
+    "mynumber",
+    "rrn",
+    "hkid",
+    "medicare",
 ];
 
 const PHONE: &[&str] = &[
@@ -440,7 +492,11 @@ pub(crate) fn mentions_field(line: &str) -> bool {
         let after = b.get(e).copied();
         let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
             || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
-        starts && ends
+        // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`: a name that ends in the word ([`field`] decides).
+        let suffix = after.is_none_or(|c| !c.is_ascii_alphanumeric())
+            && matches!(e - s, 3 | 5)
+            && (b[s..e].eq_ignore_ascii_case(b"key") || b[s..e].eq_ignore_ascii_case(b"token"));
+        (starts && ends) || suffix
     })
 }
 
@@ -485,6 +541,10 @@ pub(crate) fn field(key: &str) -> Option<Field> {
 }
 
 fn field_of(key: &str) -> Option<Field> {
+    // POSIX shells' working directories (`sudo: ... PWD=/home/ana ;`), not passwords.
+    if matches!(key, "PWD" | "OLDPWD") {
+        return None;
+    }
     let parts = key_parts(key);
     let last = parts.last()?.as_str();
     let joined: String = parts.concat();
@@ -851,8 +911,25 @@ pub(crate) fn is_masked(t: &str) -> bool {
         return true;
     }
     t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '#')) && t.chars().count() >= 3
+        || partly_masked(t)
         || lower.starts_with("hmac-sha256:")
         || lower.starts_with("hmac-sha1:")
+}
+
+/// A display form that hides most of a value (`sk_live_****AbCd`, `************4242`,
+/// `j***@g***.com`, `XXXXXXXXXXXX4242`): a run of three mask characters (`*`, `•`) or of
+/// eight `X`, which no generated secret contains.
+fn partly_masked(t: &str) -> bool {
+    let run = |c: char, n: usize| {
+        let mut best = 0;
+        let mut cur = 0;
+        for ch in t.chars() {
+            cur = if ch == c { cur + 1 } else { 0 };
+            best = best.max(cur);
+        }
+        best >= n
+    };
+    run('*', 3) || run('•', 3) || run('X', 8) || run('x', 8)
 }
 
 /// `<EMAIL_3>` and the like: already masked.
@@ -1024,6 +1101,40 @@ mod tests {
         ] {
             assert_eq!(field(k), Some(Field::Birth), "{k}");
             assert!(mentions_field(&format!("{k}=01/02/1990")), "{k}");
+        }
+    }
+
+    #[test]
+    fn local_id_names_short_spellings_and_concatenated_names() {
+        for k in ["se_personnummer", "pl_pesel", "fi_hetu", "ahv_nr", "curp"] {
+            assert_eq!(field(k), Some(Field::Id), "{k}");
+            assert!(mentions_field(&format!("{k}=x")), "{k}");
+        }
+        assert_eq!(field("pw"), Some(Field::Password));
+        assert_eq!(field("snmp_community"), Some(Field::Credential));
+        assert_eq!(field("remember_me"), Some(Field::Credential));
+        // All-caps names joined without a separator still end in their word.
+        assert_eq!(field("SYSTEM_ACCESSTOKEN"), Some(Field::Credential));
+        assert!(mentions_field("SYSTEM_ACCESSTOKEN=\"abc\""));
+        assert!(!mentions_field("monkeys ate 3 bananas"));
+        // The shell's working directory, and amounts of time about a password.
+        assert_eq!(field("PWD"), None);
+        assert_eq!(field("password_age_days"), None);
+        assert_eq!(field("card_masked"), None);
+    }
+
+    #[test]
+    fn partly_masked_display_forms_are_benign() {
+        for v in [
+            "sk_live_****AbCd",
+            "************4242",
+            "j***@g***.com",
+            "XXXXXXXXXXXX4242",
+        ] {
+            assert!(benign(v, false), "{v}");
+        }
+        for v in ["Xy*z9", "XXL-42", "p*ssw0rd"] {
+            assert!(!benign(v, false), "{v}");
         }
     }
 

@@ -6,7 +6,8 @@
 //! 2. [`fields`]: structure — the value of any field whose name says it is sensitive
 //!    ([`keys`]), in JSON, logfmt, query strings, cookies, headers, YAML and psql records,
 //!    whatever the value looks like, unless its type says it is not a secret.
-//! 3. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
+//! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns, mail display names.
+//! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
 //!
@@ -22,6 +23,7 @@ mod blocks;
 mod fields;
 mod ids;
 mod keys;
+mod markup;
 mod rules;
 mod tokens;
 
@@ -344,6 +346,7 @@ impl Redactor {
         let mut keep: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
         fields::find(line, &mut found, &mut keep);
+        markup::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)

@@ -81,6 +81,10 @@ pub(crate) enum Word {
     Pct = 4096,
     /// A courtesy title or salutation (`Mr.`, `Frau`, `Dear`): a person's name follows.
     Title = 8192,
+    /// A card security code's name (`cvv`, `cvc`).
+    Cvv = 16384,
+    /// A RADIUS/PAM login result (`Login incorrect`), which may print `[user/password]`.
+    Radius = 32768,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -112,6 +116,12 @@ const WORDS: &[(&str, Word)] = &[
     ("ssh-keygen", Word::Tool),
     ("nuget", Word::Tool),
     ("htpasswd", Word::Tool),
+    ("rabbitmqctl", Word::Tool),
+    ("vault", Word::Tool),
+    ("cvv", Word::Cvv),
+    ("cvc", Word::Cvv),
+    ("login incorrect", Word::Radius),
+    ("login ok", Word::Radius),
     ("-----begin", Word::Begin),
     ("eyj", Word::Jwt),
     ("response=", Word::Response),
@@ -401,6 +411,13 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
             "ATATT3",
             "ATBB",
             "oy2",
+            "squ_",
+            "sqp_",
+            "sqa_",
+            "dapi",
+            "PMAK-",
+            "dp.",
+            "LTAI",
             "NRAK-",
             "NRII-",
             "AGE-SECRET-KEY-",
@@ -490,7 +507,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
             r(
                 Secret,
-                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-%])",
                 1,
                 |f| f.run >= 6 && f.has(Word::Scheme),
                 Some(credential_word),
@@ -514,7 +531,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             ),
             r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.colons > 0 && f.has(Word::User), None),
             // Client tools' password flags, each tool its own (redis-cli -p is a port, -a the password).
-            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?[\s"']-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
             r(
                 Secret,
                 r#"(?-u:\b)(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)(?-u:\b)[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
@@ -522,6 +539,18 @@ pub(crate) fn rules() -> &'static [Rule] {
                 |f| f.has(Word::Tool),
                 None,
             ),
+            // `oc login -u x -p pw`, `cf login -p pw`: a login command's `-p` is its password.
+            r(Secret, r#"(?-u:\b)login\s[^\n]*?\s-p\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#, 1, |f| f.has(Word::Tool), None),
+            // `rabbitmqctl add_user|change_password <user> <password>`.
+            r(Secret, r#"(?-u:\b)rabbitmqctl\s+(?:add_user|change_password)\s+\S+\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            // `vault login <token>`: the token is the positional argument (method logins use k=v).
+            r(Secret, r"(?-u:\b)vault\s+login\s+(?:-\S+\s+)*([^\s\-=][^\s=]{7,})(?:\s|$)", 1, |f| f.has(Word::Tool), None),
+            // FreeRADIUS with `auth_badpass`/`auth_goodpass` prints `[user/password]`.
+            r(Secret, r"Login (?:incorrect|OK)[^\[\n]*\[[^/\]\s]*/([^\]\n]+)\]", 1, |f| f.has(Word::Radius), None),
+            // A card security code named in prose: `cvv 123`, `CVC: 4321`.
+            r(Card, r"(?i)(?-u:\b)(?:cvv2?|cvc2?)[\s:=#]+(\d{3,4})(?-u:\b)", 1, |f| f.has(Word::Cvv), None),
+            // `the new key is <value>`: a credential word, `is`, then the value.
+            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret)\s+is\s+['"]?([^\s'"]{16,})"#, 1, |f| f.has(Word::Pass), Some(stated_credential)),
             r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
@@ -530,6 +559,14 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None),
             // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
             r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
+            // MySQL: IDENTIFIED WITH <plugin> BY '...', SET PASSWORD [FOR 'u'@'h'] = '...'.
+            r(
+                Secret,
+                r"(?i)(?-u:\b)(?:identified\s+with\s+\w+\s+by|set\s+password(?:\s+for\s+\S+)?\s*=)\s*'([^']+)'",
+                1,
+                |f| f.has(Word::Pass) && f.quote,
+                None,
+            ),
             // PHP's PDO constructor: (dsn, username, password, options).
             r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
@@ -589,6 +626,14 @@ pub(crate) fn rules() -> &'static [Rule] {
                 0,
                 |f| f.hexcolon || f.colons >= 7,
                 Some(ipv6_ok),
+            ),
+            // `addr:port` without brackets (HAProxy, ALB): the address before the last group.
+            r(
+                Ip,
+                r"(?i)((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}):\d{1,5}(?-u:\b)",
+                1,
+                |f| f.hexcolon || f.colons >= 7,
+                Some(ipv6_port_ok),
             ),
             // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
             r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dotted, Some(ipv4_ok)),
@@ -664,11 +709,29 @@ fn credential_word(text: &str, s: usize, e: usize) -> bool {
     !plain && strong && !super::keys::benign(v, false) && !v.contains("..") && !v.starts_with('/')
 }
 
+/// A value stated to be a key: long, with digits, not a word, path or `a:b:c` cache key.
+fn stated_credential(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    v.bytes().any(|b| b.is_ascii_digit()) && !v.contains(':') && not_plain_word(text, s, e)
+}
+
 /// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
 fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
     let v = text[s..e].trim_end_matches(['.', ':']);
     let digits = v.strip_prefix('v').unwrap_or(v);
     if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    // The next field (`password session_count=3`, `Password Type="..."`), or a keyword in
+    // capitals (`SET PASSWORD FOR 'u'`), follows the word; neither is the password.
+    let key_len = v
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    if key_len > 0 && v[key_len..].starts_with('=') && v.as_bytes()[0].is_ascii_alphabetic() {
+        return false;
+    }
+    if v.len() <= 8 && v.bytes().all(|c| c.is_ascii_uppercase()) {
         return false;
     }
     let mut chars = v.chars();
@@ -813,6 +876,22 @@ fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
     ids::ipv6(cand)
 }
 
+/// An IPv6 address followed by `:port`, where the address with the port would not parse
+/// (nine groups, or a five-digit last group): the port is not part of it.
+fn ipv6_port_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b':') {
+        return false;
+    }
+    let port_end = text[e + 1..].bytes().take_while(u8::is_ascii_digit).count() + e + 1;
+    // A port ends the token: `9C:41:...:25:24:C1` (a fingerprint) goes on past it.
+    let next = text.as_bytes().get(port_end).copied();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b':' || c == b'.') {
+        return false;
+    }
+    ids::ipv6(&text[s..e]) && !ids::ipv6(&text[s..port_end])
+}
+
 fn card_ok(text: &str, s: usize, e: usize) -> bool {
     let b = before(text, s);
     let a = after(text, e);
@@ -932,6 +1011,68 @@ mod tests {
         assert_eq!(hits("Dear Jean-Luc Picard"), ["Jean-Luc Picard"]);
         assert!(hits("took 1500ms Total 3 events").is_empty());
         assert!(hits("mrs mr dr. dear all: 10 events").is_empty());
+    }
+
+    #[test]
+    fn command_line_and_server_log_passwords() {
+        assert_eq!(
+            hits("# oc login -u ops -p Zx81-qq https://api"),
+            ["Zx81-qq"]
+        );
+        assert_eq!(
+            hits("$ rabbitmqctl change_password app tiger-lamp-7"),
+            ["tiger-lamp-7"]
+        );
+        assert_eq!(
+            hits(r#"type=EXECVE argc=3 a0="mysql" a1="-uroot" a2="-pQ1w2e3r4""#),
+            ["Q1w2e3r4"]
+        );
+        assert_eq!(
+            hits("COMMAND=/usr/bin/vault login q8ZkT2mWx1LpNv"),
+            ["q8ZkT2mWx1LpNv"]
+        );
+        assert!(hits("vault login -method=userpass username=ana").is_empty());
+        assert_eq!(
+            hits("radiusd: Login incorrect (pap: bad): [ana/S3cret!x] (from client gw port 1)"),
+            ["S3cret!x"]
+        );
+        assert_eq!(
+            hits("ALTER USER 'a'@'%' IDENTIFIED WITH caching_sha2_password BY 'Pq9!zz'"),
+            ["Pq9!zz"]
+        );
+        assert_eq!(
+            hits("SET PASSWORD FOR 'root'@'localhost' = 'Xx81yy'"),
+            ["Xx81yy"]
+        );
+        assert_eq!(hits("charging card exp 01/27 cvv 123 for 9.99"), ["123"]);
+        assert_eq!(
+            hits("ops chat: rotated, new key is 3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"),
+            ["3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"]
+        );
+        assert!(hits("the cache key is orders:2024:profile").is_empty());
+        // The word after `password` that is the next field or a keyword is not a password.
+        assert!(hits("auth_method=password session_count=3").is_empty());
+    }
+
+    #[test]
+    fn ipv6_with_a_port_and_tokens_by_prefix() {
+        assert_eq!(
+            hits("haproxy: 2001:db8:0:1:2:3:4:5:44321 [x]"),
+            ["2001:db8:0:1:2:3:4:5"]
+        );
+        assert_eq!(hits("from 2001:db8::1:2:51234 ok"), ["2001:db8::1:2"]);
+        assert!(hits("SHA256 Fingerprint=9C:41:A0:05:B9:C8:82:25:24:C1:24:2E:EE").is_empty());
+        for t in [
+            "squ_0123456789abcdef0123456789abcdef01234567",
+            "dapi0123456789abcdef0123456789abcdef",
+            "PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01",
+            "dp.st.dev.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd",
+            "LTAI5tAbCdEfGhIjKlMnOp",
+        ] {
+            let line = format!("value {t} end");
+            // The provider rule (first) takes the whole token; the catch-all may see a part.
+            assert_eq!(hits(&line).first(), Some(&t), "{t}");
+        }
     }
 
     #[test]
