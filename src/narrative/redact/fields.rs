@@ -47,9 +47,15 @@ fn prose_quoted_re() -> &'static Regex {
 
 /// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
 /// go to `keep`, so no later rule masks them.
-pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
+/// `mentioned`: the line has a word field names are made of ([`keys::mentions_field`]).
+pub(crate) fn find(
+    line: &str,
+    mentioned: bool,
+    out: &mut Vec<Span>,
+    keep: &mut Vec<(usize, usize)>,
+) {
     jwk_public(line, keep);
-    if !keys::mentions_field(line) {
+    if !mentioned {
         return;
     }
     find_birth_prose(line, out);
@@ -616,15 +622,19 @@ fn typed_document_re() -> &'static Regex {
     })
 }
 
-/// Ids and phone numbers named in prose.
-pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
-    for c in typed_document_re().captures_iter(line) {
+/// Ids and phone numbers named in prose. `doc_type`, `id_name`: the line has a record type
+/// word (`type`, `kind`) or an id's name (`SSN`, `passport`), without which the typed-document
+/// and named-id patterns cannot match (the caller's one pass over the line found them).
+pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Vec<Span>) {
+    let typed = doc_type.then(|| typed_document_re().captures_iter(line));
+    for c in typed.into_iter().flatten() {
         let m = c.name("v").expect("group");
         if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
             out.push(Span::new(m.start(), m.end(), SecretKind::Id));
         }
     }
-    for c in id_prose_re().captures_iter(line) {
+    let named = id_name.then(|| id_prose_re().captures_iter(line));
+    for c in named.into_iter().flatten() {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
         // Keep only the id itself: stop at a lowercase word (handled by the class) or a run
@@ -712,8 +722,8 @@ mod tests {
 
     fn masked(line: &str) -> Vec<&str> {
         let mut v = Vec::new();
-        find(line, &mut v, &mut Vec::new());
-        find_prose(line, &mut v);
+        find(line, keys::mentions_field(line), &mut v, &mut Vec::new());
+        find_prose(line, true, true, &mut v);
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
@@ -739,7 +749,7 @@ mod tests {
         let line = r#"{"kty":"RSA","kid":"k1","n":"u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0_IzW7yWR7QkrmBL7jTKEn5u-qKhbwKfBstIs-bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW_VDL5AaWTg0nLVkjRo9z-40RQzuVaE8AkAFmxZzow3x-VJYKdjykkJ0iT9wCS0DRTXu269V264Vf_3jvredZiKRkgwlL9xNAwxXFg0x_XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC-9aGVd-Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmw","e":"AQAB","d":"X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH-HLLKD9M7dx5oo7GURknchnrRweUkC7hT5fJLM0WbFAKNLWY2vv7B6NqXSzUvxT0_YSfqijwp3RTzlBaCxWp4doFk5N2o8Gy_nHNKroADIkJ46pRUohsXywbReAdYaMwFs9tv8d_cPVY3i07a3t8MN6TNwm0dSawm9v47UiCl3Sk5ZiG7xojPLu4sbg1U2jx4IBTNBznbJSzFHK66jT8bgkuqsk0GjskDJk19Z4qwjwbsnn4j2WBii3RL-Us2lGVkY8fkFzme1z0HbIkfz0Y6mqnOYtqc0X4jfcKoAC8Q"}"#;
         let mut out = Vec::new();
         let mut keep = Vec::new();
-        find(line, &mut out, &mut keep);
+        find(line, keys::mentions_field(line), &mut out, &mut keep);
         let kept: Vec<&str> = keep.iter().map(|&(s, e)| &line[s..e]).collect();
         assert!(kept.iter().any(|v| v.starts_with("u1SU1")) && kept.contains(&"AQAB"));
         assert!(!kept.iter().any(|v| v.starts_with("X4cTt")));
@@ -842,6 +852,7 @@ mod tests {
         let mut v = Vec::new();
         find(
             r#"{"card": 4111111111111111, "n": 1}"#,
+            true,
             &mut v,
             &mut Vec::new(),
         );

@@ -402,102 +402,111 @@ const ADDRESS: &[&str] = &[
     "home_address",
 ];
 
+/// The words sensitive field names are made of (matched ASCII case-insensitively, whole
+/// parts only for short ones: [`field_word_at`]). [`super::rules::Features`] searches them in
+/// the same pass as its marker words.
+pub(crate) fn field_words() -> Vec<&'static str> {
+    const EXTRA: &[&str] = &[
+        "key",
+        "dob",
+        "birth",
+        "code",
+        "otp",
+        "pin",
+        "card",
+        "cvv",
+        "cvc",
+        "csc",
+        "pan",
+        "mail",
+        "name",
+        "customer",
+        "recipient",
+        "tax",
+        "document",
+        "account",
+        "national",
+        "social",
+        "codice",
+        "steuer",
+        "security",
+        "verification",
+        "totp",
+        "public",
+        "sess",
+        "sid",
+        "id_",
+        "number",
+        "geburt",
+        "nacimiento",
+        "naissance",
+        "born",
+        "geboren",
+        "nascita",
+        "nascimento",
+        "geboorte",
+        "fodsel",
+        "födelse",
+        "holder",
+        "first",
+        "last",
+        "given",
+        "family",
+        "full",
+        "contact",
+        "billing",
+        "shipping",
+        "courriel",
+    ];
+    PASSWORD
+        .iter()
+        .chain(CREDENTIAL)
+        .chain(ID)
+        .chain(PHONE)
+        .chain(NAME_ONLY)
+        .chain(ADDRESS)
+        .chain(EXTRA)
+        .copied()
+        .collect()
+}
+
+/// Whether a field word found at `s..e` of `b` counts. Short words count only as whole key
+/// parts ("pin", not "ping"; "sin", not "using"): at a start (non-letter before, or a
+/// lowercase-to-uppercase step) and an end.
+pub(crate) fn field_word_at(b: &[u8], s: usize, e: usize) -> bool {
+    if e - s >= 6 {
+        return true;
+    }
+    let before = s.checked_sub(1).map(|i| b[i]);
+    let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
+        || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
+    let after = b.get(e).copied();
+    let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
+        || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
+    // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`: a name that ends in the word ([`field`] decides).
+    let suffix = after.is_none_or(|c| !c.is_ascii_alphanumeric())
+        && matches!(e - s, 3 | 5)
+        && (b[s..e].eq_ignore_ascii_case(b"key") || b[s..e].eq_ignore_ascii_case(b"token"));
+    (starts && ends) || suffix
+}
+
 /// Whether `line` contains any word a sensitive field name is made of (ASCII case ignored):
 /// a line without one has no field for [`field`] to accept, so it is not parsed for pairs.
 pub(crate) fn mentions_field(line: &str) -> bool {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let ac = AC.get_or_init(|| {
-        let extra = [
-            "key",
-            "dob",
-            "birth",
-            "code",
-            "otp",
-            "pin",
-            "card",
-            "cvv",
-            "cvc",
-            "csc",
-            "pan",
-            "mail",
-            "name",
-            "customer",
-            "recipient",
-            "tax",
-            "document",
-            "account",
-            "national",
-            "social",
-            "codice",
-            "steuer",
-            "security",
-            "verification",
-            "totp",
-            "public",
-            "sess",
-            "sid",
-            "id_",
-            "number",
-            "geburt",
-            "nacimiento",
-            "naissance",
-            "born",
-            "geboren",
-            "nascita",
-            "nascimento",
-            "geboorte",
-            "fodsel",
-            "födelse",
-            "holder",
-            "first",
-            "last",
-            "given",
-            "family",
-            "full",
-            "contact",
-            "billing",
-            "shipping",
-            "courriel",
-        ];
-        let words: Vec<&str> = PASSWORD
-            .iter()
-            .chain(CREDENTIAL)
-            .chain(ID)
-            .chain(PHONE)
-            .chain(NAME_ONLY)
-            .chain(ADDRESS)
-            .chain(extra.iter())
-            .copied()
-            .collect();
-        // A DFA: every line is searched, and overlapping search in a DFA is a table walk
-        // (the default contiguous NFA follows failure links; it was a fifth of the time).
+        // A DFA: overlapping search in a DFA is a table walk (the default contiguous NFA
+        // follows failure links; it was a fifth of the time).
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(words)
+            .build(field_words())
             .expect("field words")
     });
     let b = line.as_bytes();
-    // Short words count only as whole key parts ("pin", not "ping"; "sin", not "using"):
-    // at a start (non-letter before, or a lowercase-to-uppercase step) and an end.
-    ac.find_overlapping_iter(b).any(|m| {
-        let (s, e) = (m.start(), m.end());
-        if e - s >= 6 {
-            return true;
-        }
-        let before = s.checked_sub(1).map(|i| b[i]);
-        let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
-            || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
-        let after = b.get(e).copied();
-        let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
-            || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
-        // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`: a name that ends in the word ([`field`] decides).
-        let suffix = after.is_none_or(|c| !c.is_ascii_alphanumeric())
-            && matches!(e - s, 3 | 5)
-            && (b[s..e].eq_ignore_ascii_case(b"key") || b[s..e].eq_ignore_ascii_case(b"token"));
-        (starts && ends) || suffix
-    })
+    ac.find_overlapping_iter(b)
+        .any(|m| field_word_at(b, m.start(), m.end()))
 }
 
 /// Keys seen at most this many distinct times are remembered ([`field`], [`kept`]); beyond,

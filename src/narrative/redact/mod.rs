@@ -345,7 +345,8 @@ impl Redactor {
         let mut taken: Vec<Span> = Vec::new();
         let mut keep: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
-        fields::find(line, &mut found, &mut keep);
+        let f = rules::Features::of(line);
+        fields::find(line, f.field_word, &mut found, &mut keep);
         markup::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
@@ -369,7 +370,6 @@ impl Redactor {
                 }
             }
         }
-        let f = rules::Features::of(line);
         let all = rules::rules();
         // Provider tokens and key blocks in one line first: a whole webhook URL outranks the
         // field it sits in; then structure, then the rest of the shape rules.
@@ -391,7 +391,8 @@ impl Redactor {
             || f.digit_dots >= 2
             || f.phone_open
         {
-            fields::find_prose(line, &mut found);
+            let (doc, id) = (f.has(rules::Word::DocType), f.has(rules::Word::IdName));
+            fields::find_prose(line, doc, id, &mut found);
         }
         for sp in found.drain(..) {
             add(&mut taken, sp);

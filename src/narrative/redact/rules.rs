@@ -1,7 +1,7 @@
 //! The line rules: each a regex, a cheap gate on the line's [`Features`] (so a plain log line
 //! runs only the rules it could match), and an edge check on the match in its context.
 
-use super::{ids, tokens, SecretKind};
+use super::{ids, keys, tokens, SecretKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -13,8 +13,15 @@ pub(crate) struct Features {
     pub dollar: bool,
     pub quote: bool,
     pub scheme: bool,
-    /// A `:` next to a hex letter, or `::`: what an IPv6 address has and a clock time lacks.
+    /// A `:` between hex digits with a letter among them (`db8:1`), or `::`: what an IPv6
+    /// address has and a clock time (`10:00`) or a label (`message: x`) lacks.
     pub hexcolon: bool,
+    /// `::` (a compressed IPv6 address).
+    pub double_colon: bool,
+    /// Seven digits in a row, then a capital letter (`X1234567L`, `12345678Z`).
+    pub digits7_upper: bool,
+    /// `2A`/`2B` between digits or spaces: a Corsican département inside a French NIR.
+    pub corsica: bool,
     pub colons: usize,
     pub dashes: usize,
     pub dots: usize,
@@ -59,6 +66,8 @@ pub(crate) struct Features {
     pub spaced_digits: usize,
     /// Marker words found (bits of [`Word`]).
     words: u32,
+    /// A word sensitive field names are made of ([`keys::mentions_field`], same pass).
+    pub field_word: bool,
 }
 
 /// Marker words, found in one case-insensitive pass; each opens some rules.
@@ -85,6 +94,10 @@ pub(crate) enum Word {
     Cvv = 16384,
     /// A RADIUS/PAM login result (`Login incorrect`), which may print `[user/password]`.
     Radius = 32768,
+    /// A record's type (`type`, `kind`): a typed identity document may follow.
+    DocType = 65536,
+    /// A national id's or document's name written in prose (`SSN`, `NIE`, `passport`).
+    IdName = 131072,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -122,6 +135,27 @@ const WORDS: &[(&str, Word)] = &[
     ("cvc", Word::Cvv),
     ("login incorrect", Word::Radius),
     ("login ok", Word::Radius),
+    ("type", Word::DocType),
+    ("kind", Word::DocType),
+    ("ssn", Word::IdName),
+    ("tfn", Word::IdName),
+    ("sin", Word::IdName),
+    ("bsn", Word::IdName),
+    ("nie", Word::IdName),
+    ("dni", Word::IdName),
+    ("nif", Word::IdName),
+    ("cpf", Word::IdName),
+    ("uid", Word::IdName),
+    ("nino", Word::IdName),
+    ("nir", Word::IdName),
+    ("pan", Word::IdName),
+    ("tin", Word::IdName),
+    ("abn", Word::IdName),
+    ("aadhaar", Word::IdName),
+    ("steuer", Word::IdName),
+    ("iban", Word::IdName),
+    ("passport", Word::IdName),
+    ("ausweis", Word::IdName),
     ("-----begin", Word::Begin),
     ("eyj", Word::Jwt),
     ("response=", Word::Response),
@@ -160,15 +194,17 @@ const WORDS: &[(&str, Word)] = &[
     ("sr.", Word::Title),
 ];
 
+/// The marker words, then the field words ([`keys::field_words`]): one automaton, one pass.
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
+        let field = keys::field_words();
         // A DFA, like `keys::mentions_field`'s: searched on every line.
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(WORDS.iter().map(|(w, _)| *w))
+            .build(WORDS.iter().map(|(w, _)| *w).chain(field))
             .expect("marker words")
     })
 }
@@ -232,11 +268,19 @@ impl Features {
                 b'@' => f.at = true,
                 b':' => {
                     f.colons += 1;
-                    let hex = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':');
+                    let letter = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F');
                     if next == b'/' {
                         f.scheme = true;
                     }
-                    if hex(next) || (i > 0 && hex(prev)) {
+                    if next == b':' {
+                        f.double_colon = true;
+                        f.hexcolon = true;
+                    }
+                    if i > 0
+                        && prev.is_ascii_hexdigit()
+                        && next.is_ascii_hexdigit()
+                        && (letter(prev) || letter(next))
+                    {
                         f.hexcolon = true;
                     }
                 }
@@ -252,9 +296,18 @@ impl Features {
                 _ => {}
             }
             if !c.is_ascii_digit() {
+                if drun >= 7 && c.is_ascii_uppercase() {
+                    f.digits7_upper = true;
+                }
                 drun = 0;
             }
             if c.is_ascii_uppercase() {
+                if matches!(c, b'A' | b'B')
+                    && prev == b'2'
+                    && (next == b' ' || next.is_ascii_digit())
+                {
+                    f.corsica = true;
+                }
                 urun += 1;
                 if urun >= 5 {
                     f.upper5 = true;
@@ -271,9 +324,14 @@ impl Features {
                 run = 0;
             }
         }
-        f.provider = provider_prefixes().find(b).is_some();
+        f.provider = provider_prefix(b);
         for m in words_ac().find_overlapping_iter(b) {
-            f.words |= WORDS[m.pattern().as_usize()].1 as u32;
+            match WORDS.get(m.pattern().as_usize()) {
+                Some(w) => f.words |= w.1 as u32,
+                None => {
+                    f.field_word = f.field_word || keys::field_word_at(b, m.start(), m.end());
+                }
+            }
         }
         f
     }
@@ -432,6 +490,17 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
         ])
         .expect("provider prefixes")
     })
+}
+
+/// A provider prefix followed by at least eight token characters: every alternative of
+/// [`tokens::provider_re`] is that long after its prefix, and most words that contain a
+/// prefix (`github`, `glance`, `SKU`) are not followed by a run.
+fn provider_prefix(b: &[u8]) -> bool {
+    // Django keys use punctuation too: any byte but a blank or a quote.
+    let token = |c: &u8| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'');
+    provider_prefixes()
+        .find_overlapping_iter(b)
+        .any(|m| b[m.end()..].iter().take(8).filter(|c| token(c)).count() == 8)
 }
 
 /// Whether the `-` at `i` is one of the two in `YYYY-MM-DD`.
@@ -608,12 +677,17 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                // Every match has one of: two dashes between digits, two capitals and two
-                // digits, five capitals, two dots between digits, seven digits (single spaces
-                // between them allowed); a date and a clock time have none.
+                // What each alternative needs, in order: SSN, NINO, DNI/NIE, codice fiscale,
+                // PAN, CPF, Aadhaar, NIR, SIN/TFN.
                 |f| {
-                    (f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7)
-                        && (f.digit_dashes >= 2 || f.uu_dd || f.upper5 || f.digit_dots >= 2 || f.spaced_digits >= 7)
+                    f.digit_dashes >= 2
+                        || f.uu_dd
+                        || f.digits7_upper
+                        || f.upper5
+                        || (f.digit_dots >= 2 && f.digit_dashes >= 1)
+                        || f.digit_space_digits >= 2
+                        || f.spaced_digits >= 13
+                        || f.corsica
                 },
                 Some(national_ok),
             ),
@@ -632,7 +706,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Ip,
                 r"(?i)((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}):\d{1,5}(?-u:\b)",
                 1,
-                |f| f.hexcolon || f.colons >= 7,
+                // Nine groups, or `::` and a five-digit port: either way `::` or 8 colons.
+                |f| f.hexcolon && (f.double_colon || f.colons >= 8),
                 Some(ipv6_port_ok),
             ),
             // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
@@ -1077,6 +1152,31 @@ mod tests {
 
     #[test]
     fn shapes_found() {
+        // Each national id layout opens its rule's gate on its own; a plain line does not.
+        let ids = rules()
+            .iter()
+            .find(|r| r.re.as_str().contains("[XYZ0-9]"))
+            .expect("national id rule");
+        for v in [
+            "123-45-6789",
+            "AB 12 34 56 C",
+            "12345678Z",
+            "RSSMRA85T10A562S",
+            "ABCDE1234F",
+            "529.982.247-25",
+            "2345 6789 0123",
+            "1 85 05 2A 123 456 78",
+            "185052A12345678",
+            "1850575123456",
+            "046 454 286",
+        ] {
+            assert!((ids.gate)(&Features::of(&format!("id {v} ok"))), "{v}");
+        }
+        assert!(!(ids.gate)(&Features::of(
+            "2024-06-01T10:00:00Z GET /x 200 12ms"
+        )));
+        assert!(hits("addr 2001:db8::5:6:44321 up").contains(&"2001:db8::5:6"));
+        assert!(hits("at 10:00:00 message: deadbeef").is_empty());
         assert_eq!(hits("SIN 046 454 286 ok"), Vec::<&str>::new());
         assert_eq!(hits("ssn 123-45-6789 on file"), ["123-45-6789"]);
         assert_eq!(hits("call (02) 4738 1883 now"), ["(02) 4738 1883"]);
