@@ -22,6 +22,8 @@ pub(crate) struct Features {
     pub digits7_upper: bool,
     /// `2A`/`2B` between digits or spaces: a Corsican département inside a French NIR.
     pub corsica: bool,
+    /// Three groups of 3-4 digits with single spaces (`046 454 286`, `2345 6789 0123`).
+    pub grouped3: bool,
     pub colons: usize,
     pub dashes: usize,
     pub dots: usize,
@@ -218,6 +220,10 @@ impl Features {
         let mut f = Features::default();
         let b = line.as_bytes();
         let (mut run, mut drun, mut urun) = (0, 0, 0);
+        // Digit groups of 3-4 in a row, single spaces between (`2345 6789 0123`).
+        let (mut glen, mut groups) = (0, 0);
+        // The byte before the current digit run (`.` before fractional seconds).
+        let mut run_prev = b' ';
         let mut tok = Token::default();
         for (i, &c) in b.iter().enumerate() {
             // Most bytes are lowercase letters, which only extend runs: what the full path
@@ -225,6 +231,8 @@ impl Features {
             if c.is_ascii_lowercase() {
                 drun = 0;
                 urun = 0;
+                glen = 0;
+                groups = 0;
                 run += 1;
                 f.run = f.run.max(run);
                 tok.len += 1;
@@ -238,14 +246,26 @@ impl Features {
             shape(b, i, &mut f, &mut tok);
             let prev = if i > 0 { b[i - 1] } else { b' ' };
             let next = b.get(i + 1).copied().unwrap_or(b' ');
+            if c.is_ascii_digit() {
+                glen += 1;
+            } else {
+                groups = digit_groups(glen, groups, c == b' ' && next.is_ascii_digit());
+                f.grouped3 |= groups >= 3;
+                glen = 0;
+            }
             match c {
                 b'0'..=b'9' => {
+                    if drun == 0 {
+                        run_prev = prev;
+                    }
                     drun += 1;
                     f.max_digit_run = f.max_digit_run.max(drun);
                     if urun >= 2 {
                         f.uu_digit = true;
                     }
-                    if matches!(prev, b'+' | b'(') {
+                    // `+` and a country code (not a `+0000` UTC offset), or an area code in
+                    // parentheses before the number (`(02) 4738`).
+                    if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
                         f.phone_open = true;
                     }
                 }
@@ -296,7 +316,7 @@ impl Features {
                 _ => {}
             }
             if !c.is_ascii_digit() {
-                if drun >= 7 && c.is_ascii_uppercase() {
+                if drun >= 7 && c.is_ascii_uppercase() && run_prev != b'.' {
                     f.digits7_upper = true;
                 }
                 drun = 0;
@@ -324,6 +344,7 @@ impl Features {
                 run = 0;
             }
         }
+        f.grouped3 |= digit_groups(glen, groups, false) >= 3;
         f.provider = provider_prefix(b);
         for m in words_ac().find_overlapping_iter(b) {
             match WORDS.get(m.pattern().as_usize()) {
@@ -490,6 +511,39 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
         ])
         .expect("provider prefixes")
     })
+}
+
+/// `dd)d`, `dddd) d`: 2-4 digits, `)`, an optional space, a digit.
+fn area_code(b: &[u8]) -> bool {
+    let n = b.iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+    if !(2..=4).contains(&n) || b.get(n) != Some(&b')') {
+        return false;
+    }
+    let j = if b.get(n + 1) == Some(&b' ') {
+        n + 2
+    } else {
+        n + 1
+    };
+    b.get(j).is_some_and(u8::is_ascii_digit)
+}
+
+/// How many 3-4 digit groups in a row have ended, after a digit run of `glen` ended (0: no
+/// run); `goes_on`: a single space and a digit follow.
+fn digit_groups(glen: usize, groups: usize, goes_on: bool) -> usize {
+    if glen == 0 {
+        return 0;
+    }
+    let n = if (3..=4).contains(&glen) {
+        groups + 1
+    } else {
+        0
+    };
+    // The count is read (`>= 3`) before a group that does not go on resets it.
+    if goes_on || n >= 3 {
+        n
+    } else {
+        0
+    }
 }
 
 /// A provider prefix followed by at least eight token characters: every alternative of
@@ -683,10 +737,11 @@ pub(crate) fn rules() -> &'static [Rule] {
                     f.digit_dashes >= 2
                         || f.uu_dd
                         || f.digits7_upper
-                        || f.upper5
+                        || f.u5_digit
                         || (f.digit_dots >= 2 && f.digit_dashes >= 1)
-                        || f.digit_space_digits >= 2
-                        || f.spaced_digits >= 13
+                        || f.grouped3
+                        || f.max_digit_run >= 13
+                        || (f.spaced_digits >= 13 && f.digit_space_digits >= 3)
                         || f.corsica
                 },
                 Some(national_ok),
@@ -1177,6 +1232,11 @@ mod tests {
         )));
         assert!(hits("addr 2001:db8::5:6:44321 up").contains(&"2001:db8::5:6"));
         assert!(hits("at 10:00:00 message: deadbeef").is_empty());
+        // A UTC offset or a count in parentheses opens no phone rule.
+        let f = Features::of("[02/Nov/2026:06:14:22 +0000] took (45 ms) (12)");
+        assert!(!f.phone_open);
+        assert!(Features::of("tel +44 20 7946 0958").phone_open);
+        assert!(Features::of("tel (02) 4738 1883").phone_open);
         assert_eq!(hits("SIN 046 454 286 ok"), Vec::<&str>::new());
         assert_eq!(hits("ssn 123-45-6789 on file"), ["123-45-6789"]);
         assert_eq!(hits("call (02) 4738 1883 now"), ["(02) 4738 1883"]);
