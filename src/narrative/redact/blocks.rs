@@ -53,14 +53,16 @@ impl Context {
     }
 
     /// Spans this line contributes from block state, updating the state for the next line.
-    pub(crate) fn line(&mut self, line: &str, out: &mut Vec<Span>) -> LineRole {
+    /// `field_word`: the line has a word field names are made of ([`keys::field_words`],
+    /// which the caller learned in its one pass over the line).
+    pub(crate) fn line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) -> LineRole {
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
         self.printed_line(line, out);
         self.secret_data_line(line, out);
         self.env_line(line, out);
-        self.table_line(line, out);
+        self.table_line(line, field_word, out);
         LineRole::Normal
     }
 
@@ -223,7 +225,7 @@ impl Context {
         }
     }
 
-    fn table_line(&mut self, line: &str, out: &mut Vec<Span>) {
+    fn table_line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) {
         let t = line.trim();
         if t.is_empty() {
             self.table = None;
@@ -238,7 +240,7 @@ impl Context {
         if let Some(table) = &self.table {
             let cells = split_cells(line, table.sep);
             // A row of column names is the header of the next table, not a row of this one.
-            if let Some(next) = header(line) {
+            if let Some(next) = header(line, field_word) {
                 self.table = Some(next);
                 return;
             }
@@ -254,7 +256,7 @@ impl Context {
             }
             self.table = None;
         }
-        self.table = header(line);
+        self.table = header(line, field_word);
     }
 }
 
@@ -382,7 +384,7 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 }
 
 /// A header row: 3+ cells, each a column name, at least one naming a sensitive field.
-fn header(line: &str) -> Option<Table> {
+fn header(line: &str, field_word: bool) -> Option<Table> {
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
     // Three cells need two separators: a cheap count first, the field words only then.
@@ -390,10 +392,7 @@ fn header(line: &str) -> Option<Table> {
         .bytes()
         .filter(|b| matches!(b, b',' | b'\t' | b';' | b'|'))
         .count();
-    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
-        || seps < 2
-        || !keys::mentions_field(line)
-    {
+    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || seps < 2 || !field_word {
         return None;
     }
     let sep = [',', '\t', ';', '|']
@@ -494,7 +493,7 @@ mod tests {
         text.lines()
             .map(|l| {
                 let mut v = Vec::new();
-                ctx.line(l, &mut v);
+                ctx.line(l, keys::mentions_field(l), &mut v);
                 v.iter()
                     .map(|s| l[s.start..s.end].to_string())
                     .collect::<Vec<_>>()

@@ -47,7 +47,7 @@ fn prose_quoted_re() -> &'static Regex {
 
 /// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
 /// go to `keep`, so no later rule masks them.
-/// `mentioned`: the line has a word field names are made of ([`keys::mentions_field`]).
+/// `mentioned`: the line has a word field names are made of ([`keys::field_words`]).
 pub(crate) fn find(
     line: &str,
     mentioned: bool,

@@ -335,7 +335,8 @@ impl Redactor {
     /// table columns, then the line rules; then values seen before.
     fn line_spans(&self, line: &str, ctx: &mut blocks::Context) -> Vec<Span> {
         let mut cand: Vec<Span> = Vec::new();
-        let role = ctx.line(line, &mut cand);
+        let f = rules::Features::of(line);
+        let role = ctx.line(line, f.field_word, &mut cand);
         match role {
             blocks::LineRole::Private | blocks::LineRole::Public => {
                 return settle(line, cand);
@@ -345,7 +346,6 @@ impl Redactor {
         let mut taken: Vec<Span> = Vec::new();
         let mut keep: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
-        let f = rules::Features::of(line);
         fields::find(line, f.field_word, &mut found, &mut keep);
         markup::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {

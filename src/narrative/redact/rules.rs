@@ -68,7 +68,7 @@ pub(crate) struct Features {
     pub spaced_digits: usize,
     /// Marker words found (bits of [`Word`]).
     words: u32,
-    /// A word sensitive field names are made of ([`keys::mentions_field`], same pass).
+    /// A word sensitive field names are made of ([`keys::field_words`], found in the same pass).
     pub field_word: bool,
 }
 
@@ -201,7 +201,7 @@ fn words_ac() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
         let field = keys::field_words();
-        // A DFA, like `keys::mentions_field`'s: searched on every line.
+        // A DFA: searched on every line, overlapping (a table walk, no failure links).
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
@@ -552,8 +552,9 @@ fn digit_groups(glen: usize, groups: usize, goes_on: bool) -> usize {
 fn provider_prefix(b: &[u8]) -> bool {
     // Django keys use punctuation too: any byte but a blank or a quote.
     let token = |c: &u8| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'');
+    // Non-overlapping is enough: a prefix that overlaps another's end sees the same blank.
     provider_prefixes()
-        .find_overlapping_iter(b)
+        .find_iter(b)
         .any(|m| b[m.end()..].iter().take(8).filter(|c| token(c)).count() == 8)
 }
 
