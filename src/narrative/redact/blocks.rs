@@ -20,6 +20,10 @@ pub(crate) struct Context {
     /// The line before was a command that prints one sensitive field on its own
     /// (`vault kv get -field=password ...`): this line, if it is one bare value, is that field.
     printed: Option<Field>,
+    /// The current YAML document declared `kind: Secret`.
+    secret_doc: bool,
+    /// Indent of an open `data:` / `stringData:` map.
+    data_indent: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +53,16 @@ impl Context {
     }
 
     /// Spans this line contributes from block state, updating the state for the next line.
-    pub(crate) fn line(&mut self, line: &str, out: &mut Vec<Span>) -> LineRole {
+    /// `field_word`: the line has a word field names are made of ([`keys::field_words`],
+    /// which the caller learned in its one pass over the line).
+    pub(crate) fn line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) -> LineRole {
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
         self.printed_line(line, out);
+        self.secret_data_line(line, out);
         self.env_line(line, out);
-        self.table_line(line, out);
+        self.table_line(line, field_word, out);
         LineRole::Normal
     }
 
@@ -72,6 +79,53 @@ impl Context {
             }
         }
         self.printed = printed_field(line);
+    }
+
+    /// A Kubernetes Secret's `data:` / `stringData:` entries are its content whatever their
+    /// names (`username: c3Zj...`): masked in a document of `kind: Secret`, and elsewhere
+    /// when the value is padded base64 (`kubectl get -o yaml` prints `data` before `kind`).
+    fn secret_data_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let t = t.trim_end();
+        // A new document or object (`---`, `apiVersion:`), or a line that is not YAML (a
+        // shell prompt between two `kubectl get` outputs), ends what the last one declared.
+        if t == "---" || (indent == 0 && (t.starts_with("apiVersion:") || !t.contains(':'))) {
+            self.secret_doc = false;
+            self.data_indent = None;
+            return;
+        }
+        if indent == 0 && t == "kind: Secret" {
+            self.secret_doc = true;
+        }
+        if let Some(d) = self.data_indent {
+            if t.is_empty() {
+                return;
+            }
+            if indent > d {
+                if let Some((k, v)) = t.split_once(':') {
+                    let v = v.trim();
+                    let bare = v.trim_matches(['"', '\'']);
+                    let plain_key = !k.is_empty() && !k.contains(char::is_whitespace);
+                    if plain_key
+                        && !bare.is_empty()
+                        && !matches!(bare, "|" | ">" | "|-" | ">-")
+                        && !keys::benign(bare, false)
+                        && !keys::is_placeholder(bare)
+                        && (self.secret_doc || padded_base64(bare))
+                        && !public_pem_base64(bare)
+                    {
+                        let s = line.rfind(bare).unwrap_or(line.len() - bare.len());
+                        out.push(Span::new(s, s + bare.len(), SecretKind::Secret));
+                    }
+                }
+                return;
+            }
+            self.data_indent = None;
+        }
+        if matches!(t, "data:" | "stringData:") {
+            self.data_indent = Some(indent);
+        }
     }
 
     /// `- name: DB_PASSWORD` then `value: "..."`: the value is masked by the name above it.
@@ -172,7 +226,7 @@ impl Context {
         }
     }
 
-    fn table_line(&mut self, line: &str, out: &mut Vec<Span>) {
+    fn table_line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) {
         let t = line.trim();
         if t.is_empty() {
             self.table = None;
@@ -187,7 +241,7 @@ impl Context {
         if let Some(table) = &self.table {
             let cells = split_cells(line, table.sep);
             // A row of column names is the header of the next table, not a row of this one.
-            if let Some(next) = header(line) {
+            if let Some(next) = header(line, field_word) {
                 self.table = Some(next);
                 return;
             }
@@ -203,7 +257,7 @@ impl Context {
             }
             self.table = None;
         }
-        self.table = header(line);
+        self.table = header(line, field_word);
     }
 }
 
@@ -331,7 +385,7 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 }
 
 /// A header row: 3+ cells, each a column name, at least one naming a sensitive field.
-fn header(line: &str) -> Option<Table> {
+fn header(line: &str, field_word: bool) -> Option<Table> {
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
     // Three cells need two separators: a cheap count first, the field words only then.
@@ -339,10 +393,7 @@ fn header(line: &str) -> Option<Table> {
         .bytes()
         .filter(|b| matches!(b, b',' | b'\t' | b';' | b'|'))
         .count();
-    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|')
-        || seps < 2
-        || !keys::mentions_field(line)
-    {
+    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || seps < 2 || !field_word {
         return None;
     }
     let sep = [',', '\t', ';', '|']
@@ -409,6 +460,31 @@ fn cell_masks(f: Field, v: &str) -> bool {
     }
 }
 
+/// Base64 of a PEM certificate or public key (`tls.crt`, `ca.crt`): public, not content to
+/// hide. `LS0tLS1CRUdJTi` is `-----BEGIN ` encoded; `BDRVJU` continues ` CERT`, `BQVUJMSUMg`
+/// ` PUBLIC `.
+fn public_pem_base64(v: &str) -> bool {
+    v.strip_prefix("LS0tLS1CRUdJTi")
+        .is_some_and(|r| r.starts_with("BDRVJU") || r.starts_with("BQVUJMSUMg"))
+}
+
+/// Base64 with its padding (`c3ZjLW9yZGVycw==`) or with all three character classes, in
+/// whole 4-character groups: how Secret data is encoded, unlike a ConfigMap's plain values.
+fn padded_base64(v: &str) -> bool {
+    let b = v.as_bytes();
+    let body = v.trim_end_matches('=');
+    b.len() >= 8
+        && b.len() % 4 == 0
+        && b.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+        && (body.len() < b.len()
+            || (body.bytes().any(|c| c.is_ascii_digit())
+                && body.bytes().any(|c| c.is_ascii_uppercase())
+                && body.bytes().any(|c| c.is_ascii_lowercase())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,13 +494,34 @@ mod tests {
         text.lines()
             .map(|l| {
                 let mut v = Vec::new();
-                ctx.line(l, &mut v);
+                ctx.line(l, keys::mentions_field(l), &mut v);
                 v.iter()
                     .map(|s| l[s.start..s.end].to_string())
                     .collect::<Vec<_>>()
                     .join(",")
             })
             .collect()
+    }
+
+    #[test]
+    fn secret_data_entries_whatever_their_names() {
+        let text = "apiVersion: v1\nkind: Secret\ndata:\n  username: YWRtaW4=\n  note: plain\ntype: Opaque\n---\nkind: ConfigMap\ndata:\n  mode: fast\n  blob: c2VjcmV0LXZhbHVl\n  level: info";
+        let got = run(text);
+        assert_eq!(got[3], "YWRtaW4=");
+        assert_eq!(got[4], "plain");
+        assert_eq!(got[5], "");
+        // Outside a Secret, only base64 counts.
+        assert_eq!(got[9], "");
+        assert_eq!(got[10], "c2VjcmV0LXZhbHVl");
+        assert_eq!(got[11], "");
+        // A certificate in a TLS Secret is public; a new object ends the Secret.
+        let tls = run("kind: Secret\ndata:\n  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\napiVersion: v1\ndata:\n  LEVEL: debug");
+        assert_eq!(tls[2], "");
+        assert_eq!(tls[3], "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t");
+        assert_eq!(tls[6], "");
+        let cm = run("data:\n  password_b64: cGFzc3dvcmQxMjM0NQ==\n  replicas: 3");
+        assert_eq!(cm[1], "cGFzc3dvcmQxMjM0NQ==");
+        assert_eq!(cm[2], "");
     }
 
     #[test]

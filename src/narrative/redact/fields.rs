@@ -47,9 +47,15 @@ fn prose_quoted_re() -> &'static Regex {
 
 /// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
 /// go to `keep`, so no later rule masks them.
-pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize)>) {
+/// `mentioned`: the line has a word field names are made of ([`keys::field_words`]).
+pub(crate) fn find(
+    line: &str,
+    mentioned: bool,
+    out: &mut Vec<Span>,
+    keep: &mut Vec<(usize, usize)>,
+) {
     jwk_public(line, keep);
-    if !keys::mentions_field(line) {
+    if !mentioned {
         return;
     }
     find_birth_prose(line, out);
@@ -132,6 +138,15 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>, keep: &mut Vec<(usize, usize
             }
         }
         if !quoted {
+            // `password_hash = crypt('...', password_hash)`: the secret is the literal the
+            // function is called with, not the function's name.
+            if let Some(call) = call_literal(line, s, e) {
+                if let Some(lit) = call.filter(|l| masks(f, &line[l.0..l.1], "")) {
+                    out.push(Span::new(lit.0, lit.1, f.kind()));
+                    pos = lit.1.max(pos);
+                }
+                continue;
+            }
             e = extend_bare(line, ks, sep, f, s, e);
         }
         let v = line[s..e].trim();
@@ -268,6 +283,9 @@ fn userinfo_password(v: &str) -> Option<(usize, usize)> {
 /// header or psql-record line that starts with its key, or the digit groups of a phone or id
 /// written with spaces (`cellulare=360 1552635`).
 fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: usize) -> usize {
+    if matches!(f, Field::Password | Field::Credential) && matches!(sep, "=" | "=>") {
+        return secret_run(line, s, e);
+    }
     let starts_line = line[..key_start]
         .trim_start()
         .trim_start_matches("- ")
@@ -311,6 +329,82 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
     e
 }
 
+/// An unquoted password or key runs to the next blank (`JWT_SECRET=a)(b,c^d`): generated
+/// secrets use punctuation. It stops where a query string or cookie list goes on (`&`, `;`),
+/// before `,key=` (the next pair of a list), and drops closing brackets it did not open
+/// (`(password=abc)`) and a trailing comma.
+fn secret_run(line: &str, s: usize, e: usize) -> usize {
+    let b = line.as_bytes();
+    let mut end = e;
+    while end < b.len()
+        && !matches!(
+            b[end],
+            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'&' | b';'
+        )
+    {
+        if b[end] == b',' && next_is_pair(&line[end + 1..]) {
+            break;
+        }
+        end += 1;
+    }
+    loop {
+        let v = &b[s..end];
+        let Some(&last) = v.last() else { break };
+        let open = match last {
+            b')' => b'(',
+            b']' => b'[',
+            b'}' => b'{',
+            b',' | b'.' if end > e => {
+                end -= 1;
+                continue;
+            }
+            _ => break,
+        };
+        let opened = v.iter().filter(|&&c| c == open).count();
+        let closed = v.iter().filter(|&&c| c == last).count();
+        if closed > opened && end > s + 1 {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    end.max(e)
+}
+
+/// `key=` (or ` key=`) at the start of `rest`.
+fn next_is_pair(rest: &str) -> bool {
+    let r = rest.trim_start();
+    let k = r
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    k > 0 && r[k..].starts_with('=')
+}
+
+/// A bare value that opens a function call (`crypt('x', h)`, `now()`): `Some` with the range
+/// of the quoted literal it is called with, inside its quotes, if any.
+fn call_literal(line: &str, s: usize, e: usize) -> Option<Option<(usize, usize)>> {
+    let v = &line[s..e];
+    let name = v.strip_suffix('(')?;
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+    {
+        return None;
+    }
+    let rest = &line[e..];
+    let Some(q) = rest.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+        return Some(None);
+    };
+    Some(
+        rest[1..]
+            .find(q)
+            .filter(|&n| n > 0)
+            .map(|n| (e + 1, e + 1 + n)),
+    )
+}
+
 /// An unquoted name written with its spaces (`name=Ana de Souza dob=...`): the value runs
 /// over the capitalised words (and name particles) that follow, up to the next key.
 fn name_words(line: &str, e: usize) -> usize {
@@ -345,7 +439,7 @@ fn name_words(line: &str, e: usize) -> usize {
 
 /// Whether a value under a field of kind `f` is masked. `after` is the rest of the line
 /// (`15 bytes` in `kubectl describe secret` is a size).
-fn masks(f: Field, v: &str, after: &str) -> bool {
+pub(crate) fn masks(f: Field, v: &str, after: &str) -> bool {
     if keys::benign(v, f == Field::Birth) {
         return false;
     }
@@ -377,7 +471,7 @@ fn masks(f: Field, v: &str, after: &str) -> bool {
                 return false;
             }
             // A plain word (`no-check`, `accepted`, `bearer`) or a small count is not a token.
-            !(word || (all_digits && v.len() <= 4) || v.starts_with('/') && !v.contains(' '))
+            !(word || (all_digits && v.len() <= 4) || file_path(v))
         }
         Field::Code => has_digit || v.len() >= 6,
         Field::AuthCode => v.len() >= 10 && has_digit && !all_digits,
@@ -390,6 +484,17 @@ fn masks(f: Field, v: &str, after: &str) -> bool {
             v.chars().any(char::is_alphabetic) && has_digit && v.contains(' ') || street_word(v)
         }
     }
+}
+
+/// A file path (`/var/run/secrets/token`), not a base64 key that starts with `/`
+/// (`/W+/0DF...`): no `+`, no padding, no long random segment.
+fn file_path(v: &str) -> bool {
+    v.starts_with('/')
+        && !v.contains([' ', '+'])
+        && !v.ends_with('=')
+        && !v
+            .split('/')
+            .any(|p| p.len() >= 16 && super::tokens::random_looking(p))
 }
 
 /// `a=b; c=d`: a value that starts with a pair of its own.
@@ -430,9 +535,22 @@ pub(crate) fn person_name(v: &str) -> bool {
         let mut ch = w.chars();
         ch.next().is_some_and(char::is_uppercase)
             && ch.clone().count() >= 1
-            && ch.all(|c| c.is_lowercase() || c == '\'' || c == '-')
+            && name_tail(ch.as_str())
     };
     words.iter().filter(|w| cap(w)).count() >= 2 && words.iter().all(|w| cap(w) || particle(w))
+}
+
+/// The rest of a capitalised name word: lowercase, with `'` or `-` joins that may start a
+/// new capital (`O'Brien`, `Smith-Jones`).
+fn name_tail(t: &str) -> bool {
+    let mut prev = 'a';
+    t.chars().all(|c| {
+        let ok = c.is_lowercase()
+            || matches!(c, '\'' | '-')
+            || (c.is_uppercase() && matches!(prev, '\'' | '-'));
+        prev = c;
+        ok
+    })
 }
 
 fn street_word(v: &str) -> bool {
@@ -504,15 +622,19 @@ fn typed_document_re() -> &'static Regex {
     })
 }
 
-/// Ids and phone numbers named in prose.
-pub(crate) fn find_prose(line: &str, out: &mut Vec<Span>) {
-    for c in typed_document_re().captures_iter(line) {
+/// Ids and phone numbers named in prose. `doc_type`, `id_name`: the line has a record type
+/// word (`type`, `kind`) or an id's name (`SSN`, `passport`), without which the typed-document
+/// and named-id patterns cannot match (the caller's one pass over the line found them).
+pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Vec<Span>) {
+    let typed = doc_type.then(|| typed_document_re().captures_iter(line));
+    for c in typed.into_iter().flatten() {
         let m = c.name("v").expect("group");
         if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
             out.push(Span::new(m.start(), m.end(), SecretKind::Id));
         }
     }
-    for c in id_prose_re().captures_iter(line) {
+    let named = id_name.then(|| id_prose_re().captures_iter(line));
+    for c in named.into_iter().flatten() {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
         // Keep only the id itself: stop at a lowercase word (handled by the class) or a run
@@ -600,8 +722,8 @@ mod tests {
 
     fn masked(line: &str) -> Vec<&str> {
         let mut v = Vec::new();
-        find(line, &mut v, &mut Vec::new());
-        find_prose(line, &mut v);
+        find(line, keys::mentions_field(line), &mut v, &mut Vec::new());
+        find_prose(line, true, true, &mut v);
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
@@ -627,7 +749,7 @@ mod tests {
         let line = r#"{"kty":"RSA","kid":"k1","n":"u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0_IzW7yWR7QkrmBL7jTKEn5u-qKhbwKfBstIs-bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW_VDL5AaWTg0nLVkjRo9z-40RQzuVaE8AkAFmxZzow3x-VJYKdjykkJ0iT9wCS0DRTXu269V264Vf_3jvredZiKRkgwlL9xNAwxXFg0x_XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC-9aGVd-Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmw","e":"AQAB","d":"X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH-HLLKD9M7dx5oo7GURknchnrRweUkC7hT5fJLM0WbFAKNLWY2vv7B6NqXSzUvxT0_YSfqijwp3RTzlBaCxWp4doFk5N2o8Gy_nHNKroADIkJ46pRUohsXywbReAdYaMwFs9tv8d_cPVY3i07a3t8MN6TNwm0dSawm9v47UiCl3Sk5ZiG7xojPLu4sbg1U2jx4IBTNBznbJSzFHK66jT8bgkuqsk0GjskDJk19Z4qwjwbsnn4j2WBii3RL-Us2lGVkY8fkFzme1z0HbIkfz0Y6mqnOYtqc0X4jfcKoAC8Q"}"#;
         let mut out = Vec::new();
         let mut keep = Vec::new();
-        find(line, &mut out, &mut keep);
+        find(line, keys::mentions_field(line), &mut out, &mut keep);
         let kept: Vec<&str> = keep.iter().map(|&(s, e)| &line[s..e]).collect();
         assert!(kept.iter().any(|v| v.starts_with("u1SU1")) && kept.contains(&"AQAB"));
         assert!(!kept.iter().any(|v| v.starts_with("X4cTt")));
@@ -696,10 +818,41 @@ mod tests {
     }
 
     #[test]
+    fn bare_secrets_run_to_the_blank() {
+        assert_eq!(
+            masked("JWT_SECRET=a9(Zq)]x^7#w,k2 next=1"),
+            ["a9(Zq)]x^7#w,k2"]
+        );
+        assert_eq!(masked("User(password=Xy7!kq)"), ["Xy7!kq"]);
+        assert_eq!(masked("cfg{db_password=Ab,1x, user=bo}"), ["Ab,1x"]);
+        assert_eq!(masked("a=1&client_secret=Zz9x&b=2"), ["Zz9x"]);
+        assert_eq!(masked("db_password=Ab9x,retries=3"), ["Ab9x"]);
+    }
+
+    #[test]
+    fn a_function_call_masks_its_literal() {
+        assert_eq!(
+            masked("WHERE password = crypt('s3cr3t-Pw', password)"),
+            ["s3cr3t-Pw"]
+        );
+        assert!(masked("SET password = now()").is_empty());
+    }
+
+    #[test]
+    fn keys_that_start_with_a_slash_are_not_paths() {
+        assert_eq!(
+            masked("secret_key = /Qx+/8aZk3LmN0pQrStUvWxYz12345AbCdEfGh"),
+            ["/Qx+/8aZk3LmN0pQrStUvWxYz12345AbCdEfGh"]
+        );
+        assert!(masked("token_file=/var/run/secrets/token api_token=/etc/app/token").is_empty());
+    }
+
+    #[test]
     fn json_numbers_get_quoted_placeholders() {
         let mut v = Vec::new();
         find(
             r#"{"card": 4111111111111111, "n": 1}"#,
+            true,
             &mut v,
             &mut Vec::new(),
         );
@@ -770,6 +923,7 @@ mod tests {
     #[test]
     fn person_names() {
         assert!(person_name("Olivia Rossi") && person_name("Thomas de Vries"));
+        assert!(person_name("Emma O'Brien") && !person_name("Emma OBrien"));
         assert!(!person_name("orders-api") && !person_name("Olivia") && !person_name("GET /x"));
     }
 }

@@ -193,6 +193,19 @@ const ABOUT: &[&str] = &[
     "errors",
     "hits",
     "misses",
+    // Units: `password_age_days`, `token_lifetime_hours` are amounts of time.
+    "days",
+    "hours",
+    "minutes",
+    "secs",
+    "sec",
+    // `card_masked`, `token_hint`: a display form with most of it hidden.
+    "masked",
+    "redacted",
+    "preview",
+    "prefix",
+    "suffix",
+    "last",
 ];
 
 const PASSWORD: &[&str] = &[
@@ -202,6 +215,8 @@ const PASSWORD: &[&str] = &[
     "pass",
     "passphrase",
     "passcode",
+    // Common short spelling in code (`pw = '...'`, `-pw`).
+    "pw",
     "senha",
     "contrasena",
     "contraseña",
@@ -249,6 +264,11 @@ const CREDENTIAL: &[&str] = &[
     "phpsessid",
     "jsessionid",
     "aspsessionid",
+    // An SNMP community string is the agent's password (RFC 1157).
+    "community",
+    // Remember-me cookies and tokens are persistent logins.
+    "remember",
+    "rememberme",
 ];
 
 const ID: &[&str] = &[
@@ -284,6 +304,38 @@ const ID: &[&str] = &[
     "driverslicense",
     "licence",
     "license_number",
+    // National identity numbers by their local names.
+    "personnummer",
+    "personnumber",
+    "pesel",
+    "hetu",
+    "henkilotunnus",
+    "ahv",
+    "avs",
+    "curp",
+    "rut",
+    "nric",
+    "cnp",
+    "egn",
+    "oib",
+    "jmbg",
+    "emso",
+    "ppsn",
+    "nss",
+    "amka",
+    "isikukood",
+    "asmenskod",
+    "fodselsnummer",
+    "cpr",
+    "kennitala",
+    "burgerservicenummer",
+    "rijksregisternummer",
+    "steuernummer",
+    "idnr",
+    "mynumber",
+    "rrn",
+    "hkid",
+    "medicare",
 ];
 
 const PHONE: &[&str] = &[
@@ -350,98 +402,114 @@ const ADDRESS: &[&str] = &[
     "home_address",
 ];
 
+/// The words sensitive field names are made of (matched ASCII case-insensitively, whole
+/// parts only for short ones: [`field_word_at`]). [`super::rules::Features`] searches them in
+/// the same pass as its marker words.
+pub(crate) fn field_words() -> Vec<&'static str> {
+    const EXTRA: &[&str] = &[
+        "key",
+        "dob",
+        "birth",
+        "code",
+        "otp",
+        "pin",
+        "card",
+        "cvv",
+        "cvc",
+        "csc",
+        "pan",
+        "mail",
+        "name",
+        "customer",
+        "recipient",
+        "tax",
+        "document",
+        "account",
+        "national",
+        "social",
+        "codice",
+        "steuer",
+        "security",
+        "verification",
+        "totp",
+        "public",
+        "sess",
+        "sid",
+        "id_",
+        "number",
+        "geburt",
+        "nacimiento",
+        "naissance",
+        "born",
+        "geboren",
+        "nascita",
+        "nascimento",
+        "geboorte",
+        "fodsel",
+        "födelse",
+        "holder",
+        "first",
+        "last",
+        "given",
+        "family",
+        "full",
+        "contact",
+        "billing",
+        "shipping",
+        "courriel",
+    ];
+    PASSWORD
+        .iter()
+        .chain(CREDENTIAL)
+        .chain(ID)
+        .chain(PHONE)
+        .chain(NAME_ONLY)
+        .chain(ADDRESS)
+        .chain(EXTRA)
+        .copied()
+        .collect()
+}
+
+/// Whether a field word found at `s..e` of `b` counts. Short words count only as whole key
+/// parts ("pin", not "ping"; "sin", not "using"): at a start (non-letter before, or a
+/// lowercase-to-uppercase step) and an end.
+pub(crate) fn field_word_at(b: &[u8], s: usize, e: usize) -> bool {
+    if e - s >= 6 {
+        return true;
+    }
+    let before = s.checked_sub(1).map(|i| b[i]);
+    let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
+        || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
+    let after = b.get(e).copied();
+    let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
+        || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
+    // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`: a name that ends in the word ([`field`] decides).
+    let suffix = after.is_none_or(|c| !c.is_ascii_alphanumeric())
+        && matches!(e - s, 3 | 5)
+        && (b[s..e].eq_ignore_ascii_case(b"key") || b[s..e].eq_ignore_ascii_case(b"token"));
+    (starts && ends) || suffix
+}
+
 /// Whether `line` contains any word a sensitive field name is made of (ASCII case ignored):
 /// a line without one has no field for [`field`] to accept, so it is not parsed for pairs.
+/// The redactor learns this in its one word pass (`rules::Features::field_word`); this is
+/// the same test on its own, for the layers' unit tests.
+#[cfg(test)]
 pub(crate) fn mentions_field(line: &str) -> bool {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let ac = AC.get_or_init(|| {
-        let extra = [
-            "key",
-            "dob",
-            "birth",
-            "code",
-            "otp",
-            "pin",
-            "card",
-            "cvv",
-            "cvc",
-            "csc",
-            "pan",
-            "mail",
-            "name",
-            "customer",
-            "recipient",
-            "tax",
-            "document",
-            "account",
-            "national",
-            "social",
-            "codice",
-            "steuer",
-            "security",
-            "verification",
-            "totp",
-            "public",
-            "sess",
-            "sid",
-            "id_",
-            "number",
-            "geburt",
-            "nacimiento",
-            "naissance",
-            "born",
-            "geboren",
-            "nascita",
-            "nascimento",
-            "geboorte",
-            "fodsel",
-            "födelse",
-            "holder",
-            "first",
-            "last",
-            "given",
-            "family",
-            "full",
-            "contact",
-            "billing",
-            "shipping",
-            "courriel",
-        ];
-        let words: Vec<&str> = PASSWORD
-            .iter()
-            .chain(CREDENTIAL)
-            .chain(ID)
-            .chain(PHONE)
-            .chain(NAME_ONLY)
-            .chain(ADDRESS)
-            .chain(extra.iter())
-            .copied()
-            .collect();
-        // A DFA: every line is searched, and overlapping search in a DFA is a table walk
-        // (the default contiguous NFA follows failure links; it was a fifth of the time).
+        // A DFA: overlapping search in a DFA is a table walk (the default contiguous NFA
+        // follows failure links; it was a fifth of the time).
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(words)
+            .build(field_words())
             .expect("field words")
     });
     let b = line.as_bytes();
-    // Short words count only as whole key parts ("pin", not "ping"; "sin", not "using"):
-    // at a start (non-letter before, or a lowercase-to-uppercase step) and an end.
-    ac.find_overlapping_iter(b).any(|m| {
-        let (s, e) = (m.start(), m.end());
-        if e - s >= 6 {
-            return true;
-        }
-        let before = s.checked_sub(1).map(|i| b[i]);
-        let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
-            || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
-        let after = b.get(e).copied();
-        let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
-            || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
-        starts && ends
-    })
+    ac.find_overlapping_iter(b)
+        .any(|m| field_word_at(b, m.start(), m.end()))
 }
 
 /// Keys seen at most this many distinct times are remembered ([`field`], [`kept`]); beyond,
@@ -485,6 +553,10 @@ pub(crate) fn field(key: &str) -> Option<Field> {
 }
 
 fn field_of(key: &str) -> Option<Field> {
+    // POSIX shells' working directories (`sudo: ... PWD=/home/ana ;`), not passwords.
+    if matches!(key, "PWD" | "OLDPWD") {
+        return None;
+    }
     let parts = key_parts(key);
     let last = parts.last()?.as_str();
     let joined: String = parts.concat();
@@ -851,8 +923,25 @@ pub(crate) fn is_masked(t: &str) -> bool {
         return true;
     }
     t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '#')) && t.chars().count() >= 3
+        || partly_masked(t)
         || lower.starts_with("hmac-sha256:")
         || lower.starts_with("hmac-sha1:")
+}
+
+/// A display form that hides most of a value (`sk_live_****AbCd`, `************4242`,
+/// `j***@g***.com`, `XXXXXXXXXXXX4242`): a run of three mask characters (`*`, `•`) or of
+/// eight `X`, which no generated secret contains.
+fn partly_masked(t: &str) -> bool {
+    let run = |c: char, n: usize| {
+        let mut best = 0;
+        let mut cur = 0;
+        for ch in t.chars() {
+            cur = if ch == c { cur + 1 } else { 0 };
+            best = best.max(cur);
+        }
+        best >= n
+    };
+    run('*', 3) || run('•', 3) || run('X', 8) || run('x', 8)
 }
 
 /// `<EMAIL_3>` and the like: already masked.
@@ -1024,6 +1113,40 @@ mod tests {
         ] {
             assert_eq!(field(k), Some(Field::Birth), "{k}");
             assert!(mentions_field(&format!("{k}=01/02/1990")), "{k}");
+        }
+    }
+
+    #[test]
+    fn local_id_names_short_spellings_and_concatenated_names() {
+        for k in ["se_personnummer", "pl_pesel", "fi_hetu", "ahv_nr", "curp"] {
+            assert_eq!(field(k), Some(Field::Id), "{k}");
+            assert!(mentions_field(&format!("{k}=x")), "{k}");
+        }
+        assert_eq!(field("pw"), Some(Field::Password));
+        assert_eq!(field("snmp_community"), Some(Field::Credential));
+        assert_eq!(field("remember_me"), Some(Field::Credential));
+        // All-caps names joined without a separator still end in their word.
+        assert_eq!(field("SYSTEM_ACCESSTOKEN"), Some(Field::Credential));
+        assert!(mentions_field("SYSTEM_ACCESSTOKEN=\"abc\""));
+        assert!(!mentions_field("monkeys ate 3 bananas"));
+        // The shell's working directory, and amounts of time about a password.
+        assert_eq!(field("PWD"), None);
+        assert_eq!(field("password_age_days"), None);
+        assert_eq!(field("card_masked"), None);
+    }
+
+    #[test]
+    fn partly_masked_display_forms_are_benign() {
+        for v in [
+            "sk_live_****AbCd",
+            "************4242",
+            "j***@g***.com",
+            "XXXXXXXXXXXX4242",
+        ] {
+            assert!(benign(v, false), "{v}");
+        }
+        for v in ["Xy*z9", "XXL-42", "p*ssw0rd"] {
+            assert!(!benign(v, false), "{v}");
         }
     }
 

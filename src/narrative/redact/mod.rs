@@ -6,7 +6,8 @@
 //! 2. [`fields`]: structure — the value of any field whose name says it is sensitive
 //!    ([`keys`]), in JSON, logfmt, query strings, cookies, headers, YAML and psql records,
 //!    whatever the value looks like, unless its type says it is not a secret.
-//! 3. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
+//! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns, mail display names.
+//! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
 //!
@@ -22,6 +23,7 @@ mod blocks;
 mod fields;
 mod ids;
 mod keys;
+mod markup;
 mod rules;
 mod tokens;
 
@@ -333,7 +335,8 @@ impl Redactor {
     /// table columns, then the line rules; then values seen before.
     fn line_spans(&self, line: &str, ctx: &mut blocks::Context) -> Vec<Span> {
         let mut cand: Vec<Span> = Vec::new();
-        let role = ctx.line(line, &mut cand);
+        let f = rules::Features::of(line);
+        let role = ctx.line(line, f.field_word, &mut cand);
         match role {
             blocks::LineRole::Private | blocks::LineRole::Public => {
                 return settle(line, cand);
@@ -343,7 +346,8 @@ impl Redactor {
         let mut taken: Vec<Span> = Vec::new();
         let mut keep: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
-        fields::find(line, &mut found, &mut keep);
+        fields::find(line, f.field_word, &mut found, &mut keep);
+        markup::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
@@ -366,7 +370,6 @@ impl Redactor {
                 }
             }
         }
-        let f = rules::Features::of(line);
         let all = rules::rules();
         // Provider tokens and key blocks in one line first: a whole webhook URL outranks the
         // field it sits in; then structure, then the rest of the shape rules.
@@ -388,7 +391,8 @@ impl Redactor {
             || f.digit_dots >= 2
             || f.phone_open
         {
-            fields::find_prose(line, &mut found);
+            let (doc, id) = (f.has(rules::Word::DocType), f.has(rules::Word::IdName));
+            fields::find_prose(line, doc, id, &mut found);
         }
         for sp in found.drain(..) {
             add(&mut taken, sp);

@@ -1,7 +1,7 @@
 //! The line rules: each a regex, a cheap gate on the line's [`Features`] (so a plain log line
 //! runs only the rules it could match), and an edge check on the match in its context.
 
-use super::{ids, tokens, SecretKind};
+use super::{ids, keys, tokens, SecretKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -13,8 +13,17 @@ pub(crate) struct Features {
     pub dollar: bool,
     pub quote: bool,
     pub scheme: bool,
-    /// A `:` next to a hex letter, or `::`: what an IPv6 address has and a clock time lacks.
+    /// A `:` between hex digits with a letter among them (`db8:1`), or `::`: what an IPv6
+    /// address has and a clock time (`10:00`) or a label (`message: x`) lacks.
     pub hexcolon: bool,
+    /// `::` (a compressed IPv6 address).
+    pub double_colon: bool,
+    /// Seven digits in a row, then a capital letter (`X1234567L`, `12345678Z`).
+    pub digits7_upper: bool,
+    /// `2A`/`2B` between digits or spaces: a Corsican département inside a French NIR.
+    pub corsica: bool,
+    /// Three groups of 3-4 digits with single spaces (`046 454 286`, `2345 6789 0123`).
+    pub grouped3: bool,
     pub colons: usize,
     pub dashes: usize,
     pub dots: usize,
@@ -59,6 +68,8 @@ pub(crate) struct Features {
     pub spaced_digits: usize,
     /// Marker words found (bits of [`Word`]).
     words: u32,
+    /// A word sensitive field names are made of ([`keys::field_words`], found in the same pass).
+    pub field_word: bool,
 }
 
 /// Marker words, found in one case-insensitive pass; each opens some rules.
@@ -81,6 +92,14 @@ pub(crate) enum Word {
     Pct = 4096,
     /// A courtesy title or salutation (`Mr.`, `Frau`, `Dear`): a person's name follows.
     Title = 8192,
+    /// A card security code's name (`cvv`, `cvc`).
+    Cvv = 16384,
+    /// A RADIUS/PAM login result (`Login incorrect`), which may print `[user/password]`.
+    Radius = 32768,
+    /// A record's type (`type`, `kind`): a typed identity document may follow.
+    DocType = 65536,
+    /// A national id's or document's name written in prose (`SSN`, `NIE`, `passport`).
+    IdName = 131072,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -112,6 +131,33 @@ const WORDS: &[(&str, Word)] = &[
     ("ssh-keygen", Word::Tool),
     ("nuget", Word::Tool),
     ("htpasswd", Word::Tool),
+    ("rabbitmqctl", Word::Tool),
+    ("vault", Word::Tool),
+    ("cvv", Word::Cvv),
+    ("cvc", Word::Cvv),
+    ("login incorrect", Word::Radius),
+    ("login ok", Word::Radius),
+    ("type", Word::DocType),
+    ("kind", Word::DocType),
+    ("ssn", Word::IdName),
+    ("tfn", Word::IdName),
+    ("sin", Word::IdName),
+    ("bsn", Word::IdName),
+    ("nie", Word::IdName),
+    ("dni", Word::IdName),
+    ("nif", Word::IdName),
+    ("cpf", Word::IdName),
+    ("uid", Word::IdName),
+    ("nino", Word::IdName),
+    ("nir", Word::IdName),
+    ("pan", Word::IdName),
+    ("tin", Word::IdName),
+    ("abn", Word::IdName),
+    ("aadhaar", Word::IdName),
+    ("steuer", Word::IdName),
+    ("iban", Word::IdName),
+    ("passport", Word::IdName),
+    ("ausweis", Word::IdName),
     ("-----begin", Word::Begin),
     ("eyj", Word::Jwt),
     ("response=", Word::Response),
@@ -150,15 +196,17 @@ const WORDS: &[(&str, Word)] = &[
     ("sr.", Word::Title),
 ];
 
+/// The marker words, then the field words ([`keys::field_words`]): one automaton, one pass.
 fn words_ac() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        // A DFA, like `keys::mentions_field`'s: searched on every line.
+        let field = keys::field_words();
+        // A DFA: searched on every line, overlapping (a table walk, no failure links).
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(WORDS.iter().map(|(w, _)| *w))
+            .build(WORDS.iter().map(|(w, _)| *w).chain(field))
             .expect("marker words")
     })
 }
@@ -172,6 +220,10 @@ impl Features {
         let mut f = Features::default();
         let b = line.as_bytes();
         let (mut run, mut drun, mut urun) = (0, 0, 0);
+        // Digit groups of 3-4 in a row, single spaces between (`2345 6789 0123`).
+        let (mut glen, mut groups) = (0, 0);
+        // The byte before the current digit run (`.` before fractional seconds).
+        let mut run_prev = b' ';
         let mut tok = Token::default();
         for (i, &c) in b.iter().enumerate() {
             // Most bytes are lowercase letters, which only extend runs: what the full path
@@ -179,6 +231,8 @@ impl Features {
             if c.is_ascii_lowercase() {
                 drun = 0;
                 urun = 0;
+                glen = 0;
+                groups = 0;
                 run += 1;
                 f.run = f.run.max(run);
                 tok.len += 1;
@@ -192,14 +246,26 @@ impl Features {
             shape(b, i, &mut f, &mut tok);
             let prev = if i > 0 { b[i - 1] } else { b' ' };
             let next = b.get(i + 1).copied().unwrap_or(b' ');
+            if c.is_ascii_digit() {
+                glen += 1;
+            } else {
+                groups = digit_groups(glen, groups, c == b' ' && next.is_ascii_digit());
+                f.grouped3 |= groups >= 3;
+                glen = 0;
+            }
             match c {
                 b'0'..=b'9' => {
+                    if drun == 0 {
+                        run_prev = prev;
+                    }
                     drun += 1;
                     f.max_digit_run = f.max_digit_run.max(drun);
                     if urun >= 2 {
                         f.uu_digit = true;
                     }
-                    if matches!(prev, b'+' | b'(') {
+                    // `+` and a country code (not a `+0000` UTC offset), or an area code in
+                    // parentheses before the number (`(02) 4738`).
+                    if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
                         f.phone_open = true;
                     }
                 }
@@ -222,11 +288,19 @@ impl Features {
                 b'@' => f.at = true,
                 b':' => {
                     f.colons += 1;
-                    let hex = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F' | b':');
+                    let letter = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F');
                     if next == b'/' {
                         f.scheme = true;
                     }
-                    if hex(next) || (i > 0 && hex(prev)) {
+                    if next == b':' {
+                        f.double_colon = true;
+                        f.hexcolon = true;
+                    }
+                    if i > 0
+                        && prev.is_ascii_hexdigit()
+                        && next.is_ascii_hexdigit()
+                        && (letter(prev) || letter(next))
+                    {
                         f.hexcolon = true;
                     }
                 }
@@ -242,9 +316,18 @@ impl Features {
                 _ => {}
             }
             if !c.is_ascii_digit() {
+                if drun >= 7 && c.is_ascii_uppercase() && run_prev != b'.' {
+                    f.digits7_upper = true;
+                }
                 drun = 0;
             }
             if c.is_ascii_uppercase() {
+                if matches!(c, b'A' | b'B')
+                    && prev == b'2'
+                    && (next == b' ' || next.is_ascii_digit())
+                {
+                    f.corsica = true;
+                }
                 urun += 1;
                 if urun >= 5 {
                     f.upper5 = true;
@@ -261,9 +344,15 @@ impl Features {
                 run = 0;
             }
         }
-        f.provider = provider_prefixes().find(b).is_some();
+        f.grouped3 |= digit_groups(glen, groups, false) >= 3;
+        f.provider = provider_prefix(b);
         for m in words_ac().find_overlapping_iter(b) {
-            f.words |= WORDS[m.pattern().as_usize()].1 as u32;
+            match WORDS.get(m.pattern().as_usize()) {
+                Some(w) => f.words |= w.1 as u32,
+                None => {
+                    f.field_word = f.field_word || keys::field_word_at(b, m.start(), m.end());
+                }
+            }
         }
         f
     }
@@ -401,6 +490,13 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
             "ATATT3",
             "ATBB",
             "oy2",
+            "squ_",
+            "sqp_",
+            "sqa_",
+            "dapi",
+            "PMAK-",
+            "dp.",
+            "LTAI",
             "NRAK-",
             "NRII-",
             "AGE-SECRET-KEY-",
@@ -415,6 +511,51 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
         ])
         .expect("provider prefixes")
     })
+}
+
+/// `dd)d`, `dddd) d`: 2-4 digits, `)`, an optional space, a digit.
+fn area_code(b: &[u8]) -> bool {
+    let n = b.iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+    if !(2..=4).contains(&n) || b.get(n) != Some(&b')') {
+        return false;
+    }
+    let j = if b.get(n + 1) == Some(&b' ') {
+        n + 2
+    } else {
+        n + 1
+    };
+    b.get(j).is_some_and(u8::is_ascii_digit)
+}
+
+/// How many 3-4 digit groups in a row have ended, after a digit run of `glen` ended (0: no
+/// run); `goes_on`: a single space and a digit follow.
+fn digit_groups(glen: usize, groups: usize, goes_on: bool) -> usize {
+    if glen == 0 {
+        return 0;
+    }
+    let n = if (3..=4).contains(&glen) {
+        groups + 1
+    } else {
+        0
+    };
+    // The count is read (`>= 3`) before a group that does not go on resets it.
+    if goes_on || n >= 3 {
+        n
+    } else {
+        0
+    }
+}
+
+/// A provider prefix followed by at least eight token characters: every alternative of
+/// [`tokens::provider_re`] is that long after its prefix, and most words that contain a
+/// prefix (`github`, `glance`, `SKU`) are not followed by a run.
+fn provider_prefix(b: &[u8]) -> bool {
+    // Django keys use punctuation too: any byte but a blank or a quote.
+    let token = |c: &u8| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'');
+    // Non-overlapping is enough: a prefix that overlaps another's end sees the same blank.
+    provider_prefixes()
+        .find_iter(b)
+        .any(|m| b[m.end()..].iter().take(8).filter(|c| token(c)).count() == 8)
 }
 
 /// Whether the `-` at `i` is one of the two in `YYYY-MM-DD`.
@@ -490,7 +631,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
             r(
                 Secret,
-                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-])",
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-%])",
                 1,
                 |f| f.run >= 6 && f.has(Word::Scheme),
                 Some(credential_word),
@@ -514,7 +655,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             ),
             r(Secret, r#"(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)"#, 1, |f| f.colons > 0 && f.has(Word::User), None),
             // Client tools' password flags, each tool its own (redis-cli -p is a port, -a the password).
-            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?\s-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
+            r(Secret, r#"(?-u:\b)(?:mysql\w*|mariadb\w*)(?-u:\b)[^\n]*?[\s"']-p([^\s"']+)"#, 1, |f| f.has(Word::Tool), None),
             r(
                 Secret,
                 r#"(?-u:\b)(?:rabbitmqadmin|sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)(?-u:\b)[^\n]*?\s(?:-p|--password)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
@@ -522,6 +663,18 @@ pub(crate) fn rules() -> &'static [Rule] {
                 |f| f.has(Word::Tool),
                 None,
             ),
+            // `oc login -u x -p pw`, `cf login -p pw`: a login command's `-p` is its password.
+            r(Secret, r#"(?-u:\b)login\s[^\n]*?\s-p\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#, 1, |f| f.has(Word::Tool), None),
+            // `rabbitmqctl add_user|change_password <user> <password>`.
+            r(Secret, r#"(?-u:\b)rabbitmqctl\s+(?:add_user|change_password)\s+\S+\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
+            // `vault login <token>`: the token is the positional argument (method logins use k=v).
+            r(Secret, r"(?-u:\b)vault\s+login\s+(?:-\S+\s+)*([^\s\-=][^\s=]{7,})(?:\s|$)", 1, |f| f.has(Word::Tool), None),
+            // FreeRADIUS with `auth_badpass`/`auth_goodpass` prints `[user/password]`.
+            r(Secret, r"Login (?:incorrect|OK)[^\[\n]*\[[^/\]\s]*/([^\]\n]+)\]", 1, |f| f.has(Word::Radius), None),
+            // A card security code named in prose: `cvv 123`, `CVC: 4321`.
+            r(Card, r"(?i)(?-u:\b)(?:cvv2?|cvc2?)[\s:=#]+(\d{3,4})(?-u:\b)", 1, |f| f.has(Word::Cvv), None),
+            // `the new key is <value>`: a credential word, `is`, then the value.
+            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret)\s+is\s+['"]?([^\s'"]{16,})"#, 1, |f| f.has(Word::Pass), Some(stated_credential)),
             r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
@@ -530,6 +683,14 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None),
             // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
             r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
+            // MySQL: IDENTIFIED WITH <plugin> BY '...', SET PASSWORD [FOR 'u'@'h'] = '...'.
+            r(
+                Secret,
+                r"(?i)(?-u:\b)(?:identified\s+with\s+\w+\s+by|set\s+password(?:\s+for\s+\S+)?\s*=)\s*'([^']+)'",
+                1,
+                |f| f.has(Word::Pass) && f.quote,
+                None,
+            ),
             // PHP's PDO constructor: (dsn, username, password, options).
             r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
@@ -571,12 +732,18 @@ pub(crate) fn rules() -> &'static [Rule] {
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
                 0,
-                // Every match has one of: two dashes between digits, two capitals and two
-                // digits, five capitals, two dots between digits, seven digits (single spaces
-                // between them allowed); a date and a clock time have none.
+                // What each alternative needs, in order: SSN, NINO, DNI/NIE, codice fiscale,
+                // PAN, CPF, Aadhaar, NIR, SIN/TFN.
                 |f| {
-                    (f.uu_dd || f.u5_digit || f.digit_space_digit || f.digit_dashes >= 2 || f.digit_dots >= 2 || f.max_digit_run >= 7)
-                        && (f.digit_dashes >= 2 || f.uu_dd || f.upper5 || f.digit_dots >= 2 || f.spaced_digits >= 7)
+                    f.digit_dashes >= 2
+                        || f.uu_dd
+                        || f.digits7_upper
+                        || f.u5_digit
+                        || (f.digit_dots >= 2 && f.digit_dashes >= 1)
+                        || f.grouped3
+                        || f.max_digit_run >= 13
+                        || (f.spaced_digits >= 13 && f.digit_space_digits >= 3)
+                        || f.corsica
                 },
                 Some(national_ok),
             ),
@@ -589,6 +756,15 @@ pub(crate) fn rules() -> &'static [Rule] {
                 0,
                 |f| f.hexcolon || f.colons >= 7,
                 Some(ipv6_ok),
+            ),
+            // `addr:port` without brackets (HAProxy, ALB): the address before the last group.
+            r(
+                Ip,
+                r"(?i)((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}):\d{1,5}(?-u:\b)",
+                1,
+                // Nine groups, or `::` and a five-digit port: either way `::` or 8 colons.
+                |f| f.hexcolon && (f.double_colon || f.colons >= 8),
+                Some(ipv6_port_ok),
             ),
             // After IPv6, so ::ffff:198.51.100.7 is one address, not a prefix and an IPv4.
             r(Ip, r"\d{1,3}(?:\.\d{1,3}){3}", 0, |f| f.dotted, Some(ipv4_ok)),
@@ -664,11 +840,29 @@ fn credential_word(text: &str, s: usize, e: usize) -> bool {
     !plain && strong && !super::keys::benign(v, false) && !v.contains("..") && !v.starts_with('/')
 }
 
+/// A value stated to be a key: long, with digits, not a word, path or `a:b:c` cache key.
+fn stated_credential(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    v.bytes().any(|b| b.is_ascii_digit()) && !v.contains(':') && not_plain_word(text, s, e)
+}
+
 /// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
 fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
     let v = text[s..e].trim_end_matches(['.', ':']);
     let digits = v.strip_prefix('v').unwrap_or(v);
     if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    // The next field (`password session_count=3`, `Password Type="..."`), or a keyword in
+    // capitals (`SET PASSWORD FOR 'u'`), follows the word; neither is the password.
+    let key_len = v
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    if key_len > 0 && v[key_len..].starts_with('=') && v.as_bytes()[0].is_ascii_alphabetic() {
+        return false;
+    }
+    if v.len() <= 8 && v.bytes().all(|c| c.is_ascii_uppercase()) {
         return false;
     }
     let mut chars = v.chars();
@@ -813,6 +1007,22 @@ fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
     ids::ipv6(cand)
 }
 
+/// An IPv6 address followed by `:port`, where the address with the port would not parse
+/// (nine groups, or a five-digit last group): the port is not part of it.
+fn ipv6_port_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = before(text, s);
+    if b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b':') {
+        return false;
+    }
+    let port_end = text[e + 1..].bytes().take_while(u8::is_ascii_digit).count() + e + 1;
+    // A port ends the token: `9C:41:...:25:24:C1` (a fingerprint) goes on past it.
+    let next = text.as_bytes().get(port_end).copied();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b':' || c == b'.') {
+        return false;
+    }
+    ids::ipv6(&text[s..e]) && !ids::ipv6(&text[s..port_end])
+}
+
 fn card_ok(text: &str, s: usize, e: usize) -> bool {
     let b = before(text, s);
     let a = after(text, e);
@@ -935,7 +1145,99 @@ mod tests {
     }
 
     #[test]
+    fn command_line_and_server_log_passwords() {
+        assert_eq!(
+            hits("# oc login -u ops -p Zx81-qq https://api"),
+            ["Zx81-qq"]
+        );
+        assert_eq!(
+            hits("$ rabbitmqctl change_password app tiger-lamp-7"),
+            ["tiger-lamp-7"]
+        );
+        assert_eq!(
+            hits(r#"type=EXECVE argc=3 a0="mysql" a1="-uroot" a2="-pQ1w2e3r4""#),
+            ["Q1w2e3r4"]
+        );
+        assert_eq!(
+            hits("COMMAND=/usr/bin/vault login q8ZkT2mWx1LpNv"),
+            ["q8ZkT2mWx1LpNv"]
+        );
+        assert!(hits("vault login -method=userpass username=ana").is_empty());
+        assert_eq!(
+            hits("radiusd: Login incorrect (pap: bad): [ana/S3cret!x] (from client gw port 1)"),
+            ["S3cret!x"]
+        );
+        assert_eq!(
+            hits("ALTER USER 'a'@'%' IDENTIFIED WITH caching_sha2_password BY 'Pq9!zz'"),
+            ["Pq9!zz"]
+        );
+        assert_eq!(
+            hits("SET PASSWORD FOR 'root'@'localhost' = 'Xx81yy'"),
+            ["Xx81yy"]
+        );
+        assert_eq!(hits("charging card exp 01/27 cvv 123 for 9.99"), ["123"]);
+        assert_eq!(
+            hits("ops chat: rotated, new key is 3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"),
+            ["3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"]
+        );
+        assert!(hits("the cache key is orders:2024:profile").is_empty());
+        // The word after `password` that is the next field or a keyword is not a password.
+        assert!(hits("auth_method=password session_count=3").is_empty());
+    }
+
+    #[test]
+    fn ipv6_with_a_port_and_tokens_by_prefix() {
+        assert_eq!(
+            hits("haproxy: 2001:db8:0:1:2:3:4:5:44321 [x]"),
+            ["2001:db8:0:1:2:3:4:5"]
+        );
+        assert_eq!(hits("from 2001:db8::1:2:51234 ok"), ["2001:db8::1:2"]);
+        assert!(hits("SHA256 Fingerprint=9C:41:A0:05:B9:C8:82:25:24:C1:24:2E:EE").is_empty());
+        for t in [
+            "squ_0123456789abcdef0123456789abcdef01234567",
+            "dapi0123456789abcdef0123456789abcdef",
+            "PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01",
+            "dp.st.dev.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd",
+            "LTAI5tAbCdEfGhIjKlMnOp",
+        ] {
+            let line = format!("value {t} end");
+            // The provider rule (first) takes the whole token; the catch-all may see a part.
+            assert_eq!(hits(&line).first(), Some(&t), "{t}");
+        }
+    }
+
+    #[test]
     fn shapes_found() {
+        // Each national id layout opens its rule's gate on its own; a plain line does not.
+        let ids = rules()
+            .iter()
+            .find(|r| r.re.as_str().contains("[XYZ0-9]"))
+            .expect("national id rule");
+        for v in [
+            "123-45-6789",
+            "AB 12 34 56 C",
+            "12345678Z",
+            "RSSMRA85T10A562S",
+            "ABCDE1234F",
+            "529.982.247-25",
+            "2345 6789 0123",
+            "1 85 05 2A 123 456 78",
+            "185052A12345678",
+            "1850575123456",
+            "046 454 286",
+        ] {
+            assert!((ids.gate)(&Features::of(&format!("id {v} ok"))), "{v}");
+        }
+        assert!(!(ids.gate)(&Features::of(
+            "2024-06-01T10:00:00Z GET /x 200 12ms"
+        )));
+        assert!(hits("addr 2001:db8::5:6:44321 up").contains(&"2001:db8::5:6"));
+        assert!(hits("at 10:00:00 message: deadbeef").is_empty());
+        // A UTC offset or a count in parentheses opens no phone rule.
+        let f = Features::of("[02/Nov/2026:06:14:22 +0000] took (45 ms) (12)");
+        assert!(!f.phone_open);
+        assert!(Features::of("tel +44 20 7946 0958").phone_open);
+        assert!(Features::of("tel (02) 4738 1883").phone_open);
         assert_eq!(hits("SIN 046 454 286 ok"), Vec::<&str>::new());
         assert_eq!(hits("ssn 123-45-6789 on file"), ["123-45-6789"]);
         assert_eq!(hits("call (02) 4738 1883 now"), ["(02) 4738 1883"]);

@@ -34,6 +34,10 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|lin_api_[A-Za-z0-9]{40}|ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43}",
             r"|ATATT3[A-Za-z0-9_\-=]{50,}|ATBB[A-Za-z0-9]{28,}",
             r"|oy2[a-z0-9]{43}",
+            // SonarQube (user, project, global analysis), Databricks, Postman, Doppler, Alibaba.
+            r"|sq[upa]_[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-\d)?|PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+            r"|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_\-]{1,20}\.)?[A-Za-z0-9]{40,44}",
+            r"|LTAI[A-Za-z0-9]{12,20}",
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",

@@ -1,0 +1,248 @@
+//! Structures whose field names are not written `name=value`: XML elements
+//! (`<Password>v</Password>`), config attributes (`<add key="ApiKey" value="v"/>`), SQL
+//! `INSERT INTO t (cols) VALUES (...)` (each value under its column's name), and mail
+//! addresses with a display name (`Ana Ruiz <ana@x.org>`, `ana@x.org (Ana Ruiz)`, RFC 5322).
+//! A value is masked when its name says it is sensitive ([`keys::field`]) and
+//! [`fields::masks`] agrees, exactly as for `name=value` pairs.
+
+use super::fields;
+use super::keys;
+use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Spans of sensitive values in `line`'s markup, SQL inserts and mailboxes.
+pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
+    let has = |c: char| line.contains(c);
+    if has('<') && has('>') {
+        xml_elements(line, out);
+        xml_attributes(line, out);
+    }
+    if has('@') && (has('<') || has('(')) {
+        mailbox_names(line, out);
+    }
+    if has('(') && line.contains("VALUES") || line.contains("values (") {
+        sql_insert(line, out);
+    }
+}
+
+fn push_if(out: &mut Vec<Span>, name: &str, v: &str, start: usize) {
+    let Some(f) = keys::field(name) else {
+        return;
+    };
+    if fields::masks(f, v.trim(), "") {
+        let lead = v.len() - v.trim_start().len();
+        let s = start + lead;
+        out.push(Span::new(s, s + v.trim().len(), f.kind()));
+    }
+}
+
+/// `<ns:Name attr="x">text</ns:Name>`: the text under the element's local name.
+fn xml_elements(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"<([A-Za-z_][\w.:\-]*)(?:\s[^<>]*)?>([^<>]{1,300})</([A-Za-z_][\w.:\-]*)>")
+            .expect("xml element regex")
+    });
+    for c in re.captures_iter(line) {
+        let (open, text, close) = (&c[1], c.get(2).expect("text"), &c[3]);
+        if open != close {
+            continue;
+        }
+        let local = open.rsplit(':').next().unwrap_or(open);
+        push_if(out, local, text.as_str(), text.start());
+    }
+}
+
+/// `key="ClearTextPassword" value="..."` (.NET config, NuGet), `name="password" value="..."`
+/// (Java properties in XML): the value under the name the other attribute gives.
+fn xml_attributes(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"(?-u:\b)(?:key|name)="([^"]{1,80})"\s+value="([^"]*)""#)
+            .expect("xml attribute regex")
+    });
+    for c in re.captures_iter(line) {
+        let v = c.get(2).expect("value");
+        push_if(out, &c[1], v.as_str(), v.start());
+    }
+}
+
+/// A display name next to an address: `Ana Ruiz <ana@x.org>` (git authors, mail headers) or
+/// the older comment form `ana@x.org (Ana Ruiz)`.
+fn mailbox_names(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?:^|[\s:,"])(?P<a>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})"?\s+<[^<>\s@]+@[^<>\s]+>"#,
+            r"|[^\s@()]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\s+\((?P<b>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\)"
+        ))
+        .expect("mailbox regex")
+    });
+    for c in re.captures_iter(line) {
+        let Some(m) = c.name("a").or_else(|| c.name("b")) else {
+            continue;
+        };
+        // The longest run of last words that is a name: `Sent by Ana Ruiz` -> `Ana Ruiz`.
+        let v = m.as_str();
+        let starts = std::iter::once(0).chain(v.match_indices(' ').map(|(i, _)| i + 1));
+        if let Some(s) = starts.into_iter().find(|&s| fields::person_name(&v[s..])) {
+            out.push(Span::new(m.start() + s, m.end(), SecretKind::Personal));
+        }
+    }
+}
+
+/// `INSERT INTO t (a, b) VALUES ('x', 'y'), (...)`: each value judged under its column.
+fn sql_insert(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)insert\s+into\s+[\w.`\x22\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*")
+            .expect("sql insert regex")
+    });
+    let Some(c) = re.captures(line) else {
+        return;
+    };
+    let cols: Vec<String> = c[1]
+        .split(',')
+        .map(|n| n.trim().trim_matches(['`', '"', '[', ']']).to_string())
+        .collect();
+    let mut at = c.get(0).expect("match").end();
+    while let Some(rest) = line.get(at..) {
+        let Some(open) = rest.strip_prefix('(') else {
+            break;
+        };
+        let (vals, used) = sql_tuple(open);
+        for ((s, e), name) in vals.iter().zip(&cols) {
+            let raw = &open[*s..*e];
+            let v = raw.replace("''", "'");
+            push_if_unescaped(out, name, raw, &v, at + 1 + s);
+        }
+        at += 1 + used;
+        let r = &line[at..];
+        let skip = r.len() - r.trim_start_matches([',', ' ']).len();
+        if skip == 0 {
+            break;
+        }
+        at += skip;
+    }
+}
+
+/// [`push_if`], judging the unescaped value but masking the raw text.
+fn push_if_unescaped(out: &mut Vec<Span>, name: &str, raw: &str, v: &str, start: usize) {
+    let Some(f) = keys::field(name) else {
+        return;
+    };
+    if fields::masks(f, v, "") {
+        out.push(Span::new(start, start + raw.len(), f.kind()));
+    }
+}
+
+/// The quoted string values of one tuple (after its `(`), as ranges inside their quotes
+/// (`None`-like empty ranges for bare values, which hold numbers or NULL), and the bytes used
+/// up to and including the `)`.
+fn sql_tuple(t: &str) -> (Vec<(usize, usize)>, usize) {
+    let b = t.as_bytes();
+    let mut vals = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (vals, i);
+        }
+        if b[i] == b'\'' {
+            let s = i + 1;
+            let mut j = s;
+            while j < b.len() {
+                if b[j] == b'\'' {
+                    if b.get(j + 1) == Some(&b'\'') {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            let e = j.min(b.len());
+            vals.push((s, e));
+            i = e + 1;
+        } else {
+            let s = i;
+            while i < b.len() && !matches!(b[i], b',' | b')') {
+                i += 1;
+            }
+            vals.push((s, s));
+        }
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b')') => return (vals, i + 1),
+            _ => return (vals, i.min(b.len())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        find(line, &mut v);
+        v.iter().map(|s| &line[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn xml_elements_by_their_local_name() {
+        assert_eq!(
+            masked(r#"<wsse:Password Type="urn:x#PasswordText">Pa&amp;ss9</wsse:Password>"#),
+            ["Pa&amp;ss9"]
+        );
+        assert_eq!(
+            masked(
+                "<Customer><Name>Ana Ruiz</Name><Phone>030 1234567</Phone><Id>7</Id></Customer>"
+            ),
+            ["Ana Ruiz", "030 1234567"]
+        );
+        assert!(masked("<Status>PENDING</Status><Name>orders-api</Name>").is_empty());
+    }
+
+    #[test]
+    fn config_attributes_name_their_value() {
+        assert_eq!(
+            masked(r#"<add key="ClearTextPassword" value="q9Zx-81k" />"#),
+            ["q9Zx-81k"]
+        );
+        assert!(masked(r#"<add key="Timeout" value="30" />"#).is_empty());
+    }
+
+    #[test]
+    fn display_names_of_mail_addresses() {
+        assert_eq!(
+            masked("Author: Ana Ruiz <ana.ruiz@example.org>"),
+            ["Ana Ruiz"]
+        );
+        assert_eq!(
+            masked("user bo@example.org (Bo Lindqvist) changed phone"),
+            ["Bo Lindqvist"]
+        );
+        assert_eq!(masked("sent by Ana Ruiz <ana@example.org>"), ["Ana Ruiz"]);
+        assert!(masked("From: billing-bot <noreply@example.org>").is_empty());
+    }
+
+    #[test]
+    fn sql_insert_values_under_their_columns() {
+        assert_eq!(
+            masked("INSERT INTO users (id, name, phone, role) VALUES (7, 'Emma O''Brien', '030 1234567', 'admin')"),
+            ["Emma O''Brien", "030 1234567"]
+        );
+        assert_eq!(
+            masked("insert into t (password, note) values ('x9!Q', 'hi'), ('k2#z', 'yo')"),
+            ["x9!Q", "k2#z"]
+        );
+        assert!(masked("INSERT INTO jobs (name, state) VALUES ('nightly', 'done')").is_empty());
+    }
+}
