@@ -193,6 +193,14 @@ fn report_states_since_boot_and_assumed_dates() {
     .expect("analyze");
     assert!(r.input.files[0].since_boot);
     assert!(to_markdown(&r).contains("seconds since boot"));
+    let text = faultline::to_text(
+        &r,
+        faultline::TextOptions {
+            width: 200,
+            ..Default::default()
+        },
+    );
+    assert!(text.contains("dmesg.log counts seconds since boot"), "{text}");
     // Times of day with no date: the day of the other file's first date, stated.
     let files = [
         InputFile::new("a.log", b"2024-03-09 10:00:00 INFO started\n".to_vec()),

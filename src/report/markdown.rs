@@ -375,32 +375,10 @@ fn trail(m: &mut String, r: &Report) {
         let _ = writeln!(m, "\n*{}.*", escape_inline(&store.describe()));
     }
     for f in &r.input.files {
-        for note in assumed_times(f) {
+        for note in super::assumed_times(f) {
             let _ = writeln!(m, "\n*{} {note}.*", code(&f.name));
         }
     }
-}
-
-/// What the reader assumed about a file's times, one sentence each (without the file name).
-fn assumed_times(f: &super::FileRow) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(y) = f.assumed_year {
-        out.push(format!(
-            "writes times without a year: read as {y} (assumed)"
-        ));
-    }
-    if let Some(d) = &f.assumed_date {
-        out.push(format!(
-            "writes times of day before any date: read as on {d} (assumed)"
-        ));
-    }
-    if f.since_boot {
-        out.push(
-            "writes seconds since boot: only their order and gaps are real (boot time assumed)"
-                .to_string(),
-        );
-    }
-    out
 }
 
 /// The narrative check in one line: how many things it flagged and whether the root cause differs.

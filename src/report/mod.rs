@@ -360,6 +360,25 @@ fn counts(map: std::collections::BTreeMap<&str, u64>) -> Vec<Count> {
     v
 }
 
+/// What the reader assumed about a file's times, one sentence each (without the file name).
+pub(crate) fn assumed_times(f: &FileRow) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(y) = f.assumed_year {
+        out.push(format!(
+            "writes times without a year: read as {y} (assumed)"
+        ));
+    }
+    if let Some(d) = &f.assumed_date {
+        out.push(format!(
+            "writes times of day only: read as on {d} (assumed)"
+        ));
+    }
+    if f.since_boot {
+        out.push("counts seconds since boot: boot time assumed, order and gaps real".to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -335,6 +335,13 @@ fn footer(out: &mut Out, r: &Report) {
     }
     let l = out.paint(Tone::Dim, &fit(&l, out.width()));
     out.line(&l);
+    for f in &i.files {
+        for note in super::assumed_times(f) {
+            let n = format!("{} {note}", clean(&f.name));
+            let n = out.paint(Tone::Dim, &fit(&n, out.width()));
+            out.line(&n);
+        }
+    }
     if let Some(store) = &i.store {
         let s = out.paint(Tone::Dim, &fit(&clean(&store.describe()), out.width()));
         out.line(&s);
