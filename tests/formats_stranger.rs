@@ -200,7 +200,10 @@ fn report_states_since_boot_and_assumed_dates() {
             ..Default::default()
         },
     );
-    assert!(text.contains("dmesg.log counts seconds since boot"), "{text}");
+    assert!(
+        text.contains("dmesg.log counts seconds since boot"),
+        "{text}"
+    );
     // Times of day with no date: the day of the other file's first date, stated.
     let files = [
         InputFile::new("a.log", b"2024-03-09 10:00:00 INFO started\n".to_vec()),

@@ -51,8 +51,11 @@ impl Mentions {
         let mut counts: FxHashMap<String, Vec<&String>> = FxHashMap::default();
         for s in known {
             let lower = s.to_ascii_lowercase();
+            // A host name's domain (`int.example.net`) is shared with every other host there:
+            // only its first label tells it apart.
+            let own = lower.split('.').next().unwrap_or(&lower);
             let mut seen = BTreeSet::new();
-            for w in lower
+            for w in own
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| w.len() >= 4)
             {
@@ -248,6 +251,18 @@ mod tests {
         assert!(m.find("host a1.b.c.d.e.f.g down", "x").is_empty());
         let m = mentions(&["a1.b.c.d.e.f"]);
         assert_eq!(m.find("host a1.b.c.d.e.f down", "x"), ["a1.b.c.d.e.f"]);
+    }
+
+    #[test]
+    fn a_host_services_domain_words_do_not_name_it() {
+        let m = mentions(&["billing.int.example.net", "api"]);
+        assert!(m
+            .find("push to https://metrics.int.example.net/job failed", "api")
+            .is_empty());
+        assert_eq!(
+            m.find("call to billing timed out", "api"),
+            ["billing.int.example.net"]
+        );
     }
 
     #[test]
