@@ -41,7 +41,10 @@ fn pairs<'a>(line: &'a str, out: &mut Vec<Pair<'a>>) -> Option<()> {
             let vs = i + 1;
             let mut j = vs;
             let mut escaped = false;
-            while j < b.len() && b[j] != b'"' {
+            // A quote closes the value only where a space or the line's end follows: loggers
+            // that format an error with unescaped quotes inside (`err="Post "https://x": EOF"`)
+            // still give one value.
+            while j < b.len() && !(b[j] == b'"' && matches!(b.get(j + 1), None | Some(b' '))) {
                 if b[j] == b'\\' {
                     escaped = true;
                     j += 1;
@@ -185,6 +188,15 @@ mod tests {
             (Some(Level::Warn), Some("x"))
         );
         assert_eq!(r.message, Msg::Owned("a \"b\"".into()));
+    }
+
+    #[test]
+    fn unescaped_quotes_inside_a_value_do_not_end_it() {
+        let line = r#"ts=2024-06-12T14:03:22Z level=error msg="call failed" err="Post "https://api.example.com/v1": EOF" retry=3"#;
+        let mut ctx = Ctx::new(None, 2024);
+        let r = decode(line, &mut ctx).expect("logfmt");
+        assert_eq!(r.level, Some(crate::ingest::Level::Error));
+        assert!(r.time.is_some());
     }
 
     #[test]
