@@ -633,8 +633,8 @@ pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Ve
             out.push(Span::new(m.start(), m.end(), SecretKind::Id));
         }
     }
-    let named = id_name.then(|| id_prose_re().captures_iter(line));
-    for c in named.into_iter().flatten() {
+    let id_hits = id_name.then(|| id_prose_re().captures_iter(line));
+    for c in id_hits.into_iter().flatten() {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
         // Keep only the id itself: stop at a lowercase word (handled by the class) or a run

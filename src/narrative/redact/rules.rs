@@ -132,7 +132,6 @@ const WORDS: &[(&str, Word)] = &[
     ("nuget", Word::Tool),
     ("htpasswd", Word::Tool),
     ("rabbitmqctl", Word::Tool),
-    ("vault", Word::Tool),
     ("cvv", Word::Cvv),
     ("cvc", Word::Cvv),
     ("login incorrect", Word::Radius),
@@ -667,8 +666,6 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r#"(?-u:\b)login\s[^\n]*?\s-p\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#, 1, |f| f.has(Word::Tool), None),
             // `rabbitmqctl add_user|change_password <user> <password>`.
             r(Secret, r#"(?-u:\b)rabbitmqctl\s+(?:add_user|change_password)\s+\S+\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
-            // `vault login <token>`: the token is the positional argument (method logins use k=v).
-            r(Secret, r"(?-u:\b)vault\s+login\s+(?:-\S+\s+)*([^\s\-=][^\s=]{7,})(?:\s|$)", 1, |f| f.has(Word::Tool), None),
             // FreeRADIUS with `auth_badpass`/`auth_goodpass` prints `[user/password]`.
             r(Secret, r"Login (?:incorrect|OK)[^\[\n]*\[[^/\]\s]*/([^\]\n]+)\]", 1, |f| f.has(Word::Radius), None),
             // A card security code named in prose: `cvv 123`, `CVC: 4321`.
@@ -1158,11 +1155,6 @@ mod tests {
             hits(r#"type=EXECVE argc=3 a0="mysql" a1="-uroot" a2="-pQ1w2e3r4""#),
             ["Q1w2e3r4"]
         );
-        assert_eq!(
-            hits("COMMAND=/usr/bin/vault login q8ZkT2mWx1LpNv"),
-            ["q8ZkT2mWx1LpNv"]
-        );
-        assert!(hits("vault login -method=userpass username=ana").is_empty());
         assert_eq!(
             hits("radiusd: Login incorrect (pap: bad): [ana/S3cret!x] (from client gw port 1)"),
             ["S3cret!x"]
