@@ -7,15 +7,12 @@
 
 /// Roles in order of precedence when several words match.
 const NAME_RULES: &[(&str, &[&str])] = &[
-    (
-        "dns",
-        &["dns", "coredns", "kubedns", "dnsmasq", "unbound", "bind9"],
-    ),
+    // No product names: a resolver is `dns` or a word ending in it (glued, see
+    // `is_compound_suffix`); a proxy says so in its own lines (`SELF_RULES`).
+    ("dns", &["dns", "resolver"]),
     (
         "gateway",
-        &[
-            "gateway", "gw", "ingress", "proxy", "nginx", "envoy", "haproxy", "lb", "edge",
-        ],
+        &["gateway", "gw", "ingress", "proxy", "lb", "edge"],
     ),
     ("frontend", &["frontend", "web", "ui", "www", "storefront"]),
     (
@@ -128,6 +125,7 @@ fn is_compound_suffix(k: &str) -> bool {
     matches!(
         k,
         "service"
+            | "dns"
             | "svc"
             | "worker"
             | "gateway"
@@ -184,6 +182,18 @@ mod tests {
         assert_eq!(role_from_name("10.8.1.20"), Some("host"));
         assert_eq!(role_from_name("10.8.1"), None);
         assert_eq!(role_from_name("1.2.3.456"), None);
+    }
+
+    #[test]
+    fn a_resolver_or_proxy_is_known_by_its_words_not_its_product() {
+        // A word that ends in "dns" is a resolver, whatever the product is called.
+        assert_eq!(role_from_name("clusterdns-7f9c"), Some("dns"));
+        assert_eq!(role_from_name("edge-resolver"), Some("dns"));
+        // A proxy says what it is in its own lines.
+        assert_eq!(
+            role_from_messages(["upstream timed out while reading response header"].into_iter()),
+            Some("gateway")
+        );
     }
 
     #[test]

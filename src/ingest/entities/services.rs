@@ -309,7 +309,6 @@ const PROGRAMS: &[&str] = &[
     "redis",
     "kafka",
     "rabbitmq",
-    "nginx",
     "haproxy",
     "envoy",
     "etcd",
