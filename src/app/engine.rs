@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
+use web_sys::{Event, MessageEvent, Worker};
 
 /// The worker's script, relative to the document so the page works under any subpath.
 const WORKER_URL: &str = "./faultline-worker_loader.js";
@@ -291,11 +291,7 @@ impl Engine {
         // A script that fails to load fires a plain `Event`; an uncaught error an `ErrorEvent`.
         let on_error = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
             ev.prevent_default();
-            let message = ev
-                .dyn_ref::<ErrorEvent>()
-                .map(|e| e.message())
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "its script did not load".into());
+            let message = protocol::error_event_text(&ev, "its script did not load");
             self.on_worker_error(message);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

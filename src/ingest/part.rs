@@ -158,7 +158,7 @@ impl Part {
         w.u32(corpus.unparsed.len() as u32);
         for u in &corpus.unparsed {
             w.u32(u.line);
-            w.u8(unparsed_code(u.reason));
+            w.u8(code(&REASONS, &u.reason));
         }
         w.u32(corpus.events.len() as u32);
         let mut last: Option<&Arc<Entities>> = None;
@@ -194,7 +194,7 @@ impl Part {
                 Ok(Unparsed {
                     file: index,
                     line: r.u32()?,
-                    reason: unparsed_reason(r.u8()?)?,
+                    reason: from_code(&REASONS, r.u8()?, "an unknown reason")?,
                 })
             })
             .collect::<Result<_, PartError>>()?;
@@ -225,7 +225,7 @@ fn write_file(w: &mut Writer, f: &FileInfo) {
     w.u64(f.bytes_in);
     w.u8(u8::from(f.gzip));
     w.u32(f.invalid_utf8);
-    w.u8(format_code(f.format));
+    w.u8(code(&Format::ALL, &f.format));
     w.opt_i32(f.assumed_year);
     // A day count since 1970 fits an i32 for a million years either way.
     w.opt_i32(f.assumed_day.map(|d| d as i32));
@@ -239,7 +239,7 @@ fn read_file(r: &mut Reader) -> Result<FileInfo, PartError> {
         bytes_in: r.u64()?,
         gzip: r.u8()? != 0,
         invalid_utf8: r.u32()?,
-        format: format_from(r.u8()?)?,
+        format: from_code(&Format::ALL, r.u8()?, "an unknown format")?,
         assumed_year: r.opt_i32()?,
         assumed_day: r.opt_i32()?.map(i64::from),
         since_boot: r.u8()? != 0,
@@ -275,11 +275,11 @@ fn write_event<'a>(w: &mut Writer, ev: &'a Event, last: &mut Option<&'a Arc<Enti
     if let Some(t) = ev.time {
         w.u64(t as u64);
     }
-    w.u8(precision_code(ev.precision) | time_source_code(ev.time_source) << 4);
+    w.u8(code(&PRECISIONS, &ev.precision) | code(&TIME_SOURCES, &ev.time_source) << 4);
     if let Some(l) = ev.level {
         w.u8(l as u8);
     }
-    w.u8(format_code(ev.format));
+    w.u8(code(&Format::ALL, &ev.format));
     if let Some(s) = ev.service {
         w.u32(s);
     }
@@ -321,13 +321,16 @@ fn read_event(
         None
     };
     let t = r.u8()?;
-    let (precision, time_source) = (precision_from(t & 15)?, time_source_from(t >> 4)?);
+    let (precision, time_source) = (
+        from_code(&PRECISIONS, t & 15, "an unknown precision")?,
+        from_code(&TIME_SOURCES, t >> 4, "an unknown time source")?,
+    );
     let level = if has(HAS_LEVEL) {
-        Some(level_from(r.u8()?)?)
+        Some(from_code(&Level::ALL, r.u8()?, "an unknown level")?)
     } else {
         None
     };
-    let format = format_from(r.u8()?)?;
+    let format = from_code(&Format::ALL, r.u8()?, "an unknown format")?;
     let service = if has(HAS_SERVICE) {
         let s = r.u32()?;
         if s >= symbols {
@@ -470,29 +473,6 @@ fn read_entities(r: &mut Reader) -> Result<Entities, PartError> {
     Ok(e)
 }
 
-const FORMATS: [Format; 20] = Format::ALL;
-
-fn format_code(f: Format) -> u8 {
-    FORMATS
-        .iter()
-        .position(|&g| g == f)
-        .expect("every format listed") as u8
-}
-
-fn format_from(c: u8) -> Result<Format, PartError> {
-    FORMATS
-        .get(c as usize)
-        .copied()
-        .ok_or(PartError("an unknown format"))
-}
-
-fn level_from(c: u8) -> Result<Level, PartError> {
-    Level::ALL
-        .get(c as usize)
-        .copied()
-        .ok_or(PartError("an unknown level"))
-}
-
 const PRECISIONS: [Precision; 6] = [
     Precision::Day,
     Precision::Minute,
@@ -502,33 +482,11 @@ const PRECISIONS: [Precision; 6] = [
     Precision::Nano,
 ];
 
-fn precision_code(p: Precision) -> u8 {
-    PRECISIONS.iter().position(|&q| q == p).expect("listed") as u8
-}
-
-fn precision_from(c: u8) -> Result<Precision, PartError> {
-    PRECISIONS
-        .get(c as usize)
-        .copied()
-        .ok_or(PartError("an unknown precision"))
-}
-
 const TIME_SOURCES: [TimeSource; 3] = [
     TimeSource::Parsed,
     TimeSource::Inherited,
     TimeSource::Missing,
 ];
-
-fn time_source_code(t: TimeSource) -> u8 {
-    TIME_SOURCES.iter().position(|&u| u == t).expect("listed") as u8
-}
-
-fn time_source_from(c: u8) -> Result<TimeSource, PartError> {
-    TIME_SOURCES
-        .get(c as usize)
-        .copied()
-        .ok_or(PartError("an unknown time source"))
-}
 
 const REASONS: [UnparsedReason; 3] = [
     UnparsedReason::Binary,
@@ -536,15 +494,14 @@ const REASONS: [UnparsedReason; 3] = [
     UnparsedReason::TooLong,
 ];
 
-fn unparsed_code(r: UnparsedReason) -> u8 {
-    REASONS.iter().position(|&q| q == r).expect("listed") as u8
+/// A value's one-byte code: its position in `all`, the fixed list of its type's values.
+fn code<T: PartialEq>(all: &[T], v: &T) -> u8 {
+    all.iter().position(|x| x == v).expect("every value listed") as u8
 }
 
-fn unparsed_reason(c: u8) -> Result<UnparsedReason, PartError> {
-    REASONS
-        .get(c as usize)
-        .copied()
-        .ok_or(PartError("an unknown reason"))
+/// The value a one-byte code stands for; `what` names it in the error of a damaged record.
+fn from_code<T: Copy>(all: &[T], c: u8, what: &'static str) -> Result<T, PartError> {
+    all.get(c as usize).copied().ok_or(PartError(what))
 }
 
 /// Little-endian, lengths as u32.

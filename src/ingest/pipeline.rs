@@ -465,11 +465,10 @@ pub(super) fn ingest_file(
                 }
                 let mut r = Record::plain(line.len());
                 r.level = start.or_else(|| leading_level(line));
-                // Output of `kubectl exec POD -- ...` is that pod's, header or not.
-                r.entities.pod = ctx.subject.clone();
                 r
             }
         };
+        let record = owned_by_subject(record, &ctx);
         if record.preamble && has_prev {
             // Mid-file (a prompt between outputs): it closes the event before it, so that
             // event's first line stays its own header line.
@@ -818,6 +817,17 @@ fn push_event(corpus: &mut Corpus, file: u32, line: u32, (a, b): (usize, usize),
         template: u32::MAX,
         entities: (!r.entities.is_empty()).then(|| Arc::new(r.entities)),
     });
+}
+
+/// After `kubectl logs|exec POD` (or docker's), a line that names no service, pod or container
+/// of its own is that pod's, header or not.
+fn owned_by_subject(mut r: Record, ctx: &Ctx) -> Record {
+    if let Some(pod) = &ctx.subject {
+        if r.service.is_none() && r.entities.pod.is_none() && r.entities.container.is_none() {
+            r.entities.pod = Some(pod.clone());
+        }
+    }
+    r
 }
 
 /// Events without a time take the time of the nearest earlier timestamped event of the same

@@ -198,7 +198,7 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
 
 /// Leading digits from `at`, at most `max`: (value, count).
 #[inline]
-fn run_digits(b: &[u8], at: usize, max: usize) -> (u64, usize) {
+pub(crate) fn run_digits(b: &[u8], at: usize, max: usize) -> (u64, usize) {
     let mut v = 0u64;
     let mut n = 0;
     while at + n < b.len() && n < max && b[at + n].is_ascii_digit() {

@@ -29,7 +29,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, Event, MessageEvent, Worker};
+use web_sys::{DedicatedWorkerGlobalScope, Event, MessageEvent, Worker};
 
 /// Most helpers, whatever the machine: each holds its share of the input while it reads, and
 /// the merge and the later stages run on one worker anyway.
@@ -209,11 +209,7 @@ fn spawn(scope: &DedicatedWorkerGlobalScope) -> Result<Helper, JsValue> {
     });
     let on_error = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
         ev.prevent_default();
-        let message = ev
-            .dyn_ref::<ErrorEvent>()
-            .map(|e| e.message())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "a helper's script did not load".into());
+        let message = protocol::error_event_text(&ev, "a helper's script did not load");
         helper_failed(&s2, &message);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -184,6 +184,16 @@ pub fn error_message(text: &str) -> Object {
 }
 
 /// Sets a field (setting a field on a plain object cannot fail).
+/// What a worker's `error` event says: an uncaught error's message, else `fallback` (a script
+/// that fails to load fires a plain `Event` with no message).
+pub fn error_event_text(ev: &web_sys::Event, fallback: &str) -> String {
+    use wasm_bindgen::JsCast;
+    ev.dyn_ref::<web_sys::ErrorEvent>()
+        .map(|e| e.message())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| fallback.into())
+}
+
 pub fn set(o: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(o, &key.into(), value);
 }

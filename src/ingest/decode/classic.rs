@@ -390,14 +390,23 @@ fn pg_continuation(tok: &str) -> bool {
 }
 
 /// glog/klog: `E0102 15:04:05.123456 1 file.go:12] msg`.
-fn klog(line: &str, ctx: &mut Ctx) -> Option<Record> {
+/// A klog header (`I0402 08:12:55.003381    1432 file.go:245] `): its level, its month-day
+/// time (no year), the component (`file.go:245`) and where the message starts.
+pub(super) struct KlogHead<'a> {
+    pub level: Level,
+    pub time: time::Civil,
+    pub component: &'a str,
+    pub message: usize,
+}
+
+pub(super) fn klog_head(line: &str) -> Option<KlogHead<'_>> {
     let b = line.as_bytes();
-    let lvl = level::from_letter(*b.first()?)?;
-    let mo = (b.get(1)?.wrapping_sub(b'0') as u32) * 10 + b.get(2)?.wrapping_sub(b'0') as u32;
-    let d = (b.get(3)?.wrapping_sub(b'0') as u32) * 10 + b.get(4)?.wrapping_sub(b'0') as u32;
-    if !b[1..5].iter().all(u8::is_ascii_digit) || b.get(5) != Some(&b' ') {
+    let level = level::from_letter(*b.first()?)?;
+    if b.len() < 6 || !b[1..5].iter().all(u8::is_ascii_digit) || b[5] != b' ' {
         return None;
     }
+    let mo = (b[1] - b'0') as u32 * 10 + (b[2] - b'0') as u32;
+    let d = (b[3] - b'0') as u32 * 10 + (b[4] - b'0') as u32;
     let (mut c, n) = time::scan(&line[6..])?;
     if c.month != 0 {
         return None;
@@ -406,18 +415,27 @@ fn klog(line: &str, ctx: &mut Ctx) -> Option<Record> {
     c.day = d;
     c.year = None;
     let close = memchr::memchr(b']', &b[6 + n..]).map(|k| 6 + n + k)?;
-    let head = &line[6 + n..close];
-    let comp = head.split_whitespace().last().unwrap_or("");
-    let msg = if b.get(close + 1) == Some(&b' ') {
+    let component = line[6 + n..close].split_whitespace().last().unwrap_or("");
+    let message = if b.get(close + 1) == Some(&b' ') {
         close + 2
     } else {
         close + 1
     };
-    let mut r = Record::new(Format::Classic, Msg::Range(msg.min(line.len()), line.len()));
-    r.level = Some(lvl);
-    r.time = ctx.time(&c);
-    if !comp.is_empty() {
-        r.entities.component = Some(comp.to_string());
+    Some(KlogHead {
+        level,
+        time: c,
+        component,
+        message: message.min(line.len()),
+    })
+}
+
+fn klog(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let h = klog_head(line)?;
+    let mut r = Record::new(Format::Classic, Msg::Range(h.message, line.len()));
+    r.level = Some(h.level);
+    r.time = ctx.time(&h.time);
+    if !h.component.is_empty() {
+        r.entities.component = Some(h.component.to_string());
     }
     Some(r)
 }

@@ -9,7 +9,7 @@
 
 use super::{syslog, Ctx, Msg, Record};
 use crate::ingest::event::Precision;
-use crate::ingest::{level, Format};
+use crate::ingest::{level, time, Format};
 
 /// Syslog severity names as `dmesg -x` prints them, in severity order (0 = emerg).
 const SEVERITIES: [&str; 8] = [
@@ -96,20 +96,10 @@ fn caller_field(b: &[u8], at: usize) -> Option<usize> {
     ok.then(|| (close + 2).min(b.len()))
 }
 
-/// 1..=`max` ASCII digits at `at`: (value, count).
+/// 1..=`max` ASCII digits at `at`, and no more: (value, count).
 fn digits(b: &[u8], at: usize, max: usize) -> Option<(u64, usize)> {
-    let n = b[at.min(b.len())..]
-        .iter()
-        .take(max + 1)
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if n == 0 || n > max {
-        return None;
-    }
-    let v = b[at..at + n]
-        .iter()
-        .fold(0u64, |v, &c| v * 10 + (c - b'0') as u64);
-    Some((v, n))
+    let (v, n) = time::run_digits(b, at, max + 1);
+    (1..=max).contains(&n).then_some((v, n))
 }
 
 #[cfg(test)]

@@ -478,13 +478,24 @@ mod tests {
         ] {
             assert_eq!(command_subject(cmd).as_deref(), pod, "{cmd}");
         }
-        // Lines after the command are the pod's, unless they name their own.
+        // The command sets the subject until the next command.
         let mut ctx = Ctx::new(None, 1970);
         decode_line("$ kubectl -n data exec db-0 -- df -h /var/lib/db", &mut ctx);
-        let r = decode_line("2024-06-12T14:03:22Z ERROR disk almost full", &mut ctx).unwrap();
-        assert_eq!(r.entities.pod.as_deref(), Some("db-0"));
+        assert_eq!(ctx.subject.as_deref(), Some("db-0"));
         decode_line("$ kubectl get pods", &mut ctx);
         assert!(ctx.subject.is_none());
+        // Lines after the command are the pod's, unless they name their own.
+        let text = "$ kubectl -n data exec db-0 -- df -h /var/lib/db\n\
+                    2024-06-12T14:03:22Z ERROR disk almost full\n\
+                    Filesystem Size Used Avail Use% Mounted on\n";
+        let c = crate::ingest(
+            &[crate::InputFile::new("notes.txt", text.as_bytes().to_vec())],
+            &Default::default(),
+        )
+        .unwrap();
+        for ev in &c.events[1..] {
+            assert_eq!(c.service(ev), Some("db"), "{}", c.message(ev));
+        }
     }
 
     #[test]

@@ -351,16 +351,6 @@ pub(crate) fn find_date(sample: &[&str]) -> Option<(i32, u32, u32)> {
 
 /// Decodes one line, trying every family in a fixed order. `None`: no header found.
 pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
-    let mut r = decode_any(line, ctx);
-    if let (Some(pod), Some(r)) = (&ctx.subject, r.as_mut()) {
-        if r.service.is_none() && r.entities.pod.is_none() && r.entities.container.is_none() {
-            r.entities.pod = Some(pod.clone());
-        }
-    }
-    r
-}
-
-fn decode_any(line: &str, ctx: &mut Ctx) -> Option<Record> {
     ctx.seen += 1;
     if let Some(layout) = ctx.learned.take() {
         let r = learn::decode(line, &layout, ctx);

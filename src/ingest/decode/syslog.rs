@@ -113,34 +113,14 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     r.time = ctx.time(&c);
     r.level = pri.and_then(|p| level::from_syslog(p % 8));
     if let Msg::Range(start, end) = r.message {
-        if let Some((lvl, skip)) = klog_head(&line[start..end]) {
-            // Kubernetes components under systemd: the klog header inside says the level.
-            r.level = r.level.or(Some(lvl));
-            r.message = Msg::Range(start + skip, end);
+        if let Some(h) = super::classic::klog_head(&line[start..end]) {
+            // Kubernetes components under systemd: the klog header inside says the level (its
+            // date and time repeat the syslog stamp).
+            r.level = r.level.or(Some(h.level));
+            r.message = Msg::Range(start + h.message, end);
         }
     }
     Some(r)
-}
-
-/// A klog header at the start of a message (`I0402 08:12:55.003381    1432 file.go:245] `):
-/// its level and the bytes up to the message. The date and time repeat the syslog stamp.
-fn klog_head(msg: &str) -> Option<(crate::ingest::Level, usize)> {
-    let b = msg.as_bytes();
-    let lvl = level::from_letter(*b.first()?)?;
-    if b.len() < 8 || !b[1..5].iter().all(u8::is_ascii_digit) || b[5] != b' ' {
-        return None;
-    }
-    let (c, n) = time::scan(&msg[6..])?;
-    if c.month != 0 {
-        return None;
-    }
-    let head_end = 6 + n + memchr::memchr(b']', &b[6 + n..(6 + n + 80).min(b.len())])?;
-    let skip = if b.get(head_end + 1) == Some(&b' ') {
-        head_end + 2
-    } else {
-        head_end + 1
-    };
-    Some((lvl, skip))
 }
 
 /// rsyslog's high-precision file format, `2025-03-04T15:00:11.402+01:00 host app[pid]: msg`:
