@@ -13,6 +13,7 @@ pub(crate) mod assess;
 mod background;
 mod confidence;
 mod graph;
+mod holders;
 mod mentions;
 mod order;
 mod phrases;
@@ -78,6 +79,9 @@ pub(crate) struct Findings {
     pub signals: Vec<Signal>,
     pub edges: Vec<Edge>,
     pub services: Vec<ServiceInfo>,
+    /// Applications that hold what others wait for (a lock, a database's connection slots),
+    /// with the lines that say so (see `holders`).
+    pub holders: Vec<shared::Suspect>,
     pub propagation: Vec<String>,
     pub trail: Vec<Step>,
     /// Event indices in causal time order (time, then input order adjusted for newest-first files).
@@ -190,6 +194,7 @@ pub(crate) fn run(
     );
     f.services = services;
     step(4);
+    f.holders = holders::holders(corpus, &f);
     f.ranked = rank::rank(corpus, &f, baseline, &own);
     if let Some(trivial) = trivial::rank(method, corpus, &f) {
         f.ranked = trivial;

@@ -9,7 +9,7 @@ use super::background::SelfBaseline;
 use super::graph::UNKNOWN;
 use super::{Candidate, Class, Findings};
 use crate::english::plural;
-use crate::hash::FxHashMap;
+use crate::hash::{FxHashMap, FxHashSet};
 use crate::ingest::{Corpus, Level, TimeSource};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -150,7 +150,9 @@ pub(crate) fn rank(
     }
     // A failure several services report in the same words is what they all use failing.
     let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
-    let suspects = super::shared::suspects(corpus, f, &known);
+    let mut suspects = super::shared::suspects(corpus, f, &known);
+    // A lock or the connection slots held by one application is that application's failure.
+    suspects.extend(f.holders.iter().cloned());
     for s in &suspects {
         let g = groups
             .entry((s.service.clone(), s.class))
@@ -553,8 +555,20 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     };
     // The root's own lines (or lines about its pods) before callers' complaints about it, and
     // lines with a written time before estimated ones.
+    // Lines that name the root as the holder of what others wait for speak about it.
+    let held: FxHashSet<usize> = f
+        .holders
+        .iter()
+        .filter(|h| h.service == root.service)
+        .flat_map(|h| h.events.iter().copied())
+        .collect();
     let pick = |own: bool, parsed: bool| {
-        f.signals
+        let about = held
+            .iter()
+            .copied()
+            .filter(|&i| !parsed || corpus.events[i].time_source == TimeSource::Parsed);
+        let signals = f
+            .signals
             .iter()
             .filter(|s| {
                 s.blamed == root.service
@@ -565,8 +579,8 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
                                 == Some(root.service.as_str()))
             })
             .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
-            .map(|s| s.event)
-            .min_by_key(|&i| key(i))
+            .map(|s| s.event);
+        signals.chain(about).min_by_key(|&i| key(i))
     };
     let first = pick(true, true)
         .or_else(|| pick(true, false))

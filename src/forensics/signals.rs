@@ -197,6 +197,7 @@ const RULES: &[(Class, &[&str])] = &[
             "pool is exhausted",
             "connection pool exhausted",
             "too many connections",
+            "too many clients",
             "remaining connection slots",
             "unable to acquire jdbc connection",
             "connection is not available",
