@@ -1,4 +1,4 @@
-//! The blind secrets sets (tests/fixtures/secrets/blind and blind-2, each written from public
+//! The blind secrets sets (tests/fixtures/secrets/blind, blind-2 and blind-3, each written from public
 //! scanner rules and id specifications by someone who never read the redactor; see their
 //! README.md files): every file
 //! goes through the same whole-log redaction as `faultline redact`, and each half of the
@@ -178,6 +178,22 @@ fn second_blind_set_does_not_get_worse() {
             max_leaked: 10,
             min_recall: 0.986,
             max_mangled: 0.0022,
+        },
+    );
+}
+
+/// A third set written blind (tests/fixtures/secrets/blind-3, README there), from a longer list
+/// of kinds (106), kept from the engineers who tuned on the first two. Its first run (redactor
+/// of main b7ad617): leaked 71 / 76, recall 93.81% / 93.89%, must-keep mangled 0.09% / 0.05%
+/// (even / odd). The ratchet keeps it from getting worse.
+#[test]
+fn third_blind_set_does_not_get_worse() {
+    check(
+        "blind-3",
+        Ratchet {
+            max_leaked: 76,
+            min_recall: 0.938,
+            max_mangled: 0.001,
         },
     );
 }
