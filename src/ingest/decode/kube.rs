@@ -48,6 +48,9 @@ pub(crate) fn timestamp_prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         return None;
     }
     let rest = &line[n + 1..];
+    if let Some((labels, k)) = super::streams::label_set(rest) {
+        return Some(labelled_stream(line, n + 1 + k, t, p, &labels, ctx, depth));
+    }
     let mut partial = false;
     let (format, off) = match cri_stream(rest) {
         Some((flag, k)) => {
@@ -85,6 +88,38 @@ pub(crate) fn timestamp_prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         (_, f) => f,
     };
     Some(r)
+}
+
+/// `TS {labels} inner` (Loki's `logcli query` output): the prefix time, the labels' service,
+/// pod and host, and the inner line decoded again.
+fn labelled_stream(
+    line: &str,
+    off: usize,
+    t: i64,
+    p: crate::ingest::Precision,
+    labels: &[(&str, String)],
+    ctx: &mut Ctx,
+    depth: u8,
+) -> Record {
+    let off = off.min(line.len());
+    let inner_text = &line[off..];
+    let mut r = Record::new(Format::KubectlPrefix, Msg::Range(off, line.len()));
+    if !inner_text.is_empty() {
+        let inner = decode_inner(inner_text, ctx, depth);
+        let inner_format = inner.format;
+        merge_inner(&mut r, inner, inner_text, Some(off));
+        if inner_format != Format::Plain {
+            r.format = inner_format;
+        }
+    }
+    r.time = ctx.full_time(t, p);
+    // The stream's labels are the collector's record of where the line came from: they win
+    // over a logger name inside the line.
+    if let Some(s) = super::streams::service(labels) {
+        r.service = Some(s);
+    }
+    super::streams::fill(labels, &mut r.entities);
+    r
 }
 
 /// A space-padded upper-case level word (`  INFO 1 ---`, ` WARN x`) followed by more text.

@@ -20,6 +20,7 @@ mod labelled;
 mod learn;
 mod logfmt;
 mod rails;
+mod streams;
 mod syslog;
 mod trace;
 
@@ -822,6 +823,19 @@ mod tests {
             dec("2015-10-18 18:01:47,978 INFO [main] a.B: x").format,
             Format::Classic
         );
+    }
+
+    #[test]
+    fn a_logcli_line_takes_its_streams_labels_and_decodes_the_line_inside() {
+        let line = r#"2024-05-01T12:00:01+02:00 {app="cart", namespace="shop", pod="cart-7d9f8b6c5d-x2k4p"} {"level":"error","msg":"write failed"}"#;
+        let r = dec(line);
+        assert_eq!(r.format, Format::JsonLines);
+        assert_eq!(r.service.as_deref(), Some("cart"));
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.entities.pod.as_deref(), Some("cart-7d9f8b6c5d-x2k4p"));
+        assert_eq!(r.message_text(line), "write failed");
+        let t = r.time.expect("time").0;
+        assert_eq!(crate::ingest::format_ns(t), "2024-05-01T10:00:01Z");
     }
 
     #[test]

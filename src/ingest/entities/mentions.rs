@@ -164,6 +164,16 @@ const NOT_NAMES: &[&str] = &[
     "errors",
     "result",
     "results",
+    // Replication roles: "connection with master lost", "connecting to primary" speak of
+    // whichever instance holds the role, not of a service called that.
+    "master",
+    "primary",
+    "replica",
+    "slave",
+    "secondary",
+    "standby",
+    "leader",
+    "follower",
 ];
 
 /// Top-level labels that make a dotted word a host name rather than code or a file.
@@ -672,6 +682,9 @@ mod tests {
     fn mentioned_services_and_hosts() {
         let m = |s: &str| ents(s).mentions;
         assert_eq!(m("error from upstream payments"), ["payments"]);
+        // A replication role names no service; the address after it is the instance.
+        assert!(m("Connection with master lost.").is_empty());
+        assert_eq!(m("Connecting to MASTER 10.1.2.3:6379"), ["10.1.2.3"]);
         // Regression: "slow upstream response" made a service called "response".
         assert!(m("slow upstream response").is_empty());
         // Regression: "upstream refused" made a service called "refused".
