@@ -174,7 +174,7 @@ fn log_file() -> impl Strategy<Value = (Vec<u8>, usize)> {
 /// Heads that open the newer readers: envelopes, head-of-line headers, year-less, 12-hour and
 /// day-month-name times, JSON times under other keys, indented headers, a header to learn,
 /// kernel since-boot stamps and times of day with no date.
-const SEEDS: [&str; 17] = [
+const SEEDS: [&str; 18] = [
     "20240612-14:03:22:118|Comp_A|1234|started 1\n20240612-14:03:23:001|Comp_B|1235|stopped\n20240612-14:03:24:118|Comp_A|1234|step 2\n20240612-14:03:25:118|Comp_C|99|flush\n20240612-14:03:26:118|Comp_A|1234|step 3\n20240612-14:03:27:118|Comp_B|1235|sync ok\n20240612-14:03:28:118|Comp_A|1|idle\n20240612-14:03:29:118|Comp_A|1234|",
     "{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
     "{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Heads that open the new readers' paths; the fuzzer mutates what follows.
-const SEEDS: [&[u8]; 17] = [
+const SEEDS: [&[u8]; 18] = [
     b"20240612-14:03:22:118|Comp_A|1234|started 1\n20240612-14:03:23:001|Comp_B|1235|stopped\n20240612-14:03:24:118|Comp_A|1234|step 2\n20240612-14:03:25:118|Comp_C|99|flush\n20240612-14:03:26:118|Comp_A|1234|step 3\n20240612-14:03:27:118|Comp_B|1235|sync ok\n20240612-14:03:28:118|Comp_A|1|idle\n20240612-14:03:29:118|Comp_A|1234|",
     b"{\n \"logGroup\": \"/aws/x\", \"logEvents\": [\n  {\"timestamp\": 1718201002000, \"message\": \"",
     b"{\"records\": [\n {\"time\": \"2024-06-12T14:03:22Z\", \"level\": \"",
