@@ -77,6 +77,14 @@ impl Aliases {
         // A host name whose first label is a service (`orders.prod.svc.cluster.local`,
         // `db-02.internal`) is that service's address.
         for name in known {
+            // A pod of a known workload (`api-7d9f8b6c5d-x2k4p` of `api`, `db-0` of `db`) is
+            // that workload: its pods' names stand for it as its addresses do.
+            if let Some(w) = crate::ingest::entities::service_from_pod(name)
+                .filter(|w| w != name && known.iter().any(|k| k == w))
+            {
+                map.insert(name.to_ascii_lowercase(), w);
+                continue;
+            }
             if let Some((head, _)) = name.split_once('.') {
                 if !is_ipv4(name) && head != name && known.iter().any(|k| k == head) {
                     map.insert(name.to_ascii_lowercase(), head.to_string());
@@ -181,6 +189,17 @@ mod tests {
         assert_eq!(a.resolve("10.4.1.17"), Some("orders"));
         assert_eq!(a.resolve("10.4.2.9"), Some("billing"));
         assert_eq!(a.resolve("10.4.3.1"), None);
+    }
+
+    #[test]
+    fn a_pod_of_a_known_workload_stands_for_it() {
+        let web = "2024-05-01T10:00:01Z ERROR upstream orders-7d9f8b6c5d-x2k4p refused the call\n";
+        let orders = "2024-05-01T10:00:00Z INFO started\n";
+        let a = learn(&[("web.log", web), ("orders.log", orders)]);
+        assert_eq!(a.resolve("orders-7d9f8b6c5d-x2k4p"), Some("orders"));
+        // Without the workload among the known services, the pod stays itself.
+        let a = learn(&[("web.log", web)]);
+        assert_eq!(a.resolve("orders-7d9f8b6c5d-x2k4p"), None);
     }
 
     #[test]

@@ -374,21 +374,58 @@ fn headerless_event_row(line: &str) -> Option<Record> {
 
 fn cell<'a>(line: &'a str, cols: &[(String, usize)], name: &str) -> Option<&'a str> {
     let idx = cols.iter().position(|(c, _)| c == name)?;
-    let start = cols[idx].1;
-    if start >= line.len() || !line.is_char_boundary(start) {
-        return None;
+    // A row whose values are as many as the columns, each set apart by two spaces or more, is
+    // read value by value, wherever each value sits.
+    let values = spaced_values(line);
+    if values.len() == cols.len() {
+        return Some(values[idx]);
     }
-    let end = cols
-        .get(idx + 1)
-        .map(|c| c.1)
-        .unwrap_or(line.len())
-        .min(line.len());
-    let end = if line.is_char_boundary(end) {
-        end
+    let start = column_start(line, cols, idx);
+    let end = if idx + 1 < cols.len() {
+        column_start(line, cols, idx + 1)
     } else {
         line.len()
     };
+    if start >= end || !line.is_char_boundary(start) || !line.is_char_boundary(end) {
+        return None;
+    }
     Some(line[start..end].trim()).filter(|s| !s.is_empty())
+}
+
+/// The values of a row: runs of text separated by two spaces or more.
+fn spaced_values(line: &str) -> Vec<&str> {
+    line.trim()
+        .split("  ")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Where column `k` starts in this row. Usually at its header's offset; but rows pasted or
+/// aligned by hand are often one or two characters off, so a word that straddles the offset
+/// belongs to column `k` when blank space separates it from the text of the column before,
+/// and to the column before when it is that column's only word (a value wider than its
+/// header).
+fn column_start(line: &str, cols: &[(String, usize)], k: usize) -> usize {
+    let b = line.as_bytes();
+    let p = cols[k].1.min(b.len());
+    let inside = |q: usize| q > 0 && q < b.len() && b[q - 1] != b' ' && b[q] != b' ';
+    if k == 0 || !inside(p) {
+        return p;
+    }
+    let mut t = p;
+    while t > 0 && b[t - 1] != b' ' {
+        t -= 1;
+    }
+    let prev = cols[k - 1].1.min(t);
+    if b[prev..t].iter().any(|&c| c != b' ') {
+        return t;
+    }
+    let mut e = p;
+    while e < b.len() && b[e] != b' ' {
+        e += 1;
+    }
+    e
 }
 
 fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
@@ -555,6 +592,20 @@ mod tests {
         let r = decode_line("      Reason:       OOMKilled", &mut ctx).unwrap();
         assert_eq!(r.entities.pod.as_deref(), Some("api-7d9f8b6c5d-x2k4p"));
         assert_eq!(r.entities.k8s_reason.as_deref(), Some("OOMKilled"));
+    }
+
+    #[test]
+    fn hand_aligned_rows_one_off_keep_their_cells_apart() {
+        let cols = header_cols("NAME                            READY   STATUS    RESTARTS   AGE");
+        // Each value starts one column left of its header (rows pasted and re-aligned by hand).
+        let row = "api-5f8d6c7b9-t2qnk            1/1    Running   2 (5m ago)  42m";
+        assert_eq!(cell(row, &cols, "NAME"), Some("api-5f8d6c7b9-t2qnk"));
+        assert_eq!(cell(row, &cols, "READY"), Some("1/1"));
+        assert_eq!(cell(row, &cols, "STATUS"), Some("Running"));
+        // A name wider than its column keeps all of itself.
+        let cols = header_cols("NAME    READY   STATUS");
+        let row = "api-5f8d6c7b9-t2qnk 1/1 Running";
+        assert_eq!(cell(row, &cols, "NAME"), Some("api-5f8d6c7b9-t2qnk"));
     }
 
     #[test]

@@ -110,6 +110,9 @@ pub(super) fn scan_http(s: &str, e: &mut Entities) {
             break;
         }
     }
+    if e.http_status.is_none() {
+        e.http_status = haproxy_status(s);
+    }
     // `HTTP/1.1 503` (a response line) and `HTTP 503`.
     if e.http_status.is_none() {
         if let Some(i) = memchr::memmem::find(m, b"HTTP/") {
@@ -126,9 +129,39 @@ pub(super) fn scan_http(s: &str, e: &mut Entities) {
     }
 }
 
+/// The status of an HAProxy HTTP log line: `backend/server Tq/Tw/Tc/Tr/Ta status bytes ...`.
+/// Four or five timers (any may be -1) set it apart from the TCP format, whose three timers
+/// are followed by a byte count.
+pub(super) fn haproxy_status(s: &str) -> Option<u16> {
+    let mut words = s.split(' ').filter(|w| !w.is_empty());
+    let mut prev = "";
+    while let Some(w) = words.next() {
+        let timers = w.split('/').collect::<Vec<_>>();
+        let is_timers = (4..=5).contains(&timers.len())
+            && timers.iter().all(|t| {
+                let d = t.strip_prefix('-').unwrap_or(t);
+                !d.is_empty() && d.len() <= 9 && d.bytes().all(|b| b.is_ascii_digit())
+            });
+        if is_timers && prev.contains('/') && !prev.starts_with('/') {
+            return words.next().and_then(parse_status);
+        }
+        prev = w;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ingest::entities::tests_support::ents;
+
+    #[test]
+    fn haproxy_http_lines_give_their_status_and_tcp_lines_none() {
+        let http = r#"10.0.0.8:41234 [12/Mar/2024:10:00:00.123] www~ shop_api_8080/srv1 0/0/1/-1/5001 504 198 - - sH-- 10/9/1/1/0 0/0 "GET /cart HTTP/1.1""#;
+        assert_eq!(ents(http).http_status, Some(504));
+        let tcp =
+            "10.0.0.8:41234 [12/Mar/2024:10:00:00.123] db-in db/pg1 0/0/5007 212 -- 1/1/1/1/0 0/0";
+        assert_eq!(ents(tcp).http_status, None);
+    }
 
     #[test]
     fn http_request_lines_and_status() {
