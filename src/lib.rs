@@ -43,10 +43,10 @@ pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use narrative::{
     build_payload, build_request, check_answer, decode_all, endpoint_url, error_from_status,
     estimate_tokens, network_error, parse_answer, redact_texts, redact_texts_with, redacted_name,
-    Answer, ChatMessage, Check, Checker, Conversation, Disagreement, Flag, FlagKind, HttpRequest,
-    KindCount, LlmSettings, LogRedactor, NarrativeError, NarrativeErrorKind, Payload, Provider,
-    RedactedFile, RedactedLogs, RedactionSummary, Redactor, Role, SecretKind, Section, Side,
-    StreamDecoder, StreamEvent,
+    Answer, ChatMessage, Check, Checker, Conversation, Disagreement, Exchange, Flag, FlagKind,
+    HttpRequest, KindCount, LlmSettings, LogRedactor, NarrativeError, NarrativeErrorKind, Payload,
+    Provider, RedactedFile, RedactedLogs, RedactionSummary, Redactor, Restorer, Review, Role,
+    SecretKind, Section, Side, StreamDecoder, StreamEvent,
 };
 pub use parallel::{Job, Parallel, Sequential};
 pub use progress::{Progress, Stage};

@@ -240,8 +240,9 @@ impl Engine {
         })
     }
 
-    /// Sends a query (`lines`, `locate` or `redact`; `fields` are its other fields) and calls
-    /// `done` with the answer. Dropped unanswered when the worker is replaced.
+    /// Sends a query (`lines`, `locate`, `redact`, `store-test`, `narrative` or `review`;
+    /// `fields` are its other fields) and calls `done` with the answer, exactly once: a query
+    /// the replaced worker did not answer gets an error with `gone` set.
     pub fn query(self, which: &str, fields: &Object, done: impl FnOnce(Answer) + 'static) {
         let id = self.next_query.get_value().wrapping_add(1);
         self.next_query.set_value(id);
@@ -262,7 +263,16 @@ impl Engine {
 
     fn kill(self) {
         self.lines_of.set(None);
-        self.queries.update_value(HashMap::clear);
+        let unanswered = self
+            .queries
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for done in unanswered.into_values() {
+            done(Err((
+                "the engine was restarted before it answered".into(),
+                true,
+            )));
+        }
         self.live.update_value(|l| {
             if let Some(l) = l.take() {
                 l.worker.set_onmessage(None);
@@ -392,7 +402,14 @@ impl Engine {
                 self.phase
                     .set(Phase::Working(Progress::from_message(&data)));
             }
-            Some(kind::LINES | kind::LOCATE | kind::REDACT | kind::STORE_TEST) => {
+            Some(
+                kind::LINES
+                | kind::LOCATE
+                | kind::REDACT
+                | kind::STORE_TEST
+                | kind::NARRATIVE
+                | kind::REVIEW,
+            ) => {
                 let id = protocol::get_u32(&data, "id");
                 let done = self.queries.try_update_value(|q| q.remove(&id)).flatten();
                 if let Some(done) = done {

@@ -30,6 +30,17 @@ pub struct Answer {
     pub structured: bool,
 }
 
+impl Section {
+    /// Every section, in the order the prompt asks for them.
+    pub const ALL: [Section; 5] = [
+        Section::Summary,
+        Section::RootCause,
+        Section::FiveWhys,
+        Section::StatusUpdate,
+        Section::Postmortem,
+    ];
+}
+
 impl Answer {
     pub fn get(&self, s: Section) -> Option<&str> {
         match s {

@@ -48,6 +48,8 @@ mod check;
 mod error;
 mod prompt;
 mod redact;
+mod restore;
+mod review;
 mod share;
 mod stream;
 mod wire;
@@ -57,6 +59,8 @@ pub use check::{check_answer, Check, Checker, Disagreement, Flag, FlagKind, Side
 pub use error::{NarrativeError, NarrativeErrorKind};
 pub use prompt::{build_payload, estimate_tokens, ChatMessage, Payload, Role};
 pub use redact::{Redactor, SecretKind};
+pub use restore::Restorer;
+pub use review::Review;
 pub use share::{
     redact_texts, redact_texts_with, redacted_name, KindCount, LogRedactor, RedactedFile,
     RedactedLogs, RedactionSummary,
@@ -68,6 +72,15 @@ pub use wire::{
 };
 
 use crate::report::{Narrative, Report};
+use serde::{Deserialize, Serialize};
+
+/// One turn of a conversation as its caller keeps it: the follow-up question (none for the
+/// narrative itself) and the model's answer as received (none yet for the turn being asked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub question: Option<String>,
+    pub answer: Option<String>,
+}
 
 /// One narrative session: settings, the redactor whose placeholders the answers use, and the
 /// chat so far. Follow-up questions reuse the same placeholders.
@@ -90,6 +103,27 @@ impl Conversation {
             redactor,
             payload,
         })
+    }
+
+    /// The conversation after `turns`, rebuilt from the report: started, then each turn's
+    /// question asked and answer recorded in order. The redactor is deterministic, so the
+    /// placeholders and payload are those of the conversation that lived through the same turns
+    /// (the worker keeps no conversation between requests).
+    pub fn resume(
+        report: &Report,
+        settings: LlmSettings,
+        turns: &[Exchange],
+    ) -> Result<Conversation, NarrativeError> {
+        let mut c = Conversation::start(report, settings)?;
+        for t in turns {
+            if let Some(q) = &t.question {
+                c.ask(q);
+            }
+            if let Some(a) = &t.answer {
+                c.record_answer(a);
+            }
+        }
+        Ok(c)
     }
 
     pub fn settings(&self) -> &LlmSettings {
@@ -135,6 +169,11 @@ impl Conversation {
         self.redactor.restore(raw)
     }
 
+    /// The placeholder table, to restore answers where the redactor is not.
+    pub fn restorer(&self) -> Restorer {
+        self.redactor.restorer()
+    }
+
     /// A checker for this conversation's answers: `report`'s findings, and the evidence ids
     /// this payload sent.
     pub fn checker(&self, report: &Report) -> Checker {
@@ -152,5 +191,60 @@ impl Conversation {
             text,
             check: Some(check),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{analyze, AnalyzeOptions, InputFile};
+
+    fn report() -> Report {
+        let log = "2024-05-01T10:00:00Z ERROR orders-api pool exhausted for ana@example.org\n\
+                   2024-05-01T10:00:02Z ERROR orders-api login from 203.0.113.9 failed\n";
+        analyze(
+            &[InputFile::new("app.log", log.as_bytes().to_vec())],
+            &AnalyzeOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn settings() -> LlmSettings {
+        LlmSettings::new(Provider::Ollama, "http://localhost:11434", "llama3")
+    }
+
+    #[test]
+    fn a_resumed_conversation_is_the_one_that_lived_through_the_turns() {
+        let r = report();
+        let mut live = Conversation::start(&r, settings()).unwrap();
+        live.record_answer("orders-api failed for <EMAIL_1>.");
+        live.ask("Was bo@example.org told, and ana@example.org?");
+        let turns = [
+            Exchange {
+                question: None,
+                answer: Some("orders-api failed for <EMAIL_1>.".into()),
+            },
+            Exchange {
+                question: Some("Was bo@example.org told, and ana@example.org?".into()),
+                answer: None,
+            },
+        ];
+        let resumed = Conversation::resume(&r, settings(), &turns).unwrap();
+        assert_eq!(resumed.payload(), live.payload());
+        assert_eq!(resumed.restorer(), live.restorer());
+        let asked = &resumed.payload().messages.last().unwrap().content;
+        assert!(
+            asked.contains("<EMAIL_1>") && asked.contains("<EMAIL_2>"),
+            "{asked}"
+        );
+        assert_eq!(resumed.restorer().restore("<EMAIL_2>"), "bo@example.org");
+    }
+
+    #[test]
+    fn resuming_fails_on_an_invalid_pattern_as_starting_does() {
+        let mut s = settings();
+        s.redact_patterns = vec!["([unclosed".into()];
+        let e = Conversation::resume(&report(), s, &[]).unwrap_err();
+        assert_eq!(*e.kind(), NarrativeErrorKind::InvalidPattern);
     }
 }

@@ -8,9 +8,11 @@
 //! answers each `analyze` with `progress` messages (throttled here with the worker's clock, at
 //! most one per [`PROGRESS_MS`], since the engine has none) and one `report` (the engine's
 //! [`Report`](crate::Report) as JSON text) or one `error`. It then keeps the analyzed lines and
-//! answers the log view's `lines` and `locate` queries until the next `analyze`. A panic
+//! answers the log view's `lines` and `locate` queries until the next `analyze`; it also
+//! builds the LLM narrative's payload and reviews its answers ([`narrative`]). A panic
 //! surfaces as the worker's `error` event; the page then shows it and starts a fresh worker.
 
+mod narrative;
 mod pool;
 pub mod protocol;
 mod store;
@@ -64,6 +66,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         }
         Some(kind::STORE_TEST) => store::test(scope, data),
         Some(kind::WARM) => pool::warm(scope, protocol::get_u32(data, "workers") as usize),
+        Some(kind::NARRATIVE) => narrative::handle(scope, data, kind::NARRATIVE),
+        Some(kind::REVIEW) => narrative::handle(scope, data, kind::REVIEW),
         _ => post(
             scope,
             &protocol::error_message("the worker got a message it does not understand"),

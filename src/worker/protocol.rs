@@ -30,7 +30,20 @@
 //! page -> worker  {type:"store-test", id, url, user, password, from, to}
 //! worker -> page  {type:"store-test", id, json}                   json: a [`StorePreview`]
 //!                 or {type, id, error}: the store's description only, no rows
+//! page -> worker  {type:"narrative", id, report, json}            report: a report's JSON text;
+//!                 json: a [`PayloadAsk`] (the LLM payload for that report after those turns)
+//! worker -> page  {type:"narrative", id, json}                    json: a [`PayloadAnswer`]
+//! page -> worker  {type:"review", id, report, json}               json: a [`ReviewAsk`]
+//! worker -> page  {type:"review", id, json}                       json: a [`crate::Review`]
+//!                 either may instead get {type, id, error}: the request could not be read
 //! ```
+//!
+//! The narrative's engine half runs here, the page keeps the network: the worker redacts the
+//! report into the payload and checks answers (the regex engine and the redaction rules stay
+//! out of the page's wasm); the page builds the HTTP request from the payload it got, shows it
+//! in the preview and sends exactly that, so the API key never leaves the page. The worker
+//! keeps no conversation: each `narrative` carries the turns so far and is answered by
+//! [`crate::Conversation::resume`], so a restarted worker answers the same.
 //!
 //! After a `report`, the worker keeps the analyzed lines (a [`crate::Browse`] index over the
 //! decoded text, not a copy) until the next `analyze` starts, and answers `lines` and `locate`
@@ -54,6 +67,8 @@ pub mod kind {
     pub const STORE: &str = "store";
     pub const STORE_TEST: &str = "store-test";
     pub const WARM: &str = "warm";
+    pub const NARRATIVE: &str = "narrative";
+    pub const REVIEW: &str = "review";
 }
 
 /// Inputs of several files and at least this many bytes are read by the worker's helpers;
@@ -70,6 +85,40 @@ pub struct StorePreview {
     pub columns: Vec<(String, String)>,
     /// (what it is for, SQL).
     pub queries: Vec<(String, String)>,
+}
+
+/// The LLM payload the page asks for: the report (sent beside, as JSON text) redacted within
+/// `budget` tokens with the built-in rules and `patterns`, after `turns`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PayloadAsk {
+    pub budget: usize,
+    pub patterns: Vec<String>,
+    pub turns: Vec<crate::Exchange>,
+}
+
+/// The worker's answer to a [`PayloadAsk`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum PayloadAnswer {
+    Ready {
+        payload: crate::Payload,
+        /// Maps the answer's placeholders back to the values, as it streams.
+        restorer: crate::Restorer,
+        /// The placeholders handed out, in the redactor's order, for the preview.
+        placeholders: Vec<String>,
+    },
+    /// A user pattern does not compile: the engine's message.
+    InvalidPattern(String),
+}
+
+/// An answer to review against the report (sent beside, as JSON text): `text` restored;
+/// `root` when it is the narrative itself; `evidence`: the payload's evidence lines, to check
+/// citations (none for a saved narrative); `saved`: the check a saved narrative was saved with.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReviewAsk {
+    pub text: String,
+    pub root: bool,
+    pub evidence: Option<Vec<crate::Evidence>>,
+    pub saved: Option<crate::Check>,
 }
 
 /// What the worker is doing, for the progress line: reading the files into the engine, one of

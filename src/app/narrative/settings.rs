@@ -232,12 +232,14 @@ fn number(v: &str, what: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("{what} must be a whole number above 0."))
 }
 
-/// The settings form. `budget_info` is the payload's size line; `pattern_error` the engine's
+/// The settings form. `budget_info` is the payload's size line (`budget_ready`: it describes
+/// the settings as they are, not a payload still being built); `pattern_error` the engine's
 /// complaint about a redaction pattern, if any.
 #[component]
 pub fn SettingsForm(
     form: Form,
     budget_info: Signal<String>,
+    budget_ready: Signal<bool>,
     pattern_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let text = |id: &'static str, label: &'static str, sig: RwSignal<String>| {
@@ -357,7 +359,13 @@ pub fn SettingsForm(
                         prop:value=move || form.budget.get()
                         on:input=move |ev| form.budget.set(event_target_value(&ev))
                     />
-                    <span class="hint" id="llm-budget-info" data-testid="llm-budget-info">
+                    <span
+                        class="hint"
+                        id="llm-budget-info"
+                        data-testid="llm-budget-info"
+                        data-ready=move || budget_ready.get().to_string()
+                        aria-busy=move || (!budget_ready.get()).to_string()
+                    >
                         {move || budget_info.get()}
                     </span>
                 </div>

@@ -6,11 +6,8 @@
 //! turn keeps what arrived and says so.
 
 use super::super::nav::EvidenceLink;
-use crate::narrative::{
-    parse_answer, Answer, Check, Checker, Disagreement, FlagKind, Section, Side,
-};
+use crate::narrative::{Check, Disagreement, FlagKind, Review, Section, Side};
 use crate::report::Narrative;
-use crate::Report;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -33,68 +30,14 @@ impl State {
     }
 }
 
-/// A finished answer: parsed, checked as a whole and section by section.
-pub struct Finished {
-    answer: Answer,
-    check: Check,
-    /// `(section, its text, its check)` in the order of [`SECTIONS`], present ones only.
-    sections: Vec<(Section, String, Check)>,
-}
-
-const SECTIONS: [(Section, &str, &str); 5] = [
-    (Section::Summary, "summary", "Summary"),
-    (Section::RootCause, "root-cause", "Root cause"),
-    (Section::FiveWhys, "five-whys", "Five whys"),
-    (
-        Section::StatusUpdate,
-        "status-update",
-        "Customer status update",
-    ),
-    (Section::Postmortem, "postmortem", "Postmortem"),
-];
-
-impl Finished {
-    /// Parses and checks a restored answer against the engine's report. Only the narrative
-    /// itself (`root`) is compared on the root cause: a follow-up answer discussing another
-    /// service is not a competing diagnosis.
-    /// `checker` is the conversation's ([`crate::narrative::Conversation::checker`]): it read
-    /// the report once, and knows which evidence ids were sent.
-    pub fn new(checker: &Checker, text: &str, root: bool) -> Finished {
-        let mut check = checker.check(text);
-        if !root {
-            check.disagreement = None;
-        }
-        Finished::with_check(checker, text, check)
-    }
-
-    /// A narrative saved with a report: its stored check as it was made (citations included);
-    /// sections are checked again against the report (without the evidence ids, not saved).
-    pub fn saved(report: &Report, n: &Narrative) -> Finished {
-        let checker = Checker::new(report);
-        let check = n.check.clone().unwrap_or_else(|| checker.check(&n.text));
-        Finished::with_check(&checker, &n.text, check)
-    }
-
-    /// The whole answer's check as given; each section checked by `checker`.
-    pub fn check(&self) -> &Check {
-        &self.check
-    }
-
-    fn with_check(checker: &Checker, text: &str, check: Check) -> Finished {
-        let answer = parse_answer(text);
-        let sections = SECTIONS
-            .iter()
-            .filter_map(|(s, _, _)| {
-                let t = answer.get(*s)?.to_string();
-                let c = checker.check(&t);
-                Some((*s, t, c))
-            })
-            .collect();
-        Finished {
-            answer,
-            check,
-            sections,
-        }
+/// A section's test id and title.
+fn section_label(s: Section) -> (&'static str, &'static str) {
+    match s {
+        Section::Summary => ("summary", "Summary"),
+        Section::RootCause => ("root-cause", "Root cause"),
+        Section::FiveWhys => ("five-whys", "Five whys"),
+        Section::StatusUpdate => ("status-update", "Customer status update"),
+        Section::Postmortem => ("postmortem", "Postmortem"),
     }
 }
 
@@ -108,7 +51,8 @@ pub struct Turn {
     pub text: ArcRwSignal<String>,
     pub state: ArcRwSignal<State>,
     pub error: ArcRwSignal<Option<String>>,
-    pub finished: ArcRwSignal<Option<Arc<Finished>>>,
+    /// The worker's review of the complete answer (sections and check).
+    pub finished: ArcRwSignal<Option<Arc<Review>>>,
     /// For a narrative saved with a reopened report: who wrote it (provider, model).
     pub saved: Option<String>,
 }
@@ -126,11 +70,11 @@ impl Turn {
         }
     }
 
-    /// The finished turn of a narrative saved with `report`.
-    pub fn saved(id: usize, report: &Report, n: &Narrative) -> Turn {
+    /// The finished turn of a narrative saved with its report; its review (the saved check,
+    /// sections checked again) is set when the worker gives it.
+    pub fn saved(id: usize, n: &Narrative) -> Turn {
         let t = Turn::new(id, None);
         t.text.set(n.text.clone());
-        t.finished.set(Some(Arc::new(Finished::saved(report, n))));
         t.state.set(State::Done);
         Turn {
             saved: Some(format!("{} model {}", n.source, n.model)),
@@ -219,7 +163,7 @@ pub fn TurnView(turn: Turn) -> impl IntoView {
 }
 
 #[component]
-fn FinishedView(f: Arc<Finished>) -> impl IntoView {
+fn FinishedView(f: Arc<Review>) -> impl IntoView {
     let flags = f.check.flags.len();
     let summary = if flags == 0 {
         "Every service, host and number in this answer is in the findings.".to_string()
@@ -235,11 +179,7 @@ fn FinishedView(f: Arc<Finished>) -> impl IntoView {
         f.sections
             .iter()
             .map(|(s, t, c)| {
-                let (key, title) = SECTIONS
-                    .iter()
-                    .find(|(x, _, _)| x == s)
-                    .map(|(_, k, t)| (*k, *t))
-                    .unwrap_or(("other", "Other"));
+                let (key, title) = section_label(*s);
                 view! {
                     <section class="answer-section" data-testid=format!("narrative-{key}")>
                         <h3>{title}</h3>

@@ -31,7 +31,6 @@ use super::error::{NarrativeError, NarrativeErrorKind};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// What a placeholder stands for; its label is the placeholder's prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -235,25 +234,12 @@ impl Redactor {
     /// Placeholders in `text` (also as models mangle them: `EMAIL_1`, `\<EMAIL\_1\>`,
     /// `&lt;EMAIL_1&gt;`) replaced by the values they stand for. Unknown placeholders stay.
     pub fn restore(&self, text: &str) -> String {
-        if self.back.is_empty() {
-            return text.to_string();
-        }
-        placeholder_re()
-            .replace_all(text, |c: &regex::Captures| {
-                // The alternatives each name their label and number: the first pair present.
-                let Some((label, n)) = (1..c.len())
-                    .step_by(2)
-                    .find_map(|g| Some((c.get(g)?, c.get(g + 1)?)))
-                else {
-                    return c[0].to_string();
-                };
-                let key = format!("<{}_{}>", label.as_str(), n.as_str());
-                match self.back.get(&key) {
-                    Some(v) => v.clone(),
-                    None => c[0].to_string(),
-                }
-            })
-            .into_owned()
+        super::restore::restore(&self.back, text)
+    }
+
+    /// The placeholder table alone, to restore answers where the redactor is not (the page).
+    pub fn restorer(&self) -> super::restore::Restorer {
+        super::restore::Restorer::new(self.back.clone())
     }
 
     /// How many distinct values were masked.
@@ -556,19 +542,6 @@ fn json_safe(line: &str, spans: Vec<Span>) -> Vec<Span> {
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup_by(|b, a| b.start < a.end);
     out
-}
-
-fn placeholder_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // As sent (`<EMAIL_1>`), escaped as a whole by Markdown (`\<EMAIL\_1\>`), as HTML
-        // (`&lt;EMAIL_1&gt;`) or bare (`EMAIL_1`); a lone backslash before `<` is the text's own.
-        const L: &str = "(EMAIL|IP|SECRET|CARD|PHONE|CUSTOM|ID|IBAN|PII|MAC)";
-        Regex::new(&format!(
-            r"\\<{L}\\?_(\d+)\\>|&lt;{L}_(\d+)&gt;|<{L}_(\d+)>|\b{L}\\?_(\d+)\b"
-        ))
-        .expect("placeholder regex")
-    })
 }
 
 #[cfg(test)]

@@ -91,6 +91,12 @@ async function rootCause(page) {
   return t;
 }
 
+/** The payload line once it describes the settings as they are (the worker builds the payload). */
+async function budgetInfo(page) {
+  await page.waitForSelector('[data-testid="llm-budget-info"][data-ready="true"]', { timeout: TIMEOUT });
+  return text(page, 'llm-budget-info');
+}
+
 function userContents(body) {
   const b = JSON.parse(body);
   return b.messages.filter((m) => m.role === 'user').map((m) => m.content);
@@ -101,7 +107,7 @@ test('narrative: nothing is sent to the LLM endpoint until the user asks', async
   await loadIncident(page, origin);
   await configure(page);
   // The budget line describes the payload; a small budget drops evidence lines.
-  const info = await text(page, 'llm-budget-info');
+  const info = await budgetInfo(page);
   assert(/evidence lines? included, 0 dropped/.test(info), `budget info: ${info}`);
   await page.locator('[data-testid="llm-budget"]').fill('900');
   await page.waitForFunction(() => /, [1-9]\d* dropped/.test(document.querySelector('[data-testid="llm-budget-info"]').textContent));
