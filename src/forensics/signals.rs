@@ -447,6 +447,14 @@ const RULES: &[(Class, &[&str])] = &[
             "cpu throttling",
             "high cpu",
             "saturated",
+            // A worker pool that refuses work because every thread is busy and its queue full
+            // (Java's executors, Spring's task executors).
+            "rejectedexecutionexception",
+            "taskrejectedexception",
+            "rejected from",
+            "did not accept task",
+            "thread pool exhausted",
+            "thread pool is exhausted",
         ],
     ),
     (
@@ -735,6 +743,14 @@ mod tests {
         assert_eq!(classify(young, None), None);
         let exhausted = "[gc] GC(813) To-space exhausted";
         assert_eq!(classify(exhausted, None), Some(Class::MemoryPressure));
+    }
+
+    #[test]
+    fn a_worker_pool_refusing_work_is_overload() {
+        let java = "java.util.concurrent.RejectedExecutionException: Task a.B@1f rejected from java.util.concurrent.ThreadPoolExecutor@2c[Running, pool size = 64, active threads = 64, queued tasks = 500]";
+        assert_eq!(classify(java, Some(Level::Error)), Some(Class::Overload));
+        let spring = "TaskRejectedException: Executor did not accept task: a.B$$Lambda@3";
+        assert_eq!(classify(spring, Some(Level::Error)), Some(Class::Overload));
     }
 
     #[test]

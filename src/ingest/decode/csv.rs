@@ -103,22 +103,31 @@ pub(crate) fn header(line: &str, ctx: &mut Ctx) -> Option<Record> {
     };
     for (i, c) in cells.iter().enumerate() {
         let l = c.trim().to_ascii_lowercase();
-        let slot = match l.as_str() {
-            "timestamp" | "time" | "@timestamp" | "date" | "datetime" | "ts" | "_time"
-            | "eventtime" => &mut h.time,
-            "timeunixnano" | "time_unix_nano" => &mut h.time_ns,
+        // Exports name columns in several spellings of one field: `log_level`, `log.level`
+        // (Elastic Common Schema), `kubernetes.pod.name`, `Service Name`.
+        let k: String = l
+            .chars()
+            .filter(|c| !matches!(c, '.' | '_' | '-' | ' '))
+            .collect();
+        let slot = match k.as_str() {
+            "timestamp" | "time" | "@timestamp" | "date" | "datetime" | "ts" | "eventtime" => {
+                &mut h.time
+            }
+            "timeunixnano" => &mut h.time_ns,
             // `Event time`, `Date and Time`, `CreationDate`: a time column by its name.
             n if h.time.is_none() && (n.contains("time") || n.contains("date")) => &mut h.time,
-            "log" | "message" | "msg" | "line" | "content" | "_raw" | "text" | "body"
-            | "log_line" => &mut h.message,
-            "level" | "severity" | "lvl" | "loglevel" | "log_level" => &mut h.level,
-            "service" | "service_name" | "servicename" | "app" | "application" => &mut h.service,
-            "podname" | "pod" | "pod_name" | "kubernetes.pod_name" => &mut h.pod,
-            "container" | "container_name" | "containername" => &mut h.container,
-            "node" | "host" | "hostname" | "nodename" => &mut h.host,
-            "namespace" | "namespace_name" => &mut h.namespace,
-            "traceid" | "trace_id" | "trace" => &mut h.trace,
-            "spanid" | "span_id" => &mut h.span,
+            "log" | "message" | "msg" | "line" | "content" | "raw" | "text" | "body"
+            | "logline" => &mut h.message,
+            "level" | "severity" | "lvl" | "loglevel" | "severitytext" => &mut h.level,
+            "service" | "servicename" | "app" | "application" | "appname" => &mut h.service,
+            "podname" | "pod" | "kubernetespodname" | "k8spodname" => &mut h.pod,
+            "container" | "containername" | "kubernetescontainername" => &mut h.container,
+            "node" | "host" | "hostname" | "nodename" | "kubernetesnodename" => &mut h.host,
+            "namespace" | "namespacename" | "kubernetesnamespace" | "kubernetesnamespacename" => {
+                &mut h.namespace
+            }
+            "traceid" | "trace" => &mut h.trace,
+            "spanid" => &mut h.span,
             _ => continue,
         };
         if slot.is_none() {
@@ -215,6 +224,25 @@ mod tests {
             r.message,
             Msg::Owned("TraceID: ffc8 [getRoute][failed]".into())
         );
+    }
+
+    #[test]
+    fn dotted_field_names_of_an_export_are_its_columns() {
+        // A log UI's CSV export with Elastic Common Schema names.
+        let mut ctx = Ctx::new(None, 1970);
+        header(
+            r#""@timestamp","service.name","kubernetes.pod.name","log.level","message""#,
+            &mut ctx,
+        )
+        .unwrap();
+        let r = row(
+            r#""2024-05-01T10:00:00.000Z","cart","cart-7d9f8b6c5d-x2k4p","ERROR","write failed""#,
+            &mut ctx,
+        )
+        .unwrap();
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.service.as_deref(), Some("cart"));
+        assert_eq!(r.entities.pod.as_deref(), Some("cart-7d9f8b6c5d-x2k4p"));
     }
 
     #[test]
