@@ -179,12 +179,14 @@ pub(crate) fn run_parts(
             part
         },
     );
-    // No room reserved ahead: the first part's events become the corpus' (no copy), and the
-    // rest grow it in place (a large block is remapped, not copied), so the events are held
-    // about once, not twice, while the parts are merged.
+    // The first part's events become the corpus' (no copy), grown once to the exact total
+    // in place (a large block is remapped, not copied), so the events are held about once,
+    // not twice, while the parts are merged, with no doubling slack left over.
+    let total: usize = parts.iter().map(|p| p.events.len()).sum();
     let mut corpus = Corpus::default();
     for part in parts {
         corpus.append(part);
+        corpus.events.reserve_exact(total - corpus.events.len());
     }
     finish(corpus, all_empty)
 }
@@ -824,7 +826,7 @@ fn push_event(corpus: &mut Corpus, file: u32, line: u32, (a, b): (usize, usize),
 fn owned_by_subject(mut r: Record, ctx: &Ctx) -> Record {
     if let Some(pod) = &ctx.subject {
         if r.service.is_none() && r.entities.pod.is_none() && r.entities.container.is_none() {
-            r.entities.pod = Some(pod.clone());
+            r.entities.pod = Some(pod.clone().into());
         }
     }
     r

@@ -521,7 +521,7 @@ fn names_for(corpus: &Corpus, f: &Findings, service: &str) -> playbook::Names {
     {
         if let Some(e) = corpus.events[s.event].entities.as_deref() {
             if n.namespace.is_none() {
-                n.namespace = e.namespace.clone();
+                n.namespace = e.namespace.as_deref().map(str::to_string);
             }
             if n.pod.is_none() && s.blamed == service {
                 n.pod = e.pod.as_ref().map(|p| format!("pod/{p}"));
