@@ -34,6 +34,7 @@ mod cli {
     mod store;
     mod term;
     mod threads;
+    mod trim;
 
     use clap::{Parser, Subcommand};
     use faultline::{AnalyzeOptions, Format, IngestOptions, InputFile};
@@ -262,9 +263,11 @@ mod cli {
                 };
                 let inputs: Vec<InputFile> = files.into_iter().map(|(f, _)| f).collect();
                 let mut bar = term::Bar::new();
+                let mut trimmer = trim::Trimmer::default();
                 let analysis =
                     faultline::analyze_parallel(inputs, &opts, &threads::Threads, &mut |p| {
-                        bar.update(p)
+                        trimmer.update(p.stage);
+                        bar.update(p);
                     });
                 bar.finish();
                 let (mut report, corpus) = analysis.map_err(|e| e.to_string())?;
