@@ -35,9 +35,9 @@ pub mod parts {
     };
 }
 pub use ingest::{
-    ingest, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError, IngestErrorKind,
-    IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource, Unparsed,
-    UnparsedReason,
+    ingest, ingest_messages, ingest_owned, Corpus, Entities, Event, FileInfo, Format, IngestError,
+    IngestErrorKind, IngestOptions, InputFile, InputStats, Level, Precision, Text, TimeSource,
+    Unparsed, UnparsedReason,
 };
 pub use mine::{mine, MinedTemplate, Miner, Templates};
 pub use narrative::{

@@ -125,7 +125,7 @@ fn point(corpus: &Corpus, i: usize, template: u32) -> Point {
     let comp = corpus.events[i]
         .entities
         .as_ref()
-        .and_then(|e| e.component.clone())
+        .and_then(|e| e.component.as_deref().map(str::to_string))
         .unwrap_or_default();
     (comp, template)
 }

@@ -177,29 +177,29 @@ pub enum Text {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Entities {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pod: Option<String>,
+    pub pod: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
+    pub container: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
+    pub component: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
+    pub trace_id: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub span_id: Option<String>,
+    pub span_id: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_span_id: Option<String>,
+    pub parent_span_id: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    pub request_id: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_method: Option<String>,
+    pub http_method: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_path: Option<String>,
+    pub http_path: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// Durations found in the event, in milliseconds.
@@ -210,9 +210,9 @@ pub struct Entities {
     pub mentions: Vec<String>,
     /// Kubernetes object and reason for rows of `kubectl get events/pods/describe`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub k8s_object: Option<String>,
+    pub k8s_object: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub k8s_reason: Option<String>,
+    pub k8s_reason: Option<Box<str>>,
 }
 
 impl Entities {

@@ -146,6 +146,19 @@ pub fn ingest_owned(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpu
     pipeline::run_owned(files, opts, &mut crate::progress::ignore)
 }
 
+/// [`ingest_owned`] without the entity pass, for tools that need the messages only (template
+/// mining): the events, their lines, times, levels, formats and messages are those of
+/// [`ingest_owned`], but no event has entities and services are only those the lines name
+/// themselves (none inferred from a pod, container, file or component name).
+pub fn ingest_messages(files: Vec<InputFile>, opts: &IngestOptions) -> Result<Corpus, IngestError> {
+    pipeline::run_owned_pass(
+        files,
+        opts,
+        pipeline::Pass::Messages,
+        &mut crate::progress::ignore,
+    )
+}
+
 /// [`ingest_owned`] with each file read as an independent part by `par` (possibly at once) and
 /// the parts appended in input order: the same corpus as [`ingest_owned`], whatever `par` did.
 pub(crate) fn ingest_parallel(

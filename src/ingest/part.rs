@@ -389,7 +389,7 @@ fn flag(on: bool, bit: u8) -> u8 {
 }
 
 /// The optional text fields of [`Entities`], in the order their presence bits go.
-fn texts(e: &Entities) -> [&Option<String>; 14] {
+fn texts(e: &Entities) -> [&Option<Box<str>>; 14] {
     [
         &e.host,
         &e.pod,
@@ -408,7 +408,7 @@ fn texts(e: &Entities) -> [&Option<String>; 14] {
     ]
 }
 
-fn texts_mut(e: &mut Entities) -> [&mut Option<String>; 14] {
+fn texts_mut(e: &mut Entities) -> [&mut Option<Box<str>>; 14] {
     [
         &mut e.host,
         &mut e.pod,
@@ -460,7 +460,7 @@ fn read_entities(r: &mut Reader) -> Result<Entities, PartError> {
     let mut e = Entities::default();
     for (i, f) in texts_mut(&mut e).into_iter().enumerate() {
         if bits & 1 << i != 0 {
-            *f = Some(r.str()?);
+            *f = Some(r.str()?.into());
         }
     }
     if bits & HTTP_STATUS_BIT != 0 {

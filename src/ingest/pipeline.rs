@@ -48,7 +48,7 @@ pub(crate) fn run(
             decoded: bytes::decode(&input.name, &input.bytes)?,
         });
     }
-    run_decoded(sources, opts, progress)
+    run_decoded(sources, opts, Pass::Full, progress)
 }
 
 /// Decodes one input (gzip, BOM, UTF-16, invalid UTF-8), keeping its bytes when they are UTF-8.
@@ -62,10 +62,30 @@ pub(super) fn decode_source(input: InputFile) -> Result<Source, IngestError> {
     })
 }
 
+/// What ingest works out for each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Everything: the lines' own fields, then services and entities read from the messages.
+    Full,
+    /// Events, times, levels, formats, messages and the services lines name themselves, as
+    /// [`Pass::Full`] reads them; no entities and no service inferred from other names.
+    Messages,
+}
+
 /// [`run`] taking ownership of the files: valid UTF-8 bytes become the text without a copy.
 pub(crate) fn run_owned(
     files: Vec<InputFile>,
     opts: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Corpus, IngestError> {
+    run_owned_pass(files, opts, Pass::Full, progress)
+}
+
+/// [`run_owned`] doing only what `pass` asks.
+pub(crate) fn run_owned_pass(
+    files: Vec<InputFile>,
+    opts: &IngestOptions,
+    pass: Pass,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus, IngestError> {
     let mut sources = Vec::with_capacity(files.len());
@@ -78,7 +98,7 @@ pub(crate) fn run_owned(
             decoded,
         });
     }
-    run_decoded(sources, opts, progress)
+    run_decoded(sources, opts, pass, progress)
 }
 
 /// Where one file's ingest stands: `tick(stage, byte offset in the file, events of the file
@@ -89,6 +109,7 @@ pub(super) type Tick<'a> = &'a mut dyn FnMut(Stage, usize, usize);
 fn run_decoded(
     sources: Vec<Source>,
     opts: &IngestOptions,
+    pass: Pass,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus, IngestError> {
     let all_empty = sources.iter().all(|s| s.bytes_in == 0);
@@ -110,7 +131,9 @@ fn run_decoded(
                 steps: 0,
             })
         };
-        corpus.append(ingest_file(idx as u32, source, opts, calendar, &mut tick));
+        corpus.append(ingest_file_pass(
+            idx as u32, source, opts, calendar, pass, &mut tick,
+        ));
         base += len;
     }
     finish(corpus, all_empty)
@@ -179,12 +202,14 @@ pub(crate) fn run_parts(
             part
         },
     );
-    // No room reserved ahead: the first part's events become the corpus' (no copy), and the
-    // rest grow it in place (a large block is remapped, not copied), so the events are held
-    // about once, not twice, while the parts are merged.
+    // The first part's events become the corpus' (no copy), grown once to the exact total
+    // in place (a large block is remapped, not copied), so the events are held about once,
+    // not twice, while the parts are merged, with no doubling slack left over.
+    let total: usize = parts.iter().map(|p| p.events.len()).sum();
     let mut corpus = Corpus::default();
     for part in parts {
         corpus.append(part);
+        corpus.events.reserve_exact(total - corpus.events.len());
     }
     finish(corpus, all_empty)
 }
@@ -297,6 +322,18 @@ pub(super) fn ingest_file(
     source: Source,
     opts: &IngestOptions,
     calendar: Calendar,
+    tick: Tick,
+) -> Corpus {
+    ingest_file_pass(file, source, opts, calendar, Pass::Full, tick)
+}
+
+/// [`ingest_file`] doing only what `pass` asks.
+fn ingest_file_pass(
+    file: u32,
+    source: Source,
+    opts: &IngestOptions,
+    calendar: Calendar,
+    pass: Pass,
     tick: Tick,
 ) -> Corpus {
     let mut part = Corpus::default();
@@ -506,8 +543,16 @@ pub(super) fn ingest_file(
     }
     inherit_times(&mut corpus.events[first_event..]);
     tick(Stage::Parse, text.len(), corpus.events.len());
-    let mut tick = |at: usize, events: usize| tick(Stage::Entities, at, events);
-    entities::complete(corpus, first_event, &text, &name, &mut tick);
+    match pass {
+        Pass::Full => {
+            let mut tick = |at: usize, events: usize| tick(Stage::Entities, at, events);
+            entities::complete(corpus, first_event, &text, &name, &mut tick);
+        }
+        // Nobody reads them: the file's entity sets are freed now, for the next file to reuse.
+        Pass::Messages => corpus.events[first_event..]
+            .iter_mut()
+            .for_each(|ev| ev.entities = None),
+    }
     // Multi-line documents are invisible to the line sniffer: name the file after its events.
     let format = if format == Format::Plain && opts.format.is_none() {
         let mut counts: Vec<(Format, usize)> = Vec::new();
@@ -824,7 +869,7 @@ fn push_event(corpus: &mut Corpus, file: u32, line: u32, (a, b): (usize, usize),
 fn owned_by_subject(mut r: Record, ctx: &Ctx) -> Record {
     if let Some(pod) = &ctx.subject {
         if r.service.is_none() && r.entities.pod.is_none() && r.entities.container.is_none() {
-            r.entities.pod = Some(pod.clone());
+            r.entities.pod = Some(pod.clone().into());
         }
     }
     r
@@ -929,6 +974,48 @@ mod tests {
             .map(|p| p.bytes_done)
             .collect();
         assert!(parse.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn the_messages_pass_gives_the_events_and_templates_of_the_full_one() {
+        let files = || {
+            vec![
+                InputFile::new(
+                    "pay-api.log",
+                    b"2024-05-01T10:00:00Z ERROR upstream db-1.internal:5432 refused after 30ms trace_id=4bf92f3577b34da6a3ce929d0e0e4736\n\
+                      2024-05-01T10:00:01Z INFO GET /v1/pay?id=7 200 12ms\n  at frame\n"
+                        .to_vec(),
+                ),
+                InputFile::new(
+                    "k.log",
+                    b"{\"ts\":\"2024-05-01T10:00:02Z\",\"level\":\"warn\",\"pod\":\"cart-7f9c-x2\",\"msg\":\"slow call to pay-api\"}\n"
+                        .to_vec(),
+                ),
+            ]
+        };
+        let opts = IngestOptions::default();
+        let mut full = super::super::ingest_owned(files(), &opts).unwrap();
+        let mut msgs = super::super::ingest_messages(files(), &opts).unwrap();
+        let shape = |c: &Corpus| -> Vec<String> {
+            c.events
+                .iter()
+                .map(|e| {
+                    let at = (e.file, e.line, e.lines, e.first, e.end, e.time, e.level);
+                    format!("{at:?} {:?} {}", e.format, c.message(e))
+                })
+                .collect()
+        };
+        assert_eq!(shape(&full), shape(&msgs));
+        assert_eq!(full.events.len(), 3);
+        // The full pass read entities (and the JSON line's service from its pod); the
+        // messages pass keeps none.
+        assert!(full.events.iter().any(|e| e.entities.is_some()));
+        assert!(msgs.events.iter().all(|e| e.entities.is_none()));
+        assert!(full.service(&full.events[2]).is_some());
+        let (a, b) = (crate::mine::mine(&mut full), crate::mine::mine(&mut msgs));
+        assert_eq!(a.templates, b.templates);
+        let ids = |c: &Corpus| c.events.iter().map(|e| e.template).collect::<Vec<_>>();
+        assert_eq!(ids(&full), ids(&msgs));
     }
 
     #[test]

@@ -29,6 +29,11 @@ impl Batch {
         b
     }
 
+    /// Messages in the batch.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     /// Each message's masked text and token ranges, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> + '_ {
         let starts = std::iter::once((0, 0)).chain(self.ends.iter().copied());

@@ -31,8 +31,8 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let mut parts = request.split(' ');
     if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
         if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
-            r.entities.http_method = Some(m.to_string());
-            r.entities.http_path = Some(p.to_string());
+            r.entities.http_method = Some(m.into());
+            r.entities.http_path = Some(p.into());
         }
     }
     let after = line[q + 1..].trim_start();
@@ -46,7 +46,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     r.time = ctx.time(&c);
     let host = line[..lb].split(' ').next().unwrap_or("");
     if host != "-" && !host.is_empty() {
-        r.entities.host = Some(host.to_string());
+        r.entities.host = Some(host.into());
     }
     Some(r)
 }
@@ -71,8 +71,8 @@ pub(crate) fn uwsgi(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let mut parts = line[start..].split(' ');
     if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
         if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
-            r.entities.http_method = Some(m.to_string());
-            r.entities.http_path = Some(p.to_string());
+            r.entities.http_method = Some(m.into());
+            r.entities.http_path = Some(p.into());
         }
     }
     if let Some(k) = memchr::memmem::find(&b[start..], b"(HTTP/") {
@@ -142,12 +142,12 @@ pub(crate) fn w3c_row(line: &str, ctx: &mut Ctx) -> Option<Record> {
         match f.as_str() {
             "date" => date = Some(*v),
             "time" => clock = Some(*v),
-            "cs-method" => r.entities.http_method = Some(v.to_string()),
-            "cs-uri-stem" => r.entities.http_path = Some(v.to_string()),
+            "cs-method" => r.entities.http_method = Some((*v).into()),
+            "cs-uri-stem" => r.entities.http_path = Some((*v).into()),
             "sc-status" => {
                 r.entities.http_status = v.parse().ok().filter(|s| (100..600).contains(s))
             }
-            "s-sitename" | "s-computername" => r.entities.host = Some(v.to_string()),
+            "s-sitename" | "s-computername" => r.entities.host = Some((*v).into()),
             "c-ip" if r.entities.host.is_none() => {}
             _ => {}
         }

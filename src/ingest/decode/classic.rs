@@ -435,7 +435,7 @@ fn klog(line: &str, ctx: &mut Ctx) -> Option<Record> {
     r.level = Some(h.level);
     r.time = ctx.time(&h.time);
     if !h.component.is_empty() {
-        r.entities.component = Some(h.component.to_string());
+        r.entities.component = Some(h.component.into());
     }
     Some(r)
 }
@@ -539,7 +539,7 @@ pub(crate) fn dotnet_console(line: &str) -> Option<Record> {
     let m = if m >= line.len() { 6 } else { m };
     let mut r = Record::new(Format::Classic, Msg::Range(m, line.len()));
     r.level = Some(lvl);
-    r.entities.component = Some(cat[..open].to_string());
+    r.entities.component = Some(cat[..open].into());
     Some(r)
 }
 
@@ -594,7 +594,7 @@ pub(crate) fn vdsm(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let mut r = Record::new(Format::Classic, Msg::Range(i, line.len()));
     r.level = Some(lvl);
     r.time = ctx.time(&c);
-    r.entities.component = module.map(str::to_string);
+    r.entities.component = module.map(Into::into);
     Some(r)
 }
 
@@ -763,7 +763,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx, need_ts: bool) -> Option<Record>
             }
             let (comp, m, app) = component(line, e);
             if let Some((a, z)) = comp {
-                r.entities.component = Some(line[a..z].to_string());
+                r.entities.component = Some(line[a..z].into());
             }
             if let Some((a, z)) = app {
                 r.service = Some(line[a..z].to_string());

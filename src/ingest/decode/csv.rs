@@ -167,12 +167,12 @@ pub(crate) fn row(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some((t, p)) = r.time {
         ctx.full_time(t, p);
     }
-    r.entities.pod = get(h.pod).map(str::to_string);
-    r.entities.container = get(h.container).map(str::to_string);
-    r.entities.host = get(h.host).map(str::to_string);
-    r.entities.namespace = get(h.namespace).map(str::to_string);
-    r.entities.trace_id = get(h.trace).map(str::to_string);
-    r.entities.span_id = get(h.span).map(str::to_string);
+    r.entities.pod = get(h.pod).map(Into::into);
+    r.entities.container = get(h.container).map(Into::into);
+    r.entities.host = get(h.host).map(Into::into);
+    r.entities.namespace = get(h.namespace).map(Into::into);
+    r.entities.trace_id = get(h.trace).map(Into::into);
+    r.entities.span_id = get(h.span).map(Into::into);
     r.service = get(h.service).map(str::to_string);
     r.level = get(h.level).and_then(level::from_word);
     if let Some(i) = h.message {

@@ -46,7 +46,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     r.time = ctx.time(&civil);
     r.level = lvl.map(|(l, _)| l);
     if let Some((_, k)) = lvl {
-        r.entities.component = component(line, &fields[k + 1..]);
+        r.entities.component = component(line, &fields[k + 1..]).map(Into::into);
     }
     let m = skip(b, j, b" \t");
     r.message = Msg::Range(m.min(line.len()), line.len());

@@ -762,21 +762,20 @@ fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
         .filter(|_| fm & F_MSG != 0)
         .find_map(|k| o.get(k).and_then(message_of_j));
     let e = &mut r.entities;
-    e.host = o.pick(fm, F_HOST, &HOST_KEYS).map(Cow::into_owned);
-    e.pod = o.pick(fm, F_POD, &POD_KEYS).map(Cow::into_owned);
-    e.namespace = o.pick(fm, F_NS, &NS_KEYS).map(Cow::into_owned);
-    e.container = o
-        .pick(fm, F_CONTAINER, &CONTAINER_KEYS)
-        .map(Cow::into_owned);
+    e.host = o.pick(fm, F_HOST, &HOST_KEYS).map(Into::into);
+    e.pod = o.pick(fm, F_POD, &POD_KEYS).map(Into::into);
+    e.namespace = o.pick(fm, F_NS, &NS_KEYS).map(Into::into);
+    e.container = o.pick(fm, F_CONTAINER, &CONTAINER_KEYS).map(Into::into);
     e.trace_id = o
         .pick(fm, F_TRACE, &TRACE_KEYS)
-        .map(|t| t.rsplit('/').next().unwrap_or(&t).to_string());
-    e.span_id = o.pick(fm, F_SPAN, &SPAN_KEYS).map(Cow::into_owned);
-    e.request_id = o.pick(fm, F_REQ, &REQ_KEYS).map(Cow::into_owned);
-    e.user_id = o.pick(fm, F_USER, &USER_KEYS).map(Cow::into_owned);
-    e.component = o.pick(fm, F_COMP, &COMP_KEYS).map(Cow::into_owned);
-    e.http_method = o.pick(fm, F_METHOD, &METHOD_KEYS).map(Cow::into_owned);
-    e.http_path = o.pick(fm, F_PATH, &PATH_KEYS).map(Cow::into_owned);
+        .map(|t| t.rsplit('/').next().unwrap_or(&t).to_string())
+        .map(Into::into);
+    e.span_id = o.pick(fm, F_SPAN, &SPAN_KEYS).map(Into::into);
+    e.request_id = o.pick(fm, F_REQ, &REQ_KEYS).map(Into::into);
+    e.user_id = o.pick(fm, F_USER, &USER_KEYS).map(Into::into);
+    e.component = o.pick(fm, F_COMP, &COMP_KEYS).map(Into::into);
+    e.http_method = o.pick(fm, F_METHOD, &METHOD_KEYS).map(Into::into);
+    e.http_path = o.pick(fm, F_PATH, &PATH_KEYS).map(Into::into);
     e.http_status = STATUS_KEYS
         .iter()
         .filter(|_| fm & F_STATUS != 0)
@@ -789,11 +788,12 @@ fn object_record(o: &Lazy, ctx: &mut Ctx, depth: u8) -> Record {
         .map(|s| s as u16);
     if let Some(reason) = o.get_str(&["reason"]) {
         if o.get("involvedObject").is_some() {
-            e.k8s_reason = Some(reason.to_string());
+            e.k8s_reason = Some(reason.into());
             e.k8s_object = o
                 .get_str(&["involvedObject.kind"])
                 .zip(e.pod.clone())
-                .map(|(k, n)| format!("{}/{}", k.to_lowercase(), n));
+                .map(|(k, n)| format!("{}/{}", k.to_lowercase(), n))
+                .map(Into::into);
         }
     }
 
@@ -894,14 +894,14 @@ fn otlp(resource_logs: &[Value], ctx: &mut Ctx) -> Vec<Record> {
                             .and_then(Value::as_str)
                             .and_then(level::from_word)
                     });
-                r.entities.trace_id = lo.get("traceId").and_then(scalar_string);
-                r.entities.span_id = lo.get("spanId").and_then(scalar_string);
+                r.entities.trace_id = lo.get("traceId").and_then(scalar_string).map(Into::into);
+                r.entities.span_id = lo.get("spanId").and_then(scalar_string).map(Into::into);
                 for (k, v) in &res_attrs {
                     match k.as_str() {
-                        "k8s.pod.name" => r.entities.pod = Some(v.clone()),
-                        "k8s.namespace.name" => r.entities.namespace = Some(v.clone()),
-                        "k8s.container.name" => r.entities.container = Some(v.clone()),
-                        "host.name" => r.entities.host = Some(v.clone()),
+                        "k8s.pod.name" => r.entities.pod = Some(v.clone().into()),
+                        "k8s.namespace.name" => r.entities.namespace = Some(v.clone().into()),
+                        "k8s.container.name" => r.entities.container = Some(v.clone().into()),
+                        "host.name" => r.entities.host = Some(v.clone().into()),
                         _ => {}
                     }
                 }
@@ -949,7 +949,7 @@ fn cloudwatch(events: &[Value], ctx: &mut Ctx, depth: u8) -> Vec<Record> {
             r.entities.host = o
                 .get("logStreamName")
                 .and_then(Value::as_str)
-                .map(str::to_string);
+                .map(Into::into);
         }
         out.push(r);
     }

@@ -24,8 +24,8 @@ pub(crate) fn prefix(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
         Format::KubectlPrefix,
         Msg::Range(off.min(line.len()), line.len()),
     );
-    r.entities.pod = Some(pod.to_string());
-    r.entities.container = Some(container.to_string());
+    r.entities.pod = Some(pod.into());
+    r.entities.container = Some(container.into());
     if inner_text.is_empty() {
         return Some(r);
     }
@@ -364,10 +364,10 @@ fn headerless_event_row(line: &str) -> Option<Record> {
     }
     let mut r = Record::new(Format::KubectlEvents, Msg::Range(starts[4], line.len()));
     r.level = Some(lvl);
-    r.entities.k8s_reason = Some(reason.to_string());
-    r.entities.k8s_object = Some(object.to_string());
+    r.entities.k8s_reason = Some(reason.into());
+    r.entities.k8s_object = Some(object.into());
     if let Some(p) = object.strip_prefix("pod/") {
-        r.entities.pod = Some(p.to_string());
+        r.entities.pod = Some(p.into());
     }
     Some(r)
 }
@@ -448,15 +448,15 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
             let name = cell(line, &t.cols, "NAME")?;
             let status = cell(line, &t.cols, "STATUS")?;
             r.level = Some(level::from_pod_status(status));
-            r.entities.pod = Some(name.to_string());
+            r.entities.pod = Some(name.into());
             if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
-                r.entities.namespace = Some(ns.to_string());
+                r.entities.namespace = Some(ns.into());
             }
             if let Some(node) = cell(line, &t.cols, "NODE") {
-                r.entities.host = Some(node.to_string());
+                r.entities.host = Some(node.into());
             }
-            r.entities.k8s_object = Some(format!("pod/{name}"));
-            r.entities.k8s_reason = Some(status.to_string());
+            r.entities.k8s_object = Some(format!("pod/{name}").into());
+            r.entities.k8s_reason = Some(status.into());
         }
         _ => {
             let typ = cell(line, &t.cols, "TYPE")?;
@@ -467,23 +467,23 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
                 "Error" => Some(Level::Error),
                 _ => return None,
             };
-            r.entities.k8s_reason = Some(reason.to_string());
+            r.entities.k8s_reason = Some(reason.into());
             if let Some(obj) = cell(line, &t.cols, "OBJECT") {
-                r.entities.k8s_object = Some(obj.to_string());
+                r.entities.k8s_object = Some(obj.into());
                 if let Some(p) = obj.strip_prefix("pod/") {
-                    r.entities.pod = Some(p.to_string());
+                    r.entities.pod = Some(p.into());
                 }
             } else if let Some(name) = describe.filter(|n| !n.is_empty()) {
-                r.entities.k8s_object = Some(format!("pod/{name}"));
-                r.entities.pod = Some(name.to_string());
+                r.entities.k8s_object = Some(format!("pod/{name}").into());
+                r.entities.pod = Some(name.into());
             }
             if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
-                r.entities.namespace = Some(ns.to_string());
+                r.entities.namespace = Some(ns.into());
             }
             if let Some(from) =
                 cell(line, &t.cols, "FROM").or_else(|| cell(line, &t.cols, "SOURCE"))
             {
-                r.entities.component = Some(from.to_string());
+                r.entities.component = Some(from.into());
             }
             let idx = t.cols.iter().position(|(c, _)| c == "MESSAGE")?;
             let start = t.cols[idx].1;
@@ -502,7 +502,7 @@ fn describe_line(line: &str, ctx: &mut Ctx) -> Record {
         ctx.describe = Some(v.trim().to_string());
     }
     if let Some(v) = t.strip_prefix("Namespace:") {
-        r.entities.namespace = Some(v.trim().to_string());
+        r.entities.namespace = Some(v.trim().into());
     }
     if t.starts_with("Events:") {
         ctx.table = None;
@@ -513,11 +513,11 @@ fn describe_line(line: &str, ctx: &mut Ctx) -> Record {
         let v = v.split([',', ' ']).next().unwrap_or("");
         if let Some(l) = level::from_k8s_reason(v) {
             r.level = Some(l);
-            r.entities.k8s_reason = Some(v.to_string());
+            r.entities.k8s_reason = Some(v.into());
         }
     }
     if let Some(name) = ctx.describe.as_deref().filter(|n| !n.is_empty()) {
-        r.entities.pod = Some(name.to_string());
+        r.entities.pod = Some(name.into());
     }
     r
 }

@@ -191,7 +191,7 @@ pub(crate) fn decode(line: &str, layout: &Layout, ctx: &mut Ctx) -> Option<Recor
         r.level = field_level(inner(line, f));
     }
     if let Some(f) = fs.iter().rfind(|f| f.kind == Kind::Logger) {
-        r.entities.component = component(&line[f.start..f.end]);
+        r.entities.component = component(&line[f.start..f.end]).map(Into::into);
     }
     Some(r)
 }

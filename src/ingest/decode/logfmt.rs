@@ -141,19 +141,19 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
             }
             // A logger or component is a part of a program: the service only when nothing else
             // names one (see `entities::complete`).
-            "component" | "logger" if !v.is_empty() => r.entities.component = Some(v.to_string()),
+            "component" | "logger" if !v.is_empty() => r.entities.component = Some(v.into()),
             "caller" | "target" if r.entities.component.is_none() => {
-                r.entities.component = Some(v.to_string())
+                r.entities.component = Some(v.into())
             }
-            "traceID" | "trace_id" | "traceId" => r.entities.trace_id = Some(v.to_string()),
-            "spanID" | "span_id" | "spanId" => r.entities.span_id = Some(v.to_string()),
-            "request_id" | "requestId" | "req_id" => r.entities.request_id = Some(v.to_string()),
-            "host" | "hostname" => r.entities.host = Some(v.to_string()),
-            "pod" | "pod_name" => r.entities.pod = Some(v.to_string()),
-            "namespace" => r.entities.namespace = Some(v.to_string()),
-            "container" => r.entities.container = Some(v.to_string()),
-            "method" => r.entities.http_method = Some(v.to_string()),
-            "path" | "uri" => r.entities.http_path = Some(v.to_string()),
+            "traceID" | "trace_id" | "traceId" => r.entities.trace_id = Some(v.into()),
+            "spanID" | "span_id" | "spanId" => r.entities.span_id = Some(v.into()),
+            "request_id" | "requestId" | "req_id" => r.entities.request_id = Some(v.into()),
+            "host" | "hostname" => r.entities.host = Some(v.into()),
+            "pod" | "pod_name" => r.entities.pod = Some(v.into()),
+            "namespace" => r.entities.namespace = Some(v.into()),
+            "container" => r.entities.container = Some(v.into()),
+            "method" => r.entities.http_method = Some(v.into()),
+            "path" | "uri" => r.entities.http_path = Some(v.into()),
             "status" | "status_code" => {
                 r.entities.http_status = v.parse().ok().filter(|s| (100..600).contains(s))
             }

@@ -485,7 +485,7 @@ fn compose(line: &str, ctx: &mut Ctx, depth: u8) -> Option<Record> {
         r.service = Some(svc.to_string());
     }
     if r.entities.container.is_none() {
-        r.entities.container = Some(name.to_string());
+        r.entities.container = Some(name.into());
     }
     Some(r)
 }

@@ -44,7 +44,7 @@ fn header(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let mut r = Record::new(Format::Classic, Msg::Range(0, line.len()));
     r.time = ctx.time(&c);
     if let Some(m) = line.rsplit_once('[').and_then(|(_, m)| m.strip_suffix(']')) {
-        r.entities.http_method = Some(m.to_string());
+        r.entities.http_method = Some(m.into());
     }
     Some(r)
 }

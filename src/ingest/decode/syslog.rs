@@ -94,7 +94,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let host_ok = !host.is_empty() && level::from_word(host.trim_end_matches(':')).is_none();
     if host_ok && b.get(he) == Some(&b' ') {
         if let Some((app, me)) = tag(line, he + 1) {
-            r.entities.host = Some(host.to_string());
+            r.entities.host = Some(host.into());
             r.service = Some(app.to_string());
             r.message = Msg::Range(me, line.len());
         } else if !month_word && pri.is_none() {
@@ -149,7 +149,7 @@ fn rfc5424(line: &str, pri: u32, at: usize, ctx: &mut Ctx) -> Option<Record> {
     let (procid, e) = token(line, e + 1);
     let (_msgid, e) = token(line, e + 1);
     if host != "-" {
-        r.entities.host = Some(host.to_string());
+        r.entities.host = Some(host.into());
     }
     if app != "-" && !app.is_empty() {
         r.service = Some(app.to_string());
@@ -187,9 +187,9 @@ fn rfc5424(line: &str, pri: u32, at: usize, ctx: &mut Ctx) -> Option<Record> {
                     if let Some(q) = v.find('"') {
                         let v = v[..q].to_string();
                         if key.starts_with("trace") {
-                            r.entities.trace_id = Some(v);
+                            r.entities.trace_id = Some(v.into());
                         } else {
-                            r.entities.request_id = Some(v);
+                            r.entities.request_id = Some(v.into());
                         }
                     }
                 }

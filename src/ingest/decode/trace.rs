@@ -65,7 +65,7 @@ pub(crate) fn cmtrace(line: &str, ctx: &mut Ctx) -> Option<Record> {
     };
     r.entities.component = attr(attrs, "component")
         .filter(|c| !c.is_empty())
-        .map(str::to_string);
+        .map(Into::into);
     Some(r)
 }
 

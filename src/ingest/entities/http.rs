@@ -85,9 +85,9 @@ pub(super) fn scan_http(s: &str, e: &mut Entities) {
             } else {
                 target
             };
-            e.http_method.get_or_insert_with(|| method.to_string());
+            e.http_method.get_or_insert_with(|| method.into());
             if e.http_path.is_none() && path.len() <= 512 {
-                e.http_path = Some(strip_query(path).to_string());
+                e.http_path = Some(strip_query(path).into());
             }
             // The status: after ` HTTP/x.y"` or directly after the path.
             if e.http_status.is_none() {

@@ -240,23 +240,23 @@ fn apply_key(key: Key, val: &str, e: &mut Entities) {
                 } else {
                     v
                 };
-                e.trace_id = Some(v.to_string());
+                e.trace_id = Some(v.into());
             } else if e.trace_id.is_none() {
                 if let Some((t, s)) = parse_traceparent(val) {
-                    e.trace_id = Some(t.to_string());
-                    e.span_id.get_or_insert_with(|| s.to_string());
+                    e.trace_id = Some(t.into());
+                    e.span_id.get_or_insert_with(|| s.into());
                 }
             }
         }
         Key::Traceparent => {
             if let Some((t, s)) = parse_traceparent(val) {
-                e.trace_id.get_or_insert_with(|| t.to_string());
-                e.span_id.get_or_insert_with(|| s.to_string());
+                e.trace_id.get_or_insert_with(|| t.into());
+                e.span_id.get_or_insert_with(|| s.into());
             }
         }
         Key::Span => {
             if e.span_id.is_none() && is_id(val) {
-                e.span_id = Some(val.to_string());
+                e.span_id = Some(val.into());
             }
         }
         Key::Parent => {
@@ -264,17 +264,17 @@ fn apply_key(key: Key, val: &str, e: &mut Entities) {
                 && is_id(val)
                 && val.bytes().all(|b| b.is_ascii_hexdigit())
             {
-                e.parent_span_id = Some(val.to_string());
+                e.parent_span_id = Some(val.into());
             }
         }
         Key::Request => {
             if e.request_id.is_none() && is_id(val) {
-                e.request_id = Some(val.to_string());
+                e.request_id = Some(val.into());
             }
         }
         Key::User => {
             if e.user_id.is_none() && is_id(val) && !val.contains("://") {
-                e.user_id = Some(val.to_string());
+                e.user_id = Some(val.into());
             }
         }
         Key::Status => {
@@ -287,23 +287,23 @@ fn apply_key(key: Key, val: &str, e: &mut Entities) {
         Key::Method => {
             if e.http_method.is_none() {
                 if let Some(m) = http_method(val) {
-                    e.http_method = Some(m.to_string());
+                    e.http_method = Some(m.into());
                 }
             }
         }
         Key::Path => {
             if e.http_path.is_none() && val.starts_with('/') {
-                e.http_path = Some(strip_query(val).to_string());
+                e.http_path = Some(strip_query(val).into());
             }
         }
         Key::Url => {
             if let Some((host, path)) = split_url(val) {
                 if e.http_path.is_none() && !path.is_empty() {
-                    e.http_path = Some(strip_query(path).to_string());
+                    e.http_path = Some(strip_query(path).into());
                 }
                 add_host(host, e);
             } else if e.http_path.is_none() && val.starts_with('/') {
-                e.http_path = Some(strip_query(val).to_string());
+                e.http_path = Some(strip_query(val).into());
             }
         }
         Key::Host => {

@@ -351,8 +351,8 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
         // W3C traceparent in free text.
         if e.trace_id.is_none() && b.len() >= 55 && b[2] == b'-' {
             if let Some((t, sp)) = parse_traceparent(w) {
-                e.trace_id = Some(t.to_string());
-                e.span_id.get_or_insert_with(|| sp.to_string());
+                e.trace_id = Some(t.into());
+                e.span_id.get_or_insert_with(|| sp.into());
                 prev = [w, prev[0]];
                 continue;
             }
@@ -364,7 +364,7 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
         {
             let tail = &w[w.find(['-', '_']).map_or(0, |p| p + 1)..];
             if tail.len() >= 6 && is_id(w) && tail.bytes().any(|c| c.is_ascii_digit()) {
-                e.request_id = Some(w.to_string());
+                e.request_id = Some(w.into());
             }
         }
         // A cue phrase ending at this word: the next word is a name.
