@@ -97,7 +97,7 @@ pub(crate) fn fill(labels: &[(&str, String)], e: &mut Entities) {
             _ => continue,
         };
         if slot.is_none() && !value.is_empty() {
-            *slot = Some(value.clone());
+            *slot = Some(value.as_str().into());
         }
     }
 }

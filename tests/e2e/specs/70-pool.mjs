@@ -77,7 +77,7 @@ test('pool: a large input of several files gives the report of one worker, byte 
   await analyzeFiles(page, files, cli.input.lines);
   assertEq(helpers.n, 2, "the pool's helpers started");
   // Helpers live for one analysis: only the engine worker is left.
-  await until(() => page.workers().length === 1, 'the helpers to end after their parts are in');
+  await until(() => page.workers().length === 1, 'the helpers to end after their parts are in', 30_000);
   const pool = await reportJson(page);
   if (pool !== one) {
     let i = 0;
@@ -116,7 +116,7 @@ test('pool: progress counts every helper, Cancel stops the helpers, the next ana
   await waitIdle(page);
   assert(/cancel/i.test(await text(page, 'progress')), 'cancel note');
   // Terminating the engine worker ends its helpers: only the fresh engine worker is left.
-  await until(() => page.workers().length === 1, 'the helpers to end with their engine worker');
+  await until(() => page.workers().length === 1, 'the helpers to end with their engine worker', 30_000);
   await paste(page, '2024-05-01T10:00:00Z ERROR api down\n2024-05-01T10:00:01Z ERROR api down\n');
   await waitForLines(page, 2);
 });
@@ -139,5 +139,5 @@ test('pool: a damaged file fails the input with the message one worker gives', a
   const one = await errorFor('?workers=1');
   assert(/gzip/i.test(one) && one.includes('broken.log.gz'), `one worker's error names the file: ${one}`);
   assertEq(await errorFor('?workers=2'), one, "the pool's error");
-  await until(() => page.workers().length === 1, 'the helpers to end after the error');
+  await until(() => page.workers().length === 1, 'the helpers to end after the error', 30_000);
 });
