@@ -11,11 +11,11 @@
 //! sessions in the minutes before the first refusal.
 //!
 //! The application of a session may also come from what `psql` printed about the server's
-//! sessions (`pg_stat_activity`: `pid` and `application_name`, as a table or one `-x` record per
+//! sessions (the server's activity view: `pid` and `application_name`, as a table or one `-x` record per
 //! session), pasted beside the log.
 //!
 //! Promises: a process id is resolved first inside the file that logged it, then from pasted
-//! session listings; a holder is named only when its application is written somewhere; the
+//! session listings; a holder is reported only when its application is written somewhere; the
 //! result does not depend on input order.
 
 use super::shared::Suspect;
@@ -73,7 +73,7 @@ fn in_file(
     out
 }
 
-/// Applications named as holding a lock that sessions of other applications wait for.
+/// Applications said to hold a lock that sessions of other applications wait for.
 fn lock_holders(
     corpus: &Corpus,
     f: &Findings,
@@ -204,7 +204,7 @@ fn is_service(f: &Findings, name: &str) -> bool {
     f.services.iter().any(|s| s.name == name)
 }
 
-/// Sessions as `psql` lists them from `pg_stat_activity`: pid -> application name.
+/// Sessions as `psql` lists them from the server's activity view: pid -> application name.
 fn listed_sessions(corpus: &Corpus) -> BTreeMap<u32, String> {
     let mut out = BTreeMap::new();
     for file in &corpus.files {
@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn a_holder_is_named_from_a_pasted_session_listing() {
-        // The log prefix has no application; `psql -x` on pg_stat_activity says who pid 700 is.
+        // The log prefix has no application; `psql -x` on the activity view says who pid 700 is.
         let db = "\
 2024-03-02 09:01:02.000 UTC [811] web@shop LOG:  process 811 still waiting for AccessExclusiveLock on relation 1 after 1000.0 ms
 2024-03-02 09:01:02.000 UTC [811] web@shop DETAIL:  Process holding the lock: 700. Wait queue: 811.
