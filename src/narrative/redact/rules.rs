@@ -100,6 +100,8 @@ pub(crate) enum Word {
     DocType = 65536,
     /// A national id's or document's name written in prose (`SSN`, `NIE`, `passport`).
     IdName = 131072,
+    /// Where an Azure DevOps personal access token is named (`azure`, `devops`, `PAT`).
+    Azure = 262144,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -180,6 +182,10 @@ const WORDS: &[(&str, Word)] = &[
     ("q~", Word::Shape),
     ("nral", Word::Shape),
     ("atlasv1", Word::Shape),
+    (":apa91b", Word::Shape),
+    ("azure", Word::Azure),
+    ("devops", Word::Azure),
+    ("pat", Word::Azure),
     ("--user", Word::User),
     ("%2b", Word::Pct),
     ("mr", Word::Title),
@@ -434,7 +440,13 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
             f.mixed32 = true;
         }
     } else {
-        *tok = Token::default();
+        // A single space between digits ends the token but not the spaced-digit run
+        // (`1 84 10 88 485 746 50`: fifteen digits).
+        let spaced = if c == b' ' { tok.spaced } else { 0 };
+        *tok = Token {
+            spaced,
+            ..Token::default()
+        };
     }
 }
 
@@ -445,6 +457,9 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
     AC.get_or_init(|| {
         aho_corasick::AhoCorasick::new([
             "AKIA",
+            "AC",
+            "s%3A",
+            "s%3a",
             "ASIA",
             "ABIA",
             "ACCA",
@@ -624,13 +639,19 @@ pub(crate) fn rules() -> &'static [Rule] {
             ),
             // Oracle thin JDBC URLs carry user/password@host.
             r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
+            // An AWS access key id and its secret key written as one pair (`AKIA...:secret`,
+            // `AKIA.../secret`): the secret is 40 base64 characters.
+            r(Secret, r"(?-u:\b)(?:AKIA|ASIA)[A-Z0-9]{16}[:/]([A-Za-z0-9/+]{40})(?-u:\b)", 1, |f| f.provider, None),
+            // Azure DevOps personal access tokens: 52 characters of lowercase base32.
+            r(Secret, r"(?-u:\b)[a-z2-7]{52}(?-u:\b)", 0, |f| f.run >= 52 && f.has(Word::Azure), Some(base32_token)),
             // Passwords in URLs: scheme://user:PASSWORD@host.
             r(Secret, r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
             // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
             // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
+            // A Salesforce session id (`00D...!...`: org id, `!`, token) keeps its `!`.
             r(
                 Secret,
-                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-%])",
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}(?:![A-Za-z0-9._~+/\-$%]{6,})?=*)(?:$|[^=A-Za-z0-9._~+/\-%!])",
                 1,
                 |f| f.run >= 6 && f.has(Word::Scheme),
                 Some(credential_word),
@@ -814,6 +835,11 @@ pub(crate) fn rules() -> &'static [Rule] {
     })
 }
 
+/// Random base32 has digits among its letters (a 52-letter word run has none).
+fn base32_token(text: &str, s: usize, e: usize) -> bool {
+    text[s..e].bytes().filter(u8::is_ascii_digit).count() >= 3
+}
+
 /// A path token with letters and digits (not a word or a number).
 fn mixed_token(text: &str, s: usize, e: usize) -> bool {
     let t = &text[s..e];
@@ -822,8 +848,12 @@ fn mixed_token(text: &str, s: usize, e: usize) -> bool {
         && !t.contains('.')
 }
 
-fn token_edges(text: &str, s: usize, _e: usize) -> bool {
-    !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$')
+/// A token starts a word (or is a URL or a hash), and a fixed-length one ends there:
+/// `AKIA` + 16 followed by more letters is something else.
+fn token_edges(text: &str, s: usize, e: usize) -> bool {
+    let starts =
+        !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$');
+    starts && !after(text, e).is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
 /// A credential after a scheme word is not a plain lowercase word ("Bearer auth failed").
