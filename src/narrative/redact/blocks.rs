@@ -257,7 +257,7 @@ impl Context {
             }
             self.table = None;
         }
-        self.table = header(line, field_word).or_else(|| copy_header(line, field_word));
+        self.table = header(line, field_word);
     }
 }
 
@@ -424,28 +424,6 @@ fn header(line: &str, field_word: bool) -> Option<Table> {
         .then_some(Table { sep, columns })
 }
 
-/// PostgreSQL's `COPY table (a, b, c) FROM stdin;` (pg_dump, `psql` scripts): the rows that
-/// follow are tab-separated values of those columns, up to `\.`.
-fn copy_header(line: &str, field_word: bool) -> Option<Table> {
-    let t = line.trim();
-    if !field_word || !t.starts_with("COPY ") {
-        return None;
-    }
-    let open = t.find('(')?;
-    let close = open + t[open..].find(')')?;
-    if !t[close..].to_ascii_lowercase().contains("from stdin") {
-        return None;
-    }
-    let columns: Vec<Option<Field>> = t[open + 1..close]
-        .split(',')
-        .map(|n| column_field(n.trim().trim_matches('"')))
-        .collect();
-    columns
-        .iter()
-        .any(Option::is_some)
-        .then_some(Table { sep: '\t', columns })
-}
-
 /// A column name's field; in a table a bare `name` column holds people's names.
 fn column_field(name: &str) -> Option<Field> {
     match keys::field(name) {
@@ -606,14 +584,6 @@ mod tests {
         let got = run("id,full_name,email,phone,dob\n1,Ana Lima,ana@example.org,+351 912 345 678,1990-01-02\npayment_id,order_id,card_number,amount,currency\npay_1,991,4111111111111111,328.08,USD");
         assert_eq!(got[2], "");
         assert_eq!(got[3], "4111111111111111");
-    }
-
-    #[test]
-    fn copy_rows_under_their_columns() {
-        let got = run("COPY public.accounts (id, api_token, created_at) FROM stdin;\n7\tq8Zk2LmN0pRt\t2026-01-01 00:00:00\n\\.\nCOPY public.jobs (id, state) FROM stdin;\n8\tdone");
-        assert_eq!(got[1], "q8Zk2LmN0pRt");
-        assert_eq!(got[2], "");
-        assert_eq!(got[4], "");
     }
 
     #[test]

@@ -854,6 +854,43 @@ mod tests {
     }
 
     #[test]
+    fn a_key_that_opens_a_quoted_string_runs_to_its_quote() {
+        assert_eq!(
+            masked("echo 'Passphrase: correct horse battery 9' >> notes"),
+            ["correct horse battery 9"]
+        );
+        // A quoted key with a bare value is JSON: the value ends at the comma.
+        assert_eq!(masked(r#"{"password": 48213, "user": "bo"}"#), ["48213"]);
+    }
+
+    #[test]
+    fn a_cookie_named_with_a_leading_dot() {
+        assert_eq!(
+            masked("cs(Cookie) lang=en;+.ASPXAUTH=8F2A9C0D4E6B1A3C5D7E9F0A2B4C6D8E"),
+            ["8F2A9C0D4E6B1A3C5D7E9F0A2B4C6D8E"]
+        );
+        assert_eq!(
+            masked("Cookie: .AspNetCore.Session=CfDJ8Kx9zQ2vW4"),
+            ["CfDJ8Kx9zQ2vW4"]
+        );
+        // A dot inside a dotted name is not a key's start.
+        assert!(masked("loaded app.token:8080").is_empty());
+    }
+
+    #[test]
+    fn an_iban_in_prose_to_its_last_group() {
+        // 28 characters and 6 spaces: longer than most national ids.
+        assert_eq!(
+            masked("refund to IBAN HU42 1177 3016 1111 1018 0000 0000 please"),
+            ["HU42 1177 3016 1111 1018 0000 0000"]
+        );
+        assert_eq!(
+            masked("IBAN DE89 3704 0044 0532 0130 00 OK"),
+            ["DE89 3704 0044 0532 0130 00"]
+        );
+    }
+
+    #[test]
     fn bare_secrets_run_to_the_blank() {
         assert_eq!(
             masked("JWT_SECRET=a9(Zq)]x^7#w,k2 next=1"),

@@ -280,8 +280,6 @@ const CREDENTIAL: &[&str] = &[
     // Remember-me cookies and tokens are persistent logins.
     "remember",
     "rememberme",
-    "cred",
-    "creds",
     // A personal access token (`pat`, `AZURE_DEVOPS_EXT_PAT`).
     "pat",
     // ASP.NET forms authentication's ticket cookie (`.ASPXAUTH`).
@@ -353,9 +351,6 @@ const ID: &[&str] = &[
     "rrn",
     "hkid",
     "medicare",
-    // France: numéro de sécurité sociale (the NIR), `numero_secu`.
-    "secu",
-    "securitesociale",
 ];
 
 const PHONE: &[&str] = &[
@@ -1137,6 +1132,48 @@ mod tests {
         ] {
             assert_eq!(field(k), None, "{k}");
         }
+    }
+
+    #[test]
+    fn acronyms_before_a_word_and_short_password_spellings() {
+        // Go's `%+v` prints field names as declared: an acronym, then a word.
+        assert_eq!(key_parts("DBPass"), ["db", "pass"]);
+        assert_eq!(key_parts("SMTPPassword"), ["smtp", "password"]);
+        assert_eq!(key_parts("requestIDs"), ["request", "ids"]);
+        assert_eq!(field("DBPass"), Some(Field::Password));
+        // OpenLDAP and nslcd name their bind passwords `bindpw` / `rootpw`.
+        for k in ["bindpw", "rootpw", "dbpwd"] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
+        assert_eq!(field("OLDPWD"), None);
+        let b = b"config DBPass:x";
+        assert!(
+            field_word_at(b, 9, 13),
+            "`Pass` after an acronym starts a part"
+        );
+        assert!(field_word_at(b"nslcd bindpw=x", 10, 12));
+    }
+
+    #[test]
+    fn driving_licences_tokens_and_compound_names() {
+        for k in [
+            "driver_license",
+            "driversLicenceNumber",
+            "license_no",
+            "dl_number",
+        ] {
+            assert_eq!(field(k), Some(Field::Id), "{k}");
+        }
+        // A software licence is named, not numbered.
+        assert_eq!(field("license"), None);
+        assert_eq!(field("license_type"), None);
+        // A personal access token; ASP.NET's forms authentication ticket.
+        assert_eq!(field("AZURE_DEVOPS_EXT_PAT"), Some(Field::Credential));
+        assert_eq!(field("ASPXAUTH"), Some(Field::Credential));
+        // Compound words without a separator still open the field parser.
+        assert!(mentions_field("  birthdate: 1980-02-03"));
+        assert!(mentions_field("  driver_license: Q1234567"));
+        assert_eq!(field("birthdate"), Some(Field::Birth));
     }
 
     #[test]

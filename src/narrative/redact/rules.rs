@@ -648,10 +648,9 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
             // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
             // Negotiate); parameter lists (Digest, OAuth 1.0, AWS4) are left to the field rules.
-            // A Salesforce session id (`00D...!...`: org id, `!`, token) keeps its `!`.
             r(
                 Secret,
-                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}(?:![A-Za-z0-9._~+/\-$%]{6,})?=*)(?:$|[^=A-Za-z0-9._~+/\-%!])",
+                r"(?i)(?-u:\b)(?:bearer|basic|token|oauth|ssws|bot|negotiate|apikey|api-key|sentry|key)\s+([A-Za-z0-9._~+/\-$%]{6,}=*)(?:$|[^=A-Za-z0-9._~+/\-%])",
                 1,
                 |f| f.run >= 6 && f.has(Word::Scheme),
                 Some(credential_word),
@@ -1226,6 +1225,38 @@ mod tests {
             // The provider rule (first) takes the whole token; the catch-all may see a part.
             assert_eq!(hits(&line).first(), Some(&t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_spaced_nir_is_one_run_of_fifteen_digits() {
+        let f = Features::of("employee 2 91 07 75 123 456 52 updated");
+        assert_eq!(f.spaced_digits, 15);
+        assert_eq!(
+            hits("employee 2 91 07 75 123 456 52 updated"),
+            ["2 91 07 75 123 456 52"]
+        );
+        assert!(hits("employee 2 91 07 75 123 456 53 updated").is_empty());
+    }
+
+    #[test]
+    fn key_pairs_and_tokens_known_by_their_alphabet() {
+        // AWS documentation's example pair, joined as some tools print it.
+        let got = hits("creds=AKIAIOSFODNN7EXAMPLE/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok");
+        assert!(
+            got.contains(&"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "{got:?}"
+        );
+        // Azure DevOps PATs: 52 lowercase base32 characters, where Azure or a PAT is named.
+        let pat = "qwb5pdkhx6pygpan2rlykei4iiaannkksumnlmytbx2kjqevtave";
+        assert_eq!(hits(&format!("az devops login <<< {pat}")), [pat]);
+        assert!(hits(&format!("object {pat} stored")).is_empty());
+        // An alphabet with `-` may end in one: the token runs to its end.
+        let g = "GOCSPX-AbCdEfGhIjKlMnOpQrStUvWx-";
+        assert_eq!(hits(&format!("client_secret {g} next")).first(), Some(&g));
+        let k = "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStU-_";
+        assert_eq!(hits(&format!("key {k} next")).first(), Some(&k));
+        // A fixed-length token followed by more letters is something else.
+        assert!(!hits("AKIAIOSFODNN7EXAMPLEXYZ").contains(&"AKIAIOSFODNN7EXAMPLE"));
     }
 
     #[test]

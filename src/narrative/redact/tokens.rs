@@ -237,10 +237,16 @@ mod tests {
             "0123456789abcdef0123456789abcdef-us12",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz0123456",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz012345-",
+            // Twilio account SID; express-session's signed cookie (`s:` id `.` HMAC), encoded.
+            "AC0123456789abcdef0123456789abcdef",
+            "s%3AxK9fQ2mZ0pLrT7vW3yB5nC8dE1gH4jUk.Q2m9Zx0pLrT7vW3yB5nC8dE1gH4jUk%2Fa6sD0fGhJk",
         ] {
             assert!(hit(t), "{t}");
         }
         assert!(!hit("sk_live"));
+        // Firebase Cloud Messaging legacy server key: key id, `:APA91b`, 134 more characters.
+        let fcm = format!("AAAAbcdEfG1:APA91b{}", "Xy9_-k2LmN".repeat(14));
+        assert!(hit(&fcm));
     }
 
     #[test]
