@@ -697,10 +697,10 @@ pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Ve
 /// before ` OK`).
 fn iban_prefix(v: &str) -> Option<&str> {
     let ends = v.match_indices(' ').map(|(i, _)| i).chain([v.len()]);
-    ends.filter(|&i| i >= 15)
+    ends.rev()
+        .filter(|&i| i >= 15)
         .map(|i| &v[..i])
-        .filter(|p| ids::iban(p))
-        .last()
+        .find(|p| ids::iban(p))
 }
 
 /// A word that names a phone number (not `to` or `call`, which precede other numbers too).
