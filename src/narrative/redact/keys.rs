@@ -680,7 +680,7 @@ fn field_of(key: &str) -> Option<Field> {
         return Some(Field::PublicKey);
     }
     if CREDENTIAL.iter().any(|w| has(w) || joined == *w)
-        || (has("key") && parts.len() > 1 && !plain_key(&parts))
+        || (key_near_end(&parts) && !plain_key(&parts))
         || joined.ends_with("token")
         || joined.ends_with("secret")
         || joined.ends_with("apikey")
@@ -759,6 +759,16 @@ fn kept_of(key: &str) -> bool {
             && !parts.iter().any(|p| {
                 matches!(p.as_str(), "secret" | "key" | "token" | "password" | "salt")
             }))
+}
+
+/// `api_key`, `SECRET_KEY_BASE`: a compound name whose `key` is its last or next-to-last part.
+/// Further in, the name is about something else (`RSAKeyLoaderService`, a class).
+fn key_near_end(parts: &[String]) -> bool {
+    parts.len() > 1
+        && parts
+            .iter()
+            .rposition(|p| p == "key")
+            .is_some_and(|i| i + 2 >= parts.len())
 }
 
 /// `cache_key`, `routing_key`, `partition_key`: keys that index data, not credentials.
@@ -1141,6 +1151,10 @@ mod tests {
         assert_eq!(key_parts("SMTPPassword"), ["smtp", "password"]);
         assert_eq!(key_parts("requestIDs"), ["request", "ids"]);
         assert_eq!(field("DBPass"), Some(Field::Password));
+        // A class named after a key is not a key's field; a key's value is.
+        assert_eq!(field("RSAKeyLoaderService"), None);
+        assert_eq!(field("SECRET_KEY_BASE"), Some(Field::Credential));
+        assert_eq!(field("signingKeyPem"), Some(Field::Credential));
         // OpenLDAP and nslcd name their bind passwords `bindpw` / `rootpw`.
         for k in ["bindpw", "rootpw", "dbpwd"] {
             assert_eq!(field(k), Some(Field::Password), "{k}");
