@@ -2,8 +2,8 @@
 # Whole-CLI throughput and memory on a ~100 MB mixed corpus of real formats, with Drain3 on the
 # same lines for comparison. Usage: scripts/bench-cli.sh [TARGET_MB]
 #   - builds target/bench-corpus/ from ../shared/data (formats + loghub; skips if absent)
-#   - times `faultline analyze --json` (on one thread, RAYON_NUM_THREADS=1, and on every core)
-#     and `faultline templates --jsonl` (/usr/bin/time -v)
+#   - times `faultline analyze --json` (on one thread, RAYON_NUM_THREADS=1, and on every core),
+#     `faultline templates --jsonl` and `faultline redact --out -` (/usr/bin/time -v)
 #   - reports MB/s and peak RSS / input size; runs Drain3 (pip install drain3) on the same lines
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +50,8 @@ run "faultline analyze --json (1 thread)" env RAYON_NUM_THREADS=1 "$BIN" analyze
 run "faultline analyze --json" "$BIN" analyze --json "$OUT"
 # templates takes one PATH: a folder
 run "faultline templates --jsonl" "$BIN" templates --jsonl "$OUT"
+# redact writes every copy to stdout with `--out -` (one thread; the issue's bar is 50 MB/s)
+run "faultline redact --out -" "$BIN" redact --out - "$OUT"
 
 # Drain3 with its default configuration on the same lines (whole raw lines, as its users run it).
 if ! python3 -c "import drain3" 2>/dev/null; then

@@ -388,12 +388,23 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
 fn header(line: &str, field_word: bool) -> Option<Table> {
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
-    // Three cells need two separators: a cheap count first, the field words only then.
-    let seps = line
-        .bytes()
-        .filter(|b| matches!(b, b',' | b'\t' | b';' | b'|'))
-        .count();
-    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || seps < 2 || !field_word {
+    if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || !field_word {
+        return None;
+    }
+    // Every cell is a column name (letters, digits, `_-.`, spaces) between separators and
+    // quotes, so a line with any other ASCII punctuation is not a header; three cells need
+    // two separators. One pass over the bytes for both.
+    let mut seps = 0;
+    for b in line.bytes() {
+        match b {
+            b',' | b'\t' | b';' | b'|' => seps += 1,
+            // `trim` takes vertical tabs too (`is_ascii_whitespace` does not).
+            b'_' | b'-' | b'.' | b'"' | 0x0B => {}
+            _ if b.is_ascii_alphanumeric() || b.is_ascii_whitespace() || !b.is_ascii() => {}
+            _ => return None,
+        }
+    }
+    if seps < 2 {
         return None;
     }
     let sep = [',', '\t', ';', '|']

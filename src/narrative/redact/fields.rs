@@ -675,7 +675,8 @@ pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Ve
             out.push(Span::new(m.start(), m.start() + v.len(), SecretKind::Id));
         }
     }
-    for c in phone_prose_re().captures_iter(line) {
+    let phones = phone_after_word(line).then(|| phone_prose_re().captures_iter(line));
+    for c in phones.into_iter().flatten() {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches([' ', '.', '-', '(', ')']);
         if keys::is_timestamp(v) || v.contains("..") || looks_like_date(v) {
@@ -701,6 +702,42 @@ fn iban_prefix(v: &str) -> Option<&str> {
         .filter(|&i| i >= 15)
         .map(|i| &v[..i])
         .find(|p| ids::iban(p))
+}
+
+/// Whether [`phone_prose_re`] may match: on an ASCII line, its number (a digit, then 7+ of
+/// digits, spaces, `().-`) follows a word's last letter with only separators, a quote, `+`
+/// or `(` between. A line with other text is searched anyway (Unicode digits and spaces).
+/// Most lines have numbers only after punctuation or at their start (timestamps, addresses).
+fn phone_after_word(line: &str) -> bool {
+    let b = line.as_bytes();
+    if !b.is_ascii() {
+        return true;
+    }
+    let class = |c: &u8| c.is_ascii_digit() || matches!(c, b' ' | b'(' | b')' | b'.' | b'-');
+    // `\s` also takes a vertical tab, which `is_ascii_whitespace` does not.
+    let between = |c: u8| {
+        c.is_ascii_whitespace()
+            || matches!(
+                c,
+                0x0B | b':' | b'=' | b'#' | b'.' | b'\'' | b'"' | b'+' | b'('
+            )
+    };
+    // The last byte so far that is not between a word and its number (0: none). A digit
+    // after a digit sees a digit there, so only the first digit of a run is tried.
+    let mut last = 0u8;
+    for (p, &c) in b.iter().enumerate() {
+        if c.is_ascii_digit()
+            && last.is_ascii_alphabetic()
+            && b.len() - p >= 8
+            && b[p..p + 8].iter().all(class)
+        {
+            return true;
+        }
+        if !between(c) {
+            last = c;
+        }
+    }
+    false
 }
 
 /// A word that names a phone number (not `to` or `call`, which precede other numbers too).

@@ -21,7 +21,8 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     if has('@') && (has('<') || has('(')) {
         mailbox_names(line, out);
     }
-    if has('(') && line.contains("VALUES") || line.contains("values (") {
+    // `values (` has a `(` too: one byte search before two substring searches on every line.
+    if has('(') && (line.contains("VALUES") || line.contains("values (")) {
         sql_insert(line, out);
     }
 }

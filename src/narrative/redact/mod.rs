@@ -138,6 +138,10 @@ pub struct Redactor {
     /// Values already masked, found again anywhere (rebuilt when a value is added).
     seen: Option<(AhoCorasick, Vec<(String, SecretKind)>)>,
     seen_stale: bool,
+    /// `seen` is a DFA (faster to search, slower to build).
+    seen_dfa: bool,
+    /// Total length of the values to find again.
+    seen_bytes: usize,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -160,6 +164,8 @@ impl Default for Redactor {
             counts: [0; SecretKind::ALL.len()],
             seen: None,
             seen_stale: false,
+            seen_dfa: false,
+            seen_bytes: 0,
         }
     }
 }
@@ -195,7 +201,7 @@ impl Redactor {
 
     /// [`Redactor::redact`], and what it masked.
     pub fn redact_counted(&mut self, text: &str) -> (String, RedactionCounts) {
-        self.refresh_seen();
+        self.refresh_seen(text.len());
         let (spans, lines, changed) = self.scan(text);
         let mut counts = RedactionCounts {
             lines,
@@ -287,13 +293,20 @@ impl Redactor {
         self.back.insert(ph.clone(), value.to_string());
         if propagates(value) {
             self.seen_stale = true;
+            self.seen_bytes += value.len();
         }
         ph
     }
 
-    /// Rebuilds the automaton of values to find again, when values were added.
-    fn refresh_seen(&mut self) {
-        if !self.seen_stale {
+    /// Rebuilds the automaton of values to find again, when values were added, for a text of
+    /// `text_len` bytes. The kind only changes the speed, never the matches.
+    fn refresh_seen(&mut self, text_len: usize) {
+        // A DFA searches a byte in a few instructions where the default NFA follows failure
+        // links (a tenth of the whole time on a log of many files), but takes far longer to
+        // build: worth it only for a text much longer than the values.
+        let dfa = text_len >= SEEN_DFA_RATIO * self.seen_bytes;
+        let upgrade = dfa && !self.seen_dfa && self.seen.is_some();
+        if !self.seen_stale && !upgrade {
             return;
         }
         self.seen_stale = false;
@@ -303,11 +316,19 @@ impl Redactor {
             .filter(|(_, v)| propagates(v))
             .map(|(k, v)| (v.clone(), *k))
             .collect();
-        self.seen = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(values.iter().map(|(v, _)| v.as_str()))
-            .ok()
-            .map(|ac| (ac, values));
+        self.seen_dfa = dfa;
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(kind)
+                .build(values.iter().map(|(v, _)| v.as_str()))
+        };
+        let ac = if dfa {
+            build(Some(aho_corasick::AhoCorasickKind::DFA)).or_else(|_| build(None))
+        } else {
+            build(None)
+        };
+        self.seen = ac.ok().map(|ac| (ac, values));
     }
 
     /// Spans of the whole text, line by line, with the state that spans lines.
@@ -442,6 +463,10 @@ impl Redactor {
         settle(line, taken)
     }
 }
+
+/// A text at least this many times longer than the values to find again searches them
+/// with a DFA (see [`Redactor::refresh_seen`]).
+const SEEN_DFA_RATIO: usize = 32;
 
 /// Values worth finding again without their context: long enough and not a plain word.
 fn propagates(v: &str) -> bool {

@@ -248,9 +248,102 @@ impl Features {
                 }
                 continue;
             }
-            shape(b, i, &mut f, &mut tok);
             let prev = if i > 0 { b[i - 1] } else { b' ' };
             let next = b.get(i + 1).copied().unwrap_or(b' ');
+            // Digits, spaces and capitals are most of the other bytes: each does here only
+            // what the full path below would do for it (`of_matches_the_full_path`).
+            match c {
+                b'0'..=b'9' => {
+                    tok.spaced += 1;
+                    f.spaced_digits = f.spaced_digits.max(tok.spaced);
+                    if i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+                        f.u5_digit = true;
+                    }
+                    tok.len += 1;
+                    tok.dig = true;
+                    if tok.len >= 32 && tok.up && tok.low {
+                        f.mixed32 = true;
+                    }
+                    glen += 1;
+                    if drun == 0 {
+                        run_prev = prev;
+                    }
+                    drun += 1;
+                    f.max_digit_run = f.max_digit_run.max(drun);
+                    if urun >= 2 {
+                        f.uu_digit = true;
+                    }
+                    if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
+                        f.phone_open = true;
+                    }
+                    urun = 0;
+                    run += 1;
+                    f.run = f.run.max(run);
+                    continue;
+                }
+                b' ' => {
+                    let between = prev.is_ascii_digit() && next.is_ascii_digit();
+                    if between {
+                        f.digit_space_digit = true;
+                        f.digit_space_digits += 1;
+                        f.digit_gap_digit = true;
+                    }
+                    if i >= 4 && digits_at(b, i - 4, 4) && digits_at(b, i + 1, 4) {
+                        f.d4_sep_d4 = true;
+                    }
+                    // A space between digits ends the token, not the spaced-digit run.
+                    tok = Token {
+                        spaced: if between { tok.spaced } else { 0 },
+                        ..Token::default()
+                    };
+                    groups = digit_groups(glen, groups, next.is_ascii_digit());
+                    f.grouped3 |= groups >= 3;
+                    glen = 0;
+                    drun = 0;
+                    if urun < 2 {
+                        urun = 0;
+                    }
+                    run = 0;
+                    continue;
+                }
+                b'A'..=b'Z' => {
+                    tok.spaced = 0;
+                    if next.is_ascii_uppercase() && (i == 0 || !prev.is_ascii_alphanumeric()) {
+                        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+                        let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+                        if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+                            f.uu_dd = true;
+                        }
+                    }
+                    tok.len += 1;
+                    tok.up = true;
+                    if tok.len >= 32 && tok.low && tok.dig {
+                        f.mixed32 = true;
+                    }
+                    groups = digit_groups(glen, groups, false);
+                    f.grouped3 |= groups >= 3;
+                    glen = 0;
+                    if drun >= 7 && run_prev != b'.' {
+                        f.digits7_upper = true;
+                    }
+                    drun = 0;
+                    if matches!(c, b'A' | b'B')
+                        && prev == b'2'
+                        && (next == b' ' || next.is_ascii_digit())
+                    {
+                        f.corsica = true;
+                    }
+                    urun += 1;
+                    if urun >= 5 {
+                        f.upper5 = true;
+                    }
+                    run += 1;
+                    f.run = f.run.max(run);
+                    continue;
+                }
+                _ => {}
+            }
+            shape(b, i, &mut f, &mut tok);
             if c.is_ascii_digit() {
                 glen += 1;
             } else {
@@ -363,6 +456,11 @@ impl Features {
     }
 }
 
+/// Whether `b[from..from + n]` are all digits (false past the end).
+fn digits_at(b: &[u8], from: usize, n: usize) -> bool {
+    from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+}
+
 /// The run of token characters ending at the current byte, for [`Features::mixed32`].
 #[derive(Default)]
 struct Token {
@@ -455,75 +553,78 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
 fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new([
-            "AKIA",
-            "AC",
-            "s%3A",
-            "s%3a",
-            "ASIA",
-            "ABIA",
-            "ACCA",
-            "AGPA",
-            "AIPA",
-            "ANPA",
-            "ANVA",
-            "AROA",
-            "APKA",
-            "AIza",
-            "ya29.",
-            "1//0",
-            "GOCSPX-",
-            "gh",
-            "github_pat_",
-            "gl",
-            "xox",
-            "xapp-",
-            "_live_",
-            "_test_",
-            "whsec_",
-            "sk-",
-            "SG.",
-            "npm_",
-            "hf_",
-            "pypi-",
-            "shp",
-            "SK",
-            "key-",
-            "sq0",
-            "EAAA",
-            "access_token$",
-            "A21AA",
-            "hvs.",
-            "hvb.",
-            "hvr.",
-            "_v1_",
-            "dckr_pat_",
-            "lin_api_",
-            "ntn_",
-            "secret_",
-            "ATATT3",
-            "ATBB",
-            "oy2",
-            "squ_",
-            "sqp_",
-            "sqa_",
-            "dapi",
-            "PMAK-",
-            "dp.",
-            "LTAI",
-            "NRAK-",
-            "NRII-",
-            "AGE-SECRET-KEY-",
-            "b3BlbnNzaC1rZXktdjE",
-            "bot",
-            "django-insecure-",
-            "https://",
-            "pbkdf2",
-            "bcrypt",
-            "argon2",
-            "scrypt",
-        ])
-        .expect("provider prefixes")
+        // A DFA: searched on every line, and short prefixes (`gh`, `SK`, `bot`) are common.
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build([
+                "AKIA",
+                "AC",
+                "s%3A",
+                "s%3a",
+                "ASIA",
+                "ABIA",
+                "ACCA",
+                "AGPA",
+                "AIPA",
+                "ANPA",
+                "ANVA",
+                "AROA",
+                "APKA",
+                "AIza",
+                "ya29.",
+                "1//0",
+                "GOCSPX-",
+                "gh",
+                "github_pat_",
+                "gl",
+                "xox",
+                "xapp-",
+                "_live_",
+                "_test_",
+                "whsec_",
+                "sk-",
+                "SG.",
+                "npm_",
+                "hf_",
+                "pypi-",
+                "shp",
+                "SK",
+                "key-",
+                "sq0",
+                "EAAA",
+                "access_token$",
+                "A21AA",
+                "hvs.",
+                "hvb.",
+                "hvr.",
+                "_v1_",
+                "dckr_pat_",
+                "lin_api_",
+                "ntn_",
+                "secret_",
+                "ATATT3",
+                "ATBB",
+                "oy2",
+                "squ_",
+                "sqp_",
+                "sqa_",
+                "dapi",
+                "PMAK-",
+                "dp.",
+                "LTAI",
+                "NRAK-",
+                "NRII-",
+                "AGE-SECRET-KEY-",
+                "b3BlbnNzaC1rZXktdjE",
+                "bot",
+                "django-insecure-",
+                "https://",
+                "pbkdf2",
+                "bcrypt",
+                "argon2",
+                "scrypt",
+            ])
+            .expect("provider prefixes")
     })
 }
 
@@ -1108,6 +1209,194 @@ fn random_ok(text: &str, s: usize, e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Features {
+        /// [`Features::of`] as it was before its fast paths for digits, spaces and capitals:
+        /// every non-lowercase byte through the full path.
+        fn of_full_path(line: &str) -> Features {
+            let mut f = Features::default();
+            let b = line.as_bytes();
+            let (mut run, mut drun, mut urun) = (0, 0, 0);
+            // Digit groups of 3-4 in a row, single spaces between (`2345 6789 0123`).
+            let (mut glen, mut groups) = (0, 0);
+            // The byte before the current digit run (`.` before fractional seconds).
+            let mut run_prev = b' ';
+            let mut tok = Token::default();
+            for (i, &c) in b.iter().enumerate() {
+                // Most bytes are lowercase letters, which only extend runs: what the full path
+                // below (and `shape`) would do for one, in a few instructions.
+                if c.is_ascii_lowercase() {
+                    drun = 0;
+                    urun = 0;
+                    glen = 0;
+                    groups = 0;
+                    run += 1;
+                    f.run = f.run.max(run);
+                    tok.len += 1;
+                    tok.low = true;
+                    tok.spaced = 0;
+                    if tok.len >= 32 && tok.up && tok.dig {
+                        f.mixed32 = true;
+                    }
+                    continue;
+                }
+                shape(b, i, &mut f, &mut tok);
+                let prev = if i > 0 { b[i - 1] } else { b' ' };
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                if c.is_ascii_digit() {
+                    glen += 1;
+                } else {
+                    groups = digit_groups(glen, groups, c == b' ' && next.is_ascii_digit());
+                    f.grouped3 |= groups >= 3;
+                    glen = 0;
+                }
+                match c {
+                    b'0'..=b'9' => {
+                        if drun == 0 {
+                            run_prev = prev;
+                        }
+                        drun += 1;
+                        f.max_digit_run = f.max_digit_run.max(drun);
+                        if urun >= 2 {
+                            f.uu_digit = true;
+                        }
+                        // `+` and a country code (not a `+0000` UTC offset), or an area code in
+                        // parentheses before the number (`(02) 4738`).
+                        if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
+                            f.phone_open = true;
+                        }
+                    }
+                    b' ' if prev.is_ascii_digit() && next.is_ascii_digit() => {
+                        f.digit_gap_digit = true
+                    }
+                    b'.' => {
+                        f.dots += 1;
+                        if prev.is_ascii_digit() && next.is_ascii_digit() {
+                            f.digit_gap_digit = true;
+                            f.digit_dots += 1;
+                            let rest = &b[i + 1..];
+                            let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+                            if (1..=3).contains(&n)
+                                && rest.get(n) == Some(&b'.')
+                                && rest.get(n + 1).is_some_and(u8::is_ascii_digit)
+                            {
+                                f.dotted = true;
+                            }
+                        }
+                    }
+                    b'@' => f.at = true,
+                    b':' => {
+                        f.colons += 1;
+                        let letter = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F');
+                        if next == b'/' {
+                            f.scheme = true;
+                        }
+                        if next == b':' {
+                            f.double_colon = true;
+                            f.hexcolon = true;
+                        }
+                        if i > 0
+                            && prev.is_ascii_hexdigit()
+                            && next.is_ascii_hexdigit()
+                            && (letter(prev) || letter(next))
+                        {
+                            f.hexcolon = true;
+                        }
+                    }
+                    b'-' => {
+                        f.dashes += 1;
+                        if prev.is_ascii_digit() && next.is_ascii_digit() && !iso_date_dash(b, i) {
+                            f.digit_dashes += 1;
+                        }
+                    }
+                    b'$' => f.dollar = true,
+                    b'\'' | b'"' => f.quote = true,
+                    b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
+                    _ => {}
+                }
+                if !c.is_ascii_digit() {
+                    if drun >= 7 && c.is_ascii_uppercase() && run_prev != b'.' {
+                        f.digits7_upper = true;
+                    }
+                    drun = 0;
+                }
+                if c.is_ascii_uppercase() {
+                    if matches!(c, b'A' | b'B')
+                        && prev == b'2'
+                        && (next == b' ' || next.is_ascii_digit())
+                    {
+                        f.corsica = true;
+                    }
+                    urun += 1;
+                    if urun >= 5 {
+                        f.upper5 = true;
+                    }
+                } else if !(c == b' ' && urun >= 2) {
+                    urun = 0;
+                }
+                if c.is_ascii_alphanumeric()
+                    || matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~')
+                {
+                    run += 1;
+                    f.run = f.run.max(run);
+                } else {
+                    run = 0;
+                }
+            }
+            f.grouped3 |= digit_groups(glen, groups, false) >= 3;
+            f.provider = provider_prefix(b);
+            for m in words_ac().find_overlapping_iter(b) {
+                match WORDS.get(m.pattern().as_usize()) {
+                    Some(w) => f.words |= w.1 as u32,
+                    None => {
+                        f.field_word = f.field_word || keys::field_word_at(b, m.start(), m.end());
+                    }
+                }
+            }
+            f
+        }
+    }
+
+    /// Lines of every shape the fast paths touch: fixtures of every format, and random
+    /// strings over the bytes the features look at (digits, capitals, separators).
+    #[test]
+    fn of_matches_the_full_path() {
+        let mut lines: Vec<String> = Vec::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        for dir in ["secrets", "secrets/blind", "secrets/blind-2", "formats"] {
+            let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if let Ok(text) = std::fs::read_to_string(e.path()) {
+                    lines.extend(text.lines().map(str::to_string));
+                }
+            }
+        }
+        assert!(lines.len() > 1000, "fixtures not found under {root}");
+        let alphabet = b"0123456789 ABFZKaef2(+.)-:@%$'\"/_=~x";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 48) as usize;
+            let line: String = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(k as u32 * 5) ^ (k as u64).wrapping_mul(0x2545_F491);
+                    alphabet[(r % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            lines.push(line);
+        }
+        for line in &lines {
+            assert_eq!(
+                format!("{:?}", Features::of(line)),
+                format!("{:?}", Features::of_full_path(line)),
+                "{line:?}"
+            );
+        }
+    }
 
     fn hits(line: &str) -> Vec<&str> {
         let f = Features::of(line);
