@@ -185,15 +185,20 @@ fn second_blind_set_does_not_get_worse() {
 /// A third set written blind (tests/fixtures/secrets/blind-3, README there), from a longer list
 /// of kinds (106), kept from the engineers who tuned on the first two. Its first run (redactor
 /// of main b7ad617): leaked 71 / 76, recall 93.81% / 93.89%, must-keep mangled 0.09% / 0.05%
-/// (even / odd). The ratchet keeps it from getting worse.
+/// (even / odd). After the mechanisms found on the even half only (field words for compound
+/// names, acronym key parts, short password spellings, driving licences, cookies named with a
+/// leading dot, a quoted `Key: value`, IBANs in prose to their check, spaced digit runs,
+/// Twilio/FCM/express-session/Azure DevOps shapes, AWS key pairs, token ends, WireGuard peers
+/// kept), each kept only if the odd half confirmed it: even 2 / 99.63% / 0.00%, odd
+/// 4 / 99.64% / 0.00%. The ratchet keeps it from getting worse.
 #[test]
 fn third_blind_set_does_not_get_worse() {
     check(
         "blind-3",
         Ratchet {
-            max_leaked: 76,
-            min_recall: 0.938,
-            max_mangled: 0.001,
+            max_leaked: 4,
+            min_recall: 0.996,
+            max_mangled: 0.0,
         },
     );
 }

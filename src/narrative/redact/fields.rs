@@ -55,6 +55,7 @@ pub(crate) fn find(
     keep: &mut Vec<(usize, usize)>,
 ) {
     jwk_public(line, keep);
+    super::public::find(line, keep);
     if !mentioned {
         return;
     }
@@ -112,7 +113,10 @@ pub(crate) fn find(
             // `user@host:` is an address; `@__phone_1=` (a SQL parameter) is a key.
             let email_like =
                 b == b'@' && ks >= 2 && line.as_bytes()[ks - 2].is_ascii_alphanumeric();
-            if b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || email_like {
+            // `host.name:` continues a dotted name; a cookie named with a leading dot
+            // (`; .ASPXAUTH=`, `.AspNetCore.Session=`) starts after a separator.
+            let dotted = b == b'.' && ks >= 2 && line.as_bytes()[ks - 2].is_ascii_alphanumeric();
+            if b.is_ascii_alphanumeric() || b == b'/' || dotted || email_like {
                 continue;
             }
         }
@@ -296,6 +300,11 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
         f,
         Field::Address | Field::PersonName | Field::MaybePersonName | Field::Password
     );
+    if prose && sep == ":" {
+        if let Some(end) = quoted_rest(line, key_start, s) {
+            return end.max(e);
+        }
+    }
     if prose && (sep == "|" || (starts_line && sep == ":")) {
         let rest = &line[s..];
         // psql records end at the next column bar.
@@ -327,6 +336,21 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
         return end;
     }
     e
+}
+
+/// `'Passphrase: two words'`: a `Key: value` that opens a quoted string runs to its closing
+/// quote, as a header or YAML line runs to the end of the line. The end, if the key follows
+/// the opening quote and the quote closes on this line.
+fn quoted_rest(line: &str, key_start: usize, s: usize) -> Option<usize> {
+    let q = *line.as_bytes().get(key_start.checked_sub(1)?)?;
+    // The quote opens the pair, not the key alone (`{"password": 1234}`).
+    if !matches!(q, b'\'' | b'"') || line[key_start..s].contains(q as char) {
+        return None;
+    }
+    line[s..]
+        .find(q as char)
+        .map(|i| s + i)
+        .filter(|&end| end > s)
 }
 
 /// An unquoted password or key runs to the next blank (`JWT_SECRET=a)(b,c^d`): generated
@@ -571,7 +595,7 @@ fn id_prose_re() -> &'static Regex {
         Regex::new(concat!(
             r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?)",
             r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
-            r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,30}[A-Z0-9])"
+            r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,40}[A-Z0-9])"
         ))
         .expect("id prose regex")
     })
@@ -637,6 +661,8 @@ pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Ve
     for c in id_hits.into_iter().flatten() {
         let m = c.name("v").expect("group");
         let v = m.as_str().trim_end_matches(['.', '-', '/', ' ']);
+        // An IBAN is up to 34 characters and eight spaces: it ends where its check holds.
+        let v = iban_prefix(v).unwrap_or(v);
         // Keep only the id itself: stop at a lowercase word (handled by the class) or a run
         // of letters that is a word, not part of the id.
         let digits = v.bytes().filter(u8::is_ascii_digit).count();
@@ -666,6 +692,16 @@ pub(crate) fn find_prose(line: &str, doc_type: bool, id_name: bool, out: &mut Ve
             out.push(Span::new(m.start(), m.end(), SecretKind::Personal));
         }
     }
+}
+
+/// The longest prefix of `v`, cut at a space, that is an IBAN (`DE89 3704 0044 0532 0130 00`
+/// before ` OK`).
+fn iban_prefix(v: &str) -> Option<&str> {
+    let ends = v.match_indices(' ').map(|(i, _)| i).chain([v.len()]);
+    ends.rev()
+        .filter(|&i| i >= 15)
+        .map(|i| &v[..i])
+        .find(|p| ids::iban(p))
 }
 
 /// Whether [`phone_prose_re`] may match: on an ASCII line, its number (a digit, then 7+ of
@@ -852,6 +888,43 @@ mod tests {
         ] {
             assert!(masked(line).is_empty(), "{line}: {:?}", masked(line));
         }
+    }
+
+    #[test]
+    fn a_key_that_opens_a_quoted_string_runs_to_its_quote() {
+        assert_eq!(
+            masked("echo 'Passphrase: correct horse battery 9' >> notes"),
+            ["correct horse battery 9"]
+        );
+        // A quoted key with a bare value is JSON: the value ends at the comma.
+        assert_eq!(masked(r#"{"password": 48213, "user": "bo"}"#), ["48213"]);
+    }
+
+    #[test]
+    fn a_cookie_named_with_a_leading_dot() {
+        assert_eq!(
+            masked("cs(Cookie) lang=en;+.ASPXAUTH=8F2A9C0D4E6B1A3C5D7E9F0A2B4C6D8E"),
+            ["8F2A9C0D4E6B1A3C5D7E9F0A2B4C6D8E"]
+        );
+        assert_eq!(
+            masked("Cookie: .AspNetCore.Session=CfDJ8Kx9zQ2vW4"),
+            ["CfDJ8Kx9zQ2vW4"]
+        );
+        // A dot inside a dotted name is not a key's start.
+        assert!(masked("loaded app.token:8080").is_empty());
+    }
+
+    #[test]
+    fn an_iban_in_prose_to_its_last_group() {
+        // 28 characters and 6 spaces: longer than most national ids.
+        assert_eq!(
+            masked("refund to IBAN HU42 1177 3016 1111 1018 0000 0000 please"),
+            ["HU42 1177 3016 1111 1018 0000 0000"]
+        );
+        assert_eq!(
+            masked("IBAN DE89 3704 0044 0532 0130 00 OK"),
+            ["DE89 3704 0044 0532 0130 00"]
+        );
     }
 
     #[test]

@@ -56,12 +56,14 @@ impl Field {
     }
 }
 
-/// Lowercase components of a key: `dbPassword` -> [db, password], `x-api-key` -> [x, api, key].
+/// Lowercase components of a key: `dbPassword` -> [db, password], `x-api-key` -> [x, api, key],
+/// and an acronym before a capitalised word (`DBPass`, `SMTPPassword`) -> [db, pass].
 pub(crate) fn key_parts(key: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
-    for c in key.chars() {
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
             if !cur.is_empty() {
                 parts.push(std::mem::take(&mut cur));
@@ -69,7 +71,7 @@ pub(crate) fn key_parts(key: &str) -> Vec<String> {
             prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+        if c.is_uppercase() && !cur.is_empty() && (prev_lower || acronym_ends(&chars, i)) {
             parts.push(std::mem::take(&mut cur));
         }
         prev_lower = c.is_lowercase() || c.is_ascii_digit();
@@ -79,6 +81,15 @@ pub(crate) fn key_parts(key: &str) -> Vec<String> {
         parts.push(cur);
     }
     parts
+}
+
+/// Whether the capital at `i` ends an acronym and starts a word: a capital before it, and two
+/// lowercase letters after it (`DBPass` at `P`; not `IDs`, a plural acronym).
+fn acronym_ends(chars: &[char], i: usize) -> bool {
+    i > 0
+        && chars[i - 1].is_uppercase()
+        && chars.get(i + 1).is_some_and(|c| c.is_lowercase())
+        && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
 }
 
 /// Last parts that make a field about a secret rather than the secret itself: its name, path,
@@ -269,6 +280,10 @@ const CREDENTIAL: &[&str] = &[
     // Remember-me cookies and tokens are persistent logins.
     "remember",
     "rememberme",
+    // A personal access token (`pat`, `AZURE_DEVOPS_EXT_PAT`).
+    "pat",
+    // ASP.NET forms authentication's ticket cookie (`.ASPXAUTH`).
+    "aspxauth",
 ];
 
 const ID: &[&str] = &[
@@ -457,6 +472,10 @@ pub(crate) fn field_words() -> Vec<&'static str> {
         "billing",
         "shipping",
         "courriel",
+        "birthdate",
+        "birthday",
+        "license",
+        "licence",
     ];
     PASSWORD
         .iter()
@@ -478,15 +497,23 @@ pub(crate) fn field_word_at(b: &[u8], s: usize, e: usize) -> bool {
         return true;
     }
     let before = s.checked_sub(1).map(|i| b[i]);
+    // A start: no letter before, a lowercase-to-uppercase step, or the end of an acronym
+    // (`DBPass`: a capital, then a capitalised word).
     let starts = before.is_none_or(|c| !c.is_ascii_alphabetic())
-        || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase());
+        || (before.is_some_and(|c| c.is_ascii_lowercase()) && b[s].is_ascii_uppercase())
+        || (before.is_some_and(|c| c.is_ascii_uppercase())
+            && b[s].is_ascii_uppercase()
+            && b.get(s + 1).is_some_and(u8::is_ascii_lowercase));
     let after = b.get(e).copied();
     let ends = after.is_none_or(|c| !c.is_ascii_lowercase())
         || (b[e - 1].is_ascii_lowercase() && after.is_some_and(|c| c.is_ascii_uppercase()));
-    // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`: a name that ends in the word ([`field`] decides).
+    // `SYSTEM_ACCESSTOKEN`, `MASTERKEY`, `bindpw`: a name that ends in the word ([`field`]
+    // decides).
+    let w = &b[s..e];
     let suffix = after.is_none_or(|c| !c.is_ascii_alphanumeric())
-        && matches!(e - s, 3 | 5)
-        && (b[s..e].eq_ignore_ascii_case(b"key") || b[s..e].eq_ignore_ascii_case(b"token"));
+        && [&b"key"[..], b"token", b"pw", b"pwd"]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x));
     (starts && ends) || suffix
 }
 
@@ -604,6 +631,7 @@ fn field_of(key: &str) -> Option<Field> {
     if PASSWORD
         .iter()
         .any(|w| has(w) || (joined.ends_with(w) && w.len() >= 6))
+        || short_password_suffix(&joined)
     {
         return Some(Field::Password);
     }
@@ -638,6 +666,7 @@ fn field_of(key: &str) -> Option<Field> {
         || pair("codice", "fiscale")
         || pair("steuer", "id")
         || pair("id", "card")
+        || driving_licence(&parts)
     {
         return Some(Field::Id);
     }
@@ -651,7 +680,7 @@ fn field_of(key: &str) -> Option<Field> {
         return Some(Field::PublicKey);
     }
     if CREDENTIAL.iter().any(|w| has(w) || joined == *w)
-        || (has("key") && parts.len() > 1 && !plain_key(&parts))
+        || (key_near_end(&parts) && !plain_key(&parts))
         || joined.ends_with("token")
         || joined.ends_with("secret")
         || joined.ends_with("apikey")
@@ -669,6 +698,24 @@ fn field_of(key: &str) -> Option<Field> {
         return Some(Field::MaybePersonName);
     }
     None
+}
+
+/// `bindpw`, `rootpw`, `dbpwd`: the short spellings of password written after the account
+/// they belong to, as one word (LDAP servers and clients name their bind password so).
+fn short_password_suffix(joined: &str) -> bool {
+    (joined.ends_with("pw") || joined.ends_with("pwd")) && joined.len() > 3 && joined != "oldpwd"
+}
+
+/// A driving licence number: `driver_license`, `drivers_licence_no`, `license_number`,
+/// `dl_number`; a bare `license` is a software licence's name (`MIT`, `Apache-2.0`).
+fn driving_licence(parts: &[String]) -> bool {
+    let has = |w: &str| parts.iter().any(|p| p == w);
+    let licence = has("license") || has("licence") || has("dl");
+    let driving = has("driver") || has("drivers") || has("driving");
+    let number = parts
+        .last()
+        .is_some_and(|l| matches!(l.as_str(), "no" | "nr" | "num" | "number"));
+    licence && (driving || number)
 }
 
 /// Keys whose values are identifiers or digests that must stay (trace and request ids,
@@ -712,6 +759,16 @@ fn kept_of(key: &str) -> bool {
             && !parts.iter().any(|p| {
                 matches!(p.as_str(), "secret" | "key" | "token" | "password" | "salt")
             }))
+}
+
+/// `api_key`, `SECRET_KEY_BASE`: a compound name whose `key` is its last or next-to-last part.
+/// Further in, the name is about something else (`RSAKeyLoaderService`, a class).
+fn key_near_end(parts: &[String]) -> bool {
+    parts.len() > 1
+        && parts
+            .iter()
+            .rposition(|p| p == "key")
+            .is_some_and(|i| i + 2 >= parts.len())
 }
 
 /// `cache_key`, `routing_key`, `partition_key`: keys that index data, not credentials.
@@ -1085,6 +1142,52 @@ mod tests {
         ] {
             assert_eq!(field(k), None, "{k}");
         }
+    }
+
+    #[test]
+    fn acronyms_before_a_word_and_short_password_spellings() {
+        // Go's `%+v` prints field names as declared: an acronym, then a word.
+        assert_eq!(key_parts("DBPass"), ["db", "pass"]);
+        assert_eq!(key_parts("SMTPPassword"), ["smtp", "password"]);
+        assert_eq!(key_parts("requestIDs"), ["request", "ids"]);
+        assert_eq!(field("DBPass"), Some(Field::Password));
+        // A class named after a key is not a key's field; a key's value is.
+        assert_eq!(field("RSAKeyLoaderService"), None);
+        assert_eq!(field("SECRET_KEY_BASE"), Some(Field::Credential));
+        assert_eq!(field("signingKeyPem"), Some(Field::Credential));
+        // OpenLDAP and nslcd name their bind passwords `bindpw` / `rootpw`.
+        for k in ["bindpw", "rootpw", "dbpwd"] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
+        assert_eq!(field("OLDPWD"), None);
+        let b = b"config DBPass:x";
+        assert!(
+            field_word_at(b, 9, 13),
+            "`Pass` after an acronym starts a part"
+        );
+        assert!(field_word_at(b"nslcd bindpw=x", 10, 12));
+    }
+
+    #[test]
+    fn driving_licences_tokens_and_compound_names() {
+        for k in [
+            "driver_license",
+            "driversLicenceNumber",
+            "license_no",
+            "dl_number",
+        ] {
+            assert_eq!(field(k), Some(Field::Id), "{k}");
+        }
+        // A software licence is named, not numbered.
+        assert_eq!(field("license"), None);
+        assert_eq!(field("license_type"), None);
+        // A personal access token; ASP.NET's forms authentication ticket.
+        assert_eq!(field("AZURE_DEVOPS_EXT_PAT"), Some(Field::Credential));
+        assert_eq!(field("ASPXAUTH"), Some(Field::Credential));
+        // Compound words without a separator still open the field parser.
+        assert!(mentions_field("  birthdate: 1980-02-03"));
+        assert!(mentions_field("  driver_license: Q1234567"));
+        assert_eq!(field("birthdate"), Some(Field::Birth));
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod fields;
 mod ids;
 mod keys;
 mod markup;
+mod public;
 mod rules;
 mod tokens;
 

@@ -100,6 +100,8 @@ pub(crate) enum Word {
     DocType = 65536,
     /// A national id's or document's name written in prose (`SSN`, `NIE`, `passport`).
     IdName = 131072,
+    /// Where an Azure DevOps personal access token is named (`azure`, `devops`, `PAT`).
+    Azure = 262144,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -180,6 +182,10 @@ const WORDS: &[(&str, Word)] = &[
     ("q~", Word::Shape),
     ("nral", Word::Shape),
     ("atlasv1", Word::Shape),
+    (":apa91b", Word::Shape),
+    ("azure", Word::Azure),
+    ("devops", Word::Azure),
+    ("pat", Word::Azure),
     ("--user", Word::User),
     ("%2b", Word::Pct),
     ("mr", Word::Title),
@@ -276,7 +282,8 @@ impl Features {
                     continue;
                 }
                 b' ' => {
-                    if prev.is_ascii_digit() && next.is_ascii_digit() {
+                    let between = prev.is_ascii_digit() && next.is_ascii_digit();
+                    if between {
                         f.digit_space_digit = true;
                         f.digit_space_digits += 1;
                         f.digit_gap_digit = true;
@@ -284,7 +291,11 @@ impl Features {
                     if i >= 4 && digits_at(b, i - 4, 4) && digits_at(b, i + 1, 4) {
                         f.d4_sep_d4 = true;
                     }
-                    tok = Token::default();
+                    // A space between digits ends the token, not the spaced-digit run.
+                    tok = Token {
+                        spaced: if between { tok.spaced } else { 0 },
+                        ..Token::default()
+                    };
                     groups = digit_groups(glen, groups, next.is_ascii_digit());
                     f.grouped3 |= groups >= 3;
                     glen = 0;
@@ -527,7 +538,13 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
             f.mixed32 = true;
         }
     } else {
-        *tok = Token::default();
+        // A single space between digits ends the token but not the spaced-digit run
+        // (`1 84 10 88 485 746 50`: fifteen digits).
+        let spaced = if c == b' ' { tok.spaced } else { 0 };
+        *tok = Token {
+            spaced,
+            ..Token::default()
+        };
     }
 }
 
@@ -541,6 +558,9 @@ fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build([
                 "AKIA",
+                "AC",
+                "s%3A",
+                "s%3a",
                 "ASIA",
                 "ABIA",
                 "ACCA",
@@ -720,6 +740,11 @@ pub(crate) fn rules() -> &'static [Rule] {
             ),
             // Oracle thin JDBC URLs carry user/password@host.
             r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
+            // An AWS access key id and its secret key written as one pair (`AKIA...:secret`,
+            // `AKIA.../secret`): the secret is 40 base64 characters.
+            r(Secret, r"(?-u:\b)(?:AKIA|ASIA)[A-Z0-9]{16}[:/]([A-Za-z0-9/+]{40})(?-u:\b)", 1, |f| f.provider, None),
+            // Azure DevOps personal access tokens: 52 characters of lowercase base32.
+            r(Secret, r"(?-u:\b)[a-z2-7]{52}(?-u:\b)", 0, |f| f.run >= 52 && f.has(Word::Azure), Some(base32_token)),
             // Passwords in URLs: scheme://user:PASSWORD@host.
             r(Secret, r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@", 1, |f| f.scheme && f.at, None),
             // Authorization schemes with one credential (Bearer, Basic, Token, OAuth 2, SSWS, Bot,
@@ -910,6 +935,11 @@ pub(crate) fn rules() -> &'static [Rule] {
     })
 }
 
+/// Random base32 has digits among its letters (a 52-letter word run has none).
+fn base32_token(text: &str, s: usize, e: usize) -> bool {
+    text[s..e].bytes().filter(u8::is_ascii_digit).count() >= 3
+}
+
 /// A path token with letters and digits (not a word or a number).
 fn mixed_token(text: &str, s: usize, e: usize) -> bool {
     let t = &text[s..e];
@@ -918,8 +948,12 @@ fn mixed_token(text: &str, s: usize, e: usize) -> bool {
         && !t.contains('.')
 }
 
-fn token_edges(text: &str, s: usize, _e: usize) -> bool {
-    !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$')
+/// A token starts a word (or is a URL or a hash), and a fixed-length one ends there:
+/// `AKIA` + 16 followed by more letters is something else.
+fn token_edges(text: &str, s: usize, e: usize) -> bool {
+    let starts =
+        !word(before(text, s)) || text[s..].starts_with("https://") || text[s..].starts_with('$');
+    starts && !after(text, e).is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
 /// A credential after a scheme word is not a plain lowercase word ("Bearer auth failed").
@@ -1480,6 +1514,38 @@ mod tests {
             // The provider rule (first) takes the whole token; the catch-all may see a part.
             assert_eq!(hits(&line).first(), Some(&t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_spaced_nir_is_one_run_of_fifteen_digits() {
+        let f = Features::of("employee 2 91 07 75 123 456 52 updated");
+        assert_eq!(f.spaced_digits, 15);
+        assert_eq!(
+            hits("employee 2 91 07 75 123 456 52 updated"),
+            ["2 91 07 75 123 456 52"]
+        );
+        assert!(hits("employee 2 91 07 75 123 456 53 updated").is_empty());
+    }
+
+    #[test]
+    fn key_pairs_and_tokens_known_by_their_alphabet() {
+        // AWS documentation's example pair, joined as some tools print it.
+        let got = hits("creds=AKIAIOSFODNN7EXAMPLE/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok");
+        assert!(
+            got.contains(&"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "{got:?}"
+        );
+        // Azure DevOps PATs: 52 lowercase base32 characters, where Azure or a PAT is named.
+        let pat = "qwb5pdkhx6pygpan2rlykei4iiaannkksumnlmytbx2kjqevtave";
+        assert_eq!(hits(&format!("az devops login <<< {pat}")), [pat]);
+        assert!(hits(&format!("object {pat} stored")).is_empty());
+        // An alphabet with `-` may end in one: the token runs to its end.
+        let g = "GOCSPX-AbCdEfGhIjKlMnOpQrStUvWx-";
+        assert_eq!(hits(&format!("client_secret {g} next")).first(), Some(&g));
+        let k = "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStU-_";
+        assert_eq!(hits(&format!("key {k} next")).first(), Some(&k));
+        // A fixed-length token followed by more letters is something else.
+        assert!(!hits("AKIAIOSFODNN7EXAMPLEXYZ").contains(&"AKIAIOSFODNN7EXAMPLE"));
     }
 
     #[test]

@@ -41,7 +41,13 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
-            r"|AKIA[A-Z0-9]{16})(?-u:\b))",
+            // Twilio's account SID, with the auth token the account's credential pair.
+            r"|AC[0-9a-f]{32}",
+            // No word boundary after: alphabets with `-` and `_` may end in one (`GOCSPX-..-`,
+            // `pypi-..._`); [`super::rules`] checks the byte after a fixed-length match.
+            r"|AKIA[A-Z0-9]{16}))",
+            // express-session's signed cookie, URL-encoded: `s:` + session id + `.` + HMAC.
+            r"|(?-u:\b)s%3[Aa][A-Za-z0-9_\-]{16,}\.[A-Za-z0-9+/_\-%]{27,}",
             // Django's generated keys use punctuation (`!`, `*`, `)`) and may end in it.
             r"|django-insecure-[^\s\x22']{20,}",
             // Telegram bot tokens may end in `-` or `_`, where no word boundary is.
@@ -71,6 +77,8 @@ pub(crate) fn provider_shapes_re() -> &'static Regex {
             r"|[A-Za-z0-9_\-]{24}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
             r"|[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?-u:\b)",
             r"|(?-u:\b)\d{8,10}:AA[A-Za-z0-9_\-]{33}",
+            // Firebase Cloud Messaging legacy server keys: an 11-character key id, `:APA91b`.
+            r"|(?-u:\b)[A-Za-z0-9_\-]{11}:APA91b[A-Za-z0-9_\-]{100,}",
         ))
         .expect("provider shapes")
     })
@@ -229,10 +237,16 @@ mod tests {
             "0123456789abcdef0123456789abcdef-us12",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz0123456",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz012345-",
+            // Twilio account SID; express-session's signed cookie (`s:` id `.` HMAC), encoded.
+            "AC0123456789abcdef0123456789abcdef",
+            "s%3AxK9fQ2mZ0pLrT7vW3yB5nC8dE1gH4jUk.Q2m9Zx0pLrT7vW3yB5nC8dE1gH4jUk%2Fa6sD0fGhJk",
         ] {
             assert!(hit(t), "{t}");
         }
         assert!(!hit("sk_live"));
+        // Firebase Cloud Messaging legacy server key: key id, `:APA91b`, 134 more characters.
+        let fcm = format!("AAAAbcdEfG1:APA91b{}", "Xy9_-k2LmN".repeat(14));
+        assert!(hit(&fcm));
     }
 
     #[test]
