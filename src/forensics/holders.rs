@@ -103,7 +103,10 @@ fn lock_holders(
             class: Class::LockContention,
             events: Vec::new(),
             reporters: BTreeSet::new(),
-            phrase: format!("process {holder} holds the lock others wait for"),
+            reason: format!(
+                "holds what others wait for: {db} says its session (process {holder}) holds the \
+                 lock other sessions wait for"
+            ),
         });
         s.reporters.insert(db.to_string());
         // Those who blame the database suffer from what holds it.
@@ -196,7 +199,10 @@ fn slot_filler(
         class: Class::DbPoolExhaustion,
         events,
         reporters,
-        phrase: format!("{n} of the {total} sessions opened before the first refusal"),
+        reason: format!(
+            "holds what others wait for: it opened {n} of the {total} sessions {db} authorized \
+             before it first refused one for want of slots"
+        ),
     })
 }
 

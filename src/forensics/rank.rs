@@ -44,6 +44,19 @@ const W_ANOMALY: f64 = 0.12;
 const W_ANOMALY_WITH_BASELINE: f64 = 0.4;
 /// Below this anomaly a candidate's signals are chronic: the baseline had them too.
 const CHRONIC: f64 = 0.1;
+/// How the score's component reason lines start; other reason lines say something of their own.
+const COMPONENTS: &[&str] = &[
+    "earliness",
+    "class prior",
+    "explains",
+    "severity",
+    "volume",
+    "anomaly",
+    "change",
+    "background",
+    "chronic",
+    "called",
+];
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
 /// A service whose median exit gap grew this many times over the baseline's is slowed.
@@ -77,8 +90,8 @@ struct Group {
     /// Events outside the self-baseline's background, and the first time among them.
     fresh: usize,
     fresh_first: Option<i64>,
-    /// For a dependency behind a failure its users report in the same words: (users, phrase).
-    shared: Option<(usize, String)>,
+    /// For a suspect others' failures point at (see `shared`, `holders`): why, as a reason line.
+    shared: Option<String>,
 }
 
 impl Group {
@@ -161,7 +174,7 @@ pub(crate) fn rank(
         for &i in &s.events {
             g.add(corpus, f, bg, i);
         }
-        g.shared = Some((s.reporters.len(), s.phrase.clone()));
+        g.shared = Some(s.reason.clone());
     }
     // Against a baseline: services whose requests slowed by an order of magnitude, from the
     // trace ids their lines carry. A delay leaves no error line behind, only time.
@@ -355,11 +368,8 @@ pub(crate) fn rank(
                         .into(),
                 );
             }
-            if let Some((users, phrase)) = &g.shared {
-                reasons.push(format!(
-                    "shared failure: {users} services that use it report it in the same words \
-                     (\"{phrase}\")"
-                ));
+            if let Some(why) = &g.shared {
+                reasons.push(why.clone());
             }
             if let Some((share, spans)) = g.cut {
                 reasons.push(format!(
@@ -415,6 +425,16 @@ pub(crate) fn rank(
                 "called {} after its most specific signal",
                 sp.class.as_str()
             ));
+            // What made the specific signals evidence (a shared failure, a held lock) stays
+            // with the name it gives.
+            let extra: Vec<String> = sp
+                .reasons
+                .iter()
+                .filter(|r| !COMPONENTS.iter().any(|c| r.starts_with(c)))
+                .filter(|r| !top.reasons.contains(r))
+                .cloned()
+                .collect();
+            top.reasons.extend(extra);
         }
         top.signals = cands
             .iter()

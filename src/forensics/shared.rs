@@ -31,8 +31,8 @@ pub(crate) struct Suspect {
     /// The reporters' signal events that share the text.
     pub events: Vec<usize>,
     pub reporters: BTreeSet<String>,
-    /// One shared phrase, for the reason line.
-    pub phrase: String,
+    /// Why it is a suspect, as the ranker's reason line says it.
+    pub reason: String,
 }
 
 /// Suspects behind failures that several services report in the same words.
@@ -89,8 +89,11 @@ pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<S
         service,
         class,
         events,
+        reason: format!(
+            "shared failure: {} services that use it report it in the same words (\"{phrase}\")",
+            reporters.len()
+        ),
         reporters: reporters.iter().map(|s| s.to_string()).collect(),
-        phrase,
     }]
 }
 
