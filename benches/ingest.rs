@@ -2,9 +2,14 @@
 //! format family, repeated to a few MB. Not asserted: `cargo bench --bench ingest` reports it.
 //! For whole-CLI figures on real data see scripts/bench-cli.sh.
 
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "support/blocks.rs"]
+mod blocks;
+
 // criterion is a native-only dev-dependency: the benchmark is empty on wasm32.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use super::blocks;
 
     use criterion::{criterion_group, Criterion, Throughput};
     use faultline::{ingest, mine, IngestOptions, InputFile};
@@ -33,20 +38,7 @@ mod native {
     ];
 
     fn corpus(target_bytes: usize) -> Vec<u8> {
-        let mut out = String::with_capacity(target_bytes + 4096);
-        let mut i = 0usize;
-        while out.len() < target_bytes {
-            for b in BLOCKS {
-                let s = format!("{:02}", i % 60);
-                out.push_str(
-                    &b.replace("{s}", &s)
-                        .replace("{i:04}", &format!("{:04}", i % 10_000))
-                        .replace("{i}", &(i % 997).to_string()),
-                );
-            }
-            i += 1;
-        }
-        out.into_bytes()
+        blocks::expand(BLOCKS, target_bytes).into_bytes()
     }
 
     fn bench_ingest(c: &mut Criterion) {

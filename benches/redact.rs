@@ -3,9 +3,14 @@
 //! addresses, repeated to a few MB. Not asserted: `cargo bench --bench redact` reports it.
 //! For the whole CLI on real data see scripts/bench-cli.sh (`faultline redact`).
 
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "support/blocks.rs"]
+mod blocks;
+
 // criterion is a native-only dev-dependency: the benchmark is empty on wasm32.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use super::blocks;
 
     use criterion::{criterion_group, Criterion, Throughput};
     use faultline::{LogRedactor, Redactor};
@@ -28,21 +33,7 @@ mod native {
     ];
 
     fn corpus(target_bytes: usize) -> String {
-        let mut out = String::with_capacity(target_bytes + 4096);
-        let mut i = 0usize;
-        while out.len() < target_bytes {
-            for b in BLOCKS {
-                let s = format!("{:02}", i % 60);
-                out.push_str(
-                    &b.replace("{s}", &s)
-                        .replace("{i:04}", &format!("{:04}", i % 10_000))
-                        .replace("{i:03}", &format!("{:03}", i % 1_000))
-                        .replace("{i}", &(i % 997).to_string()),
-                );
-            }
-            i += 1;
-        }
-        out
+        blocks::expand(BLOCKS, target_bytes)
     }
 
     fn bench_redact(c: &mut Criterion) {

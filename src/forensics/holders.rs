@@ -20,6 +20,7 @@
 
 use super::shared::Suspect;
 use super::{Class, Findings};
+use crate::hash::FxHashSet;
 use crate::ingest::Corpus;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,18 +31,31 @@ const MIN_FILLING: usize = 5;
 
 /// Suspects that hold a lock or the connection slots others fail for.
 pub(crate) fn holders(corpus: &Corpus, f: &Findings) -> Vec<Suspect> {
-    let signal: BTreeMap<usize, Class> = f.signals.iter().map(|s| (s.event, s.class)).collect();
-    let listed = listed_sessions(corpus);
-    let mut out = Vec::new();
-    for file in 0..corpus.files.len() as u32 {
-        let text = &corpus.files[file as usize].text;
-        if !(text.contains("holding the lock") || text.contains("blocked by process"))
-            && refusal(text).is_none()
-        {
-            continue;
-        }
-        out.extend(in_file(corpus, f, &signal, &listed, file));
+    // Only a file with failures in it can be a database whose sessions fail; its text is
+    // searched for the cues, not every file's.
+    let failing: BTreeSet<u32> = f
+        .signals
+        .iter()
+        .map(|s| corpus.events[s.event].file)
+        .collect();
+    let cued: Vec<u32> = failing
+        .into_iter()
+        .filter(|&file| {
+            let text = &corpus.files[file as usize].text;
+            text.contains("holding the lock")
+                || text.contains("blocked by process")
+                || refusal(text).is_some()
+        })
+        .collect();
+    if cued.is_empty() {
+        return Vec::new();
     }
+    let signal: FxHashSet<usize> = f.signals.iter().map(|s| s.event).collect();
+    let listed = listed_sessions(corpus);
+    let mut out: Vec<Suspect> = cued
+        .into_iter()
+        .flat_map(|file| in_file(corpus, f, &signal, &listed, file))
+        .collect();
     out.sort_by(|a, b| a.service.cmp(&b.service).then(a.class.cmp(&b.class)));
     out
 }
@@ -50,7 +64,7 @@ pub(crate) fn holders(corpus: &Corpus, f: &Findings) -> Vec<Suspect> {
 fn in_file(
     corpus: &Corpus,
     f: &Findings,
-    signal: &BTreeMap<usize, Class>,
+    signal: &FxHashSet<usize>,
     listed: &BTreeMap<u32, String>,
     file: u32,
 ) -> Vec<Suspect> {
@@ -77,7 +91,7 @@ fn in_file(
 fn lock_holders(
     corpus: &Corpus,
     f: &Findings,
-    signal: &BTreeMap<usize, Class>,
+    signal: &FxHashSet<usize>,
     events: &[usize],
     app_of: &BTreeMap<u32, &str>,
     db: &str,
@@ -129,7 +143,7 @@ fn lock_holders(
             .copied()
             .filter(|&i| {
                 let line = corpus.first_line(&corpus.events[i]);
-                (signal.contains_key(&i) || line.contains("waiting for"))
+                (signal.contains(&i) || line.contains("waiting for"))
                     && session_pid(line).is_some_and(|p| waiters.contains(&p))
             })
             .collect();
@@ -152,7 +166,7 @@ fn lock_holders(
 fn slot_filler(
     corpus: &Corpus,
     f: &Findings,
-    signal: &BTreeMap<usize, Class>,
+    signal: &FxHashSet<usize>,
     events: &[usize],
     db: &str,
 ) -> Option<Suspect> {
@@ -187,10 +201,7 @@ fn slot_filler(
         .map(|s| s.emitter.clone())
         .collect();
     reporters.insert(db.to_string());
-    let events: Vec<usize> = refused
-        .into_iter()
-        .filter(|i| signal.contains_key(i))
-        .collect();
+    let events: Vec<usize> = refused.into_iter().filter(|i| signal.contains(i)).collect();
     if events.is_empty() {
         return None;
     }
@@ -293,7 +304,7 @@ fn refusal(text: &str) -> Option<&'static str> {
 /// the line's start, or `pid=4711`.
 fn session_pid(msg: &str) -> Option<u32> {
     let head = &msg.as_bytes()[..msg.len().min(64)];
-    if let Some(k) = find(head, b"pid=") {
+    if let Some(k) = memchr::memmem::find(head, b"pid=") {
         return digits(&msg[k + 4..]);
     }
     let open = head.iter().position(|&b| b == b'[')?;
@@ -360,13 +371,10 @@ fn holder_pid(msg: &str) -> Option<u32> {
     None
 }
 
+/// The number a text starts with (a process id).
 fn digits(s: &str) -> Option<u32> {
     let end = s.bytes().take_while(u8::is_ascii_digit).count();
     s[..end].parse().ok()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -374,15 +382,7 @@ mod tests {
     use super::*;
 
     fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
-        let (corpus, templates) = super::super::mined(files);
-        let f = super::super::run(
-            &corpus,
-            &templates,
-            None,
-            super::super::RankMethod::Engine,
-            &crate::Sequential,
-            &mut |_, _| {},
-        );
+        let (corpus, f) = super::super::analyzed(files, super::super::RankMethod::Engine);
         holders(&corpus, &f)
     }
 

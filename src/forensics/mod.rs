@@ -247,6 +247,21 @@ pub(crate) fn mined(files: &[(&str, &str)]) -> (Corpus, Templates) {
     (corpus, templates)
 }
 
+/// Test support: runs every tool over (file name, text) pairs, without a baseline.
+#[cfg(test)]
+pub(crate) fn analyzed(files: &[(&str, &str)], method: RankMethod) -> (Corpus, Findings) {
+    let (corpus, templates) = mined(files);
+    let f = run(
+        &corpus,
+        &templates,
+        None,
+        method,
+        &crate::Sequential,
+        &mut |_, _| {},
+    );
+    (corpus, f)
+}
+
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
 pub use search::{search, SearchError, SearchHit, SearchResult};

@@ -200,15 +200,7 @@ mod tests {
     use super::*;
 
     fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
-        let (corpus, templates) = super::super::mined(files);
-        let f = super::super::run(
-            &corpus,
-            &templates,
-            None,
-            super::super::RankMethod::Engine,
-            &crate::Sequential,
-            &mut |_, _| {},
-        );
+        let (corpus, f) = super::super::analyzed(files, super::super::RankMethod::Engine);
         let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
         suspects(&corpus, &f, &known)
     }

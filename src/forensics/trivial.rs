@@ -100,20 +100,9 @@ fn candidate(service: &str, t: Tally, f: &Findings) -> Candidate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ingest, InputFile};
 
     fn ranked(method: RankMethod, log: &str) -> Vec<String> {
-        let files = [InputFile::new("x.log", log.as_bytes().to_vec())];
-        let mut corpus = ingest(&files, &Default::default()).unwrap();
-        let templates = crate::mine::mine(&mut corpus);
-        let f = super::super::run(
-            &corpus,
-            &templates,
-            None,
-            method,
-            &crate::Sequential,
-            &mut |_, _| {},
-        );
+        let (_, f) = super::super::analyzed(&[("x.log", log)], method);
         f.ranked.into_iter().map(|c| c.service).collect()
     }
 

@@ -372,33 +372,45 @@ fn headerless_event_row(line: &str) -> Option<Record> {
     Some(r)
 }
 
-fn cell<'a>(line: &'a str, cols: &[(String, usize)], name: &str) -> Option<&'a str> {
-    let idx = cols.iter().position(|(c, _)| c == name)?;
-    // A row whose values are as many as the columns, each set apart by two spaces or more, is
-    // read value by value, wherever each value sits.
-    let values = spaced_values(line);
-    if values.len() == cols.len() {
-        return Some(values[idx]);
-    }
-    let start = column_start(line, cols, idx);
-    let end = if idx + 1 < cols.len() {
-        column_start(line, cols, idx + 1)
-    } else {
-        line.len()
-    };
-    if start >= end || !line.is_char_boundary(start) || !line.is_char_boundary(end) {
-        return None;
-    }
-    Some(line[start..end].trim()).filter(|s| !s.is_empty())
+/// One row of a table, its values split once.
+struct Row<'a> {
+    line: &'a str,
+    cols: &'a [(String, usize)],
+    /// Runs of text separated by two spaces or more.
+    values: Vec<&'a str>,
 }
 
-/// The values of a row: runs of text separated by two spaces or more.
-fn spaced_values(line: &str) -> Vec<&str> {
-    line.trim()
-        .split("  ")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .collect()
+impl<'a> Row<'a> {
+    fn new(line: &'a str, cols: &'a [(String, usize)]) -> Row<'a> {
+        let values = line
+            .trim()
+            .split("  ")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        Row { line, cols, values }
+    }
+
+    /// The value under column `name`.
+    fn cell(&self, name: &str) -> Option<&'a str> {
+        let (line, cols) = (self.line, self.cols);
+        let idx = cols.iter().position(|(c, _)| c == name)?;
+        // A row whose values are as many as the columns, each set apart by two spaces or more,
+        // is read value by value, wherever each value sits.
+        if self.values.len() == cols.len() {
+            return Some(self.values[idx]);
+        }
+        let start = column_start(line, cols, idx);
+        let end = if idx + 1 < cols.len() {
+            column_start(line, cols, idx + 1)
+        } else {
+            line.len()
+        };
+        if start >= end || !line.is_char_boundary(start) || !line.is_char_boundary(end) {
+            return None;
+        }
+        Some(line[start..end].trim()).filter(|s| !s.is_empty())
+    }
 }
 
 /// Where column `k` starts in this row. Usually at its header's offset; but rows pasted or
@@ -442,25 +454,26 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
     if trimmed.bytes().all(|c| c == b'-' || c == b' ') {
         return Some(Record::new(t.kind, Msg::Range(0, line.len())));
     }
+    let row = Row::new(line, &t.cols);
     let mut r = Record::new(t.kind, Msg::Range(0, line.len()));
     match t.kind {
         Format::KubectlPods => {
-            let name = cell(line, &t.cols, "NAME")?;
-            let status = cell(line, &t.cols, "STATUS")?;
+            let name = row.cell("NAME")?;
+            let status = row.cell("STATUS")?;
             r.level = Some(level::from_pod_status(status));
             r.entities.pod = Some(name.into());
-            if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
+            if let Some(ns) = row.cell("NAMESPACE") {
                 r.entities.namespace = Some(ns.into());
             }
-            if let Some(node) = cell(line, &t.cols, "NODE") {
+            if let Some(node) = row.cell("NODE") {
                 r.entities.host = Some(node.into());
             }
             r.entities.k8s_object = Some(format!("pod/{name}").into());
             r.entities.k8s_reason = Some(status.into());
         }
         _ => {
-            let typ = cell(line, &t.cols, "TYPE")?;
-            let reason = cell(line, &t.cols, "REASON")?;
+            let typ = row.cell("TYPE")?;
+            let reason = row.cell("REASON")?;
             r.level = match typ {
                 "Warning" => Some(Level::Warn),
                 "Normal" => Some(Level::Info),
@@ -468,7 +481,7 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
                 _ => return None,
             };
             r.entities.k8s_reason = Some(reason.into());
-            if let Some(obj) = cell(line, &t.cols, "OBJECT") {
+            if let Some(obj) = row.cell("OBJECT") {
                 r.entities.k8s_object = Some(obj.into());
                 if let Some(p) = obj.strip_prefix("pod/") {
                     r.entities.pod = Some(p.into());
@@ -477,12 +490,10 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
                 r.entities.k8s_object = Some(format!("pod/{name}").into());
                 r.entities.pod = Some(name.into());
             }
-            if let Some(ns) = cell(line, &t.cols, "NAMESPACE") {
+            if let Some(ns) = row.cell("NAMESPACE") {
                 r.entities.namespace = Some(ns.into());
             }
-            if let Some(from) =
-                cell(line, &t.cols, "FROM").or_else(|| cell(line, &t.cols, "SOURCE"))
-            {
+            if let Some(from) = row.cell("FROM").or_else(|| row.cell("SOURCE")) {
                 r.entities.component = Some(from.into());
             }
             let idx = t.cols.iter().position(|(c, _)| c == "MESSAGE")?;
@@ -599,13 +610,17 @@ mod tests {
         let cols = header_cols("NAME                            READY   STATUS    RESTARTS   AGE");
         // Each value starts one column left of its header (rows pasted and re-aligned by hand).
         let row = "api-5f8d6c7b9-t2qnk            1/1    Running   2 (5m ago)  42m";
-        assert_eq!(cell(row, &cols, "NAME"), Some("api-5f8d6c7b9-t2qnk"));
-        assert_eq!(cell(row, &cols, "READY"), Some("1/1"));
-        assert_eq!(cell(row, &cols, "STATUS"), Some("Running"));
+        let row = Row::new(row, &cols);
+        assert_eq!(row.cell("NAME"), Some("api-5f8d6c7b9-t2qnk"));
+        assert_eq!(row.cell("READY"), Some("1/1"));
+        assert_eq!(row.cell("STATUS"), Some("Running"));
         // A name wider than its column keeps all of itself.
         let cols = header_cols("NAME    READY   STATUS");
         let row = "api-5f8d6c7b9-t2qnk 1/1 Running";
-        assert_eq!(cell(row, &cols, "NAME"), Some("api-5f8d6c7b9-t2qnk"));
+        assert_eq!(
+            Row::new(row, &cols).cell("NAME"),
+            Some("api-5f8d6c7b9-t2qnk")
+        );
     }
 
     #[test]
