@@ -132,7 +132,7 @@ pub(super) fn scan_http(s: &str, e: &mut Entities) {
 /// The status of an HAProxy HTTP log line: `backend/server Tq/Tw/Tc/Tr/Ta status bytes ...`.
 /// Four or five timers (any may be -1) set it apart from the TCP format, whose three timers
 /// are followed by a byte count.
-pub(super) fn haproxy_status(s: &str) -> Option<u16> {
+fn haproxy_status(s: &str) -> Option<u16> {
     let mut words = s.split(' ').filter(|w| !w.is_empty());
     let mut prev = "";
     while let Some(w) = words.next() {

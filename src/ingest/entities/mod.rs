@@ -83,15 +83,15 @@ pub(crate) fn complete(
             Some(e) => e,
             None => &mut scratch,
         };
-        enrich(msg, ents);
-        if ev.format == crate::ingest::Format::Learned && ents.http_status.is_none() {
-            // A learned header can hold a request's status among its columns (an HAProxy line
-            // behind a container prefix): read it from the whole line.
-            let line = text
-                .get(ev.first.0 as usize..ev.first.1 as usize)
-                .unwrap_or("");
-            ents.http_status = http::haproxy_status(line);
-        }
+        // A learned header is columns nobody named: a request's status, a peer or an id may
+        // sit among them (an HAProxy line behind a container prefix), so the whole line is read.
+        let scanned = if ev.format == crate::ingest::Format::Learned {
+            text.get(ev.first.0 as usize..ev.first.1 as usize)
+                .unwrap_or(msg)
+        } else {
+            msg
+        };
+        enrich(scanned, ents);
         let fallback = if ev.service.is_some() {
             None
         } else if let Some(s) = ents
