@@ -403,6 +403,17 @@ fn blames_remote(class: signals::Class, line: &str) -> bool {
     class.blames_dependency()
         || class == signals::Class::ClockSkew
         || (class == signals::Class::TlsExpiry && verified_peer(line))
+        || (class == signals::Class::AuthFailure && names_key_source(line))
+}
+
+/// True when a rejected token's line names where its keys come from (a JWKS or OpenID
+/// discovery URL, an issuer): the checker did its part, and the issuer's keys did not match.
+/// Without one, the line is about the emitter's own credentials.
+fn names_key_source(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["jwks", "jwk-set", "jwk_set", "well-known", "issuer", "iss="]
+        .iter()
+        .any(|k| lower.contains(k))
 }
 
 /// True when a TLS line says the emitter's own check of the peer's certificate failed (Go's
@@ -767,6 +778,20 @@ mod tests {
         let own = "2024-05-01T10:00:00Z ERROR client certificate /etc/tls/tls.crt has expired\n";
         let b = blames(&[("billing.log", own)]);
         assert_eq!(b, [("billing".into(), "billing".into())]);
+    }
+
+    #[test]
+    fn a_token_rejected_against_an_issuers_keys_is_the_issuers() {
+        // A verifier that checked a token against the issuer's published keys blames the
+        // issuer it names.
+        let api = "2024-05-01T10:00:00Z WARN token rejected: kid not found in JWKS (jwks_url=https://login.internal/.well-known/jwks.json)\n";
+        let idp = "2024-05-01T09:00:00Z INFO rotated signing keys\n";
+        let b = blames(&[("reports.log", api), ("login.log", idp)]);
+        assert_eq!(b, [("reports".into(), "login".into())]);
+        // Rejected credentials with no key source named are the emitter's own.
+        let own = "2024-05-01T10:00:00Z ERROR upload failed: ExpiredToken: the security token included in the request is expired\n";
+        let b = blames(&[("uploader.log", own), ("login.log", idp)]);
+        assert_eq!(b, [("uploader".into(), "uploader".into())]);
     }
 
     #[test]

@@ -109,6 +109,10 @@ pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<
             "chronyc sources -v".into(),
             "timedatectl status".into(),
         ])],
+        Class::AuthFailure => vec![r(&format!("Check the keys and credentials of {s}"), "Tokens or credentials were rejected: a signing key missing from the published key set, an expired token, or a secret that no longer matches.", vec![
+            format!("curl -s https://{s}/.well-known/openid-configuration | jq .jwks_uri"),
+            format!("curl -s https://{s}/.well-known/jwks.json | jq '.keys[].kid'"),
+        ])],
         Class::TlsExpiry => vec![r("Renew the certificate", "An expired or untrusted certificate fails every handshake.", vec![format!("echo | openssl s_client -connect {s}:443 2>/dev/null | openssl x509 -noout -dates")])],
         Class::DiskFull => vec![r(&format!("Free disk on {s}"), "Writes fail when the volume is full.", vec![format!("kubectl exec {pod}{nsf} -- df -h"), format!("kubectl exec {pod}{nsf} -- du -xh / --max-depth=2")])],
         Class::RateLimited => vec![r("Back off and raise the limit where it is safe", "A quota or rate limit rejects calls; retries without back-off make it worse.", vec![])],
@@ -193,6 +197,7 @@ pub(crate) fn whys(
         Class::DnsFailure => "a host name it needs did not resolve",
         Class::TlsExpiry => "a certificate it relies on was rejected",
         Class::ClockSkew => "its clock jumped, so times it issued or checked were wrong",
+        Class::AuthFailure => "the tokens or credentials it issued or relies on were rejected",
         Class::DiskFull => "its disk filled up and writes failed",
         Class::CacheUnavailable | Class::CacheEviction => "the cache it depends on stopped serving",
         Class::RateLimited | Class::Overload | Class::QueueBacklog => {

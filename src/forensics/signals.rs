@@ -24,6 +24,7 @@ pub(crate) enum Class {
     DnsFailure,
     TlsExpiry,
     ClockSkew,
+    AuthFailure,
     DiskFull,
     QuotaExceeded,
     RateLimited,
@@ -39,7 +40,7 @@ pub(crate) enum Class {
 }
 
 impl Class {
-    pub(crate) const ALL: [Class; 25] = [
+    pub(crate) const ALL: [Class; 26] = [
         Class::Oom,
         Class::MemoryPressure,
         Class::DbPoolExhaustion,
@@ -53,6 +54,7 @@ impl Class {
         Class::DnsFailure,
         Class::TlsExpiry,
         Class::ClockSkew,
+        Class::AuthFailure,
         Class::DiskFull,
         Class::QuotaExceeded,
         Class::RateLimited,
@@ -86,6 +88,7 @@ impl Class {
             Class::ProbeFailure => "probe_failure",
             Class::DnsFailure => "dns_failure",
             Class::TlsExpiry => "tls_expiry",
+            Class::AuthFailure => "auth_failure",
             Class::ClockSkew => "clock_skew",
             Class::DiskFull => "disk_full",
             Class::QuotaExceeded => "quota_exceeded",
@@ -110,6 +113,7 @@ impl Class {
             Class::DbPoolExhaustion | Class::ConnectionLeak => 0.95,
             Class::DiskFull | Class::TlsExpiry | Class::ImagePull | Class::Scheduling => 0.95,
             Class::ConfigError | Class::QuotaExceeded | Class::ClockSkew => 0.9,
+            Class::AuthFailure => 0.8,
             Class::Oom => 0.8,
             Class::DnsFailure | Class::ProbeFailure | Class::SlowQuery => 0.8,
             Class::LockContention | Class::CrashLoop => 0.75,
@@ -339,6 +343,40 @@ const RULES: &[(Class, &[&str])] = &[
         ],
     ),
     (
+        // Credentials or tokens that the checker rejects: a signing key missing from the
+        // issuer's key set, a bad signature, an expired token, refused credentials. After the
+        // clock rules, so a token "used before issued" stays a clock problem.
+        Class::AuthFailure,
+        &[
+            "kid not found",
+            "unknown kid",
+            "key id was not found",
+            "no matching key",
+            "no matching keys",
+            "unable to find a signing key",
+            "signing key not found",
+            "signature verification failed",
+            "invalid signature",
+            "invalid token",
+            "invalid jwt",
+            "invalid bearer token",
+            "rejected bearer token",
+            "token rejected",
+            "jwt expired",
+            "token expired",
+            "token is expired",
+            "token has expired",
+            "expired token",
+            "expiredtoken",
+            "expiredtokenexception",
+            "invalidaccesskeyid",
+            "signaturedoesnotmatch",
+            "authentication failed",
+            "invalid credentials",
+            "401 unauthorized",
+        ],
+    ),
+    (
         Class::DiskFull,
         &[
             "no space left on device",
@@ -406,17 +444,14 @@ const RULES: &[(Class, &[&str])] = &[
         Class::CacheUnavailable,
         &[
             "clusterdown",
-            "redis connection",
             "redisconnectionexception",
             "redis timeout",
             "cache unavailable",
             "cache down",
-            "memcached",
             "redis is unavailable",
             "cluster slot moved",
             "slot moved",
             "loading redis is loading",
-            "redis cluster",
         ],
     ),
     (
@@ -589,6 +624,9 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
         if *class == Class::DbPoolExhaustion && abnormal_level && connection_pool_ran_dry(&words) {
             return Some(*class);
         }
+        if *class == Class::CacheUnavailable && cache_unreachable(&words) {
+            return Some(*class);
+        }
     }
     None
 }
@@ -636,6 +674,28 @@ fn connection_pool_ran_dry(words: &[&str]) -> bool {
         .any(|w| w.ends_with("pool") || w.starts_with("hikaripool"));
     pool && words.iter().any(|w| POOL_DRY.contains(w))
         && !words.iter().any(|w| NOT_CONNECTIONS.contains(w))
+}
+
+/// Cache servers, as clients and servers name them.
+const CACHES: &[&str] = &["redis", "memcached", "memcache", "valkey", "keydb"];
+/// Words that say a call did not get through. Not "lost" or "reset": a client that lost a
+/// connection reconnects, and a blip it recovers from is not an outage.
+const UNREACHED: &[&str] = &[
+    "refused",
+    "unavailable",
+    "unreachable",
+    "down",
+    "timeout",
+    "timed",
+    "cannot",
+    "unable",
+];
+
+/// A cache that could not be reached, however the client words it (`Redis connection
+/// refused`, `memcached timed out`): the cache's name next to a word that says the call failed. The name
+/// alone is no verdict: a package upgrade or a unit restart names the cache too.
+fn cache_unreachable(words: &[&str]) -> bool {
+    words.iter().any(|w| CACHES.contains(w)) && words.iter().any(|w| UNREACHED.contains(w))
 }
 
 /// Phrases of advice about the future: a deprecation notice warns that something will stop
@@ -696,6 +756,7 @@ mod tests {
                 | Class::DnsFailure
                 | Class::TlsExpiry
                 | Class::ClockSkew
+                | Class::AuthFailure
                 | Class::DiskFull
                 | Class::QuotaExceeded
                 | Class::RateLimited
@@ -831,6 +892,53 @@ mod tests {
             classify(failed, Some(Level::Warn)),
             Some(Class::ConfigError)
         );
+    }
+
+    #[test]
+    fn rejected_tokens_and_credentials_are_auth_failures() {
+        for line in [
+            "token rejected: keyfunc: the given key ID was not found in the JWKS",
+            "JWT signature verification failed",
+            "An error occurred (ExpiredToken) when calling the PutObject operation",
+            "password authentication failed for user \"app\"",
+        ] {
+            assert_eq!(
+                classify(line, Some(Level::Warn)),
+                Some(Class::AuthFailure),
+                "{line}"
+            );
+        }
+        // An INFO line about tokens is no failure, and a token not yet valid is the clock's.
+        assert_eq!(
+            classify("token expired, refreshing", Some(Level::Info)),
+            None
+        );
+        assert_eq!(
+            classify("token used before issued", Some(Level::Error)),
+            Some(Class::ClockSkew)
+        );
+    }
+
+    #[test]
+    fn naming_a_cache_is_no_verdict_but_failing_to_reach_it_is() {
+        for quiet in [
+            "Packages that will be upgraded: libevent memcached",
+            "Stopping memcached.service - memcached daemon...",
+            "Redis cluster state changed to ok",
+        ] {
+            assert_eq!(classify(quiet, None), None, "{quiet}");
+        }
+        for loud in [
+            "Redis connection refused, retrying",
+            "memcached get timed out after 100ms",
+            "connect to redis refused",
+        ] {
+            assert_eq!(
+                classify(loud, Some(Level::Error)),
+                Some(Class::CacheUnavailable),
+                "{loud}"
+            );
+        }
     }
 
     #[test]

@@ -541,6 +541,10 @@ fn class_re() -> &'static [(&'static str, Regex)] {
             ("probe_failure", r"\bprobe|liveness|readiness"),
             ("dns_failure", r"\bdns\b|nxdomain|name resolution"),
             ("tls_expiry", r"certificate|\btls\b|x509"),
+            (
+                "auth_failure",
+                r"\btokens?\b|\bjwt|jwks|signing key|credential|unauthori[sz]ed|authenticat",
+            ),
             ("disk_full", r"disk (?:is )?full|no space left|disk space"),
             ("rate_limited", r"rate.limit|throttl"),
             ("quota_exceeded", r"quota"),

@@ -380,6 +380,19 @@ const LOG_KINDS: &[&str] = &[
     "dmesg",
     "kern",
     "kernel",
+    // Diagnostic dumps saved beside the logs: JVM thread and heap dumps, Go goroutine
+    // profiles, a host's journal, a syscall trace (`node-1.jstack.txt` is node-1's).
+    "jstack",
+    "jcmd",
+    "threaddump",
+    "tdump",
+    "heapdump",
+    "jmap",
+    "pprof",
+    "goroutines",
+    "journal",
+    "journalctl",
+    "strace",
 ];
 
 /// Drops one trailing log-kind word (see [`LOG_KINDS`]) when a name stays before it.
@@ -664,6 +677,10 @@ mod tests {
             ("node-10-2-0-5.log", Some("node-10-2-0-5")),
             ("web01-kern.log", Some("web01")),
             ("orders-gc.log", Some("orders")),
+            // A diagnostic dump saved under its host's or service's name is theirs.
+            ("app-node-2.jstack.txt", Some("app-node-2")),
+            ("billing_threaddump.txt", Some("billing")),
+            ("edge-4.journal", Some("edge-4")),
             // A server program's log saved under its host's name: the host.
             ("postgresql-pg-main-01.log", Some("pg-main-01")),
             ("mysql-error-db-bill-02.log", Some("db-bill-02")),
