@@ -386,6 +386,14 @@ const RULES: &[(Class, &[&str])] = &[
             "disk pressure",
             "filesystem full",
             "out of disk",
+            // The warnings before the wall: free space under a threshold, a disk watermark
+            // crossed. Servers refuse writes soon after (brokers, search and storage nodes).
+            "low disk space",
+            "disk space low",
+            "disk space is low",
+            "insufficient disk space",
+            "not enough disk space",
+            "disk watermark",
         ],
     ),
     (
@@ -916,6 +924,25 @@ mod tests {
         assert_eq!(
             classify("token used before issued", Some(Level::Error)),
             Some(Class::ClockSkew)
+        );
+    }
+
+    #[test]
+    fn free_space_under_a_threshold_is_a_full_disk_coming() {
+        for line in [
+            "low disk space: 9.8GiB free of 200GiB (4.9%) on /data",
+            "high disk watermark [90%] exceeded on [node-1][/data] free: 8gb[7.9%]",
+            "Insufficient disk space to write segment",
+        ] {
+            assert_eq!(
+                classify(line, Some(Level::Warn)),
+                Some(Class::DiskFull),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            classify("disk usage 41% of 200GiB", Some(Level::Info)),
+            None
         );
     }
 
