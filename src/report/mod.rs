@@ -356,7 +356,9 @@ fn counts(map: std::collections::BTreeMap<&str, u64>) -> Vec<Count> {
             events,
         })
         .collect();
-    v.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
+    crate::sort::sort_by(&mut v, |a, b| {
+        b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name))
+    });
     v
 }
 
