@@ -53,7 +53,11 @@ pub fn with_store_rows(
 ) -> Result<Report, String> {
     let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
     fetched.name_rows(&mut v);
-    let mut report: Report = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    // Back through JSON text, not `from_value`: the worker already reads reports from text (the
+    // narrative's), and a second `Deserialize` of every report type, against `Value`, was ~100 KB
+    // of its wasm. Text round-trips every value exactly (f64 by shortest representation).
+    let text = serde_json::to_string(&v).map_err(|e| e.to_string())?;
+    let mut report: Report = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     report.input.store = Some(summary);
     Ok(report)
 }
