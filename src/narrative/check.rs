@@ -158,7 +158,7 @@ fn known(report: &Report) -> Known {
     }
     walk(
         &mut k,
-        &serde_json::to_value(report).expect("report serialises"),
+        &crate::report::json_value(report).expect("report serialises"),
     );
     crate::sort::sort_by(&mut k.numbers, f64::total_cmp);
     k
