@@ -22,6 +22,7 @@ mod narrative;
 mod parallel;
 mod progress;
 mod report;
+mod sort;
 pub mod source;
 
 pub use browse::{Browse, BrowseError, Filter, Located, Page, RowView};

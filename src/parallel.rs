@@ -47,7 +47,7 @@ where
         .map(|(i, t)| (cost(&t), i, t))
         .collect();
     // Stable and total: equal costs keep input order, so the hand-over order is fixed too.
-    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut order, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut outs: Vec<Option<&mut Option<R>>> = slots.iter_mut().map(Some).collect();
     let f = &f;
     let mut jobs: Vec<Job<'_>> = Vec::with_capacity(order.len());

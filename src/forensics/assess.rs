@@ -131,7 +131,7 @@ pub(crate) fn health(corpus: &Corpus, f: &Findings) -> Vec<Health> {
         "degraded" => 1,
         _ => 2,
     };
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         rank(a.health)
             .cmp(&rank(b.health))
             .then(a.name.cmp(&b.name))

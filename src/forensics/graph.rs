@@ -518,9 +518,11 @@ pub(crate) fn edges(
         }
     }
     let mut trace_list: Vec<(&str, Vec<usize>)> = traces.into_iter().collect();
-    trace_list.sort();
+    crate::sort::sort(&mut trace_list);
     for (_, mut evs) in trace_list {
-        evs.sort_by_key(|&i| (corpus.events[i].time.unwrap_or(i64::MAX), i));
+        crate::sort::sort_by_key(&mut evs, |&i| {
+            (corpus.events[i].time.unwrap_or(i64::MAX), i)
+        });
         let caller = service_of(corpus, evs[0]);
         if caller == UNKNOWN {
             continue;
@@ -633,7 +635,7 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
             .filter(|e| path.contains(&e.to) && !path.contains(&e.from))
             .filter_map(|e| Some((*first.get(e.from.as_str())?, e.from.as_str())))
             .collect();
-        next.sort();
+        crate::sort::sort(&mut next);
         match next.first() {
             Some((_, s)) => path.push(s.to_string()),
             None => break,
@@ -644,7 +646,7 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
         .filter(|(s, _)| !path.iter().any(|p| p == *s) && **s != UNKNOWN)
         .map(|(s, p)| (*p, *s))
         .collect();
-    rest.sort();
+    crate::sort::sort(&mut rest);
     path.extend(rest.into_iter().map(|(_, s)| s.to_string()));
     path
 }

@@ -56,7 +56,9 @@ pub(crate) fn holders(corpus: &Corpus, f: &Findings) -> Vec<Suspect> {
         .into_iter()
         .flat_map(|file| in_file(corpus, f, &signal, &listed, file))
         .collect();
-    out.sort_by(|a, b| a.service.cmp(&b.service).then(a.class.cmp(&b.class)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        a.service.cmp(&b.service).then(a.class.cmp(&b.class))
+    });
     out
 }
 

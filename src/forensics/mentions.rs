@@ -113,8 +113,8 @@ impl Mentions {
             }
         }
         // Whole names first, then words: a name keeps the position it was first found at.
-        whole.sort();
-        word.sort();
+        crate::sort::sort(&mut whole);
+        crate::sort::sort(&mut word);
         let mut hits: Vec<(usize, &String)> = Vec::new();
         let found = whole.into_iter().map(|(s, _, n)| (s, n)).chain(word);
         for (at, name) in found {
@@ -122,7 +122,7 @@ impl Mentions {
                 hits.push((at, name));
             }
         }
-        hits.sort();
+        crate::sort::sort(&mut hits);
         hits.into_iter().map(|(_, n)| n.clone()).collect()
     }
 
@@ -137,7 +137,7 @@ impl Mentions {
             by_key.entry(k).or_insert_with(Target::none).word = Some(name.clone());
         }
         let mut keys: Vec<(&str, Target)> = by_key.into_iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(b.0));
+        crate::sort::sort_by(&mut keys, |a, b| a.0.cmp(b.0));
         // A DFA: a few hundred names make a small table, and the scan runs on every signal.
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)

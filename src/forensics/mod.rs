@@ -173,7 +173,7 @@ pub(crate) fn run(
         ),
         output: format!("{} abnormal signals across {} services", f.signals.len(), {
             let mut s: Vec<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
-            s.sort();
+            crate::sort::sort(&mut s);
             s.dedup();
             s.len()
         }),

@@ -227,7 +227,7 @@ pub(crate) fn rank(
     }
     // Earliness by rank of first time among candidates: robust to one stray early line.
     let mut times: Vec<i64> = groups.values().filter_map(|g| g.onset()).collect();
-    times.sort();
+    crate::sort::sort(&mut times);
     times.dedup();
     let early = |t: Option<i64>| match t {
         Some(t) if times.len() > 1 => {
@@ -274,7 +274,7 @@ pub(crate) fn rank(
     let mut cands: Vec<Candidate> = groups
         .into_values()
         .map(|mut g| {
-            g.events.sort_by_key(|&i| pos[i]);
+            crate::sort::sort_by_key(&mut g.events, |&i| pos[i]);
             g.events.dedup();
             let e = early(g.onset());
             let prior = g.class.origin_prior();
@@ -395,7 +395,7 @@ pub(crate) fn rank(
             }
         })
         .collect();
-    cands.sort_by(|a, b| {
+    crate::sort::sort_by(&mut cands, |a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.service.cmp(&b.service))

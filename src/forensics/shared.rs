@@ -41,7 +41,7 @@ pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<S
     // phrase -> (reporters, events)
     let mut shared: BTreeMap<String, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
     let mut signals: Vec<&super::Signal> = f.signals.iter().collect();
-    signals.sort_by_key(|s| s.event);
+    crate::sort::sort_by_key(&mut signals, |s| s.event);
     for s in signals.into_iter().take(MAX_SIGNALS) {
         if s.emitter == UNKNOWN {
             continue;

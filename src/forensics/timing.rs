@@ -37,7 +37,7 @@ pub(crate) fn exit_gaps(corpus: &Corpus) -> BTreeMap<&str, Vec<(i64, usize)>> {
                 corpus.first_line(ev),
             )
         };
-        evs.sort_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+        crate::sort::sort_by(&mut evs, |&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
         for w in evs.windows(2) {
             let (a, b) = (key(w[0]), key(w[1]));
             if a.1 != b.1 {
@@ -109,7 +109,7 @@ fn spans(corpus: &Corpus) -> BTreeMap<(&str, &str, &str), Vec<usize>> {
         }
     }
     for evs in out.values_mut() {
-        evs.sort_by(|&a, &b| {
+        crate::sort::sort_by(evs, |&a, &b| {
             let (x, y) = (&corpus.events[a], &corpus.events[b]);
             (x.time, corpus.first_line(x))
                 .cmp(&(y.time, corpus.first_line(y)))
@@ -169,7 +169,7 @@ pub(crate) fn cut_spans<'a>(
             .iter()
             .map(|&i| point(corpus, i, corpus.events[i].template))
             .collect();
-        seen.sort();
+        crate::sort::sort(&mut seen);
         seen.dedup();
         let end = point(corpus, last, corpus.events[last].template);
         for p in seen {

@@ -64,9 +64,11 @@ pub(crate) fn rank(method: RankMethod, corpus: &Corpus, f: &Findings) -> Option<
     }
     let mut rows: Vec<(&str, Tally)> = tally.into_iter().collect();
     match method {
-        RankMethod::MostErrors => rows.sort_by_key(|r| std::cmp::Reverse(r.1.errors.len())),
+        RankMethod::MostErrors => {
+            crate::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.1.errors.len()))
+        }
         // Untimed services last; the sort is stable, so names break ties.
-        _ => rows.sort_by_key(|r| r.1.first.unwrap_or(i64::MAX)),
+        _ => crate::sort::sort_by_key(&mut rows, |r| r.1.first.unwrap_or(i64::MAX)),
     }
     Some(
         rows.into_iter()
@@ -85,7 +87,7 @@ fn candidate(service: &str, t: Tally, f: &Findings) -> Candidate {
         .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
         .map_or(Class::CodeException, |(c, _)| *c);
     let mut evidence = t.errors;
-    evidence.sort_by_key(|&i| (f.times[i].unwrap_or(i64::MAX), i));
+    crate::sort::sort_by_key(&mut evidence, |&i| (f.times[i].unwrap_or(i64::MAX), i));
     evidence.truncate(5);
     Candidate {
         service: service.to_string(),

@@ -105,7 +105,7 @@ const VERSION: u32 = 1;
 pub fn plan(sizes: &[u64], workers: usize) -> Vec<Vec<u32>> {
     let workers = workers.max(1);
     let mut order: Vec<u32> = (0..sizes.len() as u32).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i as usize]));
+    crate::sort::sort_by_key(&mut order, |&i| std::cmp::Reverse(sizes[i as usize]));
     let mut load = vec![0u64; workers];
     let mut out = vec![Vec::new(); workers];
     for i in order {
@@ -124,7 +124,7 @@ pub fn plan(sizes: &[u64], workers: usize) -> Vec<Vec<u32>> {
 /// Appends the parts in file order into the corpus of the whole input: the corpus
 /// [`crate::ingest_owned`] makes of the same files. `parts` may come in any order.
 pub fn merge(mut parts: Vec<Part>) -> Result<Corpus, IngestError> {
-    parts.sort_by_key(|p| p.index());
+    crate::sort::sort_by_key(&mut parts, |p| p.index());
     debug_assert!(parts.iter().enumerate().all(|(i, p)| p.index as usize == i));
     let all_empty = parts
         .iter()

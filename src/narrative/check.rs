@@ -158,9 +158,9 @@ fn known(report: &Report) -> Known {
     }
     walk(
         &mut k,
-        &serde_json::to_value(report).expect("report serialises"),
+        &crate::report::json_value(report).expect("report serialises"),
     );
-    k.numbers.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut k.numbers, f64::total_cmp);
     k
 }
 
@@ -508,7 +508,7 @@ fn scan(text: &str, k: &Known) -> (Vec<Flag>, usize) {
             });
         }
     }
-    flags.sort_by_key(|f| (f.start, f.end));
+    crate::sort::sort_by_key(&mut flags, |f| (f.start, f.end));
     (flags, checked)
 }
 
@@ -594,7 +594,7 @@ fn classes_in(text: &str) -> Vec<(&'static str, usize)> {
         .iter()
         .filter_map(|(c, re)| re.find(text).map(|m| (*c, m.start())))
         .collect();
-    v.sort_by_key(|&(_, at)| at);
+    crate::sort::sort_by_key(&mut v, |&(_, at)| at);
     v
 }
 
@@ -628,7 +628,7 @@ fn evidence_for(report: &Report, service: &str) -> Vec<Evidence> {
     for t in report.timeline.iter().filter(|t| eq(t.service.as_deref())) {
         out.push(t.evidence.clone());
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out.truncate(5);
     out
@@ -830,7 +830,7 @@ impl Checker {
         if let Some(sent) = &self.cited {
             let (more, n) = citations(text, sent, &self.known);
             flags.extend(more);
-            flags.sort_by_key(|f| (f.start, f.end));
+            crate::sort::sort_by_key(&mut flags, |f| (f.start, f.end));
             checked += n;
         }
         Check {

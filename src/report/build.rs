@@ -247,7 +247,9 @@ pub(super) fn build(
             sparkline: sparks.remove(&t.id).unwrap_or_default(),
         })
         .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut rows, |a, b| {
+        b.count.cmp(&a.count).then(a.id.cmp(&b.id))
+    });
 
     step(2);
     let mut input = super::build_input(corpus);

@@ -265,7 +265,7 @@ pub fn layout_graph(path: &[String], edges: &[(String, String)], others: &[Strin
         by_row[l].push(n);
     }
     for row in &mut by_row {
-        row.sort_by_key(|n| (!step.contains_key(n), step.get(n).copied(), *n));
+        crate::sort::sort_by_key(row, |n| (!step.contains_key(n), step.get(n).copied(), *n));
     }
     let row_width = |row: &[&str]| -> f64 {
         row.iter()

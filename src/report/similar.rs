@@ -40,7 +40,7 @@ impl IncidentProfile {
     pub fn of(report: &Report) -> IncidentProfile {
         let mut rows: Vec<_> = report.templates.iter().collect();
         // Most frequent first; the text breaks ties so the cut is deterministic.
-        rows.sort_by(|a, b| {
+        crate::sort::sort_by(&mut rows, |a, b| {
             b.count
                 .cmp(&a.count)
                 .then_with(|| a.template.cmp(&b.template))

@@ -284,7 +284,7 @@ fn to_files(
     let mut files = Vec::new();
     let mut keys = HashMap::new();
     for (service, mut rows) in groups {
-        rows.sort_by_key(|r| r.time);
+        crate::sort::sort_by_key(&mut rows, |r| r.time);
         let synth = !rows.iter().any(|r| carries_own_time(&r.body, r.time));
         let name = file_name(&service);
         let mut text = String::new();

@@ -265,7 +265,7 @@ impl Redactor {
             .iter()
             .map(|((k, _), ph)| (ph.clone(), *k))
             .collect();
-        v.sort_by_key(|(ph, k)| (*k, ph.len(), ph.clone()));
+        crate::sort::sort_by_key(&mut v, |(ph, k)| (*k, ph.len(), ph.clone()));
         v
     }
 
@@ -490,7 +490,7 @@ fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span
 
 /// Sorted, and safe for JSON when the line is a JSON object.
 fn settle(line: &str, mut spans: Vec<Span>) -> Vec<Span> {
-    spans.sort_by_key(|s| (s.start, s.end));
+    crate::sort::sort_by_key(&mut spans, |s| (s.start, s.end));
     spans.dedup_by(|b, a| b.start < a.end);
     let t = line.trim();
     if t.starts_with('{') && t.ends_with('}') && !spans.is_empty() {
@@ -565,7 +565,7 @@ fn json_safe(line: &str, spans: Vec<Span>) -> Vec<Span> {
             }
         }
     }
-    out.sort_by_key(|s| (s.start, s.end));
+    crate::sort::sort_by_key(&mut out, |s| (s.start, s.end));
     out.dedup_by(|b, a| b.start < a.end);
     out
 }
