@@ -246,8 +246,8 @@ pub struct Event {
     pub message: Text,
     /// Template id from mining; `u32::MAX` until [`crate::mine`] runs.
     pub template: u32,
-    /// Shared between neighbouring events whose entities are equal (a component repeated on
-    /// every line is stored once per run, not once per event).
+    /// Shared between the events of a file whose entities are equal (a component or a request
+    /// path repeated on many lines is stored once per file, not once per event).
     pub entities: Option<Arc<Entities>>,
 }
 
