@@ -342,6 +342,9 @@ impl Corpus {
             *self = part;
             return;
         }
+        // Exactly what this part needs: parts appended one by one leave no doubling slack
+        // (a large block grows in place or is remapped, not copied).
+        self.events.reserve_exact(part.events.len());
         let map: Vec<Sym> = part.symbols.iter().map(|s| self.intern(s)).collect();
         let same = map.iter().enumerate().all(|(i, &s)| i as Sym == s);
         self.events.extend(part.events.into_iter().map(|mut ev| {
