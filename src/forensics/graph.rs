@@ -605,14 +605,16 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
     let Some(root) = f.ranked.first() else {
         return Vec::new();
     };
-    let mut pos = FxHashMap::default();
-    for (p, &i) in f.order.iter().enumerate() {
-        pos.insert(i, p);
-    }
+    let pos = super::order::positions(&f.order);
     let first: FxHashMap<&str, usize> = f
         .services
         .iter()
-        .filter_map(|s| Some((s.name.as_str(), *pos.get(&s.first_signal?)?)))
+        .filter_map(|s| {
+            Some((
+                s.name.as_str(),
+                super::order::position(&pos, s.first_signal?)?,
+            ))
+        })
         .collect();
     let mut path = vec![root.service.clone()];
     loop {

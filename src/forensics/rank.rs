@@ -563,14 +563,15 @@ const PRECURSOR_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
 /// lines keep their causal order.
 pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     let root = f.ranked.first()?;
-    let pos: FxHashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let pos = super::order::positions(&f.order);
+    let at = |i: usize| super::order::position(&pos, i).expect("every event is in the order");
     let key = |i: usize| {
         let ev = &corpus.events[i];
         match (f.times[i], ev.time_source) {
             (Some(t), TimeSource::Parsed) => (t, 0, ev.level, corpus.first_line(ev), i),
             // Estimated or inherited times are coarse: the written order decides ties.
-            (Some(t), _) => (t, pos[&i], None, "", i),
-            (None, _) => (i64::MAX, pos[&i], None, "", i),
+            (Some(t), _) => (t, at(i), None, "", i),
+            (None, _) => (i64::MAX, at(i), None, "", i),
         }
     };
     // The root's own lines (or lines about its pods) before callers' complaints about it, and
