@@ -274,6 +274,65 @@ pub(crate) struct TriggerFinding {
     pub evidence: Vec<usize>,
 }
 
+/// Phrases of a line that changes the system (see [`trigger`]), by the kind of change.
+const REPLICA_SET: &[&str] = &["replica set"];
+const SCALING: &[&str] = &[
+    "scaledown",
+    "scaledownempty",
+    "scale down",
+    "scaled down",
+    "scaling down",
+    "successfulrescale",
+    "new size",
+    "autoscaler",
+    "horizontalpodautoscaler",
+    "scale up",
+    "scaled to",
+    "replicas changed",
+];
+const CONFIG_CHANGE: &[&str] = &[
+    "configmap",
+    "config reloaded",
+    "configuration reloaded",
+    "config changed",
+    "reloading configuration",
+    "reloading",
+    "running configuration",
+    "feature flag",
+    "applied configuration",
+    "config map",
+];
+const DEPLOY: &[&str] = &[
+    "deployment rolled out",
+    "rolling update",
+    "rollout",
+    "deployed",
+    "deploying",
+    "new revision",
+    "image updated",
+    "migrations",
+    "migration",
+    "release",
+    "upgraded to",
+    "upgrading",
+];
+const TRAFFIC_SPIKE: &[&str] = &[
+    "traffic spike",
+    "traffic surge",
+    "request rate spike",
+    "surge in traffic",
+    "load spike",
+];
+
+/// Finds any phrase of the lists above: a line without one names no change.
+fn change_phrases() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        let all = [REPLICA_SET, SCALING, CONFIG_CHANGE, DEPLOY, TRAFFIC_SPIKE].concat();
+        aho_corasick::AhoCorasick::new(all).expect("fixed phrases build")
+    })
+}
+
 /// Looks for a deploy, config change or scaling line before patient zero, else falls back on
 /// the root cause's class (a failing dependency, exhausted resources), else "unknown".
 pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
@@ -324,65 +383,23 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             .unwrap_or("")
             .to_ascii_lowercase();
         let text = format!("{reason} {m}");
-        let has = |ps: &[&str]| ps.iter().any(|p| contains_words(&text, p));
+        // Most lines name no change at all: one scan for every phrase rules them out before
+        // each list is searched word by word.
+        let any = change_phrases().is_match(&text);
+        let has = |ps: &[&str]| any && ps.iter().any(|p| contains_words(&text, p));
         // A rollout retires the old replica set (to 0) or starts a new one from nothing; a
         // resize changes the count of one that was already running.
-        let replica_set = has(&["replica set"]);
+        let replica_set = has(REPLICA_SET);
         let resize = replica_set && has(&["from"]) && !has(&["to 0", "from 0"]);
         let kind = if replica_set && !resize {
             Some("deploy")
-        } else if resize
-            || has(&[
-                "scaledown",
-                "scaledownempty",
-                "scale down",
-                "scaled down",
-                "scaling down",
-                "successfulrescale",
-                "new size",
-                "autoscaler",
-                "horizontalpodautoscaler",
-                "scale up",
-                "scaled to",
-                "replicas changed",
-            ])
-        {
+        } else if resize || has(SCALING) {
             Some("scaling")
-        } else if has(&[
-            "configmap",
-            "config reloaded",
-            "configuration reloaded",
-            "config changed",
-            "reloading configuration",
-            "reloading",
-            "running configuration",
-            "feature flag",
-            "applied configuration",
-            "config map",
-        ]) {
+        } else if has(CONFIG_CHANGE) {
             Some("config_change")
-        } else if has(&[
-            "deployment rolled out",
-            "rolling update",
-            "rollout",
-            "deployed",
-            "deploying",
-            "new revision",
-            "image updated",
-            "migrations",
-            "migration",
-            "release",
-            "upgraded to",
-            "upgrading",
-        ]) {
+        } else if has(DEPLOY) {
             Some("deploy")
-        } else if has(&[
-            "traffic spike",
-            "traffic surge",
-            "request rate spike",
-            "surge in traffic",
-            "load spike",
-        ]) {
+        } else if has(TRAFFIC_SPIKE) {
             Some("traffic_spike")
         } else {
             None
@@ -605,6 +622,48 @@ mod tests {
         );
         let ev = a("edge-gw").evidence.as_ref().unwrap();
         assert!(ev.text.contains("ERROR edge-gw 502"), "{}", ev.text);
+    }
+
+    /// The kind of change a line before the first failure names, or none.
+    fn trigger_after(change: &str) -> &'static str {
+        let mut log = format!("2024-05-01T10:00:00Z INFO orders-api {change}\n");
+        for s in 10..14 {
+            log += &format!("2024-05-01T10:00:{s}Z ERROR orders-api payment request failed\n");
+        }
+        let (corpus, f) =
+            super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
+        super::trigger(&corpus, &f).kind
+    }
+
+    #[test]
+    fn a_change_line_before_the_failure_is_its_trigger_by_kind() {
+        assert_eq!(
+            trigger_after("configmap app-settings reloaded"),
+            "config_change"
+        );
+        assert_eq!(
+            trigger_after("rolling update to revision 7 started"),
+            "deploy"
+        );
+        assert_eq!(
+            trigger_after("horizontalpodautoscaler scaled to 6 replicas"),
+            "scaling"
+        );
+        assert_eq!(
+            trigger_after("scaled up replica set web-5d4 to 3"),
+            "deploy"
+        );
+        assert_eq!(
+            trigger_after("scaled up replica set web-5d4 from 2 to 3"),
+            "scaling"
+        );
+        assert_eq!(
+            trigger_after("traffic surge from the promotion"),
+            "traffic_spike"
+        );
+        // A phrase inside another word names nothing; a line with none names nothing.
+        assert_ne!(trigger_after("prereleased cache warmed"), "deploy");
+        assert_ne!(trigger_after("cache warmed"), "config_change");
     }
 
     #[test]

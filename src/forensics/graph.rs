@@ -164,10 +164,12 @@ pub(crate) fn signals(
             .map(|&(i, class)| blame(corpus, i, class, mentions, dns_home.as_deref()))
             .collect()
     };
-    crate::parallel::map(par, runs, |r| r.len() as u64, blame)
-        .into_iter()
-        .flatten()
-        .collect()
+    // Sized once: collecting the flattened runs would double its way up, slack included.
+    let mut all = Vec::with_capacity(found.len());
+    for run in crate::parallel::map(par, runs, |r| r.len() as u64, blame) {
+        all.extend(run);
+    }
+    all
 }
 
 /// What makes events share a class: template, abnormal level, k8s reason, HTTP status.
@@ -549,9 +551,10 @@ pub(crate) fn service_infos(
     signals: &[Signal],
     order: &[usize],
 ) -> Vec<ServiceInfo> {
-    let mut pos = vec![0usize; corpus.events.len()];
+    // Four bytes an event (an input of 2^32 events would not fit in memory anyway).
+    let mut pos = vec![0u32; corpus.events.len()];
     for (p, &i) in order.iter().enumerate() {
-        pos[i] = p;
+        pos[i] = p as u32;
     }
     let mut infos: BTreeMap<&str, ServiceInfo> = known
         .iter()
@@ -618,14 +621,16 @@ pub(crate) fn propagation(f: &Findings) -> Vec<String> {
     let Some(root) = f.ranked.first() else {
         return Vec::new();
     };
-    let mut pos = FxHashMap::default();
-    for (p, &i) in f.order.iter().enumerate() {
-        pos.insert(i, p);
-    }
+    let pos = super::order::positions(&f.order);
     let first: FxHashMap<&str, usize> = f
         .services
         .iter()
-        .filter_map(|s| Some((s.name.as_str(), *pos.get(&s.first_signal?)?)))
+        .filter_map(|s| {
+            Some((
+                s.name.as_str(),
+                super::order::position(&pos, s.first_signal?)?,
+            ))
+        })
         .collect();
     let mut path = vec![root.service.clone()];
     loop {

@@ -171,12 +171,16 @@ pub(crate) fn run(
             known.len(),
             aliases.len()
         ),
-        output: format!("{} abnormal signals across {} services", f.signals.len(), {
-            let mut s: Vec<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
-            crate::sort::sort(&mut s);
-            s.dedup();
-            s.len()
-        }),
+        // Counted in a hash set: sorting every signal's emitter name cost ~1% of a run.
+        output: format!(
+            "{} abnormal signals across {} services",
+            f.signals.len(),
+            f.signals
+                .iter()
+                .map(|s| s.emitter.as_str())
+                .collect::<crate::hash::FxHashSet<&str>>()
+                .len()
+        ),
     });
     f.trail.push(Step {
         tool: "service_dependencies",

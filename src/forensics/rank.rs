@@ -144,22 +144,35 @@ pub(crate) fn rank(
     baseline: Option<&Baseline>,
     bg: &SelfBaseline,
 ) -> Vec<Candidate> {
-    let mut pos = vec![0usize; corpus.events.len()];
+    // Four bytes an event (an input of 2^32 events would not fit in memory anyway).
+    let mut pos = vec![0u32; corpus.events.len()];
     for (p, &i) in f.order.iter().enumerate() {
-        pos[i] = p;
+        pos[i] = p as u32;
     }
     let mut groups: BTreeMap<(String, Class), Group> = BTreeMap::new();
     // Signals nobody could attribute only count when nothing else can be attributed.
     let any_known = f.signals.iter().any(|o| o.blamed != UNKNOWN);
+    // Grouped by borrowed names first: one key and one emitter string per group, not per signal.
+    let mut by_signal: FxHashMap<(&str, Class), Group> = FxHashMap::default();
+    let mut keys: Vec<(&str, Class)> = Vec::new();
     for s in &f.signals {
         if s.blamed == UNKNOWN && any_known {
             continue;
         }
-        let g = groups
-            .entry((s.blamed.clone(), s.class))
-            .or_insert_with(|| Group::new(&s.blamed, s.class));
+        let g = by_signal
+            .entry((s.blamed.as_str(), s.class))
+            .or_insert_with(|| {
+                keys.push((s.blamed.as_str(), s.class));
+                Group::new(&s.blamed, s.class)
+            });
         g.add(corpus, f, bg, s.event);
-        g.emitters.insert(s.emitter.clone());
+        if !g.emitters.contains(s.emitter.as_str()) {
+            g.emitters.insert(s.emitter.clone());
+        }
+    }
+    for key in keys {
+        let g = by_signal.remove(&key).expect("grouped above");
+        groups.insert((key.0.to_string(), key.1), g);
     }
     // A failure several services report in the same words is what they all use failing.
     let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
@@ -239,7 +252,8 @@ pub(crate) fn rank(
         None => 0.9,
     };
     // Which services blame which: a service explains the failures of those that blame it.
-    let abnormal: BTreeSet<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
+    // Distinct names first: a BTreeSet collected from every signal sorts them all.
+    let abnormal: FxHashSet<&str> = f.signals.iter().map(|s| s.emitter.as_str()).collect();
     let mut blamed_by: FxHashMap<&str, BTreeSet<&str>> = FxHashMap::default();
     for s in &f.signals {
         if s.blamed != s.emitter {
@@ -563,14 +577,15 @@ const PRECURSOR_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
 /// lines keep their causal order.
 pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     let root = f.ranked.first()?;
-    let pos: FxHashMap<usize, usize> = f.order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let pos = super::order::positions(&f.order);
+    let at = |i: usize| super::order::position(&pos, i).expect("every event is in the order");
     let key = |i: usize| {
         let ev = &corpus.events[i];
         match (f.times[i], ev.time_source) {
             (Some(t), TimeSource::Parsed) => (t, 0, ev.level, corpus.first_line(ev), i),
             // Estimated or inherited times are coarse: the written order decides ties.
-            (Some(t), _) => (t, pos[&i], None, "", i),
-            (None, _) => (i64::MAX, pos[&i], None, "", i),
+            (Some(t), _) => (t, at(i), None, "", i),
+            (None, _) => (i64::MAX, at(i), None, "", i),
         }
     };
     // The root's own lines (or lines about its pods) before callers' complaints about it, and

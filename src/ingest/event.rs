@@ -246,8 +246,8 @@ pub struct Event {
     pub message: Text,
     /// Template id from mining; `u32::MAX` until [`crate::mine`] runs.
     pub template: u32,
-    /// Shared between neighbouring events whose entities are equal (a component repeated on
-    /// every line is stored once per run, not once per event).
+    /// Shared between the events of a file whose entities are equal (a component or a request
+    /// path repeated on many lines is stored once per file, not once per event).
     pub entities: Option<Arc<Entities>>,
 }
 
@@ -342,6 +342,9 @@ impl Corpus {
             *self = part;
             return;
         }
+        // Exactly what this part needs: parts appended one by one leave no doubling slack
+        // (a large block grows in place or is remapped, not copied).
+        self.events.reserve_exact(part.events.len());
         let map: Vec<Sym> = part.symbols.iter().map(|s| self.intern(s)).collect();
         let same = map.iter().enumerate().all(|(i, &s)| i as Sym == s);
         self.events.extend(part.events.into_iter().map(|mut ev| {

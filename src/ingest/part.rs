@@ -8,9 +8,10 @@
 //!   read the parts and in which order they came back;
 //! - a [`Part`] crosses between workers as two buffers ([`Part::encode`]): the file's decoded
 //!   text, and a compact binary record of everything else (events, unparsed lines, services),
-//!   with entities shared between neighbouring events kept shared; [`Part::decode`] rebuilds the
+//!   with entities shared between neighbouring events written once; [`Part::decode`] rebuilds the
 //!   same part, and answers an error, never a panic, for bytes that are not an encoded part.
 
+use super::entities::Sets;
 use super::event::{
     Corpus, Entities, Event, FileInfo, Format, Level, Precision, Text, TimeSource, Unparsed,
     UnparsedReason,
@@ -201,13 +202,15 @@ impl Part {
         let n = r.len()?;
         let mut events = Vec::with_capacity(n);
         let mut last: Option<Arc<Entities>> = None;
+        // Equal sets are shared again as reading the file shared them.
+        let mut sets = Sets::default();
         for _ in 0..n {
             events.push(read_event(
                 &mut r,
                 index,
                 symbols,
                 file.text.len(),
-                &mut last,
+                (&mut last, &mut sets),
             )?);
         }
         if r.at != record.len() {
@@ -304,7 +307,7 @@ fn read_event(
     file: u32,
     symbols: u32,
     text_len: usize,
-    last: &mut Option<Arc<Entities>>,
+    (last, sets): (&mut Option<Arc<Entities>>, &mut Sets),
 ) -> Result<Event, PartError> {
     let flags = r.u8()?;
     let has = |bit| flags & bit != 0;
@@ -351,7 +354,7 @@ fn read_event(
     };
     let template = r.u32()?;
     let entities = if has(ENTITIES_NEW) {
-        let e = Arc::new(read_entities(r)?);
+        let e = sets.share(Arc::new(read_entities(r)?));
         *last = Some(Arc::clone(&e));
         Some(e)
     } else if has(ENTITIES_SAME) {

@@ -202,14 +202,12 @@ pub(crate) fn run_parts(
             part
         },
     );
-    // The first part's events become the corpus' (no copy), grown once to the exact total
-    // in place (a large block is remapped, not copied), so the events are held about once,
-    // not twice, while the parts are merged, with no doubling slack left over.
-    let total: usize = parts.iter().map(|p| p.events.len()).sum();
+    // The first part's events become the corpus' (no copy), grown by each part's exact length
+    // as it is appended and freed (a large block is remapped, not copied), so the events are
+    // held about once while the parts are merged, not once merged and once in parts.
     let mut corpus = Corpus::default();
     for part in parts {
         corpus.append(part);
-        corpus.events.reserve_exact(total - corpus.events.len());
     }
     finish(corpus, all_empty)
 }
@@ -588,6 +586,8 @@ fn ingest_file_pass(
         assumed_day: ctx.clock.assumed_day,
         since_boot: ctx.clock.since_boot,
     });
+    // Parts wait for each other before they are merged: none keeps its growth slack meanwhile.
+    part.events.shrink_to_fit();
     part
 }
 

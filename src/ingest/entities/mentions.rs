@@ -588,6 +588,10 @@ fn strip_port(h: &str) -> &str {
 }
 
 fn is_ipv4(h: &str) -> bool {
+    // Every part is digits: a word that does not start with one is none (most host names).
+    if !h.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let mut n = 0;
     for part in h.split('.') {
         n += 1;
@@ -605,8 +609,8 @@ fn is_ipv4(h: &str) -> bool {
 /// A host name in a word: lowercase dot-separated labels ending in a host-like suffix (or with a
 /// port), not a file name, a class name, or a version. Returns the host (port kept for strip).
 fn host_in_word(w: &str) -> Option<&str> {
-    let has_port = strip_port(w).len() != w.len();
     let h = strip_port(w);
+    let has_port = h.len() != w.len();
     let h = h.trim_end_matches('.');
     if is_ipv4(h) {
         return has_port.then_some(h);
@@ -677,6 +681,21 @@ fn service_suffixed(w: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use crate::ingest::entities::tests_support::ents;
+
+    #[test]
+    fn ipv4_addresses_and_hosts_with_ports() {
+        assert!(super::is_ipv4("10.0.0.5"));
+        assert!(!super::is_ipv4("10.0.0.256"));
+        assert!(!super::is_ipv4("10.0.0"));
+        assert!(!super::is_ipv4(".10.0.0.5"));
+        assert!(!super::is_ipv4("db.10.0.5"));
+        assert!(!super::is_ipv4(""));
+        // An address is a host only with its port; a name with or without.
+        assert_eq!(super::host_in_word("10.0.0.5:5432"), Some("10.0.0.5"));
+        assert_eq!(super::host_in_word("10.0.0.5"), None);
+        assert_eq!(super::host_in_word("db.internal:5432"), Some("db.internal"));
+        assert_eq!(super::host_in_word("db.internal."), Some("db.internal"));
+    }
 
     #[test]
     fn mentioned_services_and_hosts() {

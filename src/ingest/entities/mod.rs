@@ -28,6 +28,7 @@ mod http;
 mod keyvalues;
 mod mentions;
 mod services;
+mod sets;
 
 use durations::*;
 use http::*;
@@ -36,6 +37,7 @@ use mentions::*;
 use services::*;
 
 pub(crate) use services::service_from_pod;
+pub(crate) use sets::Sets;
 
 // ---------------------------------------------------------------------------------------------
 // The per-event hook
@@ -66,7 +68,9 @@ pub(crate) fn complete(
         });
     let mut file_sym = None;
     let mut scratch = Entities::default();
-    // The previous event's entities: an equal set is shared instead of stored again.
+    // Equal sets anywhere in the file are stored once; the previous event's set is tried first
+    // (runs of equal sets are common) before the file's table.
+    let mut sets = Sets::default();
     let mut last: Option<Arc<Entities>> = None;
     for idx in first..corpus.events.len() {
         if (idx - first) % crate::progress::EVENTS_STEP == 0 {
@@ -111,19 +115,24 @@ pub(crate) fn complete(
                 .and_then(service_from_component)
                 .map(Ok)
         };
-        match (&ev.entities, &last) {
-            (Some(mine), Some(prev)) if **mine == **prev => ev.entities = last.clone(),
-            (Some(mine), _) => last = Some(Arc::clone(mine)),
-            (None, Some(prev)) if !scratch.is_empty() && scratch == **prev => {
-                ev.entities = last.clone();
-                scratch = Entities::default();
+        let prev = last.as_ref().filter(|prev| match &ev.entities {
+            Some(mine) => sets::same(prev, mine),
+            None => sets::same(prev, &scratch),
+        });
+        let shared = match (prev, ev.entities.take()) {
+            (Some(prev), mine) => {
+                if mine.is_none() {
+                    scratch = Entities::default();
+                }
+                Some(Arc::clone(prev))
             }
-            (None, _) if !scratch.is_empty() => {
-                let shared = Arc::new(std::mem::take(&mut scratch));
-                ev.entities = Some(Arc::clone(&shared));
-                last = Some(shared);
-            }
-            (None, _) => {}
+            (None, Some(mine)) => Some(sets.share(mine)),
+            (None, None) if scratch.is_empty() => None,
+            (None, None) => Some(sets.share(Arc::new(std::mem::take(&mut scratch)))),
+        };
+        if let Some(shared) = shared {
+            last = Some(Arc::clone(&shared));
+            ev.entities = Some(shared);
         }
         let sym = match fallback {
             None => continue,
