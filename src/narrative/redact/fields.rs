@@ -45,7 +45,7 @@ fn prose_quoted_re() -> &'static Regex {
     })
 }
 
-/// Spans of sensitive values in `line`; values under keys that must stay ([`keys::kept`])
+/// Spans of sensitive values in `line`; values under keys that must stay ([`keys::field_and_kept`])
 /// go to `keep`, so no later rule masks them.
 /// `mentioned`: the line has a word field names are made of ([`keys::field_words`]).
 pub(crate) fn find(
@@ -124,8 +124,9 @@ pub(crate) fn find(
         if sep == "|" && !line[..ks].trim().is_empty() {
             continue;
         }
-        let Some(f) = keys::field(key) else {
-            if keys::kept(key) {
+        let (field, kept) = keys::field_and_kept(key);
+        let Some(f) = field else {
+            if kept {
                 keep.push(pair.value);
             }
             skip_quoted(line, &pair, &mut pos);

@@ -553,9 +553,10 @@ struct KeyFacts {
 
 fn key_facts(key: &str) -> KeyFacts {
     use std::cell::RefCell;
-    use std::collections::HashMap;
+    // FxHash: looked up for every key of every line; the keys are the user's own logs.
     thread_local! {
-        static MEMO: RefCell<HashMap<Box<str>, KeyFacts>> = RefCell::new(HashMap::new());
+        static MEMO: RefCell<crate::hash::FxHashMap<Box<str>, KeyFacts>> =
+            RefCell::new(crate::hash::FxHashMap::default());
     }
     MEMO.with(|m| {
         if let Some(f) = m.borrow().get(key) {
@@ -720,8 +721,17 @@ fn driving_licence(parts: &[String]) -> bool {
 
 /// Keys whose values are identifiers or digests that must stay (trace and request ids,
 /// fingerprints, public keys, HMAC digests): no shape rule may mask them either.
+#[cfg(test)]
 pub(crate) fn kept(key: &str) -> bool {
     key_facts(key).kept
+}
+
+/// Which sensitive value a key names ([`field`]), and whether its value must stay (trace
+/// and request ids, fingerprints, public keys, HMAC digests: no shape rule may mask them
+/// either), in one look-up.
+pub(crate) fn field_and_kept(key: &str) -> (Option<Field>, bool) {
+    let facts = key_facts(key);
+    (facts.field, facts.kept)
 }
 
 fn kept_of(key: &str) -> bool {

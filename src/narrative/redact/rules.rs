@@ -201,19 +201,90 @@ const WORDS: &[(&str, Word)] = &[
     ("sr.", Word::Title),
 ];
 
-/// The marker words, then the field words ([`keys::field_words`]): one automaton, one pass.
-fn words_ac() -> &'static aho_corasick::AhoCorasick {
-    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+/// The marker words, the field words ([`keys::field_words`]) and the provider prefixes
+/// ([`PROVIDER_PREFIXES`]) in one automaton, searched in one pass.
+struct WordsAc {
+    ac: aho_corasick::AhoCorasick,
+    /// Patterns below this are marker words or field words; from it on, provider prefixes.
+    providers_from: usize,
+}
+
+fn words_ac() -> &'static WordsAc {
+    static AC: OnceLock<WordsAc> = OnceLock::new();
     AC.get_or_init(|| {
         let field = keys::field_words();
+        let providers_from = WORDS.len() + field.len();
         // A DFA: searched on every line, overlapping (a table walk, no failure links).
-        aho_corasick::AhoCorasick::builder()
+        // Case is ignored for all; a provider prefix is then compared exactly (`words_of`).
+        let ac = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(WORDS.iter().map(|(w, _)| *w).chain(field))
-            .expect("marker words")
+            .build(
+                WORDS
+                    .iter()
+                    .map(|(w, _)| *w)
+                    .chain(field)
+                    .chain(PROVIDER_PREFIXES.iter().copied()),
+            )
+            .expect("marker words");
+        WordsAc { ac, providers_from }
     })
+}
+
+/// What each byte is, for the one pass of [`Features::of`].
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 3;
+const SPACE: u8 = 4;
+/// Any other byte: punctuation, control, non-ASCII.
+const OTHER: u8 = 0;
+
+/// The class of every byte value ([`LOWER`], [`UPPER`], [`DIGIT`], [`SPACE`], [`OTHER`]).
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_lowercase() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b == b' ' {
+            SPACE
+        } else {
+            OTHER
+        };
+        c += 1;
+    }
+    t
+};
+
+/// The end of the run of bytes of class `class` that starts at `i`.
+fn run_end(b: &[u8], mut i: usize, class: u8) -> usize {
+    while i < b.len() && CLASS[b[i] as usize] == class {
+        i += 1;
+    }
+    i
+}
+
+/// The state [`Features::of`] carries from byte to byte.
+#[derive(Default)]
+struct Scan {
+    /// Token characters in a row (letters, digits, `+/_-=.~`).
+    run: usize,
+    /// Digits in a row.
+    drun: usize,
+    /// Capitals in a row (a single space after two or more does not end it).
+    urun: usize,
+    /// Digits in the current group, and 3-4 digit groups so far (see [`digit_groups`]).
+    glen: usize,
+    groups: usize,
+    /// The byte before the current digit run (`.` before fractional seconds).
+    run_prev: u8,
+    tok: Token,
 }
 
 impl Features {
@@ -221,238 +292,279 @@ impl Features {
         self.words & (w as u32) != 0
     }
 
+    /// One pass over the bytes, a run of lowercase letters or digits at a time (a run only
+    /// extends counters, so it is applied once), then one pass of the word automaton.
+    /// `tests::of_full_path` is the byte-at-a-time reference it must agree with.
     pub(crate) fn of(line: &str) -> Features {
         let mut f = Features::default();
         let b = line.as_bytes();
-        let (mut run, mut drun, mut urun) = (0, 0, 0);
-        // Digit groups of 3-4 in a row, single spaces between (`2345 6789 0123`).
-        let (mut glen, mut groups) = (0, 0);
-        // The byte before the current digit run (`.` before fractional seconds).
-        let mut run_prev = b' ';
-        let mut tok = Token::default();
-        for (i, &c) in b.iter().enumerate() {
-            // Most bytes are lowercase letters, which only extend runs: what the full path
-            // below (and `shape`) would do for one, in a few instructions.
-            if c.is_ascii_lowercase() {
-                drun = 0;
-                urun = 0;
-                glen = 0;
-                groups = 0;
-                run += 1;
-                f.run = f.run.max(run);
-                tok.len += 1;
-                tok.low = true;
-                tok.spaced = 0;
-                if tok.len >= 32 && tok.up && tok.dig {
-                    f.mixed32 = true;
+        let mut s = Scan {
+            run_prev: b' ',
+            ..Scan::default()
+        };
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            match CLASS[c as usize] {
+                LOWER => {
+                    let end = run_end(b, i + 1, LOWER);
+                    s.lower_run(end - i, &mut f);
+                    i = end;
                 }
-                continue;
-            }
-            let prev = if i > 0 { b[i - 1] } else { b' ' };
-            let next = b.get(i + 1).copied().unwrap_or(b' ');
-            // Digits, spaces and capitals are most of the other bytes: each does here only
-            // what the full path below would do for it (`of_matches_the_full_path`).
-            match c {
-                b'0'..=b'9' => {
-                    tok.spaced += 1;
-                    f.spaced_digits = f.spaced_digits.max(tok.spaced);
-                    if i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
-                        f.u5_digit = true;
-                    }
-                    tok.len += 1;
-                    tok.dig = true;
-                    if tok.len >= 32 && tok.up && tok.low {
-                        f.mixed32 = true;
-                    }
-                    glen += 1;
-                    if drun == 0 {
-                        run_prev = prev;
-                    }
-                    drun += 1;
-                    f.max_digit_run = f.max_digit_run.max(drun);
-                    if urun >= 2 {
-                        f.uu_digit = true;
-                    }
-                    if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
-                        f.phone_open = true;
-                    }
-                    urun = 0;
-                    run += 1;
-                    f.run = f.run.max(run);
-                    continue;
+                DIGIT => {
+                    let end = run_end(b, i + 1, DIGIT);
+                    s.digit_run(b, i, end, &mut f);
+                    i = end;
                 }
-                b' ' => {
-                    let between = prev.is_ascii_digit() && next.is_ascii_digit();
-                    if between {
-                        f.digit_space_digit = true;
-                        f.digit_space_digits += 1;
-                        f.digit_gap_digit = true;
-                    }
-                    if i >= 4 && digits_at(b, i - 4, 4) && digits_at(b, i + 1, 4) {
-                        f.d4_sep_d4 = true;
-                    }
-                    // A space between digits ends the token, not the spaced-digit run.
-                    tok = Token {
-                        spaced: if between { tok.spaced } else { 0 },
-                        ..Token::default()
-                    };
-                    groups = digit_groups(glen, groups, next.is_ascii_digit());
-                    f.grouped3 |= groups >= 3;
-                    glen = 0;
-                    drun = 0;
-                    if urun < 2 {
-                        urun = 0;
-                    }
-                    run = 0;
-                    continue;
+                SPACE => {
+                    s.space(b, i, &mut f);
+                    i += 1;
                 }
-                b'A'..=b'Z' => {
-                    tok.spaced = 0;
-                    if next.is_ascii_uppercase() && (i == 0 || !prev.is_ascii_alphanumeric()) {
-                        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
-                        let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
-                        if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
-                            f.uu_dd = true;
-                        }
-                    }
-                    tok.len += 1;
-                    tok.up = true;
-                    if tok.len >= 32 && tok.low && tok.dig {
-                        f.mixed32 = true;
-                    }
-                    groups = digit_groups(glen, groups, false);
-                    f.grouped3 |= groups >= 3;
-                    glen = 0;
-                    if drun >= 7 && run_prev != b'.' {
-                        f.digits7_upper = true;
-                    }
-                    drun = 0;
-                    if matches!(c, b'A' | b'B')
-                        && prev == b'2'
-                        && (next == b' ' || next.is_ascii_digit())
-                    {
-                        f.corsica = true;
-                    }
-                    urun += 1;
-                    if urun >= 5 {
-                        f.upper5 = true;
-                    }
-                    run += 1;
-                    f.run = f.run.max(run);
-                    continue;
+                UPPER => {
+                    s.upper(b, i, &mut f);
+                    i += 1;
                 }
-                _ => {}
-            }
-            shape(b, i, &mut f, &mut tok);
-            if c.is_ascii_digit() {
-                glen += 1;
-            } else {
-                groups = digit_groups(glen, groups, c == b' ' && next.is_ascii_digit());
-                f.grouped3 |= groups >= 3;
-                glen = 0;
-            }
-            match c {
-                b'0'..=b'9' => {
-                    if drun == 0 {
-                        run_prev = prev;
-                    }
-                    drun += 1;
-                    f.max_digit_run = f.max_digit_run.max(drun);
-                    if urun >= 2 {
-                        f.uu_digit = true;
-                    }
-                    // `+` and a country code (not a `+0000` UTC offset), or an area code in
-                    // parentheses before the number (`(02) 4738`).
-                    if (prev == b'+' && c != b'0') || (prev == b'(' && area_code(&b[i..])) {
-                        f.phone_open = true;
-                    }
-                }
-                b' ' if prev.is_ascii_digit() && next.is_ascii_digit() => f.digit_gap_digit = true,
-                b'.' => {
-                    f.dots += 1;
-                    if prev.is_ascii_digit() && next.is_ascii_digit() {
-                        f.digit_gap_digit = true;
-                        f.digit_dots += 1;
-                        let rest = &b[i + 1..];
-                        let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
-                        if (1..=3).contains(&n)
-                            && rest.get(n) == Some(&b'.')
-                            && rest.get(n + 1).is_some_and(u8::is_ascii_digit)
-                        {
-                            f.dotted = true;
-                        }
-                    }
-                }
-                b'@' => f.at = true,
-                b':' => {
-                    f.colons += 1;
-                    let letter = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F');
-                    if next == b'/' {
-                        f.scheme = true;
-                    }
-                    if next == b':' {
-                        f.double_colon = true;
-                        f.hexcolon = true;
-                    }
-                    if i > 0
-                        && prev.is_ascii_hexdigit()
-                        && next.is_ascii_hexdigit()
-                        && (letter(prev) || letter(next))
-                    {
-                        f.hexcolon = true;
-                    }
-                }
-                b'-' => {
-                    f.dashes += 1;
-                    if prev.is_ascii_digit() && next.is_ascii_digit() && !iso_date_dash(b, i) {
-                        f.digit_dashes += 1;
-                    }
-                }
-                b'$' => f.dollar = true,
-                b'\'' | b'"' => f.quote = true,
-                b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
-                _ => {}
-            }
-            if !c.is_ascii_digit() {
-                if drun >= 7 && c.is_ascii_uppercase() && run_prev != b'.' {
-                    f.digits7_upper = true;
-                }
-                drun = 0;
-            }
-            if c.is_ascii_uppercase() {
-                if matches!(c, b'A' | b'B')
-                    && prev == b'2'
-                    && (next == b' ' || next.is_ascii_digit())
-                {
-                    f.corsica = true;
-                }
-                urun += 1;
-                if urun >= 5 {
-                    f.upper5 = true;
-                }
-            } else if !(c == b' ' && urun >= 2) {
-                urun = 0;
-            }
-            if c.is_ascii_alphanumeric()
-                || matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~')
-            {
-                run += 1;
-                f.run = f.run.max(run);
-            } else {
-                run = 0;
-            }
-        }
-        f.grouped3 |= digit_groups(glen, groups, false) >= 3;
-        f.provider = provider_prefix(b);
-        for m in words_ac().find_overlapping_iter(b) {
-            match WORDS.get(m.pattern().as_usize()) {
-                Some(w) => f.words |= w.1 as u32,
-                None => {
-                    f.field_word = f.field_word || keys::field_word_at(b, m.start(), m.end());
+                _ => {
+                    s.other(b, i, &mut f);
+                    i += 1;
                 }
             }
         }
+        f.grouped3 |= digit_groups(s.glen, s.groups, false) >= 3;
+        f.words_of(b);
         f
+    }
+
+    /// The marker words, field words and provider prefixes in `b`, in one overlapping pass.
+    fn words_of(&mut self, b: &[u8]) {
+        let words = words_ac();
+        for m in words.ac.find_overlapping_iter(b) {
+            let k = m.pattern().as_usize();
+            if let Some(w) = WORDS.get(k) {
+                self.words |= w.1 as u32;
+            } else if k < words.providers_from {
+                self.field_word = self.field_word || keys::field_word_at(b, m.start(), m.end());
+            } else if !self.provider {
+                // The automaton ignores case; provider prefixes do not.
+                let prefix = PROVIDER_PREFIXES[k - words.providers_from].as_bytes();
+                self.provider = prefix == &b[m.start()..m.end()] && token_follows(b, m.end());
+            }
+        }
+    }
+}
+
+impl Scan {
+    /// `n` lowercase letters: they extend the runs of token characters and end the others.
+    fn lower_run(&mut self, n: usize, f: &mut Features) {
+        self.drun = 0;
+        self.urun = 0;
+        self.glen = 0;
+        self.groups = 0;
+        self.run += n;
+        f.run = f.run.max(self.run);
+        let tok = &mut self.tok;
+        tok.len += n;
+        tok.low = true;
+        tok.spaced = 0;
+        if tok.len >= 32 && tok.up && tok.dig {
+            f.mixed32 = true;
+        }
+    }
+
+    /// The digits `b[i..end]`: the first one after a non-digit opens what a number can open
+    /// (a phone's `+`, a PAN's five capitals); the rest only extend counters.
+    fn digit_run(&mut self, b: &[u8], i: usize, end: usize, f: &mut Features) {
+        let n = end - i;
+        let prev = if i > 0 { b[i - 1] } else { b' ' };
+        if self.urun >= 5 && i >= 5 && b[i - 5..i].iter().all(u8::is_ascii_uppercase) {
+            f.u5_digit = true;
+        }
+        if self.urun >= 2 {
+            f.uu_digit = true;
+        }
+        // `+` and a country code (not a `+0000` UTC offset), or an area code in parentheses
+        // before the number (`(02) 4738`).
+        if (prev == b'+' && b[i] != b'0') || (prev == b'(' && area_code(&b[i..])) {
+            f.phone_open = true;
+        }
+        self.run_prev = prev;
+        self.urun = 0;
+        let tok = &mut self.tok;
+        tok.spaced += n;
+        f.spaced_digits = f.spaced_digits.max(tok.spaced);
+        tok.len += n;
+        tok.dig = true;
+        if tok.len >= 32 && tok.up && tok.low {
+            f.mixed32 = true;
+        }
+        self.glen += n;
+        self.drun = n;
+        f.max_digit_run = f.max_digit_run.max(n);
+        self.run += n;
+        f.run = f.run.max(self.run);
+    }
+
+    fn space(&mut self, b: &[u8], i: usize, f: &mut Features) {
+        let prev = if i > 0 { b[i - 1] } else { b' ' };
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        let between = prev.is_ascii_digit() && next.is_ascii_digit();
+        if between {
+            f.digit_space_digit = true;
+            f.digit_space_digits += 1;
+            f.digit_gap_digit = true;
+        }
+        if i >= 4 && digits_at(b, i - 4, 4) && digits_at(b, i + 1, 4) {
+            f.d4_sep_d4 = true;
+        }
+        // A space between digits ends the token, not the spaced-digit run.
+        self.tok = Token {
+            spaced: if between { self.tok.spaced } else { 0 },
+            ..Token::default()
+        };
+        self.groups = digit_groups(self.glen, self.groups, next.is_ascii_digit());
+        f.grouped3 |= self.groups >= 3;
+        self.glen = 0;
+        self.drun = 0;
+        if self.urun < 2 {
+            self.urun = 0;
+        }
+        self.run = 0;
+    }
+
+    fn upper(&mut self, b: &[u8], i: usize, f: &mut Features) {
+        let c = b[i];
+        let prev = if i > 0 { b[i - 1] } else { b' ' };
+        let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+        let next = at(i + 1);
+        self.tok.spaced = 0;
+        if next.is_ascii_uppercase() && (i == 0 || !prev.is_ascii_alphanumeric()) {
+            let j = if at(i + 2) == b' ' { i + 3 } else { i + 2 };
+            if at(j).is_ascii_digit() && at(j + 1).is_ascii_digit() {
+                f.uu_dd = true;
+            }
+        }
+        let tok = &mut self.tok;
+        tok.len += 1;
+        tok.up = true;
+        if tok.len >= 32 && tok.low && tok.dig {
+            f.mixed32 = true;
+        }
+        self.groups = digit_groups(self.glen, self.groups, false);
+        f.grouped3 |= self.groups >= 3;
+        self.glen = 0;
+        if self.drun >= 7 && self.run_prev != b'.' {
+            f.digits7_upper = true;
+        }
+        self.drun = 0;
+        if matches!(c, b'A' | b'B') && prev == b'2' && (next == b' ' || next.is_ascii_digit()) {
+            f.corsica = true;
+        }
+        self.urun += 1;
+        if self.urun >= 5 {
+            f.upper5 = true;
+        }
+        self.run += 1;
+        f.run = f.run.max(self.run);
+    }
+
+    /// Any byte but a letter, a digit or a space: punctuation opens most shapes.
+    fn other(&mut self, b: &[u8], i: usize, f: &mut Features) {
+        let c = b[i];
+        if matches!(c, b'+' | b'/' | b'_' | b'-') {
+            let tok = &mut self.tok;
+            tok.len += 1;
+            tok.spaced = 0;
+            if tok.len >= 32 && tok.up && tok.low && tok.dig {
+                f.mixed32 = true;
+            }
+        } else {
+            self.tok = Token::default();
+        }
+        self.groups = digit_groups(self.glen, self.groups, false);
+        f.grouped3 |= self.groups >= 3;
+        self.glen = 0;
+        self.drun = 0;
+        self.urun = 0;
+        if matches!(c, b'+' | b'/' | b'_' | b'-' | b'=' | b'.' | b'~') {
+            self.run += 1;
+            f.run = f.run.max(self.run);
+        } else {
+            self.run = 0;
+        }
+        punctuation(b, i, f);
+    }
+}
+
+/// What the punctuation byte at `i` opens, from its neighbours.
+fn punctuation(b: &[u8], i: usize, f: &mut Features) {
+    let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
+    let hex = |c: u8| c.is_ascii_hexdigit();
+    let prev = if i > 0 { b[i - 1] } else { b' ' };
+    let next = at(i + 1);
+    match b[i] {
+        b'.' => {
+            f.dots += 1;
+            if i >= 4
+                && b[i - 4..i].iter().all(|c| hex(*c))
+                && (1..=4).all(|k| hex(at(i + k)))
+                && at(i + 5) == b'.'
+            {
+                f.cisco_mac = true;
+            }
+            if prev.is_ascii_digit() && next.is_ascii_digit() {
+                f.digit_gap_digit = true;
+                f.digit_dots += 1;
+                if (1..=4).all(|k| at(i + k).is_ascii_digit()) && !at(i + 5).is_ascii_digit() {
+                    f.dot4 = true;
+                }
+                let rest = &b[i + 1..];
+                let n = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+                if (1..=3).contains(&n)
+                    && rest.get(n) == Some(&b'.')
+                    && rest.get(n + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    f.dotted = true;
+                }
+            }
+        }
+        b'@' => f.at = true,
+        b':' => {
+            f.colons += 1;
+            hex_pair(b, i, f);
+            let letter = |c: u8| matches!(c, b'a'..=b'f' | b'A'..=b'F');
+            if next == b'/' {
+                f.scheme = true;
+            }
+            if next == b':' {
+                f.double_colon = true;
+                f.hexcolon = true;
+            }
+            if i > 0 && hex(prev) && hex(next) && (letter(prev) || letter(next)) {
+                f.hexcolon = true;
+            }
+        }
+        b'-' => {
+            f.dashes += 1;
+            hex_pair(b, i, f);
+            if i >= 4 && digits_at(b, i - 4, 4) && digits_at(b, i + 1, 4) {
+                f.d4_sep_d4 = true;
+            }
+            if prev.is_ascii_digit() && next.is_ascii_digit() && !iso_date_dash(b, i) {
+                f.digit_dashes += 1;
+            }
+        }
+        b'$' => f.dollar = true,
+        b'\'' | b'"' => f.quote = true,
+        b'%' if next == b'4' && b.get(i + 2) == Some(&b'0') => f.pct40 = true,
+        _ => {}
+    }
+}
+
+/// `hh:hh` / `hh-hh` around the separator at `i` (MAC layouts).
+fn hex_pair(b: &[u8], i: usize, f: &mut Features) {
+    let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+    if i >= 2 && hex(i - 1) && hex(i - 2) && hex(i + 1) && hex(i + 2) {
+        f.hex_pairs += 1;
     }
 }
 
@@ -472,7 +584,9 @@ struct Token {
     spaced: usize,
 }
 
-/// The shape features of byte `i` that need more than one byte of context.
+/// The shape features of byte `i` that need more than one byte of context (the reference
+/// for [`Scan`]'s paths, `tests::of_full_path`).
+#[cfg(test)]
 fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
     let c = b[i];
     let at = |j: usize| b.get(j).copied().unwrap_or(b' ');
@@ -549,81 +663,84 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
 }
 
 /// The literal prefixes of [`tokens::provider_re`]'s alternatives (a gate, so a line without
-/// any skips that regex).
+/// any skips that regex), case-sensitive.
+const PROVIDER_PREFIXES: &[&str] = &[
+    "AKIA",
+    "AC",
+    "s%3A",
+    "s%3a",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "AGPA",
+    "AIPA",
+    "ANPA",
+    "ANVA",
+    "AROA",
+    "APKA",
+    "AIza",
+    "ya29.",
+    "1//0",
+    "GOCSPX-",
+    "gh",
+    "github_pat_",
+    "gl",
+    "xox",
+    "xapp-",
+    "_live_",
+    "_test_",
+    "whsec_",
+    "sk-",
+    "SG.",
+    "npm_",
+    "hf_",
+    "pypi-",
+    "shp",
+    "SK",
+    "key-",
+    "sq0",
+    "EAAA",
+    "access_token$",
+    "A21AA",
+    "hvs.",
+    "hvb.",
+    "hvr.",
+    "_v1_",
+    "dckr_pat_",
+    "lin_api_",
+    "ntn_",
+    "secret_",
+    "ATATT3",
+    "ATBB",
+    "oy2",
+    "squ_",
+    "sqp_",
+    "sqa_",
+    "dapi",
+    "PMAK-",
+    "dp.",
+    "LTAI",
+    "NRAK-",
+    "NRII-",
+    "AGE-SECRET-KEY-",
+    "b3BlbnNzaC1rZXktdjE",
+    "bot",
+    "django-insecure-",
+    "https://",
+    "pbkdf2",
+    "bcrypt",
+    "argon2",
+    "scrypt",
+];
+
+/// [`PROVIDER_PREFIXES`] alone, for the byte-at-a-time reference (`tests::of_full_path`).
+#[cfg(test)]
 fn provider_prefixes() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        // A DFA: searched on every line, and short prefixes (`gh`, `SK`, `bot`) are common.
         aho_corasick::AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build([
-                "AKIA",
-                "AC",
-                "s%3A",
-                "s%3a",
-                "ASIA",
-                "ABIA",
-                "ACCA",
-                "AGPA",
-                "AIPA",
-                "ANPA",
-                "ANVA",
-                "AROA",
-                "APKA",
-                "AIza",
-                "ya29.",
-                "1//0",
-                "GOCSPX-",
-                "gh",
-                "github_pat_",
-                "gl",
-                "xox",
-                "xapp-",
-                "_live_",
-                "_test_",
-                "whsec_",
-                "sk-",
-                "SG.",
-                "npm_",
-                "hf_",
-                "pypi-",
-                "shp",
-                "SK",
-                "key-",
-                "sq0",
-                "EAAA",
-                "access_token$",
-                "A21AA",
-                "hvs.",
-                "hvb.",
-                "hvr.",
-                "_v1_",
-                "dckr_pat_",
-                "lin_api_",
-                "ntn_",
-                "secret_",
-                "ATATT3",
-                "ATBB",
-                "oy2",
-                "squ_",
-                "sqp_",
-                "sqa_",
-                "dapi",
-                "PMAK-",
-                "dp.",
-                "LTAI",
-                "NRAK-",
-                "NRII-",
-                "AGE-SECRET-KEY-",
-                "b3BlbnNzaC1rZXktdjE",
-                "bot",
-                "django-insecure-",
-                "https://",
-                "pbkdf2",
-                "bcrypt",
-                "argon2",
-                "scrypt",
-            ])
+            .build(PROVIDER_PREFIXES)
             .expect("provider prefixes")
     })
 }
@@ -661,16 +778,23 @@ fn digit_groups(glen: usize, groups: usize, goes_on: bool) -> usize {
     }
 }
 
-/// A provider prefix followed by at least eight token characters: every alternative of
-/// [`tokens::provider_re`] is that long after its prefix, and most words that contain a
-/// prefix (`github`, `glance`, `SKU`) are not followed by a run.
-fn provider_prefix(b: &[u8]) -> bool {
-    // Django keys use punctuation too: any byte but a blank or a quote.
+/// Eight token characters from `end` on (any byte but a blank or a quote: Django keys use
+/// punctuation too). Every alternative of [`tokens::provider_re`] is that long after its
+/// prefix, and most words that contain a prefix (`github`, `glance`, `SKU`) are not followed
+/// by a run.
+fn token_follows(b: &[u8], end: usize) -> bool {
     let token = |c: &u8| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'');
+    b.len() >= end + 8 && b[end..end + 8].iter().all(token)
+}
+
+/// A provider prefix followed by [`token_follows`]: the reference for the same test done in
+/// [`Features::words_of`]'s pass.
+#[cfg(test)]
+fn provider_prefix(b: &[u8]) -> bool {
     // Non-overlapping is enough: a prefix that overlaps another's end sees the same blank.
     provider_prefixes()
         .find_iter(b)
-        .any(|m| b[m.end()..].iter().take(8).filter(|c| token(c)).count() == 8)
+        .any(|m| token_follows(b, m.end()))
 }
 
 /// Whether the `-` at `i` is one of the two in `YYYY-MM-DD`.
@@ -1345,7 +1469,7 @@ mod tests {
             }
             f.grouped3 |= digit_groups(glen, groups, false) >= 3;
             f.provider = provider_prefix(b);
-            for m in words_ac().find_overlapping_iter(b) {
+            for m in marker_words_ac().find_overlapping_iter(b) {
                 match WORDS.get(m.pattern().as_usize()) {
                     Some(w) => f.words |= w.1 as u32,
                     None => {
@@ -1357,10 +1481,21 @@ mod tests {
         }
     }
 
-    /// Lines of every shape the fast paths touch: fixtures of every format, and random
-    /// strings over the bytes the features look at (digits, capitals, separators).
-    #[test]
-    fn of_matches_the_full_path() {
+    /// The marker words and field words without the provider prefixes: the automaton
+    /// [`Features::of`] searched before it found the prefixes in the same pass.
+    fn marker_words_ac() -> &'static aho_corasick::AhoCorasick {
+        static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+        AC.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(WORDS.iter().map(|(w, _)| *w).chain(keys::field_words()))
+                .expect("marker words")
+        })
+    }
+
+    /// The lines of every fixture of every format, and of the secrets sets.
+    fn fixture_lines() -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
         for dir in ["secrets", "secrets/blind", "secrets/blind-2", "formats"] {
@@ -1374,9 +1509,14 @@ mod tests {
             }
         }
         assert!(lines.len() > 1000, "fixtures not found under {root}");
-        let alphabet = b"0123456789 ABFZKaef2(+.)-:@%$'\"/_=~x";
+        lines
+    }
+
+    /// `n` pseudo-random strings of up to 47 bytes over `alphabet`.
+    fn random_lines(alphabet: &[u8], n: usize) -> Vec<String> {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
+        let mut lines = Vec::new();
+        for _ in 0..n {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
@@ -1389,6 +1529,23 @@ mod tests {
                 .collect();
             lines.push(line);
         }
+        lines
+    }
+
+    /// Lines of every shape the fast paths touch: fixtures of every format, and random
+    /// strings over the bytes the features look at (digits, capitals, separators, and the
+    /// letters of provider prefixes).
+    #[test]
+    fn of_matches_the_full_path() {
+        let mut lines = fixture_lines();
+        lines.extend(random_lines(
+            b"0123456789 ABFZKaef2(+.)-:@%$'\"/_=~x",
+            20_000,
+        ));
+        lines.extend(random_lines(
+            b"0123456789 ghlSKACIAsk-_.,\t#:xoyaApbt",
+            20_000,
+        ));
         for line in &lines {
             assert_eq!(
                 format!("{:?}", Features::of(line)),
