@@ -75,7 +75,8 @@ impl Aliases {
         }
         let mut map = BTreeMap::new();
         // A host name whose first label is a service (`orders.prod.svc.cluster.local`,
-        // `db-02.internal`) is that service's address.
+        // `db-02.internal`) is that service's address; so is one whose first service label
+        // comes after a role word (`id.login.internal`, `api.ledger.example`).
         for name in known {
             // A pod of a known workload (`api-7d9f8b6c5d-x2k4p` of `api`, `db-0` of `db`) is
             // that workload: its pods' names stand for it as its addresses do.
@@ -85,10 +86,8 @@ impl Aliases {
                 map.insert(name.to_ascii_lowercase(), w);
                 continue;
             }
-            if let Some((head, _)) = name.split_once('.') {
-                if !is_ipv4(name) && head != name && known.iter().any(|k| k == head) {
-                    map.insert(name.to_ascii_lowercase(), head.to_string());
-                }
+            if let Some(label) = service_label(name, known) {
+                map.insert(name.to_ascii_lowercase(), label.to_string());
             }
         }
         for (ip, tally) in votes {
@@ -119,6 +118,25 @@ impl Aliases {
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
+}
+
+/// The first label of a dotted host name, short of its last, that is a known service.
+fn service_label<'a>(name: &'a str, known: &[String]) -> Option<&'a str> {
+    if is_ipv4(name) || !name.contains('.') {
+        return None;
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    // In a cluster name (`NAME.NAMESPACE.svc...`) only the first label is a service: the
+    // second is a namespace, often named after an application.
+    let span = if labels.contains(&"svc") {
+        1
+    } else {
+        labels.len() - 1
+    };
+    labels[..span]
+        .iter()
+        .copied()
+        .find(|l| known.iter().any(|k| k == l))
 }
 
 /// True for a dotted IPv4 address.
@@ -243,6 +261,22 @@ mod tests {
         let db = "2024-05-01T10:00:00Z LOG database system is ready\n";
         let a = learn(&[("orders.log", app), ("db-02.log", db)]);
         assert_eq!(a.resolve("db-02.internal"), Some("db-02"));
+        // A role word first: the first label that names a service that logs.
+        let app =
+            "2024-05-01T10:00:00Z WARN token rejected: jwks_url=https://id.login.internal/keys\n";
+        let idp = "2024-05-01T10:00:00Z INFO keys rotated\n";
+        let a = learn(&[("orders.log", app), ("login.log", idp)]);
+        assert_eq!(a.resolve("id.login.internal"), Some("login"));
+        assert_eq!(
+            a.resolve("login.internal"),
+            None,
+            "never named, never learned"
+        );
+        // A cluster name's second label is its namespace, not a service.
+        let app =
+            "2024-05-01T10:00:00Z ERROR connect to cache.login.svc.cluster.local:6379 refused\n";
+        let a = learn(&[("orders.log", app), ("login.log", idp)]);
+        assert_eq!(a.resolve("cache.login.svc.cluster.local"), None);
     }
 
     #[test]
