@@ -20,17 +20,7 @@ const ACCEPT: &str = ".log,.txt,.json,.jsonl,.csv,.gz,.out";
 pub fn PasteBox() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let text = RwSignal::new(String::new());
-    let submit = move || {
-        let bytes = text.with_untracked(|t| Uint8Array::from(t.as_bytes()));
-        engine.analyze(Request {
-            label: "pasted text".into(),
-            files: vec![("pasted.log".into(), bytes)],
-            reference_year: None,
-            store: None,
-            again: Some(Rc::new(move || submit_paste(engine, text))),
-        });
-    };
-    let analyze = move |_| submit();
+    let analyze = move |_| submit_paste(engine, text);
     view! {
         <section class="panel paste">
             <label for="paste" class="panel-title">"Paste logs"</label>
@@ -52,6 +42,7 @@ pub fn PasteBox() -> impl IntoView {
     }
 }
 
+/// Hands the paste box's text to the engine; the request can submit it again.
 fn submit_paste(engine: Engine, text: RwSignal<String>) {
     let bytes = text.with_untracked(|t| Uint8Array::from(t.as_bytes()));
     engine.analyze(Request {
