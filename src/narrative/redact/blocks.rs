@@ -8,6 +8,7 @@
 //! names its columns; the rows under it have their sensitive columns masked.
 
 use super::keys::{self, Field};
+use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 
 /// State carried across the lines of one text.
@@ -150,7 +151,8 @@ impl Context {
     }
 
     fn key_line(&mut self, line: &str, out: &mut Vec<Span>) -> Option<LineRole> {
-        if let Some(at) = line.find("-----BEGIN ") {
+        static BEGIN: Needle = needle!("-----BEGIN ");
+        if let Some(at) = BEGIN.find(line) {
             let label_end = line[at + 11..].find("-----").map(|i| at + 11 + i);
             let label = label_end.map_or("", |e| &line[at + 11..e]);
             let private = label.contains("PRIVATE") || label.contains("ENCRYPTED");

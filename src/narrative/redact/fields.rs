@@ -7,6 +7,7 @@
 
 use super::ids;
 use super::keys::{self, Field};
+use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -60,7 +61,8 @@ pub(crate) fn find(
         return;
     }
     find_birth_prose(line, out);
-    if line.contains(" \"") {
+    static SPACE_QUOTE: Needle = needle!(" \"");
+    if SPACE_QUOTE.is_in(line) {
         for c in prose_quoted_re().captures_iter(line) {
             let (k, v) = (c.name("key").expect("key"), c.name("v").expect("value"));
             if let Some(f) = keys::field(k.as_str()) {
@@ -70,7 +72,13 @@ pub(crate) fn find(
             }
         }
     }
-    if let Some(c) = locals_re().captures(line) {
+    // `is_match` first: most lines are not locals, and `captures` allocates its slots.
+    let locals = locals_re();
+    if let Some(c) = locals
+        .is_match(line)
+        .then(|| locals.captures(line))
+        .flatten()
+    {
         let key = c.name("key").expect("key");
         if let (Some(f), Some(m)) = (
             keys::field(key.as_str()),
@@ -619,7 +627,8 @@ fn phone_prose_re() -> &'static Regex {
 /// (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`) are secret, so the public ones are kept.
 fn jwk_public(line: &str, keep: &mut Vec<(usize, usize)>) {
     static RE: OnceLock<Regex> = OnceLock::new();
-    if !line.contains("\"kty\"") {
+    static KTY: Needle = needle!("\"kty\"");
+    if !KTY.is_in(line) {
         return;
     }
     let re = RE.get_or_init(|| {

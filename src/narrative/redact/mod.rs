@@ -24,6 +24,7 @@ mod fields;
 mod ids;
 mod keys;
 mod markup;
+mod needle;
 mod public;
 mod rules;
 mod tokens;
@@ -432,7 +433,9 @@ impl Redactor {
                 }
             }
         }
-        if let Some((ac, values)) = &self.seen {
+        // Every value found again has a digit ([`propagates`]): a line without one has none.
+        let seen = self.seen.as_ref().filter(|_| f.max_digit_run > 0);
+        if let Some((ac, values)) = seen {
             for m in ac.find_iter(line) {
                 let (s, e) = (m.start(), m.end());
                 let edge = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());

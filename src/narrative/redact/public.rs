@@ -5,9 +5,12 @@
 //!   characters ending in `=`); only `private-key`, `preshared-key` and `PrivateKey =` are
 //!   secret.
 
+use super::needle::{needle, Needle};
+
 /// Ranges of `line` that are public keys.
 pub(crate) fn find(line: &str, keep: &mut Vec<(usize, usize)>) {
-    if line.contains("peer") {
+    static PEER: Needle = needle!("peer");
+    if PEER.is_in(line) {
         wireguard_peers(line, keep);
     }
 }
