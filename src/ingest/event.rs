@@ -219,6 +219,67 @@ impl Entities {
     pub fn is_empty(&self) -> bool {
         *self == Entities::default()
     }
+
+    /// The optional text fields, in a fixed order (the part encoding's presence bits follow
+    /// it). The other fields are `http_status`, `durations_ms` and `mentions`.
+    pub(crate) fn texts(&self) -> [&Option<Box<str>>; 14] {
+        // Destructured so a field added to `Entities` cannot be forgotten here.
+        let Entities {
+            host,
+            pod,
+            container,
+            namespace,
+            component,
+            trace_id,
+            span_id,
+            parent_span_id,
+            request_id,
+            user_id,
+            http_method,
+            http_path,
+            http_status: _,
+            durations_ms: _,
+            mentions: _,
+            k8s_object,
+            k8s_reason,
+        } = self;
+        [
+            host,
+            pod,
+            container,
+            namespace,
+            component,
+            trace_id,
+            span_id,
+            parent_span_id,
+            request_id,
+            user_id,
+            http_method,
+            http_path,
+            k8s_object,
+            k8s_reason,
+        ]
+    }
+
+    /// [`Entities::texts`], writable.
+    pub(crate) fn texts_mut(&mut self) -> [&mut Option<Box<str>>; 14] {
+        [
+            &mut self.host,
+            &mut self.pod,
+            &mut self.container,
+            &mut self.namespace,
+            &mut self.component,
+            &mut self.trace_id,
+            &mut self.span_id,
+            &mut self.parent_span_id,
+            &mut self.request_id,
+            &mut self.user_id,
+            &mut self.http_method,
+            &mut self.http_path,
+            &mut self.k8s_object,
+            &mut self.k8s_reason,
+        ]
+    }
 }
 
 /// One log event: a line, or a line with its continuations (stack frames, a pretty-printed

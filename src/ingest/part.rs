@@ -391,49 +391,10 @@ fn flag(on: bool, bit: u8) -> u8 {
     }
 }
 
-/// The optional text fields of [`Entities`], in the order their presence bits go.
-fn texts(e: &Entities) -> [&Option<Box<str>>; 14] {
-    [
-        &e.host,
-        &e.pod,
-        &e.container,
-        &e.namespace,
-        &e.component,
-        &e.trace_id,
-        &e.span_id,
-        &e.parent_span_id,
-        &e.request_id,
-        &e.user_id,
-        &e.http_method,
-        &e.http_path,
-        &e.k8s_object,
-        &e.k8s_reason,
-    ]
-}
-
-fn texts_mut(e: &mut Entities) -> [&mut Option<Box<str>>; 14] {
-    [
-        &mut e.host,
-        &mut e.pod,
-        &mut e.container,
-        &mut e.namespace,
-        &mut e.component,
-        &mut e.trace_id,
-        &mut e.span_id,
-        &mut e.parent_span_id,
-        &mut e.request_id,
-        &mut e.user_id,
-        &mut e.http_method,
-        &mut e.http_path,
-        &mut e.k8s_object,
-        &mut e.k8s_reason,
-    ]
-}
-
 const HTTP_STATUS_BIT: u32 = 1 << 14;
 
 fn write_entities(w: &mut Writer, e: &Entities) {
-    let fields = texts(e);
+    let fields = e.texts();
     let mut bits = fields
         .iter()
         .enumerate()
@@ -461,7 +422,7 @@ fn write_entities(w: &mut Writer, e: &Entities) {
 fn read_entities(r: &mut Reader) -> Result<Entities, PartError> {
     let bits = r.u32()?;
     let mut e = Entities::default();
-    for (i, f) in texts_mut(&mut e).into_iter().enumerate() {
+    for (i, f) in e.texts_mut().into_iter().enumerate() {
         if bits & 1 << i != 0 {
             *f = Some(r.str()?.into());
         }

@@ -760,28 +760,16 @@ pub(crate) fn merge_inner(
         outer.service = inner.service;
     }
     outer.partial |= inner.partial;
-    let e = inner.entities;
+    let mut e = inner.entities;
     let o = &mut outer.entities;
-    macro_rules! take {
-        ($($f:ident),*) => { $( if e.$f.is_some() { o.$f = e.$f; } )* };
+    for (mine, theirs) in o.texts_mut().into_iter().zip(e.texts_mut()) {
+        if theirs.is_some() {
+            *mine = theirs.take();
+        }
     }
-    take!(
-        host,
-        pod,
-        container,
-        namespace,
-        component,
-        trace_id,
-        span_id,
-        parent_span_id,
-        request_id,
-        user_id,
-        http_method,
-        http_path,
-        http_status,
-        k8s_object,
-        k8s_reason
-    );
+    if e.http_status.is_some() {
+        o.http_status = e.http_status;
+    }
     o.durations_ms.extend(e.durations_ms);
     o.mentions.extend(e.mentions);
     if inner.format != Format::Plain && outer.format == Format::Plain {

@@ -55,94 +55,25 @@ impl Hash for Key {
 /// Every field equal, durations by their bits (so `0.0` and `-0.0` stay apart, and the relation
 /// is an equivalence even for a NaN).
 pub(crate) fn same(a: &Entities, b: &Entities) -> bool {
-    // Destructured so a field added to `Entities` cannot be forgotten here.
-    let Entities {
-        host,
-        pod,
-        container,
-        namespace,
-        component,
-        trace_id,
-        span_id,
-        parent_span_id,
-        request_id,
-        user_id,
-        http_method,
-        http_path,
-        http_status,
-        durations_ms,
-        mentions,
-        k8s_object,
-        k8s_reason,
-    } = a;
-    *host == b.host
-        && *pod == b.pod
-        && *container == b.container
-        && *namespace == b.namespace
-        && *component == b.component
-        && *trace_id == b.trace_id
-        && *span_id == b.span_id
-        && *parent_span_id == b.parent_span_id
-        && *request_id == b.request_id
-        && *user_id == b.user_id
-        && *http_method == b.http_method
-        && *http_path == b.http_path
-        && *http_status == b.http_status
-        && durations_ms.len() == b.durations_ms.len()
-        && durations_ms
+    a.texts() == b.texts()
+        && a.http_status == b.http_status
+        && a.durations_ms.len() == b.durations_ms.len()
+        && a.durations_ms
             .iter()
             .zip(&b.durations_ms)
             .all(|(x, y)| x.to_bits() == y.to_bits())
-        && *mentions == b.mentions
-        && *k8s_object == b.k8s_object
-        && *k8s_reason == b.k8s_reason
+        && a.mentions == b.mentions
 }
 
 /// Feeds every field to `h`, consistent with [`same`].
 fn write(e: &Entities, h: &mut FxHasher) {
-    let Entities {
-        host,
-        pod,
-        container,
-        namespace,
-        component,
-        trace_id,
-        span_id,
-        parent_span_id,
-        request_id,
-        user_id,
-        http_method,
-        http_path,
-        http_status,
-        durations_ms,
-        mentions,
-        k8s_object,
-        k8s_reason,
-    } = e;
-    for s in [
-        host,
-        pod,
-        container,
-        namespace,
-        component,
-        trace_id,
-        span_id,
-        parent_span_id,
-        request_id,
-        user_id,
-        http_method,
-        http_path,
-        k8s_object,
-        k8s_reason,
-    ] {
-        s.hash(h);
-    }
-    http_status.hash(h);
-    h.write_usize(durations_ms.len());
-    for d in durations_ms {
+    e.texts().hash(h);
+    e.http_status.hash(h);
+    h.write_usize(e.durations_ms.len());
+    for d in &e.durations_ms {
         h.write_u64(d.to_bits());
     }
-    mentions.hash(h);
+    e.mentions.hash(h);
 }
 
 #[cfg(test)]
