@@ -1,13 +1,11 @@
-//! Severity, trigger, affected services and blast radius: what the failure hit and what set it
-//! off, each from evidence.
+//! Severity, affected services and blast radius: what the failure hit, each from evidence, with
+//! the trigger (see [`super::trigger`]) carried beside them.
 //!
 //! Promises: user impact is only claimed from real evidence (an error or an HTTP 5xx status on a
-//! user-facing service, an SLO burn line), never from a keyword; a trigger is "unknown" unless a
-//! line shows it; a version string is a deploy only when the version changed.
+//! user-facing service, an SLO burn line), never from a keyword.
 
 use super::graph::UNKNOWN;
 use super::{roles, Class, Findings};
-use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Level};
 use std::collections::BTreeMap;
 
@@ -19,7 +17,7 @@ pub(crate) struct Assessment {
     pub impact: Vec<usize>,
     pub severity: &'static str,
     pub severity_why: Vec<String>,
-    pub trigger: TriggerFinding,
+    pub trigger: super::trigger::TriggerFinding,
 }
 
 /// Runs every assessment tool over the findings so far (ranking and patient zero done).
@@ -28,7 +26,7 @@ pub(crate) fn assess(corpus: &Corpus, f: &Findings) -> Assessment {
     let impact = user_impact(corpus, f, &health);
     let (severity, severity_why) = severity(corpus, &health, &impact, f);
     Assessment {
-        trigger: trigger(corpus, f),
+        trigger: super::trigger::trigger(corpus, f),
         health,
         impact,
         severity,
@@ -265,289 +263,6 @@ pub(crate) fn severity(
     (p, why)
 }
 
-/// The trigger: what set the failure off.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct TriggerFinding {
-    pub kind: &'static str,
-    pub confidence: f64,
-    pub summary: String,
-    pub evidence: Vec<usize>,
-}
-
-/// Phrases of a line that changes the system (see [`trigger`]), by the kind of change.
-const REPLICA_SET: &[&str] = &["replica set"];
-const SCALING: &[&str] = &[
-    "scaledown",
-    "scaledownempty",
-    "scale down",
-    "scaled down",
-    "scaling down",
-    "successfulrescale",
-    "new size",
-    "autoscaler",
-    "horizontalpodautoscaler",
-    "scale up",
-    "scaled to",
-    "replicas changed",
-];
-const CONFIG_CHANGE: &[&str] = &[
-    "configmap",
-    "config reloaded",
-    "configuration reloaded",
-    "config changed",
-    "reloading configuration",
-    "reloading",
-    "running configuration",
-    "feature flag",
-    "applied configuration",
-    "config map",
-];
-const DEPLOY: &[&str] = &[
-    "deployment rolled out",
-    "rolling update",
-    "rollout",
-    "deployed",
-    "deploying",
-    "new revision",
-    "image updated",
-    "migrations",
-    "migration",
-    "release",
-    "upgraded to",
-    "upgrading",
-];
-const TRAFFIC_SPIKE: &[&str] = &[
-    "traffic spike",
-    "traffic surge",
-    "request rate spike",
-    "surge in traffic",
-    "load spike",
-];
-
-/// Finds any phrase of the lists above: a line without one names no change.
-fn change_phrases() -> &'static aho_corasick::AhoCorasick {
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| {
-        let all = [REPLICA_SET, SCALING, CONFIG_CHANGE, DEPLOY, TRAFFIC_SPIKE].concat();
-        aho_corasick::AhoCorasick::new(all).expect("fixed phrases build")
-    })
-}
-
-/// Looks for a deploy, config change or scaling line before patient zero, else falls back on
-/// the root cause's class (a failing dependency, exhausted resources), else "unknown".
-pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
-    let pz_time = f.patient_zero.and_then(|i| f.times[i]);
-    let before = |i: usize| match (pz_time, f.times[i]) {
-        (Some(p), Some(t)) => t <= p,
-        _ => true,
-    };
-    // Versions seen per service in start-up lines: a deploy is a version that changed.
-    let mut versions: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
-    // The change closest before patient zero wins: it is the likeliest cause.
-    let mut found: Option<(&'static str, usize)> = None;
-    // Most templates can never name a change or a version: decided once per template (and
-    // Kubernetes reason) on its first event, so a big input costs one pass of lookups.
-    let mut interesting: FxHashMap<(u32, Option<&str>), bool> = FxHashMap::default();
-    for &i in &f.order {
-        let ev = &corpus.events[i];
-        let tkey = (
-            ev.template,
-            ev.entities.as_deref().and_then(|e| e.k8s_reason.as_deref()),
-        );
-        if interesting.get(&tkey) == Some(&false) {
-            continue;
-        }
-        let m = corpus.message(ev).to_ascii_lowercase();
-        let words: Vec<&str> = m
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let version = words
-            .iter()
-            .position(|w| *w == "version" || *w == "v")
-            .and_then(|p| words.get(p + 1))
-            .or_else(|| {
-                // A bare version counts only on a start-up line.
-                let startup = words
-                    .iter()
-                    .any(|w| matches!(*w, "starting" | "started" | "start" | "booting"));
-                words
-                    .iter()
-                    .find(|w| startup && is_version(w.trim_start_matches('v')))
-            })
-            .filter(|w| is_version(w.trim_start_matches('v')));
-        let reason = ev
-            .entities
-            .as_deref()
-            .and_then(|e| e.k8s_reason.as_deref())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let text = format!("{reason} {m}");
-        // Most lines name no change at all: one scan for every phrase rules them out before
-        // each list is searched word by word.
-        let any = change_phrases().is_match(&text);
-        let has = |ps: &[&str]| any && ps.iter().any(|p| contains_words(&text, p));
-        // A rollout retires the old replica set (to 0) or starts a new one from nothing; a
-        // resize changes the count of one that was already running.
-        let replica_set = has(REPLICA_SET);
-        let resize = replica_set && has(&["from"]) && !has(&["to 0", "from 0"]);
-        let kind = if replica_set && !resize {
-            Some("deploy")
-        } else if resize || has(SCALING) {
-            Some("scaling")
-        } else if has(CONFIG_CHANGE) {
-            Some("config_change")
-        } else if has(DEPLOY) {
-            Some("deploy")
-        } else if has(TRAFFIC_SPIKE) {
-            Some("traffic_spike")
-        } else {
-            None
-        };
-        interesting
-            .entry(tkey)
-            .or_insert(version.is_some() || kind.is_some());
-        if let Some(v) = version {
-            let svc = corpus.service(ev).unwrap_or(UNKNOWN);
-            let list = versions.entry(svc).or_default();
-            if list.last().is_none_or(|(last, _)| last != v) {
-                list.push((v.to_string(), i));
-            }
-        }
-        if !before(i) || f.patient_zero == Some(i) {
-            continue;
-        }
-        if let Some(k) = kind {
-            found = Some((k, i));
-        }
-    }
-    if let Some((kind, i)) = found {
-        return TriggerFinding {
-            kind,
-            confidence: 0.7,
-            summary: format!(
-                "a {} line precedes the first failure signal",
-                kind.replace('_', " ")
-            ),
-            evidence: vec![i],
-        };
-    }
-    if let Some(spike) = traffic_spike(corpus, f) {
-        return spike;
-    }
-    for list in versions.values() {
-        if list.len() >= 2 {
-            let (v0, _) = &list[0];
-            let (v1, i) = &list[1];
-            if before(*i) {
-                return TriggerFinding {
-                    kind: "deploy",
-                    confidence: 0.6,
-                    summary: format!("version changed from {v0} to {v1} before the failure"),
-                    evidence: vec![list[0].1, *i],
-                };
-            }
-        }
-    }
-    let Some(root) = f.ranked.first() else {
-        return TriggerFinding {
-            kind: "unknown",
-            confidence: 0.0,
-            summary: "no abnormal signal".into(),
-            evidence: vec![],
-        };
-    };
-    if root.class.is_resource() {
-        return TriggerFinding {
-            kind: "resource_exhaustion",
-            confidence: 0.5,
-            summary: format!(
-                "{} exhausted its resources ({}); no deploy, config or scaling line precedes it",
-                root.service,
-                root.class.as_str()
-            ),
-            evidence: root.evidence.iter().copied().take(2).collect(),
-        };
-    }
-    if matches!(
-        root.class,
-        Class::CacheUnavailable | Class::DependencyUnavailable | Class::DnsFailure | Class::Network
-    ) {
-        return TriggerFinding {
-            kind: "dependency_failure",
-            confidence: 0.5,
-            summary: format!("{} became unavailable to its callers", root.service),
-            evidence: root.evidence.iter().copied().take(2).collect(),
-        };
-    }
-    TriggerFinding {
-        kind: "unknown",
-        confidence: 0.0,
-        summary: "no line shows what set the failure off".into(),
-        evidence: vec![],
-    }
-}
-
-/// `1.2.3`-like: digits with at least one dot, nothing else.
-fn is_version(w: &str) -> bool {
-    let parts: Vec<&str> = w.split('.').collect();
-    parts.len() >= 2
-        && parts.len() <= 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Request volume per minute of access-log or HTTP lines: a spike is the minute before patient
-/// zero carrying at least three times the average of the minutes before it (and 20 requests).
-fn traffic_spike(corpus: &Corpus, f: &Findings) -> Option<TriggerFinding> {
-    let pz = corpus.events[f.patient_zero?].time?;
-    const MIN: i64 = 60_000_000_000;
-    let mut per_min: BTreeMap<i64, (u64, usize)> = BTreeMap::new();
-    for (i, ev) in corpus.events.iter().enumerate() {
-        let http = ev
-            .entities
-            .as_deref()
-            .is_some_and(|e| e.http_method.is_some() || e.http_status.is_some());
-        if let (true, Some(t)) = (http, ev.time) {
-            if t <= pz + MIN {
-                let e = per_min.entry(t.div_euclid(MIN)).or_insert((0, i));
-                e.0 += 1;
-            }
-        }
-    }
-    let (&last_min, &(last, ev)) = per_min.iter().next_back()?;
-    let earlier: Vec<u64> = per_min.range(..last_min).map(|(_, (n, _))| *n).collect();
-    if earlier.len() < 2 || last < 20 {
-        return None;
-    }
-    let avg = earlier.iter().sum::<u64>() as f64 / earlier.len() as f64;
-    (last as f64 >= 3.0 * avg).then(|| TriggerFinding {
-        kind: "traffic_spike",
-        confidence: 0.6,
-        summary: format!(
-            "{last} requests in the minute of the failure against {avg:.0} per minute before"
-        ),
-        evidence: vec![ev],
-    })
-}
-
-fn contains_words(hay: &str, phrase: &str) -> bool {
-    let hb = hay.as_bytes();
-    let mut from = 0;
-    while let Some(off) = hay[from..].find(phrase) {
-        let a = from + off;
-        let b = a + phrase.len();
-        if (a == 0 || !hb[a - 1].is_ascii_alphanumeric())
-            && (b >= hb.len() || !hb[b].is_ascii_alphanumeric())
-        {
-            return true;
-        }
-        from = a + 1;
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     /// Bug (double counting): `ERROR ledger charge failed` in a `ts LEVEL service msg` stream
@@ -622,53 +337,5 @@ mod tests {
         );
         let ev = a("edge-gw").evidence.as_ref().unwrap();
         assert!(ev.text.contains("ERROR edge-gw 502"), "{}", ev.text);
-    }
-
-    /// The kind of change a line before the first failure names, or none.
-    fn trigger_after(change: &str) -> &'static str {
-        let mut log = format!("2024-05-01T10:00:00Z INFO orders-api {change}\n");
-        for s in 10..14 {
-            log += &format!("2024-05-01T10:00:{s}Z ERROR orders-api payment request failed\n");
-        }
-        let (corpus, f) =
-            super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
-        super::trigger(&corpus, &f).kind
-    }
-
-    #[test]
-    fn a_change_line_before_the_failure_is_its_trigger_by_kind() {
-        assert_eq!(
-            trigger_after("configmap app-settings reloaded"),
-            "config_change"
-        );
-        assert_eq!(
-            trigger_after("rolling update to revision 7 started"),
-            "deploy"
-        );
-        assert_eq!(
-            trigger_after("horizontalpodautoscaler scaled to 6 replicas"),
-            "scaling"
-        );
-        assert_eq!(
-            trigger_after("scaled up replica set web-5d4 to 3"),
-            "deploy"
-        );
-        assert_eq!(
-            trigger_after("scaled up replica set web-5d4 from 2 to 3"),
-            "scaling"
-        );
-        assert_eq!(
-            trigger_after("traffic surge from the promotion"),
-            "traffic_spike"
-        );
-        // A phrase inside another word names nothing; a line with none names nothing.
-        assert_ne!(trigger_after("prereleased cache warmed"), "deploy");
-        assert_ne!(trigger_after("cache warmed"), "config_change");
-    }
-
-    #[test]
-    fn words_not_substrings() {
-        assert!(super::contains_words("hpa scaled", "hpa"));
-        assert!(!super::contains_words("alphapa", "hpa"));
     }
 }

@@ -25,6 +25,7 @@ mod search;
 mod shared;
 mod signals;
 mod timing;
+mod trigger;
 mod trivial;
 
 use crate::ingest::{Corpus, Level};
