@@ -44,10 +44,43 @@ const CONFIG_CHANGE: &[&str] = &[
     "reloading configuration",
     "reloading",
     "running configuration",
-    "feature flag",
     "applied configuration",
     "config map",
 ];
+/// A feature flag or a credential is named in many lines that change nothing (a flag client
+/// serving cached values, a key looked up); it is a change only next to a word that says so.
+const FLAG: &[&str] = &["flag", "flags", "feature toggle", "toggle"];
+const FLAG_CHANGED: &[&str] = &[
+    "updated",
+    "changed",
+    "toggled",
+    "enabled",
+    "disabled",
+    "flipped",
+    "modified",
+    "turned on",
+    "turned off",
+    "set to",
+];
+const SECRET: &[&str] = &[
+    "key",
+    "keys",
+    "keypair",
+    "certificate",
+    "certificates",
+    "cert",
+    "certs",
+    "secret",
+    "secrets",
+    "credential",
+    "credentials",
+    "password",
+];
+const ROTATED: &[&str] = &["rotated", "rotation", "rotating", "rotate", "rolled over"];
+/// What `kubectl apply` and GitOps controllers print for a workload they changed
+/// (`deployment.apps/x configured`): a new pod template, so a rollout.
+const WORKLOAD: &[&str] = &["deployment", "statefulset", "daemonset"];
+const APPLIED: &[&str] = &["configured", "created", "patched", "restarted", "updated"];
 const DEPLOY: &[&str] = &[
     "deployment rolled out",
     "rolling update",
@@ -74,7 +107,17 @@ const TRAFFIC_SPIKE: &[&str] = &[
 fn change_phrases() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| {
-        let all = [REPLICA_SET, SCALING, CONFIG_CHANGE, DEPLOY, TRAFFIC_SPIKE].concat();
+        let all = [
+            REPLICA_SET,
+            SCALING,
+            CONFIG_CHANGE,
+            FLAG,
+            ROTATED,
+            WORKLOAD,
+            DEPLOY,
+            TRAFFIC_SPIKE,
+        ]
+        .concat();
         aho_corasick::AhoCorasick::new(all).expect("fixed phrases build")
     })
 }
@@ -119,7 +162,14 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
                     .any(|w| matches!(*w, "starting" | "started" | "start" | "booting"));
                 words
                     .iter()
-                    .find(|w| startup && is_version(w.trim_start_matches('v')))
+                    // "started in 8.412 seconds (process running for 9.03)": a bare
+                    // number with one dot is as likely a duration, so it needs a `v` or a
+                    // third part to be a version.
+                    .find(|w| {
+                        startup
+                            && is_version(w.trim_start_matches('v'))
+                            && (w.starts_with('v') || w.matches('.').count() >= 2)
+                    })
             })
             .filter(|w| is_version(w.trim_start_matches('v')));
         let reason = ev
@@ -141,9 +191,12 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             Some("deploy")
         } else if resize || has(SCALING) {
             Some("scaling")
-        } else if has(CONFIG_CHANGE) {
+        } else if has(CONFIG_CHANGE)
+            || has(FLAG) && has(FLAG_CHANGED)
+            || has(ROTATED) && has(SECRET)
+        {
             Some("config_change")
-        } else if has(DEPLOY) {
+        } else if has(DEPLOY) || has(WORKLOAD) && has(APPLIED) {
             Some("deploy")
         } else if has(TRAFFIC_SPIKE) {
             Some("traffic_spike")
@@ -333,9 +386,68 @@ mod tests {
             trigger_after("traffic surge from the promotion"),
             "traffic_spike"
         );
+        // What kubectl apply prints for a workload whose pod template it changed.
+        assert_eq!(
+            trigger_after("deployment.apps/orders-api configured"),
+            "deploy"
+        );
+        assert_eq!(
+            trigger_after("configmap/orders-limits configured"),
+            "config_change"
+        );
+        assert_ne!(
+            trigger_after("deployment orders-api has minimum availability"),
+            "deploy"
+        );
         // A phrase inside another word names nothing; a line with none names nothing.
         assert_ne!(trigger_after("prereleased cache warmed"), "deploy");
         assert_ne!(trigger_after("cache warmed"), "config_change");
+    }
+
+    /// Bug (keywords as verdicts): a flag client serving cached values and a key being looked
+    /// up named a config change; a flag or a credential is a change only when a word says so.
+    #[test]
+    fn a_flag_or_a_key_is_a_change_only_when_the_line_says_it_changed() {
+        assert_ne!(
+            trigger_after("feature flag client slow, serving cached flags"),
+            "config_change"
+        );
+        assert_eq!(
+            trigger_after("feature flag new-checkout enabled for 20% of users"),
+            "config_change"
+        );
+        assert_eq!(
+            trigger_after("signing key rotated, publishing the new key id"),
+            "config_change"
+        );
+        assert_eq!(
+            trigger_after("tls certificate rotation complete"),
+            "config_change"
+        );
+        assert_ne!(trigger_after("access log rotated"), "config_change");
+        assert_ne!(trigger_after("api key accepted"), "config_change");
+    }
+
+    /// Bug: "Started App in 8.412 seconds" on two start-ups read as versions 8.412 and 9.107,
+    /// so a restart became a deploy.
+    #[test]
+    fn a_start_up_duration_is_not_a_version() {
+        let mut log = String::new();
+        log += "2024-05-01T09:00:00Z INFO orders-api Started OrdersApplication in 8.412 seconds\n";
+        log += "2024-05-01T09:30:00Z INFO orders-api Started OrdersApplication in 9.107 seconds\n";
+        for s in 10..14 {
+            log += &format!("2024-05-01T10:00:{s}Z ERROR orders-api payment request failed\n");
+        }
+        let (corpus, f) =
+            super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
+        assert_ne!(super::trigger(&corpus, &f).kind, "deploy");
+        // A version that changed between start-ups still is one.
+        let log = log
+            .replace("in 8.412 seconds", "version 2.3.0")
+            .replace("in 9.107 seconds", "version 2.4.0");
+        let (corpus, f) =
+            super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
+        assert_eq!(super::trigger(&corpus, &f).kind, "deploy");
     }
 
     #[test]

@@ -327,42 +327,29 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
     None
 }
 
-/// A `kubectl get events` row whose header was cut off (`| tail -n 20`):
-/// `AGE   Normal|Warning   Reason   kind/name   message`.
+/// A `kubectl get events` row whose header was cut off (`| tail -n 20`) or comes after it
+/// (a paste turned newest-first): `AGE   Normal|Warning   Reason   kind/name   message`.
+///
+/// Read word by word, not by column gaps: a reason as wide as its column leaves one space
+/// before the object. Each of the first four words has a shape that says it is that column.
 fn headerless_event_row(line: &str) -> Option<Record> {
-    let b = line.as_bytes();
-    if !b.first()?.is_ascii_alphanumeric() && b[0] != b'<' {
+    let mut words = Words { line, at: 0 };
+    // Most lines fail on their first word: checked before the others are read.
+    if !is_age(words.next()?) {
         return None;
     }
-    // The age column is short and padded.
-    memchr::memmem::find(&b[..b.len().min(16)], b"  ")?;
-    // Column starts: a token after two or more spaces.
-    let mut starts = vec![0usize];
-    let mut i = 0;
-    while i < b.len() && starts.len() < 5 {
-        if b[i] == b' ' && b.get(i + 1) == Some(&b' ') {
-            while i < b.len() && b[i] == b' ' {
-                i += 1;
-            }
-            starts.push(i);
-        } else {
-            i += 1;
-        }
-    }
-    if starts.len() < 5 {
-        return None;
-    }
-    let col = |k: usize| line[starts[k]..starts.get(k + 1).copied().unwrap_or(line.len())].trim();
-    let lvl = match col(1) {
+    let lvl = match words.next()? {
         "Warning" => Level::Warn,
         "Normal" => Level::Info,
         _ => return None,
     };
-    let (reason, object) = (col(2), col(3));
-    if reason.contains(' ') || !object.contains('/') || object.contains(' ') {
+    let reason = words.next()?;
+    let object = words.next()?;
+    if !reason.bytes().all(|b| b.is_ascii_alphanumeric()) || !object.contains('/') {
         return None;
     }
-    let mut r = Record::new(Format::KubectlEvents, Msg::Range(starts[4], line.len()));
+    let start = words.rest_start()?;
+    let mut r = Record::new(Format::KubectlEvents, Msg::Range(start, line.len()));
     r.level = Some(lvl);
     r.entities.k8s_reason = Some(reason.into());
     r.entities.k8s_object = Some(object.into());
@@ -370,6 +357,50 @@ fn headerless_event_row(line: &str) -> Option<Record> {
         r.entities.pod = Some(p.into());
     }
     Some(r)
+}
+
+/// The space-separated words of a line, front to back.
+struct Words<'a> {
+    line: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = &self.line[self.at..];
+        let lead = rest.len() - rest.trim_start_matches(' ').len();
+        let word = rest[lead..].split(' ').next().filter(|w| !w.is_empty())?;
+        self.at += lead + word.len();
+        Some(word)
+    }
+
+    /// Where the text after the words read so far starts, if there is any.
+    fn rest_start(&self) -> Option<usize> {
+        let rest = &self.line[self.at..];
+        let lead = rest.len() - rest.trim_start_matches(' ').len();
+        (lead > 0 && self.at + lead < self.line.len()).then_some(self.at + lead)
+    }
+}
+
+/// `1/1`, `0/2`: a pod's ready containers over its containers.
+fn is_ready_count(cell: &str) -> bool {
+    cell.split_once('/').is_some_and(|(a, b)| {
+        [a, b]
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// kubectl's short age: `14m`, `2m30s`, `3d4h`, `<unknown>`, or `<invalid>`.
+fn is_age(w: &str) -> bool {
+    if w.starts_with('<') {
+        return w == "<unknown>" || w == "<invalid>";
+    }
+    let b = w.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_digit()
+        && b.last().is_some_and(|c| b"smhdy".contains(c))
+        && b.iter().all(|c| c.is_ascii_digit() || b"smhdy".contains(c))
 }
 
 /// One row of a table, its values split once.
@@ -460,6 +491,11 @@ fn table_row(line: &str, t: &Table, describe: Option<&str>) -> Option<Record> {
         Format::KubectlPods => {
             let name = row.cell("NAME")?;
             let status = row.cell("STATUS")?;
+            // READY is `ready/total`: a line under the table without it is not a pod (an
+            // event row that followed a pods table in a paste turned newest-first).
+            if row.cell("READY").is_some_and(|r| !is_ready_count(r)) {
+                return None;
+            }
             r.level = Some(level::from_pod_status(status));
             r.entities.pod = Some(name.into());
             if let Some(ns) = row.cell("NAMESPACE") {
@@ -658,6 +694,51 @@ mod tests {
             Some("pod/offerssvc-55f4-q5r4z")
         );
         assert_eq!(r.message_text(l), "0/4 nodes are available");
+    }
+
+    /// A reason as wide as its column leaves one space before the object; rows with no header
+    /// before them (cut off, or a paste turned newest-first) are still event rows.
+    #[test]
+    fn event_rows_without_a_header_read_word_by_word() {
+        let mut ctx = Ctx::new(None, 1970);
+        let l = "14m         Warning   Unhealthy pod/web-0   Readiness probe failed: HTTP 503";
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlEvents);
+        assert_eq!(r.level, Some(Level::Warn));
+        assert_eq!(r.entities.k8s_reason.as_deref(), Some("Unhealthy"));
+        assert_eq!(r.entities.pod.as_deref(), Some("web-0"));
+        assert_eq!(r.message_text(l), "Readiness probe failed: HTTP 503");
+        let l = "2m30s   Normal   Pulled   pod/web-0   Container image already present";
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlEvents);
+        assert_eq!(r.level, Some(Level::Info));
+        // Not an age, not a type, or no object: not an event row.
+        for l in [
+            "web-0   Warning   Unhealthy   pod/web-0   probe failed",
+            "14m   Fatal   Unhealthy   pod/web-0   probe failed",
+            "14m   Warning   Unhealthy   web-0   probe failed",
+        ] {
+            let r = decode_line(l, &mut ctx);
+            assert!(r.is_none_or(|r| r.format != Format::KubectlEvents), "{l}");
+        }
+    }
+
+    /// Bug (newest-first paste): event rows that came right after a `get pods` table read as
+    /// pods named `14m`. A pod row's READY cell is a count like `0/1`.
+    #[test]
+    fn an_event_row_under_a_pods_table_is_not_a_pod() {
+        let mut ctx = Ctx::new(None, 1970);
+        decode_line(
+            "NAME          READY   STATUS             RESTARTS      AGE",
+            &mut ctx,
+        );
+        let pod = "web-0   0/1     CrashLoopBackOff   6 (98s ago)   21d";
+        let r = decode_line(pod, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlPods);
+        let l = "14m         Warning   Unhealthy pod/web-0   Readiness probe failed";
+        let r = decode_line(l, &mut ctx).unwrap();
+        assert_eq!(r.format, Format::KubectlEvents);
+        assert_eq!(r.entities.pod.as_deref(), Some("web-0"));
     }
 
     #[test]

@@ -338,8 +338,12 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
         if w.is_empty() {
             continue;
         }
+        // A comma or a full stop closes the clause: `connecting to upstream, client: 10.0.0.1`
+        // names no `client`.
+        let closes = raw.ends_with([',', ';', '.']);
         if pending {
             if is_filler(w) {
+                pending = !closes;
                 prev = [w, prev[0]];
                 continue;
             }
@@ -368,7 +372,7 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
             }
         }
         // A cue phrase ending at this word: the next word is a name.
-        if is_cue_end(w) && cue_matches(prev, w) {
+        if !closes && is_cue_end(w) && cue_matches(prev, w) {
             pending = true;
         }
         if slash {
@@ -709,6 +713,10 @@ mod tests {
         // Regression: "upstream refused" made a service called "refused".
         assert!(m("ERROR pay-gw upstream refused").is_empty());
         assert!(m("backend unavailable, upstream closed the stream").is_empty());
+        // Regression: nginx's "while connecting to upstream, client: 10.0.0.9" made a
+        // service called "client": a comma ends the cue's clause.
+        assert!(m("connect() failed while connecting to upstream, client: 10.0.0.9").is_empty());
+        assert_eq!(m("failed connecting to orders-db: timeout"), ["orders-db"]);
         // Regression: "Calling method '<bound method ...>'" made a service called "method".
         assert!(m("Calling method '<bound method Volumes.show>' with arguments").is_empty());
         assert_eq!(m("calling inventory-svc failed"), ["inventory-svc"]);

@@ -103,6 +103,7 @@ pub(crate) fn complete(
             .as_deref()
             .and_then(service_from_pod)
             .or_else(|| ents.container.as_deref().and_then(service_from_pod))
+            .or_else(|| ents.host.as_deref().and_then(service_from_pod_host))
         {
             Some(Ok(s))
         } else if file_service.is_some() && !is_cluster_listing(ev.format) {

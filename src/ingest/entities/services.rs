@@ -117,6 +117,20 @@ pub(crate) fn service_from_pod(name: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The service behind a host name that is a Deployment's pod name (`api-7d9f8b6c5d-x2k4p`):
+/// Kubernetes sets a pod's hostname to its name, so an app that logs its hostname (pino,
+/// bunyan, winston) logs its pod. Only the full NAME-HASH-SUFFIX shape counts; `web-01` or
+/// `db-2` stay hosts.
+pub(super) fn service_from_pod_host(host: &str) -> Option<String> {
+    let segs: Vec<&str> = host.split('-').collect();
+    let n = segs.len();
+    let shaped = n >= 3
+        && !segs[0].is_empty()
+        && is_pod_suffix(segs[n - 1], n - 1)
+        && is_rs_hash(segs[n - 2]);
+    shaped.then(|| service_from_pod(host)).flatten()
+}
+
 fn is_cron_stamp(seg: &str) -> bool {
     (8..=10).contains(&seg.len()) && seg.bytes().all(|b| b.is_ascii_digit())
 }
@@ -393,6 +407,8 @@ const LOG_KINDS: &[&str] = &[
     "journal",
     "journalctl",
     "strace",
+    // What `kubectl logs --previous` printed, the crashed container's last run.
+    "previous",
 ];
 
 /// Drops one trailing log-kind word (see [`LOG_KINDS`]) when a name stays before it.
@@ -681,6 +697,8 @@ mod tests {
             ("app-node-2.jstack.txt", Some("app-node-2")),
             ("billing_threaddump.txt", Some("billing")),
             ("edge-4.journal", Some("edge-4")),
+            // `kubectl logs --previous` saved under the pod's name.
+            ("web-0.previous.log", Some("web-0")),
             // A server program's log saved under its host's name: the host.
             ("postgresql-pg-main-01.log", Some("pg-main-01")),
             ("mysql-error-db-bill-02.log", Some("db-bill-02")),
@@ -690,6 +708,23 @@ mod tests {
         ];
         for (path, want) in cases {
             assert_eq!(service_from_file_name(path).as_deref(), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_host_named_like_a_deployments_pod_is_that_pod() {
+        assert_eq!(
+            service_from_pod_host("checkout-api-7d9f8b6c5d-x2k4p").as_deref(),
+            Some("checkout-api")
+        );
+        for host in [
+            "web-01",
+            "db-2",
+            "ip-10-0-3-17",
+            "edge-4",
+            "web01.example.internal",
+        ] {
+            assert_eq!(service_from_pod_host(host), None, "{host}");
         }
     }
 
