@@ -282,7 +282,7 @@ fn service_from_stem(base: &str) -> Option<String> {
         }
     }
     // Dates and times glued to the name: checkout-2024-01-01, api_20240101, app-2024-01-01T10.
-    let stem = strip_program(strip_log_kind(strip_date_suffix(stem)));
+    let stem = strip_program_suffix(strip_program(strip_log_kind(strip_date_suffix(stem))));
     if stem.is_empty()
         || is_generic(stem)
         || stem.contains(' ')
@@ -350,6 +350,42 @@ fn strip_program(stem: &str) -> &str {
             rest
         }
         None => stem,
+    }
+}
+
+/// Servers whose log is often saved as `<instance>-<program>` (`ledger-db-postgresql`,
+/// `pool-01-pgbouncer`, `gw-2-radosgw`). Proxies are not here: `ingress-nginx` is a service.
+const SERVER_SUFFIXES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mysqld",
+    "mariadb",
+    "mongod",
+    "mongodb",
+    "redis",
+    "pgbouncer",
+    "radosgw",
+    "slapd",
+    "etcd",
+    "zookeeper",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+];
+
+/// `pool-01-pgbouncer` is the pgbouncer of instance `pool-01`: the instance is the name, as
+/// the logs' callers call it.
+fn strip_program_suffix(stem: &str) -> &str {
+    match stem.rsplit_once(['-', '_']) {
+        Some((head, program))
+            if SERVER_SUFFIXES.contains(&program.to_ascii_lowercase().as_str())
+                && head.bytes().any(|b| b.is_ascii_alphabetic())
+                && !is_generic(head) =>
+        {
+            head
+        }
+        _ => stem,
     }
 }
 
@@ -703,6 +739,10 @@ mod tests {
             ("postgresql-pg-main-01.log", Some("pg-main-01")),
             ("mysql-error-db-bill-02.log", Some("db-bill-02")),
             ("redis-cache.log", Some("redis-cache")),
+            // An instance's server log saved as `<instance>-<program>`.
+            ("pool-01-pgbouncer.log", Some("pool-01")),
+            ("ledger-db-postgresql.log", Some("ledger-db")),
+            ("ingress-nginx.log", Some("ingress-nginx")),
             ("kafka-broker-1.log", Some("kafka-broker-1")),
             ("error.log", None),
         ];
