@@ -21,7 +21,7 @@ const LISTING_WEIGHT: u32 = 3;
 const LINES_PER_TEMPLATE: u32 = 64;
 
 /// Address (lower case) -> the service it stands for.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Aliases {
     map: BTreeMap<String, String>,
 }

@@ -89,6 +89,8 @@ pub(crate) struct Findings {
     pub order: Vec<usize>,
     /// Per event: its time for ordering (own, or estimated from a relative age).
     pub times: Vec<Option<i64>>,
+    /// Names that stand for a service (its addresses, its pods, an instance's file name).
+    pub aliases: aliases::Aliases,
     /// Health, impact, severity and trigger (the last tools to run).
     pub assessment: assess::Assessment,
     /// How likely the top candidate is right (0..=1), and why.
@@ -148,6 +150,7 @@ pub(crate) fn run(
         times,
         ..Default::default()
     };
+    let aliases_len = aliases.len();
     f.trail.push(Step {
         tool: "correlate_timeline",
         input: format!(
@@ -170,7 +173,7 @@ pub(crate) fn run(
             "{} templates, {} known services, {} addresses resolved to services",
             templates.templates.len(),
             known.len(),
-            aliases.len()
+            aliases_len
         ),
         // Counted in a hash set: sorting every signal's emitter name cost ~1% of a run.
         output: format!(
@@ -198,6 +201,7 @@ pub(crate) fn run(
         || background::SelfBaseline::learn(corpus, &f.times),
     );
     f.services = services;
+    f.aliases = aliases;
     step(4);
     f.holders = holders::holders(corpus, &f);
     f.ranked = rank::rank(corpus, &f, baseline, &own);

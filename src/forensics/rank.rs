@@ -597,6 +597,9 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         .filter(|h| h.service == root.service)
         .flat_map(|h| h.events.iter().copied())
         .collect();
+    // A name that stands for the root (its pod `db-0`, an instance's file name) is the root.
+    let is_root =
+        |name: &str| name == root.service || f.aliases.resolve(name) == Some(root.service.as_str());
     let pick = |own: bool, parsed: bool| {
         let about = held
             .iter()
@@ -606,9 +609,9 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
             .signals
             .iter()
             .filter(|s| {
-                s.blamed == root.service
+                is_root(&s.blamed)
                     && (!own
-                        || s.emitter == root.service
+                        || is_root(&s.emitter)
                         || s.emitter != s.blamed
                             && super::graph::pod_service(corpus, s.event).as_deref()
                                 == Some(root.service.as_str()))
@@ -631,7 +634,7 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
         .filter(|(_, ev)| {
             ev.time
                 .is_some_and(|t| t < t0 && t0 - t <= PRECURSOR_WINDOW_NS)
-                && corpus.service(ev) == Some(root.service.as_str())
+                && corpus.service(ev).is_some_and(is_root)
                 && ev.level.is_none_or(|l| l >= Level::Info)
         })
         .filter(|(_, ev)| {
@@ -661,6 +664,33 @@ mod fallback_tests {
             })
             .collect::<String>()
             .into_bytes()
+    }
+
+    /// Bug: a crash logged in `web-0.log` (an instance's file, named `web-0`) was not the
+    /// patient zero of `web`, whose pod `web-0` it is; a later listing row of `web` was.
+    #[test]
+    fn an_instance_of_the_root_speaks_for_it() {
+        let own =
+            "{\"level\":\"info\",\"ts\":\"2024-01-01T00:00:00Z\",\"msg\":\"snapshot saved\"}\n\
+            panic: assignment to entry in nil map\n\n\
+            goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n\n\
+            $ kubectl get pods\n\
+            NAME    READY   STATUS             RESTARTS      AGE\n\
+            web-0   0/1     CrashLoopBackOff   6 (98s ago)   21d\n";
+        let mut app = String::new();
+        for k in 2..6 {
+            app += &format!(
+                "time=2024-01-01T00:00:0{k}Z level=error service=cart msg=\"call to web failed: connection refused\"\n"
+            );
+        }
+        let files = [
+            InputFile::new("web-0.log", own.as_bytes().to_vec()),
+            InputFile::new("cart.log", app.into_bytes()),
+        ];
+        let r = analyze(&files, &Default::default()).unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("web"));
+        let pz = r.forensic.patient_zero.expect("a patient zero");
+        assert!(pz.evidence.text.contains("panic"), "{}", pz.evidence.text);
     }
 
     #[test]
