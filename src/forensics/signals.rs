@@ -478,6 +478,7 @@ const RULES: &[(Class, &[&str])] = &[
             "gc overhead",
             "high memory",
             "heap usage",
+            "memory leak",
             "memory usage",
             "low memory",
         ],

@@ -132,6 +132,21 @@ pub(crate) struct Joiner {
     chained: bool,
 }
 
+/// `(node:<pid>) <Name>Warning: <text>`, what Node.js prints for `process.emitWarning`.
+fn is_node_warning(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("(node:") else {
+        return false;
+    };
+    let Some((pid, rest)) = rest.split_once(") ") else {
+        return false;
+    };
+    let name = rest.split(' ').next().unwrap_or("");
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && name.ends_with("Warning:")
+        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+}
+
 /// A trace longer than this many lines stops absorbing header-less text.
 const MAX_TRACE: u32 = 2000;
 
@@ -156,6 +171,14 @@ impl Joiner {
         }
         if line.starts_with("Traceback (most recent call last)") {
             self.enter(Mode::PyFrames);
+        }
+        // V8's own abort (`FATAL ERROR: Reached heap limit ...`) and Node's process warnings
+        // (`(node:12) MaxListenersExceededWarning: ...`), printed to stderr without a level.
+        if line.starts_with("FATAL ERROR: ") {
+            return Some(Level::Fatal);
+        }
+        if is_node_warning(line) {
+            return Some(Level::Warn);
         }
         None
     }
@@ -320,6 +343,19 @@ mod tests {
     fn go_panic_dump() {
         let mut j = Joiner::default();
         assert_eq!(j.starts("panic: my panic"), Some(Level::Fatal));
+        assert_eq!(
+            j.starts(
+                "(node:1) MaxListenersExceededWarning: Possible EventEmitter memory leak detected."
+            ),
+            Some(Level::Warn)
+        );
+        assert_eq!(
+            j.starts(
+                "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
+            ),
+            Some(Level::Fatal)
+        );
+        assert_eq!(j.starts("(node:x) Warning: no pid"), None);
         for l in [
             "goroutine 4 [running]:",
             "panic(0x45cb40, 0x47ad70)",

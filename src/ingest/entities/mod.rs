@@ -60,12 +60,13 @@ pub(crate) fn complete(
     // A file's name names a service only when its lines speak for that service or for none: in
     // a paste of several services (`incident.log`) the name is the incident's, and in a file
     // whose lines all name another service the name is the file's, not a service's.
-    let file_service =
-        service_from_file_name(file_name).filter(|name| match file_voices(corpus, first) {
-            Voices::None => true,
-            Voices::One(s) => corpus.symbol(s) == name,
-            Voices::Many => false,
-        });
+    // A file whose lines speak for one service is that service's: its unnamed lines (a
+    // stack trace, a runtime's own warning) are that service's too, whatever the file is called.
+    let file_service = match file_voices(corpus, first) {
+        Voices::None => service_from_file_name(file_name),
+        Voices::One(s) => Some(s),
+        Voices::Many => None,
+    };
     let mut file_sym = None;
     let mut scratch = Entities::default();
     // Equal sets anywhere in the file are stored once; the previous event's set is tried first
@@ -149,36 +150,66 @@ pub(crate) fn complete(
 /// The services a file's lines name in-line.
 enum Voices {
     None,
-    One(Sym),
+    One(String),
     Many,
 }
 
-/// What a file's lines say about their services. A few with_service lines in a file that otherwise
-/// names none (a JSON document dumped into a log, with its own `name`) do not make it a paste of
+/// What a file's lines say about their services: an in-line name, or a pod, container or
+/// pod-named host that stands for one. A few with_service lines in a file that otherwise names
+/// none (a JSON document dumped into a log, with its own `name`) do not make it a paste of
 /// several services: at least a fifth of its events must name one, and a second service needs a
 /// tenth of the with_service events to count.
 fn file_voices(corpus: &Corpus, first: usize) -> Voices {
     let events = &corpus.events[first..];
-    let mut counts: HashMap<Sym, usize> = HashMap::new();
+    let mut by_sym: HashMap<Sym, usize> = HashMap::new();
+    // Each distinct pod, container or host is resolved once, to an index in `names`.
+    let mut derived: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut names: Vec<(String, usize)> = Vec::new();
     for ev in events {
         if let Some(s) = ev.service {
-            *counts.entry(s).or_default() += 1;
+            *by_sym.entry(s).or_default() += 1;
+            continue;
         }
+        let Some(e) = ev.entities.as_deref() else {
+            continue;
+        };
+        let (raw, host) = match e.pod.as_deref().or(e.container.as_deref()) {
+            Some(p) => (p, false),
+            None => match e.host.as_deref() {
+                Some(h) => (h, true),
+                None => continue,
+            },
+        };
+        let slot = *derived.entry(raw).or_insert_with(|| {
+            let name = if host {
+                service_from_pod_host(raw)
+            } else {
+                service_from_pod(raw)
+            }?;
+            names.push((name, 0));
+            Some(names.len() - 1)
+        });
+        if let Some(k) = slot {
+            names[k].1 += 1;
+        }
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (s, n) in by_sym {
+        *counts.entry(corpus.symbol(s)).or_default() += n;
+    }
+    for (name, n) in &names {
+        *counts.entry(name.as_str()).or_default() += n;
     }
     let with_service: usize = counts.values().sum();
     if with_service == 0 || with_service * 5 < events.len() {
         return Voices::None;
     }
-    let mut ranked: Vec<(usize, Sym)> = counts.into_iter().map(|(s, n)| (n, s)).collect();
-    // Ties go by name, not by id: a file read on its own numbers its services from 0, so an
-    // id says nothing stable about the service.
-    ranked.sort_unstable_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| corpus.symbol(a.1).cmp(corpus.symbol(b.1)))
-    });
+    let mut ranked: Vec<(usize, &str)> = counts.into_iter().map(|(s, n)| (n, s)).collect();
+    // Ties go by name, so the answer never depends on the order names were met.
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     match ranked.get(1) {
         Some(&(n, _)) if n * 10 >= with_service => Voices::Many,
-        _ => Voices::One(ranked[0].1),
+        _ => Voices::One(ranked[0].1.to_string()),
     }
 }
 
@@ -213,6 +244,31 @@ mod tests_support {
 mod tests {
     use super::*;
     use tests_support::ents;
+
+    /// Bug (identity): an incident pasted as `incident.log`, whose JSON lines name their pod
+    /// only as the hostname, gave its unnamed lines (a runtime's warning) the file's name as
+    /// their service. The lines' one voice is the file's service.
+    #[test]
+    fn a_file_whose_lines_speak_for_one_service_is_that_services() {
+        let mut text = String::new();
+        for k in 0..4 {
+            text += &format!(
+                "{{\"level\":30,\"time\":170000000{k}000,\"hostname\":\"web-7d9f8b6c5d-x2k4p\",\"msg\":\"tick\"}}\n"
+            );
+        }
+        text +=
+            "(node:1) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.\n";
+        let c = crate::ingest::ingest(
+            &[crate::ingest::InputFile::new(
+                "incident.log",
+                text.into_bytes(),
+            )],
+            &Default::default(),
+        )
+        .expect("ingest");
+        let services: Vec<Option<&str>> = c.events.iter().map(|e| c.service(e)).collect();
+        assert_eq!(services, vec![Some("web"); 5]);
+    }
 
     #[test]
     fn nothing_from_plain_text() {
