@@ -158,7 +158,7 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             .collect();
         let version = words
             .iter()
-            .position(|w| *w == "version" || *w == "v")
+            .position(|w| matches!(*w, "version" | "v" | "build" | "release"))
             .and_then(|p| words.get(p + 1))
             .or_else(|| {
                 // A bare version counts only on a start-up line.
@@ -455,6 +455,23 @@ mod tests {
         let (corpus, f) =
             super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
         assert_ne!(super::trigger(&corpus, &f).kind, "deploy");
+        // A build reported before a start-up that names another version is a deploy.
+        let mut built =
+            String::from("2024-05-01T09:00:00Z INFO orders-api build=3.8.2 commit=a1b2c3d\n");
+        built += "2024-05-01T09:30:00Z INFO orders-api Starting OrdersApplication v3.9.0 using Java 21\n";
+        built += "2024-05-01T09:30:05Z INFO orders-api Started OrdersApplication in 5.113 seconds (process running for 5.87)\n";
+        for s in 10..14 {
+            built += &format!("2024-05-01T10:00:{s}Z ERROR orders-api payment request failed\n");
+        }
+        let (corpus, f) =
+            super::super::analyzed(&[("app.log", &built)], super::super::RankMethod::Engine);
+        let t = super::trigger(&corpus, &f);
+        assert_eq!(t.kind, "deploy");
+        assert!(
+            t.summary.contains("3.8.2") && t.summary.contains("3.9.0"),
+            "{}",
+            t.summary
+        );
         // A version that changed between start-ups still is one.
         let log = log
             .replace("in 8.412 seconds", "version 2.3.0")
