@@ -62,10 +62,15 @@ pub(crate) fn complete(
     // whose lines all name another service the name is the file's, not a service's.
     // A file whose lines speak for one service is that service's: its unnamed lines (a
     // stack trace, a runtime's own warning) are that service's too, whatever the file is called.
-    let file_service = match file_voices(corpus, first) {
-        Voices::None => service_from_file_name(file_name),
-        Voices::One(s) => Some(s),
-        Voices::Many => None,
+    // A file named for its one voice names it before a line's component does; a voice the file
+    // is not named for comes after the line's own component.
+    let (file_service, name_first) = match file_voices(corpus, first) {
+        Voices::None => (service_from_file_name(file_name), true),
+        Voices::One(s) => {
+            let named = service_from_file_name(file_name).as_deref() == Some(s.as_str());
+            (Some(s), named)
+        }
+        Voices::Many => (None, true),
     };
     let mut file_sym = None;
     let mut scratch = Entities::default();
@@ -107,15 +112,21 @@ pub(crate) fn complete(
             .or_else(|| ents.host.as_deref().and_then(service_from_pod_host))
         {
             Some(Ok(s))
-        } else if file_service.is_some() && !is_cluster_listing(ev.format) {
+        } else {
             // Not for cluster listings (events, pods, describe): they speak about other
             // objects, so the file's name ("k8s-events.log") names no service.
-            Some(Err(()))
-        } else {
-            ents.component
-                .as_deref()
-                .and_then(service_from_component)
-                .map(Ok)
+            let file = file_service.is_some() && !is_cluster_listing(ev.format);
+            let component = || {
+                ents.component
+                    .as_deref()
+                    .and_then(service_from_component)
+                    .map(Ok)
+            };
+            if file && name_first {
+                Some(Err(()))
+            } else {
+                component().or_else(|| file.then_some(Err(())))
+            }
         };
         let prev = last.as_ref().filter(|prev| match &ev.entities {
             Some(mine) => sets::same(prev, mine),
