@@ -6,6 +6,8 @@
 //! mentions; at most the per-event limit is kept.
 
 use super::*;
+use crate::hash::FxHashSet;
+use std::sync::OnceLock;
 
 /// Words after which the next word names another service or host.
 const CUES: &[&[&str]] = &[
@@ -305,6 +307,33 @@ const FILE_EXTENSIONS: &[&str] = &[
     "d",
 ];
 
+/// One of the word lists above as a hash set, built on first use: a linear search of a list
+/// of a hundred words cost ~1,000 instructions for every dotted word and host candidate.
+struct Words {
+    list: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Words {
+        Words {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.set
+            .get_or_init(|| self.list.iter().copied().collect())
+            .contains(w)
+    }
+}
+
+static NOT_NAME: Words = Words::new(NOT_NAMES);
+static HOST_SUFFIX: Words = Words::new(HOST_SUFFIXES);
+static NOT_HOST_ROOT: Words = Words::new(NOT_HOST_ROOTS);
+static FILE_EXTENSION: Words = Words::new(FILE_EXTENSIONS);
+
 pub(super) fn scan_words(s: &str, e: &mut Entities) {
     // The two words before the current one (for cues of up to three words), and whether a cue
     // just ended so the next word (articles skipped) names a service or host.
@@ -504,7 +533,7 @@ fn add_mention_word(w: &str, e: &mut Entities) {
 /// plain word in -ed ("upstream refused", "backend closed": the state of the thing, not its
 /// name; names with a hyphen, digit or dot are kept).
 pub(super) fn names_nothing(lower: &str) -> bool {
-    NOT_NAMES.contains(&lower)
+    NOT_NAME.contains(lower)
         || lower.len() >= 5
             && lower.ends_with("ed")
             && lower.bytes().all(|c| c.is_ascii_lowercase())
@@ -637,16 +666,16 @@ fn host_in_word(w: &str) -> Option<&str> {
     }
     let last = h.rsplit('.').next().unwrap_or(h);
     let first = h.split('.').next().unwrap_or(h);
-    if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOTS.contains(&first) {
+    if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOT.contains(first) {
         return None;
     }
-    if FILE_EXTENSIONS.contains(&last) && !has_port {
+    if FILE_EXTENSION.contains(last) && !has_port {
         return None;
     }
     if !first.bytes().any(|c| c.is_ascii_alphabetic()) && !has_port {
         return None;
     }
-    (HOST_SUFFIXES.contains(&last) || has_port || has_svc).then_some(h)
+    (HOST_SUFFIX.contains(last) || has_port || has_svc).then_some(h)
 }
 
 /// Service-like names by suffix: `inventory-svc`, `basketservice`, `billing-api`, `db-primary`.
