@@ -603,12 +603,13 @@ fn add_mention(name: &str, e: &mut Entities) {
 }
 
 fn strip_port(h: &str) -> &str {
-    if let Some(i) = h.rfind(':') {
-        let port = &h[i + 1..];
+    let b = h.as_bytes();
+    if let Some(i) = memchr::memrchr(b':', b) {
+        let port = &b[i + 1..];
         if !port.is_empty()
             && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && !h[..i].contains(':')
+            && port.iter().all(u8::is_ascii_digit)
+            && memchr::memchr(b':', &b[..i]).is_none()
         {
             return &h[..i];
         }
@@ -622,13 +623,14 @@ fn is_ipv4(h: &str) -> bool {
         return false;
     }
     let mut n = 0;
-    for part in h.split('.') {
+    for part in h.as_bytes().split(|&c| c == b'.') {
         n += 1;
-        if part.is_empty()
-            || part.len() > 3
-            || !part.bytes().all(|b| b.is_ascii_digit())
-            || part.parse::<u16>().map_or(true, |v| v > 255)
-        {
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        // At most three digits: the value fits, and only its size matters.
+        let v = part.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        if v > 255 {
             return false;
         }
     }
@@ -646,9 +648,8 @@ fn host_in_word(w: &str) -> Option<&str> {
     }
     let mut labels = 0;
     let mut has_svc = false;
-    for l in h.split('.') {
+    for lb in h.as_bytes().split(|&c| c == b'.') {
         labels += 1;
-        let lb = l.as_bytes();
         if lb.is_empty()
             || lb.len() > 63
             || lb[0] == b'-'
@@ -659,13 +660,13 @@ fn host_in_word(w: &str) -> Option<&str> {
         {
             return None;
         }
-        has_svc |= l == "svc";
+        has_svc |= lb == b"svc";
     }
     if labels < 2 {
         return None;
     }
-    let last = h.rsplit('.').next().unwrap_or(h);
-    let first = h.split('.').next().unwrap_or(h);
+    let last = memchr::memrchr(b'.', h.as_bytes()).map_or(h, |i| &h[i + 1..]);
+    let first = memchr::memchr(b'.', h.as_bytes()).map_or(h, |i| &h[..i]);
     if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOT.contains(first) {
         return None;
     }
