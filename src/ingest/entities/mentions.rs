@@ -359,8 +359,10 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
             let wb = w.as_bytes();
             if !wb.is_empty() && wb[0].is_ascii_digit() && number_end(wb, 0) == Some(wb.len()) {
                 number = read_number(wb, 0).map(|(n, _)| n);
-            } else if flags & LETTER != 0 {
-                // A unit glued to a number: `1500ms`, `(2.5s)`, `latency=1m30s`.
+            } else if flags & UNIT != 0 {
+                // A unit glued to a number: `1500ms`, `(2.5s)`, `latency=1m30s`. Every unit
+                // starts with one of the UNIT bytes: a word without one (a hex id, a
+                // timestamp) holds no duration.
                 scan_durations(raw, e);
             }
         }
@@ -434,6 +436,8 @@ const DASH: u8 = 2;
 const SLASH: u8 = 4;
 const DIGIT: u8 = 8;
 const LETTER: u8 = 16;
+/// A byte a duration unit can start with (see `durations::read_unit`), in either case.
+const UNIT: u8 = 32;
 
 /// Per-byte flags for [`scan_words`]' single pass (µ/μ lead bytes count as letters).
 const BYTE_FLAGS: [u8; 256] = {
@@ -446,7 +450,10 @@ const BYTE_FLAGS: [u8; 256] = {
             b'-' => DASH,
             b'/' => SLASH,
             b'0'..=b'9' => DIGIT,
-            b'a'..=b'z' | b'A'..=b'Z' | 0xC2 | 0xCE => LETTER,
+            b'm' | b'n' | b's' | b'h' | b'u' | b'M' | b'N' | b'S' | b'H' | b'U' | 0xC2 | 0xCE => {
+                LETTER | UNIT
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
             _ => 0,
         };
         c += 1;
