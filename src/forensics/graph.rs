@@ -18,17 +18,23 @@ pub(crate) const UNKNOWN: &str = "(unknown)";
 
 /// Services that log, then dependencies only object by others (`mentions`), each once, sorted.
 pub(crate) fn known_services(corpus: &Corpus) -> Vec<String> {
-    let mut set: BTreeSet<String> = BTreeSet::new();
+    // Each name once in a hash set of borrowed names, then copied: a copy per event cost an
+    // allocation and a tree search for every line. Runs of events share one entity set.
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let mut last: Option<&std::sync::Arc<crate::ingest::Entities>> = None;
     for ev in &corpus.events {
         if let Some(s) = corpus.service(ev) {
-            set.insert(s.to_string());
+            seen.insert(s);
         }
         if let Some(e) = &ev.entities {
-            for m in &e.mentions {
-                set.insert(m.clone());
+            if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, e)) {
+                continue;
             }
+            last = Some(e);
+            seen.extend(e.mentions.iter().map(String::as_str));
         }
     }
+    let mut set: BTreeSet<String> = seen.into_iter().map(str::to_string).collect();
     // Technologies that abnormal lines blame ("Postgres pool exhausted", "Kafka consumer lag")
     // become dependencies of their own, unless a known service already carries the name.
     let mut tech: BTreeSet<&'static str> = BTreeSet::new();
@@ -574,26 +580,31 @@ pub(crate) fn service_infos(
             )
         })
         .collect();
-    let mut samples: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Counted per service symbol (an index), then added to the named infos once per service:
+    // a name lookup per event cost a tree search of string comparisons for every line.
+    let mut tallies: Vec<Tally> = Vec::new();
     for (i, ev) in corpus.events.iter().enumerate() {
-        let Some(s) = corpus.service(ev) else {
+        let Some(s) = ev.service else {
             continue;
         };
-        let Some(info) = infos.get_mut(s) else {
+        let s = s as usize;
+        if s >= tallies.len() {
+            tallies.resize_with(s + 1, Tally::default);
+        }
+        tallies[s].add(i, ev.level);
+    }
+    let mut samples: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (s, t) in (0u32..).zip(tallies) {
+        let name = corpus.symbol(s);
+        let Some(info) = infos.get_mut(name).filter(|_| t.events > 0) else {
             continue;
         };
-        info.events += 1;
+        info.events += t.events;
+        info.errors += t.errors;
+        info.warnings += t.warnings;
         info.mentioned_only = false;
-        match ev.level {
-            Some(l) if l >= Level::Error => info.errors += 1,
-            Some(Level::Warn) => info.warnings += 1,
-            _ => {}
-        }
-        info.worst = info.worst.max(ev.level);
-        let sample = samples.entry(s).or_default();
-        if sample.len() < 20 {
-            sample.push(i);
-        }
+        info.worst = info.worst.max(t.worst);
+        samples.insert(name, t.sample);
     }
     for sig in signals {
         for name in [&sig.emitter, &sig.blamed] {
@@ -613,6 +624,35 @@ pub(crate) fn service_infos(
             .unwrap_or("service");
     }
     infos.into_values().collect()
+}
+
+/// One service's events as [`service_infos`] counts them: how many, how many errors and
+/// warnings, the worst level and the first [`SAMPLES`] events (for its role).
+#[derive(Default)]
+struct Tally {
+    events: usize,
+    errors: usize,
+    warnings: usize,
+    worst: Option<Level>,
+    sample: Vec<usize>,
+}
+
+/// Events kept per service to guess its role from its messages.
+const SAMPLES: usize = 20;
+
+impl Tally {
+    fn add(&mut self, event: usize, level: Option<Level>) {
+        self.events += 1;
+        match level {
+            Some(l) if l >= Level::Error => self.errors += 1,
+            Some(Level::Warn) => self.warnings += 1,
+            _ => {}
+        }
+        self.worst = self.worst.max(level);
+        if self.sample.len() < SAMPLES {
+            self.sample.push(event);
+        }
+    }
 }
 
 /// Services in the order the failure spread: the root, then whoever depends on an already

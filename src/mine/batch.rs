@@ -16,9 +16,17 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    /// Masks every message of `messages` in order.
-    pub(crate) fn mask<'a>(messages: impl Iterator<Item = &'a str>) -> Batch {
+    /// Masks every message of `messages` in order. `bytes`: about how many bytes the
+    /// messages hold, to size the buffer once instead of growing it by copies.
+    pub(crate) fn mask<'a>(
+        messages: impl ExactSizeIterator<Item = &'a str>,
+        bytes: usize,
+    ) -> Batch {
         let mut b = Batch::default();
+        // A masked message is about as long as the message (a wildcard stands for a value).
+        b.text.reserve(bytes + bytes / 8);
+        b.spans.reserve(bytes / 6);
+        b.ends.reserve_exact(messages.len());
         let mut one = Masked::default();
         for m in messages {
             mask_into(m, &mut one);
@@ -53,7 +61,7 @@ mod tests {
     #[test]
     fn a_batch_holds_what_masking_each_message_alone_gives() {
         let msgs = ["user alice logged in from 10.0.0.1", "", "took 12 ms,", "x"];
-        let b = Batch::mask(msgs.iter().copied());
+        let b = Batch::mask(msgs.iter().copied(), 0);
         let got: Vec<(String, Vec<(u32, u32)>)> =
             b.iter().map(|(t, s)| (t.to_string(), s.to_vec())).collect();
         assert_eq!(got.len(), msgs.len());

@@ -79,8 +79,20 @@ pub fn mask_into(message: &str, out: &mut Masked) {
         let mut end = start;
         // 0: no `="` seen, 1: a `="` value is open, 2: it closed inside the token.
         let mut quote = 0u8;
-        while end < b.len() && BYTE[b[end] as usize] & (SPACE | QUOTE) == 0 {
+        // The byte classes the token holds, gathered on the way: a token without delimiters is
+        // one segment, masked without a second pass over its bytes.
+        let mut classes = 0u8;
+        while end < b.len() {
+            let c = BYTE[b[end] as usize];
+            if c & (SPACE | QUOTE) != 0 {
+                break;
+            }
+            classes |= c;
             end += 1;
+        }
+        if end < b.len() && !is_space(b[end]) {
+            // A quote (a delimiter): the token is read on below.
+            classes |= DELIM;
         }
         while end < b.len() && !is_space(b[end]) {
             if b[end] == b'"' {
@@ -135,7 +147,7 @@ pub fn mask_into(message: &str, out: &mut Masked) {
             out.text.push(' ');
         }
         let s = out.text.len();
-        mask_token(tok, &mut out.text);
+        mask_token(tok, classes, &mut out.text);
         out.spans.push((s as u32, out.text.len() as u32));
     }
 }
@@ -153,10 +165,23 @@ fn is_delim(b: u8) -> bool {
     BYTE[b as usize] & DELIM != 0
 }
 
-fn mask_token(tok: &str, out: &mut String) {
+/// Masks one token; `classes`: the [`BYTE`] classes of its bytes, or'ed (a superset is fine
+/// as long as it holds `DELIM` whenever the token has a delimiter).
+fn mask_token(tok: &str, classes: u8, out: &mut String) {
     let b = tok.as_bytes();
     if is_whole_variable(b) {
         out.push_str(WILDCARD);
+        return;
+    }
+    if classes & DELIM == 0 {
+        // One segment, the whole token: what the loop below does with it.
+        if classes & DIGIT != 0 || is_variable_word(b) {
+            if !out.ends_with(WILDCARD) {
+                out.push_str(WILDCARD);
+            }
+        } else {
+            out.push_str(tok);
+        }
         return;
     }
     let mut i = 0;
@@ -286,11 +311,12 @@ fn is_whole_variable(b: &[u8]) -> bool {
         .strip_suffix(b",")
         .or_else(|| b.strip_suffix(b")"))
         .unwrap_or(b);
+    // The character test first: it stops at the first letter past `f` of most words.
     if core.len() >= 6
-        && core.iter().filter(|&&c| c == b':').count() >= 2
         && core
             .iter()
             .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'%' | b'/'))
+        && core.iter().filter(|&&c| c == b':').count() >= 2
     {
         return true;
     }

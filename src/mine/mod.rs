@@ -97,7 +97,9 @@ impl Miner {
             let corpus: &Corpus = corpus;
             let chunks = |from: usize| runs(corpus, from);
             let mask = |r: std::ops::Range<usize>| {
-                Batch::mask(corpus.events[r].iter().map(|ev| corpus.message(ev)))
+                let events = &corpus.events[r];
+                let bytes = events.iter().map(|ev| corpus.message(ev).len()).sum();
+                Batch::mask(events.iter().map(|ev| corpus.message(ev)), bytes)
             };
             let mut pending = crate::parallel::map(par, chunks(0), |r| r.len() as u64, mask);
             let mut at = 0;

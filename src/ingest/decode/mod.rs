@@ -399,31 +399,40 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
 /// `user@host:~/dir$ command` or `root@host:/# command`: a terminal prompt pasted with the
 /// output it produced.
 fn is_shell_prompt(line: &str) -> bool {
-    let Some(at) = line.find('@') else {
+    // Read from the front only as far as a prompt can reach: the user and the host are short
+    // names, so a log line is turned down within its first bytes (a search of the whole line
+    // for `@` cost ~400 instructions a line).
+    let b = line.as_bytes();
+    let name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.');
+    // End of the name starting at `from` (at most one byte past the longest name allowed).
+    let name_end = |from: usize| {
+        let mut i = from;
+        while i < b.len() && i - from <= MAX_NAME && name_byte(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let is_name = |from: usize, end: usize| end > from && end - from <= MAX_NAME;
+    let at = name_end(0);
+    if !is_name(0, at) || b.get(at) != Some(&b'@') {
         return false;
-    };
-    let user = &line[..at];
-    let Some(colon) = line[at..].find(':').map(|c| at + c) else {
+    }
+    let colon = name_end(at + 1);
+    if !is_name(at + 1, colon) || b.get(colon) != Some(&b':') {
         return false;
-    };
-    let host = &line[at + 1..colon];
-    let name_ok = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 64
-            && s.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-    };
-    let rest = &line[colon + 1..];
-    let Some(end) = rest.find(['$', '#']) else {
-        return false;
-    };
-    let dir = &rest[..end];
-    name_ok(user)
-        && name_ok(host)
-        && (dir.starts_with('~') || dir.starts_with('/'))
-        && !dir.contains(' ')
-        && rest[end + 1..].starts_with(' ')
+    }
+    let rest = &b[colon + 1..];
+    // The directory runs to the prompt sign and holds no space.
+    match memchr::memchr3(b'$', b'#', b' ', rest) {
+        Some(end) if rest[end] != b' ' => {
+            matches!(rest.first(), Some(b'~' | b'/')) && rest.get(end + 1) == Some(&b' ')
+        }
+        _ => false,
+    }
 }
+
+/// Longest user or host name a shell prompt shows.
+const MAX_NAME: usize = 64;
 
 /// Removes ANSI escape sequences (CSI `ESC [ ... letter`, and lone `ESC x`).
 pub(crate) fn strip_ansi(s: &str) -> String {
@@ -787,6 +796,25 @@ pub(crate) fn trim_newline(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_prompts_are_user_at_host_colon_dir_then_sign_and_space() {
+        assert!(is_shell_prompt("alice@web-01:~/app$ tail -f app.log"));
+        assert!(is_shell_prompt("root@db.internal:/var/log# ls"));
+        // Not prompts: no directory, a space before the sign, no space after it, an e-mail
+        // address in a message, a name longer than a host name can be.
+        assert!(!is_shell_prompt("alice@web-01:$ ls"));
+        assert!(!is_shell_prompt("alice@web-01:~/my app$ ls"));
+        assert!(!is_shell_prompt("alice@web-01:~/app$ls"));
+        assert!(!is_shell_prompt("mail from bob@example.com: ~/x$ y"));
+        assert!(!is_shell_prompt("2024-05-01 user@host:/tmp$ x"));
+        let long = "a".repeat(65);
+        assert!(!is_shell_prompt(&format!("{long}@h:/$ x")));
+        assert!(is_shell_prompt(&format!("{}@h:/$ x", &long[..64])));
+        assert!(!is_shell_prompt(&format!("u@{long}:/$ x")));
+        assert!(!is_shell_prompt("@host:/$ x"));
+        assert!(!is_shell_prompt("user@:/$ x"));
+    }
 
     fn dec(line: &str) -> Record {
         let mut ctx = Ctx::new(None, 2024);

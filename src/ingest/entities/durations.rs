@@ -222,5 +222,13 @@ mod tests {
         assert!(ents("id 7d9f8b6c5d ok").durations_ms.is_empty());
         assert!(ents("found 3 items").durations_ms.is_empty());
         assert!(ents("-Xmx512m").durations_ms.is_empty());
+        // Units in capitals glued to the number; ids and stamps with letters but no unit.
+        assert_eq!(ents("timeout after 150MS").durations_ms, vec![150.0]);
+        assert_eq!(ents("waited 2H").durations_ms, Vec::<f64>::new());
+        assert!(
+            ents("trace 4bf92f3577b34da6a3ce929d0e0e4736 at 2024-05-01T10:00:00Z")
+                .durations_ms
+                .is_empty()
+        );
     }
 }

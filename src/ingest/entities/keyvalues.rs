@@ -121,19 +121,27 @@ fn classify_duration_key(k: &[u8]) -> Option<Key> {
         (b"secs", 1000.0),
         (b"seconds", 1000.0),
     ];
-    // The first byte rules out most bases without a comparison (this runs for every key).
+    // The bases starting with each byte, as a bit per base in list order: the first byte picks
+    // the few bases worth comparing without a loop over all (this runs for every key).
+    const BY_FIRST: [u32; 256] = {
+        assert!(BASES.len() <= 32, "a bit per base");
+        let mut t = [0u32; 256];
+        let mut i = 0;
+        while i < BASES.len() {
+            t[BASES[i][0] as usize] |= 1 << i;
+            i += 1;
+        }
+        t
+    };
     let &k0 = k.first()?;
-    if !matches!(
-        k0,
-        b'd' | b'e' | b'l' | b't' | b'r' | b'p' | b'q' | b'u' | b'w'
-    ) {
-        return None;
-    }
-    for base in BASES {
-        if base[0] != k0 || k.len() < base.len() {
+    let mut bases = BY_FIRST[k0 as usize];
+    while bases != 0 {
+        let base = BASES[bases.trailing_zeros() as usize];
+        bases &= bases - 1;
+        if k.len() < base.len() {
             continue;
         }
-        if let Some(rest) = k.strip_prefix(*base) {
+        if let Some(rest) = k.strip_prefix(base) {
             if rest.is_empty() {
                 // Bare number without a unit in the key: unknown scale, only values with units count.
                 return Some(Key::Duration(f64::NAN));
@@ -149,8 +157,21 @@ fn classify_duration_key(k: &[u8]) -> Option<Key> {
 }
 
 fn is_key_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'@')
+    KEY_BYTE[c as usize]
 }
+
+/// Bytes of a key: letters, digits, `_`, `-`, `.`, `@` (one lookup: keys are read backwards
+/// from every `=` and `:` of every message).
+static KEY_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@');
+        c += 1;
+    }
+    t
+};
 
 pub(super) fn scan_key_values(s: &str, e: &mut Entities) {
     let m = s.as_bytes();

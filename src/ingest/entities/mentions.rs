@@ -6,6 +6,8 @@
 //! mentions; at most the per-event limit is kept.
 
 use super::*;
+use crate::hash::FxHashSet;
+use std::sync::OnceLock;
 
 /// Words after which the next word names another service or host.
 const CUES: &[&[&str]] = &[
@@ -305,6 +307,33 @@ const FILE_EXTENSIONS: &[&str] = &[
     "d",
 ];
 
+/// One of the word lists above as a hash set, built on first use: a linear search of a list
+/// of a hundred words cost ~1,000 instructions for every dotted word and host candidate.
+struct Words {
+    list: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Words {
+        Words {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.set
+            .get_or_init(|| self.list.iter().copied().collect())
+            .contains(w)
+    }
+}
+
+static NOT_NAME: Words = Words::new(NOT_NAMES);
+static HOST_SUFFIX: Words = Words::new(HOST_SUFFIXES);
+static NOT_HOST_ROOT: Words = Words::new(NOT_HOST_ROOTS);
+static FILE_EXTENSION: Words = Words::new(FILE_EXTENSIONS);
+
 pub(super) fn scan_words(s: &str, e: &mut Entities) {
     // The two words before the current one (for cues of up to three words), and whether a cue
     // just ended so the next word (articles skipped) names a service or host.
@@ -330,8 +359,10 @@ pub(super) fn scan_words(s: &str, e: &mut Entities) {
             let wb = w.as_bytes();
             if !wb.is_empty() && wb[0].is_ascii_digit() && number_end(wb, 0) == Some(wb.len()) {
                 number = read_number(wb, 0).map(|(n, _)| n);
-            } else if flags & LETTER != 0 {
-                // A unit glued to a number: `1500ms`, `(2.5s)`, `latency=1m30s`.
+            } else if flags & UNIT != 0 {
+                // A unit glued to a number: `1500ms`, `(2.5s)`, `latency=1m30s`. Every unit
+                // starts with one of the UNIT bytes: a word without one (a hex id, a
+                // timestamp) holds no duration.
                 scan_durations(raw, e);
             }
         }
@@ -409,6 +440,8 @@ const DASH: u8 = 2;
 const SLASH: u8 = 4;
 const DIGIT: u8 = 8;
 const LETTER: u8 = 16;
+/// A byte a duration unit can start with (see `durations::read_unit`), in either case.
+const UNIT: u8 = 32;
 
 /// Per-byte flags for [`scan_words`]' single pass (µ/μ lead bytes count as letters).
 const BYTE_FLAGS: [u8; 256] = {
@@ -421,7 +454,10 @@ const BYTE_FLAGS: [u8; 256] = {
             b'-' => DASH,
             b'/' => SLASH,
             b'0'..=b'9' => DIGIT,
-            b'a'..=b'z' | b'A'..=b'Z' | 0xC2 | 0xCE => LETTER,
+            b'm' | b'n' | b's' | b'h' | b'u' | b'M' | b'N' | b'S' | b'H' | b'U' | 0xC2 | 0xCE => {
+                LETTER | UNIT
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
             _ => 0,
         };
         c += 1;
@@ -508,7 +544,7 @@ fn add_mention_word(w: &str, e: &mut Entities) {
 /// plain word in -ed ("upstream refused", "backend closed": the state of the thing, not its
 /// name; names with a hyphen, digit or dot are kept).
 pub(super) fn names_nothing(lower: &str) -> bool {
-    NOT_NAMES.contains(&lower)
+    NOT_NAME.contains(lower)
         || lower.len() >= 5
             && lower.ends_with("ed")
             && lower.bytes().all(|c| c.is_ascii_lowercase())
@@ -578,12 +614,13 @@ fn add_mention(name: &str, e: &mut Entities) {
 }
 
 fn strip_port(h: &str) -> &str {
-    if let Some(i) = h.rfind(':') {
-        let port = &h[i + 1..];
+    let b = h.as_bytes();
+    if let Some(i) = memchr::memrchr(b':', b) {
+        let port = &b[i + 1..];
         if !port.is_empty()
             && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && !h[..i].contains(':')
+            && port.iter().all(u8::is_ascii_digit)
+            && memchr::memchr(b':', &b[..i]).is_none()
         {
             return &h[..i];
         }
@@ -597,13 +634,14 @@ fn is_ipv4(h: &str) -> bool {
         return false;
     }
     let mut n = 0;
-    for part in h.split('.') {
+    for part in h.as_bytes().split(|&c| c == b'.') {
         n += 1;
-        if part.is_empty()
-            || part.len() > 3
-            || !part.bytes().all(|b| b.is_ascii_digit())
-            || part.parse::<u16>().map_or(true, |v| v > 255)
-        {
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        // At most three digits: the value fits, and only its size matters.
+        let v = part.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        if v > 255 {
             return false;
         }
     }
@@ -621,9 +659,8 @@ fn host_in_word(w: &str) -> Option<&str> {
     }
     let mut labels = 0;
     let mut has_svc = false;
-    for l in h.split('.') {
+    for lb in h.as_bytes().split(|&c| c == b'.') {
         labels += 1;
-        let lb = l.as_bytes();
         if lb.is_empty()
             || lb.len() > 63
             || lb[0] == b'-'
@@ -634,23 +671,23 @@ fn host_in_word(w: &str) -> Option<&str> {
         {
             return None;
         }
-        has_svc |= l == "svc";
+        has_svc |= lb == b"svc";
     }
     if labels < 2 {
         return None;
     }
-    let last = h.rsplit('.').next().unwrap_or(h);
-    let first = h.split('.').next().unwrap_or(h);
-    if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOTS.contains(&first) {
+    let last = memchr::memrchr(b'.', h.as_bytes()).map_or(h, |i| &h[i + 1..]);
+    let first = memchr::memchr(b'.', h.as_bytes()).map_or(h, |i| &h[..i]);
+    if !last.bytes().all(|c| c.is_ascii_lowercase()) || NOT_HOST_ROOT.contains(first) {
         return None;
     }
-    if FILE_EXTENSIONS.contains(&last) && !has_port {
+    if FILE_EXTENSION.contains(last) && !has_port {
         return None;
     }
     if !first.bytes().any(|c| c.is_ascii_alphabetic()) && !has_port {
         return None;
     }
-    (HOST_SUFFIXES.contains(&last) || has_port || has_svc).then_some(h)
+    (HOST_SUFFIX.contains(last) || has_port || has_svc).then_some(h)
 }
 
 /// Service-like names by suffix: `inventory-svc`, `basketservice`, `billing-api`, `db-primary`.
