@@ -27,6 +27,7 @@ mod markup;
 mod needle;
 mod public;
 mod rules;
+mod shapes;
 mod tokens;
 
 use super::error::{NarrativeError, NarrativeErrorKind};
@@ -467,7 +468,7 @@ fn propagates(v: &str) -> bool {
 }
 
 fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span>) {
-    if !(rule.gate)(f) {
+    if !rule.opens(f, line) {
         return;
     }
     let mut keep = |s: usize, e: usize| {
