@@ -12,20 +12,6 @@ use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
 
-fn pair_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            // Keys are ASCII words or carry non-ASCII letters (`móvil`); ASCII classes keep
-            // the search on the fast DFA.
-            r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["'])?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
-            r#"(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'"#,
-            r#"|[^ \t\r\n"'&,;{}()\[\]<>|][^ \t\r\n"'&,;})\]<>|]*)"#
-        ))
-        .expect("pair regex")
-    })
-}
-
 /// Tabular locals (Python `rich`, Django debug pages): `name<2+ spaces>'value'`.
 fn locals_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -92,14 +78,13 @@ pub(crate) fn find(
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
-    let re = pair_re();
     let mut pos = 0;
     while pos < line.len() {
-        let Some(m) = re.find_at(line, pos) else {
+        let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
         };
-        let Some(pair) = Pair::parse(line, m.start(), m.end()) else {
-            pos = m.end().max(pos + 1);
+        let Some(pair) = Pair::parse(line, m_start, m_end) else {
+            pos = m_end.max(pos + 1);
             while !line.is_char_boundary(pos) {
                 pos += 1;
             }
@@ -215,8 +200,8 @@ fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
     }
 }
 
-/// One `key sep value` match, split by hand (the regex found its bounds with its DFA; a
-/// capture engine per match would cost more than the rest of the line's rules).
+/// One `key sep value` match, split by hand (a capture engine per match would cost more than
+/// the rest of the line's rules).
 struct Pair {
     key: (usize, usize),
     sep: (usize, usize),

@@ -25,6 +25,7 @@ mod ids;
 mod keys;
 mod markup;
 mod needle;
+mod pairs;
 mod public;
 mod rules;
 mod shapes;
