@@ -692,7 +692,7 @@ fn field_of(key: &str) -> Option<Field> {
     if NAME_ONLY.iter().any(|w| has(w) || joined == *w) {
         return Some(Field::PersonName);
     }
-    // `Source IP address`, `mac_addr`, `remote_address`: where a machine is, not a person;
+    // `client_ip_address`, `mac_addr`, `remote_address`: where a machine is, not a person;
     // the shape rules find the address itself.
     let network = [
         "ip", "ipv4", "ipv6", "mac", "hw", "remote", "peer", "host", "socket",
