@@ -1135,7 +1135,7 @@ mod tests {
         assert_eq!(field("street_address"), Some(Field::Address));
         // A network address's name is not a postal address's.
         for k in [
-            "Source IP address",
+            "Client IP Address",
             "ip_address",
             "mac_addr",
             "remoteAddress",
