@@ -79,6 +79,8 @@ pub(crate) fn find(
         return;
     }
     let mut pos = 0;
+    // The field a name/value record named (`{"name": "sessionid", "value": ...}`).
+    let mut named: Option<Field> = None;
     while pos < line.len() {
         let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
@@ -117,7 +119,15 @@ pub(crate) fn find(
         if sep == "|" && !line[..ks].trim().is_empty() {
             continue;
         }
-        let (field, kept) = keys::field_and_kept(key);
+        if let Some(n) = names_a_field(key, &line[pair.value.0..pair.value.1]) {
+            named = Some(n);
+            skip_quoted(line, &pair, &mut pos);
+            continue;
+        }
+        let (mut field, kept) = keys::field_and_kept(key);
+        if field.is_none() && matches!(key.to_ascii_lowercase().as_str(), "value" | "val") {
+            field = named.take();
+        }
         let Some(f) = field else {
             if kept {
                 keep.push(pair.value);
@@ -186,6 +196,31 @@ pub(crate) fn find(
         });
         pos = e.max(pos);
     }
+}
+
+/// The field a name/value record names: `{"name": "DB_PASSWORD", "value": ...}` (container
+/// env, cookie and tag lists), `key=stripe-api-key value=...` (config dumps). The key says the
+/// value is a name (`name`, `key`, `cookie_name`, `header`, `param`, `variable`, `property`,
+/// `setting`), and the name is a sensitive field's; the record's `value` is then masked as it.
+fn names_a_field(key: &str, value: &str) -> Option<Field> {
+    let naming = matches!(
+        key.to_ascii_lowercase().as_str(),
+        "name"
+            | "key"
+            | "cookie_name"
+            | "header"
+            | "header_name"
+            | "param"
+            | "parameter"
+            | "variable"
+            | "var"
+            | "property"
+            | "setting"
+    );
+    if !naming || value.is_empty() || value.contains(char::is_whitespace) {
+        return None;
+    }
+    keys::field(value).filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName))
 }
 
 /// After a quoted value that is not masked, the search resumes after it, unless it holds
@@ -795,6 +830,28 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn a_record_that_names_a_field_then_holds_its_value() {
+        // Container env and cookie lists (`{"name": ..., "value": ...}`), tag lists
+        // (`Key`/`Value`), config dumps (`key=... value=...`).
+        assert_eq!(
+            masked(
+                r#"{"env":[{"name":"DB_PASSWORD","value":"hunter2-x"},{"name":"PORT","value":"8080"}]}"#
+            ),
+            ["hunter2-x"]
+        );
+        assert_eq!(
+            masked(r#"{"cookies":[{"name":"sessionid","value":"q8x1vz0b7k2m"}]}"#),
+            ["q8x1vz0b7k2m"]
+        );
+        assert_eq!(
+            masked("Tags=[{Key=api_token,Value=tk-4f9a2c71e0}]"),
+            ["tk-4f9a2c71e0"]
+        );
+        // A name that is not a sensitive field's leaves its value alone.
+        assert!(masked(r#"{"name":"retries","value":"3"} key=region value=eu-west-1"#).is_empty());
     }
 
     #[test]
