@@ -141,6 +141,8 @@ const WORDS: &[(&str, Word)] = &[
     ("nuget", Word::Tool),
     ("htpasswd", Word::Tool),
     ("rabbitmqctl", Word::Tool),
+    ("net use", Word::Tool),
+    ("convertto-securestring", Word::Tool),
     ("cvv", Word::Cvv),
     ("cvc", Word::Cvv),
     ("login incorrect", Word::Radius),
@@ -951,6 +953,33 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r"(?-u:\b)htpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.has(Word::Tool), None),
+            // Windows `net use [d:] \\server\share [password | *] [/user:[domain\]name]`: the
+            // password is the argument after the share that is not an option or `*`.
+            r(
+                Secret,
+                r#"(?i)(?-u:\b)net\s+use\s+(?:[a-z]:\s+|\*\s+)?\\\\[^\s"]+(?:\s+/[^\s"]+)*\s+([^\s/*"][^\s"]*)"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // PowerShell `ConvertTo-SecureString [-String] <plain text> -AsPlainText`.
+            r(
+                Secret,
+                r#"(?i)(?-u:\b)ConvertTo-SecureString\s+(?:-String\s+)?(?:'([^']*)'|"([^"]*)"|([^\s'"\-][^\s'"]*))"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // IMAP `tag LOGIN userid password` (RFC 3501), alone on its line as a client sends it.
+            r(
+                Secret,
+                r#"^\s*(?:C:\s*)?[A-Za-z0-9]+\s+LOGIN\s+(?:"[^"]*"|[^\s"]+)\s+(?:"([^"]*)"|([^\s"]+))\s*$"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // POP3 `PASS string` (RFC 1939), alone on its line; a test runner's `PASS path` is not.
+            r(Secret, r"^\s*(?:C:\s*)?PASS (\S+)\s*$", 1, |f| f.has(Word::Password), Some(not_a_path)),
             // Redis MONITOR prints AUTH's arguments quoted; the password is the last one.
             r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None)
                 .needing(shapes::password_word),
@@ -1096,6 +1125,17 @@ pub(crate) fn rules() -> &'static [Rule] {
             r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.mixed32, Some(random_ok)),
         ]
     })
+}
+
+/// Not a relative path of lowercase segments (`src/app.test.js`).
+fn not_a_path(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    !(v.contains('/')
+        && v.split('/').all(|p| {
+            p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+            })
+        }))
 }
 
 /// Random base32 has digits among its letters (a 52-letter word run has none).
@@ -1689,6 +1729,32 @@ pub(super) mod tests {
         assert!(hits("the cache key is orders:2024:profile").is_empty());
         // The word after `password` that is the next field or a keyword is not a password.
         assert!(hits("auth_method=password session_count=3").is_empty());
+    }
+
+    #[test]
+    fn windows_and_mail_protocol_passwords() {
+        // `net use` (Microsoft's syntax): the password after the share, before or after /user.
+        assert_eq!(
+            hits(r"C:\> net use Z: \\fileserver\public Passw0rd-x /user:CONTOSO\ana"),
+            ["Passw0rd-x"]
+        );
+        assert_eq!(
+            hits(r"net use \\srv\share /user:CONTOSO\ana /persistent:no K1ngfisher.7"),
+            ["K1ngfisher.7"]
+        );
+        assert!(hits(r"net use \\srv\share * /user:ana").is_empty());
+        assert!(hits(r"net use \\srv\share /delete").is_empty());
+        // PowerShell's documented example.
+        assert_eq!(
+            hits(r#"$Secure_String_Pwd = ConvertTo-SecureString "P@ssW0rD!" -AsPlainText -Force"#),
+            ["P@ssW0rD!"]
+        );
+        // RFC 3501's LOGIN example and RFC 1939's PASS example.
+        assert_eq!(hits("a001 LOGIN SMITH SESAME"), ["SESAME"]);
+        assert!(hits(r#"C: a002 LOGIN "ana@example.org" "tw0 words""#).contains(&"tw0 words"));
+        assert_eq!(hits("C: PASS secret"), ["secret"]);
+        assert!(hits("PASS src/app.test.js").is_empty());
+        assert!(hits("user login ok from web-3 after retry").is_empty());
     }
 
     #[test]
