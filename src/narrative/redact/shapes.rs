@@ -66,12 +66,12 @@ pub(crate) fn phone(f: &Features, line: &str) -> bool {
     }
     let b = line.as_bytes();
     let opened = f.phone_open
-        && b.iter().enumerate().any(|(i, &c)| {
+        && memchr::memchr2_iter(b'+', b'(', b).any(|i| {
             let first = b.get(i + 1).copied().unwrap_or(b' ');
             // Every digit of the number follows in one run of digits, blanks, `.-()`:
             // `+` then at least 6 (country code, area, two groups of two), `(` at least 8.
-            (c == b'+' && matches!(first, b'1'..=b'9') && number_digits(b, i + 1) >= 6)
-                || (c == b'(' && first.is_ascii_digit() && number_digits(b, i + 1) >= 8)
+            (b[i] == b'+' && matches!(first, b'1'..=b'9') && number_digits(b, i + 1) >= 6)
+                || (b[i] == b'(' && first.is_ascii_digit() && number_digits(b, i + 1) >= 8)
         });
     opened
         || memchr::memchr2_iter(b'.', b'-', b).any(|j| grouped_at(b, j))
@@ -153,8 +153,9 @@ pub(crate) fn stated(_: &Features, line: &str) -> bool {
     let b = line.as_bytes();
     let blank = |c: u8| matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
     !line.is_ascii()
-        || (1..b.len().saturating_sub(2)).any(|i| {
-            b[i].eq_ignore_ascii_case(&b'i')
+        || memchr::memchr2_iter(b'i', b'I', b).any(|i| {
+            i >= 1
+                && i + 2 < b.len()
                 && b[i + 1].eq_ignore_ascii_case(&b's')
                 && blank(b[i - 1])
                 && blank(b[i + 2])
