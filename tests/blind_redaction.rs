@@ -207,14 +207,18 @@ fn third_blind_set_does_not_get_worse() {
 /// families (mail protocol traces, Windows events), 143 kinds and JSON in unusual places, kept
 /// from the engineers who tuned on the first three. Its first run (redactor of cf46f03, whose
 /// output is byte-identical to main 157b2ca's): leaked 140 / 130, recall 91.98% / 92.47%,
-/// must-keep mangled 1.12% / 1.37% (even / odd). The ratchet keeps it from getting worse.
+/// must-keep mangled 1.12% / 1.37% (even / odd). After the mechanisms found on the even half
+/// only (quoted CSV cells, COPY column lists, name/value records, `net use`,
+/// ConvertTo-SecureString, IMAP LOGIN, POP3 PASS), each kept only if the odd half confirmed
+/// it: leaked 66 / 61, recall 96.13% / 96.43%, mangled unchanged. The ratchet keeps it from
+/// getting worse.
 #[test]
 fn fourth_blind_set_does_not_get_worse() {
     check(
         "blind-4",
         Ratchet {
-            max_leaked: 140,
-            min_recall: 0.9197,
+            max_leaked: 66,
+            min_recall: 0.9613,
             max_mangled: 0.0137,
         },
     );
