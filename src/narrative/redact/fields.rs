@@ -125,7 +125,8 @@ pub(crate) fn find(
             continue;
         }
         let (mut field, kept) = keys::field_and_kept(key);
-        if field.is_none() && matches!(key.to_ascii_lowercase().as_str(), "value" | "val") {
+        if field.is_none() && (key.eq_ignore_ascii_case("value") || key.eq_ignore_ascii_case("val"))
+        {
             field = named.take();
         }
         let Some(f) = field else {
@@ -203,20 +204,20 @@ pub(crate) fn find(
 /// value is a name (`name`, `key`, `cookie_name`, `header`, `param`, `variable`, `property`,
 /// `setting`), and the name is a sensitive field's; the record's `value` is then masked as it.
 fn names_a_field(key: &str, value: &str) -> Option<Field> {
-    let naming = matches!(
-        key.to_ascii_lowercase().as_str(),
-        "name"
-            | "key"
-            | "cookie_name"
-            | "header"
-            | "header_name"
-            | "param"
-            | "parameter"
-            | "variable"
-            | "var"
-            | "property"
-            | "setting"
-    );
+    const NAMING: &[&str] = &[
+        "name",
+        "key",
+        "cookie_name",
+        "header",
+        "header_name",
+        "param",
+        "parameter",
+        "variable",
+        "var",
+        "property",
+        "setting",
+    ];
+    let naming = NAMING.iter().any(|n| key.eq_ignore_ascii_case(n));
     if !naming || value.is_empty() || value.contains(char::is_whitespace) {
         return None;
     }
