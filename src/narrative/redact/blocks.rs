@@ -248,10 +248,14 @@ impl Context {
                 return;
             }
             if cells.len() == table.columns.len() {
-                for ((s, e), f) in cells.into_iter().zip(&table.columns) {
+                for ((mut s, mut e), f) in cells.into_iter().zip(&table.columns) {
                     let Some(f) = f else { continue };
                     let v = &line[s..e];
                     if cell_masks(*f, v) {
+                        // A quoted cell keeps its quotes: only its text is the value.
+                        if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
+                            (s, e) = (s + 1, e - 1);
+                        }
                         out.push(Span::new(s, e, f.kind()));
                     }
                 }
@@ -364,11 +368,13 @@ fn body_tokens(line: &str, out: &mut Vec<Span>) {
     }
 }
 
-/// Cells of a row as trimmed byte ranges; `|`-tables drop their outer empty cells.
+/// Cells of a row as trimmed byte ranges; `|`-tables drop their outer empty cells. In CSV
+/// (comma, semicolon, tab) a separator inside double quotes belongs to the cell (RFC 4180:
+/// `"Main St 1, Springfield"` is one field; `""` is a quote inside one).
 fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
     let mut cells = Vec::new();
     let mut at = 0;
-    for piece in line.split(sep) {
+    for piece in pieces(line, sep) {
         let lead = piece.len() - piece.trim_start().len();
         let s = at + lead;
         let e = s + piece.trim().len();
@@ -386,8 +392,49 @@ fn split_cells(line: &str, sep: char) -> Vec<(usize, usize)> {
     cells
 }
 
+/// `line` cut at `sep`, outside double quotes unless `sep` is a psql/mysql bar.
+fn pieces(line: &str, sep: char) -> Vec<&str> {
+    if sep == '|' || !line.contains('"') {
+        return line.split(sep).collect();
+    }
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in line.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            out.push(&line[start..i]);
+            start = i + sep.len_utf8();
+        }
+    }
+    out.push(&line[start..]);
+    out
+}
+
+/// PostgreSQL's `COPY table (col, ...) FROM stdin;`: the tab-separated rows that follow (to
+/// `\.`) have those columns, as a header row would name them.
+fn copy_header(line: &str) -> Option<Table> {
+    let t = line.trim();
+    t.get(..5).filter(|p| p.eq_ignore_ascii_case("copy "))?;
+    let (open, close) = (t.find('(')?, t.rfind(')')?);
+    let tail = t[close + 1..].trim().trim_end_matches(';').trim_end();
+    let from_stdin = tail.len() == 10 && tail.eq_ignore_ascii_case("from stdin");
+    if open > close || !from_stdin {
+        return None;
+    }
+    let columns: Vec<Option<Field>> = t[open + 1..close]
+        .split(',')
+        .map(|c| column_field(c.trim().trim_matches('"')))
+        .collect();
+    (columns.len() >= 2 && columns.iter().any(Option::is_some))
+        .then_some(Table { sep: '\t', columns })
+}
+
 /// A header row: 3+ cells, each a column name, at least one naming a sensitive field.
 fn header(line: &str, field_word: bool) -> Option<Table> {
+    if let Some(copy) = copy_header(line) {
+        return Some(copy);
+    }
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
     if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || !field_word {
@@ -597,6 +644,48 @@ mod tests {
         let got = run("id,full_name,email,phone,dob\n1,Ana Lima,ana@example.org,+351 912 345 678,1990-01-02\npayment_id,order_id,card_number,amount,currency\npay_1,991,4111111111111111,328.08,USD");
         assert_eq!(got[2], "");
         assert_eq!(got[3], "4111111111111111");
+    }
+
+    #[test]
+    fn quoted_csv_cells_hold_their_separators() {
+        // RFC 4180: a field holding the separator is quoted, `""` is a quote inside it. The
+        // cell is one value (its text masked, its quotes kept), and the row keeps its columns.
+        let got = run("id,full_name,home_address,phone\n\
+             7,\"Lima, Ana\",\"Rua Augusta 110, 1100-053 Lisboa\",+351 912 345 678\n\
+             8,\"Berg, Bo \"\"B\"\"\",\"Storgatan 1; 111 22 Stockholm\",+46 8 123 456");
+        assert_eq!(
+            got[1],
+            "Lima, Ana,Rua Augusta 110, 1100-053 Lisboa,+351 912 345 678"
+        );
+        assert_eq!(
+            got[2],
+            "Berg, Bo \"\"B\"\",Storgatan 1; 111 22 Stockholm,+46 8 123 456"
+        );
+        // Semicolon CSV quotes the same way; a psql bar table has no quoting.
+        let got = run("id;email;full_name\n1;ana@example.org;\"Lima; Ana\"");
+        assert_eq!(got[1], "ana@example.org,Lima; Ana");
+        let got = run(" id | full_name | note \n----+------+------\n 1 | \"Ana | Lima\" | x ");
+        assert_eq!(got[2], "");
+    }
+
+    #[test]
+    fn copy_from_stdin_names_the_columns_of_its_rows() {
+        // PostgreSQL's COPY text format: tab-separated rows after the statement, to `\.`.
+        let got = run(
+            "COPY public.customers (id, full_name, email, city) FROM stdin;\n\
+             1\tAna Lima\tana@example.org\tLisboa\n\
+             \\.\n\
+             2\tnot a row\tx\ty",
+        );
+        assert_eq!(got[1], "Ana Lima,ana@example.org");
+        assert_eq!(got[2], "");
+        assert_eq!(got[3], "");
+        // Without a sensitive column, or without FROM stdin, nothing is a table.
+        assert_eq!(run("COPY t (id, city, n) FROM stdin;\n1\tLisboa\t2")[1], "");
+        assert_eq!(
+            run("COPY t (id, email) TO stdout;\n1\ta@example.org")[1],
+            ""
+        );
     }
 
     #[test]

@@ -12,20 +12,6 @@ use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
 
-fn pair_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            // Keys are ASCII words or carry non-ASCII letters (`móvil`); ASCII classes keep
-            // the search on the fast DFA.
-            r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["'])?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
-            r#"(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'"#,
-            r#"|[^ \t\r\n"'&,;{}()\[\]<>|][^ \t\r\n"'&,;})\]<>|]*)"#
-        ))
-        .expect("pair regex")
-    })
-}
-
 /// Tabular locals (Python `rich`, Django debug pages): `name<2+ spaces>'value'`.
 fn locals_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -92,14 +78,15 @@ pub(crate) fn find(
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
-    let re = pair_re();
     let mut pos = 0;
+    // The field a name/value record named (`{"name": "sessionid", "value": ...}`).
+    let mut named: Option<Field> = None;
     while pos < line.len() {
-        let Some(m) = re.find_at(line, pos) else {
+        let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
         };
-        let Some(pair) = Pair::parse(line, m.start(), m.end()) else {
-            pos = m.end().max(pos + 1);
+        let Some(pair) = Pair::parse(line, m_start, m_end) else {
+            pos = m_end.max(pos + 1);
             while !line.is_char_boundary(pos) {
                 pos += 1;
             }
@@ -132,7 +119,16 @@ pub(crate) fn find(
         if sep == "|" && !line[..ks].trim().is_empty() {
             continue;
         }
-        let (field, kept) = keys::field_and_kept(key);
+        if let Some(n) = names_a_field(key, &line[pair.value.0..pair.value.1]) {
+            named = Some(n);
+            skip_quoted(line, &pair, &mut pos);
+            continue;
+        }
+        let (mut field, kept) = keys::field_and_kept(key);
+        if field.is_none() && (key.eq_ignore_ascii_case("value") || key.eq_ignore_ascii_case("val"))
+        {
+            field = named.take();
+        }
         let Some(f) = field else {
             if kept {
                 keep.push(pair.value);
@@ -203,6 +199,31 @@ pub(crate) fn find(
     }
 }
 
+/// The field a name/value record names: `{"name": "DB_PASSWORD", "value": ...}` (container
+/// env, cookie and tag lists), `key=stripe-api-key value=...` (config dumps). The key says the
+/// value is a name (`name`, `key`, `cookie_name`, `header`, `param`, `variable`, `property`,
+/// `setting`), and the name is a sensitive field's; the record's `value` is then masked as it.
+fn names_a_field(key: &str, value: &str) -> Option<Field> {
+    const NAMING: &[&str] = &[
+        "name",
+        "key",
+        "cookie_name",
+        "header",
+        "header_name",
+        "param",
+        "parameter",
+        "variable",
+        "var",
+        "property",
+        "setting",
+    ];
+    let naming = NAMING.iter().any(|n| key.eq_ignore_ascii_case(n));
+    if !naming || value.is_empty() || value.contains(char::is_whitespace) {
+        return None;
+    }
+    keys::field(value).filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName))
+}
+
 /// After a quoted value that is not masked, the search resumes after it, unless it holds
 /// nested pairs (escaped quotes, `=`, or `: `), which are searched too.
 fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
@@ -215,8 +236,8 @@ fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
     }
 }
 
-/// One `key sep value` match, split by hand (the regex found its bounds with its DFA; a
-/// capture engine per match would cost more than the rest of the line's rules).
+/// One `key sep value` match, split by hand (a capture engine per match would cost more than
+/// the rest of the line's rules).
 struct Pair {
     key: (usize, usize),
     sep: (usize, usize),
@@ -810,6 +831,28 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn a_record_that_names_a_field_then_holds_its_value() {
+        // Container env and cookie lists (`{"name": ..., "value": ...}`), tag lists
+        // (`Key`/`Value`), config dumps (`key=... value=...`).
+        assert_eq!(
+            masked(
+                r#"{"env":[{"name":"DB_PASSWORD","value":"hunter2-x"},{"name":"PORT","value":"8080"}]}"#
+            ),
+            ["hunter2-x"]
+        );
+        assert_eq!(
+            masked(r#"{"cookies":[{"name":"sessionid","value":"q8x1vz0b7k2m"}]}"#),
+            ["q8x1vz0b7k2m"]
+        );
+        assert_eq!(
+            masked("Tags=[{Key=api_token,Value=tk-4f9a2c71e0}]"),
+            ["tk-4f9a2c71e0"]
+        );
+        // A name that is not a sensitive field's leaves its value alone.
+        assert!(masked(r#"{"name":"retries","value":"3"} key=region value=eu-west-1"#).is_empty());
     }
 
     #[test]

@@ -692,7 +692,12 @@ fn field_of(key: &str) -> Option<Field> {
     if NAME_ONLY.iter().any(|w| has(w) || joined == *w) {
         return Some(Field::PersonName);
     }
-    if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) {
+    // `client_ip_address`, `mac_addr`, `remote_address`: where a machine is, not a person;
+    // the shape rules find the address itself.
+    let network = [
+        "ip", "ipv4", "ipv6", "mac", "hw", "remote", "peer", "host", "socket",
+    ];
+    if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) && !network.iter().any(|w| has(w)) {
         return Some(Field::Address);
     }
     if last == "name" || last == "customer" || last == "recipient" {
@@ -1128,6 +1133,16 @@ mod tests {
         assert_eq!(field("beneficiary"), Some(Field::PersonName));
         assert_eq!(field("name"), Some(Field::MaybePersonName));
         assert_eq!(field("street_address"), Some(Field::Address));
+        // A network address's name is not a postal address's.
+        for k in [
+            "Client IP Address",
+            "ip_address",
+            "mac_addr",
+            "remoteAddress",
+            "peer_addr",
+        ] {
+            assert_eq!(field(k), None, "{k}");
+        }
         assert_eq!(field("cvv"), Some(Field::Card));
     }
 

@@ -25,8 +25,10 @@ mod ids;
 mod keys;
 mod markup;
 mod needle;
+mod pairs;
 mod public;
 mod rules;
+mod shapes;
 mod tokens;
 
 use super::error::{NarrativeError, NarrativeErrorKind};
@@ -467,7 +469,7 @@ fn propagates(v: &str) -> bool {
 }
 
 fn apply(rule: &rules::Rule, line: &str, f: &rules::Features, out: &mut Vec<Span>) {
-    if !(rule.gate)(f) {
+    if !rule.opens(f, line) {
         return;
     }
     let mut keep = |s: usize, e: usize| {

@@ -1,7 +1,7 @@
 //! The line rules: each a regex, a cheap gate on the line's [`Features`] (so a plain log line
 //! runs only the rules it could match), and an edge check on the match in its context.
 
-use super::{ids, keys, tokens, SecretKind};
+use super::{ids, keys, shapes, tokens, SecretKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -102,6 +102,9 @@ pub(crate) enum Word {
     IdName = 131072,
     /// Where an Azure DevOps personal access token is named (`azure`, `devops`, `PAT`).
     Azure = 262144,
+    /// What a password rule starts from (`password`, `pwd`, `AUTH`, `identified by`): a
+    /// narrower [`Word::Pass`].
+    Password = 524288,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -113,6 +116,10 @@ const WORDS: &[(&str, Word)] = &[
     ("token", Word::Pass),
     ("secret", Word::Pass),
     ("key", Word::Pass),
+    ("pass", Word::Password),
+    ("pwd", Word::Password),
+    ("auth", Word::Password),
+    ("identified", Word::Password),
     ("bearer", Word::Scheme),
     ("basic", Word::Scheme),
     ("token", Word::Scheme),
@@ -134,6 +141,8 @@ const WORDS: &[(&str, Word)] = &[
     ("nuget", Word::Tool),
     ("htpasswd", Word::Tool),
     ("rabbitmqctl", Word::Tool),
+    ("net use", Word::Tool),
+    ("convertto-securestring", Word::Tool),
     ("cvv", Word::Cvv),
     ("cvc", Word::Cvv),
     ("login incorrect", Word::Radius),
@@ -809,6 +818,8 @@ fn iso_date_dash(b: &[u8], i: usize) -> bool {
 }
 
 type Gate = fn(&Features) -> bool;
+/// A necessary condition on the line's text, checked after the gate ([`super::shapes`]).
+type Needs = fn(&Features, &str) -> bool;
 /// Accepts or rejects a match in its context: `(text, start, end)` of the masked span.
 type Check = fn(&str, usize, usize) -> bool;
 
@@ -818,7 +829,24 @@ pub(crate) struct Rule {
     /// First participating capture group from this one on is masked (0: the whole match).
     pub group: usize,
     pub gate: Gate,
+    /// Checked after `gate` passed: a scan of the line the regex cannot match without.
+    pub needs: Option<Needs>,
     pub check: Option<Check>,
+}
+
+impl Rule {
+    /// A rule whose regex is searched only on lines where `needs` also holds.
+    fn needing(self, needs: Needs) -> Rule {
+        Rule {
+            needs: Some(needs),
+            ..self
+        }
+    }
+
+    /// Whether the rule's regex is searched on `line` (its gate, then its needs).
+    pub(crate) fn opens(&self, f: &Features, line: &str) -> bool {
+        (self.gate)(f) && self.needs.is_none_or(|n| n(f, line))
+    }
 }
 
 fn before(text: &str, s: usize) -> Option<u8> {
@@ -841,6 +869,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             re: Regex::new(re).unwrap_or_else(|e| panic!("built-in rule {re}: {e}")),
             group,
             gate,
+            needs: None,
             check,
         };
         use SecretKind::*;
@@ -861,7 +890,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 0,
                 |f| f.has(Word::Shape) || (f.dots >= 2 && f.run >= 59),
                 Some(token_edges),
-            ),
+            )
+            .needing(shapes::provider_shape),
             // Oracle thin JDBC URLs carry user/password@host.
             r(Secret, r"(?-u:\b)jdbc:oracle:thin:[^/\s@]+/([^@\s]+)@", 1, |f| f.at && f.has(Word::Jdbc), None),
             // An AWS access key id and its secret key written as one pair (`AKIA...:secret`,
@@ -888,7 +918,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 1,
                 |f| f.has(Word::Pass),
                 Some(not_plain_word),
-            ),
+            )
+            .needing(shapes::password_word),
             // Command lines: long flags, curl -u, client short flags, htpasswd -b.
             r(
                 Secret,
@@ -916,15 +947,45 @@ pub(crate) fn rules() -> &'static [Rule] {
             // A card security code named in prose: `cvv 123`, `CVC: 4321`.
             r(Card, r"(?i)(?-u:\b)(?:cvv2?|cvc2?)[\s:=#]+(\d{3,4})(?-u:\b)", 1, |f| f.has(Word::Cvv), None),
             // `the new key is <value>`: a credential word, `is`, then the value.
-            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret)\s+is\s+['"]?([^\s'"]{16,})"#, 1, |f| f.has(Word::Pass), Some(stated_credential)),
+            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret)\s+is\s+['"]?([^\s'"]{16,})"#, 1, |f| f.has(Word::Pass), Some(stated_credential))
+                .needing(shapes::stated),
             r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)nuget(?-u:\b)[^\n]*?\s(?:-k|-ApiKey|--api-key)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r"(?-u:\b)htpasswd\s+(?:-[A-Za-z]+\s+)+\S+\s+\S+\s+(\S+)", 1, |f| f.has(Word::Tool), None),
+            // Windows `net use [d:] \\server\share [password | *] [/user:[domain\]name]`: the
+            // password is the argument after the share that is not an option or `*`.
+            r(
+                Secret,
+                r#"(?i)(?-u:\b)net\s+use\s+(?:[a-z]:\s+|\*\s+)?\\\\[^\s"]+(?:\s+/[^\s"]+)*\s+([^\s/*"][^\s"]*)"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // PowerShell `ConvertTo-SecureString [-String] <plain text> -AsPlainText`.
+            r(
+                Secret,
+                r#"(?i)(?-u:\b)ConvertTo-SecureString\s+(?:-String\s+)?(?:'([^']*)'|"([^"]*)"|([^\s'"\-][^\s'"]*))"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // IMAP `tag LOGIN userid password` (RFC 3501), alone on its line as a client sends it.
+            r(
+                Secret,
+                r#"^\s*(?:C:\s*)?[A-Za-z0-9]+\s+LOGIN\s+(?:"[^"]*"|[^\s"]+)\s+(?:"([^"]*)"|([^\s"]+))\s*$"#,
+                1,
+                |f| f.has(Word::Tool),
+                None,
+            ),
+            // POP3 `PASS string` (RFC 1939), alone on its line; a test runner's `PASS path` is not.
+            r(Secret, r"^\s*(?:C:\s*)?PASS (\S+)\s*$", 1, |f| f.has(Word::Password), Some(not_a_path)),
             // Redis MONITOR prints AUTH's arguments quoted; the password is the last one.
-            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None),
+            r(Secret, r#""AUTH"(?:\s+"[^"]*")*\s+"([^"]+)""#, 1, |f| f.has(Word::Pass) && f.quote, None)
+                .needing(shapes::password_word),
             // SQL: ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
-            r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
+            r(Secret, r"(?i)(?-u:\b)(?:password|identified\s+by)\s+'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None)
+                .needing(shapes::password_word),
             // MySQL: IDENTIFIED WITH <plugin> BY '...', SET PASSWORD [FOR 'u'@'h'] = '...'.
             r(
                 Secret,
@@ -932,7 +993,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 1,
                 |f| f.has(Word::Pass) && f.quote,
                 None,
-            ),
+            )
+            .needing(shapes::password_word),
             // PHP's PDO constructor: (dsn, username, password, options).
             r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
@@ -969,7 +1031,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                 // Every match has 13+ digits in a row or two groups of four.
                 |f| f.max_digit_run >= 13 || (f.d4_sep_d4 && f.max_digit_run >= 4 && (f.digit_space_digit || f.digit_dashes >= 2)),
                 Some(card_ok),
-            ),
+            )
+            .needing(shapes::card_number),
             r(
                 Id,
                 r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
@@ -988,17 +1051,20 @@ pub(crate) fn rules() -> &'static [Rule] {
                         || f.corsica
                 },
                 Some(national_ok),
-            ),
+            )
+            .needing(shapes::national_id),
             // A netfilter MAC= field: destination, source and EtherType in one colon-hex run.
             r(Mac, r"(?-u:\b)MAC=([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5,13})", 1, |f| f.has(Word::Mac), None),
-            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.hex_pairs >= 5 || f.cisco_mac, Some(mac_ok)),
+            r(Mac, r"(?-u:\b)[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?-u:\b)|(?-u:\b)[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?-u:\b)", 0, |f| f.hex_pairs >= 5 || f.cisco_mac, Some(mac_ok))
+                .needing(shapes::mac),
             r(
                 Ip,
                 r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?",
                 0,
                 |f| f.hexcolon || f.colons >= 7,
                 Some(ipv6_ok),
-            ),
+            )
+            .needing(shapes::ipv6_address),
             // `addr:port` without brackets (HAProxy, ALB): the address before the last group.
             r(
                 Ip,
@@ -1024,7 +1090,8 @@ pub(crate) fn rules() -> &'static [Rule] {
                         || (f.digit_space_digit && f.digit_dots >= 4)
                 },
                 Some(phone_ok),
-            ),
+            )
+            .needing(shapes::phone),
             // A person's name after a courtesy title or a salutation: `Mr. John Smith`,
             // `Frau Anna Weber`, `Dear Maria Silva`, `Sra. Lucía Gómez`.
             r(
@@ -1050,13 +1117,25 @@ pub(crate) fn rules() -> &'static [Rule] {
                 1,
                 |f| f.colons >= 4,
                 Some(pgpass_ok),
-            ),
+            )
+            .needing(shapes::pgpass_head),
             // Basic credentials without their scheme word: base64 of "user:password".
             r(Secret, r"(?-u:\b)[A-Za-z0-9+/]{12,}={0,2}", 0, |f| f.run >= 12 && f.has(Word::Pass), Some(basic_ok)),
             // Long random-looking strings: generic API keys and tokens without a known prefix.
             r(Secret, r"[A-Za-z0-9+/_\-]{32,}=*", 0, |f| f.mixed32, Some(random_ok)),
         ]
     })
+}
+
+/// Not a relative path of lowercase segments (`src/app.test.js`).
+fn not_a_path(text: &str, s: usize, e: usize) -> bool {
+    let v = &text[s..e];
+    !(v.contains('/')
+        && v.split('/').all(|p| {
+            p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+            })
+        }))
 }
 
 /// Random base32 has digits among its letters (a 52-letter word run has none).
@@ -1331,7 +1410,7 @@ fn random_ok(text: &str, s: usize, e: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     impl Features {
@@ -1495,7 +1574,7 @@ mod tests {
     }
 
     /// The lines of every fixture of every format, and of the secrets sets.
-    fn fixture_lines() -> Vec<String> {
+    pub(in crate::narrative::redact) fn fixture_lines() -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
         for dir in ["secrets", "secrets/blind", "secrets/blind-2", "formats"] {
@@ -1558,7 +1637,7 @@ mod tests {
     fn hits(line: &str) -> Vec<&str> {
         let f = Features::of(line);
         let mut out = Vec::new();
-        for r in rules().iter().filter(|r| (r.gate)(&f)) {
+        for r in rules().iter().filter(|r| r.opens(&f, line)) {
             for c in r.re.captures_iter(line) {
                 let Some(m) = (r.group..c.len()).find_map(|g| c.get(g)) else {
                     continue;
@@ -1650,6 +1729,32 @@ mod tests {
         assert!(hits("the cache key is orders:2024:profile").is_empty());
         // The word after `password` that is the next field or a keyword is not a password.
         assert!(hits("auth_method=password session_count=3").is_empty());
+    }
+
+    #[test]
+    fn windows_and_mail_protocol_passwords() {
+        // `net use` (Microsoft's syntax): the password after the share, before or after /user.
+        assert_eq!(
+            hits(r"C:\> net use Z: \\fileserver\public Passw0rd-x /user:CONTOSO\ana"),
+            ["Passw0rd-x"]
+        );
+        assert_eq!(
+            hits(r"net use \\srv\share /user:CONTOSO\ana /persistent:no K1ngfisher.7"),
+            ["K1ngfisher.7"]
+        );
+        assert!(hits(r"net use \\srv\share * /user:ana").is_empty());
+        assert!(hits(r"net use \\srv\share /delete").is_empty());
+        // PowerShell's documented example.
+        assert_eq!(
+            hits(r#"$Secure_String_Pwd = ConvertTo-SecureString "P@ssW0rD!" -AsPlainText -Force"#),
+            ["P@ssW0rD!"]
+        );
+        // RFC 3501's LOGIN example and RFC 1939's PASS example.
+        assert_eq!(hits("a001 LOGIN SMITH SESAME"), ["SESAME"]);
+        assert!(hits(r#"C: a002 LOGIN "ana@example.org" "tw0 words""#).contains(&"tw0 words"));
+        assert_eq!(hits("C: PASS secret"), ["secret"]);
+        assert!(hits("PASS src/app.test.js").is_empty());
+        assert!(hits("user login ok from web-3 after retry").is_empty());
     }
 
     #[test]
