@@ -510,23 +510,20 @@ fn timeline(corpus: &Corpus, f: &Findings) -> Vec<TimelineEntry> {
     out
 }
 
-/// Names for commands: the service, and the namespace and a pod seen for it.
+/// Names for commands: the service, and the namespace and a pod seen for it. Only the
+/// service's own signals are read: another service's namespace would send the command to the
+/// wrong place (a command without `-n` is honest, one with a wrong `-n` misleads).
 fn names_for(corpus: &Corpus, f: &Findings, service: &str) -> playbook::Names {
     let mut n = playbook::Names {
         service: service.to_string(),
         ..Default::default()
     };
-    for s in f
-        .signals
-        .iter()
-        .filter(|s| s.blamed == service)
-        .chain(f.signals.iter())
-    {
+    for s in f.signals.iter().filter(|s| s.emitter == service) {
         if let Some(e) = corpus.events[s.event].entities.as_deref() {
             if n.namespace.is_none() {
                 n.namespace = e.namespace.as_deref().map(str::to_string);
             }
-            if n.pod.is_none() && s.blamed == service {
+            if n.pod.is_none() {
                 n.pod = e.pod.as_ref().map(|p| format!("pod/{p}"));
             }
         }
@@ -832,6 +829,38 @@ mod tests {
         assert_eq!(spans.get("cache"), None);
     }
     use crate::{ingest, IngestOptions, InputFile};
+
+    /// Bug (wrong namespace): when the root's own lines named no namespace, its commands took
+    /// a caller's (`kubectl logs pod/flags-0 -n shop` for a pod of another namespace).
+    #[test]
+    fn commands_take_no_namespace_from_another_service() {
+        let mut log = String::new();
+        for s in 0..6 {
+            log += &format!(
+                "{{\"ts\":\"2024-05-01T10:00:0{s}Z\",\"level\":\"error\",\"service\":\"checkout\",\"namespace\":\"shop\",\"msg\":\"call to flags failed: connection refused\"}}\n"
+            );
+        }
+        let own = "2024-05-01T09:59:59Z FATAL flags panic: assignment to entry in nil map\n";
+        let r = crate::analyze(
+            &[
+                InputFile::new("checkout.log", log.into_bytes()),
+                InputFile::new("flags.log", own.as_bytes().to_vec()),
+            ],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("flags"));
+        let commands: Vec<&str> = r
+            .recommendations
+            .iter()
+            .flat_map(|c| c.commands.iter().map(String::as_str))
+            .collect();
+        assert!(!commands.is_empty());
+        assert!(
+            commands.iter().all(|c| !c.contains("-n shop")),
+            "{commands:?}"
+        );
+    }
 
     /// Bug (hosts as services): a Kubernetes DNS name was its own affected "service" and a bare
     /// IPv4 address had role "service".
