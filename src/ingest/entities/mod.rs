@@ -67,8 +67,8 @@ pub(crate) fn complete(
     let (file_service, name_first) = match file_voices(corpus, first) {
         Voices::None => (service_from_file_name(file_name), true),
         Voices::One(s) => {
-            let named = service_from_file_name(file_name).as_deref() == Some(s.as_str());
-            (Some(s), named)
+            let is_file_name = service_from_file_name(file_name).as_deref() == Some(s.as_str());
+            (Some(s), is_file_name)
         }
         Voices::Many => (None, true),
     };

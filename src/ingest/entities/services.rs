@@ -329,6 +329,10 @@ const PROGRAMS: &[&str] = &[
     "elasticsearch",
     "zookeeper",
     "memcached",
+    "pgbouncer",
+    "radosgw",
+    "slapd",
+    "opensearch",
 ];
 
 /// `postgresql-pg-main-01` and `mysql-error-db-02-a` are a program's log on a host: the host
@@ -353,39 +357,22 @@ fn strip_program(stem: &str) -> &str {
     }
 }
 
-/// Servers whose log is often saved as `<instance>-<program>` (`ledger-db-postgresql`,
-/// `pool-01-pgbouncer`, `gw-2-radosgw`). Proxies are not here: `ingress-nginx` is a service.
-const SERVER_SUFFIXES: &[&str] = &[
-    "postgres",
-    "postgresql",
-    "mysql",
-    "mysqld",
-    "mariadb",
-    "mongod",
-    "mongodb",
-    "redis",
-    "pgbouncer",
-    "radosgw",
-    "slapd",
-    "etcd",
-    "zookeeper",
-    "memcached",
-    "elasticsearch",
-    "opensearch",
-];
+/// Programs of [`PROGRAMS`] whose name also ends service names: `ingress-nginx`, `edge-envoy`
+/// and `orders-kafka` are services (or clusters), not a program's log on an instance.
+const NOT_SUFFIXES: &[&str] = &["haproxy", "envoy", "kafka", "rabbitmq"];
 
 /// `pool-01-pgbouncer` is the pgbouncer of instance `pool-01`: the instance is the name, as
 /// the logs' callers call it.
 fn strip_program_suffix(stem: &str) -> &str {
-    match stem.rsplit_once(['-', '_']) {
-        Some((head, program))
-            if SERVER_SUFFIXES.contains(&program.to_ascii_lowercase().as_str())
-                && head.bytes().any(|b| b.is_ascii_alphabetic())
-                && !is_generic(head) =>
-        {
-            head
-        }
-        _ => stem,
+    let Some((head, program)) = stem.rsplit_once(['-', '_']) else {
+        return stem;
+    };
+    let program = program.to_ascii_lowercase();
+    let server = PROGRAMS.contains(&program.as_str()) && !NOT_SUFFIXES.contains(&program.as_str());
+    if server && head.bytes().any(|b| b.is_ascii_alphabetic()) && !is_generic(head) {
+        head
+    } else {
+        stem
     }
 }
 

@@ -80,7 +80,7 @@ pub(crate) fn find(
     }
     let mut pos = 0;
     // The field a name/value record named (`{"name": "sessionid", "value": ...}`).
-    let mut named: Option<Field> = None;
+    let mut record_field: Option<Field> = None;
     while pos < line.len() {
         let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
@@ -120,14 +120,14 @@ pub(crate) fn find(
             continue;
         }
         if let Some(n) = names_a_field(key, &line[pair.value.0..pair.value.1]) {
-            named = Some(n);
+            record_field = Some(n);
             skip_quoted(line, &pair, &mut pos);
             continue;
         }
         let (mut field, kept) = keys::field_and_kept(key);
         if field.is_none() && (key.eq_ignore_ascii_case("value") || key.eq_ignore_ascii_case("val"))
         {
-            field = named.take();
+            field = record_field.take();
         }
         let Some(f) = field else {
             if kept {
