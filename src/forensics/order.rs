@@ -28,29 +28,9 @@ pub(crate) fn effective_times(corpus: &Corpus) -> Vec<Option<i64>> {
         .collect()
 }
 
-/// `4m12s`, `31m`, `2d3h`, `45s` at the start of a line, in nanoseconds.
+/// A kubectl age (`4m12s`, `31m`) at the start of a line, in nanoseconds.
 fn relative_age(line: &str) -> Option<i64> {
-    let tok = line.split_whitespace().next()?;
-    let mut total = 0i64;
-    let mut num = 0i64;
-    let mut any = false;
-    for c in tok.chars() {
-        if let Some(d) = c.to_digit(10) {
-            num = num.checked_mul(10)?.checked_add(d as i64)?;
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => return None,
-        };
-        total = total.checked_add(num.checked_mul(unit)?)?;
-        num = 0;
-        any = true;
-    }
-    (any && num == 0).then(|| total.saturating_mul(1_000_000_000))
+    crate::ingest::kubectl_age(line.split_whitespace().next()?)
 }
 
 /// Event indices in causal order.

@@ -33,6 +33,7 @@ pub use part::{
     decode_file, input_calendar, merge, plan, DecodedFile, EncodedPart, Part, PartError,
 };
 pub use pipeline::Calendar;
+pub(crate) use time::kubectl_age;
 
 use std::fmt;
 

@@ -281,6 +281,32 @@ fn clock_part(b: &[u8], at: usize, dots: bool) -> Option<(u32, u32, u32, u32, Pr
     Some((h, mi, s, nanos, prec, i))
 }
 
+/// kubectl's short age (`4m12s`, `31m`, `2d3h`, `45s`, `3y`) in nanoseconds: what `get events`
+/// and `get pods` print for how long ago something happened.
+pub(crate) fn kubectl_age(tok: &str) -> Option<i64> {
+    let mut total = 0i64;
+    let mut num = 0i64;
+    let mut any = false;
+    for c in tok.chars() {
+        if let Some(d) = c.to_digit(10) {
+            num = num.checked_mul(10)?.checked_add(d as i64)?;
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            'y' => 365 * 86400,
+            _ => return None,
+        };
+        total = total.checked_add(num.checked_mul(unit)?)?;
+        num = 0;
+        any = true;
+    }
+    (any && num == 0).then(|| total.saturating_mul(1_000_000_000))
+}
+
 /// Named zones and their offsets in seconds.
 fn zone_by_name(w: &[u8]) -> Option<i32> {
     let h = 3600;

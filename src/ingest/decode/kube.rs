@@ -391,16 +391,9 @@ fn is_ready_count(cell: &str) -> bool {
     })
 }
 
-/// kubectl's short age: `14m`, `2m30s`, `3d4h`, `<unknown>`, or `<invalid>`.
+/// kubectl's short age (`14m`, `2m30s`), or what it prints when it has none.
 fn is_age(w: &str) -> bool {
-    if w.starts_with('<') {
-        return w == "<unknown>" || w == "<invalid>";
-    }
-    let b = w.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_digit()
-        && b.last().is_some_and(|c| b"smhdy".contains(c))
-        && b.iter().all(|c| c.is_ascii_digit() || b"smhdy".contains(c))
+    w == "<unknown>" || w == "<invalid>" || crate::ingest::kubectl_age(w).is_some()
 }
 
 /// One row of a table, its values split once.
