@@ -104,13 +104,7 @@ pub(crate) fn complete(
         enrich(scanned, ents);
         let fallback = if ev.service.is_some() {
             None
-        } else if let Some(s) = ents
-            .pod
-            .as_deref()
-            .and_then(service_from_pod)
-            .or_else(|| ents.container.as_deref().and_then(service_from_pod))
-            .or_else(|| ents.host.as_deref().and_then(service_from_pod_host))
-        {
+        } else if let Some(s) = workload_service(ents) {
             Some(Ok(s))
         } else {
             // Not for cluster listings (events, pods, describe): they speak about other
@@ -158,6 +152,15 @@ pub(crate) fn complete(
     }
 }
 
+/// The service a line's pod, container or pod-named host stands for, in that order.
+fn workload_service(e: &Entities) -> Option<String> {
+    e.pod
+        .as_deref()
+        .and_then(service_from_pod)
+        .or_else(|| e.container.as_deref().and_then(service_from_pod))
+        .or_else(|| e.host.as_deref().and_then(service_from_pod_host))
+}
+
 /// The services a file's lines name in-line.
 enum Voices {
     None,
@@ -173,9 +176,11 @@ enum Voices {
 fn file_voices(corpus: &Corpus, first: usize) -> Voices {
     let events = &corpus.events[first..];
     let mut by_sym: HashMap<Sym, usize> = HashMap::new();
-    // Each distinct pod, container or host is resolved once, to an index in `names`.
-    let mut derived: HashMap<&str, Option<usize>> = HashMap::new();
+    // Each distinct pod, container and host is resolved once, to an index in `names`.
+    type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let mut derived: HashMap<Key, Option<usize>> = HashMap::new();
     let mut names: Vec<(String, usize)> = Vec::new();
+    let mut last: Option<(Key, Option<usize>)> = None;
     for ev in events {
         if let Some(s) = ev.service {
             *by_sym.entry(s).or_default() += 1;
@@ -184,22 +189,19 @@ fn file_voices(corpus: &Corpus, first: usize) -> Voices {
         let Some(e) = ev.entities.as_deref() else {
             continue;
         };
-        let (raw, host) = match e.pod.as_deref().or(e.container.as_deref()) {
-            Some(p) => (p, false),
-            None => match e.host.as_deref() {
-                Some(h) => (h, true),
-                None => continue,
-            },
+        let key = (e.pod.as_deref(), e.container.as_deref(), e.host.as_deref());
+        if key == (None, None, None) {
+            continue;
+        }
+        // Runs of lines from one pod are the common case: the last answer first.
+        let slot = match last {
+            Some((k, slot)) if k == key => slot,
+            _ => *derived.entry(key).or_insert_with(|| {
+                names.push((workload_service(e)?, 0));
+                Some(names.len() - 1)
+            }),
         };
-        let slot = *derived.entry(raw).or_insert_with(|| {
-            let name = if host {
-                service_from_pod_host(raw)
-            } else {
-                service_from_pod(raw)
-            }?;
-            names.push((name, 0));
-            Some(names.len() - 1)
-        });
+        last = Some((key, slot));
         if let Some(k) = slot {
             names[k].1 += 1;
         }
