@@ -62,8 +62,6 @@ const FLAG_CHANGED: &[&str] = &[
     "turned off",
     "set to",
 ];
-/// An audit record of an operator's change (`audit: segment updated by ...`).
-const AUDIT: &[&str] = &["audit"];
 const SECRET: &[&str] = &[
     "key",
     "keys",
@@ -117,7 +115,6 @@ fn change_phrases() -> &'static aho_corasick::AhoCorasick {
             FLAG,
             ROTATED,
             SECRET,
-            AUDIT,
             WORKLOAD,
             DEPLOY,
             TRAFFIC_SPIKE,
@@ -197,7 +194,7 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
         } else if resize || has(SCALING) {
             Some("scaling")
         } else if has(CONFIG_CHANGE)
-            || (has(FLAG) || has(AUDIT)) && has(FLAG_CHANGED)
+            || has(FLAG) && has(FLAG_CHANGED)
             || has(SECRET) && (has(ROTATED) || has(RENEWED))
         {
             Some("config_change")
@@ -433,11 +430,6 @@ mod tests {
             trigger_after("password changed for role app_rw"),
             "config_change"
         );
-        assert_eq!(
-            trigger_after("audit: segment beta-users updated by ops@example.com"),
-            "config_change"
-        );
-        assert_ne!(trigger_after("audit: user login"), "config_change");
         assert_ne!(trigger_after("access log rotated"), "config_change");
         assert_ne!(trigger_after("api key accepted"), "config_change");
     }
