@@ -522,11 +522,6 @@ const RULES: &[(Class, &[&str])] = &[
             "slow responses",
             "slow upstream",
             "took longer than",
-            "slow requests",
-            "above threshold",
-            "over threshold",
-            "exceeds threshold",
-            "exceeded threshold",
             "high latency",
             "latency above",
             "latency exceeded",
@@ -1023,8 +1018,6 @@ mod tests {
         let line = "slow call to rates.example.com GET /v2/rates took 9844 ms (threshold 2000 ms)";
         assert_eq!(classify(line, Some(Level::Warn)), Some(Class::Timeout));
         assert_eq!(classify(line, Some(Level::Info)), None);
-        let line = "slow requests: p99 over the last minute is 2400ms (threshold 800ms)";
-        assert_eq!(classify(line, Some(Level::Warn)), Some(Class::Timeout));
     }
 
     /// What databases answer a login they refuse (MySQL 1045, SQL Server 18456, PostgreSQL
