@@ -514,17 +514,6 @@ const RULES: &[(Class, &[&str])] = &[
             "deadlineexceeded",
             "gateway timeout",
             "took too long",
-            // A call that came back, but far slower than it should: latency, reported by the
-            // caller about the callee it names.
-            "slow call",
-            "slow calls",
-            "slow response",
-            "slow responses",
-            "slow upstream",
-            "took longer than",
-            "high latency",
-            "latency above",
-            "latency exceeded",
         ],
     ),
     (
@@ -1009,15 +998,6 @@ mod tests {
             ),
             Some(Class::Oom)
         );
-    }
-
-    /// A caller that reports a slow answer reports latency, at warning level or worse; at
-    /// info it is a sample, not a signal.
-    #[test]
-    fn a_slow_call_is_latency() {
-        let line = "slow call to rates.example.com GET /v2/rates took 9844 ms (threshold 2000 ms)";
-        assert_eq!(classify(line, Some(Level::Warn)), Some(Class::Timeout));
-        assert_eq!(classify(line, Some(Level::Info)), None);
     }
 
     /// What databases answer a login they refuse (MySQL 1045, SQL Server 18456, PostgreSQL
