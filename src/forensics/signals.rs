@@ -372,10 +372,6 @@ const RULES: &[(Class, &[&str])] = &[
             "invalidaccesskeyid",
             "signaturedoesnotmatch",
             "authentication failed",
-            // What databases answer a refused login: MySQL, SQL Server, PostgreSQL.
-            "access denied for user",
-            "login failed for user",
-            "password authentication failed",
             "invalid credentials",
             "401 unauthorized",
         ],
@@ -998,20 +994,6 @@ mod tests {
             ),
             Some(Class::Oom)
         );
-    }
-
-    /// What databases answer a login they refuse (MySQL 1045, SQL Server 18456, PostgreSQL
-    /// 28P01) is a credential failure.
-    #[test]
-    fn a_database_refusing_a_login_is_an_auth_failure() {
-        let err = Some(Level::Error);
-        for line in [
-            "java.sql.SQLException: Access denied for user 'app'@'10.0.0.7' (using password: YES)",
-            "Login failed for user 'reporting'. Reason: Password did not match",
-            "FATAL: password authentication failed for user \"app\"",
-        ] {
-            assert_eq!(classify(line, err), Some(Class::AuthFailure), "{line}");
-        }
     }
 
     #[test]

@@ -77,7 +77,6 @@ const SECRET: &[&str] = &[
     "password",
 ];
 const ROTATED: &[&str] = &["rotated", "rotation", "rotating", "rotate", "rolled over"];
-const RENEWED: &[&str] = &["changed", "renewed", "replaced", "reissued"];
 /// What `kubectl apply` and GitOps controllers print for a workload they changed
 /// (`deployment.apps/x configured`): a new pod template, so a rollout.
 const WORKLOAD: &[&str] = &["deployment", "statefulset", "daemonset"];
@@ -114,7 +113,6 @@ fn change_phrases() -> &'static aho_corasick::AhoCorasick {
             CONFIG_CHANGE,
             FLAG,
             ROTATED,
-            SECRET,
             WORKLOAD,
             DEPLOY,
             TRAFFIC_SPIKE,
@@ -195,7 +193,7 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             Some("scaling")
         } else if has(CONFIG_CHANGE)
             || has(FLAG) && has(FLAG_CHANGED)
-            || has(SECRET) && (has(ROTATED) || has(RENEWED))
+            || has(ROTATED) && has(SECRET)
         {
             Some("config_change")
         } else if has(DEPLOY) || has(WORKLOAD) && has(APPLIED) {
@@ -424,10 +422,6 @@ mod tests {
         );
         assert_eq!(
             trigger_after("tls certificate rotation complete"),
-            "config_change"
-        );
-        assert_eq!(
-            trigger_after("password changed for role app_rw"),
             "config_change"
         );
         assert_ne!(trigger_after("access log rotated"), "config_change");
