@@ -304,6 +304,9 @@ fn class_of(corpus: &Corpus, i: usize, p: &Prep) -> Option<signals::Class> {
     let ev = &corpus.events[i];
     let (_, _, reason, status) = p.key;
     let msg = corpus.message(ev);
+    if crate::ingest::is_command(ev.format, msg) {
+        return None;
+    }
     let line = corpus.first_line(ev);
     let mut text = String::with_capacity(line.len() + msg.len() + 32);
     if let Some(r) = reason {

@@ -693,6 +693,20 @@ mod fallback_tests {
         assert!(pz.evidence.text.contains("panic"), "{}", pz.evidence.text);
     }
 
+    /// Bug: `$ kubectl logs cache-0 | grep -i -e OOMKilled ...` pasted above its output was an
+    /// out-of-memory signal: a command searching for a failure is not one.
+    #[test]
+    fn a_command_that_greps_for_a_failure_is_not_one() {
+        let text = "2024-01-01T00:00:00Z INFO [api] started\n\
+            $ kubectl logs cache-0 | grep -i -e OOMKilled -e 'connection refused'\n\
+            2024-01-01T00:00:05Z ERROR [api] request failed: upstream timeout\n";
+        let files = [InputFile::new("api.log", text.as_bytes().to_vec())];
+        let r = analyze(&files, &Default::default()).unwrap();
+        assert_eq!(r.root_cause.failure_class, "timeout");
+        let cited = r.candidates.iter().flat_map(|c| &c.evidence);
+        assert!(cited.chain(&r.root_cause.evidence).all(|e| e.line != 2));
+    }
+
     #[test]
     fn with_no_failure_words_a_new_warning_against_the_baseline_is_the_lead() {
         let normal = [

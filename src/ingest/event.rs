@@ -312,6 +312,12 @@ pub struct Event {
     pub entities: Option<Arc<Entities>>,
 }
 
+/// True for a shell command pasted above its output (`$ ` then the command, no log header): the
+/// engineer's query, which reports nothing about the services it names.
+pub(crate) fn is_command(format: Format, message: &str) -> bool {
+    format == Format::Plain && message.starts_with("$ ")
+}
+
 /// Why a line is not part of any event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -28,6 +28,7 @@ pub use event::{
     Unparsed, UnparsedReason,
 };
 
+pub(crate) use event::is_command;
 pub(crate) use instant::{format_day, format_ns};
 pub use part::{
     decode_file, input_calendar, merge, plan, DecodedFile, EncodedPart, Part, PartError,

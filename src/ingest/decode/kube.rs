@@ -153,6 +153,19 @@ pub(crate) fn is_describe_start(line: &str) -> bool {
     line.starts_with("Name:") && line.len() > 6 && line[5..].starts_with(' ')
 }
 
+/// A `kubectl describe` top-level field: `Name:`, `Controlled By:`, `Node-Selectors:`,
+/// `Events:`: a capitalised label of letters, spaces and `-./()` before its colon.
+fn is_describe_field(line: &str) -> bool {
+    let Some((label, _)) = line.split_once(':') else {
+        return false;
+    };
+    label.len() <= 40
+        && label.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && label.bytes().all(|b| {
+            b.is_ascii_alphabetic() || matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')')
+        })
+}
+
 /// Splits a table header into columns separated by two or more spaces.
 fn header_cols(line: &str) -> Vec<(String, usize)> {
     let b = line.as_bytes();
@@ -281,11 +294,7 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
         ctx.after_command = true;
         ctx.describe = described(cmd);
         ctx.subject = command_subject(cmd);
-        let mut r = Record::new(Format::Plain, Msg::Range(0, line.len()));
-        if cmd.trim_start().starts_with("kubectl") {
-            r.entities.component = Some("kubectl".into());
-        }
-        return Some(r);
+        return Some(Record::new(Format::Plain, Msg::Range(0, line.len())));
     }
     let indented = line.starts_with(' ');
     // Table header (`NAME READY STATUS ...`, `LAST SEEN TYPE REASON ...`, describe's
@@ -309,6 +318,12 @@ pub(crate) fn decode_kubectl(line: &str, ctx: &mut Ctx) -> Option<Record> {
     }
     if ctx.describe.is_none() && ctx.table.is_none() && is_describe_start(line) {
         ctx.describe = Some(String::new());
+    }
+    if ctx.describe.is_some() && !indented && !line.is_empty() && !is_describe_field(line) {
+        // `kubectl describe` ends where a line is neither indented nor a `Field:` (an
+        // application's log line pasted after it).
+        ctx.describe = None;
+        ctx.table = None;
     }
     if let Some(table) = &ctx.table {
         if let Some(r) = table_row(line, table, ctx.describe.as_deref()) {
@@ -608,6 +623,27 @@ mod tests {
         for ev in &c.events[1..] {
             assert_eq!(c.service(ev), Some("db"), "{}", c.message(ev));
         }
+    }
+
+    /// Bug: an application's log line pasted after `kubectl describe` output was read as more
+    /// describe output (no time, no level) until the next command.
+    #[test]
+    fn describe_output_ends_at_a_line_that_is_not_a_field() {
+        let mut ctx = Ctx::new(None, 1970);
+        decode_line("$ kubectl describe pod api-0", &mut ctx);
+        for line in [
+            "Name:             api-0",
+            "Controlled By:    ReplicaSet/api-7d9f",
+            "    Last State:   Terminated",
+            "Node-Selectors:   <none>",
+            "Events:           <none>",
+        ] {
+            let r = decode_line(line, &mut ctx).expect("a record");
+            assert_eq!(r.format, Format::KubectlDescribe, "{line}");
+        }
+        let r = decode_line("2024-06-12T14:03:22Z ERROR request failed", &mut ctx);
+        assert_ne!(r.map(|r| r.format), Some(Format::KubectlDescribe));
+        assert!(ctx.describe.is_none());
     }
 
     #[test]

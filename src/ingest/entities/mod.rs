@@ -102,7 +102,8 @@ pub(crate) fn complete(
             msg
         };
         enrich(scanned, ents);
-        let fallback = if ev.service.is_some() {
+        // A pasted command (`$ kubectl get pods`) is the engineer's, nobody's voice.
+        let fallback = if ev.service.is_some() || crate::ingest::is_command(ev.format, msg) {
             None
         } else if let Some(s) = workload_service(ents) {
             Some(Ok(s))
@@ -281,6 +282,35 @@ mod tests {
         .expect("ingest");
         let services: Vec<Option<&str>> = c.events.iter().map(|e| c.service(e)).collect();
         assert_eq!(services, vec![Some("web"); 5]);
+    }
+
+    /// Bug (identity): `$ kubectl get events` pasted into a service's log made a service called
+    /// `kubectl`; before that, in a file named for no service, every command line did.
+    #[test]
+    fn a_pasted_command_line_is_no_services_voice() {
+        let text = concat!(
+            "2024-05-01T10:00:00Z ERROR [payments] charge failed\n",
+            "2024-05-01T10:00:01Z ERROR [payments] charge failed\n",
+            "$ kubectl -n shop get events\n",
+            "$ tail -n 50 /var/log/app.log\n",
+        );
+        for name in ["payments.log", "notes.txt"] {
+            let c = crate::ingest::ingest(
+                &[crate::ingest::InputFile::new(
+                    name,
+                    text.as_bytes().to_vec(),
+                )],
+                &Default::default(),
+            )
+            .expect("ingest");
+            let commands: Vec<Option<&str>> = c
+                .events
+                .iter()
+                .filter(|e| c.message(e).starts_with("$ "))
+                .map(|e| c.service(e))
+                .collect();
+            assert_eq!(commands, [None, None], "{name}");
+        }
     }
 
     #[test]
