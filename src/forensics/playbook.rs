@@ -115,6 +115,10 @@ pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<
         ])],
         Class::TlsExpiry => vec![r("Renew the certificate", "An expired or untrusted certificate fails every handshake.", vec![format!("echo | openssl s_client -connect {s}:443 2>/dev/null | openssl x509 -noout -dates")])],
         Class::DiskFull => vec![r(&format!("Free disk on {s}"), "Writes fail when the volume is full.", vec![format!("kubectl exec {pod}{nsf} -- df -h"), format!("kubectl exec {pod}{nsf} -- du -xh / --max-depth=2")])],
+        Class::FdExhaustion => vec![r(&format!("Find what holds the file descriptors of {s}"), "Accepts, dials and file opens fail once a process reaches its open-files limit: usually sockets that are never closed (many in CLOSE_WAIT), sometimes a limit set too low.", vec![
+            format!("kubectl exec {pod}{nsf} -- sh -c 'ls /proc/1/fd | wc -l; grep \"open files\" /proc/1/limits'"),
+            format!("kubectl exec {pod}{nsf} -- sh -c 'ss -tan state close-wait | wc -l'"),
+        ])],
         Class::RateLimited => vec![r("Back off and raise the limit where it is safe", "A quota or rate limit rejects calls; retries without back-off make it worse.", vec![])],
         Class::Overload => vec![r(&format!("Add capacity to {s} or shed load"), "The service cannot keep up with the offered load.", vec![format!("kubectl scale deploy/{s}{nsf} --replicas=<more>"), format!("kubectl top pod{nsf} | grep {s}")])],
         Class::QueueBacklog => vec![r("Drain the backlog", "Consumers fall behind producers.", vec![format!("kubectl scale deploy/{s}{nsf} --replicas=<more>")])],
@@ -199,6 +203,9 @@ pub(crate) fn whys(
         Class::ClockSkew => "its clock jumped, so times it issued or checked were wrong",
         Class::AuthFailure => "the tokens or credentials it issued or relies on were rejected",
         Class::DiskFull => "its disk filled up and writes failed",
+        Class::FdExhaustion => {
+            "it ran out of file descriptors, so it could not accept, dial or open anything"
+        }
         Class::CacheUnavailable | Class::CacheEviction => "the cache it depends on stopped serving",
         Class::RateLimited | Class::Overload | Class::QueueBacklog => {
             "it received more work than it could absorb"

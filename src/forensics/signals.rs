@@ -26,6 +26,7 @@ pub(crate) enum Class {
     ClockSkew,
     AuthFailure,
     DiskFull,
+    FdExhaustion,
     QuotaExceeded,
     RateLimited,
     Overload,
@@ -40,7 +41,7 @@ pub(crate) enum Class {
 }
 
 impl Class {
-    pub(crate) const ALL: [Class; 26] = [
+    pub(crate) const ALL: [Class; 27] = [
         Class::Oom,
         Class::MemoryPressure,
         Class::DbPoolExhaustion,
@@ -56,6 +57,7 @@ impl Class {
         Class::ClockSkew,
         Class::AuthFailure,
         Class::DiskFull,
+        Class::FdExhaustion,
         Class::QuotaExceeded,
         Class::RateLimited,
         Class::Overload,
@@ -91,6 +93,7 @@ impl Class {
             Class::AuthFailure => "auth_failure",
             Class::ClockSkew => "clock_skew",
             Class::DiskFull => "disk_full",
+            Class::FdExhaustion => "fd_exhaustion",
             Class::QuotaExceeded => "quota_exceeded",
             Class::RateLimited => "rate_limited",
             Class::Overload => "overload",
@@ -112,6 +115,7 @@ impl Class {
         match self {
             Class::DbPoolExhaustion | Class::ConnectionLeak => 0.95,
             Class::DiskFull | Class::TlsExpiry | Class::ImagePull | Class::Scheduling => 0.95,
+            Class::FdExhaustion => 0.95,
             Class::ConfigError | Class::QuotaExceeded | Class::ClockSkew => 0.9,
             Class::AuthFailure => 0.8,
             Class::Oom => 0.8,
@@ -156,6 +160,7 @@ impl Class {
                 | Class::DbPoolExhaustion
                 | Class::ConnectionLeak
                 | Class::DiskFull
+                | Class::FdExhaustion
                 | Class::QuotaExceeded
                 | Class::Overload
                 | Class::QueueBacklog
@@ -374,6 +379,18 @@ const RULES: &[(Class, &[&str])] = &[
             "authentication failed",
             "invalid credentials",
             "401 unauthorized",
+        ],
+    ),
+    // EMFILE/ENFILE: a process or the whole host ran out of file descriptors (leaked sockets
+    // or files, a limit set too low); accept, dial and open all fail with the same words.
+    (
+        Class::FdExhaustion,
+        &[
+            "too many open files",
+            "emfile",
+            "enfile",
+            "file table overflow",
+            "file max limit",
         ],
     ),
     (
@@ -620,6 +637,7 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
                 | Class::ProbeFailure
                 | Class::DnsFailure
                 | Class::DiskFull
+                | Class::FdExhaustion
                 | Class::TlsExpiry
                 | Class::QuotaExceeded
         );
@@ -767,6 +785,7 @@ mod tests {
                 | Class::ClockSkew
                 | Class::AuthFailure
                 | Class::DiskFull
+                | Class::FdExhaustion
                 | Class::QuotaExceeded
                 | Class::RateLimited
                 | Class::Overload
@@ -780,6 +799,28 @@ mod tests {
                 | Class::Timeout => {}
             }
         }
+    }
+
+    #[test]
+    fn running_out_of_file_descriptors_is_fd_exhaustion() {
+        // Go's accept loop, Node's EMFILE, Java's SocketException, nginx's errno 24, the kernel.
+        for line in [
+            "http: Accept error: accept tcp [::]:8080: accept4: too many open files; retrying 5ms",
+            "Error: EMFILE: too many open files, open '/srv/app/config.json'",
+            "java.net.SocketException: Too many open files",
+            "socket() failed (24: Too many open files) while connecting to upstream",
+            "VFS: file-max limit 1048576 reached",
+        ] {
+            assert_eq!(classify(line, None), Some(Class::FdExhaustion), "{line}");
+        }
+        // The dial failed in the process that logs it, not at the upstream it names.
+        let dial = "upstream dial failed: dial tcp 10.0.4.7:8443: socket: too many open files";
+        assert_eq!(
+            classify(dial, Some(Level::Error)),
+            Some(Class::FdExhaustion)
+        );
+        assert!(!Class::FdExhaustion.blames_dependency());
+        assert_eq!(classify("max open files: 65536", Some(Level::Info)), None);
     }
 
     #[test]

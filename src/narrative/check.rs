@@ -546,6 +546,10 @@ fn class_re() -> &'static [(&'static str, Regex)] {
                 r"\btokens?\b|\bjwt|jwks|signing key|credential|unauthori[sz]ed|authenticat",
             ),
             ("disk_full", r"disk (?:is )?full|no space left|disk space"),
+            (
+                "fd_exhaustion",
+                r"too many open files|file descriptors?|\bemfile\b|\bfds?\b",
+            ),
             ("rate_limited", r"rate.limit|throttl"),
             ("quota_exceeded", r"quota"),
             ("overload", r"overload|traffic spike|saturat"),
