@@ -51,6 +51,14 @@ impl Aliases {
                 }
                 continue;
             }
+            if let Some(service) = probed_pod(ev, line) {
+                *votes
+                    .entry(ip.to_string())
+                    .or_default()
+                    .entry(service)
+                    .or_default() += LISTING_WEIGHT;
+                continue;
+            }
             // One address and one other service on a line: the line pairs them. A few lines of
             // each template tell all it can; reading every line of a chatty one costs time.
             if others {
@@ -118,6 +126,23 @@ impl Aliases {
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
+}
+
+/// The workload of a pod whose probe failed in a `kubectl` event row: the kubelet probes the
+/// pod's own address (`Liveness probe failed: Get "http://10.1.2.3:8081/healthz"`), so that
+/// address is the pod's.
+fn probed_pod(ev: &crate::ingest::Event, line: &str) -> Option<String> {
+    if !matches!(ev.format, Format::KubectlEvents | Format::KubectlDescribe)
+        || !line.contains(" probe failed: ")
+    {
+        return None;
+    }
+    let e = ev.entities.as_deref()?;
+    let pod = e
+        .pod
+        .as_deref()
+        .or_else(|| e.k8s_object.as_deref()?.strip_prefix("pod/"))?;
+    Some(crate::ingest::entities::service_from_pod(pod).unwrap_or_else(|| pod.to_string()))
 }
 
 /// The first label of a dotted host name, short of its last, that is a known service.
@@ -236,6 +261,18 @@ mod tests {
         ]);
         assert_eq!(a.resolve("10.0.0.7"), Some("orders"));
         assert_eq!(a.resolve("10.0.0.9"), Some("billing"));
+    }
+
+    #[test]
+    fn a_failed_probe_names_the_address_of_its_pod() {
+        let events = concat!(
+            "LAST SEEN   TYPE      REASON      OBJECT                          MESSAGE\n",
+            "5m          Warning   Unhealthy   pod/orders-7d9f8b6c5d-x2k4p     Liveness probe failed: Get \"http://10.4.1.17:8081/healthz\": context deadline exceeded\n",
+            "4m          Warning   Unhealthy   pod/billing-5c7f9d8b6-jq4tw     Readiness probe failed: Get \"http://10.4.2.9:8081/ready\": EOF\n",
+        );
+        let a = learn(&[("events.txt", events)]);
+        assert_eq!(a.resolve("10.4.1.17"), Some("orders"));
+        assert_eq!(a.resolve("10.4.2.9"), Some("billing"));
     }
 
     #[test]

@@ -51,6 +51,67 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     Some(r)
 }
 
+/// Envoy's default access log: `[START_TIME] "METHOD PATH PROTO" CODE FLAGS RX TX DURATION
+/// UPSTREAM_TIME "XFF" "UA" "REQUEST_ID" "AUTHORITY" "UPSTREAM_HOST"`.
+///
+/// The authority is the site the client asked for (the proxy's own public name), not a peer:
+/// it stays out of the message and the mentions. The upstream host is the peer that answered
+/// (or failed to); response flags (`UF`, `UT`, `UH`, `UO`) stay in the message.
+pub(crate) fn envoy(line: &str, ctx: &mut Ctx) -> Option<Record> {
+    let rest = line.strip_prefix('[')?;
+    let (c, n) = time::scan(rest)?;
+    let after_time = rest.get(n..)?.strip_prefix("] \"")?;
+    let req_start = line.len() - after_time.len();
+    let req_end = req_start + memchr::memchr(b'"', after_time.as_bytes())?;
+    let tail = &line[req_end + 1..];
+    let quoted = tail.find(" \"").unwrap_or(tail.len());
+    let mut words = tail[..quoted].split_ascii_whitespace();
+    let status: u16 = words.next()?.parse().ok().filter(|s| *s < 600)?;
+    let flags = words.next()?;
+    let numbers: Vec<&str> = words.collect();
+    let is_flags = flags == "-" || flags.bytes().all(|b| b.is_ascii_uppercase() || b == b',');
+    let counts = numbers
+        .iter()
+        .all(|w| *w == "-" || w.parse::<u64>().is_ok());
+    if !is_flags || !counts || numbers.len() < 3 {
+        return None;
+    }
+    let mut r = Record::new(
+        Format::AccessLog,
+        Msg::Range(req_start - 1, req_end + 1 + quoted),
+    );
+    let mut parts = line[req_start..req_end].split(' ');
+    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
+        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
+            r.entities.http_method = Some(m.into());
+            r.entities.http_path = Some(p.into());
+        }
+    }
+    // Status 0: no response at all (the client or the proxy gave up): an error.
+    r.entities.http_status = (status > 0).then_some(status);
+    r.level = Some(if status == 0 {
+        crate::ingest::Level::Error
+    } else {
+        level::from_http_status(status)
+    });
+    if let Some(ms) = numbers.get(2).and_then(|w| w.parse::<f64>().ok()) {
+        r.entities.durations_ms.push(ms);
+    }
+    let fields: Vec<&str> = tail[quoted..].split('"').skip(1).step_by(2).collect();
+    if fields.len() >= 5 {
+        let id = fields[2];
+        if id != "-" && !id.is_empty() {
+            r.entities.request_id = Some(id.into());
+        }
+        let upstream = fields[4].rsplit_once(':').map_or(fields[4], |(h, _)| h);
+        if upstream != "-" && !upstream.is_empty() {
+            r.entities.mentions.push(upstream.into());
+        }
+    }
+    r.time = ctx.time(&c);
+    Some(r)
+}
+
 /// uWSGI request log: `[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes}
 /// [Sun Mar 13 22:49:12 2016] POST /path => generated 47 bytes in 129 msecs (HTTP/1.1 200) ...`.
 pub(crate) fn uwsgi(line: &str, ctx: &mut Ctx) -> Option<Record> {
@@ -186,6 +247,32 @@ mod tests {
         assert_eq!(r.entities.durations_ms, [129.0]);
         assert_eq!(r.time.unwrap().0, 1_457_909_352_000_000_000);
         assert!(r.message_text(l).starts_with("POST /update_metrics =>"));
+    }
+
+    #[test]
+    fn envoy_default_format() {
+        let mut ctx = Ctx::new(None, 1970);
+        let l = r#"[2024-03-01T10:00:00.123Z] "POST /api/orders HTTP/1.1" 503 UF 120 91 3 - "198.51.100.7" "curl/8.5" "6c1f0d2e-1111-4a2b-9c3d-000000000001" "shop.example.com" "10.1.2.3:8080""#;
+        let r = envoy(l, &mut ctx).unwrap();
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.entities.http_status, Some(503));
+        assert_eq!(r.entities.http_path.as_deref(), Some("/api/orders"));
+        assert_eq!(r.entities.durations_ms, [3.0]);
+        assert_eq!(r.entities.mentions, ["10.1.2.3"]);
+        assert_eq!(
+            r.entities.request_id.as_deref(),
+            Some("6c1f0d2e-1111-4a2b-9c3d-000000000001")
+        );
+        // The site asked for is not a peer, and stays out of the message.
+        let msg = r.message_text(l);
+        assert_eq!(msg, "\"POST /api/orders HTTP/1.1\" 503 UF 120 91 3 -");
+        let timeout = r#"[2024-03-01T10:00:01Z] "GET /x HTTP/2" 504 UT 0 24 15001 - "-" "ua" "-" "shop.example.com" "-""#;
+        let r = envoy(timeout, &mut ctx).unwrap();
+        assert_eq!(r.entities.http_status, Some(504));
+        assert!(r.entities.mentions.is_empty());
+        // Not Envoy: a bracketed time and a quoted request without the counters after the flags.
+        assert!(envoy(r#"[2024-03-01T10:00:01Z] "GET /x HTTP/2" 200 ok"#, &mut ctx).is_none());
+        assert!(envoy("[2024-03-01T10:00:01Z] INFO started", &mut ctx).is_none());
     }
 
     #[test]

@@ -682,7 +682,7 @@ pub(crate) fn decode_stateless(line: &str, ctx: &mut Ctx, depth: u8) -> Option<R
         }
     }
     if first == b'[' {
-        if let Some(r) = access::uwsgi(line, ctx) {
+        if let Some(r) = access::uwsgi(line, ctx).or_else(|| access::envoy(line, ctx)) {
             return Some(r);
         }
     }
