@@ -387,6 +387,13 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
     if let Some(r) = labelled::decode(line, ctx) {
         return Some(r);
     }
+    if section_header(line).is_some() {
+        // A new source starts: nothing read above carries over to it.
+        ctx.table = None;
+        ctx.describe = None;
+        ctx.subject = None;
+        return Some(Record::plain(line.len()));
+    }
     if is_shell_prompt(line) {
         ctx.after_command = true;
         let mut r = Record::plain(line.len());
@@ -394,6 +401,35 @@ pub(crate) fn decode_line(line: &str, ctx: &mut Ctx) -> Option<Record> {
         return Some(r);
     }
     decode_stateless(line, ctx, 0)
+}
+
+/// The source a header line names, or `None` when the line is not one: `==> NAME <==`, or a
+/// name between two runs of three or more of the same `=`, `-` or `#`. A name written with a
+/// note (`web (kubectl logs, UTC)`) is its first word.
+pub(crate) fn section_header(line: &str) -> Option<&str> {
+    // At the line's start: an indented `--- End of inner exception stack trace ---` is part
+    // of a .NET stack trace.
+    let t = line.trim_end();
+    let inner = if let Some(rest) = t.strip_prefix("==> ") {
+        rest.strip_suffix(" <==")?
+    } else {
+        let mark = *t.as_bytes().first()?;
+        if !matches!(mark, b'=' | b'-' | b'#') {
+            return None;
+        }
+        let lead = t.bytes().take_while(|&b| b == mark).count();
+        let trail = t.bytes().rev().take_while(|&b| b == mark).count();
+        if lead < 3 || trail < 3 || lead + trail >= t.len() {
+            return None;
+        }
+        &t[lead..t.len() - trail]
+    };
+    let name = inner.trim().split([' ', '\t']).next()?;
+    let named = name.bytes().any(|b| b.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+    named.then_some(name)
 }
 
 /// `user@host:~/dir$ command` or `root@host:/# command`: a terminal prompt pasted with the
@@ -796,6 +832,30 @@ pub(crate) fn trim_newline(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_headers_name_their_source() {
+        assert_eq!(
+            section_header("==> /var/log/api.log <=="),
+            Some("/var/log/api.log")
+        );
+        assert_eq!(section_header("===== db-0.log ====="), Some("db-0.log"));
+        assert_eq!(
+            section_header("----- worker (kubectl logs, UTC) -----"),
+            Some("worker")
+        );
+        assert_eq!(section_header("### cache ###"), Some("cache"));
+        // Rules, markdown headings and separators without a name are not headers.
+        assert_eq!(section_header("======================="), None);
+        assert_eq!(section_header("--- a/src/main.rs"), None);
+        assert_eq!(section_header("## Timeline"), None);
+        assert_eq!(
+            section_header("   --- End of inner exception stack trace ---"),
+            None
+        );
+        assert_eq!(section_header("2024-05-01 10:00:00 INFO ==> ok <=="), None);
+        assert_eq!(section_header("===== 2024-05-01 ====="), None);
+    }
 
     #[test]
     fn shell_prompts_are_user_at_host_colon_dir_then_sign_and_space() {

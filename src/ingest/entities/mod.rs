@@ -27,6 +27,7 @@ mod durations;
 mod http;
 mod keyvalues;
 mod mentions;
+mod sections;
 mod services;
 mod sets;
 
@@ -57,6 +58,22 @@ pub(crate) fn complete(
     tick: &mut dyn FnMut(usize, usize),
 ) {
     plain_word_services(corpus, first, text);
+    // A paste of several sources under header lines is read section by section, each under
+    // the name its header gives.
+    for s in sections::sections(corpus, first, text, file_name) {
+        complete_section(corpus, s.start..s.end, text, &s.name, tick);
+    }
+}
+
+/// [`complete`] for the events `range` of one file, or of one section of it named `file_name`.
+fn complete_section(
+    corpus: &mut Corpus,
+    range: std::ops::Range<usize>,
+    text: &str,
+    file_name: &str,
+    tick: &mut dyn FnMut(usize, usize),
+) {
+    let first = range.start;
     // A file's name names a service only when its lines speak for that service or for none: in
     // a paste of several services (`incident.log`) the name is the incident's, and in a file
     // whose lines all name another service the name is the file's, not a service's.
@@ -64,7 +81,7 @@ pub(crate) fn complete(
     // stack trace, a runtime's own warning) are that service's too, whatever the file is called.
     // A file named for its one voice names it before a line's component does; a voice the file
     // is not named for comes after the line's own component.
-    let (file_service, name_first) = match file_voices(corpus, first) {
+    let (file_service, name_first) = match file_voices(corpus, range.clone()) {
         Voices::None => (service_from_file_name(file_name), true),
         Voices::One(s) => {
             let is_file_name = service_from_file_name(file_name).as_deref() == Some(s.as_str());
@@ -78,7 +95,7 @@ pub(crate) fn complete(
     // (runs of equal sets are common) before the file's table.
     let mut sets = Sets::default();
     let mut last: Option<Arc<Entities>> = None;
-    for idx in first..corpus.events.len() {
+    for idx in range {
         if (idx - first) % crate::progress::EVENTS_STEP == 0 {
             tick(corpus.events[idx].first.0 as usize, idx);
         }
@@ -174,8 +191,8 @@ enum Voices {
 /// none (a JSON document dumped into a log, with its own `name`) do not make it a paste of
 /// several services: at least a fifth of its events must name one, and a second service needs a
 /// tenth of the with_service events to count.
-fn file_voices(corpus: &Corpus, first: usize) -> Voices {
-    let events = &corpus.events[first..];
+fn file_voices(corpus: &Corpus, range: std::ops::Range<usize>) -> Voices {
+    let events = &corpus.events[range];
     let mut by_sym: HashMap<Sym, usize> = HashMap::new();
     // Each distinct pod, container and host is resolved once, to an index in `names`.
     type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
