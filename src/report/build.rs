@@ -433,6 +433,9 @@ fn human(class: &str) -> String {
     let s = class.replace('_', " ");
     let s = s
         .replace("db pool", "database pool")
+        .replace("fd exhaustion", "file descriptor exhaustion")
+        .replace("tls ", "TLS ")
+        .replace("dns ", "DNS ")
         .replace("oom", "out of memory");
     let mut c = s.chars();
     c.next().map_or(String::new(), |f| {
@@ -802,6 +805,15 @@ fn sparklines(corpus: &Corpus) -> FxHashMap<u32, Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_names_read_as_words_in_statements() {
+        assert_eq!(human("oom"), "Out of memory");
+        assert_eq!(human("db_pool_exhaustion"), "Database pool exhaustion");
+        assert_eq!(human("fd_exhaustion"), "File descriptor exhaustion");
+        assert_eq!(human("tls_expiry"), "TLS expiry");
+        assert_eq!(human("dns_failure"), "DNS failure");
+    }
 
     #[test]
     fn signal_spans_cover_what_a_service_emitted_or_was_blamed_for() {
