@@ -53,8 +53,9 @@ pub use parallel::{Job, Parallel, Sequential};
 pub use progress::{Progress, Stage};
 pub use report::{
     analyze, analyze_for_browsing, analyze_owned, analyze_owned_with_progress, analyze_parallel,
-    analyze_with_progress, browse_corpus, similarity, to_markdown, to_text, with_store_rows,
-    AnalyzeOptions, Evidence, IncidentProfile, Narrative, Report, Similarity, TextOptions,
+    analyze_with_progress, browse_corpus, class_words, similarity, to_markdown, to_text,
+    with_store_rows, AnalyzeOptions, Evidence, IncidentProfile, Narrative, Report, Similarity,
+    TextOptions,
 };
 
 #[cfg(all(target_arch = "wasm32", feature = "page"))]

@@ -87,20 +87,3 @@ pub const DEMOS: &[Demo] = &[
         ),
     },
 ];
-
-impl Demo {
-    /// "db pool exhaustion": the class as people read it.
-    pub fn class_label(&self) -> String {
-        self.failure_class.replace('_', " ")
-    }
-
-    /// The label of an analysis of this demo (shown, and saved in history).
-    pub fn label(&self) -> String {
-        format!(
-            "demo: {} ({} in {})",
-            self.title,
-            self.class_label(),
-            self.service
-        )
-    }
-}

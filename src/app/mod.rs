@@ -187,7 +187,7 @@ fn DemoPicker(engine: Engine) -> impl IntoView {
                     .iter()
                     .map(|d| view! {
                         <option value=d.key data-class=d.failure_class>
-                            {format!("{} \u{2014} {}", d.title, d.class_label())}
+                            {format!("{} \u{2014} {}", d.title, crate::report::class_words(d.failure_class))}
                         </option>
                     })
                     .collect_view()}
@@ -197,9 +197,19 @@ fn DemoPicker(engine: Engine) -> impl IntoView {
     }
 }
 
+/// The label of an analysis of a demo (shown, and saved in history).
+fn demo_label(demo: &demo::Demo) -> String {
+    format!(
+        "demo: {} ({} in {})",
+        demo.title,
+        crate::report::class_words(demo.failure_class),
+        demo.service
+    )
+}
+
 fn demo_request(engine: Engine, demo: &'static demo::Demo) -> Request {
     Request {
-        label: demo.label(),
+        label: demo_label(demo),
         files: demo
             .files
             .iter()

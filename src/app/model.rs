@@ -28,7 +28,7 @@ impl Analysis {
 /// The headline sentence, or `None` while the engine has not determined a cause.
 pub fn cause_sentence(rc: &RootCause) -> Option<String> {
     let class = Some(rc.failure_class.as_str()).filter(|c| !c.is_empty() && *c != "unknown")?;
-    let class = class.replace('_', " ");
+    let class = crate::report::class_words(class);
     Some(match &rc.service {
         Some(s) => format!("{class} in {s}"),
         None => class,

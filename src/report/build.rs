@@ -430,13 +430,7 @@ pub(super) fn build(
 }
 
 fn human(class: &str) -> String {
-    let s = class.replace('_', " ");
-    let s = s
-        .replace("db pool", "database pool")
-        .replace("fd exhaustion", "file descriptor exhaustion")
-        .replace("tls ", "TLS ")
-        .replace("dns ", "DNS ")
-        .replace("oom", "out of memory");
+    let s = super::class_words(class);
     let mut c = s.chars();
     c.next().map_or(String::new(), |f| {
         f.to_uppercase().collect::<String>() + c.as_str()

@@ -29,6 +29,28 @@ pub use similar::{similarity, IncidentProfile, Similarity};
 pub use text::{to_text, TextOptions};
 pub use types::*;
 
+/// A failure class as people read it: `fd_exhaustion` -> "file descriptor exhaustion",
+/// `db_pool_exhaustion` -> "database pool exhaustion", `tls_expiry` -> "TLS expiry". One
+/// spelling for the report, the terminal and the page.
+///
+/// ```
+/// assert_eq!(faultline::class_words("oom"), "out of memory");
+/// ```
+pub fn class_words(class: &str) -> String {
+    let words: Vec<&str> = class
+        .split('_')
+        .map(|w| match w {
+            "oom" => "out of memory",
+            "db" => "database",
+            "fd" => "file descriptor",
+            "tls" => "TLS",
+            "dns" => "DNS",
+            w => w,
+        })
+        .collect();
+    words.join(" ")
+}
+
 /// Options for [`analyze`].
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeOptions {

@@ -80,7 +80,7 @@ pub fn similarity(a: &IncidentProfile, b: &IncidentProfile) -> Similarity {
         score += CLASS;
         reasons.push(format!(
             "same failure class ({})",
-            a.failure_class.replace('_', " ")
+            super::class_words(&a.failure_class)
         ));
     }
     if let (Some(x), Some(y)) = (&a.service, &b.service) {

@@ -373,7 +373,7 @@ pub fn HistoryView() -> impl IntoView {
 fn Row(entry: Entry, h: History) -> impl IntoView {
     let id = entry.id;
     let when = when(entry.analyzed_at);
-    let class = entry.failure_class.replace('_', " ");
+    let class = crate::report::class_words(&entry.failure_class);
     let severity = entry
         .severity
         .clone()

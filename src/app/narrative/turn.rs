@@ -275,8 +275,8 @@ fn DisagreementView(d: Disagreement) -> impl IntoView {
 #[component]
 fn SideView(side: Side, who: &'static str, title: &'static str) -> impl IntoView {
     let what = match (&side.failure_class, &side.service) {
-        (Some(c), Some(s)) => format!("{} in {s}", c.replace('_', " ")),
-        (Some(c), None) => c.replace('_', " "),
+        (Some(c), Some(s)) => format!("{} in {s}", crate::report::class_words(c)),
+        (Some(c), None) => crate::report::class_words(c),
         (None, Some(s)) => s.clone(),
         (None, None) => "not given".into(),
     };

@@ -78,7 +78,7 @@ pub fn percent(x: f64) -> String {
 
 /// `snake_case` class names as words.
 pub fn words(class: &str) -> String {
-    class.replace('_', " ")
+    crate::report::class_words(class)
 }
 
 /// An optional string, or a dash.
