@@ -124,7 +124,7 @@ mod tests {
         let s = similarity(&a, &a);
         assert_eq!(s.score, 1.0);
         assert_eq!(s.reasons.len(), 3);
-        assert!(s.reasons[0].contains("oom"));
+        assert!(s.reasons[0].contains("out of memory"), "{}", s.reasons[0]);
         assert!(s.reasons[1].contains("thumb-svc"));
         assert!(s.reasons[2].contains("2 of 2"));
     }
