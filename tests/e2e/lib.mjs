@@ -45,6 +45,18 @@ export function cliReport(paths, stdin) {
   return JSON.parse(out.toString('utf8'));
 }
 
+/**
+ * The root cause's class as the report spells it in words ("database pool exhaustion", "TLS
+ * expiry"), read from the CLI's statement "<Class words> in <service>, first seen at ...", in
+ * lower case: the page writes the same words (report::class_words).
+ */
+export function classWords(report) {
+  const rc = report.root_cause;
+  const s = rc.statement;
+  const cut = rc.service ? s.indexOf(` in ${rc.service}`) : s.indexOf(',');
+  return (cut > 0 ? s.slice(0, cut) : s).toLowerCase();
+}
+
 /** Writes `bytes` to a temp file named `name` and returns the CLI's report for it. */
 export function cliReportForFile(name, bytes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-e2e-'));

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import {
   test, DEMO, ROOT, SHOTS, SUBPATH, TIMEOUT, CLI, text, waitForLines, assert, assertEq, paste,
+  classWords,
 } from '../lib.mjs';
 
 // The page's demos (src/app/demo.rs) and the fixture folder each one is made of.
@@ -81,7 +82,7 @@ async function pickDemo(page, key) {
 async function assertHeadline(page, report, what) {
   const cause = await text(page, 'root-cause');
   const rc = report.root_cause;
-  const sentence = rc.failure_class.replace(/_/g, ' ');
+  const sentence = classWords(report);
   assert(
     cause === rc.statement || (cause.toLowerCase().includes(sentence) && cause.includes(rc.service)),
     `${what}: root cause "${cause}" is not the CLI's "${rc.statement}"`,
@@ -135,7 +136,7 @@ test('demo picker: each demo shows the CLI root cause and severity', async ({ pa
   assertEq(await page.locator('label[for="demo-picker"]').count(), 1, 'the picker is labelled');
   for (const { key, text: label } of [...options.slice(1), options[0]]) {
     const report = REPORTS[key];
-    assert(label.includes(report.root_cause.failure_class.replace(/_/g, ' ')), `option "${label}" names its class`);
+    assert(label.toLowerCase().includes(classWords(report)), `option "${label}" names its class`);
     await pickDemo(page, key);
     await assertHeadline(page, report, key);
     assertEq(await page.locator('[data-testid="files"] tbody tr').count(), report.input.files.length, `${key}: files`);
@@ -224,7 +225,7 @@ test('exports: the JSON download is the CLI report, the Markdown escapes markup,
   if (expected.root_cause.failure_class !== 'unknown') {
     const svc = expected.root_cause.service;
     assert(!svc || nasty.body.includes(svc.replace(/[<>]/g, '')) || nasty.body.includes('&lt;'), 'root cause service in Markdown');
-    assert(nasty.body.toLowerCase().includes(expected.root_cause.failure_class.replace(/_/g, ' ')) ||
+    assert(nasty.body.toLowerCase().includes(classWords(expected)) ||
       nasty.body.includes(expected.root_cause.statement), `the Markdown has the root cause (${cause})`);
   }
   const nastyJson = await download(page, 'export-json');
