@@ -194,6 +194,8 @@ struct Prep<'a> {
 const CLASSIFY_RUN: usize = 4096;
 /// Jobs per round: the prepared events held at once.
 const CLASSIFY_RUNS: usize = 4;
+/// Fewest events a classifying job takes (smaller jobs cost more to hand over than they save).
+const CLASSIFY_RUN_MIN: usize = 64;
 
 /// The class of every event that has one, in event order: a cacheable event takes the class of
 /// the first event with its key, anything else is classified on its own text. Done in rounds
@@ -262,7 +264,14 @@ fn classify_all(
                 .map(|&k| class_of(corpus, start + k, &preps[k]))
                 .collect::<Vec<_>>()
         };
-        let runs_of_need: Vec<&[usize]> = need.chunks(CLASSIFY_RUN).collect();
+        // Cut into at least [`CLASSIFY_RUNS`] jobs when there are enough events: a round whose
+        // keys are mostly known leaves a few hundred to classify, which one job would hold
+        // alone. Each event is classified on its own, so the cut never changes a class.
+        let run = need
+            .len()
+            .div_ceil(CLASSIFY_RUNS)
+            .clamp(CLASSIFY_RUN_MIN, CLASSIFY_RUN);
+        let runs_of_need: Vec<&[usize]> = need.chunks(run).collect();
         let classes: Vec<Option<signals::Class>> =
             crate::parallel::map(par, runs_of_need, |r| r.len() as u64, classify_run)
                 .into_iter()

@@ -209,7 +209,7 @@ pub(crate) fn run(
     let (holders, shared) = crate::parallel::join(
         par,
         || holders::holders(corpus, &f, par),
-        || shared::suspects(corpus, &f, &known),
+        || shared::suspects(corpus, &f, &known, par),
     );
     f.holders = holders;
     f.ranked = rank::rank(corpus, &f, baseline, &own, shared);
