@@ -831,7 +831,7 @@ mod tests {
     fn blames(files: &[(&str, &str)]) -> Vec<(String, String)> {
         let (corpus, templates) = super::super::mined(files);
         let known = known_services(&corpus);
-        let aliases = Aliases::learn(&corpus, &known);
+        let aliases = Aliases::learn(&corpus, &known, &crate::Sequential);
         let mentions = Mentions::new(&known).with_aliases(&aliases);
         signals(
             &corpus,

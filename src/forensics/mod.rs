@@ -135,7 +135,7 @@ pub(crate) fn run(
     let services = || {
         let names = graph::known_services(corpus);
         // Addresses that stand for a service are that service, not services of their own.
-        let aliases = aliases::Aliases::learn(corpus, &names);
+        let aliases = aliases::Aliases::learn(corpus, &names, par);
         let known: Vec<String> = names
             .into_iter()
             .filter(|n| aliases.resolve(n).is_none())
