@@ -189,8 +189,8 @@ mod cli {
     const EXIT_NARRATIVE_FAILED: u8 = 3;
 
     pub fn main() -> ExitCode {
-        // Before rayon's threads start: they then share the main heap (see trim::one_arena).
-        trim::one_arena();
+        // Before rayon's threads start: they then share two heaps (see trim::heaps).
+        trim::heaps();
         let cli = Cli::parse();
         match run(cli) {
             Ok(true) => ExitCode::SUCCESS,
