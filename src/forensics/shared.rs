@@ -137,11 +137,17 @@ where
     K: std::hash::Hash + Eq + Copy + Send,
     F: Fn(usize) -> Option<K> + Sync,
 {
-    let n = corpus.events.len();
-    let runs: Vec<std::ops::Range<usize>> = (0..n)
-        .step_by(EVENT_RUN)
-        .map(|a| a..n.min(a + EVENT_RUN))
-        .collect();
+    first_of_each_in(corpus.events.len(), EVENT_RUN, par, key_of)
+}
+
+/// [`first_of_each`] over events `0..n` read in runs of `run` events.
+fn first_of_each_in<K, F>(n: usize, run: usize, par: &dyn Parallel, key_of: F) -> Vec<usize>
+where
+    K: std::hash::Hash + Eq + Copy + Send,
+    F: Fn(usize) -> Option<K> + Sync,
+{
+    let runs: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(run).map(|a| a..n.min(a + run)).collect();
     let per_run = crate::parallel::map(
         par,
         runs,
@@ -311,6 +317,19 @@ mod tests {
         assert_eq!(s.len(), 1, "{s:?}");
         assert_eq!(s[0].service, "session-store");
         assert_eq!(s[0].reporters.len(), 2);
+    }
+
+    #[test]
+    fn the_first_of_each_key_is_that_of_one_pass_whatever_the_runs() {
+        // Keys of events 0..12; event 9 has none. A key's first event may sit in any run.
+        let keys = [3, 1, 3, 2, 1, 4, 2, 4, 5, 0, 5, 3];
+        let key_of = |i: usize| (keys[i] != 0).then_some(keys[i]);
+        let one_pass = first_of_each_in(keys.len(), keys.len(), &crate::Sequential, key_of);
+        assert_eq!(one_pass, [0, 1, 3, 5, 8]);
+        for run in [1, 2, 3, 5] {
+            let runs = &crate::parallel::tests::Backwards;
+            assert_eq!(first_of_each_in(keys.len(), run, runs, key_of), one_pass);
+        }
     }
 
     #[test]
