@@ -5,8 +5,8 @@
 //! tables) stay resident for the rest of the run, in holes between live blocks. `malloc_trim`
 //! returns every free page, holes included. The CLI calls it once as each of the later stages
 //! starts: the engine itself never touches the allocator (it runs in a Web Worker too). It
-//! also keeps the threads on two heaps and maps large blocks on their own ([`heaps`]), so freed
-//! blocks are not spread over one heap per thread.
+//! also chooses how many heaps the threads share and which blocks are mapped on their own
+//! ([`heaps`]), so freed blocks are not spread over one heap per thread.
 
 use faultline::Stage;
 
@@ -48,21 +48,23 @@ fn release() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release() {}
 
-/// Sets glibc's allocator for the engine's threads: at most two heaps (arenas), and blocks of
-/// [`MMAP_THRESHOLD`] bytes or more mapped on their own. Each heap has one lock: with every
-/// thread on the main heap, two threads allocating at once waited on that lock (`futex` in the
-/// profile) and bounced its state between the cores, which cost a 105 MB run on two threads
-/// ~25% more CPU than on one. One heap per thread instead (glibc's default) kept each heap's
-/// freed blocks apart: the error-dense 100 MB corpus peaked at 2.03x its size against 1.96x.
-/// Two heaps take most of the waiting away; mapping the large blocks (a file's events, the
-/// parts merged, a tool's tables) on their own gives their pages back as soon as they are
-/// freed instead of leaving holes in a heap, which more than pays for the second heap. Measured
-/// when no other process ran (2 cores): two threads 0.772 -> 0.643 s on the 105 MB corpus, one
-/// thread unchanged (1.059 / 1.058 s); peak 1.91x -> 1.83x of the input; on the error-dense
-/// corpus 1.95x -> 1.93x. Called once, before any thread starts. True when the allocator took
-/// both settings.
+/// Sets glibc's allocator for `threads` threads running at once. Each heap (arena) has one
+/// lock: with every thread on the main heap, two threads allocating at once waited on that
+/// lock (`futex` in the profile) and bounced its state between the cores, which cost a 105 MB
+/// analysis on two threads ~20-25% more CPU than on one. One heap per thread (glibc's default)
+/// kept each heap's freed blocks apart: the error-dense 100 MB corpus peaked at 2.02x its size
+/// against 1.95x. So, for more than one thread: at most two heaps, which takes most of the
+/// waiting away, and blocks of [`MMAP_THRESHOLD`] bytes or more mapped on their own, so a freed
+/// large block (a file's events, merged parts, a tool's table) gives its pages back instead of
+/// leaving a hole in a heap, which more than pays for the second heap's memory. Measured with
+/// no other process running (2 cores, 105 MB corpus, two threads): 0.772 s on one heap,
+/// 0.670 s on two, 0.643 s on two with the threshold; peak 1.91x, 1.99x, 1.83x of the input.
+/// For one thread (and for commands that run no jobs at once) every thread stays on the main
+/// heap with glibc's own threshold: mapping large blocks anew cost `templates` ~3% there, and
+/// there is no lock to share. Called once, before any thread starts. True when the allocator
+/// took the settings.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn heaps() -> bool {
+pub fn heaps(threads: usize) -> bool {
     extern "C" {
         fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
     }
@@ -70,7 +72,12 @@ pub fn heaps() -> bool {
     const M_ARENA_MAX: std::ffi::c_int = -8;
     const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
     // SAFETY: mallopt only updates the allocator's own settings, under its lock.
-    unsafe { mallopt(M_ARENA_MAX, HEAPS) == 1 && mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 }
+    unsafe {
+        if threads <= 1 {
+            return mallopt(M_ARENA_MAX, 1) == 1;
+        }
+        mallopt(M_ARENA_MAX, HEAPS) == 1 && mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    }
 }
 
 /// Heaps the threads share (see [`heaps`]).
@@ -85,7 +92,7 @@ const MMAP_THRESHOLD: std::ffi::c_int = 256 * 1024;
 
 /// Elsewhere the allocator is left as it is.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn heaps() -> bool {
+pub fn heaps(_threads: usize) -> bool {
     false
 }
 
@@ -96,7 +103,8 @@ mod tests {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn the_allocator_takes_the_heap_settings() {
-        assert!(heaps());
+        assert!(heaps(1));
+        assert!(heaps(2));
     }
 
     #[test]
