@@ -1,6 +1,6 @@
 //! The report is the same bytes whatever runs the engine's independent parts: one thread, four
-//! threads, or no runner at all (`analyze_owned`), on the page's demos, the incident fixtures
-//! and a multi-file input with a baseline. The CLI gives the same JSON for 1 and 4 threads.
+//! threads, every job last to first, or no runner at all (`analyze_owned`), on the page's
+//! demos, the incident fixtures and a multi-file input with a baseline. The CLI gives the same JSON for 1 and 4 threads.
 //! The page's pool of workers (files read into parts by helpers that share no memory, each part
 //! sent back as bytes and merged) gives the report and log lines of its one worker.
 #![cfg(not(target_arch = "wasm32"))] // native only: threads and fixture folders
@@ -35,6 +35,18 @@ impl Parallel for Pool {
     fn run<'a>(&self, jobs: Vec<Job<'a>>) {
         self.0
             .install(|| jobs.into_par_iter().with_max_len(1).for_each(|job| job()));
+    }
+}
+
+/// Runs the jobs one after another, last to first: an order a pool may happen to take, made
+/// certain, so a merge that depends on which job finished first shows up on every run.
+struct Backwards;
+
+impl Parallel for Backwards {
+    fn run<'a>(&self, mut jobs: Vec<Job<'a>>) {
+        while let Some(job) = jobs.pop() {
+            job();
+        }
     }
 }
 
@@ -121,13 +133,14 @@ fn assert_pool_is_one_worker(what: &str, files: &[InputFile], opts: &AnalyzeOpti
     }
 }
 
-/// The same JSON with no runner, the sequential runner, and pools of 1 and 4 threads; and the
-/// page's worker pool gives its one worker's report.
+/// The same JSON with no runner, the sequential runner, one that runs the jobs last to first,
+/// and pools of 1 and 4 threads; and the page's worker pool gives its one worker's report.
 fn assert_same_everywhere(what: &str, files: &[InputFile], opts: &AnalyzeOptions) {
     assert_pool_is_one_worker(what, files, opts);
     let alone = json(files, opts, None);
     for (name, par) in [
         ("sequential", &faultline::Sequential as &dyn Parallel),
+        ("last job first", &Backwards),
         ("1 thread", &Pool::new(1)),
         ("4 threads", &Pool::new(4)),
     ] {

@@ -189,9 +189,14 @@ mod cli {
     const EXIT_NARRATIVE_FAILED: u8 = 3;
 
     pub fn main() -> ExitCode {
-        // Before rayon's threads start: they then share the main heap (see trim::one_arena).
-        trim::one_arena();
         let cli = Cli::parse();
+        // Before rayon's threads start (see trim::heaps): only `analyze` runs the engine's jobs
+        // on several threads at once.
+        let threads = match cli.cmd {
+            Cmd::Analyze { .. } => threads::count(),
+            _ => 1,
+        };
+        trim::heaps(threads);
         match run(cli) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(EXIT_NARRATIVE_FAILED),

@@ -12,6 +12,7 @@
 use super::graph::{service_of, Mentions, UNKNOWN};
 use crate::hash::FxHashMap;
 use crate::ingest::{Corpus, Format};
+use crate::parallel::Parallel;
 use std::collections::BTreeMap;
 
 /// How many ordinary lines one `kubectl get pods -o wide` row outweighs: the listing is the
@@ -27,17 +28,19 @@ pub(crate) struct Aliases {
 }
 
 impl Aliases {
-    /// Learns the addresses of `known` services from the lines that pair them.
-    pub(crate) fn learn(corpus: &Corpus, known: &[String]) -> Aliases {
+    /// Learns the addresses of `known` services from the lines that pair them. The lines that
+    /// hold an address are found in fixed runs of events by `par` (possibly at once) and then
+    /// read in event order, as one pass would.
+    pub(crate) fn learn(corpus: &Corpus, known: &[String], par: &dyn Parallel) -> Aliases {
         let names: Vec<String> = known.iter().filter(|k| !is_ipv4(k)).cloned().collect();
         let mentions = Mentions::new(&names);
         let mut votes: FxHashMap<String, BTreeMap<String, u32>> = FxHashMap::default();
         let mut per_template: FxHashMap<u32, u32> = FxHashMap::default();
-        for (i, ev) in corpus.events.iter().enumerate() {
+        let n = corpus.events.len();
+        let rounds = (0..n).step_by(SCAN_ROUND).map(|a| a..n.min(a + SCAN_ROUND));
+        for (i, ip, others) in rounds.flat_map(|round| addressed_lines(corpus, round, par)) {
+            let ev = &corpus.events[i];
             let line = corpus.first_line(ev);
-            let (Some(ip), others) = first_ipv4(line) else {
-                continue;
-            };
             if ev.format == Format::KubectlPods {
                 // NAME READY STATUS RESTARTS AGE IP NODE: the first address is the pod's.
                 if let Some(pod) = line.split_whitespace().next() {
@@ -145,6 +148,40 @@ fn probed_pod(ev: &crate::ingest::Event, line: &str) -> Option<String> {
     Some(crate::ingest::entities::service_from_pod(pod).unwrap_or_else(|| pod.to_string()))
 }
 
+/// Events one job scans for an address.
+const SCAN_RUN: usize = 1 << 16;
+/// Events scanned per round (a few jobs): what the found lines of one round hold at once.
+const SCAN_ROUND: usize = 4 * SCAN_RUN;
+
+/// (event, its line's first IPv4 address, whether the line holds another) for every event of
+/// `round` whose first line holds one, in event order; the lines scanned in fixed runs.
+fn addressed_lines<'a>(
+    corpus: &'a Corpus,
+    round: std::ops::Range<usize>,
+    par: &dyn Parallel,
+) -> Vec<(usize, &'a str, bool)> {
+    let end = round.end;
+    let runs: Vec<std::ops::Range<usize>> = round
+        .step_by(SCAN_RUN)
+        .map(|a| a..end.min(a + SCAN_RUN))
+        .collect();
+    crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |r| {
+            r.filter_map(|i| match first_ipv4(corpus.first_line(&corpus.events[i])) {
+                (Some(ip), others) => Some((i, ip, others)),
+                (None, _) => None,
+            })
+            .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The first label of a dotted host name, short of its last, that is a known service.
 fn service_label<'a>(name: &'a str, known: &[String]) -> Option<&'a str> {
     if is_ipv4(name) || !name.contains('.') {
@@ -220,7 +257,7 @@ mod tests {
     fn learn(files: &[(&str, &str)]) -> Aliases {
         let (corpus, _) = super::super::mined(files);
         let known = super::super::graph::known_services(&corpus);
-        Aliases::learn(&corpus, &known)
+        Aliases::learn(&corpus, &known, &crate::parallel::tests::Backwards)
     }
 
     #[test]

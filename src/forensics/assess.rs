@@ -7,6 +7,7 @@
 use super::graph::UNKNOWN;
 use super::{roles, Class, Findings};
 use crate::ingest::{Corpus, Level};
+use crate::parallel::Parallel;
 use std::collections::BTreeMap;
 
 /// What the failure did: health per service, user-facing impact, severity and trigger.
@@ -20,13 +21,21 @@ pub(crate) struct Assessment {
     pub trigger: super::trigger::TriggerFinding,
 }
 
-/// Runs every assessment tool over the findings so far (ranking and patient zero done).
-pub(crate) fn assess(corpus: &Corpus, f: &Findings) -> Assessment {
-    let health = health(corpus, f);
-    let impact = user_impact(corpus, f, &health);
-    let (severity, severity_why) = severity(corpus, &health, &impact, f);
+/// Runs every assessment tool over the findings so far (ranking and patient zero done). The
+/// trigger reads none of what health, impact and severity find: it is looked for beside them.
+pub(crate) fn assess(corpus: &Corpus, f: &Findings, par: &dyn Parallel) -> Assessment {
+    let ((health, impact, (severity, severity_why)), trigger) = crate::parallel::join(
+        par,
+        || {
+            let health = health(corpus, f);
+            let impact = user_impact(corpus, f, &health);
+            let severity = severity(corpus, &health, &impact, f);
+            (health, impact, severity)
+        },
+        || super::trigger::trigger(corpus, f),
+    );
     Assessment {
-        trigger: super::trigger::trigger(corpus, f),
+        trigger,
         health,
         impact,
         severity,

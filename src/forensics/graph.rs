@@ -194,6 +194,8 @@ struct Prep<'a> {
 const CLASSIFY_RUN: usize = 4096;
 /// Jobs per round: the prepared events held at once.
 const CLASSIFY_RUNS: usize = 4;
+/// Fewest events a classifying job takes (smaller jobs cost more to hand over than they save).
+const CLASSIFY_RUN_MIN: usize = 64;
 
 /// The class of every event that has one, in event order: a cacheable event takes the class of
 /// the first event with its key, anything else is classified on its own text. Done in rounds
@@ -217,23 +219,35 @@ fn classify_all(
     for start in (0..n).step_by(CLASSIFY_RUN * CLASSIFY_RUNS) {
         tick(start);
         let end = n.min(start + CLASSIFY_RUN * CLASSIFY_RUNS);
-        let prep_run =
-            |r: std::ops::Range<usize>| r.map(|i| prep(corpus, i)).collect::<Vec<Prep>>();
-        let preps: Vec<Prep> =
+        // Each job also looks its events' keys up in the classes known from earlier rounds
+        // (read-only until the round is merged), so the one thread that merges the round only
+        // looks up the keys not known yet.
+        let cache_ref = &cache;
+        let prep_run = |r: std::ops::Range<usize>| {
+            r.map(|i| {
+                let p = prep(corpus, i);
+                let known = p
+                    .cacheable
+                    .then(|| cache_ref.get(&p.key).copied())
+                    .flatten();
+                (p, known)
+            })
+            .collect::<Vec<(Prep, Option<Option<signals::Class>>)>>()
+        };
+        let (preps, known): (Vec<Prep>, Vec<Option<Option<signals::Class>>>) =
             crate::parallel::map(par, runs(start, end), |r| r.len() as u64, prep_run)
                 .into_iter()
                 .flatten()
-                .collect();
+                .unzip();
         // Which events are classified here (`need`, by offset in the round), and which take
         // a class already known or that of this round's first event with their key.
         let mut need: Vec<usize> = Vec::new();
         let mut first: FxHashMap<Key, usize> = FxHashMap::default();
         let mut from: Vec<Result<usize, Option<signals::Class>>> = Vec::with_capacity(end - start);
-        for (k, p) in preps.iter().enumerate() {
-            let known = p.cacheable.then(|| cache.get(&p.key)).flatten();
+        for (k, (p, known)) in preps.iter().zip(known).enumerate() {
             from.push(
                 match (known, p.cacheable.then(|| first.get(&p.key)).flatten()) {
-                    (Some(&c), _) => Err(c),
+                    (Some(c), _) => Err(c),
                     (None, Some(&j)) => Ok(j),
                     (None, None) => {
                         if p.cacheable {
@@ -250,7 +264,14 @@ fn classify_all(
                 .map(|&k| class_of(corpus, start + k, &preps[k]))
                 .collect::<Vec<_>>()
         };
-        let runs_of_need: Vec<&[usize]> = need.chunks(CLASSIFY_RUN).collect();
+        // Cut into at least [`CLASSIFY_RUNS`] jobs when there are enough events: a round whose
+        // keys are mostly known leaves a few hundred to classify, which one job would hold
+        // alone. Each event is classified on its own, so the cut never changes a class.
+        let run = need
+            .len()
+            .div_ceil(CLASSIFY_RUNS)
+            .clamp(CLASSIFY_RUN_MIN, CLASSIFY_RUN);
+        let runs_of_need: Vec<&[usize]> = need.chunks(run).collect();
         let classes: Vec<Option<signals::Class>> =
             crate::parallel::map(par, runs_of_need, |r| r.len() as u64, classify_run)
                 .into_iter()
@@ -488,48 +509,19 @@ pub(crate) fn edges(
     par: &dyn Parallel,
     tick: &mut dyn FnMut(usize),
 ) -> Vec<Edge> {
-    let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
-    // A message an emitter already logged names the same services again (edges keep the
-    // first event), so each (emitter, message) is read once; the services each one names are
-    // found in runs (possibly at once), then kept in signal order so the first signal naming
-    // an edge stays its evidence.
-    let mut read: FxHashSet<(&str, &str)> = FxHashSet::default();
-    let unique: Vec<&Signal> = signals
-        .iter()
-        .filter(|s| {
-            s.emitter != UNKNOWN
-                && read.insert((&s.emitter, corpus.message(&corpus.events[s.event])))
-        })
-        .collect();
-    let runs: Vec<&[&Signal]> = unique.chunks(BLAME_RUN).collect();
-    let mentioned = crate::parallel::map(
+    // The services the signals' messages name and the trace ids every event carries are read
+    // apart: side by side.
+    let (mentioned, trace_list) = crate::parallel::join(
         par,
-        runs,
-        |r| r.len() as u64,
-        |run| {
-            run.iter()
-                .flat_map(|&s| {
-                    mentions
-                        .find(corpus.message(&corpus.events[s.event]), &s.emitter)
-                        .into_iter()
-                        .map(move |to| (s, to))
-                })
-                .collect::<Vec<_>>()
-        },
+        || mentioned_by_signals(corpus, signals, mentions, par),
+        || trace_groups(corpus),
     );
-    for (s, to) in mentioned.into_iter().flatten() {
+    let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (s, to) in mentioned {
         edges.entry((s.emitter.clone(), to)).or_insert(s.event);
     }
     tick(signals.last().map_or(0, |s| s.event));
     // Trace ids shared across services: the service with the earliest event is the caller.
-    let mut traces: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (i, ev) in corpus.events.iter().enumerate() {
-        if let Some(t) = ev.entities.as_ref().and_then(|e| e.trace_id.as_deref()) {
-            traces.entry(t).or_default().push(i);
-        }
-    }
-    let mut trace_list: Vec<(&str, Vec<usize>)> = traces.into_iter().collect();
-    crate::sort::sort(&mut trace_list);
     for (_, mut evs) in trace_list {
         crate::sort::sort_by_key(&mut evs, |&i| {
             (corpus.events[i].time.unwrap_or(i64::MAX), i)
@@ -551,6 +543,67 @@ pub(crate) fn edges(
         .into_iter()
         .map(|((from, to), evidence)| Edge { from, to, evidence })
         .collect()
+}
+
+/// Signals whose mentions one job finds: small enough that a few thousand unique messages
+/// still make several jobs, so no one thread reads them all.
+const MENTION_RUN_MIN: usize = 64;
+/// Jobs the unique messages are cut into (at most; each job holds at least
+/// [`MENTION_RUN_MIN`]). Cutting never changes the result: each message is read on its own.
+const MENTION_JOBS: usize = 16;
+
+/// (signal, service its message names) for each signal whose (emitter, message) was not seen
+/// before, in signal order: a message an emitter already logged names the same services again
+/// (edges keep the first event), so it is read once. The messages are read in runs, possibly
+/// at once.
+fn mentioned_by_signals<'a>(
+    corpus: &Corpus,
+    signals: &'a [Signal],
+    mentions: &Mentions,
+    par: &dyn Parallel,
+) -> Vec<(&'a Signal, String)> {
+    let mut read: FxHashSet<(&str, &str)> = FxHashSet::default();
+    let unique: Vec<&Signal> = signals
+        .iter()
+        .filter(|s| {
+            s.emitter != UNKNOWN
+                && read.insert((&s.emitter, corpus.message(&corpus.events[s.event])))
+        })
+        .collect();
+    let run = unique
+        .len()
+        .div_ceil(MENTION_JOBS)
+        .clamp(MENTION_RUN_MIN, BLAME_RUN);
+    let runs: Vec<&[&Signal]> = unique.chunks(run).collect();
+    let mentioned = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |run| {
+            run.iter()
+                .flat_map(|&s| {
+                    mentions
+                        .find(corpus.message(&corpus.events[s.event]), &s.emitter)
+                        .into_iter()
+                        .map(move |to| (s, to))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    mentioned.into_iter().flatten().collect()
+}
+
+/// Events by the trace id they carry, sorted by trace id; each group in input order.
+fn trace_groups(corpus: &Corpus) -> Vec<(&str, Vec<usize>)> {
+    let mut traces: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, ev) in corpus.events.iter().enumerate() {
+        if let Some(t) = ev.entities.as_ref().and_then(|e| e.trace_id.as_deref()) {
+            traces.entry(t).or_default().push(i);
+        }
+    }
+    let mut trace_list: Vec<(&str, Vec<usize>)> = traces.into_iter().collect();
+    crate::sort::sort(&mut trace_list);
+    trace_list
 }
 
 /// Per-service counts, roles and first signals.
@@ -781,7 +834,7 @@ mod tests {
     fn blames(files: &[(&str, &str)]) -> Vec<(String, String)> {
         let (corpus, templates) = super::super::mined(files);
         let known = known_services(&corpus);
-        let aliases = Aliases::learn(&corpus, &known);
+        let aliases = Aliases::learn(&corpus, &known, &crate::Sequential);
         let mentions = Mentions::new(&known).with_aliases(&aliases);
         signals(
             &corpus,

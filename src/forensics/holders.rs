@@ -22,6 +22,7 @@ use super::shared::Suspect;
 use super::{Class, Findings};
 use crate::hash::FxHashSet;
 use crate::ingest::Corpus;
+use crate::parallel::Parallel;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How far back before the first refusal sessions count as the ones that filled the slots.
@@ -29,36 +30,59 @@ const FILL_WINDOW_NS: i64 = 15 * 60 * 1_000_000_000;
 /// Sessions one application must have opened in that window to be said to fill the slots.
 const MIN_FILLING: usize = 5;
 
-/// Suspects that hold a lock or the connection slots others fail for.
-pub(crate) fn holders(corpus: &Corpus, f: &Findings) -> Vec<Suspect> {
+/// Suspects that hold a lock or the connection slots others fail for. Files are searched for
+/// their cues one job each (possibly at once) and merged in file order.
+pub(crate) fn holders(corpus: &Corpus, f: &Findings, par: &dyn Parallel) -> Vec<Suspect> {
     // Only a file with failures in it can be a database whose sessions fail; its text is
     // searched for the cues, not every file's.
-    let failing: BTreeSet<u32> = f
+    let failing: Vec<u32> = f
         .signals
         .iter()
         .map(|s| corpus.events[s.event].file)
-        .collect();
-    let cued: Vec<u32> = failing
+        .collect::<BTreeSet<u32>>()
         .into_iter()
-        .filter(|&file| {
-            let text = &corpus.files[file as usize].text;
-            text.contains("holding the lock")
-                || text.contains("blocked by process")
-                || refusal(text).is_some()
-        })
         .collect();
+    let text_len = |&file: &u32| corpus.files[file as usize].text.len() as u64;
+    let cued: Vec<u32> = crate::parallel::map(par, failing, text_len, |file| {
+        let text = &corpus.files[file as usize].text;
+        (text.contains("holding the lock")
+            || text.contains("blocked by process")
+            || refusal(text).is_some())
+        .then_some(file)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     if cued.is_empty() {
         return Vec::new();
     }
     let signal: FxHashSet<usize> = f.signals.iter().map(|s| s.event).collect();
-    let listed = listed_sessions(corpus);
-    let mut out: Vec<Suspect> = cued
-        .into_iter()
-        .flat_map(|file| in_file(corpus, f, &signal, &listed, file))
-        .collect();
+    let listed = listed_sessions(corpus, par);
+    let per_file = events_of(corpus, &cued);
+    let mut out: Vec<Suspect> = crate::parallel::map(
+        par,
+        cued.into_iter().zip(per_file).collect(),
+        |(_, events)| events.len() as u64,
+        |(file, events)| in_file(corpus, f, &signal, &listed, file, &events),
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     crate::sort::sort_by(&mut out, |a, b| {
         a.service.cmp(&b.service).then(a.class.cmp(&b.class))
     });
+    out
+}
+
+/// The events of each of `files` (sorted, distinct), in input order: one pass over the events
+/// whatever the number of files.
+fn events_of(corpus: &Corpus, files: &[u32]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (i, ev) in corpus.events.iter().enumerate() {
+        if let Ok(k) = files.binary_search(&ev.file) {
+            out[k].push(i);
+        }
+    }
     out
 }
 
@@ -69,12 +93,10 @@ fn in_file(
     signal: &FxHashSet<usize>,
     listed: &BTreeMap<u32, String>,
     file: u32,
+    events: &[usize],
 ) -> Vec<Suspect> {
-    let events: Vec<usize> = (0..corpus.events.len())
-        .filter(|&i| corpus.events[i].file == file)
-        .collect();
     let mut app_of: BTreeMap<u32, &str> = BTreeMap::new();
-    for &i in &events {
+    for &i in events {
         let msg = corpus.first_line(&corpus.events[i]);
         if let (Some(pid), Some(app)) = (session_pid(msg), application(msg)) {
             app_of.entry(pid).or_insert(app);
@@ -84,8 +106,9 @@ fn in_file(
         app_of.entry(pid).or_insert(app.as_str());
     }
     let db = super::graph::service_of(corpus, events.first().copied().unwrap_or(0));
-    let mut out = lock_holders(corpus, f, signal, &events, &app_of, db);
-    out.extend(slot_filler(corpus, f, signal, &events, db));
+    debug_assert!(events.iter().all(|&i| corpus.events[i].file == file));
+    let mut out = lock_holders(corpus, f, signal, events, &app_of, db);
+    out.extend(slot_filler(corpus, f, signal, events, db));
     out
 }
 
@@ -224,14 +247,28 @@ fn is_service(f: &Findings, name: &str) -> bool {
 }
 
 /// Sessions as `psql` lists them from the server's activity view: pid -> application name.
-fn listed_sessions(corpus: &Corpus) -> BTreeMap<u32, String> {
+/// Each file is read by its own job (possibly at once); the first name a pid gets, in file
+/// order, stands, as in one pass over the files.
+fn listed_sessions(corpus: &Corpus, par: &dyn Parallel) -> BTreeMap<u32, String> {
+    let files: Vec<&crate::ingest::FileInfo> = corpus.files.iter().collect();
+    let per_file = crate::parallel::map(
+        par,
+        files,
+        |file| file.text.len() as u64,
+        |file| {
+            let mut out = BTreeMap::new();
+            if file.text.contains("application_name") {
+                expanded_records(&file.text, &mut out);
+                aligned_rows(&file.text, &mut out);
+            }
+            out
+        },
+    );
     let mut out = BTreeMap::new();
-    for file in &corpus.files {
-        if !file.text.contains("application_name") {
-            continue;
+    for listed in per_file {
+        for (pid, app) in listed {
+            out.entry(pid).or_insert(app);
         }
-        expanded_records(&file.text, &mut out);
-        aligned_rows(&file.text, &mut out);
     }
     out
 }
@@ -385,7 +422,7 @@ mod tests {
 
     fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
         let (corpus, f) = super::super::analyzed(files, super::super::RankMethod::Engine);
-        holders(&corpus, &f)
+        holders(&corpus, &f, &crate::parallel::tests::Backwards)
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub(crate) fn run(
     let services = || {
         let names = graph::known_services(corpus);
         // Addresses that stand for a service are that service, not services of their own.
-        let aliases = aliases::Aliases::learn(corpus, &names);
+        let aliases = aliases::Aliases::learn(corpus, &names, par);
         let known: Vec<String> = names
             .into_iter()
             .filter(|n| aliases.resolve(n).is_none())
@@ -203,8 +203,16 @@ pub(crate) fn run(
     f.services = services;
     f.aliases = aliases;
     step(4);
-    f.holders = holders::holders(corpus, &f);
-    f.ranked = rank::rank(corpus, &f, baseline, &own);
+    // Who holds what others wait for, and what several services report in the same words:
+    // neither reads what the other finds, and both read only the signals and services.
+    let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
+    let (holders, shared) = crate::parallel::join(
+        par,
+        || holders::holders(corpus, &f, par),
+        || shared::suspects(corpus, &f, &known, par),
+    );
+    f.holders = holders;
+    f.ranked = rank::rank(corpus, &f, baseline, &own, shared);
     if let Some(trivial) = trivial::rank(method, corpus, &f) {
         f.ranked = trivial;
     }
@@ -236,7 +244,7 @@ pub(crate) fn run(
     // Neither reads what the other finds.
     let (assessment, (confidence, reasons)) = crate::parallel::join(
         par,
-        || assess::assess(corpus, &f),
+        || assess::assess(corpus, &f, par),
         || confidence::confidence(corpus, &f, baseline.is_some()),
     );
     f.assessment = assessment;
@@ -273,6 +281,7 @@ pub(crate) fn analyzed(files: &[(&str, &str)], method: RankMethod) -> (Corpus, F
 
 pub(crate) use graph::UNKNOWN as UNKNOWN_SERVICE;
 pub(crate) use rank::Baseline;
+pub(crate) use search::search_in;
 pub use search::{search, SearchError, SearchHit, SearchResult};
 pub(crate) use timing::{exit_gap_medians, span_duration_medians, span_ends};
 pub use trivial::RankMethod;

@@ -143,6 +143,7 @@ pub(crate) fn rank(
     f: &Findings,
     baseline: Option<&Baseline>,
     bg: &SelfBaseline,
+    shared: Vec<super::shared::Suspect>,
 ) -> Vec<Candidate> {
     // Four bytes an event (an input of 2^32 events would not fit in memory anyway).
     let mut pos = vec![0u32; corpus.events.len()];
@@ -174,9 +175,9 @@ pub(crate) fn rank(
         let g = by_signal.remove(&key).expect("grouped above");
         groups.insert((key.0.to_string(), key.1), g);
     }
-    // A failure several services report in the same words is what they all use failing.
-    let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
-    let mut suspects = super::shared::suspects(corpus, f, &known);
+    // A failure several services report in the same words is what they all use failing
+    // (`shared`, found beside the holders).
+    let mut suspects = shared;
     // A lock or the connection slots held by one application is that application's failure.
     suspects.extend(f.holders.iter().cloned());
     for s in &suspects {

@@ -58,6 +58,21 @@ pub struct SearchResult {
 /// assert!(search(&corpus, "pool(", 10).is_err());
 /// ```
 pub fn search(corpus: &Corpus, pattern: &str, limit: usize) -> Result<SearchResult, SearchError> {
+    search_in(corpus, pattern, limit, &crate::Sequential)
+}
+
+/// Events one search job reads.
+const SEARCH_RUN: usize = 1 << 16;
+
+/// [`search`] with the events read in fixed runs by `par` (possibly at once): each run counts
+/// its matches and keeps its first `limit`; the runs are merged in input order, so the hits
+/// and the total are those of one pass.
+pub(crate) fn search_in(
+    corpus: &Corpus,
+    pattern: &str,
+    limit: usize,
+    par: &dyn crate::Parallel,
+) -> Result<SearchResult, SearchError> {
     let re = regex::RegexBuilder::new(pattern)
         .size_limit(MAX_REGEX_BYTES)
         .build()
@@ -65,21 +80,44 @@ pub fn search(corpus: &Corpus, pattern: &str, limit: usize) -> Result<SearchResu
             pattern: pattern.to_string(),
             reason: e.to_string(),
         })?;
-    let mut hits = Vec::new();
-    let mut total = 0;
-    for (i, ev) in corpus.events.iter().enumerate() {
-        if re.is_match(corpus.full_text(ev)) {
-            total += 1;
-            if hits.len() < limit {
-                hits.push(SearchHit {
-                    event: i,
-                    file: corpus.files[ev.file as usize].name.clone(),
-                    line: ev.line,
-                    text: corpus.first_line(ev).to_string(),
-                });
+    let n = corpus.events.len();
+    let runs: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(SEARCH_RUN)
+        .map(|a| a..n.min(a + SEARCH_RUN))
+        .collect();
+    let found = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |r| {
+            let mut first = Vec::new();
+            let mut total = 0;
+            for i in r {
+                if re.is_match(corpus.full_text(&corpus.events[i])) {
+                    total += 1;
+                    if first.len() < limit {
+                        first.push(i);
+                    }
+                }
             }
-        }
-    }
+            (total, first)
+        },
+    );
+    let total = found.iter().map(|(t, _)| t).sum();
+    let hits = found
+        .into_iter()
+        .flat_map(|(_, first)| first)
+        .take(limit)
+        .map(|i| {
+            let ev = &corpus.events[i];
+            SearchHit {
+                event: i,
+                file: corpus.files[ev.file as usize].name.clone(),
+                line: ev.line,
+                text: corpus.first_line(ev).to_string(),
+            }
+        })
+        .collect();
     Ok(SearchResult {
         pattern: pattern.to_string(),
         total,
@@ -106,6 +144,25 @@ mod tests {
         let r = search(&c, "time(out)?", 2).unwrap();
         assert_eq!(r.total, 3);
         assert_eq!(r.hits.iter().map(|h| h.line).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn runs_read_in_any_order_give_the_hits_and_total_of_one_pass() {
+        // More events than one run holds, matches in the first and the last runs.
+        let mut text = String::new();
+        for i in 0..(SEARCH_RUN * 2 + 10) {
+            let word = if i % 50_000 == 7 { "timeout" } else { "ok" };
+            text.push_str(&format!("line {i} {word}\n"));
+        }
+        let c = corpus(&text);
+        let one = search(&c, "timeout", 2).unwrap();
+        let any = search_in(&c, "timeout", 2, &crate::parallel::tests::Backwards).unwrap();
+        assert_eq!(one, any);
+        assert_eq!(one.total, 3);
+        assert_eq!(
+            one.hits.iter().map(|h| h.line).collect::<Vec<_>>(),
+            [8, 50_008]
+        );
     }
 
     #[test]

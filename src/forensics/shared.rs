@@ -14,6 +14,7 @@ use super::graph::{service_of, Mentions, UNKNOWN};
 use super::{Class, Findings};
 use crate::hash::FxHashSet;
 use crate::ingest::{Corpus, Format, Level};
+use crate::parallel::Parallel;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Words in a row that make a phrase; long enough that two services share it by cause.
@@ -35,34 +36,34 @@ pub(crate) struct Suspect {
     pub reason: String,
 }
 
-/// Suspects behind failures that several services report in the same words.
-pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<Suspect> {
-    let normal = normal_phrases(corpus, f);
+/// Suspects behind failures that several services report in the same words. The passes over
+/// the events and the phrases of the signals are read in runs by `par` (possibly at once) and
+/// merged in event order.
+pub(crate) fn suspects(
+    corpus: &Corpus,
+    f: &Findings,
+    known: &[String],
+    par: &dyn Parallel,
+) -> Vec<Suspect> {
+    let normal = normal_phrases(corpus, f, par);
     // phrase -> (reporters, events)
     let mut shared: BTreeMap<String, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
     let mut signals: Vec<&super::Signal> = f.signals.iter().collect();
     crate::sort::sort_by_key(&mut signals, |s| s.event);
-    for s in signals.into_iter().take(MAX_SIGNALS) {
-        if s.emitter == UNKNOWN {
-            continue;
-        }
-        let ev = &corpus.events[s.event];
-        if ev.level.is_none_or(|l| l < Level::Error) {
-            continue;
-        }
-        // The message and what was thrown, not the line's header (a logger name shared by every
-        // service of one framework) nor stack frames (shared libraries).
-        let line = corpus.first_line(ev);
-        let message = corpus.message(ev);
-        // A structured record keeps its failure in other fields too (`err.message`, `error=`).
-        let structured = matches!(ev.format, Format::JsonLines | Format::Logfmt)
-            || message.trim_start().starts_with('{');
-        let text = format!(
-            "{} {}",
-            if structured { line } else { message },
-            super::graph::exception_lines(corpus.full_text(ev), line.len())
-        );
-        for p in phrases(&text) {
+    signals.truncate(MAX_SIGNALS);
+    let runs: Vec<&[&super::Signal]> = signals.chunks(PHRASE_RUN).collect();
+    let read = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |run| {
+            run.iter()
+                .map(|s| signal_phrases(corpus, s))
+                .collect::<Vec<_>>()
+        },
+    );
+    for (s, found) in signals.iter().zip(read.into_iter().flatten()) {
+        for p in found {
             if normal.contains(&p) {
                 continue;
             }
@@ -81,7 +82,7 @@ pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<S
     };
     events.sort_unstable();
     events.dedup();
-    let Some(service) = common_dependency(corpus, known, &reporters) else {
+    let Some(service) = common_dependency(corpus, known, &reporters, par) else {
         return Vec::new();
     };
     let class = majority_class(f, &events);
@@ -97,18 +98,93 @@ pub(crate) fn suspects(corpus: &Corpus, f: &Findings, known: &[String]) -> Vec<S
     }]
 }
 
-/// Phrases of the lines of templates that are not signals: what a service says when fine.
-fn normal_phrases(corpus: &Corpus, f: &Findings) -> FxHashSet<String> {
-    let signal: FxHashSet<usize> = f.signals.iter().map(|s| s.event).collect();
-    let mut seen_templates = FxHashSet::default();
-    let mut out = FxHashSet::default();
-    for (i, ev) in corpus.events.iter().enumerate() {
-        if signal.contains(&i) || !seen_templates.insert(ev.template) {
-            continue;
-        }
-        out.extend(phrases(corpus.message(ev)));
+/// The phrases of one error signal's message and what was thrown; none for a signal of an
+/// unknown service or below error level.
+fn signal_phrases(corpus: &Corpus, s: &super::Signal) -> Vec<String> {
+    if s.emitter == UNKNOWN {
+        return Vec::new();
     }
-    out
+    let ev = &corpus.events[s.event];
+    if ev.level.is_none_or(|l| l < Level::Error) {
+        return Vec::new();
+    }
+    // The message and what was thrown, not the line's header (a logger name shared by every
+    // service of one framework) nor stack frames (shared libraries).
+    let line = corpus.first_line(ev);
+    let message = corpus.message(ev);
+    // A structured record keeps its failure in other fields too (`err.message`, `error=`).
+    let structured = matches!(ev.format, Format::JsonLines | Format::Logfmt)
+        || message.trim_start().starts_with('{');
+    let text = format!(
+        "{} {}",
+        if structured { line } else { message },
+        super::graph::exception_lines(corpus.full_text(ev), line.len())
+    );
+    phrases(&text)
+}
+
+/// Signals whose phrases one job reads.
+const PHRASE_RUN: usize = 512;
+/// Events one job of a pass over every event reads.
+const EVENT_RUN: usize = 1 << 16;
+
+/// For each key that `key_of` gives some event, the first such event (in event order), in
+/// the order those first events come. The events are read in fixed runs by `par`; each run
+/// keeps its own first of each key and the runs are merged in order, so the result is that
+/// of one pass.
+fn first_of_each<K, F>(corpus: &Corpus, par: &dyn Parallel, key_of: F) -> Vec<usize>
+where
+    K: std::hash::Hash + Eq + Copy + Send,
+    F: Fn(usize) -> Option<K> + Sync,
+{
+    first_of_each_in(corpus.events.len(), EVENT_RUN, par, key_of)
+}
+
+/// [`first_of_each`] over events `0..n` read in runs of `run` events.
+fn first_of_each_in<K, F>(n: usize, run: usize, par: &dyn Parallel, key_of: F) -> Vec<usize>
+where
+    K: std::hash::Hash + Eq + Copy + Send,
+    F: Fn(usize) -> Option<K> + Sync,
+{
+    let runs: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(run).map(|a| a..n.min(a + run)).collect();
+    let per_run = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |r| {
+            let mut seen: FxHashSet<K> = FxHashSet::default();
+            r.filter_map(|i| key_of(i).filter(|&k| seen.insert(k)).map(|k| (k, i)))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut seen: FxHashSet<K> = FxHashSet::default();
+    per_run
+        .into_iter()
+        .flatten()
+        .filter(|&(k, _)| seen.insert(k))
+        .map(|(_, i)| i)
+        .collect()
+}
+
+/// Phrases of the lines of templates that are not signals: what a service says when fine.
+fn normal_phrases(corpus: &Corpus, f: &Findings, par: &dyn Parallel) -> FxHashSet<String> {
+    let signal: FxHashSet<usize> = f.signals.iter().map(|s| s.event).collect();
+    let firsts = first_of_each(corpus, par, |i| {
+        (!signal.contains(&i)).then(|| corpus.events[i].template)
+    });
+    let runs: Vec<&[usize]> = firsts.chunks(PHRASE_RUN).collect();
+    let found = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |run| {
+            run.iter()
+                .flat_map(|&i| phrases(corpus.message(&corpus.events[i])))
+                .collect::<Vec<String>>()
+        },
+    );
+    found.into_iter().flatten().collect()
 }
 
 /// Runs of [`PHRASE`] words (letters only, lower case, two letters or more) in a text's head.
@@ -153,19 +229,34 @@ fn common_dependency(
     corpus: &Corpus,
     known: &[String],
     reporters: &BTreeSet<&str>,
+    par: &dyn Parallel,
 ) -> Option<String> {
     let mentions = Mentions::new(known);
+    // One line per (service, template) is enough to learn who uses whom.
+    let firsts = first_of_each(corpus, par, |i| {
+        let &reporter = reporters.get(service_of(corpus, i))?;
+        Some((reporter, corpus.events[i].template))
+    });
+    let runs: Vec<&[usize]> = firsts.chunks(PHRASE_RUN).collect();
+    let named = crate::parallel::map(
+        par,
+        runs,
+        |r| r.len() as u64,
+        |run| {
+            run.iter()
+                .map(|&i| {
+                    let reporter = service_of(corpus, i);
+                    (
+                        reporter,
+                        mentions.find(corpus.full_text(&corpus.events[i]), reporter),
+                    )
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    let mut seen = FxHashSet::default();
-    for (i, ev) in corpus.events.iter().enumerate() {
-        let Some(&reporter) = reporters.get(service_of(corpus, i)) else {
-            continue;
-        };
-        // One line per (service, template) is enough to learn who uses whom.
-        if !seen.insert((reporter, ev.template)) {
-            continue;
-        }
-        for d in mentions.find(corpus.full_text(ev), reporter) {
+    for (reporter, found) in named.into_iter().flatten() {
+        for d in found {
             if !reporters.contains(d.as_str()) {
                 users.entry(d).or_default().insert(reporter);
             }
@@ -202,7 +293,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Suspect> {
         let (corpus, f) = super::super::analyzed(files, super::super::RankMethod::Engine);
         let known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
-        suspects(&corpus, &f, &known)
+        suspects(&corpus, &f, &known, &crate::parallel::tests::Backwards)
     }
 
     #[test]
@@ -226,6 +317,19 @@ mod tests {
         assert_eq!(s.len(), 1, "{s:?}");
         assert_eq!(s[0].service, "session-store");
         assert_eq!(s[0].reporters.len(), 2);
+    }
+
+    #[test]
+    fn the_first_of_each_key_is_that_of_one_pass_whatever_the_runs() {
+        // Keys of events 0..12; event 9 has none. A key's first event may sit in any run.
+        let keys = [3, 1, 3, 2, 1, 4, 2, 4, 5, 0, 5, 3];
+        let key_of = |i: usize| (keys[i] != 0).then_some(keys[i]);
+        let one_pass = first_of_each_in(keys.len(), keys.len(), &crate::Sequential, key_of);
+        assert_eq!(one_pass, [0, 1, 3, 5, 8]);
+        for run in [1, 2, 3, 5] {
+            let runs = &crate::parallel::tests::Backwards;
+            assert_eq!(first_of_each_in(keys.len(), run, runs, key_of), one_pass);
+        }
     }
 
     #[test]

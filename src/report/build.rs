@@ -21,9 +21,17 @@ pub(super) fn build(
     templates: &Templates,
     f: &Findings,
     baseline: Option<(&Corpus, &forensics::Baseline)>,
+    par: &dyn crate::Parallel,
     step: &mut dyn FnMut(u32),
 ) -> Report {
     step(0);
+    let Passes {
+        searched,
+        mut sparks,
+        mut input,
+        timeline,
+        zones,
+    } = passes(corpus, templates, f, par);
     let ev = |i: usize| evidence(corpus, i);
     let health = &f.assessment.health;
     let spans = signal_spans(f);
@@ -39,26 +47,21 @@ pub(super) fn build(
         .iter()
         .map(|s| (s.tool.to_string(), s.input.clone(), s.output.clone()))
         .collect();
-    // Confirm the root cause's own pattern by searching the whole input for it: the count is
-    // the true count, so the trail says how often the failure really showed.
+    // The search for the root cause's own pattern ran with the other passes (see `passes`).
     step(1);
-    if let Some(i) = pz {
-        let template = &templates.templates[corpus.events[i].template as usize].text;
-        let pattern = template_regex(template);
-        if let Ok(found) = crate::forensics::search(corpus, &pattern, 3) {
-            trail.push((
-                "search_logs".into(),
-                format!("pattern {pattern:?} (the patient-zero template)"),
-                format!(
-                    "{}{}",
-                    super::plural(found.total as u64, "matching event"),
-                    found.hits.first().map_or(String::new(), |h| format!(
-                        "; first at {}:{}",
-                        h.file, h.line
-                    ))
-                ),
-            ));
-        }
+    if let Some((pattern, found)) = searched {
+        trail.push((
+            "search_logs".into(),
+            format!("pattern {pattern:?} (the patient-zero template)"),
+            format!(
+                "{}{}",
+                super::plural(found.total as u64, "matching event"),
+                found.hits.first().map_or(String::new(), |h| format!(
+                    "; first at {}:{}",
+                    h.file, h.line
+                ))
+            ),
+        ));
     }
     trail.push((
         "trace_origin".into(),
@@ -234,7 +237,6 @@ pub(super) fn build(
             .collect(),
         None => BTreeSet::new(),
     };
-    let mut sparks = sparklines(corpus);
     let mut rows: Vec<TemplateRow> = templates
         .templates
         .iter()
@@ -252,7 +254,6 @@ pub(super) fn build(
     });
 
     step(2);
-    let mut input = super::build_input(corpus);
     input.baseline = baseline.map(|(b, _)| {
         let st = b.stats();
         BaselineSummary {
@@ -303,7 +304,7 @@ pub(super) fn build(
                 last_signal: spans.get(h.name.as_str()).map(|&(_, b)| format_ns(b)),
             })
             .collect(),
-        timeline: timeline(corpus, f),
+        timeline,
         dependencies: f
             .edges
             .iter()
@@ -344,16 +345,12 @@ pub(super) fn build(
                     impact: format!("{} ({})", h.health, h.impact),
                     evidence: h.evidence.map(ev),
                 })
-                .chain(
-                    zones(corpus, f)
-                        .into_iter()
-                        .map(|(kind, name, i)| BlastEntity {
-                            kind: kind.into(),
-                            impact: "blamed by failure signals".into(),
-                            name,
-                            evidence: Some(ev(i)),
-                        }),
-                )
+                .chain(zones.into_iter().map(|(kind, name, i)| BlastEntity {
+                    kind: kind.into(),
+                    impact: "blamed by failure signals".into(),
+                    name,
+                    evidence: Some(ev(i)),
+                }))
                 .collect(),
             trigger: Trigger {
                 kind: trigger.kind.into(),
@@ -427,6 +424,54 @@ pub(super) fn build(
         })
         .collect();
     report
+}
+
+/// What [`build`] reads from every event (or every signal), each pass reading only the corpus
+/// and the findings.
+struct Passes {
+    /// The patient-zero template's pattern and what searching the input for it found.
+    searched: Option<(String, crate::forensics::SearchResult)>,
+    sparks: FxHashMap<u32, Vec<u32>>,
+    input: InputSummary,
+    timeline: Vec<TimelineEntry>,
+    zones: Vec<(&'static str, String, usize)>,
+}
+
+/// Runs the passes side by side: none reads what another finds.
+fn passes(
+    corpus: &Corpus,
+    templates: &Templates,
+    f: &Findings,
+    par: &dyn crate::Parallel,
+) -> Passes {
+    use crate::parallel::join;
+    // Confirm the root cause's own pattern by searching the whole input for it: the count is
+    // the true count, so the trail says how often the failure really showed.
+    let search = || {
+        let i = f.patient_zero?;
+        let template = &templates.templates[corpus.events[i].template as usize].text;
+        let pattern = template_regex(template);
+        let found = crate::forensics::search_in(corpus, &pattern, 3, par).ok()?;
+        Some((pattern, found))
+    };
+    let ((searched, sparks), ((input, timeline), zones)) = join(
+        par,
+        || join(par, search, || sparklines(corpus)),
+        || {
+            join(
+                par,
+                || join(par, || super::build_input(corpus), || timeline(corpus, f)),
+                || zones(corpus, f),
+            )
+        },
+    );
+    Passes {
+        searched,
+        sparks,
+        input,
+        timeline,
+        zones,
+    }
 }
 
 fn human(class: &str) -> String {

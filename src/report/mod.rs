@@ -229,6 +229,7 @@ fn report_on(
         baseline
             .as_ref()
             .map(|b| (b, base.as_ref().expect("baseline mined"))),
+        par.unwrap_or(&crate::Sequential),
         &mut |step| at(Stage::Report, events, step),
     );
     Ok((report, corpus))

@@ -11,3 +11,13 @@ impl faultline::Parallel for Threads {
         jobs.into_par_iter().with_max_len(1).for_each(|job| job());
     }
 }
+
+/// Threads rayon's pool will run: `RAYON_NUM_THREADS` when it is a positive number, else one
+/// per core (rayon's own rule), without starting the pool.
+pub fn count() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
