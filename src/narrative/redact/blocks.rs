@@ -467,10 +467,14 @@ fn header(line: &str, field_word: bool) -> Option<Table> {
         .iter()
         .map(|&(s, e)| line[s..e].trim_matches('"'))
         .collect();
+    // A column name is a word or a few (`last_ip6`, `address_line_2`), never a run of
+    // digits: a row whose id starts with a letter (`e673be30-445e-...`, `HW865983A`) has
+    // letters only where a header would, but is data, not the next table's header.
     let is_name = |n: &&str| {
         !n.is_empty()
             && n.len() <= 40
             && n.chars().next().is_some_and(char::is_alphabetic)
+            && n.bytes().filter(u8::is_ascii_digit).count() <= 3
             && n.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | ' ' | '-' | '.'))
     };
@@ -644,6 +648,13 @@ mod tests {
         let got = run("id,full_name,email,phone,dob\n1,Ana Lima,ana@example.org,+351 912 345 678,1990-01-02\npayment_id,order_id,card_number,amount,currency\npay_1,991,4111111111111111,328.08,USD");
         assert_eq!(got[2], "");
         assert_eq!(got[3], "4111111111111111");
+        // A row whose cells all start with letters (a UUID that does, a passport number) is
+        // still a row: it does not replace the header of the rows after it.
+        let got = run("id\tholder\tpassport\tcountry\n\
+             e673be30-445e-4815-9f35-36e7c510b386\tAna Lima\tXA1234567\tPT\n\
+             0a1b2c3d-0000-4000-8000-000000000001\tBo Berg\tXB7654321\tSE");
+        assert_eq!(got[1], "Ana Lima,XA1234567");
+        assert_eq!(got[2], "Bo Berg,XB7654321");
     }
 
     #[test]
