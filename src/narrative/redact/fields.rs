@@ -623,7 +623,7 @@ fn id_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?)",
+            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?|(?i:pesel|cnpj|personnummer|steuer[-_ ]?id|idnr))",
             r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
             r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,40}[A-Z0-9])"
         ))
@@ -1046,6 +1046,10 @@ mod tests {
         assert_eq!(masked("Personalausweis T220001293 gültig"), ["T220001293"]);
         assert_eq!(masked("Ausweisnummer LZ6GHK3RT2 ok"), ["LZ6GHK3RT2"]);
         assert!(masked("Ausweisnummer LZ6GHK3RT3 ok").is_empty());
+        // Ids written as one run of digits, after their name (a type cell, then its value).
+        assert_eq!(masked("holder\tpesel\t44051401359\tPL"), ["44051401359"]);
+        assert_eq!(masked("Steuer-ID: 86095742719"), ["86095742719"]);
+        assert_eq!(masked("IdNr 65929970489 geprüft"), ["65929970489"]);
     }
 
     #[test]

@@ -165,6 +165,10 @@ const WORDS: &[(&str, Word)] = &[
     ("abn", Word::IdName),
     ("aadhaar", Word::IdName),
     ("steuer", Word::IdName),
+    ("pesel", Word::IdName),
+    ("cnpj", Word::IdName),
+    ("personnummer", Word::IdName),
+    ("idnr", Word::IdName),
     ("iban", Word::IdName),
     ("passport", Word::IdName),
     ("ausweis", Word::IdName),
@@ -1035,12 +1039,13 @@ pub(crate) fn rules() -> &'static [Rule] {
             .needing(shapes::card_number),
             r(
                 Id,
-                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
+                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3}|\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}|\d{3}-\d{3}-\d{3}|(?:\d{2})?\d{6}-\d{4}|\d{2} \d{3} \d{3} \d{3})(?-u:\b)",
                 0,
                 // What each alternative needs, in order: SSN, NINO, DNI/NIE, codice fiscale,
-                // PAN, CPF, Aadhaar, NIR, SIN/TFN.
+                // PAN, CPF, Aadhaar, NIR, SIN/TFN, CNPJ, dashed SIN, personnummer, Steuer-ID.
                 |f| {
                     f.digit_dashes >= 2
+                        || (f.digit_dashes >= 1 && f.max_digit_run >= 6)
                         || f.uu_dd
                         || f.digits7_upper
                         || f.u5_digit
