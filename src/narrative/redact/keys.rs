@@ -636,6 +636,11 @@ fn field_of(key: &str) -> Option<Field> {
     {
         return Some(Field::Password);
     }
+    // `card_holder`, `account_holder`: the key ends in who it is, so it holds a person's
+    // name whatever the words before say (a card's holder, not its number).
+    if NAME_ONLY.contains(&last) {
+        return Some(Field::PersonName);
+    }
     if has("cvv")
         || has("cvc")
         || has("cvv2")
@@ -700,7 +705,11 @@ fn field_of(key: &str) -> Option<Field> {
     if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) && !network.iter().any(|w| has(w)) {
         return Some(Field::Address);
     }
-    if last == "name" || last == "customer" || last == "recipient" {
+    // A person's role (`employee`, `patient`): a name when the value is written as one.
+    if matches!(
+        last,
+        "name" | "customer" | "recipient" | "employee" | "patient" | "applicant" | "passenger"
+    ) {
         return Some(Field::MaybePersonName);
     }
     None
@@ -1131,6 +1140,11 @@ mod tests {
         assert_eq!(field("birth_date"), Some(Field::Birth));
         assert_eq!(field("full_name"), Some(Field::PersonName));
         assert_eq!(field("beneficiary"), Some(Field::PersonName));
+        assert_eq!(field("card_holder"), Some(Field::PersonName));
+        assert_eq!(field("cardHolder"), Some(Field::PersonName));
+        assert_eq!(field("card_number"), Some(Field::Card));
+        assert_eq!(field("employee"), Some(Field::MaybePersonName));
+        assert_eq!(field("patient"), Some(Field::MaybePersonName));
         assert_eq!(field("name"), Some(Field::MaybePersonName));
         assert_eq!(field("street_address"), Some(Field::Address));
         // A network address's name is not a postal address's.
