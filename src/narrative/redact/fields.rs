@@ -81,6 +81,8 @@ pub(crate) fn find(
     let mut pos = 0;
     // The field a name/value record named (`{"name": "sessionid", "value": ...}`).
     let mut record_field: Option<Field> = None;
+    // End of a signature value that holds pairs (`X-Hub-Signature-256: sha256=<hex>`).
+    let mut signed_until = 0;
     while pos < line.len() {
         let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
@@ -130,6 +132,10 @@ pub(crate) fn find(
             field = record_field.take();
         }
         let Some(f) = field else {
+            if pair.key.0 < signed_until && digest(&line[pair.value.0..pair.value.1]) {
+                out.push(Span::new(pair.value.0, pair.value.1, SecretKind::Secret));
+                continue;
+            }
             if kept {
                 keep.push(pair.value);
             }
@@ -163,6 +169,12 @@ pub(crate) fn find(
         s += lead;
         e = s + v.len();
         if s >= e || !masks(f, v, &line[e..]) {
+            if signature_pairs(key, f, v) {
+                // The pairs run to the end of the value's word (`t=...,v1=...`).
+                signed_until = line[s..]
+                    .find(char::is_whitespace)
+                    .map_or(line.len(), |i| s + i);
+            }
             if f == Field::PublicKey {
                 keep.push((s, e));
             }
@@ -552,6 +564,33 @@ fn file_path(v: &str) -> bool {
 }
 
 /// `a=b; c=d`: a value that starts with a pair of its own.
+/// A signature header whose value is a list of pairs: a webhook's HMAC (`Stripe-Signature:
+/// t=...,v1=<hex>`, `X-Hub-Signature-256: sha256=<hex>`). The pairs' names are the scheme's
+/// own (`v1`, `sha256`), so the signature key speaks for their values. A DKIM-Signature is
+/// not one: it is published in every message it signs (RFC 6376).
+fn signature_pairs(key: &str, f: Field, v: &str) -> bool {
+    f == Field::Credential
+        && nested_pairs(v)
+        && keys::key_parts(key)
+            .iter()
+            .any(|p| p == "signature" || p == "sig")
+        && !key.to_ascii_lowercase().contains("dkim")
+}
+
+/// A digest's text: 32+ hex digits, or 40+ base64 characters with upper, lower and digits.
+/// A timestamp (`t=1796292034`) or an algorithm's name (`a=rsa-sha256`) is not one.
+fn digest(v: &str) -> bool {
+    let b = v.as_bytes();
+    let hex = b.len() >= 32 && b.iter().all(u8::is_ascii_hexdigit);
+    let b64 = b.len() >= 40
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit);
+    (hex && !b.iter().all(u8::is_ascii_digit)) || b64
+}
+
 fn nested_pairs(v: &str) -> bool {
     v.find('=').is_some_and(|i| {
         i > 0
@@ -1021,6 +1060,20 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
+    }
+
+    #[test]
+    fn webhook_signature_headers_mask_their_digests() {
+        // Stripe: `t=<timestamp>,v1=<hex HMAC-SHA256>`; GitHub: `sha256=<hex>` (`sha1=` before).
+        let hex = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
+        let stripe = format!("Stripe-Signature: t=1492774577,v1={hex}");
+        assert_eq!(masked(&stripe), [hex]);
+        let gh = format!("X-Hub-Signature-256: sha256={hex}");
+        assert_eq!(masked(&gh), [hex]);
+        let sha1 = "X-Hub-Signature: sha1=7d38cdd689735b008b3c702edd92eea23791c5f6";
+        assert_eq!(masked(sha1), ["7d38cdd689735b008b3c702edd92eea23791c5f6"]);
+        // A commit digest outside a signature header stays.
+        assert!(masked(&format!("X-Request-Digest: sha256={hex}")).is_empty());
     }
 
     #[test]
