@@ -603,7 +603,13 @@ fn nested_pairs(v: &str) -> bool {
 
 /// Two or three capitalised words (with a particle: `de Vries`, `van der Berg`).
 pub(crate) fn person_name(v: &str) -> bool {
-    let words: Vec<&str> = v.split(' ').collect();
+    // A form body or query string writes a space as `+` (application/x-www-form-urlencoded).
+    let sep = if !v.contains(' ') && v.contains('+') {
+        '+'
+    } else {
+        ' '
+    };
+    let words: Vec<&str> = v.split(sep).collect();
     if !(2..=4).contains(&words.len()) {
         return false;
     }
@@ -1060,6 +1066,17 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
+    }
+
+    #[test]
+    fn a_name_in_a_form_body_with_plus_for_spaces() {
+        assert_eq!(
+            masked("POST /signup?name=Ana+Lima&plan=pro HTTP/1.1"),
+            ["Ana+Lima"]
+        );
+        assert_eq!(masked("name=Jan+van+der+Berg"), ["Jan+van+der+Berg"]);
+        assert!(masked("q=name=cache+warmup&x=1").is_empty());
+        assert!(masked("name=C++").is_empty());
     }
 
     #[test]
