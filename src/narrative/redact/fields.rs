@@ -279,7 +279,7 @@ impl Pair {
         if b.get(i) == Some(&b'\\') {
             i += 1;
         }
-        if matches!(b.get(i), Some(b'"') | Some(b'\'')) {
+        if matches!(b.get(i), Some(b'"') | Some(b'\'') | Some(b'`')) {
             i += 1;
         }
         while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
@@ -1066,6 +1066,14 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
+    }
+
+    #[test]
+    fn mysql_quotes_its_column_names_with_backticks() {
+        assert_eq!(
+            masked("UPDATE `users` SET `password` = 'hunter2x', `password_changed_at` = '2024-06-14 10:00:00' WHERE `id` = 7"),
+            ["hunter2x"]
+        );
     }
 
     #[test]
