@@ -25,6 +25,9 @@ pub(crate) struct Context {
     secret_doc: bool,
     /// Indent of an open `data:` / `stringData:` map.
     data_indent: Option<usize>,
+    /// The line before was a SASL challenge (SMTP `334`, IMAP `+`): a lone base64 line now
+    /// is the client's answer.
+    challenged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,7 @@ impl Context {
     /// `field_word`: the line has a word field names are made of ([`keys::field_words`],
     /// which the caller learned in its one pass over the line).
     pub(crate) fn line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) -> LineRole {
+        self.sasl_line(line, out);
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
@@ -65,6 +69,34 @@ impl Context {
         self.env_line(line, out);
         self.table_line(line, field_word, out);
         LineRole::Normal
+    }
+
+    /// SASL in a mail protocol trace (RFC 4954 SMTP AUTH, RFC 3501 IMAP AUTHENTICATE): the
+    /// server challenges with `334 <base64>` (IMAP: `+ <base64>` or `+`), and the client's
+    /// next line, one base64 token, is its answer: a user name, a password or a whole
+    /// credential (AUTH LOGIN sends each on its own line).
+    fn sasl_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim();
+        // A trace marks who speaks (`C: `, `S: `, `<<< `, `>>> `, `-> `, `<- `).
+        let body = t
+            .split_once(' ')
+            .filter(|(who, _)| {
+                matches!(
+                    who.trim_end_matches(':'),
+                    "C" | "S" | "<<<" | ">>>" | "->" | "<-" | ">" | "<"
+                )
+            })
+            .map_or(t, |(_, rest)| rest.trim_start());
+        if std::mem::take(&mut self.challenged) && sasl_answer(body) {
+            let s = line.len() - line.trim_start().len() + (t.len() - body.len());
+            out.push(Span::new(s, s + body.len(), SecretKind::Secret));
+            return;
+        }
+        self.challenged = body == "+"
+            || body
+                .strip_prefix("334 ")
+                .or_else(|| body.strip_prefix("+ "))
+                .is_some_and(|c| b64_chars(c.trim()));
     }
 
     /// A command that prints one field (`-field=password`, `--field password`, a jsonpath
@@ -325,6 +357,17 @@ fn is_armour_header(t: &str) -> bool {
     ]
     .iter()
     .any(|h| t.starts_with(h))
+}
+
+/// A SASL answer: one base64 token in whole 4-character groups (`*` cancels; not one).
+fn sasl_answer(v: &str) -> bool {
+    v.len() >= 4 && v.len() % 4 == 0 && b64_chars(v)
+}
+
+fn b64_chars(v: &str) -> bool {
+    !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 fn is_b64(tok: &str) -> bool {
@@ -641,6 +684,26 @@ mod tests {
         // Not a sensitive field, or not a bare value: nothing.
         let got = run("$ vault kv get -field=url secret/app/db\nhttps-example-value\n$ vault kv get -field=password x\nError: permission denied");
         assert_eq!(got, ["", "", "", ""]);
+    }
+
+    #[test]
+    fn sasl_answers_after_a_challenge() {
+        // RFC 4954 AUTH LOGIN: 334 "Username:", the user; 334 "Password:", the password.
+        let got = run(
+            "C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: YWxpY2VAZXhhbXBsZS5vcmc=\n\
+             S: 334 UGFzc3dvcmQ6\nC: c2VjcmV0MTIz\nS: 235 2.7.0 Authentication successful\n\
+             C: MAIL FROM:<a@example.org>",
+        );
+        assert_eq!(got[2], "YWxpY2VAZXhhbXBsZS5vcmc=");
+        assert_eq!(got[4], "c2VjcmV0MTIz");
+        assert_eq!(got[5], "");
+        assert_eq!(got[6], "");
+        // IMAP AUTHENTICATE: the `+` continuation, then the client's base64 line.
+        let got = run("a1 AUTHENTICATE PLAIN\n+\nAGFsaWNlAHNlY3JldDEyMw==\na1 OK done");
+        assert_eq!(got[2], "AGFsaWNlAHNlY3JldDEyMw==");
+        assert_eq!(got[3], "");
+        // A base64 line with no challenge before it is not an answer.
+        assert_eq!(run("S: 250 OK\nC: c2VjcmV0MTIz")[1], "");
     }
 
     #[test]
