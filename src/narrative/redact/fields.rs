@@ -591,50 +591,6 @@ fn digest(v: &str) -> bool {
     (hex && !b.iter().all(u8::is_ascii_digit)) || b64
 }
 
-/// A card's security code written as the next element after its number (`{"4111...",
-/// "737"}`, `('4111...', '737')`): three or four digits quoted as the number was, or bare
-/// after a bare number, that end the element. Card, code (and expiry) travel together in
-/// an argument list or a tuple, which names neither.
-pub(crate) fn card_code_after(
-    line: &str,
-    card_start: usize,
-    card_end: usize,
-) -> Option<(usize, usize)> {
-    let b = line.as_bytes();
-    let quote = card_start
-        .checked_sub(1)
-        .map(|i| b[i])
-        .filter(|q| matches!(q, b'"' | b'\''));
-    let mut i = card_end;
-    if let Some(q) = quote {
-        (b.get(i) == Some(&q)).then_some(())?;
-        i += 1;
-    }
-    (b.get(i) == Some(&b',')).then_some(())?;
-    i += 1;
-    while b.get(i) == Some(&b' ') {
-        i += 1;
-    }
-    if let Some(q) = quote {
-        (b.get(i) == Some(&q)).then_some(())?;
-        i += 1;
-    }
-    let s = i;
-    while b.get(i).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-    }
-    if !(3..=4).contains(&(i - s)) {
-        return None;
-    }
-    let closes = match quote {
-        Some(q) => b.get(i) == Some(&q),
-        None => b
-            .get(i)
-            .is_none_or(|c| matches!(c, b',' | b')' | b'}' | b']' | b' ')),
-    };
-    closes.then_some((s, i))
-}
-
 fn nested_pairs(v: &str) -> bool {
     v.find('=').is_some_and(|i| {
         i > 0
@@ -1110,25 +1066,6 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
-    }
-
-    #[test]
-    fn a_card_code_follows_its_card_in_a_list() {
-        fn code(l: &str) -> Option<&str> {
-            let s = l.find("4111").expect("card");
-            card_code_after(l, s, s + 16).map(|(a, b)| &l[a..b])
-        }
-        assert_eq!(
-            code(r#"Charge(0xc0, {"4111111111111111", "737"})"#),
-            Some("737")
-        );
-        assert_eq!(code("pay('4111111111111111','0421')"), Some("0421"));
-        assert_eq!(code("row 4111111111111111,123,12/28"), Some("123"));
-        // Not the next element, another quoting, or not 3-4 digits: no code.
-        assert_eq!(code(r#"{"4111111111111111", 737}"#), None);
-        assert_eq!(code(r#"{"4111111111111111", "73"}"#), None);
-        assert_eq!(code(r#"{"4111111111111111", "USD", "737"}"#), None);
-        assert_eq!(code("4111111111111111, 12345 items"), None);
     }
 
     #[test]

@@ -417,14 +417,6 @@ impl Redactor {
                 add(&mut taken, sp);
             }
         }
-        let codes: Vec<(usize, usize)> = taken
-            .iter()
-            .filter(|t| t.kind == SecretKind::Card)
-            .filter_map(|t| fields::card_code_after(line, t.start, t.end))
-            .collect();
-        for (s, e) in codes {
-            add(&mut taken, Span::new(s, e, SecretKind::Card));
-        }
         // A value found once is a secret everywhere it appears again: on this line
         // (`"password":"x","confirm":"x"`) and on later ones.
         let here: Vec<(String, SecretKind)> = taken
