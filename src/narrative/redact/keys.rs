@@ -596,6 +596,11 @@ fn field_of(key: &str) -> Option<Field> {
     {
         return Some(Field::Credential);
     }
+    // Vault AppRole logs in with a `role_id` and a `secret_id`: the SecretID is the
+    // credential itself (HashiCorp's API names it so), unlike other `_id`s.
+    if parts.len() == 2 && pair("secret", "id") {
+        return Some(Field::Credential);
+    }
     if pair("tax", "id")
         || pair("national", "id")
         || pair("document", "number")
@@ -1141,6 +1146,10 @@ mod tests {
         assert_eq!(field("full_name"), Some(Field::PersonName));
         assert_eq!(field("beneficiary"), Some(Field::PersonName));
         assert_eq!(field("card_holder"), Some(Field::PersonName));
+        assert_eq!(field("secret_id"), Some(Field::Credential));
+        assert_eq!(field("secretId"), Some(Field::Credential));
+        assert_eq!(field("role_id"), None);
+        assert_eq!(field("token_id"), None);
         assert_eq!(field("cardHolder"), Some(Field::PersonName));
         assert_eq!(field("card_number"), Some(Field::Card));
         assert_eq!(field("employee"), Some(Field::MaybePersonName));
