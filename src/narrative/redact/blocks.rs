@@ -149,7 +149,10 @@ impl Context {
                         && !public_pem_base64(bare)
                     {
                         let s = line.rfind(bare).unwrap_or(line.len() - bare.len());
-                        out.push(Span::new(s, s + bare.len(), SecretKind::Secret));
+                        // A connection URL's secret is its password: the host, port and
+                        // database it names stay, as in any other URL.
+                        let (a, b) = url_password(bare).unwrap_or((0, bare.len()));
+                        out.push(Span::new(s + a, s + b, SecretKind::Secret));
                     }
                 }
                 return;
@@ -357,6 +360,16 @@ fn is_armour_header(t: &str) -> bool {
     ]
     .iter()
     .any(|h| t.starts_with(h))
+}
+
+/// The password's range in a URL with `user:password@` userinfo (`postgres://app:pw@db/x`).
+fn url_password(v: &str) -> Option<(usize, usize)> {
+    let (scheme, rest) = v.split_once("://")?;
+    let userinfo = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let at = userinfo.rfind('@')?;
+    let colon = userinfo[..at].find(':')?;
+    let base = scheme.len() + 3;
+    (colon + 1 < at).then_some((base + colon + 1, base + at))
 }
 
 /// A SASL answer: one base64 token in whole 4-character groups (`*` cancels; not one).
@@ -684,6 +697,13 @@ mod tests {
         // Not a sensitive field, or not a bare value: nothing.
         let got = run("$ vault kv get -field=url secret/app/db\nhttps-example-value\n$ vault kv get -field=password x\nError: permission denied");
         assert_eq!(got, ["", "", "", ""]);
+    }
+
+    #[test]
+    fn a_secret_url_keeps_all_but_its_password() {
+        let got = run("kind: Secret\nstringData:\n  DATABASE_URL: \"postgres://app:s3cr3t-pw@db.internal:5432/shop\"\n  API_URL: https://api.example.com/v1");
+        assert_eq!(got[2], "s3cr3t-pw");
+        assert_eq!(got[3], "https://api.example.com/v1");
     }
 
     #[test]
