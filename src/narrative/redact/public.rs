@@ -29,16 +29,22 @@ pub(crate) fn find(line: &str, keep: &mut Vec<(usize, usize)>) {
 
 /// The tag values of a DKIM-Signature / ARC header line.
 fn dkim_tags(line: &str, keep: &mut Vec<(usize, usize)>) {
-    let Some((name, _)) = line.split_once(':') else {
+    // A header name is short: look no further than its length for the colon.
+    let Some(colon) = line.bytes().take(40).position(|b| b == b':') else {
         return;
     };
-    let name = name.trim().to_ascii_lowercase();
-    let signed =
-        name.ends_with("dkim-signature") || name == "arc-seal" || name == "arc-message-signature";
+    let name = line[..colon].trim();
+    let ends = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let signed = ends("dkim-signature")
+        || name.eq_ignore_ascii_case("arc-seal")
+        || name.eq_ignore_ascii_case("arc-message-signature");
     if !signed || name.contains(' ') {
         return;
     }
-    let mut at = name.len() + 1;
+    let mut at = colon + 1;
     for tag in line[at..].split(';') {
         if let Some((_, v)) = tag.split_once('=') {
             let s = at + tag.len() - v.len();
