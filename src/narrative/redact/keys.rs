@@ -906,6 +906,19 @@ fn birth_or_person(parts: &[String], joined: &str) -> Option<Field> {
 
 /// Values that carry no secret whatever their key: flags, empties, redaction markers,
 /// placeholders, env references, durations, sizes and (unless `dates_are_personal`) timestamps.
+/// A Windows security identifier (MS-DTYP 2.4.2: `S-1-<authority>-<sub>...`, e.g.
+/// `S-1-5-21-...-1104`): it names an account or group, as a user name does; under a `SID`
+/// key it is not a session id.
+fn windows_sid(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("S-1-") else {
+        return false;
+    };
+    rest.split('-').count() >= 2
+        && rest
+            .split('-')
+            .all(|g| (1..=10).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
     let t = v.trim();
     if t.is_empty() || t.starts_with("${") || t.starts_with("{{") || t.starts_with("$(") {
@@ -963,7 +976,7 @@ pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
         "not set",
         "notset",
     ];
-    if FLAT.contains(&lower.as_str()) || key_algorithm(&lower) {
+    if FLAT.contains(&lower.as_str()) || key_algorithm(&lower) || windows_sid(t) {
         return true;
     }
     if !dates_are_personal && is_timestamp(t) {
@@ -1146,6 +1159,12 @@ mod tests {
         assert_eq!(field("full_name"), Some(Field::PersonName));
         assert_eq!(field("beneficiary"), Some(Field::PersonName));
         assert_eq!(field("card_holder"), Some(Field::PersonName));
+        assert!(benign(
+            "S-1-5-21-3623811015-3361044348-30300820-1013",
+            false
+        ));
+        assert!(benign("S-1-5-32-544", false));
+        assert!(!benign("S-1-abc", false) && !benign("S-1-5", false));
         assert_eq!(field("secret_id"), Some(Field::Credential));
         assert_eq!(field("secretId"), Some(Field::Credential));
         assert_eq!(field("role_id"), None);
