@@ -7,6 +7,9 @@
 //! - DKIM (RFC 6376) and ARC (RFC 8617) signature headers: every message carries them and the
 //!   signer's public key verifies them, so their tags (`bh=` body hash, `b=` signature) are
 //!   not secrets.
+//! - Message identifiers (RFC 5322 `msg-id`: `Message-ID: <left@right>`, `In-Reply-To`,
+//!   `References`; postfix's `message-id=<...>`): the `@` joins a unique id to a host
+//!   name, not a mailbox's user to its domain.
 //! - A DER certificate written as one base64 string (`"cert": "MIID..."`): X.509 (RFC 5280)
 //!   is a SEQUENCE whose first element, the to-be-signed certificate, is itself a long
 //!   SEQUENCE (`30 82 .. .. 30 82`), which a private key's encoding never is (PKCS#1 and
@@ -22,6 +25,12 @@ pub(crate) fn find(line: &str, keep: &mut Vec<(usize, usize)>) {
         wireguard_peers(line, keep);
     }
     dkim_tags(line, keep);
+    // A message id is written `<left@right>`.
+    if memchr::memchr(b'<', line.as_bytes()).is_some()
+        && memchr::memchr(b'@', line.as_bytes()).is_some()
+    {
+        message_ids(line, keep);
+    }
     if DER.is_in(line) {
         der_certificates(line, keep);
     }
@@ -52,6 +61,44 @@ fn dkim_tags(line: &str, keep: &mut Vec<(usize, usize)>) {
             keep.push((s + lead, s + v.trim_end().len()));
         }
         at += tag.len() + 1;
+    }
+}
+
+/// The `<...>` message ids after a Message-ID / In-Reply-To / References name.
+fn message_ids(line: &str, keep: &mut Vec<(usize, usize)>) {
+    let lower = line.to_ascii_lowercase();
+    let names = ["message-id", "in-reply-to", "references", "content-id"];
+    for name in names {
+        for (i, _) in lower.match_indices(name) {
+            let starts_word = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric();
+            let rest = &line[i + name.len()..];
+            let Some(ids) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('=')) else {
+                continue;
+            };
+            if !starts_word {
+                continue;
+            }
+            let base = line.len() - ids.len();
+            // One or more `<id>`s separated by blanks (References lists the thread).
+            let mut at = 0;
+            let t = ids.as_bytes();
+            loop {
+                while t.get(at).is_some_and(|&c| c == b' ' || c == b'\t') {
+                    at += 1;
+                }
+                if t.get(at) != Some(&b'<') {
+                    break;
+                }
+                let Some(close) = ids[at..].find('>') else {
+                    break;
+                };
+                let id = &ids[at + 1..at + close];
+                if id.contains('@') && !id.contains(char::is_whitespace) {
+                    keep.push((base + at + 1, base + at + close));
+                }
+                at += close + 1;
+            }
+        }
     }
 }
 
@@ -128,6 +175,24 @@ mod tests {
         let mut keep = Vec::new();
         find(line, &mut keep);
         keep.iter().map(|&(s, e)| &line[s..e]).collect()
+    }
+
+    #[test]
+    fn message_ids_are_not_mailboxes() {
+        assert_eq!(
+            kept("Message-ID: <20240614.1234@mail.example.org>"),
+            ["20240614.1234@mail.example.org"]
+        );
+        assert_eq!(
+            kept("References: <a1@example.org> <b2@example.org>"),
+            ["a1@example.org", "b2@example.org"]
+        );
+        assert_eq!(
+            kept("postfix/cleanup[123]: 4BXyz: message-id=<x9@host.example>"),
+            ["x9@host.example"]
+        );
+        assert!(kept("From: Ana <ana@example.org>").is_empty());
+        assert!(kept("reply-id: <ana@example.org>").is_empty());
     }
 
     #[test]
