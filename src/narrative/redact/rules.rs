@@ -1322,11 +1322,45 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
         .is_ok_and(|ip| ip.is_private());
     if private
         && (text[..s].ends_with("://")
-            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())))
+            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit()))
+            || local_end(&text[..s]))
     {
         return false;
     }
     ids::ipv4(v)
+}
+
+/// Whether the text before an address names the local (server, destination) end of a
+/// connection: `lip=` (Dovecot), `DST=` (netfilter), `laddr=`, `local_ip=`, `server_ip=`.
+/// The client's end (`rip=`, `SRC=`, `c-ip`) is who connected; the server's is the host.
+fn local_end(before: &str) -> bool {
+    let Some(k) = before
+        .strip_suffix('=')
+        .or_else(|| before.strip_suffix(": "))
+    else {
+        return false;
+    };
+    let start = k
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let key = &k[start..];
+    let parts = keys::key_parts(key);
+    let joined: String = parts.concat();
+    matches!(
+        joined.as_str(),
+        "lip"
+            | "laddr"
+            | "dst"
+            | "daddr"
+            | "dstip"
+            | "dstaddr"
+            | "localip"
+            | "localaddr"
+            | "localaddress"
+            | "serverip"
+            | "serveraddr"
+            | "serveraddress"
+    )
 }
 
 fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
@@ -1760,6 +1794,24 @@ pub(super) mod tests {
         assert_eq!(hits("C: PASS secret"), ["secret"]);
         assert!(hits("PASS src/app.test.js").is_empty());
         assert!(hits("user login ok from web-3 after retry").is_empty());
+    }
+
+    #[test]
+    fn a_private_address_at_the_local_end_stays() {
+        // netfilter and Dovecot name the source (who connected) and the local end.
+        assert_eq!(
+            hits("kernel: IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.27 LEN=60 PROTO=TCP"),
+            ["198.51.100.7"]
+        );
+        assert_eq!(
+            hits("imap-login: Login: method=PLAIN, rip=198.51.100.7, lip=10.1.0.25, TLS"),
+            ["198.51.100.7"]
+        );
+        // A public local address, or a private one under another key, is still masked.
+        assert_eq!(
+            hits("SRC=10.0.0.5 DST=198.51.100.9"),
+            ["10.0.0.5", "198.51.100.9"]
+        );
     }
 
     #[test]
