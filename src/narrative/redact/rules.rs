@@ -1323,11 +1323,37 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
     if private
         && (text[..s].ends_with("://")
             || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit()))
-            || local_end(&text[..s]))
+            || local_end(&text[..s])
+            || serves_request(&text[..s], &text[e..]))
     {
         return false;
     }
     ids::ipv4(v)
+}
+
+/// IIS's W3C extended log in its default field order (`date time s-ip cs-method
+/// cs-uri-stem ... c-ip ...`): the address between the time and the request's method is the
+/// server's own (`s-ip`); the client's (`c-ip`) comes later in the line.
+fn serves_request(before: &str, after: &str) -> bool {
+    let b = before.as_bytes();
+    // `hh:mm:ss ` just before the address.
+    let time = b.len() >= 9
+        && b[b.len() - 1] == b' '
+        && b[b.len() - 9..b.len() - 1]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let method = rest.bytes().take_while(u8::is_ascii_uppercase).count();
+    time && (3..=7).contains(&method) && rest[method..].starts_with(" /")
 }
 
 /// Whether the text before an address names the local (server, destination) end of a
@@ -1794,6 +1820,21 @@ pub(super) mod tests {
         assert_eq!(hits("C: PASS secret"), ["secret"]);
         assert!(hits("PASS src/app.test.js").is_empty());
         assert!(hits("user login ok from web-3 after retry").is_empty());
+    }
+
+    #[test]
+    fn the_server_address_of_a_w3c_log_stays() {
+        // IIS default fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port
+        // cs-username c-ip cs(User-Agent) ...
+        assert_eq!(
+            hits("2024-06-14 10:00:01 10.0.1.15 GET /default.htm - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15"),
+            ["198.51.100.7"]
+        );
+        // A client address that opens the line (nginx, Apache) is still masked.
+        assert_eq!(
+            hits(r#"10.0.1.15 - - [14/Jun/2024:10:00:01 +0000] "GET / HTTP/1.1" 200 5"#),
+            ["10.0.1.15"]
+        );
     }
 
     #[test]
