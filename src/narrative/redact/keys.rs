@@ -234,6 +234,27 @@ const PASSWORD: &[&str] = &[
     "passwort",
     "mot_de_passe",
     "motdepasse",
+    // The word in other languages, as configuration keys and forms spell it (German, Dutch,
+    // Norwegian/Danish, Swedish, Finnish, Polish, Czech/Slovak, Hungarian, Turkish,
+    // Croatian/Serbian, Catalan, Portuguese (Portugal), Russian).
+    "kennwort",
+    "wachtwoord",
+    "passord",
+    "adgangskode",
+    "lösenord",
+    "losenord",
+    "salasana",
+    "hasło",
+    "haslo",
+    "heslo",
+    "jelszó",
+    "jelszo",
+    "şifre",
+    "sifre",
+    "lozinka",
+    "contrasenya",
+    "palavrapasse",
+    "пароль",
 ];
 
 const CREDENTIAL: &[&str] = &[
@@ -1165,6 +1186,16 @@ mod tests {
         ));
         assert!(benign("S-1-5-32-544", false));
         assert!(!benign("S-1-abc", false) && !benign("S-1-5", false));
+        for k in [
+            "wachtwoord",
+            "db_passord",
+            "lösenord",
+            "salasana",
+            "Hasło",
+            "пароль",
+        ] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
         assert_eq!(field("secret_id"), Some(Field::Credential));
         assert_eq!(field("secretId"), Some(Field::Credential));
         assert_eq!(field("role_id"), None);
