@@ -75,7 +75,6 @@ pub(crate) fn find(
             }
         }
     }
-    call_pairs(line, out);
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
@@ -565,49 +564,6 @@ fn file_path(v: &str) -> bool {
 }
 
 /// `a=b; c=d`: a value that starts with a pair of its own.
-/// A call that sets a named value, the name and the value its two quoted arguments:
-/// `Headers.Add('X-Api-Key', '...')`, `setHeader("Authorization", "...")`,
-/// `os.environ.setdefault("DB_PASSWORD", "...")`. The name says what the value is.
-fn call_pairs(line: &str, out: &mut Vec<Span>) {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    static COMMA: Needle = needle!(",");
-    if !COMMA.is_in(line) || !line.contains('(') {
-        return;
-    }
-    let re = RE.get_or_init(|| {
-        Regex::new(concat!(
-            r#"\(\s*(?:'(?P<k1>[A-Za-z][\w.\-]{0,60})'|"(?P<k2>[A-Za-z][\w.\-]{0,60})")\s*,\s*"#,
-            r#"(?:'(?P<v1>[^'
-]{1,300})'|"(?P<v2>[^"
-]{1,300})")\s*\)"#
-        ))
-        .expect("call pair regex")
-    });
-    for c in re.captures_iter(line) {
-        let (Some(k), Some(v)) = (
-            c.name("k1").or_else(|| c.name("k2")),
-            c.name("v1").or_else(|| c.name("v2")),
-        ) else {
-            continue;
-        };
-        let Some(f) = keys::field(k.as_str()) else {
-            continue;
-        };
-        // An Authorization value keeps its scheme (`Bearer `): the credential follows it.
-        let (mut s, text) = (v.start(), v.as_str());
-        let token = match text.split_once(' ') {
-            Some((scheme, rest)) if keys::benign(scheme, false) => {
-                s += scheme.len() + 1;
-                rest
-            }
-            _ => text,
-        };
-        if masks(f, token, "") {
-            out.push(Span::new(s, v.end(), f.kind()));
-        }
-    }
-}
-
 /// A signature header whose value is a list of pairs: a webhook's HMAC (`Stripe-Signature:
 /// t=...,v1=<hex>`, `X-Hub-Signature-256: sha256=<hex>`). The pairs' names are the scheme's
 /// own (`v1`, `sha256`), so the signature key speaks for their values. A DKIM-Signature is
@@ -1110,24 +1066,6 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
-    }
-
-    #[test]
-    fn a_call_that_sets_a_named_value() {
-        assert_eq!(
-            masked("$c.Headers.Add('X-Api-Key','9f86d081884c7d659a2feaa0c55ad015')"),
-            ["9f86d081884c7d659a2feaa0c55ad015"]
-        );
-        assert_eq!(
-            masked(r#"res.setHeader("Authorization", "Bearer abc.def.ghi")"#),
-            ["abc.def.ghi"]
-        );
-        assert_eq!(
-            masked(r#"os.environ.setdefault("DB_PASSWORD", "hunter2x")"#),
-            ["hunter2x"]
-        );
-        assert!(masked(r#"headers.set("Content-Type", "application/json")"#).is_empty());
-        assert!(masked(r#"log("token refreshed", "ok")"#).is_empty());
     }
 
     #[test]
