@@ -2,7 +2,7 @@
 //! (ISO 13616 mod 97, any country, spaced or not), national ids whose check digits or shapes
 //! are published (US SSN, UK NINO, Canadian SIN, Brazilian CPF, Indian Aadhaar (Verhoeff) and
 //! PAN, Spanish DNI/NIE, French NIR, Italian codice fiscale, Dutch BSN, Australian TFN,
-//! Brazilian CNPJ, Polish PESEL, Swedish personnummer, German Steuer-ID),
+//! Brazilian CNPJ, Swedish personnummer, German Steuer-ID),
 //! phone numbers, emails (also percent-encoded), IPv4/IPv6, MAC addresses and JWTs.
 //!
 //! Each check takes the candidate text alone; the caller finds candidates and their edges.
@@ -316,20 +316,6 @@ pub(crate) fn br_cnpj(span: &str) -> bool {
     check(12) == d[12] && check(13) == d[13]
 }
 
-/// Polish PESEL: 11 digits, a birth date `YYMMDD` whose month carries the century (+80 for
-/// the 1800s, +20 for the 2000s, ...), and a check digit (weights 1,3,7,9 repeated).
-pub(crate) fn pl_pesel(span: &str) -> bool {
-    let d = digits_of(span);
-    if d.len() != 11 {
-        return false;
-    }
-    let month = (d[2] * 10 + d[3]) % 20;
-    let day = d[4] * 10 + d[5];
-    const W: [u8; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-    let sum: u32 = d.iter().zip(W).map(|(&x, w)| u32::from(x * w)).sum();
-    (1..=12).contains(&month) && (1..=31).contains(&day) && (10 - sum % 10) % 10 == u32::from(d[10])
-}
-
 /// Swedish personnummer (and samordningsnummer, day + 60): `YYMMDD-NNNN` (`+` past 100 years
 /// of age) or with the century `YYYYMMDD-NNNN`; Luhn over the ten digits from `YY`.
 pub(crate) fn se_personnummer(span: &str) -> bool {
@@ -374,21 +360,6 @@ pub(crate) fn de_steuer_id(span: &str) -> bool {
         product = (sum * 2) % 11;
     }
     (11 - product) % 10 == d[10]
-}
-
-/// An id written as one run of digits whose check holds: Aadhaar (12, Verhoeff), PESEL or
-/// Steuer-ID (11), CPF (11), CNPJ (14). Without a name or a layout, only where the value is
-/// known to be data (a quoted SQL value), since a run of digits passes some check by chance.
-pub(crate) fn digit_run_id(span: &str) -> bool {
-    if !span.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    match span.len() {
-        11 => pl_pesel(span) || de_steuer_id(span) || br_cpf(span),
-        12 => aadhaar(span),
-        14 => br_cnpj(span),
-        _ => false,
-    }
 }
 
 /// A national id with a published check: one of the above.
@@ -556,9 +527,6 @@ mod tests {
         assert!(it_codice_fiscale("RSSMRA85T10A562S") && !it_codice_fiscale("RSSMRA85T10A562T"));
         assert!(br_cnpj("11.222.333/0001-81") && br_cnpj("11.444.777/0001-61"));
         assert!(!br_cnpj("11.222.333/0001-82") && !br_cnpj("11.111.111/1111-11"));
-        // PESEL 44051401359: born 1944-05-14; 02270803624: month 27 = July of 2002.
-        assert!(pl_pesel("44051401359") && pl_pesel("02270803624"));
-        assert!(!pl_pesel("44051401358") && !pl_pesel("44151401352"));
         assert!(se_personnummer("811218-9876") && se_personnummer("19640823-3234"));
         assert!(se_personnummer("640823+3234") && se_personnummer("640883-3231"));
         assert!(!se_personnummer("640823-3235") && !se_personnummer("641323-3234"));
@@ -568,9 +536,6 @@ mod tests {
         assert!(de_steuer_id("65929970489") && de_steuer_id("86 095 742 719"));
         assert!(!de_steuer_id("86095742718") && !de_steuer_id("01234567890"));
         assert!(!de_steuer_id("12345678903")); // no digit repeats
-        assert!(digit_run_id("44051401359") && digit_run_id("86095742719"));
-        assert!(digit_run_id("234567890124") && digit_run_id("11222333000181"));
-        assert!(!digit_run_id("234567890125") && !digit_run_id("1700000000123"));
         assert!(national_id("130-692-544") && !national_id("130-692-545"));
         assert!(national_id("11.222.333/0001-81") && national_id("811218-9876"));
         assert!(national_id("86 095 742 719") && !national_id("86 095 742 718"));

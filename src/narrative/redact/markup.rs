@@ -6,7 +6,6 @@
 //! [`fields::masks`] agrees, exactly as for `name=value` pairs.
 
 use super::fields;
-use super::ids;
 use super::keys;
 use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
@@ -105,7 +104,6 @@ fn sql_insert(line: &str, out: &mut Vec<Span>) {
             .expect("sql insert regex")
     });
     let Some(c) = re.captures(line) else {
-        positional_insert(line, out);
         return;
     };
     let cols: Vec<String> = c[1]
@@ -122,41 +120,6 @@ fn sql_insert(line: &str, out: &mut Vec<Span>) {
             let raw = &open[*s..*e];
             let v = raw.replace("''", "'");
             push_if_unescaped(out, name, raw, &v, at + 1 + s);
-        }
-        at += 1 + used;
-        let r = &line[at..];
-        let skip = r.len() - r.trim_start_matches([',', ' ']).len();
-        if skip == 0 {
-            break;
-        }
-        at += skip;
-    }
-}
-
-/// `INSERT INTO t VALUES (...)` with no column list: the values are data whose names the
-/// line does not give, so each quoted value is judged by what it is: a person's name written
-/// as one (two to four capitalised words), or an id whose check digits hold.
-fn positional_insert(line: &str, out: &mut Vec<Span>) {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?i)insert\s+into\s+[\w.`\x22\[\]]+\s+values\s*").expect("sql insert regex")
-    });
-    let Some(m) = re.find(line) else {
-        return;
-    };
-    let mut at = m.end();
-    while let Some(open) = line.get(at..).and_then(|r| r.strip_prefix('(')) {
-        let (vals, used) = sql_tuple(open);
-        for &(s, e) in vals.iter().filter(|(s, e)| s < e) {
-            let v = &open[s..e];
-            let kind = if fields::person_name(v) {
-                SecretKind::Personal
-            } else if ids::digit_run_id(v) || ids::national_id(v) {
-                SecretKind::Id
-            } else {
-                continue;
-            };
-            out.push(Span::new(at + 1 + s, at + 1 + e, kind));
         }
         at += 1 + used;
         let r = &line[at..];
@@ -272,18 +235,6 @@ mod tests {
         );
         assert_eq!(masked("sent by Ana Ruiz <ana@example.org>"), ["Ana Ruiz"]);
         assert!(masked("From: billing-bot <noreply@example.org>").is_empty());
-    }
-
-    #[test]
-    fn sql_insert_values_without_columns_by_what_they_are() {
-        assert_eq!(
-            masked("INSERT INTO customers VALUES (7, 'Ana Lima', '234567890124', 'PT', 'active')"),
-            ["Ana Lima", "234567890124"]
-        );
-        assert!(
-            masked("INSERT INTO jobs VALUES (1, 'nightly backup', '2024-06-14', 'done')")
-                .is_empty()
-        );
     }
 
     #[test]
