@@ -1324,11 +1324,25 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
         && (text[..s].ends_with("://")
             || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit()))
             || local_end(&text[..s])
+            || account_host(&text[..s])
             || serves_request(&text[..s], &text[e..]))
     {
         return false;
     }
     ids::ipv4(v)
+}
+
+/// An account written `user@host` (`root@10.0.4.7`, MySQL's `'app'@'10.0.2.15'`): the
+/// address is the host the account is on or connects from, named as a host name would be.
+fn account_host(before: &str) -> bool {
+    let b = before.strip_suffix('\'').unwrap_or(before);
+    let Some(user) = b.strip_suffix('@') else {
+        return false;
+    };
+    let user = user.strip_suffix('\'').unwrap_or(user);
+    user.bytes()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
 }
 
 /// IIS's W3C extended log in its default field order (`date time s-ip cs-method
@@ -1848,6 +1862,10 @@ pub(super) mod tests {
             hits("imap-login: Login: method=PLAIN, rip=198.51.100.7, lip=10.1.0.25, TLS"),
             ["198.51.100.7"]
         );
+        // An account's host: `user@host`, MySQL's `'user'@'host'`.
+        assert!(hits("Connect root@10.0.4.7 on shop using TCP/IP").is_empty());
+        assert!(hits("Access denied for user 'app'@'10.0.2.15' (using password: YES)").is_empty());
+        assert_eq!(hits("Connect root@198.51.100.7 on shop"), ["198.51.100.7"]);
         // A public local address, or a private one under another key, is still masked.
         assert_eq!(
             hits("SRC=10.0.0.5 DST=198.51.100.9"),
