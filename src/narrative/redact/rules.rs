@@ -1213,11 +1213,17 @@ fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
     !plain && !path && !super::keys::benign(v, false) && !v.starts_with('/') && !v.starts_with('<')
 }
 
-/// An address is not mail when it is the login target of a remote shell
-/// (`ssh deploy@app-07.prod.internal`, `scp f ops@bastion.example.net:/srv`): `user@host`
-/// names an account on a host, whatever the host's domain.
-fn email_ok(text: &str, s: usize, _e: usize) -> bool {
-    !remote_shell(&text[..s])
+/// An address is not mail when it is the login target of a remote shell on a private host
+/// (`ssh deploy@app-07.prod.internal`): top-level names that are never delegated in public
+/// DNS (`.internal`, `.local`, `.lan`, `.home.arpa`, `.localdomain`, `.corp`).
+fn email_ok(text: &str, s: usize, e: usize) -> bool {
+    let domain = text[s..e].rsplit(['@', '%']).next().unwrap_or("");
+    let tld = domain.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let private = matches!(
+        tld.as_str(),
+        "internal" | "local" | "lan" | "localdomain" | "corp" | "intranet" | "arpa"
+    );
+    !(private && remote_shell(&text[..s]))
 }
 
 /// Whether the text before a match runs a remote-shell command.
@@ -1748,9 +1754,8 @@ pub(super) mod tests {
         );
         assert_eq!(hits("*:*:*:replicator:r3pl-Pa55"), ["r3pl-Pa55"]);
         assert!(hits("10:00:01:02:03").is_empty());
-        // `ssh user@host` logs in to a host; mail to a public domain is still mail.
+        // `ssh user@host.internal` logs in to a host; mail to a public domain is still mail.
         assert!(hits("$ ssh -o BatchMode=yes deploy@web-3.prod.internal uptime").is_empty());
-        assert!(hits("scp -P 22 backup.tar.gz ops@bastion.example.net:/srv/").is_empty());
         assert_eq!(
             hits("mail sent to ops@example.org from backup@db-1.internal"),
             ["ops@example.org", "backup@db-1.internal"]
