@@ -731,6 +731,14 @@ fn field_of(key: &str) -> Option<Field> {
     if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) && !network.iter().any(|w| has(w)) {
         return Some(Field::Address);
     }
+    // Where an order goes (`"shipping" => "2 Main St, ..."`): a postal address when the
+    // value is written as one.
+    if matches!(
+        joined.as_str(),
+        "shipping" | "billing" | "delivery" | "shipto" | "billto" | "mailing"
+    ) {
+        return Some(Field::Address);
+    }
     // A person's role (`employee`, `patient`): a name when the value is written as one.
     if matches!(
         last,
@@ -1203,6 +1211,9 @@ mod tests {
         assert_eq!(field("cardHolder"), Some(Field::PersonName));
         assert_eq!(field("card_number"), Some(Field::Card));
         assert_eq!(field("employee"), Some(Field::MaybePersonName));
+        assert_eq!(field("shipping"), Some(Field::Address));
+        assert_eq!(field("bill_to"), Some(Field::Address));
+        assert_eq!(field("shipping_method"), None);
         assert_eq!(field("patient"), Some(Field::MaybePersonName));
         assert_eq!(field("name"), Some(Field::MaybePersonName));
         assert_eq!(field("street_address"), Some(Field::Address));
