@@ -75,6 +75,7 @@ pub(crate) fn find(
             }
         }
     }
+    credential_constructors(line, out);
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
@@ -564,6 +565,39 @@ fn file_path(v: &str) -> bool {
 }
 
 /// `a=b; c=d`: a value that starts with a pair of its own.
+/// Credentials built from a user name and a password, as the libraries document their
+/// constructors: .NET `NetworkCredential(userName, password)`, Python requests'
+/// `HTTPBasicAuth(username, password)` / `HTTPDigestAuth`, Java's
+/// `PasswordAuthentication(userName, password)`, Apache HttpClient's
+/// `UsernamePasswordCredentials(userName, password)`. The second literal is the password.
+fn credential_constructors(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    static OPEN: Needle = needle!("Credential");
+    static AUTH: Needle = needle!("Auth(");
+    static PA: Needle = needle!("PasswordAuthentication(");
+    if !(OPEN.is_in(line) || AUTH.is_in(line) || PA.is_in(line)) {
+        return;
+    }
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?:NetworkCredential|HTTPBasicAuth|HTTPDigestAuth|PasswordAuthentication|UsernamePasswordCredentials)"#,
+            r#"\(\s*(?:'[^'
+]*'|"[^"
+]*")\s*,\s*(?:'(?P<v1>[^'
+]+)'|"(?P<v2>[^"
+]+)")"#
+        ))
+        .expect("credential constructor regex")
+    });
+    for c in re.captures_iter(line) {
+        if let Some(v) = c.name("v1").or_else(|| c.name("v2")) {
+            if masks(Field::Password, v.as_str(), "") {
+                out.push(Span::new(v.start(), v.end(), SecretKind::Secret));
+            }
+        }
+    }
+}
+
 /// A signature header whose value is a list of pairs: a webhook's HMAC (`Stripe-Signature:
 /// t=...,v1=<hex>`, `X-Hub-Signature-256: sha256=<hex>`). The pairs' names are the scheme's
 /// own (`v1`, `sha256`), so the signature key speaks for their values. A DKIM-Signature is
@@ -1066,6 +1100,19 @@ mod tests {
         );
         assert_eq!(v.len(), 1);
         assert!(v[0].quote);
+    }
+
+    #[test]
+    fn credentials_built_from_a_user_and_a_password() {
+        assert_eq!(
+            masked("New-Object System.Net.NetworkCredential('svc_app', 'Pa55-w0rd')"),
+            ["Pa55-w0rd"]
+        );
+        assert_eq!(
+            masked(r#"requests.get(url, auth=HTTPBasicAuth("ana", "s3cret!x"))"#),
+            ["s3cret!x"]
+        );
+        assert!(masked("new NetworkCredential(user, pass)").is_empty());
     }
 
     #[test]
