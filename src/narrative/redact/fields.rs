@@ -715,7 +715,7 @@ fn phone_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?i)(?-u:\b)(?P<w>phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*[\x22']?",
+            r"(?i)(?-u:\b)(?P<w>phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to|contact|kontakt|contacto|contatto)(?-u:\b)[\s:=#.]*[\x22']?",
             r"(?P<v>\+?\(?\d[\d ().\-]{6,18}\d)"
         ))
         .expect("phone prose regex")
@@ -1163,6 +1163,10 @@ mod tests {
             ["07700900123"]
         );
         assert!(masked("retry 2 of 3, sent to 0612345678 queue").is_empty());
+        assert_eq!(
+            masked("Rückruf erbeten, Kontakt 030 1234567"),
+            ["030 1234567"]
+        );
         assert_eq!(
             masked(r#"msg="sms sent" to="021 555 0147" sid=x"#),
             ["021 555 0147"]
