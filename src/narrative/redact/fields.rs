@@ -367,11 +367,22 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
             } else {
                 break;
             }
+            // A phone's groups may hold its own separators (`+1 617-555-0174`).
+            let phone = f == Field::Phone;
             let k = j + b[j..]
                 .iter()
-                .take_while(|c| c.is_ascii_alphanumeric())
+                .take_while(|c| c.is_ascii_alphanumeric() || phone && matches!(c, b'-' | b'.'))
                 .count();
-            if k == j || !b[j..k].iter().any(u8::is_ascii_digit) || k - j > 8 {
+            let group = &b[j..k];
+            let longest = if phone { 14 } else { 8 };
+            if k == j || !group.iter().any(u8::is_ascii_digit) || k - j > longest {
+                break;
+            }
+            if phone
+                && !group
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'.'))
+            {
                 break;
             }
             end = k;
@@ -1166,6 +1177,10 @@ mod tests {
         assert_eq!(
             masked("Rückruf erbeten, Kontakt 030 1234567"),
             ["030 1234567"]
+        );
+        assert_eq!(
+            masked("new user phone=+1 617-555-0123 plan=pro"),
+            ["+1 617-555-0123"]
         );
         assert_eq!(
             masked(r#"msg="sms sent" to="021 555 0147" sid=x"#),
