@@ -176,7 +176,7 @@ fn second_blind_set_does_not_get_worse() {
         "blind-2",
         Ratchet {
             max_leaked: 10,
-            min_recall: 0.986,
+            min_recall: 0.9885,
             max_mangled: 0.0022,
         },
     );
@@ -210,16 +210,20 @@ fn third_blind_set_does_not_get_worse() {
 /// must-keep mangled 1.12% / 1.37% (even / odd). After the mechanisms found on the even half
 /// only (quoted CSV cells, COPY column lists, name/value records, `net use`,
 /// ConvertTo-SecureString, IMAP LOGIN, POP3 PASS), each kept only if the odd half confirmed
-/// it: leaked 66 / 61, recall 96.13% / 96.43%, mangled unchanged. The ratchet keeps it from
-/// getting worse.
+/// it: leaked 66 / 61, recall 96.13% / 96.43%, mangled unchanged. Then (table rows that look
+/// like headers, checked national ids, names by the key's last word, webhook signatures, form
+/// bodies, backquoted columns, SASL answers, Vault secret_id, multilingual password keys,
+/// shipping addresses, credential constructors; public signatures, certificates, message
+/// ids, SIDs and the local end of a connection kept): leaked 12 / 11, recall 99.21% /
+/// 99.27%, mangled 0.18% / 0.44%. The ratchet keeps it from getting worse.
 #[test]
 fn fourth_blind_set_does_not_get_worse() {
     check(
         "blind-4",
         Ratchet {
-            max_leaked: 66,
-            min_recall: 0.9613,
-            max_mangled: 0.0137,
+            max_leaked: 12,
+            min_recall: 0.9921,
+            max_mangled: 0.0045,
         },
     );
 }

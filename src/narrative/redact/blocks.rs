@@ -25,6 +25,9 @@ pub(crate) struct Context {
     secret_doc: bool,
     /// Indent of an open `data:` / `stringData:` map.
     data_indent: Option<usize>,
+    /// The line before was a SASL challenge (SMTP `334`, IMAP `+`): a lone base64 line now
+    /// is the client's answer.
+    challenged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,7 @@ impl Context {
     /// `field_word`: the line has a word field names are made of ([`keys::field_words`],
     /// which the caller learned in its one pass over the line).
     pub(crate) fn line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) -> LineRole {
+        self.sasl_line(line, out);
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
@@ -65,6 +69,34 @@ impl Context {
         self.env_line(line, out);
         self.table_line(line, field_word, out);
         LineRole::Normal
+    }
+
+    /// SASL in a mail protocol trace (RFC 4954 SMTP AUTH, RFC 3501 IMAP AUTHENTICATE): the
+    /// server challenges with `334 <base64>` (IMAP: `+ <base64>` or `+`), and the client's
+    /// next line, one base64 token, is its answer: a user name, a password or a whole
+    /// credential (AUTH LOGIN sends each on its own line).
+    fn sasl_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim();
+        // A trace marks who speaks (`C: `, `S: `, `<<< `, `>>> `, `-> `, `<- `).
+        let body = t
+            .split_once(' ')
+            .filter(|(who, _)| {
+                matches!(
+                    who.trim_end_matches(':'),
+                    "C" | "S" | "<<<" | ">>>" | "->" | "<-" | ">" | "<"
+                )
+            })
+            .map_or(t, |(_, rest)| rest.trim_start());
+        if std::mem::take(&mut self.challenged) && sasl_answer(body) {
+            let s = line.len() - line.trim_start().len() + (t.len() - body.len());
+            out.push(Span::new(s, s + body.len(), SecretKind::Secret));
+            return;
+        }
+        self.challenged = body == "+"
+            || body
+                .strip_prefix("334 ")
+                .or_else(|| body.strip_prefix("+ "))
+                .is_some_and(|c| b64_chars(c.trim()));
     }
 
     /// A command that prints one field (`-field=password`, `--field password`, a jsonpath
@@ -117,7 +149,10 @@ impl Context {
                         && !public_pem_base64(bare)
                     {
                         let s = line.rfind(bare).unwrap_or(line.len() - bare.len());
-                        out.push(Span::new(s, s + bare.len(), SecretKind::Secret));
+                        // A connection URL's secret is its password: the host, port and
+                        // database it names stay, as in any other URL.
+                        let (a, b) = url_password(bare).unwrap_or((0, bare.len()));
+                        out.push(Span::new(s + a, s + b, SecretKind::Secret));
                     }
                 }
                 return;
@@ -327,6 +362,27 @@ fn is_armour_header(t: &str) -> bool {
     .any(|h| t.starts_with(h))
 }
 
+/// The password's range in a URL with `user:password@` userinfo (`postgres://app:pw@db/x`).
+fn url_password(v: &str) -> Option<(usize, usize)> {
+    let (scheme, rest) = v.split_once("://")?;
+    let userinfo = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let at = userinfo.rfind('@')?;
+    let colon = userinfo[..at].find(':')?;
+    let base = scheme.len() + 3;
+    (colon + 1 < at).then_some((base + colon + 1, base + at))
+}
+
+/// A SASL answer: one base64 token in whole 4-character groups (`*` cancels; not one).
+fn sasl_answer(v: &str) -> bool {
+    v.len() >= 4 && v.len() % 4 == 0 && b64_chars(v)
+}
+
+fn b64_chars(v: &str) -> bool {
+    !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
 fn is_b64(tok: &str) -> bool {
     tok.len() >= 16
         && tok
@@ -467,10 +523,14 @@ fn header(line: &str, field_word: bool) -> Option<Table> {
         .iter()
         .map(|&(s, e)| line[s..e].trim_matches('"'))
         .collect();
+    // A column name is a word or a few (`last_ip6`, `address_line_2`), never a run of
+    // digits: a row whose id starts with a letter (`e673be30-445e-...`, `HW865983A`) has
+    // letters only where a header would, but is data, not the next table's header.
     let is_name = |n: &&str| {
         !n.is_empty()
             && n.len() <= 40
             && n.chars().next().is_some_and(char::is_alphabetic)
+            && n.bytes().filter(u8::is_ascii_digit).count() <= 3
             && n.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | ' ' | '-' | '.'))
     };
@@ -640,10 +700,44 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_url_keeps_all_but_its_password() {
+        let got = run("kind: Secret\nstringData:\n  DATABASE_URL: \"postgres://app:s3cr3t-pw@db.internal:5432/shop\"\n  API_URL: https://api.example.com/v1");
+        assert_eq!(got[2], "s3cr3t-pw");
+        assert_eq!(got[3], "https://api.example.com/v1");
+    }
+
+    #[test]
+    fn sasl_answers_after_a_challenge() {
+        // RFC 4954 AUTH LOGIN: 334 "Username:", the user; 334 "Password:", the password.
+        let got = run(
+            "C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: YWxpY2VAZXhhbXBsZS5vcmc=\n\
+             S: 334 UGFzc3dvcmQ6\nC: c2VjcmV0MTIz\nS: 235 2.7.0 Authentication successful\n\
+             C: MAIL FROM:<a@example.org>",
+        );
+        assert_eq!(got[2], "YWxpY2VAZXhhbXBsZS5vcmc=");
+        assert_eq!(got[4], "c2VjcmV0MTIz");
+        assert_eq!(got[5], "");
+        assert_eq!(got[6], "");
+        // IMAP AUTHENTICATE: the `+` continuation, then the client's base64 line.
+        let got = run("a1 AUTHENTICATE PLAIN\n+\nAGFsaWNlAHNlY3JldDEyMw==\na1 OK done");
+        assert_eq!(got[2], "AGFsaWNlAHNlY3JldDEyMw==");
+        assert_eq!(got[3], "");
+        // A base64 line with no challenge before it is not an answer.
+        assert_eq!(run("S: 250 OK\nC: c2VjcmV0MTIz")[1], "");
+    }
+
+    #[test]
     fn a_new_header_starts_a_new_table() {
         let got = run("id,full_name,email,phone,dob\n1,Ana Lima,ana@example.org,+351 912 345 678,1990-01-02\npayment_id,order_id,card_number,amount,currency\npay_1,991,4111111111111111,328.08,USD");
         assert_eq!(got[2], "");
         assert_eq!(got[3], "4111111111111111");
+        // A row whose cells all start with letters (a UUID that does, a passport number) is
+        // still a row: it does not replace the header of the rows after it.
+        let got = run("id\tholder\tpassport\tcountry\n\
+             e673be30-445e-4815-9f35-36e7c510b386\tAna Lima\tXA1234567\tPT\n\
+             0a1b2c3d-0000-4000-8000-000000000001\tBo Berg\tXB7654321\tSE");
+        assert_eq!(got[1], "Ana Lima,XA1234567");
+        assert_eq!(got[2], "Bo Berg,XB7654321");
     }
 
     #[test]

@@ -75,12 +75,15 @@ pub(crate) fn find(
             }
         }
     }
+    credential_constructors(line, out);
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
     let mut pos = 0;
     // The field a name/value record named (`{"name": "sessionid", "value": ...}`).
     let mut record_field: Option<Field> = None;
+    // End of a signature value that holds pairs (`X-Hub-Signature-256: sha256=<hex>`).
+    let mut signed_until = 0;
     while pos < line.len() {
         let Some((m_start, m_end)) = super::pairs::next(line, pos) else {
             break;
@@ -130,6 +133,10 @@ pub(crate) fn find(
             field = record_field.take();
         }
         let Some(f) = field else {
+            if pair.key.0 < signed_until && digest(&line[pair.value.0..pair.value.1]) {
+                out.push(Span::new(pair.value.0, pair.value.1, SecretKind::Secret));
+                continue;
+            }
             if kept {
                 keep.push(pair.value);
             }
@@ -163,6 +170,12 @@ pub(crate) fn find(
         s += lead;
         e = s + v.len();
         if s >= e || !masks(f, v, &line[e..]) {
+            if signature_pairs(key, f, v) {
+                // The pairs run to the end of the value's word (`t=...,v1=...`).
+                signed_until = line[s..]
+                    .find(char::is_whitespace)
+                    .map_or(line.len(), |i| s + i);
+            }
             if f == Field::PublicKey {
                 keep.push((s, e));
             }
@@ -267,7 +280,7 @@ impl Pair {
         if b.get(i) == Some(&b'\\') {
             i += 1;
         }
-        if matches!(b.get(i), Some(b'"') | Some(b'\'')) {
+        if matches!(b.get(i), Some(b'"') | Some(b'\'') | Some(b'`')) {
             i += 1;
         }
         while matches!(b.get(i), Some(b' ') | Some(b'\t')) {
@@ -354,11 +367,22 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
             } else {
                 break;
             }
+            // A phone's groups may hold its own separators (`+1 617-555-0174`).
+            let phone = f == Field::Phone;
             let k = j + b[j..]
                 .iter()
-                .take_while(|c| c.is_ascii_alphanumeric())
+                .take_while(|c| c.is_ascii_alphanumeric() || phone && matches!(c, b'-' | b'.'))
                 .count();
-            if k == j || !b[j..k].iter().any(u8::is_ascii_digit) || k - j > 8 {
+            let group = &b[j..k];
+            let longest = if phone { 14 } else { 8 };
+            if k == j || !group.iter().any(u8::is_ascii_digit) || k - j > longest {
+                break;
+            }
+            if phone
+                && !group
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'.'))
+            {
                 break;
             }
             end = k;
@@ -552,6 +576,66 @@ fn file_path(v: &str) -> bool {
 }
 
 /// `a=b; c=d`: a value that starts with a pair of its own.
+/// Credentials built from a user name and a password, as the libraries document their
+/// constructors: .NET `NetworkCredential(userName, password)`, Python requests'
+/// `HTTPBasicAuth(username, password)` / `HTTPDigestAuth`, Java's
+/// `PasswordAuthentication(userName, password)`, Apache HttpClient's
+/// `UsernamePasswordCredentials(userName, password)`. The second literal is the password.
+fn credential_constructors(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    static OPEN: Needle = needle!("Credential");
+    static AUTH: Needle = needle!("Auth(");
+    static PA: Needle = needle!("PasswordAuthentication(");
+    if !(OPEN.is_in(line) || AUTH.is_in(line) || PA.is_in(line)) {
+        return;
+    }
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?:NetworkCredential|HTTPBasicAuth|HTTPDigestAuth|PasswordAuthentication|UsernamePasswordCredentials)"#,
+            r#"\(\s*(?:'[^'
+]*'|"[^"
+]*")\s*,\s*(?:'(?P<v1>[^'
+]+)'|"(?P<v2>[^"
+]+)")"#
+        ))
+        .expect("credential constructor regex")
+    });
+    for c in re.captures_iter(line) {
+        if let Some(v) = c.name("v1").or_else(|| c.name("v2")) {
+            if masks(Field::Password, v.as_str(), "") {
+                out.push(Span::new(v.start(), v.end(), SecretKind::Secret));
+            }
+        }
+    }
+}
+
+/// A signature header whose value is a list of pairs: a webhook's HMAC (`Stripe-Signature:
+/// t=...,v1=<hex>`, `X-Hub-Signature-256: sha256=<hex>`). The pairs' names are the scheme's
+/// own (`v1`, `sha256`), so the signature key speaks for their values. A DKIM-Signature is
+/// not one: it is published in every message it signs (RFC 6376).
+fn signature_pairs(key: &str, f: Field, v: &str) -> bool {
+    f == Field::Credential
+        && nested_pairs(v)
+        && keys::key_parts(key)
+            .iter()
+            .any(|p| p == "signature" || p == "sig")
+        && !key.to_ascii_lowercase().contains("dkim")
+}
+
+/// A digest's text: 32+ hex digits, or 40+ base64 characters with upper, lower and digits.
+/// A timestamp (`t=1796292034`) or an algorithm's name (`a=rsa-sha256`) is not one.
+fn digest(v: &str) -> bool {
+    let b = v.as_bytes();
+    let hex = b.len() >= 32 && b.iter().all(u8::is_ascii_hexdigit);
+    let b64 = b.len() >= 40
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit);
+    (hex && !b.iter().all(u8::is_ascii_digit)) || b64
+}
+
 fn nested_pairs(v: &str) -> bool {
     v.find('=').is_some_and(|i| {
         i > 0
@@ -564,7 +648,13 @@ fn nested_pairs(v: &str) -> bool {
 
 /// Two or three capitalised words (with a particle: `de Vries`, `van der Berg`).
 pub(crate) fn person_name(v: &str) -> bool {
-    let words: Vec<&str> = v.split(' ').collect();
+    // A form body or query string writes a space as `+` (application/x-www-form-urlencoded).
+    let sep = if !v.contains(' ') && v.contains('+') {
+        '+'
+    } else {
+        ' '
+    };
+    let words: Vec<&str> = v.split(sep).collect();
     if !(2..=4).contains(&words.len()) {
         return false;
     }
@@ -623,7 +713,7 @@ fn id_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?)",
+            r"(?-u:\b)(?:SSN|TFN|SIN|BSN|NIE|DNI|NIF|CPF|UID|NINO|NIR|PAN|TIN|ABN|Aadhaar|AADHAAR|Steuer-?ID|Steuernummer|IBAN|passport|Passport|PASSPORT|Personalausweis(?:nummer)?|Ausweis(?:nummer|-Nr\.?)?|(?i:pesel|cnpj|personnummer|steuer[-_ ]?id|idnr))",
             r"(?:\s+(?:no\.?|number|nr\.?|n°|#))?[\s:#=]+(?:[a-z]+\s+)?",
             r"(?P<v>[A-Z0-9][A-Z0-9 .\-/]{4,40}[A-Z0-9])"
         ))
@@ -636,7 +726,7 @@ fn phone_prose_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?i)(?-u:\b)(?P<w>phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to)(?-u:\b)[\s:=#.]*[\x22']?",
+            r"(?i)(?-u:\b)(?P<w>phone|mobile|móvil|movil|tel|telefon[eo]?|teléfono|cellulare|cell|sms|whatsapp|call|called|sent to|to|contact|kontakt|contacto|contatto)(?-u:\b)[\s:=#.]*[\x22']?",
             r"(?P<v>\+?\(?\d[\d ().\-]{6,18}\d)"
         ))
         .expect("phone prose regex")
@@ -1024,6 +1114,52 @@ mod tests {
     }
 
     #[test]
+    fn credentials_built_from_a_user_and_a_password() {
+        assert_eq!(
+            masked("New-Object System.Net.NetworkCredential('svc_app', 'Pa55-w0rd')"),
+            ["Pa55-w0rd"]
+        );
+        assert_eq!(
+            masked(r#"requests.get(url, auth=HTTPBasicAuth("ana", "s3cret!x"))"#),
+            ["s3cret!x"]
+        );
+        assert!(masked("new NetworkCredential(user, pass)").is_empty());
+    }
+
+    #[test]
+    fn mysql_quotes_its_column_names_with_backticks() {
+        assert_eq!(
+            masked("UPDATE `users` SET `password` = 'hunter2x', `password_changed_at` = '2024-06-14 10:00:00' WHERE `id` = 7"),
+            ["hunter2x"]
+        );
+    }
+
+    #[test]
+    fn a_name_in_a_form_body_with_plus_for_spaces() {
+        assert_eq!(
+            masked("POST /signup?name=Ana+Lima&plan=pro HTTP/1.1"),
+            ["Ana+Lima"]
+        );
+        assert_eq!(masked("name=Jan+van+der+Berg"), ["Jan+van+der+Berg"]);
+        assert!(masked("q=name=cache+warmup&x=1").is_empty());
+        assert!(masked("name=C++").is_empty());
+    }
+
+    #[test]
+    fn webhook_signature_headers_mask_their_digests() {
+        // Stripe: `t=<timestamp>,v1=<hex HMAC-SHA256>`; GitHub: `sha256=<hex>` (`sha1=` before).
+        let hex = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
+        let stripe = format!("Stripe-Signature: t=1492774577,v1={hex}");
+        assert_eq!(masked(&stripe), [hex]);
+        let gh = format!("X-Hub-Signature-256: sha256={hex}");
+        assert_eq!(masked(&gh), [hex]);
+        let sha1 = "X-Hub-Signature: sha1=7d38cdd689735b008b3c702edd92eea23791c5f6";
+        assert_eq!(masked(sha1), ["7d38cdd689735b008b3c702edd92eea23791c5f6"]);
+        // A commit digest outside a signature header stays.
+        assert!(masked(&format!("X-Request-Digest: sha256={hex}")).is_empty());
+    }
+
+    #[test]
     fn ids_and_phones_in_prose() {
         assert_eq!(masked("NIE X1234567L validado"), ["X1234567L"]);
         assert_eq!(
@@ -1039,6 +1175,14 @@ mod tests {
         );
         assert!(masked("retry 2 of 3, sent to 0612345678 queue").is_empty());
         assert_eq!(
+            masked("Rückruf erbeten, Kontakt 030 1234567"),
+            ["030 1234567"]
+        );
+        assert_eq!(
+            masked("new user phone=+1 617-555-0123 plan=pro"),
+            ["+1 617-555-0123"]
+        );
+        assert_eq!(
             masked(r#"msg="sms sent" to="021 555 0147" sid=x"#),
             ["021 555 0147"]
         );
@@ -1046,6 +1190,10 @@ mod tests {
         assert_eq!(masked("Personalausweis T220001293 gültig"), ["T220001293"]);
         assert_eq!(masked("Ausweisnummer LZ6GHK3RT2 ok"), ["LZ6GHK3RT2"]);
         assert!(masked("Ausweisnummer LZ6GHK3RT3 ok").is_empty());
+        // Ids written as one run of digits, after their name (a type cell, then its value).
+        assert_eq!(masked("holder\tpesel\t44051401359\tPL"), ["44051401359"]);
+        assert_eq!(masked("Steuer-ID: 86095742719"), ["86095742719"]);
+        assert_eq!(masked("IdNr 65929970489 geprüft"), ["65929970489"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Identifiers with checksums or fixed published shapes: cards (Luhn + issuer prefix), IBANs
 //! (ISO 13616 mod 97, any country, spaced or not), national ids whose check digits or shapes
 //! are published (US SSN, UK NINO, Canadian SIN, Brazilian CPF, Indian Aadhaar (Verhoeff) and
-//! PAN, Spanish DNI/NIE, French NIR, Italian codice fiscale, Dutch BSN, Australian TFN),
+//! PAN, Spanish DNI/NIE, French NIR, Italian codice fiscale, Dutch BSN, Australian TFN,
+//! Brazilian CNPJ, Swedish personnummer, German Steuer-ID),
 //! phone numbers, emails (also percent-encoded), IPv4/IPv6, MAC addresses and JWTs.
 //!
 //! Each check takes the candidate text alone; the caller finds candidates and their edges.
@@ -296,11 +297,80 @@ pub(crate) fn ca_sin(span: &str) -> bool {
     d.len() == 9 && d[0] != 0 && d[0] != 8 && luhn(&d)
 }
 
+/// Brazilian CNPJ (company register): 14 digits, printed `dd.ddd.ddd/dddd-dd`, with two
+/// mod-11 check digits (weights 5..2,9..2 then 6..2,9..2; a remainder under 2 gives 0).
+pub(crate) fn br_cnpj(span: &str) -> bool {
+    let d = digits_of(span);
+    if d.len() != 14 || d.iter().all(|&x| x == d[0]) {
+        return false;
+    }
+    let check = |n: usize| {
+        let s: u32 = (0..n)
+            .map(|i| u32::from(d[i]) * [2, 3, 4, 5, 6, 7, 8, 9][(n - 1 - i) % 8])
+            .sum();
+        match s % 11 {
+            0..=1 => 0,
+            r => 11 - r as u8,
+        }
+    };
+    check(12) == d[12] && check(13) == d[13]
+}
+
+/// Swedish personnummer (and samordningsnummer, day + 60): `YYMMDD-NNNN` (`+` past 100 years
+/// of age) or with the century `YYYYMMDD-NNNN`; Luhn over the ten digits from `YY`.
+pub(crate) fn se_personnummer(span: &str) -> bool {
+    let b = span.as_bytes();
+    let sep = b
+        .len()
+        .checked_sub(5)
+        .filter(|&i| matches!(b[i], b'-' | b'+'));
+    let Some(i) = sep.filter(|&i| i == 6 || i == 8) else {
+        return false;
+    };
+    if !b[..i].iter().chain(&b[i + 1..]).all(u8::is_ascii_digit) {
+        return false;
+    }
+    let d = digits_of(&span[i - 6..]);
+    let month = d[2] * 10 + d[3];
+    let day = (d[4] * 10 + d[5]) % 60;
+    (1..=12).contains(&month) && (1..=31).contains(&day) && luhn(&d)
+}
+
+/// German Steuer-ID (IdNr): 11 digits, the first not 0; among the first ten one digit occurs
+/// twice or three times and the rest at most once; an ISO 7064 MOD 11,10 check digit.
+pub(crate) fn de_steuer_id(span: &str) -> bool {
+    let d = digits_of(span);
+    if d.len() != 11 || d[0] == 0 {
+        return false;
+    }
+    let mut seen = [0u8; 10];
+    for &x in &d[..10] {
+        seen[x as usize] += 1;
+    }
+    let repeated = seen.iter().filter(|&&n| n >= 2).count();
+    if repeated != 1 || seen.iter().any(|&n| n > 3) {
+        return false;
+    }
+    let mut product = 10u8;
+    for &x in &d[..10] {
+        let sum = match (x + product) % 10 {
+            0 => 10,
+            s => s,
+        };
+        product = (sum * 2) % 11;
+    }
+    (11 - product) % 10 == d[10]
+}
+
 /// A national id with a published check: one of the above.
 pub(crate) fn national_id(span: &str) -> bool {
     let compact = span.contains([' ', '.', '-']);
     let d = digits_of(span).len();
     us_ssn(span)
+        || (d == 14 && span.contains('/') && br_cnpj(span))
+        || (d == 10 || d == 12) && se_personnummer(span)
+        || (d == 9 && span.len() == 11 && span.matches('-').count() == 2 && ca_sin(span))
+        || (d == 11 && span.matches(' ').count() == 3 && de_steuer_id(span))
         || uk_nino(span)
         || es_dni_nie(span)
         || fr_nir(span)
@@ -455,6 +525,20 @@ mod tests {
         assert!(nl_bsn("111222333") && !nl_bsn("111222334"));
         assert!(au_tfn("123456782") && !au_tfn("123456789"));
         assert!(it_codice_fiscale("RSSMRA85T10A562S") && !it_codice_fiscale("RSSMRA85T10A562T"));
+        assert!(br_cnpj("11.222.333/0001-81") && br_cnpj("11.444.777/0001-61"));
+        assert!(!br_cnpj("11.222.333/0001-82") && !br_cnpj("11.111.111/1111-11"));
+        assert!(se_personnummer("811218-9876") && se_personnummer("19640823-3234"));
+        assert!(se_personnummer("640823+3234") && se_personnummer("640883-3231"));
+        assert!(!se_personnummer("640823-3235") && !se_personnummer("641323-3234"));
+        assert!(!se_personnummer("6408233234"));
+        // Published Steuer-ID examples; one digit twice, check by MOD 11,10.
+        assert!(de_steuer_id("86095742719") && de_steuer_id("47036892816"));
+        assert!(de_steuer_id("65929970489") && de_steuer_id("86 095 742 719"));
+        assert!(!de_steuer_id("86095742718") && !de_steuer_id("01234567890"));
+        assert!(!de_steuer_id("12345678903")); // no digit repeats
+        assert!(national_id("130-692-544") && !national_id("130-692-545"));
+        assert!(national_id("11.222.333/0001-81") && national_id("811218-9876"));
+        assert!(national_id("86 095 742 719") && !national_id("86 095 742 718"));
         // Key = 97 - (1850578006084 mod 97) = 91.
         assert!(fr_nir("1 85 05 78 006 084 91") && !fr_nir("185057800608490"));
     }

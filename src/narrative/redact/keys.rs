@@ -234,6 +234,27 @@ const PASSWORD: &[&str] = &[
     "passwort",
     "mot_de_passe",
     "motdepasse",
+    // The word in other languages, as configuration keys and forms spell it (German, Dutch,
+    // Norwegian/Danish, Swedish, Finnish, Polish, Czech/Slovak, Hungarian, Turkish,
+    // Croatian/Serbian, Catalan, Portuguese (Portugal), Russian).
+    "kennwort",
+    "wachtwoord",
+    "passord",
+    "adgangskode",
+    "lösenord",
+    "losenord",
+    "salasana",
+    "hasło",
+    "haslo",
+    "heslo",
+    "jelszó",
+    "jelszo",
+    "şifre",
+    "sifre",
+    "lozinka",
+    "contrasenya",
+    "palavrapasse",
+    "пароль",
 ];
 
 const CREDENTIAL: &[&str] = &[
@@ -596,6 +617,11 @@ fn field_of(key: &str) -> Option<Field> {
     {
         return Some(Field::Credential);
     }
+    // Vault AppRole logs in with a `role_id` and a `secret_id`: the SecretID is the
+    // credential itself (HashiCorp's API names it so), unlike other `_id`s.
+    if parts.len() == 2 && pair("secret", "id") {
+        return Some(Field::Credential);
+    }
     if pair("tax", "id")
         || pair("national", "id")
         || pair("document", "number")
@@ -635,6 +661,11 @@ fn field_of(key: &str) -> Option<Field> {
         || short_password_suffix(&joined)
     {
         return Some(Field::Password);
+    }
+    // `card_holder`, `account_holder`: the key ends in who it is, so it holds a person's
+    // name whatever the words before say (a card's holder, not its number).
+    if NAME_ONLY.contains(&last) {
+        return Some(Field::PersonName);
     }
     if has("cvv")
         || has("cvc")
@@ -700,7 +731,19 @@ fn field_of(key: &str) -> Option<Field> {
     if ADDRESS.iter().any(|w| has(w) || joined.ends_with(w)) && !network.iter().any(|w| has(w)) {
         return Some(Field::Address);
     }
-    if last == "name" || last == "customer" || last == "recipient" {
+    // Where an order goes (`"shipping" => "2 Main St, ..."`): a postal address when the
+    // value is written as one.
+    if matches!(
+        joined.as_str(),
+        "shipping" | "billing" | "delivery" | "shipto" | "billto" | "mailing"
+    ) {
+        return Some(Field::Address);
+    }
+    // A person's role (`employee`, `patient`): a name when the value is written as one.
+    if matches!(
+        last,
+        "name" | "customer" | "recipient" | "employee" | "patient" | "applicant" | "passenger"
+    ) {
         return Some(Field::MaybePersonName);
     }
     None
@@ -892,6 +935,19 @@ fn birth_or_person(parts: &[String], joined: &str) -> Option<Field> {
 
 /// Values that carry no secret whatever their key: flags, empties, redaction markers,
 /// placeholders, env references, durations, sizes and (unless `dates_are_personal`) timestamps.
+/// A Windows security identifier (MS-DTYP 2.4.2: `S-1-<authority>-<sub>...`, e.g.
+/// `S-1-5-21-...-1104`): it names an account or group, as a user name does; under a `SID`
+/// key it is not a session id.
+fn windows_sid(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("S-1-") else {
+        return false;
+    };
+    rest.split('-').count() >= 2
+        && rest
+            .split('-')
+            .all(|g| (1..=10).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
     let t = v.trim();
     if t.is_empty() || t.starts_with("${") || t.starts_with("{{") || t.starts_with("$(") {
@@ -949,7 +1005,7 @@ pub(crate) fn benign(v: &str, dates_are_personal: bool) -> bool {
         "not set",
         "notset",
     ];
-    if FLAT.contains(&lower.as_str()) || key_algorithm(&lower) {
+    if FLAT.contains(&lower.as_str()) || key_algorithm(&lower) || windows_sid(t) {
         return true;
     }
     if !dates_are_personal && is_timestamp(t) {
@@ -1131,6 +1187,34 @@ mod tests {
         assert_eq!(field("birth_date"), Some(Field::Birth));
         assert_eq!(field("full_name"), Some(Field::PersonName));
         assert_eq!(field("beneficiary"), Some(Field::PersonName));
+        assert_eq!(field("card_holder"), Some(Field::PersonName));
+        assert!(benign(
+            "S-1-5-21-3623811015-3361044348-30300820-1013",
+            false
+        ));
+        assert!(benign("S-1-5-32-544", false));
+        assert!(!benign("S-1-abc", false) && !benign("S-1-5", false));
+        for k in [
+            "wachtwoord",
+            "db_passord",
+            "lösenord",
+            "salasana",
+            "Hasło",
+            "пароль",
+        ] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
+        assert_eq!(field("secret_id"), Some(Field::Credential));
+        assert_eq!(field("secretId"), Some(Field::Credential));
+        assert_eq!(field("role_id"), None);
+        assert_eq!(field("token_id"), None);
+        assert_eq!(field("cardHolder"), Some(Field::PersonName));
+        assert_eq!(field("card_number"), Some(Field::Card));
+        assert_eq!(field("employee"), Some(Field::MaybePersonName));
+        assert_eq!(field("shipping"), Some(Field::Address));
+        assert_eq!(field("bill_to"), Some(Field::Address));
+        assert_eq!(field("shipping_method"), None);
+        assert_eq!(field("patient"), Some(Field::MaybePersonName));
         assert_eq!(field("name"), Some(Field::MaybePersonName));
         assert_eq!(field("street_address"), Some(Field::Address));
         // A network address's name is not a postal address's.

@@ -597,6 +597,23 @@ mod tests {
     }
 
     #[test]
+    fn national_ids_by_their_printed_shapes_and_checks() {
+        // CNPJ, dashed Canadian SIN, personnummer and spaced Steuer-ID are masked where they
+        // stand, by their check digits; the same shapes failing the check stay.
+        assert_eq!(red("company 11.222.333/0001-81 ok"), "company <ID_1> ok");
+        assert_eq!(red("sin 130-692-544 on file"), "sin <ID_1> on file");
+        assert_eq!(red("holder pnr 811218-9876 SE"), "holder pnr <ID_1> SE");
+        assert_eq!(red("id 86 095 742 719 ok"), "id <ID_1> ok");
+        for kept in [
+            "company 11.222.333/0001-82 ok",
+            "sin 130-692-545 on file",
+            "build 20240813-1234 done",
+        ] {
+            assert_eq!(red(kept), kept);
+        }
+    }
+
+    #[test]
     fn keeps_operational_tokens() {
         for s in [
             "2024-05-01T10:00:00.123Z ERROR checkout-api took 1500ms status=503",

@@ -5,8 +5,8 @@
 //!
 //! The shape, as the regex writes it:
 //! - a name: a letter, `_` or non-ASCII character, then letters, digits, `_.-` or non-ASCII;
-//! - an optional closing quote of the name (`"k":`, `\"k\":`), blanks, a separator (`=>`,
-//!   `=`, `:`, `|`), blanks;
+//! - an optional closing quote of the name (`"k":`, `\"k\":`, MySQL's `` `k` = ``), blanks, a
+//!   separator (`=>`, `=`, `:`, `|`), blanks;
 //! - a value: an escaped-quoted string (`\"...\"`), a quoted string (`"..."` with escapes,
 //!   `'...'`), or a bare run that stops at blanks, quotes and `&,;})]<>|`.
 
@@ -46,7 +46,8 @@ pub(crate) fn next(line: &str, pos: usize) -> Option<(usize, usize)> {
 fn after_name(b: &[u8], mut i: usize) -> Option<usize> {
     if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
         i += 2;
-    } else if matches!(b.get(i), Some(b'"' | b'\'')) {
+    } else if matches!(b.get(i), Some(b'"' | b'\'' | b'`')) {
+        // `` ` `` closes a MySQL identifier (`` `password` = '...' ``).
         i += 1;
     }
     i = blanks(b, i);
@@ -164,7 +165,7 @@ mod tests {
         static RE: OnceLock<Regex> = OnceLock::new();
         RE.get_or_init(|| {
             Regex::new(concat!(
-                r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["'])?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
+                r#"(?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_.\-]|[^\x00-\x7F])*(?:\\?["']|`)?[ \t]*(?:=>|=|:|\|)[ \t]*"#,
                 r#"(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'"#,
                 r#"|[^ \t\r\n"'&,;{}()\[\]<>|][^ \t\r\n"'&,;})\]<>|]*)"#
             ))

@@ -165,6 +165,10 @@ const WORDS: &[(&str, Word)] = &[
     ("abn", Word::IdName),
     ("aadhaar", Word::IdName),
     ("steuer", Word::IdName),
+    ("pesel", Word::IdName),
+    ("cnpj", Word::IdName),
+    ("personnummer", Word::IdName),
+    ("idnr", Word::IdName),
     ("iban", Word::IdName),
     ("passport", Word::IdName),
     ("ausweis", Word::IdName),
@@ -1035,12 +1039,13 @@ pub(crate) fn rules() -> &'static [Rule] {
             .needing(shapes::card_number),
             r(
                 Id,
-                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3})(?-u:\b)",
+                r"(?-u:\b)(?:\d{3}-\d{2}-\d{4}|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[XYZ0-9]\d{7}[A-Z]|[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[A-Z]{5}\d{4}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2}|[2-9]\d{3} \d{4} \d{4}|[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}|\d{3} \d{3} \d{3}|\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}|\d{3}-\d{3}-\d{3}|(?:\d{2})?\d{6}-\d{4}|\d{2} \d{3} \d{3} \d{3})(?-u:\b)",
                 0,
                 // What each alternative needs, in order: SSN, NINO, DNI/NIE, codice fiscale,
-                // PAN, CPF, Aadhaar, NIR, SIN/TFN.
+                // PAN, CPF, Aadhaar, NIR, SIN/TFN, CNPJ, dashed SIN, personnummer, Steuer-ID.
                 |f| {
                     f.digit_dashes >= 2
+                        || (f.digit_dashes >= 1 && f.max_digit_run >= 6)
                         || f.uu_dd
                         || f.digits7_upper
                         || f.u5_digit
@@ -1317,11 +1322,85 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
         .is_ok_and(|ip| ip.is_private());
     if private
         && (text[..s].ends_with("://")
-            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())))
+            || (a == Some(b'/') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit()))
+            || local_end(&text[..s])
+            || account_host(&text[..s])
+            || serves_request(&text[..s], &text[e..]))
     {
         return false;
     }
     ids::ipv4(v)
+}
+
+/// An account written `user@host` (`root@10.0.4.7`, MySQL's `'app'@'10.0.2.15'`): the
+/// address is the host the account is on or connects from, named as a host name would be.
+fn account_host(before: &str) -> bool {
+    let b = before.strip_suffix('\'').unwrap_or(before);
+    let Some(user) = b.strip_suffix('@') else {
+        return false;
+    };
+    let user = user.strip_suffix('\'').unwrap_or(user);
+    user.bytes()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+}
+
+/// IIS's W3C extended log in its default field order (`date time s-ip cs-method
+/// cs-uri-stem ... c-ip ...`): the address between the time and the request's method is the
+/// server's own (`s-ip`); the client's (`c-ip`) comes later in the line.
+fn serves_request(before: &str, after: &str) -> bool {
+    let b = before.as_bytes();
+    // `hh:mm:ss ` just before the address.
+    let time = b.len() >= 9
+        && b[b.len() - 1] == b' '
+        && b[b.len() - 9..b.len() - 1]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let method = rest.bytes().take_while(u8::is_ascii_uppercase).count();
+    time && (3..=7).contains(&method) && rest[method..].starts_with(" /")
+}
+
+/// Whether the text before an address names the local (server, destination) end of a
+/// connection: `lip=` (Dovecot), `DST=` (netfilter), `laddr=`, `local_ip=`, `server_ip=`.
+/// The client's end (`rip=`, `SRC=`, `c-ip`) is who connected; the server's is the host.
+fn local_end(before: &str) -> bool {
+    let Some(k) = before
+        .strip_suffix('=')
+        .or_else(|| before.strip_suffix(": "))
+    else {
+        return false;
+    };
+    let start = k
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let key = &k[start..];
+    let parts = keys::key_parts(key);
+    let joined: String = parts.concat();
+    matches!(
+        joined.as_str(),
+        "lip"
+            | "laddr"
+            | "dst"
+            | "daddr"
+            | "dstip"
+            | "dstaddr"
+            | "localip"
+            | "localaddr"
+            | "localaddress"
+            | "serverip"
+            | "serveraddr"
+            | "serveraddress"
+    )
 }
 
 fn ipv6_ok(text: &str, s: usize, e: usize) -> bool {
@@ -1755,6 +1834,43 @@ pub(super) mod tests {
         assert_eq!(hits("C: PASS secret"), ["secret"]);
         assert!(hits("PASS src/app.test.js").is_empty());
         assert!(hits("user login ok from web-3 after retry").is_empty());
+    }
+
+    #[test]
+    fn the_server_address_of_a_w3c_log_stays() {
+        // IIS default fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port
+        // cs-username c-ip cs(User-Agent) ...
+        assert_eq!(
+            hits("2024-06-14 10:00:01 10.0.1.15 GET /default.htm - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15"),
+            ["198.51.100.7"]
+        );
+        // A client address that opens the line (nginx, Apache) is still masked.
+        assert_eq!(
+            hits(r#"10.0.1.15 - - [14/Jun/2024:10:00:01 +0000] "GET / HTTP/1.1" 200 5"#),
+            ["10.0.1.15"]
+        );
+    }
+
+    #[test]
+    fn a_private_address_at_the_local_end_stays() {
+        // netfilter and Dovecot name the source (who connected) and the local end.
+        assert_eq!(
+            hits("kernel: IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.27 LEN=60 PROTO=TCP"),
+            ["198.51.100.7"]
+        );
+        assert_eq!(
+            hits("imap-login: Login: method=PLAIN, rip=198.51.100.7, lip=10.1.0.25, TLS"),
+            ["198.51.100.7"]
+        );
+        // An account's host: `user@host`, MySQL's `'user'@'host'`.
+        assert!(hits("Connect root@10.0.4.7 on shop using TCP/IP").is_empty());
+        assert!(hits("Access denied for user 'app'@'10.0.2.15' (using password: YES)").is_empty());
+        assert_eq!(hits("Connect root@198.51.100.7 on shop"), ["198.51.100.7"]);
+        // A public local address, or a private one under another key, is still masked.
+        assert_eq!(
+            hits("SRC=10.0.0.5 DST=198.51.100.9"),
+            ["10.0.0.5", "198.51.100.9"]
+        );
     }
 
     #[test]

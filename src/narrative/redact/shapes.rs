@@ -53,7 +53,18 @@ pub(crate) fn national_id(f: &Features, line: &str) -> bool {
             && digits(b, Some(j - 7), 3)
             && b[j - 8] == b'.'
             && digits(b, Some(j - 11), 3);
-        ssn || cpf
+        // Dashed Canadian SIN `ddd-ddd-ddd`, personnummer `(yy)yymmdd-nnnn`, the end of a
+        // CNPJ `/dddd-dd`.
+        let sin = digits(b, j.checked_sub(3), 3)
+            && digits(b, Some(j + 1), 3)
+            && is(b, j + 4, b"-")
+            && digits(b, Some(j + 5), 3);
+        let pnr = digits(b, j.checked_sub(6), 6) && digits(b, Some(j + 1), 4);
+        let cnpj = digits(b, Some(j + 1), 2)
+            && digits(b, j.checked_sub(4), 4)
+            && j >= 5
+            && b[j - 5] == b'/';
+        ssn || cpf || sin || pnr || cnpj
     })
 }
 
