@@ -330,6 +330,57 @@ mod tests {
         }
     }
 
+    /// Bug (identity): a paste of two logs under `==> name <==` headers gave every line the
+    /// paste's own name; each section is the file its header names, in either order.
+    #[test]
+    fn each_section_of_a_paste_speaks_for_the_file_its_header_names() {
+        let lines = [
+            "==> api.log <==",
+            "2024-05-01T10:00:00Z INFO started",
+            "2024-05-01T10:00:02Z ERROR upstream failed",
+            "==> db.log <==",
+            "2024-05-01T10:00:01Z WARN slow checkpoint",
+            "2024-05-01T10:00:03Z ERROR out of connections",
+        ];
+        let services = |text: String| {
+            let c = crate::ingest::ingest(
+                &[crate::ingest::InputFile::new(
+                    "incident.log",
+                    text.into_bytes(),
+                )],
+                &Default::default(),
+            )
+            .expect("ingest");
+            let mut by_line: Vec<(String, Option<String>)> = c
+                .events
+                .iter()
+                .map(|e| {
+                    (
+                        c.first_line(e).to_string(),
+                        c.service(e).map(str::to_string),
+                    )
+                })
+                .collect();
+            by_line.sort();
+            by_line
+        };
+        let oldest_first = services(lines.join("\n") + "\n");
+        let mut reversed = lines;
+        reversed.reverse();
+        let newest_first = services(reversed.join("\n") + "\n");
+        assert_eq!(oldest_first, newest_first);
+        for (line, service) in &oldest_first {
+            let want = if line.contains("checkpoint") || line.contains("connections") {
+                "db"
+            } else if line.starts_with("2024") {
+                "api"
+            } else {
+                continue;
+            };
+            assert_eq!(service.as_deref(), Some(want), "{line}");
+        }
+    }
+
     #[test]
     fn nothing_from_plain_text() {
         assert!(ents("user logged in").is_empty());
