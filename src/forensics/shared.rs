@@ -238,7 +238,7 @@ fn common_dependency(
         Some((reporter, corpus.events[i].template))
     });
     let runs: Vec<&[usize]> = firsts.chunks(PHRASE_RUN).collect();
-    let named = crate::parallel::map(
+    let mentioned = crate::parallel::map(
         par,
         runs,
         |r| r.len() as u64,
@@ -255,7 +255,7 @@ fn common_dependency(
         },
     );
     let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for (reporter, found) in named.into_iter().flatten() {
+    for (reporter, found) in mentioned.into_iter().flatten() {
         for d in found {
             if !reporters.contains(d.as_str()) {
                 users.entry(d).or_default().insert(reporter);

@@ -425,11 +425,11 @@ pub(crate) fn section_header(line: &str) -> Option<&str> {
         &t[lead..t.len() - trail]
     };
     let name = inner.trim().split([' ', '\t']).next()?;
-    let named = name.bytes().any(|b| b.is_ascii_alphabetic())
+    let is_source = name.bytes().any(|b| b.is_ascii_alphabetic())
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
-    named.then_some(name)
+    is_source.then_some(name)
 }
 
 /// `user@host:~/dir$ command` or `root@host:/# command`: a terminal prompt pasted with the
