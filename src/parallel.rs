@@ -62,6 +62,24 @@ where
         .collect()
 }
 
+/// `f` over `items` cut into runs of `run` (the last may be shorter), the runs' results
+/// joined in the items' order: one job per run, so a per-item closure costs one job per run.
+pub(crate) fn map_runs<T, R, F>(par: &dyn Parallel, items: &[T], run: usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&[T]) -> Vec<R> + Sync,
+{
+    let runs: Vec<&[T]> = items.chunks(run.max(1)).collect();
+    let done = map(par, runs, |r| r.len() as u64, f);
+    // Sized once: collecting the flattened runs would double its way up, slack included.
+    let mut out = Vec::with_capacity(done.iter().map(Vec::len).sum());
+    for part in done {
+        out.extend(part);
+    }
+    out
+}
+
 /// Runs `a` and `b`, possibly at once, and returns both results.
 pub(crate) fn join<A, B, FA, FB>(par: &dyn Parallel, a: FA, b: FB) -> (A, B)
 where

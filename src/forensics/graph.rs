@@ -164,18 +164,11 @@ pub(crate) fn signals(
         .cloned();
     let found = classify_all(corpus, par, tick);
     // Who each signal blames depends on its own line only: worked out in runs, possibly at once.
-    let runs: Vec<&[(usize, signals::Class)]> = found.chunks(BLAME_RUN).collect();
-    let blame = |run: &[(usize, signals::Class)]| -> Vec<Signal> {
+    crate::parallel::map_runs(par, &found, BLAME_RUN, |run| {
         run.iter()
             .map(|&(i, class)| blame(corpus, i, class, mentions, dns_home.as_deref()))
             .collect()
-    };
-    // Sized once: collecting the flattened runs would double its way up, slack included.
-    let mut all = Vec::with_capacity(found.len());
-    for run in crate::parallel::map(par, runs, |r| r.len() as u64, blame) {
-        all.extend(run);
-    }
-    all
+    })
 }
 
 /// What makes events share a class: template, abnormal level, k8s reason, HTTP status.
@@ -271,12 +264,8 @@ fn classify_all(
             .len()
             .div_ceil(CLASSIFY_RUNS)
             .clamp(CLASSIFY_RUN_MIN, CLASSIFY_RUN);
-        let runs_of_need: Vec<&[usize]> = need.chunks(run).collect();
         let classes: Vec<Option<signals::Class>> =
-            crate::parallel::map(par, runs_of_need, |r| r.len() as u64, classify_run)
-                .into_iter()
-                .flatten()
-                .collect();
+            crate::parallel::map_runs(par, &need, run, classify_run);
         for (key, j) in first {
             cache.insert(key, classes[j]);
         }
@@ -574,23 +563,16 @@ fn mentioned_by_signals<'a>(
         .len()
         .div_ceil(MENTION_JOBS)
         .clamp(MENTION_RUN_MIN, BLAME_RUN);
-    let runs: Vec<&[&Signal]> = unique.chunks(run).collect();
-    let mentioned = crate::parallel::map(
-        par,
-        runs,
-        |r| r.len() as u64,
-        |run| {
-            run.iter()
-                .flat_map(|&s| {
-                    mentions
-                        .find(corpus.message(&corpus.events[s.event]), &s.emitter)
-                        .into_iter()
-                        .map(move |to| (s, to))
-                })
-                .collect::<Vec<_>>()
-        },
-    );
-    mentioned.into_iter().flatten().collect()
+    crate::parallel::map_runs(par, &unique, run, |run| {
+        run.iter()
+            .flat_map(|&s| {
+                mentions
+                    .find(corpus.message(&corpus.events[s.event]), &s.emitter)
+                    .into_iter()
+                    .map(move |to| (s, to))
+            })
+            .collect()
+    })
 }
 
 /// Events by the trace id they carry, sorted by trace id; each group in input order.

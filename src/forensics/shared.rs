@@ -51,18 +51,10 @@ pub(crate) fn suspects(
     let mut signals: Vec<&super::Signal> = f.signals.iter().collect();
     crate::sort::sort_by_key(&mut signals, |s| s.event);
     signals.truncate(MAX_SIGNALS);
-    let runs: Vec<&[&super::Signal]> = signals.chunks(PHRASE_RUN).collect();
-    let read = crate::parallel::map(
-        par,
-        runs,
-        |r| r.len() as u64,
-        |run| {
-            run.iter()
-                .map(|s| signal_phrases(corpus, s))
-                .collect::<Vec<_>>()
-        },
-    );
-    for (s, found) in signals.iter().zip(read.into_iter().flatten()) {
+    let read = crate::parallel::map_runs(par, &signals, PHRASE_RUN, |run| {
+        run.iter().map(|s| signal_phrases(corpus, s)).collect()
+    });
+    for (s, found) in signals.iter().zip(read) {
         for p in found {
             if normal.contains(&p) {
                 continue;
@@ -173,18 +165,13 @@ fn normal_phrases(corpus: &Corpus, f: &Findings, par: &dyn Parallel) -> FxHashSe
     let firsts = first_of_each(corpus, par, |i| {
         (!signal.contains(&i)).then(|| corpus.events[i].template)
     });
-    let runs: Vec<&[usize]> = firsts.chunks(PHRASE_RUN).collect();
-    let found = crate::parallel::map(
-        par,
-        runs,
-        |r| r.len() as u64,
-        |run| {
-            run.iter()
-                .flat_map(|&i| phrases(corpus.message(&corpus.events[i])))
-                .collect::<Vec<String>>()
-        },
-    );
-    found.into_iter().flatten().collect()
+    crate::parallel::map_runs(par, &firsts, PHRASE_RUN, |run| {
+        run.iter()
+            .flat_map(|&i| phrases(corpus.message(&corpus.events[i])))
+            .collect()
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Runs of [`PHRASE`] words (letters only, lower case, two letters or more) in a text's head.
@@ -237,25 +224,17 @@ fn common_dependency(
         let &reporter = reporters.get(service_of(corpus, i))?;
         Some((reporter, corpus.events[i].template))
     });
-    let runs: Vec<&[usize]> = firsts.chunks(PHRASE_RUN).collect();
-    let mentioned = crate::parallel::map(
-        par,
-        runs,
-        |r| r.len() as u64,
-        |run| {
-            run.iter()
-                .map(|&i| {
-                    let reporter = service_of(corpus, i);
-                    (
-                        reporter,
-                        mentions.find(corpus.full_text(&corpus.events[i]), reporter),
-                    )
-                })
-                .collect::<Vec<_>>()
-        },
-    );
+    let mentioned = crate::parallel::map_runs(par, &firsts, PHRASE_RUN, |run| {
+        run.iter()
+            .map(|&i| {
+                let reporter = service_of(corpus, i);
+                let text = corpus.full_text(&corpus.events[i]);
+                (reporter, mentions.find(text, reporter))
+            })
+            .collect()
+    });
     let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for (reporter, found) in mentioned.into_iter().flatten() {
+    for (reporter, found) in mentioned {
         for d in found {
             if !reporters.contains(d.as_str()) {
                 users.entry(d).or_default().insert(reporter);
