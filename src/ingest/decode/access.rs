@@ -6,6 +6,17 @@ use crate::ingest::level;
 use crate::ingest::time;
 use crate::ingest::Format;
 
+/// `METHOD path ...` at the start of `request`: the method (upper-case letters) and the path.
+fn request_line(request: &str, r: &mut Record) {
+    let mut parts = request.split(' ');
+    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
+        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
+            r.entities.http_method = Some(m.into());
+            r.entities.http_path = Some(p.into());
+        }
+    }
+}
+
 /// `host ident user [dd/Mon/yyyy:HH:MM:SS zone] "METHOD path proto" status size ...`
 pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let b = line.as_bytes();
@@ -28,13 +39,7 @@ pub(crate) fn decode(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let q = memchr::memchr(b'"', &b[i..])? + i;
     let request = &line[req_start..q];
     let mut r = Record::new(Format::AccessLog, Msg::Range(req_start - 1, line.len()));
-    let mut parts = request.split(' ');
-    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
-        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
-            r.entities.http_method = Some(m.into());
-            r.entities.http_path = Some(p.into());
-        }
-    }
+    request_line(request, &mut r);
     let after = line[q + 1..].trim_start();
     let status: Option<u16> = after
         .split(' ')
@@ -80,13 +85,7 @@ pub(crate) fn envoy(line: &str, ctx: &mut Ctx) -> Option<Record> {
         Format::AccessLog,
         Msg::Range(req_start - 1, req_end + 1 + quoted),
     );
-    let mut parts = line[req_start..req_end].split(' ');
-    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
-        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
-            r.entities.http_method = Some(m.into());
-            r.entities.http_path = Some(p.into());
-        }
-    }
+    request_line(&line[req_start..req_end], &mut r);
     // Status 0: no response at all (the client or the proxy gave up): an error.
     r.entities.http_status = (status > 0).then_some(status);
     r.level = Some(if status == 0 {
@@ -129,13 +128,7 @@ pub(crate) fn uwsgi(line: &str, ctx: &mut Ctx) -> Option<Record> {
     let start = (rb + 2).min(line.len());
     let mut r = Record::new(Format::AccessLog, Msg::Range(start, line.len()));
     r.time = ctx.time(&c);
-    let mut parts = line[start..].split(' ');
-    if let (Some(m), Some(p)) = (parts.next(), parts.next()) {
-        if !m.is_empty() && m.bytes().all(|c| c.is_ascii_uppercase()) {
-            r.entities.http_method = Some(m.into());
-            r.entities.http_path = Some(p.into());
-        }
-    }
+    request_line(&line[start..], &mut r);
     if let Some(k) = memchr::memmem::find(&b[start..], b"(HTTP/") {
         let rest = &line[start + k..];
         let status: Option<u16> = rest
