@@ -276,6 +276,14 @@ mod tests {
     use super::*;
     use tests_support::ents;
 
+    fn ingest_one(name: &str, text: String) -> Corpus {
+        crate::ingest::ingest(
+            &[crate::ingest::InputFile::new(name, text.into_bytes())],
+            &Default::default(),
+        )
+        .expect("ingest")
+    }
+
     /// Bug (identity): an incident pasted as `incident.log`, whose JSON lines name their pod
     /// only as the hostname, gave its unnamed lines (a runtime's warning) the file's name as
     /// their service. The lines' one voice is the file's service.
@@ -289,14 +297,7 @@ mod tests {
         }
         text +=
             "(node:1) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.\n";
-        let c = crate::ingest::ingest(
-            &[crate::ingest::InputFile::new(
-                "incident.log",
-                text.into_bytes(),
-            )],
-            &Default::default(),
-        )
-        .expect("ingest");
+        let c = ingest_one("incident.log", text);
         let services: Vec<Option<&str>> = c.events.iter().map(|e| c.service(e)).collect();
         assert_eq!(services, vec![Some("web"); 5]);
     }
@@ -312,14 +313,7 @@ mod tests {
             "$ tail -n 50 /var/log/app.log\n",
         );
         for name in ["payments.log", "notes.txt"] {
-            let c = crate::ingest::ingest(
-                &[crate::ingest::InputFile::new(
-                    name,
-                    text.as_bytes().to_vec(),
-                )],
-                &Default::default(),
-            )
-            .expect("ingest");
+            let c = ingest_one(name, text.to_string());
             let commands: Vec<Option<&str>> = c
                 .events
                 .iter()
@@ -343,14 +337,7 @@ mod tests {
             "2024-05-01T10:00:03Z ERROR out of connections",
         ];
         let services = |text: String| {
-            let c = crate::ingest::ingest(
-                &[crate::ingest::InputFile::new(
-                    "incident.log",
-                    text.into_bytes(),
-                )],
-                &Default::default(),
-            )
-            .expect("ingest");
+            let c = ingest_one("incident.log", text);
             let mut by_line: Vec<(String, Option<String>)> = c
                 .events
                 .iter()

@@ -91,15 +91,20 @@ fn newest_first(corpus: &Corpus, first: usize, end: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn ingest(text: &str) -> Corpus {
-        crate::ingest::ingest(
+    /// (section name, events in it) for `text` pasted as `incident.log`.
+    fn section_names(text: &str) -> Vec<(String, usize)> {
+        let c = crate::ingest::ingest(
             &[crate::ingest::InputFile::new(
                 "incident.log",
                 text.as_bytes().to_vec(),
             )],
             &Default::default(),
         )
-        .expect("ingest")
+        .expect("ingest");
+        sections(&c, 0, &c.files[0].text, "incident.log")
+            .into_iter()
+            .map(|s| (s.name, s.end - s.start))
+            .collect()
     }
 
     #[test]
@@ -110,33 +115,25 @@ mod tests {
             ==> db.log <==\n\
             2024-05-01T10:00:01Z WARN slow\n\
             2024-05-01T10:00:03Z ERROR down\n";
-        let c = ingest(oldest_first);
-        let text = &c.files[0].text;
-        let s = sections(&c, 0, text, "incident.log");
-        let names: Vec<(&str, usize)> = s
-            .iter()
-            .map(|s| (s.name.as_str(), s.end - s.start))
-            .collect();
-        assert_eq!(names, [("api.log", 3), ("db.log", 3)]);
+        let names = |v: &[(&str, usize)]| -> Vec<(String, usize)> {
+            v.iter().map(|&(n, k)| (n.to_string(), k)).collect()
+        };
+        assert_eq!(
+            section_names(oldest_first),
+            names(&[("api.log", 3), ("db.log", 3)])
+        );
         // The same paste reversed line by line: each header now follows its lines.
         let mut lines: Vec<&str> = oldest_first.lines().collect();
         lines.reverse();
-        let c = ingest(&(lines.join("\n") + "\n"));
-        let text = &c.files[0].text;
-        let s = sections(&c, 0, text, "incident.log");
-        let names: Vec<(&str, usize)> = s
-            .iter()
-            .map(|s| (s.name.as_str(), s.end - s.start))
-            .collect();
-        assert_eq!(names, [("db.log", 3), ("api.log", 3)]);
+        assert_eq!(
+            section_names(&(lines.join("\n") + "\n")),
+            names(&[("db.log", 3), ("api.log", 3)])
+        );
     }
 
     #[test]
     fn one_header_is_not_a_paste_of_several_sources() {
-        let c = ingest("===== api.log =====\n2024-05-01T10:00:00Z INFO started\n");
-        let text = &c.files[0].text;
-        let s = sections(&c, 0, text, "incident.log");
-        assert_eq!(s.len(), 1);
-        assert_eq!(s[0].name, "incident.log");
+        let s = section_names("===== api.log =====\n2024-05-01T10:00:00Z INFO started\n");
+        assert_eq!(s, [("incident.log".to_string(), 2)]);
     }
 }
