@@ -10,8 +10,9 @@
 //! result does not depend on input order.
 
 use super::graph::{service_of, Mentions, UNKNOWN};
+use super::ports;
 use crate::hash::FxHashMap;
-use crate::ingest::{Corpus, Format};
+use crate::ingest::{Corpus, Format, Level};
 use crate::parallel::Parallel;
 use std::collections::BTreeMap;
 
@@ -38,9 +39,16 @@ impl Aliases {
         let mut per_template: FxHashMap<u32, u32> = FxHashMap::default();
         let n = corpus.events.len();
         let rounds = (0..n).step_by(SCAN_ROUND).map(|a| a..n.min(a + SCAN_ROUND));
+        // Addresses with a port on abnormal lines: what callers failed to reach.
+        let mut dialed: ports::Dialed = Vec::new();
         for (i, ip, others) in rounds.flat_map(|round| addressed_lines(corpus, round, par)) {
             let ev = &corpus.events[i];
             let line = corpus.first_line(ev);
+            if ev.level.is_some_and(|l| l >= Level::Warn) {
+                if let Some(port) = ports::port_after(line, ip) {
+                    dialed.push((ip.to_string(), port));
+                }
+            }
             if ev.format == Format::KubectlPods {
                 // NAME READY STATUS RESTARTS AGE IP NODE: the first address is the pod's.
                 if let Some(pod) = line.split_whitespace().next() {
@@ -73,7 +81,9 @@ impl Aliases {
             }
             *read += 1;
             let emitter = service_of(corpus, i);
-            let others = mentions.find(line, emitter);
+            // Names spelled out only: a word of a name in prose (`could not load basket`) is
+            // too weak to say whose address the line holds.
+            let others = mentions.spelled(line, emitter);
             if let [service] = others.as_slice() {
                 if service != UNKNOWN {
                     *votes
@@ -110,6 +120,10 @@ impl Aliases {
                     map.insert(ip, service.clone());
                 }
             }
+        }
+        // Addresses no line pairs with a name, by the port their service is known by.
+        for (ip, service) in ports::resolve_dialed(corpus, &names, &map, dialed) {
+            map.insert(ip, service);
         }
         Aliases { map }
     }

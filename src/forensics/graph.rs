@@ -359,12 +359,7 @@ fn blame(
         let line = corpus.first_line(&corpus.events[i]);
         let emitter = service_of(corpus, i).to_string();
         // The remote a line names: never the page a user came from (an access log's referer).
-        let remote = || {
-            mentions
-                .find(&without_referer(line), &emitter)
-                .into_iter()
-                .next()
-        };
+        let remote = || mentions.remote(&without_referer(line), &emitter);
         let blamed = if let Some(subject) = k8s_subject(corpus, i, class) {
             // kubelet / controller lines about a pod: the pod's service is the one failing.
             subject

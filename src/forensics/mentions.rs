@@ -34,6 +34,9 @@ pub(crate) struct Mentions {
     matcher: OnceLock<Matcher>,
 }
 
+/// (position in a message, service) pairs, sorted.
+type Hits<'a> = Vec<(usize, &'a String)>;
+
 /// Every key of `full` and `words` in one automaton; `targets[pattern]` says what it names.
 struct Matcher {
     ac: Option<AhoCorasick>,
@@ -95,9 +98,48 @@ impl Mentions {
 
     /// Known services named in `message`, excluding `except`, first appearance first.
     pub(crate) fn find(&self, message: &str, except: &str) -> Vec<String> {
+        let (whole, word) = self.hits(message);
+        // Whole names first, then words: a name keeps the position it was first found at.
+        let mut hits: Vec<(usize, &String)> = Vec::new();
+        for (at, name) in whole.into_iter().chain(word) {
+            if name != except && !hits.iter().any(|(_, n)| *n == name) {
+                hits.push((at, name));
+            }
+        }
+        crate::sort::sort(&mut hits);
+        hits.into_iter().map(|(_, n)| n.clone()).collect()
+    }
+
+    /// The service `message` most plainly names, other than `except`: the first one spelled out
+    /// whole (or by an address), else the first one named by a word of its name. A word of a
+    /// name in prose (`could not retrieve cart` beside `redis-cart`) is weaker evidence than a
+    /// name spelled out later in the same line (`lookup cartservice`).
+    pub(crate) fn remote(&self, message: &str, except: &str) -> Option<String> {
+        let (whole, word) = self.hits(message);
+        whole
+            .into_iter()
+            .chain(word)
+            .find(|(_, n)| *n != except)
+            .map(|(_, n)| n.clone())
+    }
+
+    /// Known services `message` spells out whole (or by an address), other than `except`,
+    /// first appearance first.
+    pub(crate) fn spelled(&self, message: &str, except: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, name) in self.hits(message).0 {
+            if name != except && !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+        out
+    }
+
+    /// (position, service) of the whole-name hits and of the word hits, each sorted.
+    fn hits(&self, message: &str) -> (Hits<'_>, Hits<'_>) {
         let m = self.matcher.get_or_init(|| self.build());
         let Some(ac) = &m.ac else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let b = message.as_bytes();
         let mut whole: Vec<(usize, usize, &String)> = Vec::new();
@@ -112,18 +154,10 @@ impl Mentions {
                 word.push((s, name));
             }
         }
-        // Whole names first, then words: a name keeps the position it was first found at.
+        // At one position the shorter name first, as the automaton reports them.
         crate::sort::sort(&mut whole);
         crate::sort::sort(&mut word);
-        let mut hits: Vec<(usize, &String)> = Vec::new();
-        let found = whole.into_iter().map(|(s, _, n)| (s, n)).chain(word);
-        for (at, name) in found {
-            if name != except && !hits.iter().any(|(_, n)| *n == name) {
-                hits.push((at, name));
-            }
-        }
-        crate::sort::sort(&mut hits);
-        hits.into_iter().map(|(_, n)| n.clone()).collect()
+        (whole.into_iter().map(|(s, _, n)| (s, n)).collect(), word)
     }
 
     fn build(&self) -> Matcher {
@@ -243,6 +277,26 @@ mod tests {
             ["billing", "payments", "orders"]
         );
         assert_eq!(m.find("billing called payments", "billing"), ["payments"]);
+    }
+
+    #[test]
+    fn the_remote_is_a_name_spelled_out_before_a_word_of_one() {
+        let m = mentions(&["web", "checkout", "basket-store", "inventory"]);
+        // "basket" is a word of one name only, yet the name the failed dial spells out wins.
+        let line = "could not load basket: dial tcp: lookup checkout on 10.0.0.10:53: no such host";
+        assert_eq!(m.remote(line, "web").as_deref(), Some("checkout"));
+        assert_eq!(m.find(line, "web"), ["basket-store", "checkout"]);
+        // With no name spelled out, the word still names its service.
+        assert_eq!(
+            m.remote("basket write failed: timeout", "web").as_deref(),
+            Some("basket-store")
+        );
+        assert_eq!(
+            m.remote("checkout called web", "checkout").as_deref(),
+            Some("web")
+        );
+        assert_eq!(m.remote("nothing named here", "web"), None);
+        assert_eq!(m.spelled(line, "web"), ["checkout"]);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod mentions;
 mod order;
 mod phrases;
 pub(crate) mod playbook;
+mod ports;
 mod rank;
 mod rates;
 mod roles;
