@@ -6,7 +6,8 @@
 //! `&dyn Fn`), so that sort is compiled once for the whole engine, then move the elements into
 //! the order found: the worker's wasm went from 48 copies to 14 (the rest are in dependencies
 //! and `BTreeMap` collects) and 943,832 -> 904,412 B gzip -9, its CPU time on a 21 MB corpus
-//! unchanged (2026-12-07). They promise exactly what the standard stable sort promises: the same
+//! unchanged (2026-12-07). The page's own sorts (history, logs, report views) use them too. They
+//! promise exactly what the standard stable sort promises: the same
 //! order, equal elements keeping their input order. The unstable sorts of plain keys on hot paths
 //! (every event, every token) keep the standard ones.
 

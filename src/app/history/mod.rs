@@ -283,7 +283,7 @@ impl History {
             .filter(|(_, s)| s.score > 0.0)
             .collect();
         // Best first; the newer of two equal scores first (the list is newest first already).
-        scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        crate::sort::sort_by(&mut scored, |a, b| b.1.score.total_cmp(&a.1.score));
         let mut shown: Vec<(Entry, crate::Similarity, usize)> = Vec::new();
         for (e, s) in scored {
             match shown

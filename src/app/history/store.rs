@@ -75,7 +75,7 @@ pub async fn list() -> Result<Vec<Entry>, String> {
         // A row this version cannot read (written by a future one) is skipped, not fatal.
         .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
         .collect();
-    entries.sort_by(|a, b| {
+    crate::sort::sort_by(&mut entries, |a, b| {
         b.analyzed_at
             .total_cmp(&a.analyzed_at)
             .then(b.id.total_cmp(&a.id))

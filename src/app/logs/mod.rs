@@ -303,7 +303,9 @@ pub fn LogView() -> impl IntoView {
             a.as_ref().map_or_else(Options::default, |a| {
                 let r = &a.report;
                 let mut templates: Vec<_> = r.templates.iter().collect();
-                templates.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
+                crate::sort::sort_by(&mut templates, |x, y| {
+                    y.count.cmp(&x.count).then(x.id.cmp(&y.id))
+                });
                 Options {
                     services: counted(&r.input.services),
                     levels: counted(&r.input.levels),

@@ -49,7 +49,7 @@ fn pick(
     }
     let on_path: HashSet<&str> = path.iter().map(String::as_str).collect();
     let mut order: Vec<usize> = (0..edges.len()).collect();
-    order.sort_by_key(|&i| {
+    crate::sort::sort_by_key(&mut order, |&i| {
         let (a, b) = (&edges[i].0, &edges[i].1);
         let touches = on_path.contains(a.as_str()) || on_path.contains(b.as_str());
         (

@@ -9,7 +9,7 @@ use std::sync::Arc;
 #[component]
 pub fn Recommendations(a: Arc<Analysis>) -> impl IntoView {
     let mut recs = a.report.recommendations.clone();
-    recs.sort_by_key(|r| r.rank);
+    crate::sort::sort_by_key(&mut recs, |r| r.rank);
     view! {
         <Section id="recommendations" title="Recommendations">
             {if recs.is_empty() {
