@@ -233,15 +233,18 @@ fn fourth_blind_set_does_not_get_worse() {
 /// exports, CI consoles, Ansible, Terraform, Kafka Connect, HAR and GraphQL bodies, object
 /// dumps of six languages, password hashes, seed phrases, 168 kinds), kept from the engineers
 /// who tuned on the first four. Its first run (redactor of main b0e00ee): leaked 273 / 217,
-/// recall 81.89% / 84.89%, must-keep mangled 1.98% / 1.84% (even / odd). The ratchet keeps it
-/// from getting worse.
+/// recall 81.89% / 84.89%, must-keep mangled 1.98% / 1.84% (even / odd). After the mechanisms
+/// found on the even half only (field names in other languages, tool options that take a
+/// password, stored hash formats, values on the line after their name, ARM `{"value": ...}`
+/// parameters, print_r records): leaked 101 / 85, recall 93.33% / 94.14%, mangled unchanged.
+/// The ratchet keeps it from getting worse.
 #[test]
 fn fifth_blind_set_does_not_get_worse() {
     check(
         "blind-5",
         Ratchet {
-            max_leaked: 273,
-            min_recall: 0.8189,
+            max_leaked: 101,
+            min_recall: 0.9333,
             max_mangled: 0.0198,
         },
     );

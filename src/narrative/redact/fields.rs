@@ -130,7 +130,11 @@ pub(crate) fn find(
         let (mut field, kept) = keys::field_and_kept(key);
         if field.is_none() && (key.eq_ignore_ascii_case("value") || key.eq_ignore_ascii_case("val"))
         {
-            field = record_field.take();
+            // An object under the name (`"adminPassword": {"value": "..."}`, as ARM
+            // template parameters wrap values): its `value` is that field.
+            field = record_field
+                .take()
+                .or_else(|| wrapping_name(line, ks).and_then(keys::field));
         }
         let Some(f) = field else {
             if pair.key.0 < signed_until && digest(&line[pair.value.0..pair.value.1]) {
@@ -235,6 +239,25 @@ fn names_a_field(key: &str, value: &str) -> Option<Field> {
         return None;
     }
     keys::field(value).filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName))
+}
+
+/// The name of the object whose first member starts at `ks`: `"name": {"value"` (quotes
+/// escaped or not).
+fn wrapping_name(line: &str, ks: usize) -> Option<&str> {
+    let before = line[..ks].trim_end_matches(['"', '\\']).trim_end();
+    let before = before
+        .strip_suffix('{')?
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let before = before.trim_end_matches(['"', '\\']);
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let name = &before[start..];
+    (!name.is_empty()).then_some(name)
 }
 
 /// After a quoted value that is not masked, the search resumes after it, unless it holds
@@ -673,9 +696,21 @@ pub(crate) fn person_name(v: &str) -> bool {
                 | "das"
                 | "bin"
                 | "al"
+                // Irish: `Ó Briain`, `Ní Bhriain`, `Nic Giolla`.
+                | "Ó"
+                | "Ní"
+                | "Nic"
         )
     };
     let cap = |w: &str| {
+        // Gaelic patronymics keep a capital after their prefix (`MacDonald`, `McCarthy`).
+        let w = ["Mac", "Mc"]
+            .iter()
+            .find_map(|p| {
+                w.strip_prefix(p)
+                    .filter(|r| r.starts_with(char::is_uppercase))
+            })
+            .unwrap_or(w);
         let mut ch = w.chars();
         ch.next().is_some_and(char::is_uppercase)
             && ch.clone().count() >= 1
@@ -943,6 +978,21 @@ mod tests {
         );
         // A name that is not a sensitive field's leaves its value alone.
         assert!(masked(r#"{"name":"retries","value":"3"} key=region value=eu-west-1"#).is_empty());
+    }
+
+    #[test]
+    fn a_field_that_wraps_its_value_in_an_object() {
+        // ARM template parameters: `{"adminPassword": {"value": "..."}}`, escaped or not.
+        assert_eq!(
+            masked(
+                r#"{"parameters": {"adminLogin": {"value": "ops"}, "adminPassword": {"value": "Pw-9x8y7"}}}"#
+            ),
+            ["Pw-9x8y7"]
+        );
+        assert_eq!(
+            masked(r#"{"body": "{\"dbPassword\": {\"value\": \"Zq8-w7v6\"}}"}"#),
+            ["Zq8-w7v6"]
+        );
     }
 
     #[test]
@@ -1236,5 +1286,7 @@ mod tests {
         assert!(person_name("Olivia Rossi") && person_name("Thomas de Vries"));
         assert!(person_name("Emma O'Brien") && !person_name("Emma OBrien"));
         assert!(!person_name("orders-api") && !person_name("Olivia") && !person_name("GET /x"));
+        assert!(person_name("Aoife MacCarthy") && person_name("Seán Ó Briain"));
+        assert!(!person_name("McX Y"));
     }
 }

@@ -19,10 +19,15 @@
 //! durations, timestamps, versions, ports, paths, status codes, trace ids and the *names* of
 //! secrets are left alone. Text that is already a placeholder is never masked again.
 
+mod argv;
 mod blocks;
+mod dumps;
 mod fields;
+mod follow;
+mod hashes;
 mod ids;
 mod keys;
+mod lexicon;
 mod markup;
 mod needle;
 mod pairs;
@@ -359,6 +364,8 @@ impl Redactor {
         let mut found = Vec::new();
         fields::find(line, f.field_word, &mut found, &mut keep);
         markup::find(line, &mut found);
+        argv::find(line, &mut found);
+        dumps::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
@@ -389,6 +396,7 @@ impl Redactor {
         for rule in first {
             apply(rule, line, &f, &mut shaped);
         }
+        hashes::find(line, &mut shaped);
         // Known token shapes outrank the keep list: `aws_access_key_id=AKIA...` is a key.
         for sp in shaped.drain(..) {
             if !taken.iter().any(|t| sp.start < t.end && t.start < sp.end) {
