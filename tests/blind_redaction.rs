@@ -169,14 +169,16 @@ fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
 /// first run (redactor of 2026-12-06 evening): leaked 67 / 70, recall 93.04% / 92.85%. After
 /// the mechanisms found on the even half (local id names, XML/SQL/mailbox structure, Secret
 /// data, command-line and server-log passwords, provider prefixes): even 1 / 99.90% / 0.07%,
-/// odd 10 / 98.67% / 0.22%. The ratchet keeps it from getting worse.
+/// odd 10 / 98.67% / 0.22%. After blind-4's mechanisms (a national phone number that fills
+/// a cell, a `vault login` token): even 0 / 100.00% / 0.07%, odd 8 / 98.95% / 0.22%. The
+/// ratchet keeps it from getting worse.
 #[test]
 fn second_blind_set_does_not_get_worse() {
     check(
         "blind-2",
         Ratchet {
-            max_leaked: 10,
-            min_recall: 0.9885,
+            max_leaked: 8,
+            min_recall: 0.9895,
             max_mangled: 0.0022,
         },
     );
@@ -190,14 +192,15 @@ fn second_blind_set_does_not_get_worse() {
 /// leading dot, a quoted `Key: value`, IBANs in prose to their check, spaced digit runs,
 /// Twilio/FCM/express-session/Azure DevOps shapes, AWS key pairs, token ends, WireGuard peers
 /// kept), each kept only if the odd half confirmed it: even 2 / 99.63% / 0.00%, odd
-/// 4 / 99.64% / 0.00%. The ratchet keeps it from getting worse.
+/// 4 / 99.64% / 0.00%. With Salesforce session ids read whole across their `!`: even
+/// 2 / 99.85%, odd unchanged. The ratchet keeps it from getting worse.
 #[test]
 fn third_blind_set_does_not_get_worse() {
     check(
         "blind-3",
         Ratchet {
             max_leaked: 4,
-            min_recall: 0.996,
+            min_recall: 0.9964,
             max_mangled: 0.0,
         },
     );
@@ -215,14 +218,22 @@ fn third_blind_set_does_not_get_worse() {
 /// bodies, backquoted columns, SASL answers, Vault secret_id, multilingual password keys,
 /// shipping addresses, credential constructors; public signatures, certificates, message
 /// ids, SIDs and the local end of a connection kept): leaked 12 / 11, recall 99.21% /
-/// 99.27%, mangled 0.18% / 0.44%. The ratchet keeps it from getting worse.
+/// 99.27%, mangled 0.18% / 0.44%. Then (a card's security code after the number in its
+/// list, values set by name through a call, positional `INSERT ... VALUES` judged by shape,
+/// a record's value that opens with punctuation, `;` inside a generated secret, a comment's
+/// `token:` to the blank, national phone numbers filling a cell): even 0 / 100.00% / 0.18%,
+/// odd unchanged at 11 / 99.27% / 0.44%: by a count of the lines that match each layout,
+/// the card calls, positional inserts, punctuated record values, `;` secrets and phone cells
+/// are all on even lines, so the odd half can neither confirm nor refute them; blind-2's odd
+/// half (phone cells, `vault login`) moved 9 -> 8 leaked. The ratchet keeps it from getting
+/// worse.
 #[test]
 fn fourth_blind_set_does_not_get_worse() {
     check(
         "blind-4",
         Ratchet {
-            max_leaked: 12,
-            min_recall: 0.9921,
+            max_leaked: 11,
+            min_recall: 0.9927,
             max_mangled: 0.0045,
         },
     );
@@ -233,15 +244,19 @@ fn fourth_blind_set_does_not_get_worse() {
 /// exports, CI consoles, Ansible, Terraform, Kafka Connect, HAR and GraphQL bodies, object
 /// dumps of six languages, password hashes, seed phrases, 168 kinds), kept from the engineers
 /// who tuned on the first four. Its first run (redactor of main b0e00ee): leaked 273 / 217,
-/// recall 81.89% / 84.89%, must-keep mangled 1.98% / 1.84% (even / odd). The ratchet keeps it
-/// from getting worse.
+/// recall 81.89% / 84.89%, must-keep mangled 1.98% / 1.84% (even / odd). After the mechanisms
+/// found on the even half only (field names in other languages, tool options that take a
+/// password, stored hash formats, values on the line after their name, ARM `{"value": ...}`
+/// parameters, print_r records): leaked 101 / 85, recall 93.33% / 94.14%, mangled unchanged;
+/// with blind-4's mechanisms merged in: leaked 95 / 76, recall 93.77% / 94.72%. The ratchet
+/// keeps it from getting worse.
 #[test]
 fn fifth_blind_set_does_not_get_worse() {
     check(
         "blind-5",
         Ratchet {
-            max_leaked: 273,
-            min_recall: 0.8189,
+            max_leaked: 95,
+            min_recall: 0.9377,
             max_mangled: 0.0198,
         },
     );

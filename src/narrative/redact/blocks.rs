@@ -21,6 +21,8 @@ pub(crate) struct Context {
     /// The line before was a command that prints one sensitive field on its own
     /// (`vault kv get -field=password ...`): this line, if it is one bare value, is that field.
     printed: Option<Field>,
+    /// The line before gave the name of a secret whose value is this line ([`super::follow`]).
+    announced: Option<Field>,
     /// The current YAML document declared `kind: Secret`.
     secret_doc: bool,
     /// Indent of an open `data:` / `stringData:` map.
@@ -102,6 +104,12 @@ impl Context {
     /// A command that prints one field (`-field=password`, `--field password`, a jsonpath
     /// `{.data.password}`) puts the bare value on the next line: mask that line's one token.
     fn printed_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        if let Some(f) = self.announced.take() {
+            if let Some((s, e)) = super::follow::value(line) {
+                out.push(Span::new(s, e, f.kind()));
+                return;
+            }
+        }
         if let Some(f) = self.printed.take() {
             let v = line.trim();
             let one_token = !v.is_empty() && !v.contains(char::is_whitespace);
@@ -112,6 +120,8 @@ impl Context {
             }
         }
         self.printed = printed_field(line);
+        // A name on this line whose value is the next line ([`super::follow`]).
+        self.announced = super::follow::announces(line);
     }
 
     /// A Kubernetes Secret's `data:` / `stringData:` entries are its content whatever their

@@ -76,6 +76,7 @@ pub(crate) fn find(
         }
     }
     credential_constructors(line, out);
+    super::calls::values_set_by_call(line, out);
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
@@ -124,13 +125,22 @@ pub(crate) fn find(
         }
         if let Some(n) = names_a_field(key, &line[pair.value.0..pair.value.1]) {
             record_field = Some(n);
+            if let Some((s, e)) = record_value(line, m_end) {
+                if masks(n, &line[s..e], "") {
+                    out.push(Span::new(s, e, n.kind()));
+                }
+            }
             skip_quoted(line, &pair, &mut pos);
             continue;
         }
         let (mut field, kept) = keys::field_and_kept(key);
         if field.is_none() && (key.eq_ignore_ascii_case("value") || key.eq_ignore_ascii_case("val"))
         {
-            field = record_field.take();
+            // An object under the name (`"adminPassword": {"value": "..."}`, as ARM
+            // template parameters wrap values): its `value` is that field.
+            field = record_field
+                .take()
+                .or_else(|| wrapping_name(line, ks).and_then(keys::field));
         }
         let Some(f) = field else {
             if pair.key.0 < signed_until && digest(&line[pair.value.0..pair.value.1]) {
@@ -237,6 +247,47 @@ fn names_a_field(key: &str, value: &str) -> Option<Field> {
     keys::field(value).filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName))
 }
 
+/// The name of the object whose first member starts at `ks`: `"name": {"value"` (quotes
+/// escaped or not).
+fn wrapping_name(line: &str, ks: usize) -> Option<&str> {
+    let before = line[..ks].trim_end_matches(['"', '\\']).trim_end();
+    let before = before
+        .strip_suffix('{')?
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let before = before.trim_end_matches(['"', '\\']);
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let name = &before[start..];
+    (!name.is_empty()).then_some(name)
+}
+
+/// The bare value of the record whose name pair ends at `name_end` (`key=django.secret.key
+/// value=)!g1(...`): it runs to the next blank whatever its bytes, since generated secrets
+/// (Django's `get_random_secret_key` alphabet has `!@#$%^&*(-_=+)`) may open with a bracket
+/// or hold `&` and `;`, which end a bare value elsewhere. Quoted values are the pair's own.
+fn record_value(line: &str, name_end: usize) -> Option<(usize, usize)> {
+    let rest = &line[name_end..];
+    let after = rest.trim_start_matches([' ', ',']);
+    if after.len() == rest.len() {
+        return None;
+    }
+    let s = line.len() - after.len();
+    let v = ["value=", "val=", "value: "]
+        .iter()
+        .find_map(|p| after.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)))?;
+    let s = s + v.len();
+    let run = line[s..]
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .unwrap_or(line.len() - s);
+    let e = trim_unopened(line.as_bytes(), s, s + 1, s + run);
+    (run > 0 && e > s).then_some((s, e))
+}
+
 /// After a quoted value that is not masked, the search resumes after it, unless it holds
 /// nested pairs (escaped quotes, `=`, or `: `), which are searched too.
 fn skip_quoted(line: &str, pair: &Pair, pos: &mut usize) {
@@ -330,15 +381,21 @@ fn userinfo_password(v: &str) -> Option<(usize, usize)> {
 /// header or psql-record line that starts with its key, or the digit groups of a phone or id
 /// written with spaces (`cellulare=360 1552635`).
 fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: usize) -> usize {
-    if matches!(f, Field::Password | Field::Credential) && matches!(sep, "=" | "=>") {
-        return secret_run(line, s, e);
-    }
     let starts_line = line[..key_start]
         .trim_start()
         .trim_start_matches("- ")
         .trim_start_matches('#')
         .trim()
         .is_empty();
+    if matches!(f, Field::Password | Field::Credential) && matches!(sep, "=" | "=>") {
+        return secret_run(line, s, e);
+    }
+    // A YAML or comment line's `token: value` (`# api token: value`) runs to the blank as
+    // `token=value` does (a password there runs to the line's end, below: passphrases have
+    // spaces).
+    if f == Field::Credential && sep == ":" && (starts_line || key_in_words(line, key_start)) {
+        return secret_run(line, s, e);
+    }
     let prose = matches!(
         f,
         Field::Address | Field::PersonName | Field::MaybePersonName | Field::Password
@@ -392,6 +449,17 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
     e
 }
 
+/// The key's line opens with a comment that names it in words before it: `# api token:`,
+/// `// auth token:` (at most two plain words before the key).
+fn key_in_words(line: &str, key_start: usize) -> bool {
+    let head = line[..key_start].trim_start();
+    let Some(words) = ["#", "//", ";"].iter().find_map(|m| head.strip_prefix(m)) else {
+        return false;
+    };
+    let words = words.trim();
+    words.split(' ').count() <= 2 && words.bytes().all(|c| c.is_ascii_alphabetic() || c == b' ')
+}
+
 /// `'Passphrase: two words'`: a `Key: value` that opens a quoted string runs to its closing
 /// quote, as a header or YAML line runs to the end of the line. The end, if the key follows
 /// the opening quote and the quote closes on this line.
@@ -414,17 +482,24 @@ fn quoted_rest(line: &str, key_start: usize, s: usize) -> Option<usize> {
 fn secret_run(line: &str, s: usize, e: usize) -> usize {
     let b = line.as_bytes();
     let mut end = e;
-    while end < b.len()
-        && !matches!(
-            b[end],
-            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'&' | b';'
-        )
-    {
+    while end < b.len() && !matches!(b[end], b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'&') {
         if b[end] == b',' && next_is_pair(&line[end + 1..]) {
+            break;
+        }
+        // `;` separates pairs (`Password=x;Database=y`, `sid=x; path=/`) but may also be one
+        // of a generated secret's characters (`Z4r;D9ux`): it ends the value only before
+        // another pair, a blank or the end.
+        if b[end] == b';' && !secret_goes_on(&line[end + 1..]) {
             break;
         }
         end += 1;
     }
+    trim_unopened(b, s, e, end)
+}
+
+/// `end`, less the closing brackets at the end of `b[s..end]` that the value did not open
+/// (`(password=abc)`) and a trailing `,` or `.` beyond `e`.
+fn trim_unopened(b: &[u8], s: usize, e: usize, mut end: usize) -> usize {
     loop {
         let v = &b[s..end];
         let Some(&last) = v.last() else { break };
@@ -447,6 +522,23 @@ fn secret_run(line: &str, s: usize, e: usize) -> usize {
         }
     }
     end.max(e)
+}
+
+/// After a `;` inside a bare secret: more of the secret, not a blank, the end, a closing
+/// bracket or the next `key=` pair.
+fn secret_goes_on(rest: &str) -> bool {
+    // Cookie attributes without a value (RFC 6265: `Secure`, `HttpOnly`) end a cookie.
+    let word = rest.split([';', ' ']).next().unwrap_or("");
+    if ["secure", "httponly", "partitioned"]
+        .iter()
+        .any(|a| word.eq_ignore_ascii_case(a))
+    {
+        return false;
+    }
+    rest.bytes()
+        .next()
+        .is_some_and(|c| !c.is_ascii_whitespace() && !matches!(c, b';' | b')' | b'}' | b']'))
+        && !next_is_pair(rest)
 }
 
 /// `key=` (or ` key=`) at the start of `rest`.
@@ -673,9 +765,21 @@ pub(crate) fn person_name(v: &str) -> bool {
                 | "das"
                 | "bin"
                 | "al"
+                // Irish: `Ó Briain`, `Ní Bhriain`, `Nic Giolla`.
+                | "Ó"
+                | "Ní"
+                | "Nic"
         )
     };
     let cap = |w: &str| {
+        // Gaelic patronymics keep a capital after their prefix (`MacDonald`, `McCarthy`).
+        let w = ["Mac", "Mc"]
+            .iter()
+            .find_map(|p| {
+                w.strip_prefix(p)
+                    .filter(|r| r.starts_with(char::is_uppercase))
+            })
+            .unwrap_or(w);
         let mut ch = w.chars();
         ch.next().is_some_and(char::is_uppercase)
             && ch.clone().count() >= 1
@@ -941,8 +1045,28 @@ mod tests {
             masked("Tags=[{Key=api_token,Value=tk-4f9a2c71e0}]"),
             ["tk-4f9a2c71e0"]
         );
+        // A generated secret may open with a bracket and hold `&`: the value runs to the blank.
+        assert_eq!(
+            masked("key=app.signing.secret value=(x7&k2^Lq)9#wz!m source=env"),
+            ["(x7&k2^Lq)9#wz!m"]
+        );
         // A name that is not a sensitive field's leaves its value alone.
         assert!(masked(r#"{"name":"retries","value":"3"} key=region value=eu-west-1"#).is_empty());
+    }
+
+    #[test]
+    fn a_field_that_wraps_its_value_in_an_object() {
+        // ARM template parameters: `{"adminPassword": {"value": "..."}}`, escaped or not.
+        assert_eq!(
+            masked(
+                r#"{"parameters": {"adminLogin": {"value": "ops"}, "adminPassword": {"value": "Pw-9x8y7"}}}"#
+            ),
+            ["Pw-9x8y7"]
+        );
+        assert_eq!(
+            masked(r#"{"body": "{\"dbPassword\": {\"value\": \"Zq8-w7v6\"}}"}"#),
+            ["Zq8-w7v6"]
+        );
     }
 
     #[test]
@@ -1067,6 +1191,29 @@ mod tests {
         assert_eq!(
             masked("IBAN DE89 3704 0044 0532 0130 00 OK"),
             ["DE89 3704 0044 0532 0130 00"]
+        );
+    }
+
+    #[test]
+    fn a_line_that_opens_with_its_key_runs_the_secret_to_the_blank() {
+        assert_eq!(
+            masked("# api token: Zq+(k8<Lm0+Pw9 rotated"),
+            ["Zq+(k8<Lm0+Pw9"]
+        );
+        assert_eq!(masked("  password: x<y>z!1"), ["x<y>z!1"]);
+    }
+
+    #[test]
+    fn a_semicolon_inside_a_secret_does_not_end_it() {
+        // Generated tokens may hold `;`; pairs and cookie attributes after one still end it.
+        assert_eq!(
+            masked("props {auth_token=p9;Qw2x;Zk7, region=eu}"),
+            ["p9;Qw2x;Zk7"]
+        );
+        assert_eq!(masked("Password=s3cr3t;Database=orders"), ["s3cr3t"]);
+        assert_eq!(
+            masked("Set-Cookie: sessionid=ab12cd34;HttpOnly"),
+            ["ab12cd34"]
         );
     }
 
@@ -1236,5 +1383,7 @@ mod tests {
         assert!(person_name("Olivia Rossi") && person_name("Thomas de Vries"));
         assert!(person_name("Emma O'Brien") && !person_name("Emma OBrien"));
         assert!(!person_name("orders-api") && !person_name("Olivia") && !person_name("GET /x"));
+        assert!(person_name("Aoife MacCarthy") && person_name("Seán Ó Briain"));
+        assert!(!person_name("McX Y"));
     }
 }

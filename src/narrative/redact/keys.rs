@@ -255,6 +255,9 @@ const PASSWORD: &[&str] = &[
     "contrasenya",
     "palavrapasse",
     "пароль",
+    // redis.conf: the server's password and the one it gives its master.
+    "requirepass",
+    "masterauth",
 ];
 
 const CREDENTIAL: &[&str] = &[
@@ -507,6 +510,7 @@ pub(crate) fn field_words() -> Vec<&'static str> {
         .chain(ADDRESS)
         .chain(EXTRA)
         .copied()
+        .chain(super::lexicon::words())
         .collect()
 }
 
@@ -636,8 +640,15 @@ fn field_of(key: &str) -> Option<Field> {
         return Some(Field::Credential);
     }
     // `expires_in`, `refresh_token_expires_in`: a lifetime in seconds, not the token.
-    if ABOUT.contains(&last) || pair("expires", "in") || pair("valid", "for") {
+    if ABOUT.contains(&last)
+        || super::lexicon::about(last)
+        || pair("expires", "in")
+        || pair("valid", "for")
+    {
         return birth_or_person(&parts, &joined);
+    }
+    if let Some(f) = super::lexicon::field(&parts, &joined) {
+        return Some(f);
     }
     if has("dob")
         || pair("date", "of") && has("birth")
@@ -926,7 +937,7 @@ fn birth_or_person(parts: &[String], joined: &str) -> Option<Field> {
         {
             return Some(Field::PersonName);
         }
-        if parts.len() == 1 {
+        if parts.len() == 1 || super::lexicon::person_role(parts) {
             return Some(Field::MaybePersonName);
         }
     }

@@ -104,6 +104,7 @@ fn sql_insert(line: &str, out: &mut Vec<Span>) {
             .expect("sql insert regex")
     });
     let Some(c) = re.captures(line) else {
+        positional_insert(line, out);
         return;
     };
     let cols: Vec<String> = c[1]
@@ -129,6 +130,58 @@ fn sql_insert(line: &str, out: &mut Vec<Span>) {
         }
         at += skip;
     }
+}
+
+/// `INSERT INTO t VALUES (...)` without a column list: no name speaks for a value, so each
+/// quoted one is judged by its shape alone ([`positional_kind`]).
+fn positional_insert(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)insert\s+into\s+[\w.`\x22\[\]]+\s+values\s*\(")
+            .expect("positional sql insert regex")
+    });
+    let Some(m) = re.find(line) else {
+        return;
+    };
+    let (vals, _) = sql_tuple(&line[m.end()..]);
+    for (s, e) in vals {
+        let raw = &line[m.end() + s..m.end() + e];
+        // Only a value with a doubled quote needs a copy to be read unescaped.
+        let v = if raw.contains("''") {
+            std::borrow::Cow::Owned(raw.replace("''", "'"))
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        };
+        if let Some(kind) = positional_kind(&v) {
+            out.push(Span::new(m.end() + s, m.end() + e, kind));
+        }
+    }
+}
+
+/// What a quoted SQL value is by its shape: a person's name (two to four capitalised words),
+/// a card (Luhn), an IBAN (mod 97), a national id with its published check, or an Aadhaar
+/// number written as one run (12 digits, Verhoeff check), which a quoted cell holds whole.
+fn positional_kind(v: &str) -> Option<SecretKind> {
+    use super::ids;
+    if fields::person_name(v) {
+        return Some(SecretKind::Personal);
+    }
+    // The checks read the digits of what they are given: only an id's own characters here.
+    let id_chars = v.len() <= 34
+        && v.bytes().all(|c| {
+            c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, b' ' | b'.' | b'-' | b'/')
+        });
+    if !id_chars {
+        return None;
+    }
+    let digits = v.bytes().all(|c| c.is_ascii_digit());
+    if ids::card(v) {
+        return Some(SecretKind::Card);
+    }
+    if ids::iban(v) {
+        return Some(SecretKind::Iban);
+    }
+    (ids::national_id(v) || (digits && ids::aadhaar(v))).then_some(SecretKind::Id)
 }
 
 /// [`push_if`], judging the unescaped value but masking the raw text.
@@ -235,6 +288,23 @@ mod tests {
         );
         assert_eq!(masked("sent by Ana Ruiz <ana@example.org>"), ["Ana Ruiz"]);
         assert!(masked("From: billing-bot <noreply@example.org>").is_empty());
+    }
+
+    #[test]
+    fn positional_sql_insert_values_by_their_shape() {
+        // No column list: names, checked ids and cards are known by their shape; a status,
+        // a date and a number stay.
+        assert_eq!(
+            masked("INSERT INTO clients VALUES (12, 'Marta Lindqvist', '234567890124', 'active', '2024-01-02')"),
+            ["Marta Lindqvist", "234567890124"]
+        );
+        assert_eq!(
+            masked("insert into payments values (3, '4111111111111111', 'pending')"),
+            ["4111111111111111"]
+        );
+        assert!(
+            masked("INSERT INTO jobs VALUES (1, 'nightly', 'Done', '234567890125')").is_empty()
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! 2. [`fields`]: structure — the value of any field whose name says it is sensitive
 //!    ([`keys`]), in JSON, logfmt, query strings, cookies, headers, YAML and psql records,
 //!    whatever the value looks like, unless its type says it is not a secret.
-//! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns, mail display names.
+//! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns (or, without them, each
+//!    value's shape), mail display names; [`calls`]: values set by name through a call
+//!    (`Headers.Add("X-Api-Key", v)`); [`companions`]: a card's security code after it;
+//!    [`cells`]: a national phone number that fills a quoted or separated cell.
 //! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
@@ -19,10 +22,18 @@
 //! durations, timestamps, versions, ports, paths, status codes, trace ids and the *names* of
 //! secrets are left alone. Text that is already a placeholder is never masked again.
 
+mod argv;
 mod blocks;
+mod calls;
+mod cells;
+mod companions;
+mod dumps;
 mod fields;
+mod follow;
+mod hashes;
 mod ids;
 mod keys;
+mod lexicon;
 mod markup;
 mod needle;
 mod pairs;
@@ -359,6 +370,8 @@ impl Redactor {
         let mut found = Vec::new();
         fields::find(line, f.field_word, &mut found, &mut keep);
         markup::find(line, &mut found);
+        argv::find(line, &mut found);
+        dumps::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
@@ -389,6 +402,7 @@ impl Redactor {
         for rule in first {
             apply(rule, line, &f, &mut shaped);
         }
+        hashes::find(line, &mut shaped);
         // Known token shapes outrank the keep list: `aws_access_key_id=AKIA...` is a key.
         for sp in shaped.drain(..) {
             if !taken.iter().any(|t| sp.start < t.end && t.start < sp.end) {
@@ -404,6 +418,9 @@ impl Redactor {
         {
             let (doc, id) = (f.has(rules::Word::DocType), f.has(rules::Word::IdName));
             fields::find_prose(line, doc, id, &mut found);
+            if f.digit_space_digit {
+                cells::national_phones(line, &mut found);
+            }
         }
         for sp in found.drain(..) {
             add(&mut taken, sp);
@@ -413,6 +430,14 @@ impl Redactor {
                 continue;
             }
             apply(rule, line, &f, &mut found);
+            for sp in found.drain(..) {
+                add(&mut taken, sp);
+            }
+        }
+        // A card's security code is known by its place after the number, not by its shape.
+        if taken.iter().any(|t| t.kind == SecretKind::Card) {
+            let cards: Vec<Span> = taken.clone();
+            companions::security_codes(line, &cards, &mut found);
             for sp in found.drain(..) {
                 add(&mut taken, sp);
             }

@@ -737,6 +737,7 @@ const PROVIDER_PREFIXES: &[&str] = &[
     "NRII-",
     "AGE-SECRET-KEY-",
     "b3BlbnNzaC1rZXktdjE",
+    "00D",
     "bot",
     "django-insecure-",
     "https://",
@@ -944,6 +945,9 @@ pub(crate) fn rules() -> &'static [Rule] {
             ),
             // `oc login -u x -p pw`, `cf login -p pw`: a login command's `-p` is its password.
             r(Secret, r#"(?-u:\b)login\s[^\n]*?\s-p\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#, 1, |f| f.has(Word::Tool), None),
+            // Vault's CLI takes a token as the positional argument of `vault login [options]
+            // [TOKEN | K=V...]`; `-` reads it from stdin and `K=V` pairs are the fields'.
+            r(Secret, r"(?-u:\b)vault\s+login(?:\s+-\S+)*\s+([^\s\-=][^\s=]*)(?:\s|$)", 1, |f| f.has(Word::Tool), None),
             // `rabbitmqctl add_user|change_password <user> <password>`.
             r(Secret, r#"(?-u:\b)rabbitmqctl\s+(?:add_user|change_password)\s+\S+\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             // FreeRADIUS with `auth_badpass`/`auth_goodpass` prints `[user/password]`.
@@ -1805,6 +1809,11 @@ pub(super) mod tests {
             hits("ops chat: rotated, new key is 3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"),
             ["3f1c9a7e-55b2-4c1d-9e0f-1a2b3c4d5e6f"]
         );
+        assert_eq!(
+            hits("COMMAND=/usr/bin/vault login -no-print hvs.CAESIq7Zt0uWkD9xQm2"),
+            ["hvs.CAESIq7Zt0uWkD9xQm2"]
+        );
+        assert!(hits("$ vault login -method=userpass username=ana").is_empty());
         assert!(hits("the cache key is orders:2024:profile").is_empty());
         // The word after `password` that is the next field or a keyword is not a password.
         assert!(hits("auth_method=password session_count=3").is_empty());
@@ -1924,6 +1933,10 @@ pub(super) mod tests {
         assert_eq!(hits(&format!("key {k} next")).first(), Some(&k));
         // A fixed-length token followed by more letters is something else.
         assert!(!hits("AKIAIOSFODNN7EXAMPLEXYZ").contains(&"AKIAIOSFODNN7EXAMPLE"));
+        // A Salesforce session id is one token across its `!`; an org id alone is an id.
+        let sf = format!("00D5e000000AbCd!AQ4AQ{}", "Xy7.Zk_9Lm2Pq8".repeat(6));
+        assert!(hits(&format!("Authorization: Bearer {sf}")).contains(&sf.as_str()));
+        assert!(hits("org 00D5e000000AbCdEAI synced").is_empty());
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}",
             r"|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
             r"|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=]{10,}",
+            // Salesforce session ids (OAuth access tokens): the 15-character org id (`00D`
+            // key prefix), `!`, then the session's own part.
+            r"|00D[A-Za-z0-9]{12}![A-Za-z0-9._]{60,}",
             // Twilio's account SID, with the auth token the account's credential pair.
             r"|AC[0-9a-f]{32}",
             // No word boundary after: alphabets with `-` and `_` may end in one (`GOCSPX-..-`,

@@ -1,0 +1,195 @@
+//! Passwords that a tool's documented syntax places without a `password=` name: command-line
+//! options of common admin tools, a literal piped into a command that reads its secret from
+//! standard input, server configuration directives, ACL rules and ODBC's braced values.
+//!
+//! - JDK `keytool`: `-storepass`, `-keypass`, `-srcstorepass`, `-deststorepass`,
+//!   `-srckeypass`, `-destkeypass`, `-new` take the password as the next argument.
+//! - OpenLDAP clients (`ldapsearch`, `ldapmodify`, ...): `-w passwd`.
+//! - SQL Server `sqlcmd` / `bcp` / `osql`: `-P password`.
+//! - 7-Zip: `-p{password}`, attached; Info-ZIP `zip` / `unzip`: `-P password`.
+//! - Sysinternals PsExec: `-p password`; `schtasks`: `/RP password` and `/P password`;
+//!   `cmdkey`: `/pass:password`.
+//! - Samba `smbclient -U 'DOMAIN\user%password'`: the part after `%`.
+//! - `echo 'x' | docker login --password-stdin`, `printf 'x' | podman secret create name -`,
+//!   `| chpasswd`, `| passwd --stdin`: the literal written to a command that reads a secret from its stdin.
+//! - redis.conf `requirepass <pw>` / `masterauth <pw>`; Redis ACL rules `>password` (adds a
+//!   password) and `#<sha256>` (adds its hash).
+//! - ODBC connection strings (`Pwd={p;w}`): a braced value may hold `;` and `}` doubled.
+//! - Oracle `IDENTIFIED BY "password"` (double-quoted identifiers).
+
+use super::needle::{needle, Needle};
+use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// One alternative per tool syntax; the password is the first group that took part.
+fn argv_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            // keytool
+            r#"(?:^|\s)-(?:src|dest)?(?:storepass|keypass)\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+            // OpenLDAP clients
+            r#"|(?-u:\b)ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn)(?-u:\b)[^\n|;]*?\s-w\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+            // SQL Server command-line tools
+            r#"|(?-u:\b)(?:sqlcmd|bcp|osql)(?-u:\b)[^\n|;]*?\s-P\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+            // 7-Zip, attached
+            r#"|(?-u:\b)7z[ar]?(?:\.exe)?\s[^\n|;]*?\s-p([^\s"']+)"#,
+            // Info-ZIP
+            r#"|(?-u:\b)(?:zip|unzip)\s[^\n|;]*?-P\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#,
+            // PsExec
+            r#"|(?i:psexec(?:64)?(?:\.exe)?)\s[^\n|;]*?\s-p\s+(?:"([^"]*)"|'([^']*)'|([^\s"'\-][^\s"']*))"#,
+            // schtasks
+            r#"|(?i:schtasks)(?:\.exe)?\s[^\n|;]*?\s/R?P\s+(?:"([^"]*)"|([^\s"/][^\s"]*))"#,
+            // cmdkey
+            r#"|(?i:cmdkey)(?:\.exe)?\s[^\n|;]*?\s/pass:(?:"([^"]*)"|([^\s"]+))"#,
+            // smbclient -U 'DOMAIN\user%password'
+            r#"|(?-u:\b)smbclient\s[^\n|;]*?(?:-U|--user)[\s=]*['"]?[^\s%'"]+%([^\s'"]+)"#,
+            // A literal piped into a command that reads a secret from stdin
+            r#"|(?-u:\b)(?:echo|printf)\s+(?:-[ne]+\s+)?(?:'([^']+)'|"([^"]+)"|([^\s|'"]+))\s*\|\s*(?:sudo\s+)?[^\n|]*?(?:--password-stdin|secret\s+create|chpasswd|passwd\s+--stdin)"#,
+            // The same directives as redis-server's long options
+            r#"|(?:^|\s)--(?:requirepass|masterauth)[ =](?:"([^"]*)"|'([^']*)'|([^\s"']+))"#,
+            // redis.conf directives
+            r#"|^\s*(?:requirepass|masterauth)\s+(?:"([^"]*)"|([^\s"]+))"#,
+            // ODBC braced values
+            r#"|(?i:(?:^|[;\s"'])(?:pwd|password)\s*=\s*)\{((?:[^}]|\}\})*)\}"#,
+            // Oracle double-quoted password
+            r#"|(?i:identified\s+by)\s+"([^"]+)""#,
+        ))
+        .expect("argv regex")
+    })
+}
+
+/// Redis ACL rules (`user <name> on >password #<sha256> ~keys +@cmds`, `ACL SETUSER`).
+fn acl_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:^|\s)(?:>([^\s]+)|#([0-9a-fA-F]{64}))(?:\s|$)").expect("acl regex")
+    })
+}
+
+/// Whether a line opens a Redis ACL rule list: `user <name> ` at its start, or `ACL SETUSER`.
+fn acl_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("user ") || t.contains("ACL SETUSER") || t.contains("acl setuser")
+}
+
+/// Spans of the passwords the syntaxes above place.
+pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
+    // Every alternative needs one of these bytes sequences; most lines have none.
+    static MARKS: [Needle; 12] = [
+        needle!("pass"),
+        needle!("ldap"),
+        needle!(" -P"),
+        needle!("7z"),
+        needle!(" -p"),
+        needle!("/RP"),
+        needle!("/P "),
+        needle!("smbclient"),
+        needle!("auth"),
+        needle!("wd"),
+        needle!("WD"),
+        needle!("dentified"),
+    ];
+    if acl_line(line) {
+        for c in acl_re().captures_iter(line) {
+            if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+                out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
+            }
+        }
+    }
+    if !(MARKS.iter().any(|m| m.is_in(line))
+        || line.contains("IDENTIFIED")
+        || line.contains("stdin")
+        || line.contains("secret create"))
+    {
+        return;
+    }
+    for c in argv_re().captures_iter(line) {
+        if let Some(m) = c.iter().skip(1).flatten().next() {
+            if !m.as_str().is_empty() && !m.as_str().starts_with('$') {
+                out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        find(line, &mut out);
+        out.iter().map(|s| &line[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn tool_options_that_take_a_password() {
+        let cases = [
+            (
+                "keytool -importkeystore -srcstorepass ch4ngeit -deststorepass 'n3w pw'",
+                vec!["ch4ngeit", "n3w pw"],
+            ),
+            (
+                "ldapmodify -x -D cn=admin,dc=x -w s3cret -f a.ldif",
+                vec!["s3cret"],
+            ),
+            (
+                "sqlcmd -S db01 -U sa -P 'Pa55word!' -Q \"SELECT 1\"",
+                vec!["Pa55word!"],
+            ),
+            ("7z a -pS3cr3t archive.7z dir/", vec!["S3cr3t"]),
+            ("zip -r -P hunter22 out.zip dir/", vec!["hunter22"]),
+            (
+                "PsExec.exe \\\\host -u DOM\\adm -p Tr0ub4dor cmd",
+                vec!["Tr0ub4dor"],
+            ),
+            (
+                "schtasks /Create /TN job /RU DOM\\svc /RP Xyz123abc",
+                vec!["Xyz123abc"],
+            ),
+            (
+                "cmdkey /generic:host /user:DOM\\u /pass:Q9w8e7r6",
+                vec!["Q9w8e7r6"],
+            ),
+            (
+                "smbclient //fs/share -U 'DOM\\\\user%Zx9!pw' -c ls",
+                vec!["Zx9!pw"],
+            ),
+            (
+                "echo 'tok3n-value' | docker login reg.example -u ci --password-stdin",
+                vec!["tok3n-value"],
+            ),
+            ("printf 'p@ss' | podman secret create db_pw -", vec!["p@ss"]),
+            ("requirepass f00bar.baz", vec!["f00bar.baz"]),
+            (
+                "\"_CMDLINE\": \"/usr/bin/redis-server *:6379 --requirepass Zz-9y\"",
+                vec!["Zz-9y"],
+            ),
+            ("Server=db;Uid=app;Pwd={a;b}}c};Encrypt=yes", vec!["a;b}}c"]),
+            (
+                "ALTER USER APP IDENTIFIED BY \"Secr3t-1\" ACCOUNT UNLOCK;",
+                vec!["Secr3t-1"],
+            ),
+            ("user worker on >pw-9x ~cache:* +@read", vec!["pw-9x"]),
+        ];
+        for (line, want) in cases {
+            assert_eq!(masked(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn leaves_other_options_alone() {
+        for line in [
+            "mysqldump -P 3306 -h db",
+            "ls -p /tmp",
+            "echo 'hello' | grep h",
+            "ldapsearch -x -b dc=example,dc=com",
+            "user guide on page 4",
+            "sqlcmd -S db01 -E -Q \"SELECT 1\"",
+        ] {
+            assert!(masked(line).is_empty(), "{line}: {:?}", masked(line));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Values set by name through a call: HTTP client APIs add a header as two arguments, its
+//! name then its value (.NET `Headers.Add("X-Api-Key", v)`, Go `Header.Set`, Java
+//! `setHeader` / `addHeader` / `setRequestProperty`, JavaScript `headers.set` / `append` /
+//! `setRequestHeader`), and environment and map APIs do the same (`os.Setenv`, `putenv`,
+//! `put`). When the name says the value is a credential ([`keys::field`]), the second literal
+//! is masked, as it would be in `name=value`.
+
+use super::fields::masks;
+use super::keys::{self, Field};
+use super::needle::{needle, Needle};
+use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The method names that set a value by its name, lowercase.
+const SETTERS: &[&str] = &[
+    "add",
+    "set",
+    "append",
+    "put",
+    "header",
+    "setheader",
+    "addheader",
+    "setrequestheader",
+    "setrequestproperty",
+    "addrequestproperty",
+    "setenv",
+    "putenv",
+    "tryaddwithoutvalidation",
+];
+
+/// Spans of the values that calls in `line` set under a credential's name.
+pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
+    static DQ: Needle = needle!("(\"");
+    static SQ: Needle = needle!("('");
+    if !(DQ.is_in(line) || SQ.is_in(line)) {
+        return;
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\(\s*(?:"(?P<n1>[A-Za-z][\w.\-]{0,60})"|'(?P<n2>[A-Za-z][\w.\-]{0,60})')"#,
+            r#"\s*,\s*(?:"(?P<v1>[^"\s]+)"|'(?P<v2>[^'\s]+)')\s*\)"#
+        ))
+        .expect("set-by-name call regex")
+    });
+    for c in re.captures_iter(line) {
+        let call = c.name("call").expect("call").as_str();
+        if !SETTERS.iter().any(|s| s.eq_ignore_ascii_case(call)) {
+            continue;
+        }
+        let (Some(name), Some(v)) = (
+            c.name("n1").or_else(|| c.name("n2")),
+            c.name("v1").or_else(|| c.name("v2")),
+        ) else {
+            continue;
+        };
+        let Some(f) = keys::field(name.as_str()) else {
+            continue;
+        };
+        if matches!(f, Field::Password | Field::Credential) && masks(f, v.as_str(), "") {
+            out.push(Span::new(v.start(), v.end(), SecretKind::Secret));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        values_set_by_call(line, &mut out);
+        out.iter().map(|s| &line[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn a_header_set_by_name_masks_its_value() {
+        assert_eq!(
+            masked(r#"wc.Headers.Add("Authorization", "Token 9f8e7d6c5b4a");"#),
+            Vec::<&str>::new(),
+            "a value with a blank is a scheme and a token: left to the header rules"
+        );
+        assert_eq!(
+            masked("$c.Headers.Add('X-Auth-Token','q8Zr2LmN0pX7vB4k')"),
+            ["q8Zr2LmN0pX7vB4k"]
+        );
+        assert_eq!(
+            masked(r#"req.Header.Set("x-api-key", "b1946ac92492d2347c6235b4d2611184")"#),
+            ["b1946ac92492d2347c6235b4d2611184"]
+        );
+        assert_eq!(
+            masked(r#"os.Setenv("DB_PASSWORD", "n0t-s0-s3cret")"#),
+            ["n0t-s0-s3cret"]
+        );
+    }
+
+    #[test]
+    fn other_calls_and_other_names_stay() {
+        for line in [
+            r#"req.Header.Set("Content-Type", "application/json")"#,
+            r#"log.Printf("token", "abc123def456")"#,
+            r#"headers.set("x-api-key", "true")"#,
+        ] {
+            assert!(masked(line).is_empty(), "{line}");
+        }
+    }
+}

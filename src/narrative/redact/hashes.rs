@@ -1,0 +1,91 @@
+//! Stored password hashes in the published formats that carry no `$scheme$` prefix (those
+//! are in [`super::tokens::provider_re`]): a hash stands for its password (it can be cracked
+//! offline or replayed), so it is masked whole.
+//!
+//! - MySQL `mysql_native_password`: `*` and 40 uppercase hex digits (SHA1(SHA1(pw))).
+//! - RFC 2307 `userPassword` schemes (OpenLDAP, htpasswd, Dovecot): `{SSHA}`, `{SHA}`,
+//!   `{SSHA256}`, `{SSHA512}`, `{SHA256}`, `{SHA512}`, `{MD5}`, `{SMD5}`, `{PBKDF2...}`,
+//!   `{CRYPT}`, `{BLF-CRYPT}`, `{ARGON2ID}` and base64 (or crypt) after them.
+//! - PostgreSQL SCRAM verifiers (RFC 5803): `SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>`.
+//! - pwdump / secretsdump lines: `user:rid:LMhash:NThash:::`, the NT hash (the LM hash of an
+//!   empty password, `aad3b435...`, is a constant).
+
+use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn hashes_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?:^|[^A-Za-z0-9*])(\*[0-9A-F]{40})(?:$|[^A-Za-z0-9])",
+            r"|(\{(?i:ssha|sha|ssha256|ssha512|sha256|sha512|md5|smd5|crypt|blf-crypt|argon2i|argon2id|pbkdf2(?:-sha\d+)?)\}[A-Za-z0-9+/.$=\-]{8,})",
+            r"|(SCRAM-SHA-(?:1|256)\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)",
+            r"|^[^:\s]+:\d+:[0-9a-fA-F]{32}:([0-9a-fA-F]{32}):::",
+        ))
+        .expect("hash formats")
+    })
+}
+
+/// Spans of the stored hashes in `line`.
+pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
+    let b = line.as_bytes();
+    // Each format needs `*`, `{`, `SCRAM` or `:::`.
+    if !b.iter().any(|&c| c == b'*' || c == b'{')
+        && !line.contains(":::")
+        && !line.contains("SCRAM")
+    {
+        return;
+    }
+    for c in hashes_re().captures_iter(line) {
+        if let Some(m) = c.iter().skip(1).flatten().next() {
+            out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        find(line, &mut out);
+        out.iter().map(|s| &line[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn stored_hash_formats() {
+        let mysql = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19";
+        assert_eq!(
+            masked(&format!("| app | % | mysql_native_password | {mysql} |")),
+            vec![mysql]
+        );
+        assert_eq!(
+            masked("userPassword: {SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="),
+            vec!["{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="]
+        );
+        assert_eq!(
+            masked("bob:{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs="),
+            vec!["{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs="]
+        );
+        let scram = "SCRAM-SHA-256$4096:c2FsdHNhbHQ=$c3RvcmVka2V5:c2VydmVya2V5";
+        assert_eq!(masked(&format!(" app | {scram}")), vec![scram]);
+        assert_eq!(
+            masked("Administrator:500:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::"),
+            vec!["31d6cfe0d16ae931b73c59d7e0c089c0"]
+        );
+    }
+
+    #[test]
+    fn not_hashes() {
+        for line in [
+            "SELECT * FROM users",
+            "{\"a\": 1}",
+            "sha256 {abc}",
+            "x *2470C0C06DEE42FD1618BB99005ADCA2EC9D1E1 short",
+        ] {
+            assert!(masked(line).is_empty(), "{line}");
+        }
+    }
+}
