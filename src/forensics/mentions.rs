@@ -295,7 +295,7 @@ mod tests {
             m.remote("checkout called web", "checkout").as_deref(),
             Some("web")
         );
-        assert_eq!(m.remote("nothing named here", "web"), None);
+        assert_eq!(m.remote("no service in this line", "web"), None);
         assert_eq!(m.spelled(line, "web"), ["checkout"]);
     }
 

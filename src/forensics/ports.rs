@@ -138,11 +138,11 @@ fn name_before(line: &str, colon: usize) -> Option<String> {
         .map_or(0, |p| p + 1);
     let host = &line[start..colon];
     let label = host.split('.').next().unwrap_or("");
-    let named = label
+    let is_name = label
         .bytes()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic());
-    named.then(|| label.to_ascii_lowercase())
+    is_name.then(|| label.to_ascii_lowercase())
 }
 
 /// The event of file `f` whose text holds byte `at` (events are stored file by file, in the
