@@ -772,13 +772,12 @@ pub(crate) fn person_name(v: &str) -> bool {
         )
     };
     let cap = |w: &str| {
-        // Gaelic patronymics keep a capital after their prefix (`MacDonald`, `McCarthy`).
-        let w = ["Mac", "Mc"]
-            .iter()
-            .find_map(|p| {
-                w.strip_prefix(p)
-                    .filter(|r| r.starts_with(char::is_uppercase))
-            })
+        // Gaelic patronymics keep a capital after their prefix (`MacDonald`, `McCarthy`): an
+        // `M`, then `ac` or `c`.
+        let w = w
+            .strip_prefix('M')
+            .and_then(|r| r.strip_prefix("ac").or_else(|| r.strip_prefix('c')))
+            .filter(|r| r.starts_with(char::is_uppercase))
             .unwrap_or(w);
         let mut ch = w.chars();
         ch.next().is_some_and(char::is_uppercase)
