@@ -105,13 +105,9 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     {
         return;
     }
-    for c in argv_re().captures_iter(line) {
-        if let Some(m) = c.iter().skip(1).flatten().next() {
-            if !m.as_str().is_empty() && !m.as_str().starts_with('$') {
-                out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
-            }
-        }
-    }
+    // A `$VAR` is the shell's reference to a secret, not the secret.
+    let literal = |v: &str| !v.is_empty() && !v.starts_with('$');
+    super::first_groups(argv_re(), line, literal, out);
 }
 
 #[cfg(test)]
@@ -119,9 +115,7 @@ mod tests {
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(line, &mut out);
-        out.iter().map(|s| &line[s.start..s.end]).collect()
+        super::super::masked_by(find, line)
     }
 
     #[test]

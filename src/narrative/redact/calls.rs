@@ -69,9 +69,7 @@ mod tests {
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        values_set_by_call(line, &mut out);
-        out.iter().map(|s| &line[s.start..s.end]).collect()
+        super::super::masked_by(values_set_by_call, line)
     }
 
     #[test]

@@ -39,9 +39,7 @@ mod tests {
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(line, &mut out);
-        out.iter().map(|s| &line[s.start..s.end]).collect()
+        super::super::masked_by(find, line)
     }
 
     #[test]

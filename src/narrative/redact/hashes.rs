@@ -10,7 +10,7 @@
 //! - pwdump / secretsdump lines: `user:rid:LMhash:NThash:::`, the NT hash (the LM hash of an
 //!   empty password, `aad3b435...`, is a constant).
 
-use super::{SecretKind, Span};
+use super::Span;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -37,11 +37,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     {
         return;
     }
-    for c in hashes_re().captures_iter(line) {
-        if let Some(m) = c.iter().skip(1).flatten().next() {
-            out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
-        }
-    }
+    super::first_groups(hashes_re(), line, |_| true, out);
 }
 
 #[cfg(test)]
@@ -49,9 +45,7 @@ mod tests {
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(line, &mut out);
-        out.iter().map(|s| &line[s.start..s.end]).collect()
+        super::super::masked_by(find, line)
     }
 
     #[test]

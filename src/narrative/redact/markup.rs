@@ -247,9 +247,7 @@ mod tests {
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
-        let mut v = Vec::new();
-        find(line, &mut v);
-        v.iter().map(|s| &line[s.start..s.end]).collect()
+        super::super::masked_by(find, line)
     }
 
     #[test]

@@ -600,6 +600,30 @@ fn json_safe(line: &str, spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
+/// Masks, for each match of `re` in `line`, its first capture group that took part, when `keep`
+/// accepts the group's text (the layers whose pattern captures the secret after its marker).
+fn first_groups(re: &regex::Regex, line: &str, keep: impl Fn(&str) -> bool, out: &mut Vec<Span>) {
+    for c in re.captures_iter(line) {
+        if let Some(m) = c
+            .iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .filter(|m| keep(m.as_str()))
+        {
+            out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
+        }
+    }
+}
+
+/// Test support: the texts a finder of one layer masks in `line`, in the order it found them.
+#[cfg(test)]
+pub(crate) fn masked_by(find: impl Fn(&str, &mut Vec<Span>), line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    find(line, &mut out);
+    out.iter().map(|s| &line[s.start..s.end]).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
