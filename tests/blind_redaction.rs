@@ -1,4 +1,4 @@
-//! The blind secrets sets (tests/fixtures/secrets/blind, blind-2, blind-3 and blind-4, each written from public
+//! The blind secrets sets (tests/fixtures/secrets/blind, blind-2, blind-3, blind-4 and blind-5, each written from public
 //! scanner rules and id specifications by someone who never read the redactor; see their
 //! README.md files): every file
 //! goes through the same whole-log redaction as `faultline redact`, and each half of the
