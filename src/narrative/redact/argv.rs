@@ -17,7 +17,6 @@
 //! - ODBC connection strings (`Pwd={p;w}`): a braced value may hold `;` and `}` doubled.
 //! - Oracle `IDENTIFIED BY "password"` (double-quoted identifiers).
 
-use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -74,23 +73,58 @@ fn acl_line(line: &str) -> bool {
     t.starts_with("user ") || t.contains("ACL SETUSER") || t.contains("acl setuser")
 }
 
+/// The words each syntax above cannot match without (ASCII case ignored), with what else the
+/// line must hold for that syntax: most lines hold none of them, and a line that names a
+/// tool without its password option never reaches the regex.
+pub(super) const ANCHORS: &[(&str, &[&str])] = &[
+    ("storepass", &[]),
+    ("keypass", &[]),
+    ("ldap", &["-w"]),
+    ("sqlcmd", &["-P"]),
+    ("bcp", &["-P"]),
+    ("osql", &["-P"]),
+    ("7z", &["-p"]),
+    ("zip", &["-P"]),
+    ("psexec", &["-p"]),
+    ("schtasks", &[]),
+    ("cmdkey", &[]),
+    ("smbclient", &["%"]),
+    ("stdin", &["|"]),
+    ("secret", &["|"]),
+    ("chpasswd", &["|"]),
+    ("requirepass", &[]),
+    ("masterauth", &[]),
+    ("pwd", &["{"]),
+    ("password", &["{"]),
+    ("identified", &["\""]),
+];
+
+/// Whether some syntax of [`argv_re`] could match `line`: one pass for the anchors, then
+/// their companions. Never false where the regex matches.
+fn may_match(line: &str) -> bool {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(ANCHORS.iter().map(|(a, _)| a))
+            .expect("argv anchors")
+    });
+    // Leftmost searches (the prefilter skips most bytes) from each hit's next byte, so an
+    // anchor that overlaps another is still seen; no anchor is a prefix of another.
+    let mut at = 0;
+    while let Some(m) = ac.find(aho_corasick::Input::new(line).span(at..line.len())) {
+        let (_, companions) = ANCHORS[m.pattern().as_usize()];
+        if companions.iter().all(|c| line.contains(c)) {
+            return true;
+        }
+        at = m.start() + 1;
+    }
+    false
+}
+
 /// Spans of the passwords the syntaxes above place.
 pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
-    // Every alternative needs one of these bytes sequences; most lines have none.
-    static MARKS: [Needle; 12] = [
-        needle!("pass"),
-        needle!("ldap"),
-        needle!(" -P"),
-        needle!("7z"),
-        needle!(" -p"),
-        needle!("/RP"),
-        needle!("/P "),
-        needle!("smbclient"),
-        needle!("auth"),
-        needle!("wd"),
-        needle!("WD"),
-        needle!("dentified"),
-    ];
     if acl_line(line) {
         for c in acl_re().captures_iter(line) {
             if let Some(m) = c.get(1).or_else(|| c.get(2)) {
@@ -98,11 +132,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
             }
         }
     }
-    if !(MARKS.iter().any(|m| m.is_in(line))
-        || line.contains("IDENTIFIED")
-        || line.contains("stdin")
-        || line.contains("secret create"))
-    {
+    if !may_match(line) {
         return;
     }
     // A `$VAR` is the shell's reference to a secret, not the secret.
@@ -112,6 +142,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::piece_lines;
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
@@ -184,6 +215,90 @@ mod tests {
             "sqlcmd -S db01 -E -Q \"SELECT 1\"",
         ] {
             assert!(masked(line).is_empty(), "{line}: {:?}", masked(line));
+        }
+    }
+
+    /// The anchor gate is never false where the regex matches.
+    #[test]
+    fn the_gate_never_hides_a_match() {
+        let pieces = [
+            " ",
+            "  ",
+            "-",
+            "-p",
+            "-P",
+            "-w",
+            " -p ",
+            " -P ",
+            " -w ",
+            "%",
+            "|",
+            " | ",
+            "{",
+            "}",
+            "\"",
+            "'",
+            "=",
+            ";",
+            "/RP ",
+            "/P ",
+            "/pass:",
+            "$X",
+            "pw9",
+            "S3cret",
+            "keytool",
+            "-srcstorepass",
+            "-keypass",
+            "ldapsearch",
+            "ldapmodify",
+            "sqlcmd",
+            "bcp",
+            "osql",
+            "7z",
+            "7za",
+            "zip",
+            "unzip",
+            "PsExec",
+            "psexec64.exe",
+            "SCHTASKS",
+            "cmdkey",
+            "smbclient",
+            "-U",
+            "DOM\\u",
+            "echo",
+            "printf",
+            "--password-stdin",
+            "secret create",
+            "chpasswd",
+            "passwd --stdin",
+            "--requirepass",
+            "requirepass",
+            "masterauth",
+            "Pwd",
+            "PASSWORD",
+            "identified by",
+            "IDENTIFIED BY",
+            "sudo",
+        ];
+        for line in piece_lines(&pieces, 40_000) {
+            if argv_re().is_match(&line) {
+                assert!(may_match(&line), "{line:?}");
+            }
+        }
+    }
+
+    /// Every anchor is one of the line features' words, so a line without that word bit
+    /// holds none (the caller skips [`find`] on it).
+    #[test]
+    fn every_anchor_sets_the_word_bit() {
+        use super::super::rules::{Features, Word};
+        for (a, _) in ANCHORS {
+            for line in [a.to_string(), a.to_uppercase(), format!("x {a} y")] {
+                assert!(Features::of(&line).has(Word::Argv), "{line}");
+            }
+        }
+        for line in ["user worker on >pw ~* +@all", "ACL SETUSER w on >pw"] {
+            assert!(Features::of(line).has(Word::Argv), "{line}");
         }
     }
 }

@@ -7,7 +7,6 @@
 
 use super::fields::masks;
 use super::keys::{self, Field};
-use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -29,22 +28,47 @@ const SETTERS: &[&str] = &[
     "tryaddwithoutvalidation",
 ];
 
-/// Spans of the values that calls in `line` set under a credential's name.
-pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
-    static DQ: Needle = needle!("(\"");
-    static SQ: Needle = needle!("('");
-    if !(DQ.is_in(line) || SQ.is_in(line)) {
-        return;
-    }
+/// The longest header or variable name read (a longer quoted first argument is prose).
+const NAME_MAX: usize = 61;
+
+/// Whether `line` calls a setter with a quoted first argument: `set("`, `Add( '`. The regex
+/// below needs one; most lines with `("` call something else (`log("...")`).
+fn calls_a_setter(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr_iter(b'(', b).any(|i| {
+        let arg = line[i + 1..].trim_start();
+        if !(arg.starts_with('"') || arg.starts_with('\'')) {
+            return false;
+        }
+        let start = b[..i]
+            .iter()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .map_or(0, |p| p + 1);
+        let call = line[start..i].trim_start_matches(|c: char| c.is_ascii_digit());
+        SETTERS.iter().any(|s| s.eq_ignore_ascii_case(call))
+    })
+}
+
+/// A call with two quoted arguments, its name then its value.
+fn call_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
+    RE.get_or_init(|| {
+        // Names unbounded here and bounded by [`NAME_MAX`]: a bounded repeat of `\w` (Unicode)
+        // is compiled into that many copies of its class (a quarter-second at start-up).
         Regex::new(concat!(
-            r#"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\(\s*(?:"(?P<n1>[A-Za-z][\w.\-]{0,60})"|'(?P<n2>[A-Za-z][\w.\-]{0,60})')"#,
+            r#"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\(\s*(?:"(?P<n1>[A-Za-z][\w.\-]*)"|'(?P<n2>[A-Za-z][\w.\-]*)')"#,
             r#"\s*,\s*(?:"(?P<v1>[^"\s]+)"|'(?P<v2>[^'\s]+)')\s*\)"#
         ))
         .expect("set-by-name call regex")
-    });
-    for c in re.captures_iter(line) {
+    })
+}
+
+/// Spans of the values that calls in `line` set under a credential's name.
+pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
+    if !calls_a_setter(line) {
+        return;
+    }
+    for c in call_re().captures_iter(line) {
         let call = c.name("call").expect("call").as_str();
         if !SETTERS.iter().any(|s| s.eq_ignore_ascii_case(call)) {
             continue;
@@ -55,6 +79,9 @@ pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
         ) else {
             continue;
         };
+        if name.len() > NAME_MAX {
+            continue;
+        }
         let Some(f) = keys::field(name.as_str()) else {
             continue;
         };
@@ -66,6 +93,7 @@ pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::piece_lines;
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
@@ -101,6 +129,44 @@ mod tests {
             r#"headers.set("x-api-key", "true")"#,
         ] {
             assert!(masked(line).is_empty(), "{line}");
+        }
+    }
+
+    /// The setter gate is never false where the regex finds a setter's call.
+    #[test]
+    fn the_gate_never_hides_a_match() {
+        let pieces = [
+            " ",
+            "(",
+            ")",
+            "( ",
+            "\"",
+            "'",
+            ",",
+            ", ",
+            ";",
+            ".",
+            "_",
+            "9",
+            "x",
+            "Add",
+            "set",
+            "Headers",
+            "os.Setenv",
+            "log",
+            "putenv",
+            "\"X-Api-Key\"",
+            "'token'",
+            "\"v4lue\"",
+        ];
+        for line in piece_lines(&pieces, 40_000) {
+            let setter = call_re().captures_iter(&line).any(|c| {
+                let call = &c["call"];
+                SETTERS.iter().any(|s| s.eq_ignore_ascii_case(call))
+            });
+            if setter {
+                assert!(calls_a_setter(&line), "{line:?}");
+            }
         }
     }
 }

@@ -27,14 +27,27 @@ fn hashes_re() -> &'static Regex {
     })
 }
 
+/// Whether some format of [`hashes_re`] could start in `line`: a `*` before 40 hex digits, a
+/// `{scheme}` (letters, digits and `-` between braces: a JSON object's `{"` is not one),
+/// `SCRAM-SHA-`, or a pwdump line's `:::`. Never false where the regex matches.
+fn may_hold(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mysql = |i: usize| b.len() >= i + 41 && b[i + 1..i + 41].iter().all(u8::is_ascii_hexdigit);
+    let scheme = |i: usize| {
+        let inner = b[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-');
+        let n = inner.count();
+        (2..=16).contains(&n) && b.get(i + 1 + n) == Some(&b'}')
+    };
+    memchr::memchr2_iter(b'*', b'{', b).any(|i| if b[i] == b'*' { mysql(i) } else { scheme(i) })
+        || line.contains(":::")
+        || line.contains("SCRAM-SHA-")
+}
+
 /// Spans of the stored hashes in `line`.
 pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
-    let b = line.as_bytes();
-    // Each format needs `*`, `{`, `SCRAM` or `:::`.
-    if !b.iter().any(|&c| c == b'*' || c == b'{')
-        && !line.contains(":::")
-        && !line.contains("SCRAM")
-    {
+    if !may_hold(line) {
         return;
     }
     super::first_groups(hashes_re(), line, |_| true, out);
@@ -42,6 +55,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::piece_lines;
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
@@ -80,6 +94,44 @@ mod tests {
             "x *2470C0C06DEE42FD1618BB99005ADCA2EC9D1E1 short",
         ] {
             assert!(masked(line).is_empty(), "{line}");
+        }
+    }
+
+    /// The cheap gate is never false where the regex matches.
+    #[test]
+    fn the_gate_never_hides_a_match() {
+        let hex40 = "2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19";
+        let pieces = [
+            " ",
+            "*",
+            "{",
+            "}",
+            ":",
+            ":::",
+            "$",
+            "=",
+            "|",
+            hex40,
+            "0",
+            "aad3b435b51404eeaad3b435b51404ee",
+            "{SSHA}",
+            "{sha}",
+            "{PBKDF2-SHA256}",
+            "{BLF-CRYPT}",
+            "W6ph5Mm5Pz8GgiUL",
+            "SCRAM-SHA-256$",
+            "4096:",
+            "c2FsdA==",
+            "$",
+            "admin",
+            ":500:",
+            "{\"a\":",
+            "x",
+        ];
+        for line in piece_lines(&pieces, 40_000) {
+            if hashes_re().is_match(&line) {
+                assert!(may_hold(&line), "{line:?}");
+            }
         }
     }
 }

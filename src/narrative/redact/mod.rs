@@ -370,7 +370,9 @@ impl Redactor {
         let mut found = Vec::new();
         fields::find(line, f.field_word, &mut found, &mut keep);
         markup::find(line, &mut found);
-        argv::find(line, &mut found);
+        if f.has(rules::Word::Argv) {
+            argv::find(line, &mut found);
+        }
         dumps::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
@@ -614,6 +616,27 @@ fn first_groups(re: &regex::Regex, line: &str, keep: impl Fn(&str) -> bool, out:
             out.push(Span::new(m.start(), m.end(), SecretKind::Secret));
         }
     }
+}
+
+/// Test support: `n` lines of 0-11 pieces drawn from `pieces` (fixed seed), for checking a
+/// layer's cheap gate against its regex on lines that hold the gate's words in every order.
+#[cfg(test)]
+pub(crate) fn piece_lines(pieces: &[&str], n: usize) -> Vec<String> {
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    (0..n)
+        .map(|_| {
+            let k = next() % 12;
+            (0..k)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
 }
 
 /// Test support: the texts a finder of one layer masks in `line`, in the order it found them.

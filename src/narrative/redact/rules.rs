@@ -105,6 +105,9 @@ pub(crate) enum Word {
     /// What a password rule starts from (`password`, `pwd`, `AUTH`, `identified by`): a
     /// narrower [`Word::Pass`].
     Password = 524288,
+    /// A word a tool's password syntax needs ([`super::argv::ANCHORS`]) or a Redis ACL rule's
+    /// start (`user `, `setuser`).
+    Argv = 1048576,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -212,6 +215,28 @@ const WORDS: &[(&str, Word)] = &[
     ("dear ", Word::Title),
     ("sra", Word::Title),
     ("sr.", Word::Title),
+    ("storepass", Word::Argv),
+    ("keypass", Word::Argv),
+    ("ldap", Word::Argv),
+    ("sqlcmd", Word::Argv),
+    ("bcp", Word::Argv),
+    ("osql", Word::Argv),
+    ("7z", Word::Argv),
+    ("zip", Word::Argv),
+    ("psexec", Word::Argv),
+    ("schtasks", Word::Argv),
+    ("cmdkey", Word::Argv),
+    ("smbclient", Word::Argv),
+    ("stdin", Word::Argv),
+    ("secret", Word::Argv),
+    ("chpasswd", Word::Argv),
+    ("requirepass", Word::Argv),
+    ("masterauth", Word::Argv),
+    ("pwd", Word::Argv),
+    ("password", Word::Argv),
+    ("identified", Word::Argv),
+    ("user ", Word::Argv),
+    ("setuser", Word::Argv),
 ];
 
 /// The marker words, the field words ([`keys::field_words`]) and the provider prefixes
