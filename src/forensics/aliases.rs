@@ -46,7 +46,7 @@ impl Aliases {
             let line = corpus.first_line(ev);
             if ev.level.is_some_and(|l| l >= Level::Warn) {
                 if let Some(port) = ports::port_after(line, ip) {
-                    dialed.push((ip.to_string(), port));
+                    dialed.push((ip, port));
                 }
             }
             if ev.format == Format::KubectlPods {

@@ -18,8 +18,9 @@ use crate::ingest::Corpus;
 use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Abnormal lines' addresses with a port, as `(address, port)`, collected while aliases are learned.
-pub(super) type Dialed = Vec<(String, u16)>;
+/// Abnormal lines' addresses with a port, as `(address, port)`, collected while aliases are
+/// learned; the addresses borrow from the corpus (no copy per line).
+pub(super) type Dialed<'a> = Vec<(&'a str, u16)>;
 
 /// The port right after `ip` in `line` (`10.0.0.7:7070`), if any.
 pub(super) fn port_after(line: &str, ip: &str) -> Option<u16> {
@@ -40,9 +41,9 @@ pub(super) fn resolve_dialed(
     resolved: &BTreeMap<String, String>,
     dialed: Dialed,
 ) -> Vec<(String, String)> {
-    let open: Vec<(String, u16)> = dialed
+    let open: Vec<(&str, u16)> = dialed
         .into_iter()
-        .filter(|(ip, _)| !resolved.contains_key(ip))
+        .filter(|(ip, _)| !resolved.contains_key(*ip))
         .collect();
     let ports = most_dialed(&open);
     if ports.is_empty() {
@@ -72,7 +73,7 @@ pub(super) fn resolve_dialed(
 const MAX_PORTS: usize = 8;
 
 /// The ports dialed most (at least twice), at most [`MAX_PORTS`], ties to the lower port.
-fn most_dialed(open: &[(String, u16)]) -> BTreeSet<u16> {
+fn most_dialed(open: &[(&str, u16)]) -> BTreeSet<u16> {
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
     for &(_, p) in open {
         *counts.entry(p).or_default() += 1;
@@ -201,8 +202,7 @@ mod tests {
     fn resolve(files: &[(&str, &str)], dialed: &[(&str, u16)]) -> Vec<(String, String)> {
         let (corpus, _) = super::super::mined(files);
         let known = super::super::graph::known_services(&corpus);
-        let dialed = dialed.iter().map(|&(a, p)| (a.to_string(), p)).collect();
-        resolve_dialed(&corpus, &known, &BTreeMap::new(), dialed)
+        resolve_dialed(&corpus, &known, &BTreeMap::new(), dialed.to_vec())
     }
 
     #[test]
