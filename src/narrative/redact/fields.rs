@@ -23,11 +23,16 @@ fn locals_re() -> &'static Regex {
     })
 }
 
+/// The longest value read after a field named in prose, in characters.
+const PROSE_VALUE_MAX: usize = 200;
+
 /// A field named in prose, its value quoted after a space: `adres "Main St 1, Springfield"`.
 fn prose_quoted_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?-u:\b)(?P<key>[A-Za-z][A-Za-z0-9_\-]{1,30}) "(?P<v>[^"\n]{1,200})""#)
+        // The value's length is bounded in code ([`PROSE_VALUE_MAX`]): a bounded repeat of a
+        // Unicode class is compiled into that many copies of it.
+        Regex::new(r#"(?-u:\b)(?P<key>[A-Za-z][A-Za-z0-9_\-]{1,30}) "(?P<v>[^"\n]+)""#)
             .expect("prose quoted regex")
     })
 }
@@ -51,6 +56,9 @@ pub(crate) fn find(
     if SPACE_QUOTE.is_in(line) {
         for c in prose_quoted_re().captures_iter(line) {
             let (k, v) = (c.name("key").expect("key"), c.name("v").expect("value"));
+            if v.as_str().chars().count() > PROSE_VALUE_MAX {
+                continue;
+            }
             if let Some(f) = keys::field(k.as_str()) {
                 if masks(f, v.as_str(), "") {
                     out.push(Span::new(v.start(), v.end(), f.kind()));

@@ -45,12 +45,14 @@ fn push_if(out: &mut Vec<Span>, name: &str, v: &str, start: usize) {
 fn xml_elements(line: &str, out: &mut Vec<Span>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"<([A-Za-z_][\w.:\-]*)(?:\s[^<>]*)?>([^<>]{1,300})</([A-Za-z_][\w.:\-]*)>")
+        // Text bounded in code, not by `{1,300}`: a bounded repeat of a Unicode class is
+        // compiled into that many copies of it (slow to build, slow to search).
+        Regex::new(r"<([A-Za-z_][\w.:\-]*)(?:\s[^<>]*)?>([^<>]+)</([A-Za-z_][\w.:\-]*)>")
             .expect("xml element regex")
     });
     for c in re.captures_iter(line) {
         let (open, text, close) = (&c[1], c.get(2).expect("text"), &c[3]);
-        if open != close {
+        if open != close || text.as_str().chars().count() > 300 {
             continue;
         }
         let local = open.rsplit(':').next().unwrap_or(open);
@@ -63,10 +65,13 @@ fn xml_elements(line: &str, out: &mut Vec<Span>) {
 fn xml_attributes(line: &str, out: &mut Vec<Span>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r#"(?-u:\b)(?:key|name)="([^"]{1,80})"\s+value="([^"]*)""#)
+        Regex::new(r#"(?-u:\b)(?:key|name)="([^"]+)"\s+value="([^"]*)""#)
             .expect("xml attribute regex")
     });
     for c in re.captures_iter(line) {
+        if c[1].chars().count() > 80 {
+            continue;
+        }
         let v = c.get(2).expect("value");
         push_if(out, &c[1], v.as_str(), v.start());
     }
@@ -100,10 +105,11 @@ fn mailbox_names(line: &str, out: &mut Vec<Span>) {
 fn sql_insert(line: &str, out: &mut Vec<Span>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?i)insert\s+into\s+[\w.`\x22\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*")
+        Regex::new(r"(?i)insert\s+into\s+[\w.`\x22\[\]]+\s*\(([^()]+)\)\s*values\s*")
             .expect("sql insert regex")
     });
-    let Some(c) = re.captures(line) else {
+    let listed = re.captures(line).filter(|c| c[1].chars().count() <= 2000);
+    let Some(c) = listed else {
         positional_insert(line, out);
         return;
     };
