@@ -28,6 +28,7 @@ mod calls;
 mod cells;
 mod companions;
 mod dumps;
+mod encoded;
 mod fields;
 mod follow;
 mod hashes;
@@ -35,10 +36,14 @@ mod ids;
 mod keys;
 mod lexicon;
 mod markup;
+mod mrz;
+mod multipart;
 mod needle;
 mod pairs;
 mod public;
+mod recovery;
 mod rules;
+mod schema;
 mod shapes;
 mod tokens;
 
@@ -372,6 +377,14 @@ impl Redactor {
         markup::find(line, &mut found);
         argv::find(line, &mut found);
         dumps::find(line, &mut found);
+        mrz::find(line, &mut found);
+        encoded::find(line, &mut found);
+        recovery::find(
+            line,
+            f.has(rules::Word::Code),
+            f.has(rules::Word::Seed),
+            &mut found,
+        );
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
