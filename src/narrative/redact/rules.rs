@@ -1520,10 +1520,18 @@ fn random_ok(text: &str, s: usize, e: usize) -> bool {
     if before(text, s).is_some_and(|b| b.is_ascii_alphanumeric()) {
         return false;
     }
-    // After `x.`, the run continues a dotted name or number (`bucket.example.com/...`,
-    // `1805108419.80-...`): a token starts at a word's start, not after a dot inside one.
-    if before(text, s) == Some(b'.') && s >= 2 && text.as_bytes()[s - 2].is_ascii_alphanumeric() {
-        return false;
+    // After `x.`, a run that starts with a TLD and a `/` (`bucket.example.com/exports/...`) is
+    // the rest of a host and its path; after `9.`, one that starts with digits is the rest
+    // of a number (`1805108419.80-4242-...`). Neither starts a token.
+    if before(text, s) == Some(b'.') && s >= 2 {
+        let b = &text.as_bytes()[s..e];
+        let prev = text.as_bytes()[s - 2];
+        let tld = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+        let host =
+            prev.is_ascii_alphanumeric() && (2..=6).contains(&tld) && b.get(tld) == Some(&b'/');
+        if host || (prev.is_ascii_digit() && b[0].is_ascii_digit()) {
+            return false;
+        }
     }
     let t = &text[s..e];
     // Public key material and fingerprints are published on purpose.
