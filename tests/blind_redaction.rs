@@ -225,8 +225,9 @@ fn third_blind_set_does_not_get_worse() {
 /// odd unchanged at 11 / 99.27% / 0.44%: by a count of the lines that match each layout,
 /// the card calls, positional inserts, punctuated record values, `;` secrets and phone cells
 /// are all on even lines, so the odd half can neither confirm nor refute them; blind-2's odd
-/// half (phone cells, `vault login`) moved 9 -> 8 leaked. The ratchet keeps it from getting
-/// worse.
+/// half (phone cells, `vault login`) moved 9 -> 8 leaked. With blind-5's second round of
+/// mechanisms (what it keeps: source locations, ssh targets, digests): mangled 0.13% / 0.40%.
+/// The ratchet keeps it from getting worse.
 #[test]
 fn fourth_blind_set_does_not_get_worse() {
     check(
@@ -234,7 +235,7 @@ fn fourth_blind_set_does_not_get_worse() {
         Ratchet {
             max_leaked: 11,
             min_recall: 0.9927,
-            max_mangled: 0.0045,
+            max_mangled: 0.0040,
         },
     );
 }
@@ -248,16 +249,24 @@ fn fourth_blind_set_does_not_get_worse() {
 /// found on the even half only (field names in other languages, tool options that take a
 /// password, stored hash formats, values on the line after their name, ARM `{"value": ...}`
 /// parameters, print_r records): leaked 101 / 85, recall 93.33% / 94.14%, mangled unchanged;
-/// with blind-4's mechanisms merged in: leaked 95 / 76, recall 93.77% / 94.72%. The ratchet
-/// keeps it from getting worse.
+/// with blind-4's mechanisms merged in: leaked 95 / 76, recall 93.77% / 94.72%. Then (multipart
+/// form parts, columns from an earlier `CREATE TABLE` for positional inserts, ICAO 9303 MRZ
+/// check digits, MFA recovery-code lists and BIP39 mnemonics, percent-encoded form names,
+/// header pairs printed as strings, LDAP common names and SAML attributes, `klist -K` keys,
+/// minisign secret keys, Slack webhook paths, `password for X is Y`; kept: shadow fields
+/// after a crypt hash, source locations, ssh targets, Kerberos principals, service accounts,
+/// digests and public keys, numbered ids, settings about a secret), each kept only if the odd
+/// half confirmed it or has no line of its layout: leaked 22 / 26, recall 98.54% / 98.18%,
+/// mangled 0.42% / 0.51%; blind-4's mangled moved 0.18% / 0.44% -> 0.13% / 0.40%. The
+/// ratchet keeps it from getting worse.
 #[test]
 fn fifth_blind_set_does_not_get_worse() {
     check(
         "blind-5",
         Ratchet {
-            max_leaked: 95,
-            min_recall: 0.9377,
-            max_mangled: 0.0198,
+            max_leaked: 26,
+            min_recall: 0.9817,
+            max_mangled: 0.0051,
         },
     );
 }

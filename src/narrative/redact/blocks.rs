@@ -30,6 +30,10 @@ pub(crate) struct Context {
     /// The line before was a SASL challenge (SMTP `334`, IMAP `+`): a lone base64 line now
     /// is the client's answer.
     challenged: bool,
+    /// Inside a multipart form part named for a sensitive field ([`super::multipart`]).
+    part: Option<super::multipart::Part>,
+    /// Tables whose columns a definition gave ([`super::schema`]).
+    tables: super::schema::Tables,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,8 @@ impl Context {
             return role;
         }
         self.printed_line(line, out);
+        self.part = super::multipart::line(self.part, line, out);
+        self.tables.line(line, out);
         self.secret_data_line(line, out);
         self.env_line(line, out);
         self.table_line(line, field_word, out);

@@ -7,6 +7,7 @@
 
 use super::fields::masks;
 use super::keys::{self, Field};
+use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -91,6 +92,43 @@ pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
     }
 }
 
+/// Header lists printed as pairs of strings: Envoy's debug dump of a request's headers (one
+/// `'name', 'value'` per line) and Python's repr of a list of pairs (`[('name', 'value'), ...]`,
+/// as `requests` and WSGI print headers). The second string is the first one's value.
+pub(crate) fn pair_tuples(line: &str, out: &mut Vec<Span>) {
+    let t = line.trim_start();
+    let lone = matches!(t.as_bytes().first(), Some(b'\'' | b'"' | b'('));
+    static LIST: Needle = needle!("[('");
+    if !lone && !LIST.is_in(line) {
+        return;
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?:^\s*\(?|[\[,]\s*\()\s*(?:'(?P<n1>[A-Za-z:][\w.:\-]*)'|"(?P<n2>[A-Za-z:][\w.:\-]*)")"#,
+            r#"\s*,\s*(?:'(?P<v1>[^'\s]+)'|"(?P<v2>[^"\s]+)")\s*(?:\)|,?\s*$)"#
+        ))
+        .expect("header pair regex") // names bounded by NAME_MAX in code, as in call_re
+    });
+    for c in re.captures_iter(line) {
+        let (Some(name), Some(v)) = (
+            c.name("n1").or_else(|| c.name("n2")),
+            c.name("v1").or_else(|| c.name("v2")),
+        ) else {
+            continue;
+        };
+        if name.len() > NAME_MAX {
+            continue;
+        }
+        let Some(f) = keys::field(name.as_str()) else {
+            continue;
+        };
+        if masks(f, v.as_str(), "") {
+            out.push(Span::new(v.start(), v.end(), f.kind()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::piece_lines;
@@ -119,6 +157,21 @@ mod tests {
             masked(r#"os.Setenv("DB_PASSWORD", "n0t-s0-s3cret")"#),
             ["n0t-s0-s3cret"]
         );
+    }
+
+    #[test]
+    fn header_pairs_printed_as_strings() {
+        let pairs = |l| super::super::masked_by(pair_tuples, l);
+        assert_eq!(
+            pairs("  'x-auth-token', 'Zq81mNc0Lw7Pe2Rk'"),
+            ["Zq81mNc0Lw7Pe2Rk"]
+        );
+        assert_eq!(
+            pairs("headers=[('accept', '*/*'), ('x-api-key', 'b1946ac92492d2347c62')]"),
+            ["b1946ac92492d2347c62"]
+        );
+        assert!(pairs("  ':path', '/v2/orders'").is_empty());
+        assert!(pairs(r#"log.Printf("token", "abc123def456")"#).is_empty());
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub(crate) fn find(
     }
     credential_constructors(line, out);
     super::calls::values_set_by_call(line, out);
+    super::calls::pair_tuples(line, out);
     if !line.bytes().any(|b| matches!(b, b'=' | b':' | b'|')) {
         return;
     }
@@ -151,6 +152,10 @@ pub(crate) fn find(
                 .or_else(|| wrapping_name(line, ks).and_then(keys::field));
         }
         let Some(f) = field else {
+            if integration_key(key, &line[pair.value.0..pair.value.1]) {
+                out.push(Span::new(pair.value.0, pair.value.1, SecretKind::Secret));
+                continue;
+            }
             if pair.key.0 < signed_until && digest(&line[pair.value.0..pair.value.1]) {
                 out.push(Span::new(pair.value.0, pair.value.1, SecretKind::Secret));
                 continue;
@@ -165,8 +170,10 @@ pub(crate) fn find(
         // `host:port` and `scheme://` are addresses, not key and value.
         if sep == ":" && !quoted {
             let v = &line[s..e];
+            // `auth.lua:244:` (a source line, as nginx and compilers print it) is one too.
+            let port = v.strip_suffix(':').unwrap_or(v);
             if v.starts_with("//")
-                || (key.contains(['.', '-']) && v.bytes().all(|b| b.is_ascii_digit()))
+                || (key.contains(['.', '-']) && port.bytes().all(|b| b.is_ascii_digit()))
             {
                 continue;
             }
@@ -202,7 +209,11 @@ pub(crate) fn find(
         }
         // A DSN or connection string without a password is an address.
         let k = key.to_ascii_lowercase();
-        if (k.contains("dsn") || k.contains("connection")) && !v.contains('@') {
+        // (`connection.password`, Kafka Connect's JDBC option, is the password itself.)
+        if (k.contains("dsn") || k.contains("connection"))
+            && !v.contains('@')
+            && f != Field::Password
+        {
             continue;
         }
         // A connection string keeps its host: only the password between `user:` (or
@@ -228,6 +239,17 @@ pub(crate) fn find(
         });
         pos = e.max(pos);
     }
+}
+
+/// PagerDuty's Events API v2 takes its integration key as `routing_key`: 32 hex digits, where
+/// a message broker's routing key is a word or a dotted path.
+fn integration_key(key: &str, v: &str) -> bool {
+    v.len() == 32
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && key
+            .trim_matches(['"', '\''])
+            .eq_ignore_ascii_case("routing_key")
 }
 
 /// The field a name/value record names: `{"name": "DB_PASSWORD", "value": ...}` (container
@@ -1032,6 +1054,24 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn connection_passwords_integration_keys_and_source_lines() {
+        // Kafka Connect's JDBC options: `connection.password` is a password, not an address.
+        assert_eq!(
+            masked("\tconnection.password = t1ger-Lamp.88"),
+            ["t1ger-Lamp.88"]
+        );
+        assert!(masked("connection.url = jdbc:postgresql://db:5432/app").is_empty());
+        // PagerDuty's integration key under `routing_key`; a broker's routing key stays.
+        assert_eq!(
+            masked("routing_key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+            ["0f1e2d3c4b5a69788796a5b4c3d2e1f0"]
+        );
+        assert!(masked("routing_key=orders.created").is_empty());
+        // `file.ext:line:` names a source line.
+        assert!(masked("[lua] auth.lua:88: verify(): failed").is_empty());
     }
 
     #[test]

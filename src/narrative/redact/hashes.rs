@@ -7,9 +7,12 @@
 //!   `{SSHA256}`, `{SSHA512}`, `{SHA256}`, `{SHA512}`, `{MD5}`, `{SMD5}`, `{PBKDF2...}`,
 //!   `{CRYPT}`, `{BLF-CRYPT}`, `{ARGON2ID}` and base64 (or crypt) after them.
 //! - PostgreSQL SCRAM verifiers (RFC 5803): `SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>`.
+//! - Kerberos long-term keys as `klist -k -K` prints them after the enctype: `(0x<hex>)`;
+//!   a key derived from a password stands for it as a hash does.
 //! - pwdump / secretsdump lines: `user:rid:LMhash:NThash:::`, the NT hash (the LM hash of an
 //!   empty password, `aad3b435...`, is a constant).
 
+use super::needle::{needle, Needle};
 use super::Span;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -22,6 +25,7 @@ fn hashes_re() -> &'static Regex {
             r"|(\{(?i:ssha|sha|ssha256|ssha512|sha256|sha512|md5|smd5|crypt|blf-crypt|argon2i|argon2id|pbkdf2(?:-sha\d+)?)\}[A-Za-z0-9+/.$=\-]{8,})",
             r"|(SCRAM-SHA-(?:1|256)\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)",
             r"|^[^:\s]+:\d+:[0-9a-fA-F]{32}:([0-9a-fA-F]{32}):::",
+            r"|\) \(0x([0-9a-fA-F]{32,128})\)",
         ))
         .expect("hash formats")
     })
@@ -29,8 +33,10 @@ fn hashes_re() -> &'static Regex {
 
 /// Whether some format of [`hashes_re`] could start in `line`: a `*` before 40 hex digits, a
 /// `{scheme}` (letters, digits and `-` between braces: a JSON object's `{"` is not one),
-/// `SCRAM-SHA-`, or a pwdump line's `:::`. Never false where the regex matches.
+/// `SCRAM-SHA-`, a pwdump line's `:::` or a klist key's `) (0x`. Never false where the regex
+/// matches.
 fn may_hold(line: &str) -> bool {
+    static KLIST: Needle = needle!(") (0x");
     let b = line.as_bytes();
     let mysql = |i: usize| b.len() >= i + 41 && b[i + 1..i + 41].iter().all(u8::is_ascii_hexdigit);
     let scheme = |i: usize| {
@@ -43,6 +49,7 @@ fn may_hold(line: &str) -> bool {
     memchr::memchr2_iter(b'*', b'{', b).any(|i| if b[i] == b'*' { mysql(i) } else { scheme(i) })
         || line.contains(":::")
         || line.contains("SCRAM-SHA-")
+        || KLIST.is_in(line)
 }
 
 /// Spans of the stored hashes in `line`.
@@ -60,6 +67,16 @@ mod tests {
 
     fn masked(line: &str) -> Vec<&str> {
         super::super::masked_by(find, line)
+    }
+
+    #[test]
+    fn kerberos_keys_printed_by_klist() {
+        let key = "8f2b6c1d0e4a79353d2c1b0a99887766";
+        assert_eq!(
+            masked(&format!("   3 01/02/2026 10:00:00 host/web-4.example.net@EXAMPLE.NET (aes128-cts-hmac-sha1-96) (0x{key})")),
+            vec![key]
+        );
+        assert!(masked("flags (0x1f) set").is_empty());
     }
 
     #[test]

@@ -134,6 +134,8 @@ const ABOUT: &[&str] = &[
     "version",
     "algorithm",
     "alg",
+    "algo",
+    "lifetime",
     "method",
     "mode",
     "source",
@@ -818,10 +820,14 @@ fn kept_of(key: &str) -> bool {
     ) || matches!(
         joined.as_str(),
         "publickey" | "requestid" | "traceid" | "spanid"
-    ) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
+    ) // A numbered id (`x-amz-id-2`, S3's extended request id) is an id too.
+        || (parts.len() >= 2
+            && parts[parts.len() - 2] == "id"
+            && last.bytes().all(|b| b.is_ascii_digit())) || (parts.len() >= 2 && last == "key" && parts[parts.len() - 2] == "public")
         // A key's id names the key (a JWK `kid`, a KMS `key_id`) and grants nothing; known
         // token shapes (`AKIA...`) are still masked by their rules.
         || joined.ends_with("keyid")
+
         // An HMAC is a message's digest: `hmac_header`, `x-hub-hmac`; an `hmac_secret` or
         // `hmac_key` is the key itself.
         || (parts.iter().any(|p| p == "hmac")
@@ -1155,6 +1161,15 @@ pub(crate) fn is_timestamp(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_ids_and_settings_about_a_secret() {
+        // S3's `x-amz-id-2` is a request id; an algorithm or lifetime setting is not a secret.
+        assert!(kept("x-amz-id-2") && kept("request_id_2"));
+        assert_eq!(field("password.hash.algo"), None);
+        assert_eq!(field("TokenLifetime"), None);
+        assert_eq!(field("PasswortAblaufTage"), None);
+    }
 
     #[test]
     fn names_in_every_spelling() {

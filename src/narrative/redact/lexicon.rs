@@ -155,6 +155,17 @@ const ABOUT: &[&str] = &[
     "vence",
     "vencimento",
     "caducidad",
+    // Units: `PasswortAblaufTage` (de), `wachtwoord_geldig_dagen` (nl): an amount of time.
+    "tage",
+    "stunden",
+    "dage",
+    "dagen",
+    "dagar",
+    "dager",
+    "jours",
+    "giorni",
+    "dias",
+    "días",
 ];
 
 /// Words a person's name key is made of in these languages, for the field-word gate

@@ -18,9 +18,21 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     if has('<') && has('>') {
         xml_elements(line, out);
         xml_attributes(line, out);
+        static SAML: Needle = needle!("AttributeValue");
+        if SAML.is_in(line) {
+            saml_attributes(line, out);
+        }
     }
     if has('@') && (has('<') || has('(')) {
         mailbox_names(line, out);
+    }
+    // `CN=` in any case: each `=` (few on a line) looked at, not two substring searches.
+    let b = line.as_bytes();
+    let cn = |i: usize| {
+        i >= 2 && b[i - 1].eq_ignore_ascii_case(&b'n') && b[i - 2].eq_ignore_ascii_case(&b'c')
+    };
+    if memchr::memchr_iter(b'=', b).any(cn) {
+        dn_names(line, out);
     }
     // `values (` has a `(` too: one byte search before two substring searches on every line.
     static UPPER: Needle = needle!("VALUES");
@@ -57,6 +69,27 @@ fn xml_elements(line: &str, out: &mut Vec<Span>) {
         }
         let local = open.rsplit(':').next().unwrap_or(open);
         push_if(out, local, text.as_str(), text.start());
+    }
+}
+
+/// SAML 2.0 assertions name each attribute in its `Attribute` element and put the value in
+/// the `AttributeValue` inside (`<saml:Attribute Name="displayName"><saml:AttributeValue>Ana
+/// Ruiz</saml:AttributeValue>`): the value is judged under that name.
+fn saml_attributes(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"<(?:[\w\-]+:)?Attribute\s[^<>]*?(?-u:\b)Name="([^"]+)"[^<>]*>\s*<(?:[\w\-]+:)?AttributeValue(?:\s[^<>]*)?>([^<>]+)<"#)
+            .expect("saml attribute regex")
+    });
+    for c in re.captures_iter(line) {
+        let v = c.get(2).expect("value");
+        // Lengths bounded here, not by repeat counts (see `xml_elements`).
+        if c[1].chars().count() > 120 || v.as_str().chars().count() > 300 {
+            continue;
+        }
+        // A URI name (`urn:oid:...`, `http://schemas.../claims/name`) by its last segment.
+        let name = c[1].rsplit(['/', ':']).next().unwrap_or(&c[1]);
+        push_if(out, name, v.as_str(), v.start());
     }
 }
 
@@ -101,6 +134,35 @@ fn mailbox_names(line: &str, out: &mut Vec<Span>) {
     }
 }
 
+/// An LDAP distinguished name's common name (RFC 4514: `CN=Ana Ruiz,OU=Staff,DC=corp`), to
+/// the first unescaped `,` or `+`: a person's name when it reads as one (a service's CN,
+/// `CN=svc-backup`, does not).
+fn dn_names(line: &str, out: &mut Vec<Span>) {
+    let b = line.as_bytes();
+    for eq in memchr::memchr_iter(b'=', b) {
+        let at = eq.saturating_sub(2);
+        if eq < 2
+            || !b[at..eq].eq_ignore_ascii_case(b"cn")
+            || (at > 0 && b[at - 1].is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let s = at + 3;
+        let mut e = s;
+        while e < b.len() && !matches!(b[e], b',' | b'+' | b'"' | b';' | b'<' | b'>') {
+            e += if b[e] == b'\\' { 2 } else { 1 };
+        }
+        let e = e.min(b.len());
+        if line.is_char_boundary(e) && fields::person_name(line[s..e].trim_end()) {
+            out.push(Span::new(
+                s,
+                s + line[s..e].trim_end().len(),
+                SecretKind::Personal,
+            ));
+        }
+    }
+}
+
 /// `INSERT INTO t (a, b) VALUES ('x', 'y'), (...)`: each value judged under its column.
 fn sql_insert(line: &str, out: &mut Vec<Span>) {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -117,13 +179,18 @@ fn sql_insert(line: &str, out: &mut Vec<Span>) {
         .split(',')
         .map(|n| n.trim().trim_matches(['`', '"', '[', ']']).to_string())
         .collect();
-    let mut at = c.get(0).expect("match").end();
+    tuples_under(line, c.get(0).expect("match").end(), &cols, out);
+}
+
+/// The tuples `(...), (...)` of an insert from byte `at` on, each value judged under its
+/// column in `cols` (named in the statement, or in a definition before it: [`super::schema`]).
+pub(crate) fn tuples_under(line: &str, mut at: usize, cols: &[String], out: &mut Vec<Span>) {
     while let Some(rest) = line.get(at..) {
         let Some(open) = rest.strip_prefix('(') else {
             break;
         };
         let (vals, used) = sql_tuple(open);
-        for ((s, e), name) in vals.iter().zip(&cols) {
+        for ((s, e), name) in vals.iter().zip(cols) {
             let raw = &open[*s..*e];
             let v = raw.replace("''", "'");
             push_if_unescaped(out, name, raw, &v, at + 1 + s);
@@ -278,6 +345,25 @@ mod tests {
             ["q9Zx-81k"]
         );
         assert!(masked(r#"<add key="Timeout" value="30" />"#).is_empty());
+    }
+
+    #[test]
+    fn saml_attribute_values_under_their_names() {
+        assert_eq!(
+            masked(
+                r#"<saml:Attribute Name="displayName" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">Ana Ruiz</saml:AttributeValue></saml:Attribute><saml:Attribute Name="role"><saml:AttributeValue>admin</saml:AttributeValue></saml:Attribute>"#
+            ),
+            vec!["Ana Ruiz"]
+        );
+    }
+
+    #[test]
+    fn common_names_in_distinguished_names() {
+        assert_eq!(
+            masked("dn: CN=Ana María Ruiz,OU=People,DC=corp,DC=example"),
+            vec!["Ana María Ruiz"]
+        );
+        assert!(masked("issuer=CN=build-agent-07,O=Example Ltd").is_empty());
     }
 
     #[test]

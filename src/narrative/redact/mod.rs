@@ -2,14 +2,19 @@
 //! or shared, in layers each tested on its own:
 //!
 //! 1. [`blocks`]: what spans lines — private key blocks (to END, or to the first line that is
-//!    not key body), certificates kept, tables whose header names sensitive columns.
+//!    not key body), certificates kept, tables whose header names sensitive columns;
+//!    [`multipart`] form parts under their names; [`schema`]: the columns a `CREATE TABLE`
+//!    gave to a later positional `INSERT`.
 //! 2. [`fields`]: structure — the value of any field whose name says it is sensitive
 //!    ([`keys`]), in JSON, logfmt, query strings, cookies, headers, YAML and psql records,
 //!    whatever the value looks like, unless its type says it is not a secret.
-//! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns (or, without them, each
-//!    value's shape), mail display names; [`calls`]: values set by name through a call
-//!    (`Headers.Add("X-Api-Key", v)`); [`companions`]: a card's security code after it;
-//!    [`cells`]: a national phone number that fills a quoted or separated cell.
+//! 3. [`markup`]: XML elements and attributes (SAML too), SQL `INSERT` columns (or, without
+//!    them, each value's shape), mail display names, LDAP common names; [`calls`]: values set
+//!    by name through a call (`Headers.Add("X-Api-Key", v)`) or printed as pairs;
+//!    [`companions`]: a card's security code after it; [`cells`]: a national phone number
+//!    that fills a quoted or separated cell; [`encoded`]: percent-encoded form names;
+//!    [`mrz`]: passport lines by their check digits; [`recovery`]: recovery codes and seed
+//!    phrases named in prose.
 //! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
@@ -28,6 +33,7 @@ mod calls;
 mod cells;
 mod companions;
 mod dumps;
+mod encoded;
 mod fields;
 mod follow;
 mod hashes;
@@ -35,10 +41,14 @@ mod ids;
 mod keys;
 mod lexicon;
 mod markup;
+mod mrz;
+mod multipart;
 mod needle;
 mod pairs;
 mod public;
+mod recovery;
 mod rules;
+mod schema;
 mod shapes;
 mod tokens;
 
@@ -374,6 +384,14 @@ impl Redactor {
             argv::find(line, &mut found);
         }
         dumps::find(line, &mut found);
+        mrz::find(line, &mut found);
+        encoded::find(line, &mut found);
+        recovery::find(
+            line,
+            f.has(rules::Word::Code),
+            f.has(rules::Word::Seed),
+            &mut found,
+        );
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)

@@ -108,6 +108,8 @@ pub(crate) enum Word {
     /// A word a tool's password syntax needs ([`super::argv::ANCHORS`]) or a Redis ACL rule's
     /// start (`user `, `setuser`).
     Argv = 1048576,
+    /// What calls a run of words a wallet's seed (`mnemonic`, `phrase`, `seed`).
+    Seed = 2097152,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -237,6 +239,9 @@ const WORDS: &[(&str, Word)] = &[
     ("identified", Word::Argv),
     ("user ", Word::Argv),
     ("setuser", Word::Argv),
+    ("mnemonic", Word::Seed),
+    ("phrase", Word::Seed),
+    ("seed", Word::Seed),
 ];
 
 /// The marker words, the field words ([`keys::field_words`]) and the provider prefixes
@@ -703,6 +708,10 @@ fn shape(b: &[u8], i: usize, f: &mut Features, tok: &mut Token) {
 /// The literal prefixes of [`tokens::provider_re`]'s alternatives (a gate, so a line without
 /// any skips that regex), case-sensitive.
 const PROVIDER_PREFIXES: &[&str] = &[
+    // A Slack incoming webhook's path without its host (an access log's request line).
+    "/services/T",
+    // A minisign secret key: `Ed`, `Sc`, `B2` (its algorithms) in base64.
+    "RWRTY0Iy",
     "AKIA",
     "AC",
     "s%3A",
@@ -944,7 +953,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             // "using password Tr0ub4dor&3", Redis AUTH (also as MONITOR prints it).
             r(
                 Secret,
-                r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
+                r#"(?:^|[^A-Za-z0-9_\-])(?:(?i:password|passwd|pwd|passphrase)(?:(?:\s+for\s+\S+)?\s+is)?|AUTH|"AUTH"(?:\s+"[^"]*")??)\s+"?([^\s\x22'`,;()\[\]{}]+)"?"#,
                 1,
                 |f| f.has(Word::Pass),
                 Some(not_plain_word),
@@ -980,7 +989,7 @@ pub(crate) fn rules() -> &'static [Rule] {
             // A card security code named in prose: `cvv 123`, `CVC: 4321`.
             r(Card, r"(?i)(?-u:\b)(?:cvv2?|cvc2?)[\s:=#]+(\d{3,4})(?-u:\b)", 1, |f| f.has(Word::Cvv), None),
             // `the new key is <value>`: a credential word, `is`, then the value.
-            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret)\s+is\s+['"]?([^\s'"]{16,})"#, 1, |f| f.has(Word::Pass), Some(stated_credential))
+            r(Secret, r#"(?i)(?-u:\b)(?:key|token|secret|seed)(?:\s+for\s+\S+)?\s+is\s+['"]?([^\s'",;]{16,})"#, 1, |f| f.has(Word::Pass) || f.has(Word::Seed), Some(stated_credential))
                 .needing(shapes::stated),
             r(Secret, r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
             r(Secret, r#"(?-u:\b)ssh-keygen(?-u:\b)[^\n]*?\s-[NP]\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#, 1, |f| f.has(Word::Tool), None),
@@ -1196,6 +1205,14 @@ fn token_edges(text: &str, s: usize, e: usize) -> bool {
 /// A credential after a scheme word is not a plain lowercase word ("Bearer auth failed").
 fn credential_word(text: &str, s: usize, e: usize) -> bool {
     let v = &text[s..e];
+    // `minisign public key 2962...`, `public key ABCD...`: what follows names a public key.
+    let lead = text[..s].trim_end();
+    if lead.len() >= 10
+        && lead.is_char_boundary(lead.len() - 10)
+        && lead[lead.len() - 10..].eq_ignore_ascii_case("public key")
+    {
+        return false;
+    }
     let plain = v.chars().all(|c| c.is_ascii_lowercase() || c == '-');
     // "token 3 of 5", "key cache_key" : a credential has a digit or mixed case, or is long.
     let strong = v.bytes().any(|b| b.is_ascii_digit())
@@ -1213,6 +1230,12 @@ fn stated_credential(text: &str, s: usize, e: usize) -> bool {
 /// A value that is not an ordinary word: "failed" and "Authentication" are words, "Tr0ub4dor&3" is not.
 fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
     let v = text[s..e].trim_end_matches(['.', ':']);
+    // A separator (`password = x`, `password => x`) stands between the word and its value.
+    if v.bytes()
+        .all(|b| matches!(b, b'=' | b':' | b'>' | b'-' | b'|'))
+    {
+        return false;
+    }
     let digits = v.strip_prefix('v').unwrap_or(v);
     if digits.contains('.') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return false;
@@ -1247,12 +1270,31 @@ fn not_plain_word(text: &str, s: usize, e: usize) -> bool {
 /// DNS (`.internal`, `.local`, `.lan`, `.home.arpa`, `.localdomain`, `.corp`).
 fn email_ok(text: &str, s: usize, e: usize) -> bool {
     let domain = text[s..e].rsplit(['@', '%']).next().unwrap_or("");
+    // A Kerberos principal (`HTTP/web-3.corp.example@CORP.EXAMPLE`, RFC 4120): a service name
+    // and `/` before the host, and a realm in capitals by convention.
+    if text[..s].ends_with('/') && !domain.bytes().any(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
+    // Google Cloud service accounts (`name@project.iam.gserviceaccount.com`) are robots'
+    // identities, named in resource paths, not anyone's mailbox.
+    if domain.ends_with(".iam.gserviceaccount.com") {
+        return false;
+    }
+    // `ssh`/`scp` take `user@host` as the login target, whatever the host's domain.
+    if remote_shell(command_segment(&text[..s])) {
+        return false;
+    }
     let tld = domain.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let private = matches!(
         tld.as_str(),
         "internal" | "local" | "lan" | "localdomain" | "corp" | "intranet" | "arpa"
     );
     !(private && remote_shell(&text[..s]))
+}
+
+/// The last command of a shell line's text (after its last `;`, `|` or `&`).
+fn command_segment(before: &str) -> &str {
+    before.rsplit([';', '|', '&']).next().unwrap_or(before)
 }
 
 /// Whether the text before a match runs a remote-shell command.
@@ -1503,9 +1545,45 @@ fn random_ok(text: &str, s: usize, e: usize) -> bool {
     if before(text, s).is_some_and(|b| b.is_ascii_alphanumeric()) {
         return false;
     }
+    // After `x.`, a run that starts with a TLD and a `/` (`bucket.example.com/exports/...`) is
+    // the rest of a host and its path; after `9.`, one that starts with digits is the rest
+    // of a number (`1805108419.80-4242-...`). Neither starts a token.
+    if before(text, s) == Some(b'.') && s >= 2 {
+        let b = &text.as_bytes()[s..e];
+        let prev = text.as_bytes()[s - 2];
+        let tld = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+        let host =
+            prev.is_ascii_alphanumeric() && (2..=6).contains(&tld) && b.get(tld) == Some(&b'/');
+        if host || (prev.is_ascii_digit() && b[0].is_ascii_digit()) {
+            return false;
+        }
+    }
     let t = &text[s..e];
     // Public key material and fingerprints are published on purpose.
     if t.starts_with("AAAA") || text[..s].ends_with("SHA256:") || text[..s].ends_with("MD5:") {
+        return false;
+    }
+    // Digests of published content: Subresource Integrity (`sha512-<base64>`, npm lock
+    // files) and Go/Terraform module hashes (`h1:<base64>`).
+    if ["sha256-", "sha384-", "sha512-"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || text[..s].ends_with("h1:")
+    {
+        return false;
+    }
+    // A minisign public key (its documented layout: `Ed`, key id, Ed25519 key = 42 bytes,
+    // 56 base64 characters from `RW`) verifies signatures and signs nothing.
+    if t.len() == 56 && t.starts_with("RW") && matches!(t.as_bytes()[2], b'Q'..=b'T') {
+        return false;
+    }
+    // BIP32 extended public keys (`xpub`, and `ypub`/`zpub`/`tpub` for other address kinds,
+    // 111 characters of base58) let anyone watch a wallet but spend nothing.
+    if t.len() == 111
+        && ["xpub", "ypub", "zpub", "tpub"]
+            .iter()
+            .any(|p| t.starts_with(p))
+    {
         return false;
     }
     // Base64 of a PEM certificate or public key (a Kubernetes Secret's tls.crt) is public.
@@ -1756,6 +1834,54 @@ pub(super) mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn credentials_stated_in_chat_and_by_their_published_layouts() {
+        // `<secret word> for <whom> is <value>`.
+        assert!(
+            hits("[10:01] <it> temp password for ana@example.org is Lupin-43kite")
+                .contains(&"Lupin-43kite")
+        );
+        assert!(
+            hits("new TOTP seed for bo@example.org is JBSWY3DPEHPK3PXP7QWERTY2, scan it")
+                .contains(&"JBSWY3DPEHPK3PXP7QWERTY2")
+        );
+        // A separator after the word is not the value.
+        assert!(!hits("db.password = Tr0ub4dor&3x").contains(&"="));
+        // A Slack webhook's path alone, as an access log writes the request.
+        let path = "/services/T0ABCDEF12/B0ABCDEF34/q1w2e3r4t5y6u7i8o9p0a1s2";
+        assert!(hits(&format!("\"POST {path} HTTP/1.1\" 200")).contains(&path));
+        // crypt(3) stops at shadow(5)'s `:`; a PHC string keeps its `,`-joined parameters.
+        let shadow = "$6$Qx9sAlt$K0m1Pq8Zr2LmN0pX7vB4kQx9sAlt.K0m1Pq8Zr2LmN/0pX7vB4kQx9sAltK0m1Pq8Zr2LmN0pX7vB4k";
+        assert!(hits(&format!("ops:{shadow}:19876:0:99999:7:::")).contains(&shadow));
+        let phc = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$K0m1Pq8Zr2LmN0pX7vB4kQx9sAltK0m1Pq8Zr2LmN0o";
+        assert!(hits(&format!("{{\"hash\": \"{phc}\"}}")).contains(&phc));
+        // A minisign secret key file's body.
+        let sk = format!("RWRTY0Iy{}", "Qm8v2LpX7rTz0kWn".repeat(10));
+        assert!(hits(&sk).contains(&sk.as_str()));
+    }
+
+    #[test]
+    fn public_digests_names_and_login_targets_stay() {
+        for line in [
+            // Subresource Integrity and module hashes: digests of published files.
+            "integrity sha512-Qm8v2LpX7rTz0kWnQm8v2LpX7rTz0kWnQm8v2LpX7rTz0kWnQm8v2LpX7rTz0kWnQm8v2LpX7rTz0kWnQQ==",
+            "  \"h1:Qm8v2LpX7rTz0kWnQm8v2LpX7rTz0kWnQm8v2LpX7rU=\",",
+            // A run after `x.` continues a dotted name or a number.
+            "GET https://bucket.example.com/exports/0E4Q243EV5SZXWCABFXS85EGJJxyz.csv",
+            "TO /tmp/.ansible/tmp/ansible-tmp-1805100000.12-4242-987654321098765/AnsiballZ_ping.py",
+            // minisign public keys: the key id and the key.
+            "untrusted comment: minisign public key 4A6F1C0D2E3B5A79",
+            "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3",
+            // Login targets, Kerberos principals, Google service accounts.
+            "sshpass -e scp build.tgz deploy@web-2.example.org:/srv/",
+            "   2 01/02/2026 10:00:00 HTTP/web-2.example.org@EXAMPLE.ORG (aes256-cts-hmac-sha1-96)",
+            "member serviceAccount:etl-runner@my-project.iam.gserviceaccount.com added",
+        ] {
+            let h = hits(line);
+            assert!(h.is_empty(), "{line}: {h:?}");
+        }
     }
 
     #[test]

@@ -57,11 +57,18 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|bot\d{8,10}:AA[A-Za-z0-9_\-]{33}",
             // Secret-bearing URLs: the whole URL is the credential.
             r"|https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
+            // Its path alone (`POST /services/T.../B.../...` in an access log) is the same secret:
+            // workspace id, channel id, then 24 characters of key.
+            r"|/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}(?-u:\b)",
+            // A minisign secret key file's body: algorithm ids `EdScB2`, salt, limits, key.
+            r"|RWRTY0Iy[A-Za-z0-9+/]{150,}={0,2}",
             r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]+",
             r"|https://[a-f0-9]{32}(?::[a-f0-9]{32})?@[A-Za-z0-9.\-]+/\d+",
             r"|https://[A-Za-z0-9.\-]+\.webhook\.office\.com/[^\s\x22']+",
             // Password hashes (crypt formats, Django, Werkzeug): the hash stands for the password.
-            r"|\$(?:2[abxy]|argon2(?:id|i|d)|apr1|1|5|6|y|gy|scrypt|pbkdf2[\w\-]*)\$[^\s\x22',;]+",
+            // crypt(3) never writes `:` (shadow(5) separates its fields with it); a PHC string
+            // joins its parameters with `,` (`$m=19456,t=2,p=1$`).
+            r"|\$(?:2[abxy]|argon2(?:id|i|d)|apr1|1|5|6|y|gy|scrypt|pbkdf2[\w\-]*)\$(?:[^\s\x22',;:]|,[a-z]=)+",
             r"|(?-u:\b)(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$[^\s\x22',;]+",
         ))
         .expect("provider tokens")
