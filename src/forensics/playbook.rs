@@ -29,7 +29,9 @@ fn ns(n: &Names) -> String {
 }
 
 /// Ranked actions for a root cause of `class` in `n.service`.
-/// `deployed`: the service whose deploy triggered the incident, when the trigger is a deploy.
+/// `deployed`: the service whose deploy triggered the incident, when the trigger is a deploy:
+/// the root or a service it depends on (the trigger tool never names a caller), so a rollback
+/// is only recommended on the root's causal chain.
 pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<Rec> {
     let s = &n.service;
     let nsf = ns(n);

@@ -2,13 +2,17 @@
 //! config change, a resize) before the first failure signal, a version that changed between
 //! start-ups, a burst of requests, or else the root cause's own class.
 //!
-//! Promises: a trigger is "unknown" unless a line shows it; a version string is a deploy only
-//! when the version changed; a word inside another word names nothing.
+//! Promises: a trigger is "unknown" unless a line shows it; a change is the trigger only when it
+//! happened to the root cause's service or to a service the root depends on (a change to any
+//! other service, however close in time, is not), or when its line names no service at all; a
+//! version string is a deploy only when a later start-up replaced it (not one start-up naming
+//! several components, not replicas side by side, not a restart after a crash); a word inside
+//! another word names nothing.
 
-use super::graph::UNKNOWN;
+use super::graph::{Mentions, UNKNOWN};
 use super::{Class, Findings};
 use crate::hash::FxHashMap;
-use crate::ingest::Corpus;
+use crate::ingest::{Corpus, Level};
 use std::collections::BTreeMap;
 
 /// The trigger: what set the failure off.
@@ -18,6 +22,9 @@ pub(crate) struct TriggerFinding {
     pub confidence: f64,
     pub summary: String,
     pub evidence: Vec<usize>,
+    /// The service the change happened to (the root or a dependency of it), when the trigger
+    /// is a change: the one a rollback would undo.
+    pub service: Option<String>,
 }
 
 /// Phrases of a line that changes the system (see [`trigger`]), by the kind of change.
@@ -37,7 +44,6 @@ const SCALING: &[&str] = &[
     "replicas changed",
 ];
 const CONFIG_CHANGE: &[&str] = &[
-    "configmap",
     "config reloaded",
     "configuration reloaded",
     "config changed",
@@ -45,7 +51,20 @@ const CONFIG_CHANGE: &[&str] = &[
     "reloading",
     "running configuration",
     "applied configuration",
-    "config map",
+];
+/// A config map is named wherever a pod lists its volumes (`Type: ConfigMap`); it is a change
+/// only next to a word that says it changed.
+const CONFIG_MAP: &[&str] = &["configmap", "config map"];
+const CONFIG_MAP_CHANGED: &[&str] = &[
+    "reloaded",
+    "configured",
+    "created",
+    "patched",
+    "updated",
+    "changed",
+    "modified",
+    "edited",
+    "applied",
 ];
 /// A feature flag or a credential is named in many lines that change nothing (a flag client
 /// serving cached values, a key looked up); it is a change only next to a word that says so.
@@ -111,6 +130,7 @@ fn change_phrases() -> &'static aho_corasick::AhoCorasick {
             REPLICA_SET,
             SCALING,
             CONFIG_CHANGE,
+            CONFIG_MAP,
             FLAG,
             ROTATED,
             WORKLOAD,
@@ -122,18 +142,20 @@ fn change_phrases() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
-/// Looks for a deploy, config change or scaling line before patient zero, else falls back on
-/// the root cause's class (a failing dependency, exhausted resources), else "unknown".
+/// Looks for a deploy, config change or scaling line of the root's chain before patient zero,
+/// then a burst of requests, then a version the root's chain replaced, else falls back on the
+/// root cause's class (a failing dependency, exhausted resources), else "unknown".
 pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
     let pz_time = f.patient_zero.and_then(|i| f.times[i]);
     let before = |i: usize| match (pz_time, f.times[i]) {
         (Some(p), Some(t)) => t <= p,
         _ => true,
     };
-    // Versions seen per service in start-up lines: a deploy is a version that changed.
-    let mut versions: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
+    let chain = Chain::of(f);
+    // Version lines per service, in causal order: a deploy is a version a start-up replaced.
+    let mut versions: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     // The change closest before patient zero wins: it is the likeliest cause.
-    let mut found: Option<(&'static str, usize)> = None;
+    let mut found: Option<(&'static str, usize, Option<String>)> = None;
     // Most templates can never name a change or a version: decided once per template (and
     // Kubernetes reason) on its first event, so a big input costs one pass of lookups.
     let mut interesting: FxHashMap<(u32, Option<&str>), bool> = FxHashMap::default();
@@ -147,67 +169,20 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
             continue;
         }
         let m = corpus.message(ev).to_ascii_lowercase();
-        let words: Vec<&str> = m
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let version = words
-            .iter()
-            .position(|w| matches!(*w, "version" | "v" | "build" | "release"))
-            .and_then(|p| words.get(p + 1))
-            .or_else(|| {
-                // A bare version counts only on a start-up line.
-                let startup = words
-                    .iter()
-                    .any(|w| matches!(*w, "starting" | "started" | "start" | "booting"));
-                words
-                    .iter()
-                    // "started in 8.412 seconds (process running for 9.03)": a bare
-                    // number with one dot is as likely a duration, so it needs a `v` or a
-                    // third part to be a version.
-                    .find(|w| {
-                        startup
-                            && is_version(w.trim_start_matches('v'))
-                            && (w.starts_with('v') || w.matches('.').count() >= 2)
-                    })
-            })
-            .filter(|w| is_version(w.trim_start_matches('v')));
+        let version = line_version(&m);
         let reason = ev
             .entities
             .as_deref()
             .and_then(|e| e.k8s_reason.as_deref())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let text = format!("{reason} {m}");
-        // Most lines name no change at all: one scan for every phrase rules them out before
-        // each list is searched word by word.
-        let any = change_phrases().is_match(&text);
-        let has = |ps: &[&str]| any && ps.iter().any(|p| contains_words(&text, p));
-        // A rollout retires the old replica set (to 0) or starts a new one from nothing; a
-        // resize changes the count of one that was already running.
-        let replica_set = has(REPLICA_SET);
-        let resize = replica_set && has(&["from"]) && !has(&["to 0", "from 0"]);
-        let kind = if replica_set && !resize {
-            Some("deploy")
-        } else if resize || has(SCALING) {
-            Some("scaling")
-        } else if has(CONFIG_CHANGE)
-            || has(FLAG) && has(FLAG_CHANGED)
-            || has(ROTATED) && has(SECRET)
-        {
-            Some("config_change")
-        } else if has(DEPLOY) || has(WORKLOAD) && has(APPLIED) {
-            Some("deploy")
-        } else if has(TRAFFIC_SPIKE) {
-            Some("traffic_spike")
-        } else {
-            None
-        };
+        let kind = change_kind(&format!("{reason} {m}"));
         interesting
             .entry(tkey)
             .or_insert(version.is_some() || kind.is_some());
         if let Some(v) = version {
-            let svc = corpus.service(ev).unwrap_or(UNKNOWN);
+            let svc = chain.resolve(corpus.service(ev).unwrap_or(UNKNOWN));
+            // A version repeated line after line is one report of it.
             let list = versions.entry(svc).or_default();
             if list.last().is_none_or(|(last, _)| last != v) {
                 list.push((v.to_string(), i));
@@ -216,11 +191,19 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
         if !before(i) || f.patient_zero == Some(i) {
             continue;
         }
-        if let Some(k) = kind {
-            found = Some((k, i));
+        // A burst of requests is no change to a service: it reaches the root through its
+        // callers, whoever logged it.
+        match kind {
+            Some("traffic_spike") => found = Some(("traffic_spike", i, None)),
+            Some(k) => {
+                if let Some(svc) = chain.subject(corpus, i) {
+                    found = Some((k, i, Some(svc)));
+                }
+            }
+            None => {}
         }
     }
-    if let Some((kind, i)) = found {
+    if let Some((kind, i, service)) = found {
         return TriggerFinding {
             kind,
             confidence: 0.7,
@@ -229,62 +212,260 @@ pub(crate) fn trigger(corpus: &Corpus, f: &Findings) -> TriggerFinding {
                 kind.replace('_', " ")
             ),
             evidence: vec![i],
+            service,
         };
     }
     if let Some(spike) = traffic_spike(corpus, f) {
         return spike;
     }
-    for list in versions.values() {
-        if list.len() >= 2 {
-            let (v0, _) = &list[0];
-            let (v1, i) = &list[1];
-            if before(*i) {
-                return TriggerFinding {
-                    kind: "deploy",
-                    confidence: 0.6,
-                    summary: format!("version changed from {v0} to {v1} before the failure"),
-                    evidence: vec![list[0].1, *i],
-                };
-            }
-        }
+    let replaced = versions
+        .iter()
+        .filter(|(svc, _)| chain.contains(svc))
+        .filter_map(|(svc, lines)| replaced_version(corpus, f, svc, lines, &before))
+        // The replacement closest before patient zero.
+        .max_by_key(|t| t.evidence.last().copied().map(|i| f.times[i]));
+    if let Some(t) = replaced {
+        return t;
     }
+    from_root_class(f)
+}
+
+/// With no line showing a change, the root cause's own class may say what set it off.
+fn from_root_class(f: &Findings) -> TriggerFinding {
+    let mut t = TriggerFinding {
+        kind: "unknown",
+        summary: "no line shows what set the failure off".into(),
+        ..Default::default()
+    };
     let Some(root) = f.ranked.first() else {
-        return TriggerFinding {
-            kind: "unknown",
-            confidence: 0.0,
-            summary: "no abnormal signal".into(),
-            evidence: vec![],
-        };
+        t.summary = "no abnormal signal".into();
+        return t;
     };
     if root.class.is_resource() {
-        return TriggerFinding {
-            kind: "resource_exhaustion",
-            confidence: 0.5,
-            summary: format!(
-                "{} exhausted its resources ({}); no deploy, config or scaling line precedes it",
-                root.service,
-                root.class.as_str()
-            ),
-            evidence: root.evidence.iter().copied().take(2).collect(),
-        };
-    }
-    if matches!(
+        t.kind = "resource_exhaustion";
+        t.summary = format!(
+            "{} exhausted its resources ({}); no deploy, config or scaling line precedes it",
+            root.service,
+            root.class.as_str()
+        );
+    } else if matches!(
         root.class,
         Class::CacheUnavailable | Class::DependencyUnavailable | Class::DnsFailure | Class::Network
     ) {
-        return TriggerFinding {
-            kind: "dependency_failure",
-            confidence: 0.5,
-            summary: format!("{} became unavailable to its callers", root.service),
-            evidence: root.evidence.iter().copied().take(2).collect(),
+        t.kind = "dependency_failure";
+        t.summary = format!("{} became unavailable to its callers", root.service);
+    } else {
+        return t;
+    }
+    t.confidence = 0.5;
+    t.evidence = root.evidence.iter().copied().take(2).collect();
+    t
+}
+
+/// The services whose change can set the root's failure off: the root and what it depends on
+/// (the services its own abnormal lines blame). A caller's change is not on the chain: a caller
+/// relays the failure, it does not cause it.
+struct Chain<'a> {
+    root: Option<String>,
+    deps: Vec<String>,
+    aliases: &'a super::aliases::Aliases,
+    mentions: Mentions,
+}
+
+impl<'a> Chain<'a> {
+    fn of(f: &'a Findings) -> Chain<'a> {
+        let root = f.ranked.first().map(|r| r.service.clone());
+        let deps = f
+            .edges
+            .iter()
+            .filter(|e| Some(&e.from) == root.as_ref() && e.to != e.from && e.to != UNKNOWN)
+            .map(|e| e.to.clone())
+            .collect();
+        let mut known: Vec<String> = f.services.iter().map(|s| s.name.clone()).collect();
+        known.extend(root.iter().cloned());
+        known.retain(|s| s != UNKNOWN);
+        Chain {
+            root,
+            deps,
+            aliases: &f.aliases,
+            mentions: Mentions::new(&known).with_aliases(&f.aliases),
+        }
+    }
+
+    /// The service a name stands for (a pod, an address), or the name.
+    fn resolve(&self, name: &str) -> String {
+        self.aliases.resolve(name).unwrap_or(name).to_string()
+    }
+
+    fn contains(&self, svc: &str) -> bool {
+        self.root.as_deref() == Some(svc) || self.deps.iter().any(|d| d == svc)
+    }
+
+    /// The service of the chain that line `i` is about (its emitter, the pod or object it
+    /// names, a service it mentions), the root first; the root when the line names no service
+    /// at all (a paste often has no service field); None when it is about other services only.
+    fn subject(&self, corpus: &Corpus, i: usize) -> Option<String> {
+        let ev = &corpus.events[i];
+        let mut about: Vec<String> = corpus
+            .service(ev)
+            .filter(|s| *s != UNKNOWN)
+            .map(|s| self.resolve(s))
+            .into_iter()
+            .collect();
+        about.extend(super::graph::pod_service(corpus, i).map(|s| self.resolve(&s)));
+        about.extend(self.mentions.find(corpus.message(ev), ""));
+        if about.is_empty() {
+            return self.root.clone();
+        }
+        let root = about.iter().find(|n| self.root.as_ref() == Some(*n));
+        let dep = about.iter().find(|n| self.deps.contains(n));
+        root.or(dep).cloned()
+    }
+}
+
+/// The version a line reports: the word after `version`, `v`, `build` or `release`, or a bare
+/// `v1.2`/`1.2.3` on a start-up line.
+fn line_version(m: &str) -> Option<&str> {
+    let words: Vec<&str> = m
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .position(|w| matches!(*w, "version" | "v" | "build" | "release"))
+        .and_then(|p| words.get(p + 1))
+        .or_else(|| {
+            // A bare version counts only on a start-up line.
+            let starting = words
+                .iter()
+                .any(|w| matches!(*w, "starting" | "started" | "start" | "booting"));
+            words
+                .iter()
+                // "started in 8.412 seconds (process running for 9.03)": a bare
+                // number with one dot is as likely a duration, so it needs a `v` or a
+                // third part to be a version.
+                .find(|w| {
+                    starting
+                        && is_version(w.trim_start_matches('v'))
+                        && (w.starts_with('v') || w.matches('.').count() >= 2)
+                })
+        })
+        .filter(|w| is_version(w.trim_start_matches('v')))
+        .copied()
+}
+
+/// The kind of change a line (Kubernetes reason and message, lower case) names, if any.
+fn change_kind(text: &str) -> Option<&'static str> {
+    // Most lines name no change at all: one scan for every phrase rules them out before
+    // each list is searched word by word.
+    let any = change_phrases().is_match(text);
+    let has = |ps: &[&str]| any && ps.iter().any(|p| contains_words(text, p));
+    // A rollout retires the old replica set (to 0) or starts a new one from nothing; a
+    // resize changes the count of one that was already running.
+    let replica_set = has(REPLICA_SET);
+    let resize = replica_set && has(&["from"]) && !has(&["to 0", "from 0"]);
+    if replica_set && !resize {
+        Some("deploy")
+    } else if resize || has(SCALING) {
+        Some("scaling")
+    } else if has(CONFIG_CHANGE)
+        || has(CONFIG_MAP) && has(CONFIG_MAP_CHANGED)
+        || has(FLAG) && has(FLAG_CHANGED)
+        || has(ROTATED) && has(SECRET)
+    {
+        Some("config_change")
+    } else if has(DEPLOY) || has(WORKLOAD) && has(APPLIED) {
+        Some("deploy")
+    } else if has(TRAFFIC_SPIKE) {
+        Some("traffic_spike")
+    } else {
+        None
+    }
+}
+
+/// Version lines less than this far apart are one start-up (a server and its modules, an
+/// application and its framework), not two.
+const ONE_START_UP_NS: i64 = 1_000_000_000;
+
+/// A deploy read from `svc`'s version lines (causal order): a start-up before patient zero
+/// that reports a version no earlier start-up did, where a version of the start-up before it
+/// is gone for good. Not a deploy: one start-up naming several components (a server and its
+/// modules), versions that come back (replicas side by side, or the old process restarted),
+/// and a start-up that follows a crash of the service (a restart, not a rollout).
+fn replaced_version(
+    corpus: &Corpus,
+    f: &Findings,
+    svc: &str,
+    lines: &[(String, usize)],
+    before: &dyn Fn(usize) -> bool,
+) -> Option<TriggerFinding> {
+    let start_ups = start_ups(f, lines.iter().filter(|(_, i)| before(*i)));
+    // The first and the last start-up that printed each version: one pass, so a version on
+    // every line costs no more than a version at each start-up.
+    let mut span: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (k, group) in start_ups.iter().enumerate() {
+        for (v, _) in group {
+            span.entry(v).or_insert((k, k)).1 = k;
+        }
+    }
+    let mut best = None;
+    for k in 1..start_ups.len() {
+        let (prev, now) = (&start_ups[k - 1], &start_ups[k]);
+        let Some(new) = now.iter().find(|(v, _)| span[v].0 == k) else {
+            continue;
         };
+        let Some(old) = prev.iter().find(|(v, _)| span[v].1 < k) else {
+            continue;
+        };
+        if crashed_between(corpus, f, svc, old.1, now[0].1) {
+            continue;
+        }
+        best = Some(TriggerFinding {
+            kind: "deploy",
+            confidence: 0.6,
+            summary: format!(
+                "{svc}: version changed from {} to {} before the failure",
+                old.0, new.0
+            ),
+            evidence: vec![old.1, new.1],
+            service: Some(svc.to_string()),
+        });
     }
-    TriggerFinding {
-        kind: "unknown",
-        confidence: 0.0,
-        summary: "no line shows what set the failure off".into(),
-        evidence: vec![],
+    best
+}
+
+/// Version lines grouped by start-up: a line within [`ONE_START_UP_NS`] of the previous one
+/// belongs to its start-up; an untimed line is a start-up of its own.
+fn start_ups<'a>(
+    f: &Findings,
+    lines: impl Iterator<Item = &'a (String, usize)>,
+) -> Vec<Vec<(&'a str, usize)>> {
+    let mut out: Vec<Vec<(&str, usize)>> = Vec::new();
+    let mut last: Option<i64> = None;
+    for (v, i) in lines {
+        let t = f.times[*i];
+        let same = matches!((last, t), (Some(a), Some(b)) if (b - a).abs() < ONE_START_UP_NS);
+        match out.last_mut() {
+            Some(group) if same => group.push((v, *i)),
+            _ => out.push(vec![(v, *i)]),
+        }
+        last = t;
     }
+    out
+}
+
+/// Whether `svc` logged a crash (out of memory, a crash loop, a fatal line) between events `a`
+/// and `b`: a start-up after a crash is the process coming back, whatever version it prints.
+fn crashed_between(corpus: &Corpus, f: &Findings, svc: &str, a: usize, b: usize) -> bool {
+    let (Some(ta), Some(tb)) = (f.times[a], f.times[b]) else {
+        return false;
+    };
+    f.signals.iter().any(|s| {
+        s.emitter == svc
+            && (matches!(s.class, Class::Oom | Class::CrashLoop)
+                || corpus.events[s.event].level == Some(Level::Fatal))
+            && f.times[s.event].is_some_and(|t| ta <= t && t <= tb)
+    })
 }
 
 /// `1.2.3`-like: digits with at least one dot, nothing else.
@@ -328,6 +509,7 @@ fn traffic_spike(corpus: &Corpus, f: &Findings) -> Option<TriggerFinding> {
             "{last} requests in the minute of the failure against {avg:.0} per minute before"
         ),
         evidence: vec![ev],
+        service: None,
     })
 }
 
@@ -465,6 +647,132 @@ mod tests {
         let (corpus, f) =
             super::super::analyzed(&[("app.log", &log)], super::super::RankMethod::Engine);
         assert_eq!(super::trigger(&corpus, &f).kind, "deploy");
+    }
+
+    /// The trigger of a log, analysed as one file.
+    fn trigger_of(log: &str) -> super::TriggerFinding {
+        let (corpus, f) =
+            super::super::analyzed(&[("app.log", log)], super::super::RankMethod::Engine);
+        super::trigger(&corpus, &f)
+    }
+
+    /// Failures of cashier-api (the root) after the given lines.
+    fn failing_after(lines: &str) -> String {
+        let mut log = lines.to_string();
+        for s in 10..16 {
+            log += &format!(
+                "2024-05-01T10:00:{s}Z ERROR cashier-api payment request failed: connection pool exhausted\n"
+            );
+        }
+        log
+    }
+
+    /// Bug (a caller's rollout read as the trigger): the web frontend that only relays the
+    /// root's errors was deployed just before, so the report blamed and rolled back the
+    /// frontend. A change is the trigger only when it happened to the root or what it depends on.
+    #[test]
+    fn a_change_to_a_service_off_the_roots_chain_is_not_the_trigger() {
+        let caller = failing_after(
+            "2024-05-01T09:58:00Z INFO web-shop deployment rolled out, image web-shop:5.2.0\n",
+        );
+        let t = trigger_of(&caller);
+        assert_ne!(t.kind, "deploy", "{}", t.summary);
+        assert_eq!(t.service, None);
+        let own = failing_after(
+            "2024-05-01T09:58:00Z INFO cashier-api deployment rolled out, image cashier-api:5.2.0\n",
+        );
+        let t = trigger_of(&own);
+        assert_eq!(
+            (t.kind, t.service.as_deref()),
+            ("deploy", Some("cashier-api"))
+        );
+    }
+
+    /// The rollback step names the trigger's service only: a deploy off the chain recommends
+    /// no rollback of anything.
+    #[test]
+    fn no_rollback_of_a_service_off_the_roots_chain() {
+        let log = failing_after(
+            "2024-05-01T09:58:00Z INFO web-shop deployment rolled out, image web-shop:5.2.0\n",
+        );
+        let r = crate::analyze(
+            &[crate::InputFile::new("app.log", log.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert!(
+            r.recommendations
+                .iter()
+                .flat_map(|rec| &rec.commands)
+                .all(|c| !c.contains("web-shop")),
+            "{:?}",
+            r.recommendations
+        );
+    }
+
+    /// Bug: a server's start-up banner and the plug-in it loads a millisecond later printed two
+    /// versions (7.4.1, then the plug-in's 7.3.0), read as a deploy (a downgrade) of the server.
+    #[test]
+    fn one_start_up_naming_two_components_is_not_a_deploy() {
+        let log = "2024-05-01T09:00:00.100Z INFO cashier-api server version 7.4.1 starting\n\
+                   2024-05-01T09:00:00.101Z INFO cashier-api loaded plugin geo-index version 7.3.0\n";
+        assert_ne!(trigger_of(&failing_after(log)).kind, "deploy");
+        // Two start-ups an hour apart that replaced one version with another are a deploy.
+        let log = "2024-05-01T08:00:00.100Z INFO cashier-api server version 7.3.0 starting\n\
+                   2024-05-01T09:00:00.100Z INFO cashier-api server version 7.4.1 starting\n";
+        let t = trigger_of(&failing_after(log));
+        assert_eq!(t.kind, "deploy");
+        assert!(t.summary.contains("7.3.0 to 7.4.1"), "{}", t.summary);
+    }
+
+    /// Two replicas that print their versions in turn (2.3, 2.4, 2.3) run side by side: the
+    /// older version never went away, so no deploy replaced it.
+    #[test]
+    fn versions_that_come_back_are_replicas_not_a_deploy() {
+        let mut log = String::new();
+        for (m, v) in [(0, "2.3.0"), (10, "2.4.0"), (20, "2.3.0")] {
+            log += &format!("2024-05-01T09:{m:02}:00Z INFO cashier-api starting, version {v}\n");
+        }
+        assert_ne!(trigger_of(&failing_after(&log)).kind, "deploy");
+    }
+
+    /// A process that crashed and came back prints its version again at start-up; whatever it
+    /// prints, that start-up is a restart, not a rollout.
+    #[test]
+    fn a_start_up_after_a_crash_is_a_restart_not_a_deploy() {
+        let log = "2024-05-01T09:00:00Z INFO stock-db starting, version 15.4\n\
+                   2024-05-01T09:05:00Z FATAL stock-db out of memory: killed process\n\
+                   2024-05-01T09:05:30Z INFO stock-db starting, version 15.6\n";
+        let (corpus, f) =
+            super::super::analyzed(&[("db.log", log)], super::super::RankMethod::Engine);
+        let lines: Vec<(String, usize)> = [(0, "15.4"), (2, "15.6")]
+            .iter()
+            .map(|&(i, v)| (v.to_string(), i))
+            .collect();
+        let all = |_: usize| true;
+        assert!(super::replaced_version(&corpus, &f, "stock-db", &lines, &all).is_none());
+        // Without the crash line, the same two start-ups are a deploy.
+        let clean = log.replace(
+            "FATAL stock-db out of memory: killed process",
+            "INFO stock-db shutting down",
+        );
+        let (corpus, f) =
+            super::super::analyzed(&[("db.log", &clean)], super::super::RankMethod::Engine);
+        assert!(super::replaced_version(&corpus, &f, "stock-db", &lines, &all).is_some());
+    }
+
+    /// Bug (a noun as a verdict): `kubectl describe pod` lists a config-map volume
+    /// (`Type: ConfigMap`) for every pod that mounts one, read as a config change.
+    #[test]
+    fn a_config_map_is_a_change_only_when_the_line_says_it_changed() {
+        assert_ne!(
+            trigger_after("settings-volume: Type: ConfigMap (a volume populated by a ConfigMap)"),
+            "config_change"
+        );
+        assert_eq!(
+            trigger_after("configmap cashier-settings updated"),
+            "config_change"
+        );
     }
 
     #[test]

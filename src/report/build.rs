@@ -92,7 +92,7 @@ pub(super) fn build(
     ));
     trail.push((
         "infer_trigger".into(),
-        "deploy/config/scaling lines before patient zero, version changes, root class".into(),
+        "deploy/config/scaling lines of the root and its dependencies before patient zero, versions they replaced, root class".into(),
         format!("{} (confidence {:.2})", trigger.kind, trigger.confidence),
     ));
     trail.push((
@@ -119,17 +119,8 @@ pub(super) fn build(
     }
 
     let names = root.map(|r| names_for(corpus, f, &r.service));
-    // A deploy trigger: the deployed service (its evidence line's), else the root's.
-    let deployed: Option<String> = (trigger.kind == "deploy")
-        .then(|| {
-            trigger
-                .evidence
-                .iter()
-                .find_map(|&i| corpus.service(&corpus.events[i]))
-                .map(str::to_string)
-                .or_else(|| root.map(|r| r.service.clone()))
-        })
-        .flatten();
+    // A deploy trigger: the service the trigger tool found deployed (the root or a dependency).
+    let deployed = trigger.service.clone().filter(|_| trigger.kind == "deploy");
     let recommendations = match (root, &names) {
         (Some(r), Some(n)) => playbook::recommend(r.class, n, deployed.as_deref())
             .into_iter()
