@@ -9,8 +9,11 @@
 //! 3. [`markup`]: XML elements and attributes, SQL `INSERT` columns (or, without them, each
 //!    value's shape), mail display names; [`calls`]: values set by name through a call
 //!    (`Headers.Add("X-Api-Key", v)`); [`companions`]: a card's security code after it;
-//!    [`cells`]: a national phone number that fills a quoted or separated cell.
-//! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
+//!    [`cells`]: a national phone number that fills a quoted or separated cell; [`hl7`],
+//!    [`x12`], [`fhir`], [`iso20022`] and [`swift`]: health and payment messages by the
+//!    positions their standards give personal data; [`devices`], [`brokers`], [`bundler`]:
+//!    secrets after a tool's documented keyword.
+//! 4. [`rules`] with [`ids`], [`natids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
 //!
@@ -24,23 +27,32 @@
 
 mod argv;
 mod blocks;
+mod brokers;
+mod bundler;
 mod calls;
 mod cells;
 mod companions;
+mod devices;
 mod dumps;
+mod fhir;
 mod fields;
 mod follow;
 mod hashes;
+mod hl7;
 mod ids;
+mod iso20022;
 mod keys;
 mod lexicon;
 mod markup;
+mod natids;
 mod needle;
 mod pairs;
 mod public;
 mod rules;
 mod shapes;
+mod swift;
 mod tokens;
+mod x12;
 
 use super::error::{NarrativeError, NarrativeErrorKind};
 use aho_corasick::AhoCorasick;
@@ -372,6 +384,14 @@ impl Redactor {
         markup::find(line, &mut found);
         argv::find(line, &mut found);
         dumps::find(line, &mut found);
+        // Health and payment messages, by the positions their standards give personal data.
+        hl7::find(line, &mut found);
+        x12::find(line, &mut found);
+        fhir::find(line, &mut found);
+        iso20022::find(line, &mut found);
+        devices::find(line, &mut found);
+        brokers::find(line, &mut found);
+        bundler::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
@@ -421,6 +441,11 @@ impl Redactor {
             if f.digit_space_digit {
                 cells::national_phones(line, &mut found);
             }
+        }
+        // Further national ids need a run of six digits, dashed digits, spaced digits or
+        // capitals before a digit (MBI, NHI).
+        if f.max_digit_run >= 6 || f.digit_dashes >= 2 || f.digit_space_digit || f.uu_digit {
+            natids::find(line, &mut found);
         }
         for sp in found.drain(..) {
             add(&mut taken, sp);
