@@ -250,15 +250,16 @@ fn fourth_blind_set_does_not_get_worse() {
 /// found on the even half only (field names in other languages, tool options that take a
 /// password, stored hash formats, values on the line after their name, ARM `{"value": ...}`
 /// parameters, print_r records): leaked 101 / 85, recall 93.33% / 94.14%, mangled unchanged;
-/// with blind-4's mechanisms merged in: leaked 95 / 76, recall 93.77% / 94.72%. The ratchet
-/// keeps it from getting worse.
+/// with blind-4's mechanisms merged in: leaked 95 / 76, recall 93.77% / 94.72%; with blind-6's
+/// recovery codes listed after their name: leaked 83 / 72, recall 94.54% / 94.98%. The
+/// ratchet keeps it from getting worse.
 #[test]
 fn fifth_blind_set_does_not_get_worse() {
     check(
         "blind-5",
         Ratchet {
-            max_leaked: 95,
-            min_recall: 0.9377,
+            max_leaked: 83,
+            min_recall: 0.9453,
             max_mangled: 0.0198,
         },
     );
@@ -278,14 +279,15 @@ fn fifth_blind_set_does_not_get_worse() {
 /// then 19 more national id types by their published checks, network-device and
 /// wireless config keywords, Jira wiki tables, SWIFT party lines, Mosquitto and Bundler
 /// credentials, `$7$`/`$8$`/`$9$` hashes): leaked 81 / 109, recall 92.71% / 89.92%, mangled
-/// 1.03% / 1.65%. The ratchet keeps it from getting worse.
+/// 1.03% / 1.65%. With account recovery codes listed after their name: leaked 77 / 105,
+/// recall 93.07% / 90.27%. The ratchet keeps it from getting worse.
 #[test]
 fn sixth_blind_set_does_not_get_worse() {
     check(
         "blind-6",
         Ratchet {
-            max_leaked: 109,
-            min_recall: 0.8992,
+            max_leaked: 105,
+            min_recall: 0.9027,
             max_mangled: 0.0166,
         },
     );

@@ -13,7 +13,9 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     static NAME: Needle = needle!("<Nm>");
     static ADR: Needle = needle!("<AdrLine>");
     static STREET: Needle = needle!("<StrtNm>");
-    if !(NAME.is_in(line) || ADR.is_in(line) || STREET.is_in(line)) {
+    if memchr::memchr(b'<', line.as_bytes()).is_none()
+        || !(NAME.is_in(line) || ADR.is_in(line) || STREET.is_in(line))
+    {
         return;
     }
     static RE: OnceLock<Regex> = OnceLock::new();

@@ -48,6 +48,7 @@ mod natids;
 mod needle;
 mod pairs;
 mod public;
+mod recovery;
 mod rules;
 mod shapes;
 mod swift;
@@ -392,6 +393,7 @@ impl Redactor {
         devices::find(line, &mut found);
         brokers::find(line, &mut found);
         bundler::find(line, &mut found);
+        recovery::find(line, &mut found);
         let add = |taken: &mut Vec<Span>, sp: Span| {
             if sp.start < sp.end
                 && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
@@ -442,9 +444,13 @@ impl Redactor {
                 cells::national_phones(line, &mut found);
             }
         }
-        // Further national ids need a run of six digits, dashed digits, spaced digits or
-        // capitals before a digit (MBI, NHI).
-        if f.max_digit_run >= 6 || f.digit_dashes >= 2 || f.digit_space_digit || f.uu_digit {
+        // Further national ids need a run of six digits, dashed digits, a spaced run of five
+        // (Medicare) or capitals before a digit (MBI, NHI).
+        if f.max_digit_run >= 6
+            || f.digit_dashes >= 2
+            || (f.digit_space_digit && f.max_digit_run >= 5)
+            || (f.uu_digit && f.max_digit_run >= 2)
+        {
             natids::find(line, &mut found);
         }
         for sp in found.drain(..) {

@@ -60,8 +60,9 @@ fn edge_ok(line: &str, s: usize, e: usize) -> bool {
     let joins = |c: u8| matches!(c, b'.' | b'-' | b'/' | b'_' | b':' | b'+');
     let before = s.checked_sub(1).map(|i| b[i]);
     let after = b.get(e).copied();
-    !before.is_some_and(joins)
-        && !(after.is_some_and(joins) && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric))
+    let joined_after =
+        after.is_some_and(joins) && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric);
+    !(before.is_some_and(joins) || joined_after)
 }
 
 /// Whether `v` passes the check of the id its layout belongs to.
