@@ -170,15 +170,17 @@ fn blind_set_leaks_nothing_and_keeps_what_must_stay() {
 /// the mechanisms found on the even half (local id names, XML/SQL/mailbox structure, Secret
 /// data, command-line and server-log passwords, provider prefixes): even 1 / 99.90% / 0.07%,
 /// odd 10 / 98.67% / 0.22%. After blind-4's mechanisms (a national phone number that fills
-/// a cell, a `vault login` token): even 0 / 100.00% / 0.07%, odd 8 / 98.95% / 0.22%. The
-/// ratchet keeps it from getting worse.
+/// a cell, a `vault login` token): even 0 / 100.00% / 0.07%, odd 8 / 98.95% / 0.22%. With
+/// blind-6's mechanisms (national ids by their published checks, health and payment message
+/// positions, device configs): odd 7 / 99.05% (1039/1049) / 0.22%. The ratchet keeps it from
+/// getting worse.
 #[test]
 fn second_blind_set_does_not_get_worse() {
     check(
         "blind-2",
         Ratchet {
-            max_leaked: 8,
-            min_recall: 0.9895,
+            max_leaked: 7,
+            min_recall: 0.9904,
             max_mangled: 0.0022,
         },
     );
@@ -278,16 +280,24 @@ fn fifth_blind_set_does_not_get_worse() {
 /// audit logs, mobile consoles, HL7/FHIR/EDI/SWIFT messages, exception reports with locals,
 /// chat and ticket exports; 173 kinds, 21 national ids none of the others used), kept from the
 /// engineers who tuned on the first five. Its first run (redactor of main 2354788): leaked
-/// 315 / 337, recall 71.02% / 68.71%, must-keep mangled 1.03% / 1.65% (even / odd). The
-/// ratchet keeps it from getting worse.
+/// 315 / 337, recall 71.02% / 68.71%, must-keep mangled 1.03% / 1.65% (even / odd; the odd
+/// rate is 42/2541 = 0.01653, so the first ratchet of 0.0165 never held). After the mechanisms
+/// found on the even half only, each checked on the odd half's counts (HL7 v2 segment fields,
+/// X12 elements, FHIR person resources and ISO 20022 parties by their standards' positions,
+/// then 19 more national id types by their published checks, network-device and
+/// wireless config keywords, Jira wiki tables, SWIFT party lines, Mosquitto and Bundler
+/// credentials, `$7$`/`$8$`/`$9$` hashes): leaked 81 / 109, recall 92.71% / 89.92%, mangled
+/// 1.03% / 1.65%. With account recovery codes listed after their name: leaked 77 / 105,
+/// recall 93.07% / 90.27%. Merged with blind-5's mechanisms (written without this set): leaked
+/// 77 / 105, mangled 0.99% / 1.57%. The ratchet keeps it from getting worse.
 #[test]
 fn sixth_blind_set_does_not_get_worse() {
     check(
         "blind-6",
         Ratchet {
-            max_leaked: 337,
-            min_recall: 0.6871,
-            max_mangled: 0.0165,
+            max_leaked: 105,
+            min_recall: 0.9027,
+            max_mangled: 0.0158,
         },
     );
 }

@@ -34,6 +34,8 @@ pub(crate) struct Context {
     part: Option<super::multipart::Part>,
     /// Tables whose columns a definition gave ([`super::schema`]).
     tables: super::schema::Tables,
+    /// The name-and-address lines of a SWIFT party field ([`super::swift`]).
+    swift: super::swift::Party,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +69,7 @@ impl Context {
     /// which the caller learned in its one pass over the line).
     pub(crate) fn line(&mut self, line: &str, field_word: bool, out: &mut Vec<Span>) -> LineRole {
         self.sasl_line(line, out);
+        self.swift.line(line, out);
         if let Some(role) = self.key_line(line, out) {
             return role;
         }
@@ -507,6 +510,9 @@ fn header(line: &str, field_word: bool) -> Option<Table> {
     if let Some(copy) = copy_header(line) {
         return Some(copy);
     }
+    if let Some(wiki) = wiki_header(line, field_word) {
+        return Some(wiki);
+    }
     // A header starts with a name (or a quote or bar) and names a sensitive column.
     let first = line.trim_start().bytes().next()?;
     if !(first.is_ascii_alphabetic() || first == b'"' || first == b'|') || !field_word {
@@ -558,6 +564,21 @@ fn header(line: &str, field_word: bool) -> Option<Table> {
         .iter()
         .any(Option::is_some)
         .then_some(Table { sep, columns })
+}
+
+/// A Jira/Confluence wiki-markup header row, `||Name||Email||DOB||`: its cells sit between
+/// double bars, its rows' between single bars (`|Ana Ruiz|ana@x.org|1990-01-02|`).
+fn wiki_header(line: &str, field_word: bool) -> Option<Table> {
+    let inner = line.trim().strip_prefix("||")?.strip_suffix("||")?;
+    let names: Vec<&str> = inner.split("||").map(str::trim).collect();
+    if !field_word || names.len() < 2 || names.iter().any(|n| n.is_empty() || n.contains('|')) {
+        return None;
+    }
+    let columns: Vec<Option<Field>> = names.iter().map(|n| column_field(n)).collect();
+    columns
+        .iter()
+        .any(Option::is_some)
+        .then_some(Table { sep: '|', columns })
 }
 
 /// A column name's field; in a table a bare `name` column holds people's names.
@@ -806,5 +827,19 @@ mod tests {
         assert_eq!(got[2], "a@b.io,123-45-6789");
         let got = run("service,status,latency\norders-api,200,15ms");
         assert_eq!(got[1], "");
+    }
+
+    #[test]
+    fn wiki_table_rows_by_their_double_bar_header() {
+        let mut ctx = Context::default();
+        let mut out = Vec::new();
+        ctx.line("||Name||Email||Date of birth||", true, &mut out);
+        let row = "|Ana Ruiz|ana@mail.test|1990-01-02|";
+        ctx.line(row, false, &mut out);
+        let got: Vec<&str> = out.iter().map(|s| &row[s.start..s.end]).collect();
+        assert!(
+            got.contains(&"Ana Ruiz") && got.contains(&"1990-01-02"),
+            "{got:?}"
+        );
     }
 }

@@ -14,8 +14,10 @@
 //!    [`companions`]: a card's security code after it; [`cells`]: a national phone number
 //!    that fills a quoted or separated cell; [`encoded`]: percent-encoded form names;
 //!    [`mrz`]: passport lines by their check digits; [`recovery`]: recovery codes and seed
-//!    phrases named in prose.
-//! 4. [`rules`] with [`ids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
+//!    phrases named in prose; [`hl7`], [`x12`], [`fhir`], [`iso20022`] and [`swift`]: health
+//!    and payment messages by the positions their standards give personal data; [`devices`],
+//!    [`brokers`], [`bundler`]: secrets after a tool's documented keyword.
+//! 4. [`rules`] with [`ids`], [`natids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
 //!
@@ -29,20 +31,27 @@
 
 mod argv;
 mod blocks;
+mod brokers;
+mod bundler;
 mod calls;
 mod cells;
 mod companions;
+mod devices;
 mod dumps;
 mod encoded;
+mod fhir;
 mod fields;
 mod follow;
 mod hashes;
+mod hl7;
 mod ids;
+mod iso20022;
 mod keys;
 mod lexicon;
 mod markup;
 mod mrz;
 mod multipart;
+mod natids;
 mod needle;
 mod pairs;
 mod public;
@@ -50,7 +59,9 @@ mod recovery;
 mod rules;
 mod schema;
 mod shapes;
+mod swift;
 mod tokens;
+mod x12;
 
 use super::error::{NarrativeError, NarrativeErrorKind};
 use aho_corasick::AhoCorasick;
@@ -386,6 +397,14 @@ impl Redactor {
         dumps::find(line, &mut found);
         mrz::find(line, &mut found);
         encoded::find(line, &mut found);
+        // Health and payment messages, by the positions their standards give personal data.
+        hl7::find(line, &mut found);
+        x12::find(line, &mut found);
+        fhir::find(line, &mut found);
+        iso20022::find(line, &mut found);
+        devices::find(line, &mut found);
+        brokers::find(line, &mut found);
+        bundler::find(line, &mut found);
         recovery::find(
             line,
             f.has(rules::Word::Code),
@@ -441,6 +460,15 @@ impl Redactor {
             if f.digit_space_digit {
                 cells::national_phones(line, &mut found);
             }
+        }
+        // Further national ids need a run of six digits, dashed digits, a spaced run of five
+        // (Medicare) or capitals before a digit (MBI, NHI).
+        if f.max_digit_run >= 6
+            || f.digit_dashes >= 2
+            || (f.digit_space_digit && f.max_digit_run >= 5)
+            || (f.uu_digit && f.max_digit_run >= 2)
+        {
+            natids::find(line, &mut found);
         }
         for sp in found.drain(..) {
             add(&mut taken, sp);

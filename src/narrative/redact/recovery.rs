@@ -2,12 +2,16 @@
 //!
 //! - MFA recovery (backup) codes: a service issues several short one-time codes at once, and
 //!   they are passed on as a list after `recovery codes` / `backup codes` and a colon
-//!   (`Backup codes: 4f7q-2kx9 83jd-pq0w`); each code in the list is masked.
+//!   (`Backup codes: 4f7q-2kx9 83jd-pq0w`); each code in the list is masked. With or without
+//!   the list (`used recovery code abc12-de34f`), the codes most providers print (two halves
+//!   of 4-5 lowercase letters and digits joined by `-`) after the words.
 //! - A wallet's BIP39 mnemonic: 12, 15, 18, 21 or 24 lowercase words of 3 to 8 letters (the
 //!   lengths of the standard's word lists), one space apart, on a line that calls it a
 //!   `mnemonic`, `phrase` or `seed`; the run of words is masked whole.
 
 use super::{SecretKind, Span};
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// Spans of recovery codes and seed phrases in `line`. `code_word`, `seed_word`: the line has
 /// `code` or a seed word (`mnemonic`, `phrase`, `seed`), found in the caller's one pass.
@@ -23,16 +27,22 @@ pub(crate) fn find(line: &str, code_word: bool, seed_word: bool, out: &mut Vec<S
 /// The codes listed after `recovery codes ...:` / `backup codes ...:`.
 fn codes(line: &str, out: &mut Vec<Span>) {
     let lower = line.to_ascii_lowercase();
-    let Some(cue) = ["recovery codes", "backup codes"]
+    let Some(cue) = ["recovery code", "backup code"]
         .iter()
         .find_map(|c| lower.find(c).map(|i| i + c.len()))
     else {
         return;
     };
+    let listed = out.len();
     // The list starts after the colon that ends the cue's clause (`for ana@x.org:`).
-    let Some(colon) = line[cue..].find(':').map(|i| cue + i + 1) else {
-        return;
-    };
+    if let Some(colon) = line[cue..].find(':').map(|i| cue + i + 1) {
+        list_after(line, colon, out);
+    }
+    halves_after(line, cue, listed, out);
+}
+
+/// The codes of the list that starts at `colon`, up to the first word that is not one.
+fn list_after(line: &str, colon: usize, out: &mut Vec<Span>) {
     let mut at = colon;
     for tok in line[colon..].split_inclusive([' ', ',', '\t']) {
         let word = tok.trim_end_matches([' ', ',', '\t']);
@@ -45,6 +55,27 @@ fn codes(line: &str, out: &mut Vec<Span>) {
             break;
         }
         out.push(Span::new(start, start + word.len(), SecretKind::Secret));
+    }
+}
+
+/// Codes of two halves (`abc12-de34f`) anywhere after `at`, but those already in `out` from
+/// index `from` on (the list's).
+fn halves_after(line: &str, at: usize, from: usize, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?-u:\b)[a-z0-9]{4,5}-[a-z0-9]{4,5}(?-u:\b)").expect("recovery code regex")
+    });
+    for m in re.find_iter(&line[at..]) {
+        let (s, e) = (at + m.start(), at + m.end());
+        // Not a word in a hyphenated phrase or a path (`set-up`, `a-b/c`).
+        let after = line.as_bytes().get(e);
+        let listed = out[from..].iter().any(|o| o.start < e && s < o.end);
+        if !listed
+            && !matches!(after, Some(b'-' | b'/' | b'.' | b'_'))
+            && !m.as_str().contains("code")
+        {
+            out.push(Span::new(s, e, SecretKind::Secret));
+        }
     }
 }
 
@@ -129,5 +160,14 @@ mod tests {
         )
         .is_empty());
         assert!(masked(&format!("note {phrase}")).is_empty());
+    }
+
+    #[test]
+    fn codes_of_two_halves_without_a_list() {
+        assert_eq!(
+            masked("user signed in with recovery code 4f2a9-c81kd from a new device"),
+            ["4f2a9-c81kd"]
+        );
+        assert!(masked("recovery code flow set-up done for user-42 in-place").is_empty());
     }
 }

@@ -65,10 +65,11 @@ pub(crate) fn provider_re() -> &'static Regex {
             r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]+",
             r"|https://[a-f0-9]{32}(?::[a-f0-9]{32})?@[A-Za-z0-9.\-]+/\d+",
             r"|https://[A-Za-z0-9.\-]+\.webhook\.office\.com/[^\s\x22']+",
-            // Password hashes (crypt formats, Django, Werkzeug): the hash stands for the password.
+            // Password hashes (crypt formats, Django, Werkzeug; `$7$` Mosquitto PBKDF2-SHA512,
+            // `$8$`/`$9$` Cisco PBKDF2/scrypt, JunOS `$9$`): the hash stands for the password.
             // crypt(3) never writes `:` (shadow(5) separates its fields with it); a PHC string
             // joins its parameters with `,` (`$m=19456,t=2,p=1$`).
-            r"|\$(?:2[abxy]|argon2(?:id|i|d)|apr1|1|5|6|y|gy|scrypt|pbkdf2[\w\-]*)\$(?:[^\s\x22',;:]|,[a-z]=)+",
+            r"|\$(?:2[abxy]|argon2(?:id|i|d)|apr1|1|5|6|7|8|9|y|gy|scrypt|pbkdf2[\w\-]*)\$(?:[^\s\x22',;:]|,[a-z]=)+",
             r"|(?-u:\b)(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$[^\s\x22',;]+",
         ))
         .expect("provider tokens")
@@ -244,6 +245,9 @@ mod tests {
             "https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl",
             "$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
             "pbkdf2_sha256$720000$salt$hash=",
+            // mosquitto_passwd's PBKDF2-SHA512; Cisco type 9 (scrypt).
+            "$7$101$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNo==",
+            "$9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM",
             "0123456789abcdef0123456789abcdef-us12",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz0123456",
             "1234567890:AAabcdefghijklmnopqrstuvwxyz012345-",
