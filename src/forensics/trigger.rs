@@ -98,7 +98,7 @@ const SECRET: &[&str] = &[
 const ROTATED: &[&str] = &["rotated", "rotation", "rotating", "rotate", "rolled over"];
 /// What `kubectl apply` and GitOps controllers print for a workload they changed
 /// (`deployment.apps/x configured`): a new pod template, so a rollout.
-const WORKLOAD: &[&str] = &["deployment", "statefulset", "daemonset"];
+const CONTROLLERS: &[&str] = &["deployment", "statefulset", "daemonset"];
 const APPLIED: &[&str] = &["configured", "created", "patched", "restarted", "updated"];
 const DEPLOY: &[&str] = &[
     "deployment rolled out",
@@ -133,7 +133,7 @@ fn change_phrases() -> &'static aho_corasick::AhoCorasick {
             CONFIG_MAP,
             FLAG,
             ROTATED,
-            WORKLOAD,
+            CONTROLLERS,
             DEPLOY,
             TRAFFIC_SPIKE,
         ]
@@ -374,7 +374,7 @@ fn change_kind(text: &str) -> Option<&'static str> {
         || has(ROTATED) && has(SECRET)
     {
         Some("config_change")
-    } else if has(DEPLOY) || has(WORKLOAD) && has(APPLIED) {
+    } else if has(DEPLOY) || has(CONTROLLERS) && has(APPLIED) {
         Some("deploy")
     } else if has(TRAFFIC_SPIKE) {
         Some("traffic_spike")

@@ -48,7 +48,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
     });
     for m in re.find_iter(line) {
         let v = m.as_str();
-        if edge_ok(line, m.start(), m.end()) && (checked(v) || named(line, m.start(), v)) {
+        if edge_ok(line, m.start(), m.end()) && (checked(v) || introduced(line, m.start(), v)) {
             out.push(Span::new(m.start(), m.end(), SecretKind::Id));
         }
     }
@@ -99,7 +99,7 @@ fn checked(v: &str) -> bool {
 /// A weak check (one number in ten or eleven passes, or a date and such a check in a
 /// ten-digit run as common as a control number), passed only when the id's name is written
 /// just before the value.
-fn named(line: &str, s: usize, v: &str) -> bool {
+fn introduced(line: &str, s: usize, v: &str) -> bool {
     let d = digits_of(v);
     let ok = ird(&d) || medicare(&d) || oib(&d) || egn(&d) || super::ids::au_tfn(v);
     if !ok {
