@@ -74,7 +74,7 @@ pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
         if !SETTERS.iter().any(|s| s.eq_ignore_ascii_case(call)) {
             continue;
         }
-        let Some((f, v)) = named_value(&c) else {
+        let Some((f, v)) = quoted_field_value(&c) else {
             continue;
         };
         if matches!(f, Field::Password | Field::Credential) && masks(f, v.as_str(), "") {
@@ -85,7 +85,7 @@ pub(crate) fn values_set_by_call(line: &str, out: &mut Vec<Span>) {
 
 /// The field a quoted name (group `n1` or `n2`, at most [`NAME_MAX`] bytes) names and the
 /// quoted value after it (`v1` or `v2`), from a match of [`call_re`] or the pair regex.
-fn named_value<'h>(c: &regex::Captures<'h>) -> Option<(Field, regex::Match<'h>)> {
+fn quoted_field_value<'h>(c: &regex::Captures<'h>) -> Option<(Field, regex::Match<'h>)> {
     let name = c.name("n1").or_else(|| c.name("n2"))?;
     let v = c.name("v1").or_else(|| c.name("v2"))?;
     if name.len() > NAME_MAX {
@@ -113,7 +113,7 @@ pub(crate) fn pair_tuples(line: &str, out: &mut Vec<Span>) {
         .expect("header pair regex") // names bounded by NAME_MAX in code, as in call_re
     });
     for c in re.captures_iter(line) {
-        let Some((f, v)) = named_value(&c) else {
+        let Some((f, v)) = quoted_field_value(&c) else {
             continue;
         };
         if masks(f, v.as_str(), "") {
