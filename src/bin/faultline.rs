@@ -592,7 +592,7 @@ mod cli {
             paths: &[PathBuf],
         ) -> Result<(), String> {
             let redactor = Redactor::new(patterns).map_err(|e| e.to_string())?;
-            let mut lr = LogRedactor::new(redactor);
+            let mut lr = LogRedactor::new(redactor).on(&super::threads::Threads);
             let jobs = plan(out, paths)?;
             if let Some(dir) = out.filter(|d| d.as_os_str() != "-") {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

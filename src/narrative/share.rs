@@ -134,9 +134,11 @@ pub fn redacted_name(name: &str) -> String {
 }
 
 /// Redacts several logs with one redactor, so a value keeps its placeholder across files.
-#[derive(Debug)]
 pub struct LogRedactor {
     redactor: Redactor,
+    /// Runs the pieces of a long file ([`Redactor::redact_counted_on`]); the bytes out never
+    /// depend on it.
+    par: &'static dyn crate::parallel::Parallel,
     files: usize,
     lines: usize,
     lines_changed: usize,
@@ -147,11 +149,17 @@ impl LogRedactor {
     pub fn new(redactor: Redactor) -> LogRedactor {
         LogRedactor {
             redactor,
+            par: &crate::parallel::Sequential,
             files: 0,
             lines: 0,
             lines_changed: 0,
             occurrences: BTreeMap::new(),
         }
+    }
+
+    /// The same redactor, reading the pieces of a long file through `par` (threads, natively).
+    pub fn on(self, par: &'static dyn crate::parallel::Parallel) -> LogRedactor {
+        LogRedactor { par, ..self }
     }
 
     /// The redacted copy of one input file's bytes (`name` only labels errors).
@@ -163,7 +171,7 @@ impl LogRedactor {
     /// The redacted copy of a text: same lines, same terminators.
     pub fn redact_text(&mut self, text: &str) -> String {
         self.files += 1;
-        let (out, counts) = self.redactor.redact_counted(text);
+        let (out, counts) = self.redactor.redact_counted_on(text, self.par);
         self.lines += counts.lines;
         self.lines_changed += counts.lines_changed;
         for (kind, n) in counts.occurrences {

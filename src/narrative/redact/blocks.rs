@@ -11,8 +11,9 @@ use super::keys::{self, Field};
 use super::needle::{needle, Needle};
 use super::{SecretKind, Span};
 
-/// State carried across the lines of one text.
-#[derive(Debug, Clone, Default)]
+/// State carried across the lines of one text. Equal to its default between lines that share
+/// nothing, which lets a long text be read in pieces at once (see `Redactor::scan`).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Context {
     key: Option<KeyBlock>,
     table: Option<Table>,
@@ -48,7 +49,7 @@ enum KeyBlock {
     Counted { private: bool, left: u32 },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Table {
     sep: char,
     columns: Vec<Option<Field>>,

@@ -659,7 +659,8 @@ pub(crate) fn masks(f: Field, v: &str, after: &str) -> bool {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_');
     match f {
-        Field::Password => true,
+        // `--- PASS: TestLogin/bad_input (0.00s)`: a test runner's verdict on a named test.
+        Field::Password => !elapsed_follows(after),
         Field::PublicKey => v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()),
         Field::Credential => {
             // Twilio resource SIDs (`SM` + 32 hex) name a message or call, not a secret.
@@ -684,6 +685,22 @@ pub(crate) fn masks(f: Field, v: &str, after: &str) -> bool {
             v.chars().any(char::is_alphabetic) && has_digit && v.contains(' ') || street_word(v)
         }
     }
+}
+
+/// Whether `after` opens with an elapsed time in parentheses (`(0.00s)`, `(12ms)`), as test
+/// runners print after the name of a test they passed or failed.
+fn elapsed_follows(after: &str) -> bool {
+    let Some(rest) = after.trim_start().strip_prefix('(') else {
+        return false;
+    };
+    let Some((time, _)) = rest.split_once(')') else {
+        return false;
+    };
+    let num = time.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &time[num.len()..];
+    !num.is_empty()
+        && num.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && matches!(unit, "s" | "ms" | "us" | "µs" | "ns" | "m")
 }
 
 /// A file path (`/var/run/secrets/token`), not a base64 key that starts with `/`
@@ -1188,6 +1205,20 @@ mod tests {
             ["Grace Thompson"]
         );
         assert_eq!(masked("cellulare=360 1552635 ok=1"), ["360 1552635"]);
+    }
+
+    /// Regression: Go's test verdicts (`--- PASS: name (0.00s)`) read as an FTP `PASS`.
+    #[test]
+    fn a_test_runners_verdict_is_not_a_password() {
+        for line in [
+            "--- PASS: TestLogin/rejects_empty_user (0.00s)",
+            "    --- FAIL: TestCheckout_Total/discount_over_100 (0.12s)",
+            "--- PASS: TestRetry (1.5s)",
+        ] {
+            assert_eq!(masked(line), Vec::<&str>::new(), "{line}");
+        }
+        assert_eq!(masked("PASS: Tr0ub4dor&3"), ["Tr0ub4dor&3"]);
+        assert!(masked("pass: hunter2 (set by admin)")[0].starts_with("hunter2"));
     }
 
     #[test]

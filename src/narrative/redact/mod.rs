@@ -176,6 +176,8 @@ pub struct Redactor {
     seen_dfa: bool,
     /// Total length of the values to find again.
     seen_bytes: usize,
+    /// The values `seen` finds.
+    seen_values: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -200,6 +202,7 @@ impl Default for Redactor {
             seen_stale: false,
             seen_dfa: false,
             seen_bytes: 0,
+            seen_values: std::collections::HashSet::new(),
         }
     }
 }
@@ -235,8 +238,25 @@ impl Redactor {
 
     /// [`Redactor::redact`], and what it masked.
     pub fn redact_counted(&mut self, text: &str) -> (String, RedactionCounts) {
-        self.refresh_seen(text.len());
-        let (spans, lines, changed) = self.scan(text);
+        self.redact_counted_on(text, &crate::parallel::Sequential)
+    }
+
+    /// [`Redactor::redact_counted`], a long text read in pieces that `par` may run at once;
+    /// the same bytes out whatever `par` is.
+    pub fn redact_counted_on(
+        &mut self,
+        text: &str,
+        par: &dyn crate::parallel::Parallel,
+    ) -> (String, RedactionCounts) {
+        let reading = self.scan(text, par);
+        let found_here = if reading.lines > 1 {
+            reading.values(text)
+        } else {
+            // One line: its values found again on it already were (`Redactor::line_spans`).
+            Vec::new()
+        };
+        self.refresh_seen(text.len(), found_here);
+        let (spans, lines, changed) = self.finish(text, reading);
         let mut counts = RedactionCounts {
             lines,
             lines_changed: changed,
@@ -266,7 +286,8 @@ impl Redactor {
 
     /// The secrets found in `text`, as `(start, end, kind)` byte spans, without recording them.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, SecretKind)> {
-        self.scan(text)
+        let reading = self.scan(text, &crate::parallel::Sequential);
+        self.finish(text, reading)
             .0
             .into_iter()
             .map(|s| (s.start, s.end, s.kind))
@@ -312,31 +333,37 @@ impl Redactor {
         let ph = format!("<{}_{}>", kind.label(), self.counts[kind.index()]);
         self.forward.insert((kind, value.to_string()), ph.clone());
         self.back.insert(ph.clone(), value.to_string());
-        if propagates(value) {
+        if propagates(value) && !self.seen_values.contains(value) {
             self.seen_stale = true;
-            self.seen_bytes += value.len();
         }
         ph
     }
 
-    /// Rebuilds the automaton of values to find again, when values were added, for a text of
-    /// `text_len` bytes. The kind only changes the speed, never the matches.
-    fn refresh_seen(&mut self, text_len: usize) {
+    /// Rebuilds the automaton of values to find again, for a text of `text_len` bytes, when
+    /// values were masked since, or `here` (values this text's first reading found) holds one
+    /// it lacks. The kind of automaton only changes the speed, never the matches.
+    fn refresh_seen(&mut self, text_len: usize, here: Vec<(String, SecretKind)>) {
+        let fresh = here.iter().any(|(v, _)| !self.seen_values.contains(v));
         // A DFA searches a byte in a few instructions where the default NFA follows failure
         // links (a tenth of the whole time on a log of many files), but takes far longer to
         // build: worth it only for a text much longer than the values.
         let dfa = text_len >= SEEN_DFA_RATIO * self.seen_bytes;
         let upgrade = dfa && !self.seen_dfa && self.seen.is_some();
-        if !self.seen_stale && !upgrade {
+        if !self.seen_stale && !fresh && !upgrade {
             return;
         }
         self.seen_stale = false;
-        let values: Vec<(String, SecretKind)> = self
+        let mut all: std::collections::BTreeSet<(SecretKind, String)> = self
             .forward
             .keys()
             .filter(|(_, v)| propagates(v))
-            .map(|(k, v)| (v.clone(), *k))
+            .cloned()
             .collect();
+        all.extend(here.into_iter().map(|(v, k)| (k, v)));
+        let values: Vec<(String, SecretKind)> = all.into_iter().map(|(k, v)| (v, k)).collect();
+        self.seen_values = values.iter().map(|(v, _)| v.clone()).collect();
+        self.seen_bytes = values.iter().map(|(v, _)| v.len()).sum();
+        let dfa = text_len >= SEEN_DFA_RATIO * self.seen_bytes;
         self.seen_dfa = dfa;
         let build = |kind| {
             AhoCorasick::builder()
@@ -352,37 +379,122 @@ impl Redactor {
         self.seen = ac.ok().map(|ac| (ac, values));
     }
 
-    /// Spans of the whole text, line by line, with the state that spans lines.
-    fn scan(&self, text: &str) -> (Vec<Span>, usize, usize) {
-        let mut ctx = blocks::Context::default();
-        let mut all = Vec::new();
-        let mut lines = 0;
-        let mut changed = 0;
-        for (s, e) in crate::ingest::line_spans(text) {
-            lines += 1;
-            let line = &text[s..e];
-            let spans = self.line_spans(line, &mut ctx);
-            if !spans.is_empty() {
-                changed += 1;
-            }
-            all.extend(spans.into_iter().map(|mut sp| {
-                sp.start += s;
-                sp.end += s;
-                sp
-            }));
+    /// The first reading of a whole text, line by line, with the state that spans lines:
+    /// every layer but the values found again ([`Redactor::finish`] adds those).
+    ///
+    /// A long text is cut at line ends into pieces of [`SCAN_PIECE`] bytes, each read at once
+    /// from an empty [`blocks::Context`]. The result is what one reading from the start gives:
+    /// a piece whose predecessor ended with state (inside a key block, after a table header or
+    /// a `CREATE TABLE`) is read again from that state, after the others.
+    fn scan(&self, text: &str, par: &dyn crate::parallel::Parallel) -> Reading {
+        self.scan_in(text, par, SCAN_PIECE)
+    }
+
+    /// [`Redactor::scan`] with pieces of `size` bytes.
+    fn scan_in(&self, text: &str, par: &dyn crate::parallel::Parallel, size: usize) -> Reading {
+        let pieces = pieces(text, size);
+        let fresh = crate::parallel::map(
+            par,
+            pieces.clone(),
+            |&(_, p)| p.len() as u64,
+            |(at, p)| self.scan_from(p, at, blocks::Context::default()),
+        );
+        let mut reading = Reading::default();
+        let mut before = blocks::Context::default();
+        for (read, (at, p)) in fresh.into_iter().zip(pieces) {
+            let read = if before == blocks::Context::default() {
+                read
+            } else {
+                self.scan_from(p, at, before)
+            };
+            reading.lines += read.lines;
+            before = read.after.clone();
+            reading.pieces.push(read);
         }
-        (all, lines, changed)
+        reading
+    }
+
+    /// [`Redactor::scan`] of one piece starting at byte `at` of the text, from `ctx`.
+    fn scan_from(&self, text: &str, at: usize, mut ctx: blocks::Context) -> Piece {
+        let mut read = Piece {
+            at,
+            len: text.len(),
+            ..Piece::default()
+        };
+        for (s, e) in crate::ingest::line_spans(text) {
+            read.lines += 1;
+            let found = self.line_spans(&text[s..e], &mut ctx);
+            if !found.is_empty() {
+                read.found.push((s, found));
+            }
+        }
+        read.after = ctx;
+        read
+    }
+
+    /// Spans of the whole text from its first reading: each line's, with the values to find
+    /// again ([`Redactor::refresh_seen`]) wherever nothing else took their place; with the
+    /// number of lines and of lines changed.
+    fn finish(&self, text: &str, reading: Reading) -> (Vec<Span>, usize, usize) {
+        let mut all = Vec::new();
+        let mut changed = 0;
+        for piece in reading.pieces {
+            let body = &text[piece.at..piece.at + piece.len];
+            let mut found = piece.found.into_iter().peekable();
+            for (s, e) in crate::ingest::line_spans(body) {
+                let here = found.next_if(|(at, _)| *at == s).map(|(_, f)| f);
+                let spans = self.line_finish(&body[s..e], here);
+                if !spans.is_empty() {
+                    changed += 1;
+                }
+                all.extend(spans.into_iter().map(|mut sp| {
+                    sp.start += piece.at + s;
+                    sp.end += piece.at + s;
+                    sp
+                }));
+            }
+        }
+        (all, reading.lines, changed)
+    }
+
+    /// One line's spans: what its first reading found, then values found again that fit.
+    fn line_finish(&self, line: &str, found: Option<LineFound>) -> Vec<Span> {
+        let (mut taken, keep) = match found {
+            Some(LineFound::Done(spans)) => return spans,
+            Some(LineFound::Open { taken, keep }) => (taken, keep),
+            None => (Vec::new(), Vec::new()),
+        };
+        // Every value found again has a digit ([`propagates`]): a line without one has none.
+        let seen = self
+            .seen
+            .as_ref()
+            .filter(|_| line.bytes().any(|b| b.is_ascii_digit()));
+        if let Some((ac, values)) = seen {
+            for m in ac.find_iter(line) {
+                let (s, e) = (m.start(), m.end());
+                if word_edges(line, s, e) {
+                    let sp = Span::new(s, e, values[m.pattern().as_usize()].1);
+                    if fits(line, &taken, &keep, &sp) {
+                        taken.push(sp);
+                    }
+                }
+            }
+        }
+        if taken.is_empty() {
+            return taken;
+        }
+        settle(line, taken)
     }
 
     /// Non-overlapping spans of one line, layer priority first: key blocks, user patterns,
     /// table columns, then the line rules; then values seen before.
-    fn line_spans(&self, line: &str, ctx: &mut blocks::Context) -> Vec<Span> {
+    fn line_spans(&self, line: &str, ctx: &mut blocks::Context) -> LineFound {
         let mut cand: Vec<Span> = Vec::new();
         let f = rules::Features::of(line);
         let role = ctx.line(line, f.field_word, &mut cand);
         match role {
             blocks::LineRole::Private | blocks::LineRole::Public => {
-                return settle(line, cand);
+                return LineFound::Done(settle(line, cand));
             }
             blocks::LineRole::Armour | blocks::LineRole::Normal => {}
         }
@@ -412,11 +524,7 @@ impl Redactor {
             &mut found,
         );
         let add = |taken: &mut Vec<Span>, sp: Span| {
-            if sp.start < sp.end
-                && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
-                && !keep.iter().any(|&(s, e)| sp.start < e && s < sp.end)
-                && !keys::is_placeholder(&line[sp.start..sp.end])
-            {
+            if fits(line, taken, &keep, &sp) {
                 taken.push(sp);
             }
         };
@@ -499,33 +607,119 @@ impl Redactor {
             .collect();
         for (v, kind) in here {
             for (s, _) in line.match_indices(v.as_str()) {
-                let e = s + v.len();
-                let edge = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
-                if edge(s.checked_sub(1).and_then(|i| line.as_bytes().get(i)))
-                    && edge(line.as_bytes().get(e))
-                {
-                    add(&mut taken, Span::new(s, e, kind));
+                if word_edges(line, s, s + v.len()) {
+                    add(&mut taken, Span::new(s, s + v.len(), kind));
                 }
             }
         }
-        // Every value found again has a digit ([`propagates`]): a line without one has none.
-        let seen = self.seen.as_ref().filter(|_| f.max_digit_run > 0);
-        if let Some((ac, values)) = seen {
-            for m in ac.find_iter(line) {
-                let (s, e) = (m.start(), m.end());
-                let edge = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
-                if edge(s.checked_sub(1).and_then(|i| line.as_bytes().get(i)))
-                    && edge(line.as_bytes().get(e))
-                {
-                    add(
-                        &mut taken,
-                        Span::new(s, e, values[m.pattern().as_usize()].1),
-                    );
-                }
-            }
-        }
-        settle(line, taken)
+        LineFound::Open { taken, keep }
     }
+}
+
+/// What the first reading found on one line ([`Redactor::line_spans`]).
+enum LineFound {
+    /// A key block's line: its final spans; nothing is added to it.
+    Done(Vec<Span>),
+    /// Spans and ranges to keep, which values found again must not overlap; not settled yet.
+    Open {
+        taken: Vec<Span>,
+        keep: Vec<(usize, usize)>,
+    },
+}
+
+impl LineFound {
+    fn is_empty(&self) -> bool {
+        match self {
+            // A key block's line, even without spans, must not get values found again.
+            LineFound::Done(_) => false,
+            LineFound::Open { taken, keep } => taken.is_empty() && keep.is_empty(),
+        }
+    }
+
+    fn spans(&self) -> &[Span] {
+        match self {
+            LineFound::Done(spans) | LineFound::Open { taken: spans, .. } => spans,
+        }
+    }
+}
+
+/// The first reading of a text, piece by piece ([`Redactor::scan`]).
+#[derive(Default)]
+struct Reading {
+    lines: usize,
+    pieces: Vec<Piece>,
+}
+
+impl Reading {
+    /// The values its lines found that are worth finding again, each once, in text order.
+    fn values(&self, text: &str) -> Vec<(String, SecretKind)> {
+        let mut out: Vec<(String, SecretKind)> = Vec::new();
+        let mut have = std::collections::HashSet::new();
+        for piece in &self.pieces {
+            for (s, found) in &piece.found {
+                let line_at = piece.at + s;
+                for sp in found.spans() {
+                    let v = &text[line_at + sp.start..line_at + sp.end];
+                    if propagates(v) && have.insert((sp.kind, v)) {
+                        out.push((v.to_string(), sp.kind));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `sp` may join `taken` on `line`: not empty, overlapping no span taken and no range
+/// to keep, and not a placeholder already.
+fn fits(line: &str, taken: &[Span], keep: &[(usize, usize)], sp: &Span) -> bool {
+    sp.start < sp.end
+        && !taken.iter().any(|t| sp.start < t.end && t.start < sp.end)
+        && !keep.iter().any(|&(s, e)| sp.start < e && s < sp.end)
+        && !keys::is_placeholder(&line[sp.start..sp.end])
+}
+
+/// Whether `line[s..e]` is a whole token: no letter or digit right before or after it.
+fn word_edges(line: &str, s: usize, e: usize) -> bool {
+    let b = line.as_bytes();
+    let edge = |c: Option<&u8>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    edge(s.checked_sub(1).and_then(|i| b.get(i))) && edge(b.get(e))
+}
+
+/// Bytes per piece of a long text read at once ([`Redactor::scan`]): fixed, so how a text is
+/// cut never depends on the threads.
+const SCAN_PIECE: usize = 1 << 20;
+
+/// What the first reading of one piece gave: where it is in the text, its number of lines,
+/// what its lines found (by line start within the piece, lines with nothing left out), and
+/// the state after its last line.
+#[derive(Default)]
+struct Piece {
+    at: usize,
+    len: usize,
+    lines: usize,
+    found: Vec<(usize, LineFound)>,
+    after: blocks::Context,
+}
+
+/// `text` cut into `(offset, piece)` of about `size` bytes, each ending just after a line
+/// feed (the last at the text's end); one piece for a short text.
+fn pieces(text: &str, size: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while text.len() - at > size {
+        let cut = match text.as_bytes()[at + size..]
+            .iter()
+            .position(|&b| b == b'\n')
+        {
+            Some(i) => at + size + i + 1,
+            None => break,
+        };
+        out.push((at, &text[at..cut]));
+        at = cut;
+    }
+    out.push((at, &text[at..]));
+    out
 }
 
 /// A text at least this many times longer than the values to find again searches them
@@ -785,6 +979,54 @@ mod tests {
         );
         let e = Redactor::new(&["(".to_string()]).unwrap_err();
         assert_eq!(e.kind(), &NarrativeErrorKind::InvalidPattern);
+    }
+
+    /// Regression: a text read in pieces at once must give what one reading gives, also when a
+    /// key block, a table or a `CREATE TABLE` spans a cut.
+    #[test]
+    fn pieces_read_at_once_give_the_one_reading() {
+        let block = "user=ana@example.org password=hunter22x from 203.0.113.9\n\
+            -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx8vQ1Zq3\nT2h9pL0kWm4YbE7sNcRfJu\n\
+            -----END RSA PRIVATE KEY-----\nname,email,phone\nana,ana@example.org,+44 7700 900123\n\
+            CREATE TABLE users (id int, name text, ssn text);\n\
+            INSERT INTO users VALUES (1, 'Ana', '078-05-1120');\nplain line 42\n";
+        let text = block.repeat(9);
+        let r = Redactor::new(&[]).unwrap();
+        let one = r.finish(
+            &text,
+            r.scan_in(&text, &crate::parallel::Sequential, usize::MAX),
+        );
+        for size in [1, 17, 64, 100, 333] {
+            let read = r.scan_in(&text, &crate::parallel::tests::Backwards, size);
+            let cut = r.finish(&text, read);
+            assert_eq!(cut.1, one.1, "lines, size {size}");
+            assert_eq!(cut.2, one.2, "changed, size {size}");
+            let spans = |v: &[Span]| {
+                v.iter()
+                    .map(|s| (s.start, s.end, s.kind))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(spans(&cut.0), spans(&one.0), "size {size}");
+        }
+        assert!(pieces(&text, 64).len() > 9);
+        assert_eq!(pieces("", 64), vec![(0, "")]);
+        assert_eq!(pieces("ab\ncd", 1), vec![(0, "ab\n"), (3, "cd")]);
+    }
+
+    /// Regression: a value masked on one line stayed in clear on the other lines of the same
+    /// text (only later texts found it again).
+    #[test]
+    fn a_value_masked_once_is_masked_on_every_line_of_its_text() {
+        let mut r = Redactor::new(&[]).unwrap();
+        let out =
+            r.redact("login with Hunter2x9abc ok\npassword=Hunter2x9abc\nagain Hunter2x9abc.\n");
+        assert_eq!(
+            out,
+            "login with <SECRET_1> ok\npassword=<SECRET_1>\nagain <SECRET_1>.\n"
+        );
+        // Not inside another token.
+        let out = r.redact("xHunter2x9abc\nHunter2x9abcd\nok\n");
+        assert_eq!(out, "xHunter2x9abc\nHunter2x9abcd\nok\n");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 const MAX_TABLES: usize = 64;
 
 /// The tables defined so far in one text: lowercase name (without schema or quotes), columns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Tables(Vec<(String, Vec<String>)>);
 
 impl Tables {

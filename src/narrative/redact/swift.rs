@@ -7,7 +7,7 @@
 use super::{SecretKind, Span};
 
 /// How many name-and-address lines of a party field may still follow.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Party {
     left: u8,
 }
