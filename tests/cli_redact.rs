@@ -173,3 +173,35 @@ fn regression_key_block_countdown_underflow() {
         );
     }
 }
+
+/// A file longer than one piece (1 MB) is read in pieces at once natively: the copy must be
+/// the same bytes on one thread and on four, also with a key block and a table across cuts.
+#[test]
+fn a_long_file_gives_the_same_copy_on_any_number_of_threads() {
+    let dir = tmp("threads");
+    let block = app_log()
+        + "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n\
+           -----END OPENSSH PRIVATE KEY-----\nuser,email,phone\nana,ana.lima@example.org,+44 7700 900123\n";
+    let text = block.repeat(3_000_000 / block.len() + 1);
+    let input = dir.join("big.log");
+    std::fs::write(&input, &text).unwrap();
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["redact", "--out", "-"])
+            .arg(&input)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    let four = run("4");
+    assert!(one == four, "the copy differs between 1 and 4 threads");
+    assert_copy(&text, &one);
+    std::fs::remove_dir_all(&dir).ok();
+}
