@@ -436,6 +436,21 @@ pub(crate) fn rank(
         if let Some(sp) = specific.filter(|sp| sp.class != c.class && !c.class.is_specific()) {
             top.class = sp.class;
             top.evidence = sp.evidence.clone();
+            // The class prior line speaks of the class the candidate is named by, not of the
+            // generic class whose signals gave the score.
+            if let Some(r) = top
+                .reasons
+                .iter_mut()
+                .find(|r| r.starts_with("class prior"))
+            {
+                *r = format!(
+                    "class prior {:.2}: {} tends to start failures rather than follow them \
+                     (the score took {:.2} from the same service's less specific signals)",
+                    sp.class.origin_prior(),
+                    sp.class.as_str(),
+                    c.class.origin_prior()
+                );
+            }
             top.reasons.push(format!(
                 "called {} after its most specific signal",
                 sp.class.as_str()
@@ -724,6 +739,55 @@ mod fallback_tests {
         let r = analyze(&[InputFile::new("now.log", logfmt(&incident))], &opts).unwrap();
         let root = r.root_cause.service.as_deref();
         assert_eq!(root, Some("worker"));
+    }
+
+    /// Bug: a candidate named `orders · db_pool_exhaustion` gave the reason "class prior ...:
+    /// code_exception tends to start failures": its score came from its generic exceptions, and
+    /// the reason line kept their class after the candidate was renamed by its most specific one.
+    #[test]
+    fn class_prior_reason_names_the_candidates_own_class() {
+        let mut lines = vec![("info", "web", "request served"); 6];
+        lines.extend(
+            [(
+                "error",
+                "orders",
+                "unhandled exception in request handler: NullPointerException",
+            ); 3],
+        );
+        lines.push((
+            "warn",
+            "orders",
+            "connection pool exhausted: timed out waiting for a free connection",
+        ));
+        let r = analyze(
+            &[InputFile::new("x.log", logfmt(&lines))],
+            &Default::default(),
+        )
+        .unwrap();
+        let named = std::iter::once((&r.root_cause.failure_class, &r.root_cause.reasons))
+            .chain(r.candidates.iter().map(|c| (&c.failure_class, &c.reasons)));
+        let mut seen = 0;
+        for (class, reasons) in named {
+            for line in reasons.iter().filter(|l| l.starts_with("class prior")) {
+                seen += 1;
+                assert!(line.contains(class.as_str()), "{class}: {line}");
+                for other in crate::forensics::Class::ALL {
+                    let o = other.as_str();
+                    assert!(o == class || !line.contains(o), "{class}: {line}");
+                }
+            }
+        }
+        assert!(seen > 0);
+        // The case of the bug: scored by its exceptions, named by the exhausted pool.
+        assert_eq!(r.root_cause.failure_class, "db_pool_exhaustion");
+        assert!(
+            r.root_cause
+                .reasons
+                .iter()
+                .any(|l| l.starts_with("called ")),
+            "{:?}",
+            r.root_cause.reasons
+        );
     }
 
     #[test]
