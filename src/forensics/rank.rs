@@ -790,6 +790,31 @@ mod fallback_tests {
         );
     }
 
+    /// A callee that only got slow logs warnings at most; its callers log the errors. Their
+    /// warnings that calls to it took seconds make it the suspect, not the loud caller.
+    #[test]
+    fn a_callee_its_callers_call_slow_is_the_suspect() {
+        let mut lines = vec![("info", "scorer", "scored request in 80 ms"); 4];
+        lines.push(("warn", "scorer", "slow request dur_ms=3900"));
+        for _ in 0..3 {
+            lines.push(("warn", "checkout", "call to scorer took 4200 ms"));
+        }
+        for _ in 0..4 {
+            lines.push((
+                "error",
+                "checkout",
+                "unhandled exception in request handler",
+            ));
+        }
+        let r = analyze(
+            &[InputFile::new("x.log", logfmt(&lines))],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("scorer"));
+        assert_eq!(r.root_cause.failure_class, "latency");
+    }
+
     #[test]
     fn one_caller_blaming_a_service_is_one_witness_not_proof() {
         // Two abnormal services: the caller's timeout names the callee once. One witness
