@@ -56,7 +56,12 @@ const COMPONENTS: &[&str] = &[
     "background",
     "chronic",
     "called",
+    "before the burst",
 ];
+/// Signals further apart than this many times the typical gap between signals, and at least
+/// [`MIN_BURST_GAP_NS`] apart, belong to different bursts.
+const BURST_GAP_FACTOR: i64 = 20;
+const MIN_BURST_GAP_NS: i64 = 120_000_000_000;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
 /// A service whose median exit gap grew this many times over the baseline's is slowed.
@@ -92,6 +97,8 @@ struct Group {
     fresh_first: Option<i64>,
     /// For a suspect others' failures point at (see `shared`, `holders`): why, as a reason line.
     shared: Option<String>,
+    /// Times of its timed events, one per event (duplicates are removed when it is scored).
+    event_times: Vec<i64>,
 }
 
 impl Group {
@@ -108,6 +115,7 @@ impl Group {
             fresh: 0,
             fresh_first: None,
             shared: None,
+            event_times: Vec::new(),
         }
     }
 
@@ -117,6 +125,7 @@ impl Group {
         let t = f.times[i];
         if let Some(t) = t {
             self.first_time = Some(self.first_time.map_or(t, |x| x.min(t)));
+            self.event_times.push(t);
         }
         if !bg.is_background(corpus, i) {
             self.fresh += 1;
@@ -286,6 +295,7 @@ pub(crate) fn rank(
     let others = abnormal.len().saturating_sub(1).max(MIN_WITNESSES) as f64;
     let anomaly = baseline.map(|b| anomaly_by_service(corpus, b));
 
+    let burst = main_burst(&groups);
     let mut cands: Vec<Candidate> = groups
         .into_values()
         .map(|mut g| {
@@ -330,8 +340,13 @@ pub(crate) fn rank(
                 chronic * (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
                     + W_ANOMALY_WITH_BASELINE * anom
             } else {
-                // Without a healthy period, the logs' own background stands in for it.
-                let chronic = if change < CHRONIC { 0.6 } else { 1.0 };
+                // Without a healthy period, the logs' own background stands in for it, and
+                // signals that all came and went before the failures' main burst are not it.
+                let chronic = if change < CHRONIC || before_burst(&g, burst) {
+                    0.6
+                } else {
+                    1.0
+                };
                 chronic * base + W_ANOMALY * change
             };
             let mut reasons = vec![
@@ -374,6 +389,13 @@ pub(crate) fn rank(
                 reasons.push(
                     "background: its signals are start-up output or there all along, so it \
                      counts for less"
+                        .into(),
+                );
+            }
+            if baseline.is_none() && change >= CHRONIC && before_burst(&g, burst) {
+                reasons.push(
+                    "before the burst: its signals all came and went before the main burst of \
+                     failures, so it counts for less"
                         .into(),
                 );
             }
@@ -474,6 +496,55 @@ pub(crate) fn rank(
         best.push(top);
     }
     best
+}
+
+/// When most of the failures happened: the start of the run of signal times with the most
+/// signals, runs being split where two consecutive signals are further apart than
+/// [`BURST_GAP_FACTOR`] times the median gap (and [`MIN_BURST_GAP_NS`]), with that split gap.
+/// `None` when the signals form one run (or are untimed).
+fn main_burst(groups: &BTreeMap<(String, Class), Group>) -> Option<(i64, i64)> {
+    let mut times: Vec<i64> = Vec::new();
+    for g in groups.values() {
+        times.extend(g.event_times.iter().copied());
+    }
+    crate::sort::sort(&mut times);
+    if times.len() < 3 {
+        return None;
+    }
+    let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let gaps_in_order = gaps.clone();
+    crate::sort::sort(&mut gaps);
+    let split = (BURST_GAP_FACTOR * gaps[gaps.len() / 2]).max(MIN_BURST_GAP_NS);
+    // (start, signals) of each run; the biggest wins, the earliest of equals.
+    let mut runs: Vec<(i64, usize)> = vec![(times[0], 1)];
+    for (k, &gap) in gaps_in_order.iter().enumerate() {
+        if gap > split {
+            runs.push((times[k + 1], 1));
+        } else if let Some(r) = runs.last_mut() {
+            r.1 += 1;
+        }
+    }
+    if runs.len() < 2 {
+        return None;
+    }
+    let best = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    runs.iter().find(|r| r.1 == best).map(|r| (r.0, split))
+}
+
+/// True when `g`'s signals recurred before the main burst and stopped before it began: every
+/// timed signal is earlier than the burst, and they came at two moments or more, further apart
+/// than the burst's split gap. Trouble that came back at intervals and played no part in the
+/// burst is background the logs' window was too short to show as steady. A single early moment
+/// is not: a component that broke once, long before its callers noticed, is a cause.
+fn before_burst(g: &Group, burst: Option<(i64, i64)>) -> bool {
+    let Some((start, split)) = burst else {
+        return false;
+    };
+    let (Some(&first), Some(&last)) = (g.event_times.iter().min(), g.event_times.iter().max())
+    else {
+        return false;
+    };
+    last < start && last - first > split
 }
 
 /// Events at warning level or worse, of a known service, whose template is new: absent from
@@ -813,6 +884,59 @@ mod fallback_tests {
         .unwrap();
         assert_eq!(r.root_cause.service.as_deref(), Some("scorer"));
         assert_eq!(r.root_cause.failure_class, "latency");
+    }
+
+    /// A gateway that rejects a stray token every quarter of an hour has trouble that comes
+    /// back and goes; when the outage bursts later without it, it is background, not the cause.
+    /// A component that broke once, early, stays a cause (see `before_burst`).
+    #[test]
+    fn trouble_that_recurred_and_stopped_before_the_burst_is_background() {
+        let mut lines: Vec<(String, &str, &str, &str)> = Vec::new();
+        let at = |m: u32, s: u32| format!("2024-01-01T00:{m:02}:{s:02}Z");
+        for m in [0, 15] {
+            lines.push((
+                at(m, 0),
+                "error",
+                "gateway",
+                "token rejected: invalid signature",
+            ));
+        }
+        for m in (1..30).filter(|m| *m != 15) {
+            lines.push((at(m, 0), "info", "gateway", "request served"));
+        }
+        for k in 0..3 {
+            lines.push((
+                at(30, 2 * k),
+                "error",
+                "store",
+                "unhandled exception in write path",
+            ));
+            lines.push((
+                at(30, 2 * k + 1),
+                "error",
+                "api",
+                "call to store failed: connection refused",
+            ));
+        }
+        let text: String = lines
+            .iter()
+            .map(|(t, l, s, m)| format!("time={t} level={l} service={s} msg=\"{m}\"\n"))
+            .collect();
+        let r = analyze(
+            &[InputFile::new("x.log", text.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("store"));
+        let gw = r
+            .candidates
+            .iter()
+            .find(|c| c.service.as_deref() == Some("gateway"));
+        let why = gw.map(|c| c.reasons.clone()).unwrap_or_default();
+        assert!(
+            why.iter().any(|l| l.starts_with("before the burst")),
+            "{why:?}"
+        );
     }
 
     #[test]
