@@ -511,13 +511,10 @@ fn main_burst(groups: &BTreeMap<(String, Class), Group>) -> Option<(i64, i64)> {
     if times.len() < 3 {
         return None;
     }
-    let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
-    let gaps_in_order = gaps.clone();
-    crate::sort::sort(&mut gaps);
-    let split = (BURST_GAP_FACTOR * gaps[gaps.len() / 2]).max(MIN_BURST_GAP_NS);
+    let split = split_gap(times.clone());
     // (start, signals) of each run; the biggest wins, the earliest of equals.
     let mut runs: Vec<(i64, usize)> = vec![(times[0], 1)];
-    for (k, &gap) in gaps_in_order.iter().enumerate() {
+    for (k, gap) in times.windows(2).map(|w| w[1] - w[0]).enumerate() {
         if gap > split {
             runs.push((times[k + 1], 1));
         } else if let Some(r) = runs.last_mut() {
@@ -529,6 +526,54 @@ fn main_burst(groups: &BTreeMap<(String, Class), Group>) -> Option<(i64, i64)> {
     }
     let best = runs.iter().map(|r| r.1).max().unwrap_or(0);
     runs.iter().find(|r| r.1 == best).map(|r| (r.0, split))
+}
+
+/// The gap between two signal times that separates two bursts: [`BURST_GAP_FACTOR`] times the
+/// median gap between consecutive signals, and at least [`MIN_BURST_GAP_NS`].
+fn split_gap(mut times: Vec<i64>) -> i64 {
+    crate::sort::sort(&mut times);
+    let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    crate::sort::sort(&mut gaps);
+    let median = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    (BURST_GAP_FACTOR.saturating_mul(median)).max(MIN_BURST_GAP_NS)
+}
+
+/// Quiet between two signals of the root that makes them separate episodes for its patient zero.
+const MIN_EPISODE_GAP_NS: i64 = 600_000_000_000;
+/// Signals that make a run rather than a stray line.
+const MIN_RUN: usize = 2;
+
+/// Of `events` (sorted by time, untimed last), those of their first run of [`MIN_RUN`] signals
+/// or more (runs split where consecutive times are more than `split` apart), else of their
+/// biggest run: a stray early line, an hour before the rest, does not start the failure, but
+/// the first warnings of a slow build-up do. All of them when none is timed.
+fn main_run<'a>(
+    events: &'a [usize],
+    times: &'a [Option<i64>],
+    split: i64,
+) -> impl Iterator<Item = usize> + 'a {
+    let timed: Vec<(usize, i64)> = events
+        .iter()
+        .filter_map(|&i| times[i].map(|t| (i, t)))
+        .collect();
+    // (first index into `timed`, length) of each run.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for k in 0..timed.len() {
+        match runs.last_mut() {
+            Some(r) if timed[k].1 - timed[k - 1].1 <= split => r.1 += 1,
+            _ => runs.push((k, 1)),
+        }
+    }
+    let best = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let chosen: Option<FxHashSet<usize>> = runs
+        .iter()
+        .find(|r| r.1 >= MIN_RUN)
+        .or_else(|| runs.iter().find(|r| r.1 == best))
+        .map(|&(a, n)| timed[a..a + n].iter().map(|&(i, _)| i).collect());
+    events
+        .iter()
+        .copied()
+        .filter(move |i| chosen.as_ref().is_none_or(|c| c.contains(i)))
 }
 
 /// True when `g`'s signals recurred before the main burst and stopped before it began: every
@@ -687,6 +732,11 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     // A name that stands for the root (its pod `db-0`, an instance's file name) is the root.
     let is_root =
         |name: &str| name == root.service || f.aliases.resolve(name) == Some(root.service.as_str());
+    // The gap that separates bursts of signals, over every signal of the corpus.
+    // A few minutes of quiet between a first warning and the failures is a build-up, not
+    // another episode.
+    let split = split_gap(f.signals.iter().filter_map(|s| f.times[s.event]).collect())
+        .max(MIN_EPISODE_GAP_NS);
     let pick = |own: bool, parsed: bool| {
         let about = held
             .iter()
@@ -705,7 +755,10 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
             })
             .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
             .map(|s| s.event);
-        signals.chain(about).min_by_key(|&i| key(i))
+        let mut events: Vec<usize> = signals.chain(about).collect();
+        crate::sort::sort_by_key(&mut events, |&i| key(i));
+        events.dedup();
+        main_run(&events, &f.times, split).min_by_key(|&i| key(i))
     };
     let first = pick(true, true)
         .or_else(|| pick(true, false))
@@ -936,6 +989,41 @@ mod fallback_tests {
         assert!(
             why.iter().any(|l| l.starts_with("before the burst")),
             "{why:?}"
+        );
+    }
+
+    /// One slow request of the store (a blip), then quiet for most of an hour, then the store
+    /// fails again and again and its callers with it: the failure starts with the run, not with
+    /// the stray line long before it.
+    #[test]
+    fn a_stray_line_long_before_the_failure_is_not_its_patient_zero() {
+        let mut text = String::from(
+            "time=2024-01-01T00:00:00Z level=warn service=store msg=\"slow request dur_ms=2100\"\n",
+        );
+        for m in 1..40 {
+            text += &format!(
+                "time=2024-01-01T00:{m:02}:00Z level=info service=store msg=\"write ok\"\n"
+            );
+        }
+        for k in 0..4 {
+            text += &format!(
+                "time=2024-01-01T00:45:{:02}Z level=error service=store msg=\"write failed: no space left on device\"\n\
+                 time=2024-01-01T00:45:{:02}Z level=error service=api msg=\"call to store failed: connection refused\"\n",
+                2 * k,
+                2 * k + 1
+            );
+        }
+        let r = analyze(
+            &[InputFile::new("x.log", text.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("store"));
+        let pz = r.forensic.patient_zero.expect("a patient zero");
+        assert!(
+            pz.evidence.text.contains("00:45:00"),
+            "{}",
+            pz.evidence.text
         );
     }
 
