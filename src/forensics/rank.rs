@@ -98,7 +98,7 @@ struct Group {
     /// For a suspect others' failures point at (see `shared`, `holders`): why, as a reason line.
     shared: Option<String>,
     /// Times of its timed events, one per event (duplicates are removed when it is scored).
-    event_times: Vec<i64>,
+    moments: Vec<i64>,
 }
 
 impl Group {
@@ -115,7 +115,7 @@ impl Group {
             fresh: 0,
             fresh_first: None,
             shared: None,
-            event_times: Vec::new(),
+            moments: Vec::new(),
         }
     }
 
@@ -125,7 +125,7 @@ impl Group {
         let t = f.times[i];
         if let Some(t) = t {
             self.first_time = Some(self.first_time.map_or(t, |x| x.min(t)));
-            self.event_times.push(t);
+            self.moments.push(t);
         }
         if !bg.is_background(corpus, i) {
             self.fresh += 1;
@@ -505,7 +505,7 @@ pub(crate) fn rank(
 fn main_burst(groups: &BTreeMap<(String, Class), Group>) -> Option<(i64, i64)> {
     let mut times: Vec<i64> = Vec::new();
     for g in groups.values() {
-        times.extend(g.event_times.iter().copied());
+        times.extend(g.moments.iter().copied());
     }
     crate::sort::sort(&mut times);
     if times.len() < 3 {
@@ -585,8 +585,7 @@ fn before_burst(g: &Group, burst: Option<(i64, i64)>) -> bool {
     let Some((start, split)) = burst else {
         return false;
     };
-    let (Some(&first), Some(&last)) = (g.event_times.iter().min(), g.event_times.iter().max())
-    else {
+    let (Some(&first), Some(&last)) = (g.moments.iter().min(), g.moments.iter().max()) else {
         return false;
     };
     last < start && last - first > split
