@@ -130,6 +130,10 @@ pub(crate) fn recommend(class: Class, n: &Names, deployed: Option<&str>) -> Vec<
         ])],
         Class::CacheEviction => vec![r("Size the cache for its working set", "Evictions push load onto the database.", vec![format!("kubectl exec {pod}{nsf} -- redis-cli info stats")])],
         Class::CodeException => vec![r(&format!("Roll back or fix the failing code path in {s}"), "The service throws on a code path; the stack trace names it.", vec![format!("kubectl rollout history deploy/{s}{nsf}"), format!("kubectl rollout undo deploy/{s}{nsf}")])],
+        Class::Latency => vec![r(&format!("Find what holds up the work of {s}"), "Its calls got slow; callers that wait on it without a timeout fill their own threads and pools.", vec![
+            format!("kubectl top pod{nsf} | grep {s}"),
+            format!("kubectl rollout history deploy/{s}{nsf}"),
+        ])],
         Class::DependencyUnavailable | Class::Network | Class::Timeout => vec![r(&format!("Restore {s} for its callers"), "Callers time out or are refused; check the endpoints behind the name.", vec![
             format!("kubectl get svc,endpoints{nsf} | grep {s}"),
             format!("kubectl get pods{nsf} -o wide | grep {s}"),
@@ -216,6 +220,7 @@ pub(crate) fn whys(
         Class::DependencyUnavailable | Class::Network | Class::Timeout => {
             "it stopped answering its callers"
         }
+        Class::Latency => "its work slowed down, so its callers waited on it",
     };
     let guard = match class {
         Class::DbPoolExhaustion

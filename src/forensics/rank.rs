@@ -56,7 +56,12 @@ const COMPONENTS: &[&str] = &[
     "background",
     "chronic",
     "called",
+    "before the burst",
 ];
+/// Signals further apart than this many times the typical gap between signals, and at least
+/// [`MIN_BURST_GAP_NS`] apart, belong to different bursts.
+const BURST_GAP_FACTOR: i64 = 20;
+const MIN_BURST_GAP_NS: i64 = 120_000_000_000;
 /// Evidence lines kept per candidate.
 const MAX_EVIDENCE: usize = 5;
 /// A service whose median exit gap grew this many times over the baseline's is slowed.
@@ -92,6 +97,8 @@ struct Group {
     fresh_first: Option<i64>,
     /// For a suspect others' failures point at (see `shared`, `holders`): why, as a reason line.
     shared: Option<String>,
+    /// Times of its timed events, one per event (duplicates are removed when it is scored).
+    moments: Vec<i64>,
 }
 
 impl Group {
@@ -108,6 +115,7 @@ impl Group {
             fresh: 0,
             fresh_first: None,
             shared: None,
+            moments: Vec::new(),
         }
     }
 
@@ -117,6 +125,7 @@ impl Group {
         let t = f.times[i];
         if let Some(t) = t {
             self.first_time = Some(self.first_time.map_or(t, |x| x.min(t)));
+            self.moments.push(t);
         }
         if !bg.is_background(corpus, i) {
             self.fresh += 1;
@@ -286,6 +295,7 @@ pub(crate) fn rank(
     let others = abnormal.len().saturating_sub(1).max(MIN_WITNESSES) as f64;
     let anomaly = baseline.map(|b| anomaly_by_service(corpus, b));
 
+    let burst = main_burst(&groups);
     let mut cands: Vec<Candidate> = groups
         .into_values()
         .map(|mut g| {
@@ -330,8 +340,13 @@ pub(crate) fn rank(
                 chronic * (1.0 - W_ANOMALY_WITH_BASELINE) / (1.0 - W_ANOMALY) * base
                     + W_ANOMALY_WITH_BASELINE * anom
             } else {
-                // Without a healthy period, the logs' own background stands in for it.
-                let chronic = if change < CHRONIC { 0.6 } else { 1.0 };
+                // Without a healthy period, the logs' own background stands in for it, and
+                // signals that all came and went before the failures' main burst are not it.
+                let chronic = if change < CHRONIC || before_burst(&g, burst) {
+                    0.6
+                } else {
+                    1.0
+                };
                 chronic * base + W_ANOMALY * change
             };
             let mut reasons = vec![
@@ -374,6 +389,13 @@ pub(crate) fn rank(
                 reasons.push(
                     "background: its signals are start-up output or there all along, so it \
                      counts for less"
+                        .into(),
+                );
+            }
+            if baseline.is_none() && change >= CHRONIC && before_burst(&g, burst) {
+                reasons.push(
+                    "before the burst: its signals all came and went before the main burst of \
+                     failures, so it counts for less"
                         .into(),
                 );
             }
@@ -436,6 +458,21 @@ pub(crate) fn rank(
         if let Some(sp) = specific.filter(|sp| sp.class != c.class && !c.class.is_specific()) {
             top.class = sp.class;
             top.evidence = sp.evidence.clone();
+            // The class prior line speaks of the class the candidate is named by, not of the
+            // generic class whose signals gave the score.
+            if let Some(r) = top
+                .reasons
+                .iter_mut()
+                .find(|r| r.starts_with("class prior"))
+            {
+                *r = format!(
+                    "class prior {:.2}: {} tends to start failures rather than follow them \
+                     (the score took {:.2} from the same service's less specific signals)",
+                    sp.class.origin_prior(),
+                    sp.class.as_str(),
+                    c.class.origin_prior()
+                );
+            }
             top.reasons.push(format!(
                 "called {} after its most specific signal",
                 sp.class.as_str()
@@ -459,6 +496,99 @@ pub(crate) fn rank(
         best.push(top);
     }
     best
+}
+
+/// When most of the failures happened: the start of the run of signal times with the most
+/// signals, runs being split where two consecutive signals are further apart than
+/// [`BURST_GAP_FACTOR`] times the median gap (and [`MIN_BURST_GAP_NS`]), with that split gap.
+/// `None` when the signals form one run (or are untimed).
+fn main_burst(groups: &BTreeMap<(String, Class), Group>) -> Option<(i64, i64)> {
+    let mut times: Vec<i64> = Vec::new();
+    for g in groups.values() {
+        times.extend(g.moments.iter().copied());
+    }
+    crate::sort::sort(&mut times);
+    if times.len() < 3 {
+        return None;
+    }
+    let split = split_gap(times.clone());
+    // (start, signals) of each run; the biggest wins, the earliest of equals.
+    let mut runs: Vec<(i64, usize)> = vec![(times[0], 1)];
+    for (k, gap) in times.windows(2).map(|w| w[1] - w[0]).enumerate() {
+        if gap > split {
+            runs.push((times[k + 1], 1));
+        } else if let Some(r) = runs.last_mut() {
+            r.1 += 1;
+        }
+    }
+    if runs.len() < 2 {
+        return None;
+    }
+    let best = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    runs.iter().find(|r| r.1 == best).map(|r| (r.0, split))
+}
+
+/// The gap between two signal times that separates two bursts: [`BURST_GAP_FACTOR`] times the
+/// median gap between consecutive signals, and at least [`MIN_BURST_GAP_NS`].
+fn split_gap(mut times: Vec<i64>) -> i64 {
+    crate::sort::sort(&mut times);
+    let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    crate::sort::sort(&mut gaps);
+    let median = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    (BURST_GAP_FACTOR.saturating_mul(median)).max(MIN_BURST_GAP_NS)
+}
+
+/// Quiet between two signals of the root that makes them separate episodes for its patient zero.
+const MIN_EPISODE_GAP_NS: i64 = 600_000_000_000;
+/// Signals that make a run rather than a stray line.
+const MIN_RUN: usize = 2;
+
+/// Of `events` (sorted by time, untimed last), those of their first run of [`MIN_RUN`] signals
+/// or more (runs split where consecutive times are more than `split` apart), else of their
+/// biggest run: a stray early line, an hour before the rest, does not start the failure, but
+/// the first warnings of a slow build-up do. All of them when none is timed.
+fn main_run<'a>(
+    events: &'a [usize],
+    times: &'a [Option<i64>],
+    split: i64,
+) -> impl Iterator<Item = usize> + 'a {
+    let timed: Vec<(usize, i64)> = events
+        .iter()
+        .filter_map(|&i| times[i].map(|t| (i, t)))
+        .collect();
+    // (first index into `timed`, length) of each run.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for k in 0..timed.len() {
+        match runs.last_mut() {
+            Some(r) if timed[k].1 - timed[k - 1].1 <= split => r.1 += 1,
+            _ => runs.push((k, 1)),
+        }
+    }
+    let best = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let chosen: Option<FxHashSet<usize>> = runs
+        .iter()
+        .find(|r| r.1 >= MIN_RUN)
+        .or_else(|| runs.iter().find(|r| r.1 == best))
+        .map(|&(a, n)| timed[a..a + n].iter().map(|&(i, _)| i).collect());
+    events
+        .iter()
+        .copied()
+        .filter(move |i| chosen.as_ref().is_none_or(|c| c.contains(i)))
+}
+
+/// True when `g`'s signals recurred before the main burst and stopped before it began: every
+/// timed signal is earlier than the burst, and they came at two moments or more, further apart
+/// than the burst's split gap. Trouble that came back at intervals and played no part in the
+/// burst is background the logs' window was too short to show as steady. A single early moment
+/// is not: a component that broke once, long before its callers noticed, is a cause.
+fn before_burst(g: &Group, burst: Option<(i64, i64)>) -> bool {
+    let Some((start, split)) = burst else {
+        return false;
+    };
+    let (Some(&first), Some(&last)) = (g.moments.iter().min(), g.moments.iter().max()) else {
+        return false;
+    };
+    last < start && last - first > split
 }
 
 /// Events at warning level or worse, of a known service, whose template is new: absent from
@@ -601,6 +731,11 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
     // A name that stands for the root (its pod `db-0`, an instance's file name) is the root.
     let is_root =
         |name: &str| name == root.service || f.aliases.resolve(name) == Some(root.service.as_str());
+    // The gap that separates bursts of signals, over every signal of the corpus.
+    // A few minutes of quiet between a first warning and the failures is a build-up, not
+    // another episode.
+    let split = split_gap(f.signals.iter().filter_map(|s| f.times[s.event]).collect())
+        .max(MIN_EPISODE_GAP_NS);
     let pick = |own: bool, parsed: bool| {
         let about = held
             .iter()
@@ -619,7 +754,10 @@ pub(crate) fn patient_zero(corpus: &Corpus, f: &Findings) -> Option<usize> {
             })
             .filter(|s| !parsed || corpus.events[s.event].time_source == TimeSource::Parsed)
             .map(|s| s.event);
-        signals.chain(about).min_by_key(|&i| key(i))
+        let mut events: Vec<usize> = signals.chain(about).collect();
+        crate::sort::sort_by_key(&mut events, |&i| key(i));
+        events.dedup();
+        main_run(&events, &f.times, split).min_by_key(|&i| key(i))
     };
     let first = pick(true, true)
         .or_else(|| pick(true, false))
@@ -724,6 +862,168 @@ mod fallback_tests {
         let r = analyze(&[InputFile::new("now.log", logfmt(&incident))], &opts).unwrap();
         let root = r.root_cause.service.as_deref();
         assert_eq!(root, Some("worker"));
+    }
+
+    /// Bug: a candidate named `orders · db_pool_exhaustion` gave the reason "class prior ...:
+    /// code_exception tends to start failures": its score came from its generic exceptions, and
+    /// the reason line kept their class after the candidate was renamed by its most specific one.
+    #[test]
+    fn class_prior_reason_names_the_candidates_own_class() {
+        let mut lines = vec![("info", "web", "request served"); 6];
+        lines.extend(
+            [(
+                "error",
+                "orders",
+                "unhandled exception in request handler: NullPointerException",
+            ); 3],
+        );
+        lines.push((
+            "warn",
+            "orders",
+            "connection pool exhausted: timed out waiting for a free connection",
+        ));
+        let r = analyze(
+            &[InputFile::new("x.log", logfmt(&lines))],
+            &Default::default(),
+        )
+        .unwrap();
+        let named = std::iter::once((&r.root_cause.failure_class, &r.root_cause.reasons))
+            .chain(r.candidates.iter().map(|c| (&c.failure_class, &c.reasons)));
+        let mut seen = 0;
+        for (class, reasons) in named {
+            for line in reasons.iter().filter(|l| l.starts_with("class prior")) {
+                seen += 1;
+                assert!(line.contains(class.as_str()), "{class}: {line}");
+                for other in crate::forensics::Class::ALL {
+                    let o = other.as_str();
+                    assert!(o == class || !line.contains(o), "{class}: {line}");
+                }
+            }
+        }
+        assert!(seen > 0);
+        // The case of the bug: scored by its exceptions, named by the exhausted pool.
+        assert_eq!(r.root_cause.failure_class, "db_pool_exhaustion");
+        assert!(
+            r.root_cause
+                .reasons
+                .iter()
+                .any(|l| l.starts_with("called ")),
+            "{:?}",
+            r.root_cause.reasons
+        );
+    }
+
+    /// A callee that only got slow logs warnings at most; its callers log the errors. Their
+    /// warnings that calls to it took seconds make it the suspect, not the loud caller.
+    #[test]
+    fn a_callee_its_callers_call_slow_is_the_suspect() {
+        let mut lines = vec![("info", "scorer", "scored request in 80 ms"); 4];
+        lines.push(("warn", "scorer", "slow request dur_ms=3900"));
+        for _ in 0..3 {
+            lines.push(("warn", "checkout", "call to scorer took 4200 ms"));
+        }
+        for _ in 0..4 {
+            lines.push((
+                "error",
+                "checkout",
+                "unhandled exception in request handler",
+            ));
+        }
+        let r = analyze(
+            &[InputFile::new("x.log", logfmt(&lines))],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("scorer"));
+        assert_eq!(r.root_cause.failure_class, "latency");
+    }
+
+    /// A gateway that rejects a stray token every quarter of an hour has trouble that comes
+    /// back and goes; when the outage bursts later without it, it is background, not the cause.
+    /// A component that broke once, early, stays a cause (see `before_burst`).
+    #[test]
+    fn trouble_that_recurred_and_stopped_before_the_burst_is_background() {
+        let mut lines: Vec<(String, &str, &str, &str)> = Vec::new();
+        let at = |m: u32, s: u32| format!("2024-01-01T00:{m:02}:{s:02}Z");
+        for m in [0, 15] {
+            lines.push((
+                at(m, 0),
+                "error",
+                "gateway",
+                "token rejected: invalid signature",
+            ));
+        }
+        for m in (1..30).filter(|m| *m != 15) {
+            lines.push((at(m, 0), "info", "gateway", "request served"));
+        }
+        for k in 0..3 {
+            lines.push((
+                at(30, 2 * k),
+                "error",
+                "store",
+                "unhandled exception in write path",
+            ));
+            lines.push((
+                at(30, 2 * k + 1),
+                "error",
+                "api",
+                "call to store failed: connection refused",
+            ));
+        }
+        let text: String = lines
+            .iter()
+            .map(|(t, l, s, m)| format!("time={t} level={l} service={s} msg=\"{m}\"\n"))
+            .collect();
+        let r = analyze(
+            &[InputFile::new("x.log", text.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("store"));
+        let gw = r
+            .candidates
+            .iter()
+            .find(|c| c.service.as_deref() == Some("gateway"));
+        let why = gw.map(|c| c.reasons.clone()).unwrap_or_default();
+        assert!(
+            why.iter().any(|l| l.starts_with("before the burst")),
+            "{why:?}"
+        );
+    }
+
+    /// One slow request of the store (a blip), then quiet for most of an hour, then the store
+    /// fails again and again and its callers with it: the failure starts with the run, not with
+    /// the stray line long before it.
+    #[test]
+    fn a_stray_line_long_before_the_failure_is_not_its_patient_zero() {
+        let mut text = String::from(
+            "time=2024-01-01T00:00:00Z level=warn service=store msg=\"slow request dur_ms=2100\"\n",
+        );
+        for m in 1..40 {
+            text += &format!(
+                "time=2024-01-01T00:{m:02}:00Z level=info service=store msg=\"write ok\"\n"
+            );
+        }
+        for k in 0..4 {
+            text += &format!(
+                "time=2024-01-01T00:45:{:02}Z level=error service=store msg=\"write failed: no space left on device\"\n\
+                 time=2024-01-01T00:45:{:02}Z level=error service=api msg=\"call to store failed: connection refused\"\n",
+                2 * k,
+                2 * k + 1
+            );
+        }
+        let r = analyze(
+            &[InputFile::new("x.log", text.into_bytes())],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(r.root_cause.service.as_deref(), Some("store"));
+        let pz = r.forensic.patient_zero.expect("a patient zero");
+        assert!(
+            pz.evidence.text.contains("00:45:00"),
+            "{}",
+            pz.evidence.text
+        );
     }
 
     #[test]

@@ -38,10 +38,12 @@ pub(crate) enum Class {
     DependencyUnavailable,
     Network,
     Timeout,
+    /// Work that got slow without failing: a call, request or disk flush that took seconds.
+    Latency,
 }
 
 impl Class {
-    pub(crate) const ALL: [Class; 27] = [
+    pub(crate) const ALL: [Class; 28] = [
         Class::Oom,
         Class::MemoryPressure,
         Class::DbPoolExhaustion,
@@ -69,6 +71,7 @@ impl Class {
         Class::DependencyUnavailable,
         Class::Network,
         Class::Timeout,
+        Class::Latency,
     ];
 
     /// True for a failure-class name of the report (`unknown` included).
@@ -105,6 +108,7 @@ impl Class {
             Class::DependencyUnavailable => "dependency_unavailable",
             Class::Network => "network",
             Class::Timeout => "timeout",
+            Class::Latency => "latency",
         }
     }
 
@@ -124,6 +128,9 @@ impl Class {
             Class::MemoryPressure | Class::CacheUnavailable => 0.7,
             Class::RateLimited | Class::QueueBacklog | Class::Overload => 0.6,
             Class::CodeException | Class::CacheEviction => 0.55,
+            // Slowness is upstream of the timeouts it causes in callers, but it is also what
+            // any other trouble looks like from outside: a named cause beats it.
+            Class::Latency => 0.5,
             Class::Network => 0.45,
             Class::DependencyUnavailable => 0.35,
             Class::Timeout => 0.3,
@@ -140,6 +147,7 @@ impl Class {
                 | Class::DependencyUnavailable
                 | Class::Timeout
                 | Class::Network
+                | Class::Latency
         )
     }
 
@@ -147,7 +155,11 @@ impl Class {
     pub(crate) fn is_specific(self) -> bool {
         !matches!(
             self,
-            Class::CodeException | Class::DependencyUnavailable | Class::Timeout | Class::Network
+            Class::CodeException
+                | Class::DependencyUnavailable
+                | Class::Timeout
+                | Class::Network
+                | Class::Latency
         )
     }
 
@@ -519,6 +531,27 @@ const RULES: &[(Class, &[&str])] = &[
         ],
     ),
     (
+        // A caller's or a server's own word that work got slow. Reported durations are read
+        // by `reports_duration` below.
+        Class::Latency,
+        &[
+            "slow call",
+            "slow calls",
+            "slow request",
+            "slow requests",
+            "slow response",
+            "slow responses",
+            "slow operation",
+            "slow disk",
+            "slow fsync",
+            "slow fdatasync",
+            "taking too long",
+            "high latency",
+            "latency spike",
+            "latency is high",
+        ],
+    ),
+    (
         Class::Timeout,
         &[
             "timed out",
@@ -624,6 +657,7 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
                 | Class::Network
                 | Class::MemoryPressure
                 | Class::CacheEviction
+                | Class::Latency
         );
         // A line at a known, ordinary level (info, debug) only signals in the classes whose
         // phrases cannot describe a healthy system; "query timeout (ms): 500" in a start-up
@@ -652,6 +686,15 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
             return Some(*class);
         }
         if *class == Class::CacheUnavailable && cache_unreachable(&words) {
+            return Some(*class);
+        }
+        // A warning that reports how long something took is a warning that it took too long,
+        // unless it says it gave up (a timeout).
+        if *class == Class::Latency
+            && abnormal_level
+            && reports_duration(&words)
+            && !matched.has(FIRST_RULE_LIST + *TIMEOUT_RULE)
+        {
             return Some(*class);
         }
     }
@@ -703,6 +746,51 @@ fn connection_pool_ran_dry(words: &[&str]) -> bool {
         && !words.iter().any(|w| NOT_CONNECTIONS.contains(w))
 }
 
+/// Words that introduce how long a piece of work took.
+const DURATION_WORDS: &[&str] = &["took", "duration", "elapsed", "latency", "dur"];
+/// Units of a duration, as a word after the number or glued to it (`2412 ms`, `4s`).
+const DURATION_UNITS: &[&str] = &[
+    "ms",
+    "millis",
+    "milliseconds",
+    "s",
+    "sec",
+    "secs",
+    "seconds",
+];
+/// How many words after a duration word its number may come (`took 6120 ms`, `dur_ms: 3118`,
+/// `duration: 2412.771 ms`).
+const DURATION_REACH: usize = 3;
+
+/// A line that says how long something took: a duration word, then within a few words a number
+/// with a time unit after it, glued to it or in the field's name (`took 6120 ms`, `elapsed
+/// 4.2s`, `dur_ms: 3118`).
+fn reports_duration(words: &[&str]) -> bool {
+    let unit = |w: &str| DURATION_UNITS.contains(&w);
+    let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let glued = |w: &str| {
+        let d = w.bytes().take_while(u8::is_ascii_digit).count();
+        d > 0 && unit(&w[d..])
+    };
+    words.iter().enumerate().any(|(k, w)| {
+        // `dur_ms`, `elapsed_ms`: a field whose name is a duration word and its unit.
+        let mut parts = w.split('_');
+        if !parts.next().is_some_and(|p| DURATION_WORDS.contains(&p)) {
+            return false;
+        }
+        let after = &words[k + 1..words.len().min(k + 1 + DURATION_REACH)];
+        let unit_named =
+            parts.next_back().is_some_and(unit) || after.first().is_some_and(|u| unit(u));
+        after.iter().enumerate().any(|(j, x)| {
+            let next = |n: usize| after.get(j + n).copied().unwrap_or("");
+            glued(x)
+                || (number(x) && (unit_named || unit(next(1))))
+                // A decimal: `2412.771 ms` is three words.
+                || (number(x) && number(next(1)) && unit(next(2)))
+        })
+    })
+}
+
 /// Cache servers, as clients and servers name them.
 const CACHES: &[&str] = &["redis", "memcached", "memcache", "valkey", "keydb"];
 /// Words that say a call did not get through. Not "lost" or "reset": a client that lost a
@@ -748,6 +836,13 @@ static PHRASES: LazyLock<PhraseIndex> = LazyLock::new(|| {
     let mut lists: Vec<&[&str]> = vec![GC_DISTRESS, ADVISORY];
     lists.extend(RULES.iter().map(|(_, phrases)| *phrases));
     PhraseIndex::new(&lists)
+});
+/// Where the timeout phrases are among [`RULES`].
+static TIMEOUT_RULE: LazyLock<usize> = LazyLock::new(|| {
+    RULES
+        .iter()
+        .position(|(c, _)| *c == Class::Timeout)
+        .expect("a timeout rule")
 });
 const GC_LIST: usize = 0;
 const ADVISORY_LIST: usize = 1;
@@ -796,7 +891,8 @@ mod tests {
                 | Class::CodeException
                 | Class::DependencyUnavailable
                 | Class::Network
-                | Class::Timeout => {}
+                | Class::Timeout
+                | Class::Latency => {}
             }
         }
     }
@@ -897,7 +993,11 @@ mod tests {
             classify("retrying after error: none", Some(Level::Info)),
             None
         );
-        assert_eq!(classify("request took 1500ms", Some(Level::Warn)), None);
+        // "1500ms" is no 500 status: a warning that a request took that long is latency.
+        assert_eq!(
+            classify("request took 1500ms", Some(Level::Warn)),
+            Some(Class::Latency)
+        );
     }
 
     #[test]
@@ -1034,6 +1134,44 @@ mod tests {
                 Some(Level::Error)
             ),
             Some(Class::Oom)
+        );
+    }
+
+    /// A warning that a call or request got slow, in the caller's or the server's words, is a
+    /// latency signal; a duration in an ordinary line or a timeout's limit is not.
+    #[test]
+    fn a_warning_that_says_how_long_work_took_is_latency() {
+        let warn = Some(Level::Warn);
+        for slow in [
+            "call to inventory took 5200 ms",
+            "GET /prices took 3.5 s (limit 1 s)",
+            "slow request path=/checkout",
+            "request finished elapsed_ms=8123",
+            "{\"msg\":\"served\",\"dur_ms\":4100}",
+            "write to journal took 12s",
+            "background flush is taking too long",
+        ] {
+            assert_eq!(classify(slow, warn), Some(Class::Latency), "{slow}");
+        }
+        // The same words at an ordinary level describe normal work.
+        assert_eq!(
+            classify("call to inventory took 52 ms", Some(Level::Info)),
+            None
+        );
+        // A limit reached is a timeout; a retry delay or a config value is no duration taken.
+        assert_eq!(
+            classify("request timed out after 3000 ms", warn),
+            Some(Class::Timeout)
+        );
+        assert_eq!(classify("retrying in 5 s", warn), None);
+        assert_eq!(classify("took over leadership for term 7", warn), None);
+        // Slowness is a symptom: a named cause on the same line wins.
+        assert_eq!(
+            classify(
+                "slow request: connection pool exhausted after 3000 ms",
+                warn
+            ),
+            Some(Class::DbPoolExhaustion)
         );
     }
 

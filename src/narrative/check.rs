@@ -564,6 +564,7 @@ fn class_re() -> &'static [(&'static str, Regex)] {
             ("dependency_unavailable", r"unavailable|connection refused"),
             ("network", r"\bnetwork|packet loss|partition"),
             ("timeout", r"timeout|timed out"),
+            ("latency", r"latenc|slow(?:ed|ness)? (?:calls?|requests?|responses?|disk)|slowdown|slowed"),
         ];
         table
             .iter()
@@ -589,7 +590,8 @@ fn family(class: &str) -> &str {
 
 /// Classes that describe what users saw, not why: they never make a disagreement alone.
 fn is_symptom(class: &str) -> bool {
-    class == "timeout"
+    // Slowness is what callers see of almost any cause ("the database slowed to 2300ms").
+    class == "timeout" || class == "latency"
 }
 
 /// The failure classes a text mentions, in order of first mention.
