@@ -260,14 +260,15 @@ fn fourth_blind_set_does_not_get_worse() {
 /// digests and public keys, numbered ids, settings about a secret), each kept only if the odd
 /// half confirmed it or has no line of its layout: leaked 22 / 26, recall 98.54% / 98.18%,
 /// mangled 0.42% / 0.51%; blind-4's mangled moved 0.18% / 0.44% -> 0.13% / 0.40%. The
-/// ratchet keeps it from getting worse.
+/// ratchet keeps it from getting worse. With blind-7's mechanisms (written without this set):
+/// odd leaked 26 -> 23, recall 98.37%.
 #[test]
 fn fifth_blind_set_does_not_get_worse() {
     check(
         "blind-5",
         Ratchet {
-            max_leaked: 26,
-            min_recall: 0.9817,
+            max_leaked: 23,
+            min_recall: 0.9837,
             max_mangled: 0.0051,
         },
     );
@@ -289,14 +290,15 @@ fn fifth_blind_set_does_not_get_worse() {
 /// credentials, `$7$`/`$8$`/`$9$` hashes): leaked 81 / 109, recall 92.71% / 89.92%, mangled
 /// 1.03% / 1.65%. With account recovery codes listed after their name: leaked 77 / 105,
 /// recall 93.07% / 90.27%. Merged with blind-5's mechanisms (written without this set): leaked
-/// 77 / 105, mangled 0.99% / 1.57%. The ratchet keeps it from getting worse.
+/// 77 / 105, mangled 0.99% / 1.57%. With blind-7's mechanisms (written without this set):
+/// leaked 75 / 91, recall 93.24% / 91.50%. The ratchet keeps it from getting worse.
 #[test]
 fn sixth_blind_set_does_not_get_worse() {
     check(
         "blind-6",
         Ratchet {
-            max_leaked: 105,
-            min_recall: 0.9027,
+            max_leaked: 91,
+            min_recall: 0.9149,
             max_mangled: 0.0158,
         },
     );
@@ -310,14 +312,22 @@ fn sixth_blind_set_does_not_get_worse() {
 /// exports, game and desktop crash reports, file transfer, DNS/DHCP/ACME, serverless; 161
 /// kinds). Its first run (redactor of main 7c08c52): leaked 288 / 290, recall 75.10% / 75.58%,
 /// must-keep mangled 1.58% / 1.68% (even / odd). With values found again on every line of
-/// their text: leaked 288 / 285. The ratchet keeps it from getting worse.
+/// their text: leaked 288 / 285. After the mechanisms found on the even half, each checked on
+/// the odd half's counts (auditd's hex-encoded command lines read as lines, what was typed
+/// after a password prompt or not echoed, GECOS fields, login names no account could have,
+/// OpenVPN static keys, borg key exports, Vault CLI tables, credentials files by their
+/// layouts, national-id and SAP HR field names, ids never read as timestamps, coordinates,
+/// change records, unquoted addresses to the next pair, SIP and caller-id display names, SAML
+/// friendly names, database rows printed without columns, more tool syntaxes): leaked
+/// 119 / 161, recall 89.08% / 86.00%, mangled unchanged. The ratchet keeps it from getting
+/// worse.
 #[test]
 fn seventh_blind_set_does_not_get_worse() {
     check(
         "blind-7",
         Ratchet {
-            max_leaked: 288,
-            min_recall: 0.7510,
+            max_leaked: 161,
+            min_recall: 0.8599,
             max_mangled: 0.0169,
         },
     );

@@ -54,6 +54,16 @@ fn argv_re() -> &'static Regex {
             r#"|(?i:(?:^|[;\s"'])(?:pwd|password)\s*=\s*)\{((?:[^}]|\}\})*)\}"#,
             // Oracle double-quoted password
             r#"|(?i:identified\s+by)\s+"([^"]+)""#,
+            // The same, single-quoted inside a quoted statement (`\'pw\'`, audit plugins)
+            r#"|(?i:identified\s+by)\s+\\'((?:[^\\']|\\[^'])+)\\'"#,
+            // rclone obscure <password>: prints the password's obscured form
+            r#"|(?-u:\b)rclone\s+obscure\s+(?:'([^']+)'|"([^"]+)"|([^\s'"-][^\s'"]*))"#,
+            // Oracle SQL*Plus logon: sqlplus [-s] user/password@connect_identifier
+            r#"|(?i:sqlplus)(?:\s+-\S+)*\s+[^\s/@'"]+/([^\s@'"]+)@"#,
+            // MySQL server --initialize: "A temporary password is generated for user@host: pw"
+            r#"|temporary password is generated for \S+: (\S+)"#,
+            // WebLogic WLST connect('user', 'password', 't3://host:port')
+            r#"|(?-u:\b)connect\(\s*['"][^'"]*['"]\s*,\s*['"]([^'"]+)['"]\s*,\s*['"]t3s?://"#,
         ))
         .expect("argv regex")
     })
@@ -96,7 +106,11 @@ pub(super) const ANCHORS: &[(&str, &[&str])] = &[
     ("masterauth", &[]),
     ("pwd", &["{"]),
     ("password", &["{"]),
-    ("identified", &["\""]),
+    ("identified", &[]),
+    ("obscure", &["rclone"]),
+    ("sqlplus", &["/", "@"]),
+    ("temporary", &[": "]),
+    ("connect(", &["t3"]),
 ];
 
 /// Whether some syntax of [`argv_re`] could match `line`: one pass for the anchors, then
@@ -197,6 +211,23 @@ mod tests {
                 "ALTER USER APP IDENTIFIED BY \"Secr3t-1\" ACCOUNT UNLOCK;",
                 vec!["Secr3t-1"],
             ),
+            (
+                "QUERY,'CREATE USER \\'bo\\'@\\'%\\' IDENTIFIED BY \\'Pa\\\\ss-9\\'',0",
+                vec!["Pa\\\\ss-9"],
+            ),
+            ("$ rclone obscure 'c0rrect horse'", vec!["c0rrect horse"]),
+            (
+                "oracle 4242 1 0 09:12 ? 00:00:01 sqlplus -s scott/Tiger-42@//db:1521/ORCL @x.sql",
+                vec!["Tiger-42"],
+            ),
+            (
+                "[Note] [MY-010454] [Server] A temporary password is generated for root@localhost: q;7Hd%kP2",
+                vec!["q;7Hd%kP2"],
+            ),
+            (
+                "wls:/offline> connect('weblogic', 'W3blogic!', 't3://admin:7001')",
+                vec!["W3blogic!"],
+            ),
             ("user worker on >pw-9x ~cache:* +@read", vec!["pw-9x"]),
         ];
         for (line, want) in cases {
@@ -279,6 +310,17 @@ mod tests {
             "identified by",
             "IDENTIFIED BY",
             "sudo",
+            "\\'",
+            "rclone",
+            "obscure",
+            "sqlplus",
+            "scott/t",
+            "@db",
+            "temporary password is generated for",
+            "r@h:",
+            "connect(",
+            "'u',",
+            "'t3://h'",
         ];
         for line in piece_lines(&pieces, 40_000) {
             if argv_re().is_match(&line) {

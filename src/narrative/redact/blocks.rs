@@ -37,6 +37,79 @@ pub(crate) struct Context {
     tables: super::schema::Tables,
     /// The name-and-address lines of a SWIFT party field ([`super::swift`]).
     swift: super::swift::Party,
+    /// Inside a HashiCorp CLI `Key   Value` table (`vault kv get`, `vault read`).
+    kv_rows: bool,
+    /// The lines of a credentials file a command prints (`cat /etc/rsyncd.secrets`).
+    cred_file: Option<CredFile>,
+}
+
+/// Credentials files by their documented line formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CredFile {
+    /// rsyncd `secrets file`: `user:password`.
+    UserColon,
+    /// libpq `.pgpass`: `host:port:database:user:password`.
+    Pgpass,
+    /// PgBouncer `auth_file` (`userlist.txt`): `"user" "password"`.
+    QuotedPair,
+    /// JMX `jmxremote.password`: `role password`.
+    SpacedPair,
+}
+
+impl CredFile {
+    /// The format of a file printed by a command line ending in its path.
+    fn printed(line: &str) -> Option<CredFile> {
+        static CAT: Needle = needle!("cat ");
+        if !CAT.is_in(line) {
+            return None;
+        }
+        let path = line.split_whitespace().last()?;
+        let base = path.rsplit('/').next()?;
+        match base {
+            "rsyncd.secrets" | "rsync.secrets" => Some(CredFile::UserColon),
+            ".pgpass" | "pgpass.conf" => Some(CredFile::Pgpass),
+            "userlist.txt" => Some(CredFile::QuotedPair),
+            "jmxremote.password" => Some(CredFile::SpacedPair),
+            _ => None,
+        }
+    }
+
+    /// The password's range in one line of the file, or `None` when the line is not one.
+    fn secret(self, line: &str) -> Option<(usize, usize)> {
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            return None;
+        }
+        match self {
+            CredFile::UserColon => {
+                let c = t.find(':')?;
+                (c > 0 && !t[..c].contains(' ') && c + 1 < t.len()).then(|| (c + 1, t.len()))
+            }
+            CredFile::Pgpass => {
+                let mut at = 0;
+                for _ in 0..4 {
+                    at += t[at..].find(':')? + 1;
+                }
+                (at < t.len()).then_some((at, t.len()))
+            }
+            CredFile::QuotedPair => {
+                let rest = t.strip_prefix('"')?;
+                let q = rest.find('"')?;
+                let v = rest[q + 1..]
+                    .trim_start()
+                    .strip_prefix('"')?
+                    .strip_suffix('"')?;
+                let s = t.len() - 1 - v.len();
+                (!v.is_empty()).then_some((s, s + v.len()))
+            }
+            CredFile::SpacedPair => {
+                let (role, v) = t.split_once(char::is_whitespace)?;
+                let v = v.trim_start();
+                (!role.is_empty() && !v.is_empty() && !v.contains(' '))
+                    .then(|| (t.len() - v.len(), t.len()))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +153,70 @@ impl Context {
         self.secret_data_line(line, out);
         self.env_line(line, out);
         self.table_line(line, field_word, out);
+        self.kv_line(line, out);
+        self.cred_file_line(line, out);
         LineRole::Normal
+    }
+
+    /// The lines after `cat` of a credentials file, in that file's format, until one is not.
+    fn cred_file_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        if let Some(f) = self.cred_file {
+            let t = line.trim_start();
+            if t.starts_with('#') {
+                return; // A comment inside the file.
+            }
+            match f.secret(line) {
+                Some((s, e)) => {
+                    let v = &line[s..e];
+                    if !keys::benign(v, false) && !keys::is_placeholder(v) {
+                        out.push(Span::new(s, e, SecretKind::Secret));
+                    }
+                    return;
+                }
+                None => self.cred_file = None,
+            }
+        }
+        self.cred_file = CredFile::printed(line);
+    }
+
+    /// The `Key   Value` tables the Vault CLI prints (`vault kv get`, `vault read`, `vault
+    /// write`): a header, a `---   -----` rule, then one `name   value` row per field, the
+    /// columns set apart by two spaces or more. A row's value is masked by its name, as a
+    /// `name=value` pair would be; a blank or other line ends the table.
+    fn kv_line(&mut self, line: &str, out: &mut Vec<Span>) {
+        let t = line.trim_end();
+        let header = |a: &str, b: &str| {
+            t.strip_prefix(a)
+                .and_then(|r| r.strip_suffix(b))
+                .is_some_and(|gap| gap.len() >= 2 && gap.bytes().all(|c| c == b' '))
+        };
+        if header("Key", "Value") || header("---", "-----") {
+            self.kv_rows = true;
+            return;
+        }
+        if !self.kv_rows {
+            return;
+        }
+        // `====== Data ======`: a section title inside the same output.
+        if t.starts_with("====") && t.ends_with("====") {
+            return;
+        }
+        let Some(gap) = t.find("  ").filter(|&g| g > 0 && !t.starts_with(' ')) else {
+            self.kv_rows = false;
+            return;
+        };
+        let name = &t[..gap];
+        let v = t[gap..].trim_start();
+        if name.contains(' ') || v.is_empty() {
+            self.kv_rows = false;
+            return;
+        }
+        if let Some(f) = keys::field(name) {
+            if super::fields::masks(f, v, "") && !keys::is_placeholder(v) {
+                let s = t.len() - v.len();
+                out.push(Span::new(s, t.len(), f.kind()));
+            }
+        }
     }
 
     /// SASL in a mail protocol trace (RFC 4954 SMTP AUTH, RFC 3501 IMAP AUTHENTICATE): the
@@ -210,7 +346,10 @@ impl Context {
         if let Some(at) = BEGIN.find(line) {
             let label_end = line[at + 11..].find("-----").map(|i| at + 11 + i);
             let label = label_end.map_or("", |e| &line[at + 11..e]);
-            let private = label.contains("PRIVATE") || label.contains("ENCRYPTED");
+            // OpenVPN's `Static key V1` (tls-auth, tls-crypt, secret) is a shared secret.
+            let private = label.contains("PRIVATE")
+                || label.contains("ENCRYPTED")
+                || label.contains("Static key");
             let one_line = line[at..].contains("-----END ");
             if !one_line {
                 self.key = Some(if private {
@@ -219,6 +358,11 @@ impl Context {
                     KeyBlock::Public
                 });
             }
+            return Some(LineRole::Armour);
+        }
+        // `borg key export`: `BORG_KEY <repository id>`, then the key's base64 lines.
+        if line.starts_with("BORG_KEY ") {
+            self.key = Some(KeyBlock::Private);
             return Some(LineRole::Armour);
         }
         if let Some(rest) = line.trim_start().strip_prefix("Private-Lines:") {
@@ -689,6 +833,48 @@ mod tests {
         assert_eq!(got[1], "MIIEowIBAAKCAQEAx8rT");
         assert_eq!(got[2], "AbCdEfGhIjKlMnOpQrSt==");
         assert_eq!(got[5], "");
+    }
+
+    #[test]
+    fn vault_cli_tables_by_their_row_names() {
+        let got = run("Key                Value\n---                -----\nlease_duration     768h\ndb_password        c0rrect-h0rse\napi_key            AbCdEf0123456789xyz\nowner              platform-team\n\npassword  not-a-table");
+        assert_eq!(got[2], "");
+        assert_eq!(got[3], "c0rrect-h0rse");
+        assert_eq!(got[4], "AbCdEf0123456789xyz");
+        assert_eq!(got[5], "");
+        assert_eq!(got[7], "");
+    }
+
+    #[test]
+    fn credentials_files_by_their_layouts() {
+        let got = run("$ sudo cat /etc/rsyncd.secrets\nbackup:S3cr3t/pw\n# mirror\nmirror:x&y\n2024/01/02 10:00:00 [42] rsync on share/ from h (192.0.2.1)");
+        assert_eq!(got[1], "S3cr3t/pw");
+        assert_eq!(got[3], "x&y");
+        assert_eq!(got[4], "");
+        let got = run("$ cat ~/.pgpass\ndb1:5432:*:app:pg-Pa55\n$ cat /etc/pgbouncer/userlist.txt\n\"app\" \"md5abc123\"\n\"bo\" \"pl&in\"\n$ cat /opt/jdk/conf/management/jmxremote.password\nmonitorRole  QED-42x\ndone now ok");
+        assert_eq!(got[1], "pg-Pa55");
+        assert_eq!(got[3], "md5abc123");
+        assert_eq!(got[4], "pl&in");
+        assert_eq!(got[6], "QED-42x");
+        assert_eq!(got[7], "");
+    }
+
+    #[test]
+    fn openvpn_static_keys_are_secret() {
+        let text = "<tls-crypt>\n-----BEGIN OpenVPN Static key V1-----\n0a1b2c3d4e5f60718293a4b5c6d7e8f9\nffeeddccbbaa99887766554433221100\n-----END OpenVPN Static key V1-----\n</tls-crypt>";
+        let got = run(text);
+        assert_eq!(got[2], "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+        assert_eq!(got[3], "ffeeddccbbaa99887766554433221100");
+        assert_eq!(got[5], "");
+    }
+
+    #[test]
+    fn borg_key_exports_are_secret_to_their_blank_line() {
+        let got = run("BORG_KEY 0123abcd\nhqlhbGdvcml0aG2mc2hhMjU2pGRhdGHaAN4\nQ2x2Y2x2Y2x2Y2x2Y2x2Y2x2Y2x2Y2x2\n\nborg list done");
+        assert_eq!(got[0], "");
+        assert_eq!(got[1], "hqlhbGdvcml0aG2mc2hhMjU2pGRhdGHaAN4");
+        assert_eq!(got[2], "Q2x2Y2x2Y2x2Y2x2Y2x2Y2x2Y2x2Y2x2");
+        assert_eq!(got[4], "");
     }
 
     #[test]

@@ -231,6 +231,12 @@ pub(crate) fn find(
         // A bare JSON number under a sensitive key: the placeholder must be quoted.
         let t = line.trim();
         let needs_quotes = !quoted && sep == ":" && t.starts_with('{') && t.ends_with('}');
+        // Coordinates written as JSON numbers stay numbers: a quoted placeholder would change
+        // the field's type for a reader that expects a number (only strings are replaced).
+        if needs_quotes && f == Field::Location {
+            pos = e.max(pos);
+            continue;
+        }
         out.push(Span {
             start: s,
             end: e,
@@ -441,6 +447,11 @@ fn extend_bare(line: &str, key_start: usize, sep: &str, f: Field, s: usize, e: u
         let end = rest.find(" |").map_or(line.len(), |i| s + i);
         return end.max(e);
     }
+    // `STRAS=Rua Exemplo, 264 TELNR=...`, Apex `{MailingStreet=1 Main St, Springfield,
+    // AccountId=...}`: an unquoted address runs to the next `name=` or the record's end.
+    if f == Field::Address && sep == "=" {
+        return address_run(line, s).max(e);
+    }
     if matches!(f, Field::PersonName | Field::MaybePersonName) && sep != ":" {
         return name_words(line, e);
     }
@@ -607,6 +618,76 @@ fn call_literal(line: &str, s: usize, e: usize) -> Option<Option<(usize, usize)>
 
 /// An unquoted name written with its spaces (`name=Ana de Souza dob=...`): the value runs
 /// over the capitalised words (and name particles) that follow, up to the next key.
+/// A change record that names the field it changed and gives its values apart
+/// (`field=home_address old="..." new="..."`, `attribute=iban old_value=... new_value=...`):
+/// the old and new values are judged under the field's name.
+pub(crate) fn changes(line: &str, out: &mut Vec<Span>) {
+    static OLD: Needle = needle!("old");
+    if !OLD.is_in(line) {
+        return;
+    }
+    let value_of = |name: &str| -> Option<(usize, usize)> {
+        let mut from = 0;
+        loop {
+            let at = from + line[from..].find(name)?;
+            from = at + name.len();
+            if at > 0 && line.as_bytes()[at - 1] != b' ' {
+                continue;
+            }
+            let v = &line[from..];
+            return Some(match v.as_bytes().first() {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let e = v[1..].find(q as char)?;
+                    (from + 1, from + 1 + e)
+                }
+                _ => (from, from + v.find(' ').unwrap_or(v.len())),
+            });
+        }
+    };
+    let Some((ns, ne)) = ["field=", "attribute=", "column="]
+        .iter()
+        .find_map(|n| value_of(n))
+    else {
+        return;
+    };
+    let Some(f) = keys::field(&line[ns..ne]) else {
+        return;
+    };
+    for name in ["old=", "new=", "old_value=", "new_value="] {
+        if let Some((s, e)) = value_of(name) {
+            if masks(f, &line[s..e], "") {
+                out.push(Span::new(s, e, f.kind()));
+            }
+        }
+    }
+}
+
+/// Where an unquoted address that starts at `s` ends: before the `, ` or ` ` that opens the
+/// next `name=` pair, a `}` or `|`, or at the line's end.
+fn address_run(line: &str, s: usize) -> usize {
+    let b = line.as_bytes();
+    let mut i = s;
+    while i < b.len() {
+        match b[i] {
+            b'}' | b'|' | b'"' => return i,
+            b' ' => {
+                let w = &line[i + 1..];
+                let name = w
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')
+                    .count();
+                if name > 0 && w.as_bytes().get(name) == Some(&b'=') {
+                    let end = if i > s && b[i - 1] == b',' { i - 1 } else { i };
+                    return end;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    line.trim_end().len().max(s)
+}
+
 fn name_words(line: &str, e: usize) -> usize {
     let mut end = e;
     for _ in 0..3 {
@@ -640,7 +721,8 @@ fn name_words(line: &str, e: usize) -> usize {
 /// Whether a value under a field of kind `f` is masked. `after` is the rest of the line
 /// (`15 bytes` in `kubectl describe secret` is a size).
 pub(crate) fn masks(f: Field, v: &str, after: &str) -> bool {
-    if keys::benign(v, f == Field::Birth) {
+    // An id's digits are never a timestamp (`cedula=1712345678`, a 13-digit EMŠO).
+    if keys::benign(v, matches!(f, Field::Birth | Field::Id)) {
         return false;
     }
     let has_digit = v.bytes().any(|b| b.is_ascii_digit());
@@ -684,7 +766,24 @@ pub(crate) fn masks(f: Field, v: &str, after: &str) -> bool {
         Field::Address => {
             v.chars().any(char::is_alphabetic) && has_digit && v.contains(' ') || street_word(v)
         }
+        Field::Location => coordinates(v),
     }
+}
+
+/// One or two decimal degrees (`-33.8688`, GML's `48.2 16.37`): a fraction, nothing but
+/// digits and signs.
+fn coordinates(v: &str) -> bool {
+    let n = v.split(' ').count();
+    n <= 3
+        && v.split(' ').all(|d| {
+            let d = d.strip_prefix(['-', '+']).unwrap_or(d);
+            let (i, f) = d.split_once('.').unwrap_or((d, ""));
+            !i.is_empty()
+                && i.len() <= 3
+                && !f.is_empty()
+                && i.bytes().all(|b| b.is_ascii_digit())
+                && f.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Whether `after` opens with an elapsed time in parentheses (`(0.00s)`, `(12ms)`), as test
@@ -1071,6 +1170,46 @@ mod tests {
         let mut got: Vec<&str> = v.iter().map(|s| &line[s.start..s.end]).collect();
         got.dedup();
         got
+    }
+
+    #[test]
+    fn changes_judged_under_the_field_they_name() {
+        let line = r#"AUDIT user=hr action=UPDATE field=home_address old="1 Main St, Leeds" new="2 High St, York" id=7"#;
+        assert_eq!(
+            crate::narrative::redact::masked_by(changes, line),
+            ["1 Main St, Leeds", "2 High St, York"]
+        );
+        let line = r#"AUDIT field=department old="Sales 2" new="Ops 3""#;
+        assert!(crate::narrative::redact::masked_by(changes, line).is_empty());
+    }
+
+    #[test]
+    fn unquoted_addresses_run_to_the_next_pair() {
+        assert_eq!(
+            masked("E1P0006  PERNR=1 STRAS=Rua Exemplo, 12, apto 3 - Centro TELNR=x"),
+            ["Rua Exemplo, 12, apto 3 - Centro"]
+        );
+        assert_eq!(
+            masked("Contact:{Id=003x, MailingStreet=12 Main St, Springfield, AccountId=001y}"),
+            ["12 Main St, Springfield"]
+        );
+    }
+
+    #[test]
+    fn coordinates_ids_and_card_fields_by_name() {
+        assert_eq!(
+            masked(r#"{"lat":"-33.8688","lng":"151.2093","zoom":12}"#),
+            ["-33.8688", "151.2093"]
+        );
+        assert!(masked(r#"{"lat":-33.8688,"zoom":12}"#).is_empty());
+        assert_eq!(masked(r#"    "longitude": "-0.1276","#), ["-0.1276"]);
+        assert!(masked(r#"{"latitude":null,"lat_source":"gps"}"#).is_empty());
+        // An id's digits are not an epoch timestamp under its name.
+        assert_eq!(masked("cedula=1712345678 ok"), ["1712345678"]);
+        assert_eq!(
+            masked(r#"{"cc_cid":"123","cc_owner":"Ana Lima"}"#),
+            ["123", "Ana Lima"]
+        );
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub(crate) enum Field {
     Code,
     /// A generic `code` (OAuth authorization codes): masked only when long and mixed.
     AuthCode,
+    /// A latitude or longitude (where a person is): masked when it is a decimal number.
+    Location,
 }
 
 impl Field {
@@ -49,9 +51,11 @@ impl Field {
             Field::Phone => SecretKind::Phone,
             Field::Email => SecretKind::Email,
             Field::Card => SecretKind::Card,
-            Field::Birth | Field::PersonName | Field::MaybePersonName | Field::Address => {
-                SecretKind::Personal
-            }
+            Field::Birth
+            | Field::PersonName
+            | Field::MaybePersonName
+            | Field::Address
+            | Field::Location => SecretKind::Personal,
         }
     }
 }
@@ -310,6 +314,10 @@ const CREDENTIAL: &[&str] = &[
     "pat",
     // ASP.NET forms authentication's ticket cookie (`.ASPXAUTH`).
     "aspxauth",
+    // Ivanti (Pulse) Connect Secure's session cookie.
+    "dsid",
+    // Asterisk's security events: the digest response a peer sent (`ReceivedHash`).
+    "receivedhash",
 ];
 
 const ID: &[&str] = &[
@@ -502,6 +510,13 @@ pub(crate) fn field_words() -> Vec<&'static str> {
         "birthday",
         "license",
         "licence",
+        "latitude",
+        "longitude",
+        "lat",
+        "lng",
+        "lon",
+        "cc_cid",
+        "cc_owner",
     ];
     PASSWORD
         .iter()
@@ -633,6 +648,14 @@ fn field_of(key: &str) -> Option<Field> {
         || pair("document", "number")
         || pair("id", "card")
         || pair("steuer", "id")
+        || pair("identification", "id")
+        || pair("account", "no")
+        || pair("account", "number")
+        || pair("account", "nr")
+        || pair("acct", "no")
+        || joined == "accountnumber"
+        || pair("identification", "number")
+        || pair("passport", "id")
     {
         return Some(Field::Id);
     }
@@ -680,7 +703,12 @@ fn field_of(key: &str) -> Option<Field> {
     if NAME_ONLY.contains(&last) {
         return Some(Field::PersonName);
     }
+    // Magento's payment fields: `cc_cid` is the card's security code, `cc_owner` its holder.
+    if joined == "ccowner" {
+        return Some(Field::PersonName);
+    }
     if has("cvv")
+        || joined == "cccid"
         || has("cvc")
         || has("cvv2")
         || has("cvc2")
@@ -751,6 +779,13 @@ fn field_of(key: &str) -> Option<Field> {
         "shipping" | "billing" | "delivery" | "shipto" | "billto" | "mailing"
     ) {
         return Some(Field::Address);
+    }
+    // Coordinates: `latitude`, `lng`, `$lat`, GML's `<gml:pos>lat lon</gml:pos>` (PIDF-LO).
+    if matches!(
+        joined.as_str(),
+        "latitude" | "longitude" | "lat" | "lng" | "lon" | "gmlpos"
+    ) {
+        return Some(Field::Location);
     }
     // A person's role (`employee`, `patient`): a name when the value is written as one.
     if matches!(
@@ -928,6 +963,8 @@ fn birth_or_person(parts: &[String], joined: &str) -> Option<Field> {
                     | "contactname"
                     | "billingname"
                     | "shippingname"
+                    | "calleridname"
+                    | "effectivecalleridname"
             )
             || has("full")
             || has("first")
@@ -1243,6 +1280,9 @@ mod tests {
         assert_eq!(field("patient"), Some(Field::MaybePersonName));
         assert_eq!(field("name"), Some(Field::MaybePersonName));
         assert_eq!(field("street_address"), Some(Field::Address));
+        for k in ["latitude", "lng", "$lat", "gml:pos"] {
+            assert_eq!(field(k), Some(Field::Location), "{k}");
+        }
         // A network address's name is not a postal address's.
         for k in [
             "Client IP Address",

@@ -27,6 +27,10 @@ const NAME: &[&str] = &[
     "vardas",  // lt
     "nombrecompleto",
     "nomecompleto",
+    // SAP HR infotypes 0002 and 0009: last name, first name, payee.
+    "nachn",
+    "vorna",
+    "emftx",
 ];
 
 /// The word for password where [`super::keys`] does not list it: Galician, Chinese pinyin,
@@ -58,6 +62,7 @@ const PASSWORD: &[&str] = &[
 /// A postal address.
 const ADDRESS: &[&str] = &[
     "osoite", "adress", "adresa", "adresi", "cím", "morada", "주소", "住所", "地址",
+    "stras", // SAP HR infotype 0006: street and house number
 ];
 
 /// A date of birth, as one word or as the pair its language writes.
@@ -79,6 +84,7 @@ const BIRTH: &[&str] = &[
     "生年月日",
     "出生日期",
     "생년월일",
+    "gbdat", // SAP HR infotype 0002: date of birth
 ];
 
 /// `dogum_tarihi` (tr), `data_urodzenia` (pl): a birth word and a date word.
@@ -125,7 +131,20 @@ const ACCOUNT_OR_ID: &[&str] = &[
     "cédula",
     "cuil", // ar: labour id, same shape as CUIT
     "cuit",
-    "nhs", // uk: NHS number
+    "nhs",          // uk: NHS number
+    "afm",          // gr: ΑΦΜ, tax registration number
+    "iin",          // kz: individual identification number (ЖСН)
+    "nik",          // id: Nomor Induk Kependudukan
+    "taj",          // hu: TAJ szám, social security number
+    "matricule",    // lu, fr: matricule / numéro d'identification
+    "numerofiscal", // fr: numéro fiscal de référence (SPI)
+    "svnummer",     // at: Sozialversicherungsnummer
+    "rnokpp",       // ua: РНОКПП, taxpayer registration number
+    "pasep",        // br: PIS/PASEP
+    "nip",          // pl: Numer Identyfikacji Podatkowej
+    "numsegsocial", // es: número de la Seguridad Social
+    "perid",        // SAP HR infotype 0002: personnel id number
+    "bankn",        // SAP HR infotype 0009: bank account number
     "sozialversicherungsnummer",
     "svnr",
     "henkilötunnus",
@@ -249,6 +268,19 @@ mod tests {
         assert_eq!(f("kontonummer"), Some(Field::Id));
         assert_eq!(f("tc_kimlik_no"), Some(Field::Id));
         assert_eq!(f("resident_id"), Some(Field::Id));
+        for id in [
+            "afm",
+            "taj_szam",
+            "sv_nummer",
+            "num_seg_social",
+            "pis_pasep",
+            "PERID",
+        ] {
+            assert_eq!(f(id), Some(Field::Id), "{id}");
+        }
+        assert_eq!(f("NACHN"), Some(Field::PersonName));
+        assert_eq!(f("GBDAT"), Some(Field::Birth));
+        assert_eq!(f("STRAS"), Some(Field::Address));
         for plain in ["service", "namespace", "runtime", "data"] {
             assert_eq!(f(plain), None, "{plain}");
         }

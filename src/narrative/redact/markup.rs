@@ -23,7 +23,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
             saml_attributes(line, out);
         }
     }
-    if has('@') && (has('<') || has('(')) {
+    if has('@') && (has('<') || has('(')) || has('"') && has('<') {
         mailbox_names(line, out);
     }
     // `CN=` in any case: each `=` (few on a line) looked at, not two substring searches.
@@ -35,6 +35,9 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
         dn_names(line, out);
     }
     // `values (` has a `(` too: one byte search before two substring searches on every line.
+    if has('$') || has('(') || has('@') {
+        row_values(line, out);
+    }
     static UPPER: Needle = needle!("VALUES");
     static LOWER: Needle = needle!("values (");
     if has('(') && (UPPER.is_in(line) || LOWER.is_in(line)) {
@@ -87,8 +90,16 @@ fn saml_attributes(line: &str, out: &mut Vec<Span>) {
         if c[1].chars().count() > 120 || v.as_str().chars().count() > 300 {
             continue;
         }
-        // A URI name (`urn:oid:...`, `http://schemas.../claims/name`) by its last segment.
-        let name = c[1].rsplit(['/', ':']).next().unwrap_or(&c[1]);
+        // A URI name (`urn:oid:...`, `http://schemas.../claims/name`) by its last segment;
+        // the `FriendlyName` beside an OID name (`FriendlyName="givenName"`) says it better.
+        let m0 = c.get(0).expect("match");
+        let friendly = line[m0.start()..v.start()]
+            .split_once("FriendlyName=\"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(n, _)| n);
+        let name = friendly.unwrap_or_else(|| c[1].rsplit(['/', ':']).next().unwrap_or(&c[1]));
+        // LDAP's `sn` attribute (X.520 surname), as SAML releases it.
+        let name = if name == "sn" { "surname" } else { name };
         push_if(out, name, v.as_str(), v.start());
     }
 }
@@ -117,12 +128,16 @@ fn mailbox_names(line: &str, out: &mut Vec<Span>) {
     let re = RE.get_or_init(|| {
         Regex::new(concat!(
             r#"(?:^|[\s:,"])(?P<a>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})"?\s+<[^<>\s@]+@[^<>\s]+>"#,
+            // A quoted display name may touch its address (RFC 3261 name-addr, RFC 5322):
+            // `"Ana Ruiz"<sip:ana@x.org>`, and a caller id's is a number (`"Ana Ruiz" <+4420...>`,
+            // doubled quotes inside a CSV cell).
+            r#"|"(?P<q>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})"+\s*<(?:[^<>\s@]+@[^<>\s]+|\+?[0-9][0-9\-]+)>"#,
             r"|[^\s@()]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\s+\((?P<b>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\)"
         ))
         .expect("mailbox regex")
     });
     for c in re.captures_iter(line) {
-        let Some(m) = c.name("a").or_else(|| c.name("b")) else {
+        let Some(m) = c.name("a").or_else(|| c.name("b")).or_else(|| c.name("q")) else {
             continue;
         };
         // The longest run of last words that is a name: `Sent by Ana Ruiz` -> `Ana Ruiz`.
@@ -227,6 +242,55 @@ fn positional_insert(line: &str, out: &mut Vec<Span>) {
         };
         if let Some(kind) = positional_kind(&v) {
             out.push(Span::new(m.end() + s, m.end() + e, kind));
+        }
+    }
+}
+
+/// Values a database server prints without their columns, each judged by its shape
+/// ([`positional_kind`]): PostgreSQL's `DETAIL:  parameters: $1 = 'v', $2 = 'v'` (bind
+/// parameters) and `Failing row contains (v, v, ...)` (a constraint's row), and the
+/// `### @2='v'` column images of `mysqlbinlog -v`.
+fn row_values(line: &str, out: &mut Vec<Span>) {
+    static PARAMS: Needle = needle!("parameters: $1 = ");
+    static ROW: Needle = needle!("Failing row contains (");
+    static IMAGE: Needle = needle!("###   @");
+    let mut judge = |s: usize, e: usize| {
+        let raw = &line[s..e];
+        let v = raw.replace("''", "'");
+        if let Some(kind) = positional_kind(&v) {
+            out.push(Span::new(s, e, kind));
+        }
+    };
+    if let Some(at) = PARAMS.find(line) {
+        let mut i = at + "parameters: ".len();
+        while let Some(q) = line[i..].find(" = '") {
+            let s = i + q + 4;
+            // A quote doubled inside the value is part of it.
+            let mut e = s;
+            let b = line.as_bytes();
+            while e < b.len() && !(b[e] == b'\'' && b.get(e + 1) != Some(&b'\'')) {
+                e += if b[e] == b'\'' { 2 } else { 1 };
+            }
+            judge(s, e.min(b.len()));
+            i = (e + 1).min(b.len());
+        }
+    }
+    if let Some(at) = ROW.find(line) {
+        let s0 = at + "Failing row contains (".len();
+        let end = line.rfind(')').filter(|&e| e >= s0).unwrap_or(line.len());
+        let mut s = s0;
+        for cell in line[s0..end].split(", ") {
+            judge(s, s + cell.len());
+            s += cell.len() + 2;
+        }
+    }
+    if let Some(at) = IMAGE.find(line) {
+        let rest = &line[at + 7..];
+        if let Some(eq) = rest.find("='") {
+            let s = at + 7 + eq + 2;
+            if let Some(e) = line[s..].rfind('\'') {
+                judge(s, s + e);
+            }
         }
     }
 }
@@ -355,6 +419,43 @@ mod tests {
             ),
             vec!["Ana Ruiz"]
         );
+    }
+
+    #[test]
+    fn friendly_names_and_caller_ids() {
+        assert_eq!(
+            masked(
+                r#"<saml:Attribute FriendlyName="sn" Name="urn:oid:2.5.4.4"><saml:AttributeValue>Novak</saml:AttributeValue></saml:Attribute>"#
+            ),
+            vec!["Novak"]
+        );
+        assert_eq!(
+            masked(r#"From: "Ana Ruiz"<sip:ana@pbx.example;transport=TLS>;tag=1"#),
+            vec!["Ana Ruiz"]
+        );
+        assert_eq!(
+            masked(
+                r#""","+442079460000","100","from-trunk","""Ana Ruiz"" <+442079460000>","PJSIP/x""#
+            ),
+            vec!["Ana Ruiz"]
+        );
+        assert!(masked(r#"To: "Reception"<sip:100@pbx.example>"#).is_empty());
+    }
+
+    #[test]
+    fn server_printed_rows_by_their_values_shapes() {
+        assert_eq!(
+            masked(
+                "app@crm DETAIL:  parameters: $1 = 'Ana Ruiz', $2 = 'ok', $3 = '4111111111111111'"
+            ),
+            vec!["Ana Ruiz", "4111111111111111"]
+        );
+        assert_eq!(
+            masked("DETAIL:  Failing row contains (42, Ana Ruiz, null, DE89370400440532013000)."),
+            vec!["Ana Ruiz", "DE89370400440532013000"]
+        );
+        assert_eq!(masked("###   @3='Ana Ruiz'"), vec!["Ana Ruiz"]);
+        assert!(masked("###   @1=42").is_empty());
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //!    [`mrz`]: passport lines by their check digits; [`recovery`]: recovery codes and seed
 //!    phrases named in prose; [`hl7`], [`x12`], [`fhir`], [`iso20022`] and [`swift`]: health
 //!    and payment messages by the positions their standards give personal data; [`devices`],
-//!    [`brokers`], [`bundler`]: secrets after a tool's documented keyword.
+//!    [`brokers`], [`bundler`]: secrets after a tool's documented keyword; [`typed`]: auditd's
+//!    hex-encoded command lines (read as lines of their own), what was typed after a password
+//!    prompt, GECOS fields and login names no account could have.
 //! 4. [`rules`] with [`ids`], [`natids`] and [`tokens`]: identifiers with checksums or fixed shapes (cards,
 //!    IBANs, national ids, phones, emails, IPs, MACs, JWTs) and credentials known by their
 //!    published prefixes, command-line and header credentials, long random strings.
@@ -61,6 +63,7 @@ mod schema;
 mod shapes;
 mod swift;
 mod tokens;
+mod typed;
 mod x12;
 
 use super::error::{NarrativeError, NarrativeErrorKind};
@@ -517,6 +520,16 @@ impl Redactor {
         devices::find(line, &mut found);
         brokers::find(line, &mut found);
         bundler::find(line, &mut found);
+        typed::find(line, &mut found);
+        fields::changes(line, &mut found);
+        // A command line auditd wrote in hex is read as a line of its own (always shorter:
+        // two digits a byte), and what it finds is masked in the digits.
+        if let Some(d) = typed::commands(line) {
+            let inner = self.line_spans(&d.text, &mut blocks::Context::default());
+            for sp in inner.spans() {
+                d.map(sp, &mut found);
+            }
+        }
         recovery::find(
             line,
             f.has(rules::Word::Code),

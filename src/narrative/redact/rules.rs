@@ -237,6 +237,10 @@ const WORDS: &[(&str, Word)] = &[
     ("pwd", Word::Argv),
     ("password", Word::Argv),
     ("identified", Word::Argv),
+    ("obscure", Word::Argv),
+    ("sqlplus", Word::Argv),
+    ("temporary", Word::Argv),
+    ("connect(", Word::Argv),
     ("user ", Word::Argv),
     ("setuser", Word::Argv),
     ("mnemonic", Word::Seed),
@@ -1037,6 +1041,14 @@ pub(crate) fn rules() -> &'static [Rule] {
                 None,
             )
             .needing(shapes::password_word),
+            // `password for mailbox 1234 changed to 9876` (Asterisk voicemail), `PIN ... set to`.
+            r(
+                Secret,
+                r#"(?i)(?-u:\b)(?:password|passcode|pin)(?:\s+for\s+\S+(?:\s+\S+)?)?\s+(?:changed|set|reset)\s+to\s+['"]?([^\s'",;]+)"#,
+                1,
+                |f| f.has(Word::Pass) || f.has(Word::Code),
+                None,
+            ),
             // PHP's PDO constructor: (dsn, username, password, options).
             r(Secret, r"(?-u:\b)PDO(?:->__construct)?\('[^']*',\s*'[^']*',\s*'([^']+)'", 1, |f| f.has(Word::Pass) && f.quote, None),
             // One-time codes in messages: "Your verification code is 123456", "OTP: 1234".
@@ -1838,6 +1850,10 @@ pub(super) mod tests {
 
     #[test]
     fn credentials_stated_in_chat_and_by_their_published_layouts() {
+        assert!(hits(
+            "app_voicemail.c: Voicemail password for mailbox 100@default changed to 4321 by user"
+        )
+        .contains(&"4321"));
         // `<secret word> for <whom> is <value>`.
         assert!(
             hits("[10:01] <it> temp password for ana@example.org is Lupin-43kite")
