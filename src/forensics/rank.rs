@@ -887,10 +887,10 @@ mod fallback_tests {
             &Default::default(),
         )
         .unwrap();
-        let named = std::iter::once((&r.root_cause.failure_class, &r.root_cause.reasons))
+        let shown = std::iter::once((&r.root_cause.failure_class, &r.root_cause.reasons))
             .chain(r.candidates.iter().map(|c| (&c.failure_class, &c.reasons)));
         let mut seen = 0;
-        for (class, reasons) in named {
+        for (class, reasons) in shown {
             for line in reasons.iter().filter(|l| l.starts_with("class prior")) {
                 seen += 1;
                 assert!(line.contains(class.as_str()), "{class}: {line}");

@@ -779,12 +779,12 @@ fn reports_duration(words: &[&str]) -> bool {
             return false;
         }
         let after = &words[k + 1..words.len().min(k + 1 + DURATION_REACH)];
-        let unit_named =
+        let unit_given =
             parts.next_back().is_some_and(unit) || after.first().is_some_and(|u| unit(u));
         after.iter().enumerate().any(|(j, x)| {
             let next = |n: usize| after.get(j + n).copied().unwrap_or("");
             glued(x)
-                || (number(x) && (unit_named || unit(next(1))))
+                || (number(x) && (unit_given || unit(next(1))))
                 // A decimal: `2412.771 ms` is three words.
                 || (number(x) && number(next(1)) && unit(next(2)))
         })

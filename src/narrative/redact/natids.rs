@@ -490,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn masks_checked_layouts_and_named_runs() {
+    fn masks_checked_layouts_and_labelled_runs() {
         assert_eq!(ids("ahv 756.9217.0769.85 ok"), ["756.9217.0769.85"]);
         assert_eq!(ids("egn=7523169263;"), ["7523169263"]);
         // A bare ten-digit run with a valid birth date and check is still too common alone.
