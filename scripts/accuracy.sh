@@ -55,6 +55,8 @@ echo "== root cause, a fifth set of paste incidents written blind to the code (t
 score stranger-incidents-5 python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents-5
 echo "== root cause, a sixth set of paste incidents written blind to the code (tests/fixtures/stranger-incidents-6; a holdout)"
 score stranger-incidents-6 python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents-6
+echo "== root cause, a seventh set of paste incidents written blind to the code (tests/fixtures/stranger-incidents-7; a holdout)"
+score stranger-incidents-7 python3 "$SHARED/eval/incidents.py" --data tests/fixtures/stranger-incidents-7
 echo "== root cause, OpenStack fault injection (no baseline: what a person pasting logs has)"
 score openstack-fi python3 "$SHARED/eval/openstack_fi.py" --data "$SHARED/data/rca/openstack-fi"
 echo "== root cause, OpenStack fault injection, with the fault-free round as --baseline"
