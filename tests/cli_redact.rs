@@ -205,3 +205,48 @@ fn a_long_file_gives_the_same_copy_on_any_number_of_threads() {
     assert_copy(&text, &one);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Many short files are read at once natively (a batch of files, not pieces of one): the
+/// copies, their order on stdout and the placeholders shared across files must be the same
+/// on one thread and on four; a file ending inside a key block must not leak its state into
+/// the next one.
+#[test]
+fn many_short_files_give_the_same_copies_on_any_number_of_threads() {
+    let dir = tmp("many");
+    let src = dir.join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..40 {
+        let mut text = app_log().repeat(1 + i % 3);
+        if i % 7 == 0 {
+            text.push_str("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx8vQ1Zq3\n");
+        }
+        std::fs::write(src.join(format!("part-{i:02}.log")), text).unwrap();
+    }
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["redact", "--out", "-"])
+            .arg(&src)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one == run("4"), "the copies differ between 1 and 4 threads");
+    assert!(
+        one.starts_with(r#"{"ts":"2026-03-01T10:00:00Z""#),
+        "{}",
+        &one[..200]
+    );
+    assert!(!one.contains("MIIEowIBAAKCAQEAx8vQ1Zq3"));
+    assert_eq!(
+        one.matches("<EMAIL_1>").count(),
+        one.matches("login failed").count()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

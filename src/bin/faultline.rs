@@ -597,39 +597,85 @@ mod cli {
             if let Some(dir) = out.filter(|d| d.as_os_str() != "-") {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             }
-            let stdout = std::io::stdout();
+            // Files are read in batches of about BATCH bytes, each batch redacted at once so
+            // many short files keep every core busy; the copies are written in input order.
+            let mut batch: Vec<(Job, String, Vec<u8>)> = Vec::new();
+            let mut size = 0;
             for job in jobs {
-                let (name, bytes) = match &job.source {
-                    None => {
-                        let mut buf = Vec::new();
-                        std::io::stdin()
-                            .read_to_end(&mut buf)
-                            .map_err(|e| format!("stdin: {e}"))?;
-                        ("stdin".to_string(), buf)
+                let (name, bytes) = match read(&job) {
+                    Ok(read) => read,
+                    Err(e) => {
+                        // What was read before the unreadable input is still written.
+                        write_all(&mut lr, batch)?;
+                        return Err(e);
                     }
-                    Some(p) => (
-                        p.display().to_string(),
-                        std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
-                    ),
                 };
-                let copy = lr.redact_file(&name, bytes).map_err(|e| e.to_string())?;
-                match &job.target {
-                    None => stdout
-                        .lock()
-                        .write_all(copy.as_bytes())
-                        .map_err(|e| format!("stdout: {e}"))?,
-                    Some(t) => {
-                        if let Some(parent) = t.parent() {
-                            std::fs::create_dir_all(parent)
-                                .map_err(|e| format!("{}: {e}", parent.display()))?;
-                        }
-                        std::fs::write(t, copy).map_err(|e| format!("{}: {e}", t.display()))?;
-                        eprintln!("faultline: {name} -> {}", t.display());
-                    }
+                size += bytes.len();
+                batch.push((job, name, bytes));
+                if size >= BATCH {
+                    write_all(&mut lr, std::mem::take(&mut batch))?;
+                    size = 0;
                 }
             }
+            write_all(&mut lr, batch)?;
             eprintln!("faultline: redacted {}", lr.summary().describe());
             Ok(())
+        }
+
+        /// Bytes of input read before a batch is redacted ([`run`]).
+        const BATCH: usize = 64 << 20;
+
+        /// One input's name and bytes.
+        fn read(job: &Job) -> Result<(String, Vec<u8>), String> {
+            match &job.source {
+                None => {
+                    let mut buf = Vec::new();
+                    std::io::stdin()
+                        .read_to_end(&mut buf)
+                        .map_err(|e| format!("stdin: {e}"))?;
+                    Ok(("stdin".to_string(), buf))
+                }
+                Some(p) => Ok((
+                    p.display().to_string(),
+                    std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+                )),
+            }
+        }
+
+        /// Redacts a batch at once and writes each copy where its job says, in order; the
+        /// first file that cannot be decoded stops there, after the copies before it.
+        fn write_all(
+            lr: &mut LogRedactor,
+            batch: Vec<(Job, String, Vec<u8>)>,
+        ) -> Result<(), String> {
+            let (jobs, files): (Vec<Job>, Vec<(String, Vec<u8>)>) =
+                batch.into_iter().map(|(j, n, b)| (j, (n, b))).unzip();
+            let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+            let copies = lr.redact_files(files);
+            for ((job, name), copy) in jobs.iter().zip(names).zip(copies) {
+                let copy = copy.map_err(|e| e.to_string())?;
+                write_copy(job, &name, &copy)?;
+            }
+            Ok(())
+        }
+
+        /// Writes one copy to its target, or to stdout.
+        fn write_copy(job: &Job, name: &str, copy: &str) -> Result<(), String> {
+            match &job.target {
+                None => std::io::stdout()
+                    .lock()
+                    .write_all(copy.as_bytes())
+                    .map_err(|e| format!("stdout: {e}")),
+                Some(t) => {
+                    if let Some(parent) = t.parent() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| format!("{}: {e}", parent.display()))?;
+                    }
+                    std::fs::write(t, copy).map_err(|e| format!("{}: {e}", t.display()))?;
+                    eprintln!("faultline: {name} -> {}", t.display());
+                    Ok(())
+                }
+            }
         }
 
         /// Inputs (folders walked in name order, hidden entries and earlier copies skipped) and

@@ -8,7 +8,7 @@
 //! plain-text copy. [`RedactionSummary`] says what was masked by kind, never the values.
 
 use super::error::NarrativeError;
-use super::redact::{Redactor, SecretKind};
+use super::redact::{RedactionCounts, Redactor, SecretKind};
 use crate::english::plural;
 use crate::ingest::{self, IngestError};
 use serde::{Deserialize, Serialize};
@@ -170,14 +170,48 @@ impl LogRedactor {
 
     /// The redacted copy of a text: same lines, same terminators.
     pub fn redact_text(&mut self, text: &str) -> String {
-        self.files += 1;
         let (out, counts) = self.redactor.redact_counted_on(text, self.par);
+        self.count(counts);
+        out
+    }
+
+    /// The redacted copies of several input files' bytes, in order, read at once: the same
+    /// copies as [`LogRedactor::redact_file`] on each in turn. A file that cannot be decoded
+    /// gets its error in its place and does not stop the others.
+    pub fn redact_files(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Vec<Result<String, IngestError>> {
+        let decoded: Vec<Result<String, IngestError>> = files
+            .into_iter()
+            .map(|(name, bytes)| ingest::decode_text(&name, bytes))
+            .collect();
+        let texts: Vec<&str> = decoded
+            .iter()
+            .filter_map(|d| d.as_ref().ok().map(String::as_str))
+            .collect();
+        let mut copies = self.redactor.redact_all_on(&texts, self.par).into_iter();
+        let mut out = Vec::with_capacity(decoded.len());
+        for d in &decoded {
+            out.push(match d {
+                Ok(_) => {
+                    let (copy, counts) = copies.next().expect("one copy per decoded text");
+                    self.count(counts);
+                    Ok(copy)
+                }
+                Err(e) => Err(e.clone()),
+            });
+        }
+        out
+    }
+
+    fn count(&mut self, counts: RedactionCounts) {
+        self.files += 1;
         self.lines += counts.lines;
         self.lines_changed += counts.lines_changed;
         for (kind, n) in counts.occurrences {
             *self.occurrences.entry(kind).or_default() += n;
         }
-        out
     }
 
     /// What was masked so far, by kind.

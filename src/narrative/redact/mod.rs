@@ -252,6 +252,27 @@ impl Redactor {
         par: &dyn crate::parallel::Parallel,
     ) -> (String, RedactionCounts) {
         let reading = self.scan(text, par);
+        self.write(text, reading)
+    }
+
+    /// [`Redactor::redact_counted_on`] of several texts in order, their first readings all at
+    /// once (so many short files keep every thread busy): the same bytes and placeholders as
+    /// redacting them one after another.
+    pub fn redact_all_on(
+        &mut self,
+        texts: &[&str],
+        par: &dyn crate::parallel::Parallel,
+    ) -> Vec<(String, RedactionCounts)> {
+        let readings = self.scan_all(texts, par, SCAN_PIECE);
+        texts
+            .iter()
+            .zip(readings)
+            .map(|(text, reading)| self.write(text, reading))
+            .collect()
+    }
+
+    /// The redacted copy of `text` from its first reading: values found again, placeholders.
+    fn write(&mut self, text: &str, reading: Reading) -> (String, RedactionCounts) {
         let found_here = if reading.lines > 1 {
             reading.values(text)
         } else {
@@ -395,26 +416,45 @@ impl Redactor {
 
     /// [`Redactor::scan`] with pieces of `size` bytes.
     fn scan_in(&self, text: &str, par: &dyn crate::parallel::Parallel, size: usize) -> Reading {
-        let pieces = pieces(text, size);
+        let mut readings = self.scan_all(&[text], par, size);
+        readings.pop().expect("one reading per text")
+    }
+
+    /// [`Redactor::scan`] of several texts, the pieces of all of them read at once; each
+    /// text's first piece starts from an empty state, as it would read alone.
+    fn scan_all(
+        &self,
+        texts: &[&str],
+        par: &dyn crate::parallel::Parallel,
+        size: usize,
+    ) -> Vec<Reading> {
+        let pieces: Vec<(usize, usize, &str)> = texts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| pieces(t, size).into_iter().map(move |(at, p)| (i, at, p)))
+            .collect();
         let fresh = crate::parallel::map(
             par,
             pieces.clone(),
-            |&(_, p)| p.len() as u64,
-            |(at, p)| self.scan_from(p, at, blocks::Context::default()),
+            |&(_, _, p)| p.len() as u64,
+            |(_, at, p)| self.scan_from(p, at, blocks::Context::default()),
         );
-        let mut reading = Reading::default();
+        let mut readings: Vec<Reading> = texts.iter().map(|_| Reading::default()).collect();
         let mut before = blocks::Context::default();
-        for (read, (at, p)) in fresh.into_iter().zip(pieces) {
+        for (read, (i, at, p)) in fresh.into_iter().zip(pieces) {
+            if at == 0 {
+                before = blocks::Context::default();
+            }
             let read = if before == blocks::Context::default() {
                 read
             } else {
                 self.scan_from(p, at, before)
             };
-            reading.lines += read.lines;
+            readings[i].lines += read.lines;
             before = read.after.clone();
-            reading.pieces.push(read);
+            readings[i].pieces.push(read);
         }
-        reading
+        readings
     }
 
     /// [`Redactor::scan`] of one piece starting at byte `at` of the text, from `ctx`.
@@ -1024,6 +1064,31 @@ mod tests {
         assert!(pieces(&text, 64).len() > 9);
         assert_eq!(pieces("", 64), vec![(0, "")]);
         assert_eq!(pieces("ab\ncd", 1), vec![(0, "ab\n"), (3, "cd")]);
+    }
+
+    /// Texts read at once give each text what redacting them one after another gives: the
+    /// same copies and placeholders, and no state carried from one text into the next (the
+    /// first text ends inside a key block; the second must not read as key body).
+    #[test]
+    fn texts_read_at_once_give_what_one_after_another_gives() {
+        let texts = [
+            "password=hunter22x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx8vQ1Zq3\n",
+            "T2h9pL0kWm4YbE7sNcRfJu plain words\nuser=ana@example.org\n",
+            "",
+            "again hunter22x from 203.0.113.9\nCREATE TABLE t (id int, ssn text);\n",
+            "INSERT INTO t VALUES (1, '078-05-1120');\n",
+        ];
+        let mut alone = Redactor::new(&[]).unwrap();
+        let one_by_one: Vec<String> = texts.iter().map(|t| alone.redact(t)).collect();
+        let mut at_once = Redactor::new(&[]).unwrap();
+        let together: Vec<String> = at_once
+            .redact_all_on(&texts, &crate::parallel::tests::Backwards)
+            .into_iter()
+            .map(|(out, _)| out)
+            .collect();
+        assert_eq!(together, one_by_one);
+        assert!(one_by_one[1].starts_with("T2h9pL0kWm4YbE7sNcRfJu plain words"));
+        assert!(one_by_one[3].contains("<SECRET_1>"), "{}", one_by_one[3]);
     }
 
     /// Regression: a value masked on one line stayed in clear on the other lines of the same
