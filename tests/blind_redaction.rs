@@ -340,14 +340,16 @@ fn seventh_blind_set_does_not_get_worse() {
 /// HPC and research computing, LLM application traces, CMS platforms, virtualization and BMCs),
 /// 16 national-id types and token prefixes none of them used. Its first run, before any code
 /// change for it (0ba0bec): leaked 252 / 269, recall 76.98% / 76.60%, must-keep mangled
-/// 2.57% / 2.26% (even / odd). The ratchet keeps it from getting worse.
+/// 2.57% / 2.26% (even / odd). With options named for a secret taking the next argument,
+/// `pass` after an account (`smtppass`) and PHP's `define`: leaked 232 / 259, recall
+/// 78.78% / 77.46%, mangled unchanged. The ratchet keeps it from getting worse.
 #[test]
 fn eighth_blind_set_does_not_get_worse() {
     check(
         "blind-8",
         Ratchet {
-            max_leaked: 269,
-            min_recall: 0.7659,
+            max_leaked: 259,
+            min_recall: 0.7745,
             max_mangled: 0.0258,
         },
     );

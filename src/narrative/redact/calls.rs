@@ -2,7 +2,7 @@
 //! name then its value (.NET `Headers.Add("X-Api-Key", v)`, Go `Header.Set`, Java
 //! `setHeader` / `addHeader` / `setRequestProperty`, JavaScript `headers.set` / `append` /
 //! `setRequestHeader`), and environment and map APIs do the same (`os.Setenv`, `putenv`,
-//! `put`). When the name says the value is a credential ([`keys::field`]), the second literal
+//! `put`), and PHP's `define` names a constant the same way. When the name says the value is a credential ([`keys::field`]), the second literal
 //! is masked, as it would be in `name=value`.
 
 use super::fields::masks;
@@ -27,6 +27,8 @@ const SETTERS: &[&str] = &[
     "setenv",
     "putenv",
     "tryaddwithoutvalidation",
+    // PHP's `define('DB_PASSWORD', 'x')` sets a constant by its name.
+    "define",
 ];
 
 /// The longest header or variable name read (a longer quoted first argument is prose).
@@ -150,6 +152,11 @@ mod tests {
             masked(r#"os.Setenv("DB_PASSWORD", "n0t-s0-s3cret")"#),
             ["n0t-s0-s3cret"]
         );
+        assert_eq!(
+            masked("define( 'DB_PASSWORD', 'k9-Lantern-x' );"),
+            ["k9-Lantern-x"]
+        );
+        assert!(masked("define('WP_DEBUG_LOG', 'wp-content/debug.log');").is_empty());
     }
 
     #[test]
@@ -201,6 +208,7 @@ mod tests {
             "os.Setenv",
             "log",
             "putenv",
+            "define",
             "\"X-Api-Key\"",
             "'token'",
             "\"v4lue\"",

@@ -695,6 +695,7 @@ fn field_of(key: &str) -> Option<Field> {
         .iter()
         .any(|w| has(w) || (joined.ends_with(w) && w.len() >= 6))
         || short_password_suffix(&joined)
+        || parts.iter().any(|p| account_pass(p))
     {
         return Some(Field::Password);
     }
@@ -801,6 +802,19 @@ fn field_of(key: &str) -> Option<Field> {
 /// they belong to, as one word (LDAP servers and clients name their bind password so).
 fn short_password_suffix(joined: &str) -> bool {
     (joined.ends_with("pw") || joined.ends_with("pwd")) && joined.len() > 3 && joined != "oldpwd"
+}
+
+/// `adminpass`, `smtppass`, `rootpass`: "pass" written after the account it belongs to, as
+/// one word (PHP and shell configurations name them so). English words that end in "pass"
+/// name something else: `bypass`, `compass`, `surpass`, a filter's `lowpass`, a compiler's
+/// `firstpass`, an `overpass`.
+fn account_pass(part: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "by", "com", "encom", "sur", "tres", "over", "under", "multi", "first", "second", "single",
+        "one", "two", "high", "low", "band", "all", "mid",
+    ];
+    part.strip_suffix("pass")
+        .is_some_and(|head| head.len() >= 2 && !WORDS.contains(&head))
 }
 
 /// A driving licence number: `driver_license`, `drivers_licence_no`, `license_number`,
@@ -1316,6 +1330,29 @@ mod tests {
             "host",
         ] {
             assert_eq!(field(k), None, "{k}");
+        }
+    }
+
+    #[test]
+    fn pass_after_an_account_is_a_password_but_english_words_are_not() {
+        for k in [
+            "adminpass",
+            "smtppass",
+            "$rootpass",
+            "db_rootpass",
+            "MAILPASS",
+        ] {
+            assert_eq!(field(k), Some(Field::Password), "{k}");
+        }
+        for k in [
+            "bypass",
+            "cache_bypass",
+            "compass",
+            "lowpass_hz",
+            "firstpass",
+            "overpass",
+        ] {
+            assert_ne!(field(k), Some(Field::Password), "{k}");
         }
     }
 

@@ -43,6 +43,7 @@ mod dumps;
 mod encoded;
 mod fhir;
 mod fields;
+mod flags;
 mod follow;
 mod hashes;
 mod hl7;
@@ -549,6 +550,7 @@ impl Redactor {
         if f.has(rules::Word::Argv) {
             argv::find(line, &mut found);
         }
+        flags::find(line, &mut found);
         dumps::find(line, &mut found);
         mrz::find(line, &mut found);
         encoded::find(line, &mut found);
