@@ -319,16 +319,21 @@ fn sixth_blind_set_does_not_get_worse() {
 /// layouts, national-id and SAP HR field names, ids never read as timestamps, coordinates,
 /// change records, unquoted addresses to the next pair, SIP and caller-id display names, SAML
 /// friendly names, database rows printed without columns, more tool syntaxes): leaked
-/// 119 / 161, recall 89.08% / 86.00%, mangled unchanged. The ratchet keeps it from getting
-/// worse.
+/// 119 / 161, recall 89.08% / 86.00%, mangled unchanged. Then (personal documents' file
+/// names, national ids with a birth date and a check found bare, ids and birth dates in a
+/// database row that holds a person's name, a JSON member named only `value`/`ID` under an
+/// object named for an id, a person named before their id pairs, PIDF-LO locations, caller-id
+/// names of E.164 numbers, SMS/voice API parties, provisioning files named by a MAC, URL path
+/// parameters ending at the query), each checked on the odd half's counts: leaked 50 / 108,
+/// recall 94.29% / 90.14%, mangled 1.46% / 1.64%. The ratchet keeps it from getting worse.
 #[test]
 fn seventh_blind_set_does_not_get_worse() {
     check(
         "blind-7",
         Ratchet {
-            max_leaked: 161,
-            min_recall: 0.8599,
-            max_mangled: 0.0169,
+            max_leaked: 108,
+            min_recall: 0.9013,
+            max_mangled: 0.0164,
         },
     );
 }

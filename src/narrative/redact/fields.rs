@@ -151,6 +151,17 @@ pub(crate) fn find(
                 .take()
                 .or_else(|| wrapping_name(line, ks).and_then(keys::field));
         }
+        if field.is_none()
+            && generic_member(key)
+            && line.as_bytes().get(ks.wrapping_sub(1)) == Some(&b'"')
+        {
+            // A member that only says "the value" (`"value"`, `"ID"`, `"number"`) of a JSON
+            // object named for what it holds, wherever it sits in the object:
+            // `"national_id":{"type":"x","value":"..."}`, `"Passport_ID_Data":{"ID":"..."}`.
+            field = enclosing_name(line, ks)
+                .and_then(keys::field)
+                .filter(|f| f.kind() == SecretKind::Id);
+        }
         let Some(f) = field else {
             if integration_key(key, &line[pair.value.0..pair.value.1]) {
                 out.push(Span::new(pair.value.0, pair.value.1, SecretKind::Secret));
@@ -166,6 +177,12 @@ pub(crate) fn find(
             skip_quoted(line, &pair, &mut pos);
             continue;
         };
+        if f.kind() == SecretKind::Id && sep == "=" {
+            // A record that names its person, then lists their ids: `Ana Ruiz nif=... `.
+            if let Some((ns, ne)) = name_before(line, ks) {
+                out.push(Span::new(ns, ne, SecretKind::Personal));
+            }
+        }
         let ((mut s, mut e), quoted) = (pair.value, pair.quoted);
         // `host:port` and `scheme://` are addresses, not key and value.
         if sep == ":" && !quoted {
@@ -189,6 +206,12 @@ pub(crate) fn find(
                 continue;
             }
             e = extend_bare(line, ks, sep, f, s, e);
+            // A URL path parameter (`/view;jsessionid=...?month=5`) ends at the query.
+            if ks > 0 && line.as_bytes()[ks - 1] == b';' {
+                if let Some(q) = line[s..e].find(['?', '#']) {
+                    e = s + q;
+                }
+            }
         }
         let v = line[s..e].trim();
         let lead = line[s..e].len() - line[s..e].trim_start().len();
@@ -247,6 +270,46 @@ pub(crate) fn find(
     }
 }
 
+/// The parties of a call or a message as SMS and voice APIs write them (Vonage `"from"`,
+/// `"to"`, `"msisdn"`; Twilio `From`, `To`, `Caller`, `Called`): an E.164 number without its
+/// `+`, 11 to 15 digits, no trunk `0`; a `1` (North America) only with ten digits after it,
+/// so an epoch time in seconds or milliseconds is never one.
+/// The caller gates on a run of eleven digits.
+pub(crate) fn call_parties(line: &str, out: &mut Vec<Span>) {
+    const NAMES: &[&[u8]] = &[
+        b"from\"",
+        b"to\"",
+        b"msisdn\"",
+        b"caller\"",
+        b"called\"",
+        b"callee\"",
+        b"recipient\"",
+        b"sender\"",
+    ];
+    // One look at the bytes after each quote before any regex search.
+    let b = line.as_bytes();
+    let named = memchr::memchr_iter(b'"', b).any(|q| {
+        let rest = &b[q + 1..];
+        NAMES
+            .iter()
+            .any(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
+    });
+    if !named {
+        return;
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"(?i)"(?:from|to|msisdn|caller|called|callee|recipient|sender)"\s*:\s*"(?P<v>[1-9]\d{10,14})""#)
+            .expect("call parties regex")
+    });
+    for c in re.captures_iter(line) {
+        let v = c.name("v").expect("value");
+        if !v.as_str().starts_with('1') || v.len() == 11 {
+            out.push(Span::new(v.start(), v.end(), SecretKind::Phone));
+        }
+    }
+}
+
 /// PagerDuty's Events API v2 takes its integration key as `routing_key`: 32 hex digits, where
 /// a message broker's routing key is a word or a dotted path.
 fn integration_key(key: &str, v: &str) -> bool {
@@ -281,6 +344,79 @@ fn names_a_field(key: &str, value: &str) -> Option<Field> {
         return None;
     }
     keys::field(value).filter(|f| !matches!(f, Field::MaybePersonName | Field::PersonName))
+}
+
+/// The person's name (two to four capitalised words) that ends one blank before the key
+/// starting at `ks`, unless it is itself a pair's value (`name=Ana Ruiz`).
+fn name_before(line: &str, ks: usize) -> Option<(usize, usize)> {
+    let head = line[..ks].strip_suffix(' ')?;
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = head.len();
+    for _ in 0..4 {
+        let s = head[..at].rfind(' ').map_or(0, |i| i + 1);
+        let w = &head[s..at];
+        if w.is_empty() || w.contains(['=', ':', '"', '\'', ',']) {
+            break;
+        }
+        starts.push(s);
+        if s == 0 {
+            break;
+        }
+        at = s - 1;
+    }
+    starts
+        .iter()
+        .rev()
+        .find(|&&s| head[s..].contains(' ') && person_name(&head[s..]))
+        .map(|&s| (s, head.len()))
+}
+
+/// A JSON member name that says nothing of its value but that it is one.
+fn generic_member(key: &str) -> bool {
+    ["value", "val", "id", "number", "no", "text"]
+        .iter()
+        .any(|g| key.eq_ignore_ascii_case(g))
+}
+
+/// The name of the JSON object (or of the array of objects) that holds the member whose
+/// name starts at `ks`: back over its earlier members, skipping strings and nested
+/// brackets, to the unmatched `{`. Looks back at most 600 bytes.
+fn enclosing_name(line: &str, ks: usize) -> Option<&str> {
+    let b = line.as_bytes();
+    let floor = ks.saturating_sub(600);
+    let mut i = ks.checked_sub(1)?; // the key's opening quote
+    let mut depth = 0i32;
+    let mut in_str = false;
+    while i > floor {
+        i -= 1;
+        let c = b[i];
+        if in_str {
+            if c == b'"' && b[i - 1] != b'\\' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' if depth > 0 => depth -= 1,
+            b'{' => {
+                // `"name":{` or `"name":[{`
+                let before = line[..i].trim_end();
+                let before = before.strip_suffix('[').map_or(before, str::trim_end);
+                let before = before.strip_suffix(':')?.trim_end();
+                let before = before.trim_end_matches(['"', '\\']);
+                let start = before
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                return Some(&before[start..]).filter(|n| !n.is_empty());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The name of the object whose first member starts at `ks`: `"name": {"value"` (quotes
@@ -1161,6 +1297,7 @@ fn looks_like_date(v: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::masked_by;
     use super::*;
 
     fn masked(line: &str) -> Vec<&str> {
@@ -1255,6 +1392,55 @@ mod tests {
         );
         // A name that is not a sensitive field's leaves its value alone.
         assert!(masked(r#"{"name":"retries","value":"3"} key=region value=eu-west-1"#).is_empty());
+    }
+
+    #[test]
+    fn a_record_names_its_person_before_their_ids() {
+        assert_eq!(
+            masked("kyc chk_7 Marta de la Fuente dni=12345678Z status=OK"),
+            ["Marta de la Fuente", "12345678Z"]
+        );
+        // A value of its own key is the key's business; other pairs say nothing of a name.
+        assert_eq!(masked("user=Ana Ruiz dni=12345678Z"), ["12345678Z"]);
+        assert!(masked("Build Step Failed status=7").is_empty());
+    }
+
+    #[test]
+    fn a_path_parameter_ends_at_the_query() {
+        assert_eq!(
+            masked("GET /app/view;jsessionid=8F3A0C9D1E2B?page=2024-04 HTTP/1.1"),
+            ["8F3A0C9D1E2B"]
+        );
+    }
+
+    #[test]
+    fn parties_of_a_call_or_message_without_their_plus() {
+        assert_eq!(
+            masked_by(
+                call_parties,
+                r#"{"from":"447700900123","to":"14155550123","ts":"1715690000123"}"#
+            ),
+            ["447700900123", "14155550123"]
+        );
+        assert!(masked_by(
+            call_parties,
+            r#"{"from":"1715690000","to":"1715693600000","from":"02034567890"}"#
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_generic_member_of_an_object_named_for_an_id() {
+        assert_eq!(
+            masked(r#"{"person":{"nationalId":{"scheme":"x","value":"AB123456"},"value":"ok"}}"#),
+            ["AB123456"]
+        );
+        assert_eq!(
+            masked(r#"{"Passport_Data":[{"Country":"NZ","ID":"LA123456"}],"ID":"E1"}"#),
+            ["LA123456"]
+        );
+        // An object named for something else keeps its ids.
+        assert!(masked(r#"{"Order":{"ID":"12345","value":"9.99"}}"#).is_empty());
     }
 
     #[test]

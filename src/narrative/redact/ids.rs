@@ -176,6 +176,11 @@ pub(crate) fn aadhaar(span: &str) -> bool {
     if d.len() != 12 || d[0] < 2 {
         return false;
     }
+    verhoeff(&d)
+}
+
+/// Digits whose last is their Verhoeff check digit.
+pub(crate) fn verhoeff(d: &[u8]) -> bool {
     let c = d.iter().rev().enumerate().fold(0u8, |c, (i, &x)| {
         VERHOEFF_D[c as usize][VERHOEFF_P[i % 8][x as usize] as usize]
     });

@@ -147,6 +147,7 @@ const ABOUT: &[&str] = &[
     "header",
     "hint",
     "policy",
+    "policies",
     "scope",
     "scopes",
     "format",
@@ -1404,6 +1405,9 @@ mod tests {
 
     #[test]
     fn lifetimes_key_ids_and_digests_are_about_a_secret() {
+        // Vault's `token_policies` lists policy names, like `token_policy`.
+        assert_eq!(field("token_policies"), None);
+        assert_eq!(field("token_policy"), None);
         // OAuth 2 (RFC 6749 5.1) `expires_in` is seconds, also prefixed by the token it is for.
         assert_eq!(field("expires_in"), None);
         assert_eq!(field("refresh_token_expires_in"), None);

@@ -22,8 +22,22 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
         if SAML.is_in(line) {
             saml_attributes(line, out);
         }
+        static POS: Needle = needle!("pos>");
+        static CIVIC: Needle = needle!("civicAddress");
+        if POS.is_in(line) || CIVIC.is_in(line) {
+            location_objects(line, out);
+        }
     }
-    if has('@') && (has('<') || has('(')) || has('"') && has('<') {
+    // A caller id: `<+` before its number, or a `+` and seven digits before ` (`.
+    let caller_id = || {
+        line.contains("<+")
+            || line.contains(" (")
+                && memchr::memchr_iter(b'+', line.as_bytes()).any(|i| {
+                    let d = &line.as_bytes()[i + 1..];
+                    d.len() >= 7 && d[..7].iter().all(u8::is_ascii_digit)
+                })
+    };
+    if has('@') && (has('<') || has('(')) || has('"') && has('<') || caller_id() {
         mailbox_names(line, out);
     }
     // `CN=` in any case: each `=` (few on a line) looked at, not two substring searches.
@@ -104,6 +118,34 @@ fn saml_attributes(line: &str, out: &mut Vec<Span>) {
     }
 }
 
+/// A presence document's location (PIDF-LO, RFC 4119 and RFC 5491): the GML point's
+/// coordinates (`<gml:pos>lat lon</gml:pos>`) and each element of the civic address (RFC
+/// 5139: `<ca:A1>`...`<ca:A6>`, `<ca:RD>`, `<ca:HNO>`, `<ca:PC>`, ...) but its `country`.
+fn location_objects(line: &str, out: &mut Vec<Span>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"<(?:[A-Za-z][\w\-]*:)?(?P<n>pos|A[1-6]|PRM|PRD|RD|STS|POD|POM|RDSEC|RDBR|RDSUBBR|HNO|HNS",
+            r"|LMK|LOC|FLR|NAM|PC|BLD|UNIT|ROOM|SEAT|PLC|PCN|POBOX|ADDCODE)(?:\s[^<>]*)?>",
+            r"(?P<v>[^<>]+)</"
+        ))
+        .expect("pidf-lo regex")
+    });
+    let civic = line.find("civicAddress");
+    for c in re.captures_iter(line) {
+        let (n, v) = (c.name("n").expect("name"), c.name("v").expect("value"));
+        // Civic elements only inside a civic address, the point's `pos` anywhere.
+        if n.as_str() != "pos" && civic.is_none_or(|at| n.start() < at) {
+            continue;
+        }
+        let t = v.as_str().trim();
+        if !t.is_empty() && t.chars().count() <= 200 {
+            let s = v.start() + (v.as_str().len() - v.as_str().trim_start().len());
+            out.push(Span::new(s, s + t.len(), SecretKind::Personal));
+        }
+    }
+}
+
 /// `key="ClearTextPassword" value="..."` (.NET config, NuGet), `name="password" value="..."`
 /// (Java properties in XML): the value under the name the other attribute gives.
 fn xml_attributes(line: &str, out: &mut Vec<Span>) {
@@ -132,12 +174,15 @@ fn mailbox_names(line: &str, out: &mut Vec<Span>) {
             // `"Ana Ruiz"<sip:ana@x.org>`, and a caller id's is a number (`"Ana Ruiz" <+4420...>`,
             // doubled quotes inside a CSV cell).
             r#"|"(?P<q>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})"+\s*<(?:[^<>\s@]+@[^<>\s]+|\+?[0-9][0-9\-]+)>"#,
-            r"|[^\s@()]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\s+\((?P<b>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\)"
+            r"|[^\s@()]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\s+\((?P<b>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\)",
+            // A caller id is a name and an E.164 number in the same two forms.
+            r"|(?:^|[\s:,])(?P<pa>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\s+<\+[0-9][0-9\-]{6,}>",
+            r"|\+[0-9][0-9\-]{6,}[0-9]\s+\((?P<pb>\p{Lu}[\p{L}'\-]+(?: \p{L}[\p{L}'\-]+){1,3})\)"
         ))
         .expect("mailbox regex")
     });
     for c in re.captures_iter(line) {
-        let Some(m) = c.name("a").or_else(|| c.name("b")).or_else(|| c.name("q")) else {
+        let Some(m) = ["a", "b", "q", "pa", "pb"].iter().find_map(|n| c.name(n)) else {
             continue;
         };
         // The longest run of last words that is a name: `Sent by Ana Ruiz` -> `Ana Ruiz`.
@@ -254,13 +299,8 @@ fn row_values(line: &str, out: &mut Vec<Span>) {
     static PARAMS: Needle = needle!("parameters: $1 = ");
     static ROW: Needle = needle!("Failing row contains (");
     static IMAGE: Needle = needle!("###   @");
-    let mut judge = |s: usize, e: usize| {
-        let raw = &line[s..e];
-        let v = raw.replace("''", "'");
-        if let Some(kind) = positional_kind(&v) {
-            out.push(Span::new(s, e, kind));
-        }
-    };
+    let mut cells: Vec<(usize, usize)> = Vec::new();
+    let mut judge = |s: usize, e: usize| cells.push((s, e));
     if let Some(at) = PARAMS.find(line) {
         let mut i = at + "parameters: ".len();
         while let Some(q) = line[i..].find(" = '") {
@@ -293,6 +333,33 @@ fn row_values(line: &str, out: &mut Vec<Span>) {
             }
         }
     }
+    // A row that holds a person's name is about that person: its bare dates are their birth
+    // date and its numbers that pass a national id's check are their ids.
+    let personal = cells.iter().any(|&(s, e)| fields::person_name(&line[s..e]));
+    for (s, e) in cells {
+        let v = line[s..e].replace("''", "'");
+        if let Some(kind) = positional_kind(&v) {
+            out.push(Span::new(s, e, kind));
+        } else if personal && (super::natids::weak(&v) || bare_date(&v)) {
+            let kind = if bare_date(&v) {
+                SecretKind::Personal
+            } else {
+                SecretKind::Id
+            };
+            out.push(Span::new(s, e, kind));
+        }
+    }
+}
+
+/// `YYYY-MM-DD` and nothing else (no time).
+fn bare_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// What a quoted SQL value is by its shape: a person's name (two to four capitalised words),
@@ -403,6 +470,33 @@ mod tests {
     }
 
     #[test]
+    fn caller_ids_name_their_numbers() {
+        assert_eq!(
+            masked(
+                "Dial from Ana Ruiz <+442079460123> ok; call from +33639981234 (Léa Martin) ended"
+            ),
+            ["Ana Ruiz", "Léa Martin"]
+        );
+        assert!(masked("Queue Status <+1 waiting> (Agent Pool)").is_empty());
+    }
+
+    #[test]
+    fn a_presence_documents_location() {
+        let pidf = concat!(
+            r#"<gp:location-info><gml:Point srsName="urn:ogc:def:crs:EPSG::4326">"#,
+            r#"<gml:pos>48.8566 2.3522</gml:pos></gml:Point><ca:civicAddress xml:lang="fr">"#,
+            r#"<ca:country>FR</ca:country><ca:A3>Paris</ca:A3><ca:RD>Rue Exemple</ca:RD>"#,
+            r#"<ca:HNO>12</ca:HNO><ca:PC>75001</ca:PC></ca:civicAddress></gp:location-info>"#
+        );
+        assert_eq!(
+            masked(pidf),
+            ["48.8566 2.3522", "Paris", "Rue Exemple", "12", "75001"]
+        );
+        // Elements of the same names elsewhere are not an address.
+        assert!(masked("<cfg><PC>desk-7</PC><RD>on</RD></cfg>").is_empty());
+    }
+
+    #[test]
     fn config_attributes_name_their_value() {
         assert_eq!(
             masked(r#"<add key="ClearTextPassword" value="q9Zx-81k" />"#),
@@ -440,6 +534,16 @@ mod tests {
             vec!["Ana Ruiz"]
         );
         assert!(masked(r#"To: "Reception"<sip:100@pbx.example>"#).is_empty());
+    }
+
+    #[test]
+    fn a_row_about_a_person_masks_their_birth_date_and_checked_ids() {
+        assert_eq!(
+            masked("DETAIL:  Failing row contains (7, Ana Ruiz, 1980-02-29, 5260001246, 2024-05-14 06:13:33+00)."),
+            ["Ana Ruiz", "1980-02-29", "5260001246"]
+        );
+        // Without a name, a date and a number are only that.
+        assert!(masked("DETAIL:  Failing row contains (7, 1980-02-29, 5260001246).").is_empty());
     }
 
     #[test]

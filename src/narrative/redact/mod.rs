@@ -39,6 +39,7 @@ mod calls;
 mod cells;
 mod companions;
 mod devices;
+mod docnames;
 mod dumps;
 mod encoded;
 mod fhir;
@@ -552,6 +553,7 @@ impl Redactor {
         }
         flags::find(line, &mut found);
         dumps::find(line, &mut found);
+        docnames::find(line, &mut found);
         mrz::find(line, &mut found);
         encoded::find(line, &mut found);
         // Health and payment messages, by the positions their standards give personal data.
@@ -622,6 +624,9 @@ impl Redactor {
             fields::find_prose(line, doc, id, &mut found);
             if f.digit_space_digit {
                 cells::national_phones(line, &mut found);
+            }
+            if f.max_digit_run >= 11 {
+                fields::call_parties(line, &mut found);
             }
         }
         // Further national ids need a run of six digits, dashed digits, a spaced run of five

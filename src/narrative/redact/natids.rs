@@ -91,7 +91,8 @@ fn checked(v: &str) -> bool {
         (4, 13) => thai(&d),
         (1, 10) => kennitala(&d),
         (0, 11) => isikukood(&d) || amka(&d),
-        (0, 13) => cnp(&d),
+        (0, 12) => kz_iin(&d),
+        (0, 13) => cnp(&d) || emso(&d) || lu_matricule(&d),
         _ => false,
     }
 }
@@ -460,6 +461,159 @@ fn oib(d: &[u8]) -> bool {
     (11 - p) % 10 == d[10]
 }
 
+/// A run of digits that passes the check of a national id without a birth date in it, whose
+/// check passes about one random number in ten: Polish NIP, Greek AFM, Portuguese NISS,
+/// Ukrainian RNOKPP, Spanish NSS, Saudi and Emirati ids (Luhn), Ecuadorian cédula, Hungarian
+/// TAJ, Uruguayan CI, Brazilian PIS. Only where the place already says personal data (a
+/// personal document's file name, a row that holds a person's name).
+pub(crate) fn weak(v: &str) -> bool {
+    let d = digits_of(v);
+    let seps = v.bytes().filter(|b| !b.is_ascii_digit()).count();
+    if seps > 0
+        && !v
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+    {
+        return false;
+    }
+    match d.len() {
+        7 | 8 => uy_ci(&d),
+        9 => gr_afm(&d) || hu_taj(&d),
+        10 => pl_nip(&d) || ua_rnokpp(&d) || ec_cedula(&d) || (d[0] == 1 || d[0] == 2) && luhn(&d),
+        11 => pt_niss(&d) || br_pis(&d),
+        12 => es_nss(&d),
+        15 => d.starts_with(&[7, 8, 4]) && luhn(&d),
+        16 => id_nik(&d),
+        _ => false,
+    }
+}
+
+/// Weighted sum of `d` with `w`.
+fn wsum(d: &[u8], w: &[u32]) -> u32 {
+    d.iter().zip(w).map(|(&x, &w)| u32::from(x) * w).sum()
+}
+
+/// Slovenian (and former Yugoslav) EMŠO: DDMMYYY, region, serial, mod 11 with weights 7..2.
+fn emso(d: &[u8]) -> bool {
+    if d.len() != 13 || !date_ok(n2(d, 2), n2(d, 0)) || !matches!(d[4], 0 | 9) {
+        return false;
+    }
+    let r = wsum(d, &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
+    let c = if r == 0 { 0 } else { 11 - r };
+    c < 10 && u32::from(d[12]) == c
+}
+
+/// Luxembourg matricule: YYYYMMDD, serial, a Luhn digit, then a Verhoeff digit (both over
+/// the first eleven).
+fn lu_matricule(d: &[u8]) -> bool {
+    d.len() == 13
+        && matches!(n2(d, 0), 18..=20)
+        && date_ok(n2(d, 4), n2(d, 6))
+        && luhn(&d[..12])
+        && super::ids::verhoeff(&[&d[..11], &d[12..]].concat())
+}
+
+/// Kazakh IIN: YYMMDD, a century/sex digit 1-6, serial, then mod 11 with weights 1..11 (and,
+/// on a remainder of 10, weights 3..11,1,2).
+fn kz_iin(d: &[u8]) -> bool {
+    if d.len() != 12 || !date_ok(n2(d, 2), n2(d, 4)) || !(1..=6).contains(&d[6]) {
+        return false;
+    }
+    let mut r = wsum(d, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) % 11;
+    if r == 10 {
+        r = wsum(d, &[3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]) % 11;
+    }
+    r < 10 && u32::from(d[11]) == r
+}
+
+/// Mod 11 with `w` over all but the last digit, a remainder of 10 invalid: `sum % 11`.
+fn mod11_rem(d: &[u8], w: &[u32]) -> bool {
+    let r = wsum(d, w) % 11;
+    r < 10 && u32::from(d[d.len() - 1]) == r
+}
+
+/// Polish NIP: weights 6 5 7 2 3 4 5 6 7, mod 11.
+fn pl_nip(d: &[u8]) -> bool {
+    mod11_rem(d, &[6, 5, 7, 2, 3, 4, 5, 6, 7])
+}
+
+/// Greek AFM: the first eight digits times 2^8..2^1, mod 11, mod 10.
+fn gr_afm(d: &[u8]) -> bool {
+    let s = wsum(d, &[256, 128, 64, 32, 16, 8, 4, 2]);
+    d[..8].iter().any(|&x| x != 0) && (s % 11) % 10 == u32::from(d[8])
+}
+
+/// Hungarian TAJ: odd places times 3, even places times 7, mod 10.
+fn hu_taj(d: &[u8]) -> bool {
+    wsum(d, &[3, 7, 3, 7, 3, 7, 3, 7]) % 10 == u32::from(d[8])
+}
+
+/// Ukrainian RNOKPP: weights -1 5 7 9 4 6 10 5 7, mod 11, mod 10.
+fn ua_rnokpp(d: &[u8]) -> bool {
+    let s = wsum(&d[1..], &[5, 7, 9, 4, 6, 10, 5, 7]) as i64 - i64::from(d[0]);
+    (s.rem_euclid(11) % 10) as u8 == d[9]
+}
+
+/// Ecuadorian cédula: province 01-24 (or 30), third digit below 6, then Luhn-like weights
+/// 2 1 2 1 ... (products over 9 less 9), check = 10 - sum mod 10.
+fn ec_cedula(d: &[u8]) -> bool {
+    let prov = n2(d, 0);
+    if !((1..=24).contains(&prov) || prov == 30) || d[2] >= 6 {
+        return false;
+    }
+    let s: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let p = u32::from(x) * if i % 2 == 0 { 2 } else { 1 };
+            if p > 9 {
+                p - 9
+            } else {
+                p
+            }
+        })
+        .sum();
+    (10 - s % 10) % 10 == u32::from(d[9])
+}
+
+/// Uruguayan CI: weights 2 9 8 7 6 3 4 over the digits before the check (left-padded to
+/// seven), check = 10 - sum mod 10.
+fn uy_ci(d: &[u8]) -> bool {
+    let body = &d[..d.len() - 1];
+    let pad = 7 - body.len();
+    let s: u32 = body
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| u32::from(x) * [2, 9, 8, 7, 6, 3, 4][i + pad])
+        .sum();
+    (10 - s % 10) % 10 == u32::from(d[d.len() - 1])
+}
+
+/// Portuguese NISS: weights 29 23 19 17 13 11 7 5 3 2, check = 9 - sum mod 10.
+fn pt_niss(d: &[u8]) -> bool {
+    matches!(d[0], 1 | 2)
+        && (9 - wsum(d, &[29, 23, 19, 17, 13, 11, 7, 5, 3, 2]) % 10) == u32::from(d[10])
+}
+
+/// Brazilian PIS/PASEP: weights 3 2 9 8 7 6 5 4 3 2, 11 - sum mod 11 (10 and 11 give 0).
+fn br_pis(d: &[u8]) -> bool {
+    let r = 11 - wsum(d, &[3, 2, 9, 8, 7, 6, 5, 4, 3, 2]) % 11;
+    (if r >= 10 { 0 } else { r }) == u32::from(d[10])
+}
+
+/// Spanish NSS: province (2), number (8), then the first ten mod 97.
+fn es_nss(d: &[u8]) -> bool {
+    let n = d[..10].iter().fold(0u64, |a, &x| a * 10 + u64::from(x));
+    n2(d, 0) <= 53 && n % 97 == u64::from(n2(d, 10))
+}
+
+/// Indonesian NIK: region (6), DDMMYY with 40 added to a woman's day, serial from 0001.
+fn id_nik(d: &[u8]) -> bool {
+    let day = n2(d, 6);
+    let day = if day > 40 { day - 40 } else { day };
+    (11..=94).contains(&n2(d, 0)) && date_ok(n2(d, 8), day) && d[12..].iter().any(|&x| x != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::masked_by;
@@ -487,6 +641,48 @@ mod tests {
         assert!(medicare(&digits_of("2123456701")));
         assert!(egn(&digits_of("7523169263")) && !egn(&digits_of("7523169264")));
         assert!(isikukood(&digits_of("37605030299")) && !isikukood(&digits_of("37605030290")));
+    }
+
+    #[test]
+    fn ids_with_a_birth_date_and_a_check() {
+        // Check digits computed by hand from each published rule, on made-up bodies.
+        assert!(emso(&digits_of("0103985500138")) && !emso(&digits_of("0103985500137")));
+        assert!(!emso(&digits_of("3213985500138"))); // no 32nd day
+        assert!(lu_matricule(&digits_of("1985031512371")));
+        assert!(!lu_matricule(&digits_of("1985031512372")));
+        assert!(!lu_matricule(&digits_of("1985031512361")));
+        assert!(kz_iin(&digits_of("850715400129")) && !kz_iin(&digits_of("850715400128")));
+        assert_eq!(ids("row 0103985500138 ok"), ["0103985500138"]);
+        assert_eq!(ids("iin 850715400129;"), ["850715400129"]);
+        assert!(ids("row 0103985500137 ok").is_empty());
+    }
+
+    #[test]
+    fn ids_whose_check_passes_one_number_in_ten() {
+        for v in [
+            "5260001246",
+            "094516329",
+            "123456788",
+            "3012345670",
+            "1712345675",
+            "1234567-2",
+            "12345678902",
+            "28123456789",
+            "281234567840",
+        ] {
+            assert!(weak(v), "{v}");
+        }
+        for v in [
+            "5260001245",
+            "123456789",
+            "3012345671",
+            "12345678903",
+            "281234567841",
+        ] {
+            assert!(!weak(v), "{v}");
+        }
+        // Not found by themselves: a bare run only by a birth date and a check.
+        assert!(ids("order 5260001246 shipped").is_empty());
     }
 
     #[test]
