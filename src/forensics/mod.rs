@@ -21,6 +21,7 @@ pub(crate) mod playbook;
 mod ports;
 mod rank;
 mod rates;
+mod replies;
 mod roles;
 mod search;
 mod shared;
