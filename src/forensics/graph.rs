@@ -162,11 +162,12 @@ pub(crate) fn signals(
         .iter()
         .find(|s| roles::role_from_name(s) == Some("dns"))
         .cloned();
+    let servers = super::replies::Servers::new(known);
     let found = classify_all(corpus, par, tick);
     // Who each signal blames depends on its own line only: worked out in runs, possibly at once.
     crate::parallel::map_runs(par, &found, BLAME_RUN, |run| {
         run.iter()
-            .map(|&(i, class)| blame(corpus, i, class, mentions, dns_home.as_deref()))
+            .map(|&(i, class)| blame(corpus, i, class, mentions, dns_home.as_deref(), &servers))
             .collect()
     })
 }
@@ -354,6 +355,7 @@ fn blame(
     class: signals::Class,
     mentions: &Mentions,
     dns_home: Option<&str>,
+    servers: &super::replies::Servers,
 ) -> Signal {
     {
         let line = corpus.first_line(&corpus.events[i]);
@@ -374,6 +376,16 @@ fn blame(
             remote().unwrap_or_else(|| emitter.clone())
         } else {
             emitter.clone()
+        };
+        // A server's reply the emitter relays word for word is the server's state.
+        let blamed = if blamed == emitter {
+            let full = corpus.full_text(&corpus.events[i]);
+            let text = format!("{line}{}", exception_lines(full, line.len()));
+            servers
+                .replying(&text, &emitter)
+                .map_or(blamed, str::to_string)
+        } else {
+            blamed
         };
         Signal {
             event: i,

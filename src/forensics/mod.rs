@@ -21,10 +21,12 @@ pub(crate) mod playbook;
 mod ports;
 mod rank;
 mod rates;
+mod replies;
 mod roles;
 mod search;
 mod shared;
 mod signals;
+mod statements;
 mod timing;
 mod trigger;
 mod trivial;
@@ -165,6 +167,12 @@ pub(crate) fn run(
     f.signals = graph::signals(corpus, templates, &known, &mentions, par, &mut |n| {
         progress(1, n)
     });
+    // Databases whose statements slowed down say so only in their durations.
+    let slow = statements::signals(corpus, &f.times, &f.signals);
+    if !slow.is_empty() {
+        f.signals.extend(slow);
+        crate::sort::sort_by_key(&mut f.signals, |s| s.event);
+    }
     progress(2, 0);
     f.edges = graph::edges(corpus, &f.signals, &mentions, par, &mut |n| progress(2, n));
     let mut step = |i: u32| progress(i, 0);
