@@ -3,8 +3,7 @@
 //! `bank_<IBAN>.pdf`). A file name whose `_`-separated words include a document word
 //! (passport, id, payslip, payroll, kyc, bank, contract, ...) and whose extension is a
 //! document's or a picture's has its person's name (two to four capitalised words) and its
-//! numbers with six digits or more (not dates) masked; the rest of the path stays. A
-//! provisioned device's own file is named by its MAC address, which is masked too.
+//! numbers with six digits or more (not dates) masked; the rest of the path stays.
 
 use super::{fields, ids, SecretKind, Span};
 
@@ -14,32 +13,10 @@ const EXTENSIONS: &[&[u8]] = &[
     b"bmp", b"webp",
 ];
 
-/// Extensions of the per-device files IP phones and other provisioned devices fetch, named
-/// by the device's MAC address (`0004f2a1b2c3.cfg`, `SEP001122AABBCC.cnf.xml`).
-const PROVISIONING: &[&[u8]] = &[b"cfg", b"cnf", b"xml", b"boot", b"ini"];
-
-/// A provisioning file named by its device's MAC: twelve hex digits, bare (or after Cisco's
-/// `SEP`), with a digit and a letter among them.
-fn device_file(line: &str, start: usize, end: usize, out: &mut Vec<Span>) {
-    let stem = &line[start..end];
-    let (at, hex) = match stem.strip_prefix("SEP") {
-        Some(h) => (start + 3, h),
-        None => (start, stem),
-    };
-    let b = hex.as_bytes();
-    if b.len() == 12
-        && b.iter().all(u8::is_ascii_hexdigit)
-        && b.iter().any(u8::is_ascii_digit)
-        && b.iter().any(u8::is_ascii_alphabetic)
-    {
-        out.push(Span::new(at, at + 12, SecretKind::Mac));
-    }
-}
-
 /// Words that say a file is about one person.
 const DOCUMENT_WORDS: &[&str] = &[
     "passport", "id", "idcard", "kyc", "payslip", "payroll", "salary", "bank", "iban", "contract",
-    "cv", "resume", "visa", "licence", "license", "ssn", "tax", "w2", "selfie", "birth",
+    "cv", "resume", "visa", "licence", "ssn", "tax", "w2", "selfie", "birth",
 ];
 
 /// Spans of names and ids in the file names of personal documents in `line`.
@@ -59,8 +36,6 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
             .map_or(0, |i| i + 1);
         if EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
             stem(line, start, dot, out);
-        } else if PROVISIONING.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
-            device_file(line, start, dot, out);
         }
     }
 }
@@ -157,14 +132,5 @@ mod tests {
         assert!(masked("/srv/Release_Notes_1.2.3.pdf").is_empty());
         assert!(masked("/srv/Quarterly_Report_Q3_202311.pdf").is_empty());
         assert!(masked("/srv/Ana_Ruiz_id.txt").is_empty());
-    }
-
-    #[test]
-    fn provisioning_files_named_by_a_mac() {
-        assert_eq!(
-            masked("GET /phones/0004f2a1b2c3.cfg 200; tftp SEP001122AABBCC.cnf.xml"),
-            ["0004f2a1b2c3", "001122AABBCC"]
-        );
-        assert!(masked("/etc/app/settings.cfg /srv/000000000000.cfg /x/a1b2c3.xml").is_empty());
     }
 }

@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn options_named_for_a_secret_take_the_next_argument() {
-        let cases = [
+        let lines = [
             (
                 "mytool --db-password 'n0t-Guess4ble' --verbose",
                 vec!["n0t-Guess4ble"],
@@ -122,7 +122,7 @@ mod tests {
             ),
             ("setup --adminpass 'Q7!rain-lake'", vec!["Q7!rain-lake"]),
         ];
-        for (line, want) in cases {
+        for (line, want) in lines {
             assert_eq!(masked(line), want, "{line}");
         }
     }
