@@ -378,7 +378,7 @@ fn blame(
             emitter.clone()
         };
         // A server's reply the emitter relays word for word is the server's state.
-        let blamed = if blamed == emitter {
+        let blamed = if blamed == emitter && servers.any() {
             let full = corpus.full_text(&corpus.events[i]);
             let text = format!("{line}{}", exception_lines(full, line.len()));
             servers

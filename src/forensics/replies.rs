@@ -86,6 +86,11 @@ impl Servers {
         }
     }
 
+    /// Whether any reply can be pinned on a server (else no event's text need be read).
+    pub(crate) fn any(&self) -> bool {
+        self.cache.is_some() || self.relational.is_some()
+    }
+
     /// The server whose reply `text` relays, when `emitter` is not itself of that kind.
     pub(crate) fn replying(&self, text: &str, emitter: &str) -> Option<&str> {
         let role = server_role(text)?;
