@@ -174,6 +174,22 @@ fn regression_key_block_countdown_underflow() {
     }
 }
 
+/// `faultline redact --out - PATH` on `threads` threads: the copies on stdout.
+fn to_stdout(path: &Path, threads: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["redact", "--out", "-"])
+        .arg(path)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// A file longer than one piece (1 MB) is read in pieces at once natively: the copy must be
 /// the same bytes on one thread and on four, also with a key block and a table across cuts.
 #[test]
@@ -185,20 +201,7 @@ fn a_long_file_gives_the_same_copy_on_any_number_of_threads() {
     let text = block.repeat(3_000_000 / block.len() + 1);
     let input = dir.join("big.log");
     std::fs::write(&input, &text).unwrap();
-    let run = |threads: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .args(["redact", "--out", "-"])
-            .arg(&input)
-            .env("RAYON_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |threads: &str| to_stdout(&input, threads);
     let one = run("1");
     let four = run("4");
     assert!(one == four, "the copy differs between 1 and 4 threads");
@@ -222,20 +225,7 @@ fn many_short_files_give_the_same_copies_on_any_number_of_threads() {
         }
         std::fs::write(src.join(format!("part-{i:02}.log")), text).unwrap();
     }
-    let run = |threads: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .args(["redact", "--out", "-"])
-            .arg(&src)
-            .env("RAYON_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |threads: &str| to_stdout(&src, threads);
     let one = run("1");
     assert!(one == run("4"), "the copies differ between 1 and 4 threads");
     assert!(
