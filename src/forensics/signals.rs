@@ -637,7 +637,12 @@ pub(crate) fn from_k8s_reason(reason: &str) -> Option<Class> {
 /// signal, but an INFO "OOMKilled" row from kubectl is.
 pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     let lower = message.to_ascii_lowercase();
-    let words = words(&lower);
+    let mut words = words(&lower);
+    // What follows a hedge ("... was killed. Perhaps out of memory?") is the writer's guess at a
+    // cause it did not see, not an observation: only the words before it classify the line.
+    if let Some(k) = words.iter().position(|w| HEDGES.contains(w)) {
+        words.truncate(k);
+    }
     let matched = PHRASES.matches(&words);
     if level.is_none_or(|l| l < Level::Error) && matched.has(ADVISORY_LIST) {
         return None;
@@ -700,6 +705,9 @@ pub(crate) fn classify(message: &str, level: Option<Level>) -> Option<Class> {
     }
     None
 }
+
+/// Words with which a program guesses at a cause it did not observe.
+const HEDGES: &[&str] = &["perhaps", "possibly", "maybe"];
 
 /// What JVM collectors print when the heap is nearly full: G1/Parallel full collections,
 /// G1 evacuation failures, CMS concurrent mode failures.
@@ -1133,6 +1141,32 @@ mod tests {
                 "deprecated client failed: out of memory",
                 Some(Level::Error)
             ),
+            Some(Class::Oom)
+        );
+    }
+
+    #[test]
+    fn a_guessed_cause_is_no_verdict() {
+        let err = Some(Level::Error);
+        // A supervisor that killed a child itself and guesses why: the guess is not the class.
+        assert_ne!(
+            classify(
+                "child process 41 was killed by signal 9; possibly out of memory?",
+                err
+            ),
+            Some(Class::Oom)
+        );
+        assert_ne!(
+            classify("Worker exited unexpectedly. Perhaps disk full?", err),
+            Some(Class::DiskFull)
+        );
+        // What comes before the hedge still counts, and an unhedged verdict stays one.
+        assert_eq!(
+            classify("request timed out after 30s, maybe the network", err),
+            Some(Class::Timeout)
+        );
+        assert_eq!(
+            classify("Out of memory: Killed process 812 (java)", err),
             Some(Class::Oom)
         );
     }
