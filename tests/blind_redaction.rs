@@ -348,15 +348,18 @@ fn seventh_blind_set_does_not_get_worse() {
 /// 2.57% / 2.26% (even / odd). With options named for a secret taking the next argument,
 /// `pass` after an account (`smtppass`) and PHP's `define`: leaked 232 / 259, recall
 /// 78.78% / 77.46%, mangled unchanged. With blind-7's second round (written without this
-/// set): leaked 216 / 246, recall 80.22% / 78.58%. The ratchet keeps it from getting worse.
+/// set): leaked 216 / 246, recall 80.22% / 78.58%. With refused-login names in more
+/// phrasings, secret-store set commands, SNMP communities, htdigest and ZooKeeper digests,
+/// klist keys after two spaces and `version` fields kept: leaked 190 / 229, recall
+/// 82.19% / 79.71%, mangled 2.06% / 1.76%. The ratchet keeps it from getting worse.
 #[test]
 fn eighth_blind_set_does_not_get_worse() {
     check(
         "blind-8",
         Ratchet {
-            max_leaked: 246,
-            min_recall: 0.7857,
-            max_mangled: 0.0258,
+            max_leaked: 229,
+            min_recall: 0.7970,
+            max_mangled: 0.0207,
         },
     );
 }

@@ -12,6 +12,11 @@
 //! - Samba `smbclient -U 'DOMAIN\user%password'`: the part after `%`.
 //! - `echo 'x' | docker login --password-stdin`, `printf 'x' | podman secret create name -`,
 //!   `| chpasswd`, `| passwd --stdin`: the literal written to a command that reads a secret from its stdin.
+//! - Secret stores' set commands (`nextflow secrets set NAME 'v'`, `drone secret add ...
+//!   --data 'v'`, `gh secret set NAME --body v`): a quoted value right after the name, or the
+//!   value of `--data` / `--value` / `--body`.
+//! - Net-SNMP tools (`snmpwalk`, `snmpget`, ...): `-c community`; `snmpd.conf`
+//!   `rocommunity` / `rwcommunity` (and `6`) directives: a community string is a password.
 //! - redis.conf `requirepass <pw>` / `masterauth <pw>`; Redis ACL rules `>password` (adds a
 //!   password) and `#<sha256>` (adds its hash).
 //! - ODBC connection strings (`Pwd={p;w}`): a braced value may hold `;` and `}` doubled.
@@ -46,6 +51,13 @@ fn argv_re() -> &'static Regex {
             r#"|(?-u:\b)smbclient\s[^\n|;]*?(?:-U|--user)[\s=]*['"]?[^\s%'"]+%([^\s'"]+)"#,
             // A literal piped into a command that reads a secret from stdin
             r#"|(?-u:\b)(?:echo|printf)\s+(?:-[ne]+\s+)?(?:'([^']+)'|"([^"]+)"|([^\s|'"]+))\s*\|\s*(?:sudo\s+)?[^\n|]*?(?:--password-stdin|secret\s+create|chpasswd|passwd\s+--stdin)"#,
+            // A secret store's set command: NAME 'value', or --data/--value/--body value
+            r#"|(?-u:\b)secrets? (?:set|add|create|put)\s+[A-Za-z_][\w.-]*\s+(?:'([^']*)'|"([^"]*)")"#,
+            r#"|(?-u:\b)secrets? (?:set|add|create|put)\s[^\n|;]*?--(?:data|value|body)[ =](?:'([^']*)'|"([^"]*)"|([^\s'"-][^\s'"]*))"#,
+            // Net-SNMP tools' community
+            r#"|(?-u:\b)snmp[a-z]*\s[^\n|;]*?\s-c\s*(?:'([^']*)'|"([^"]*)"|([^\s'"-][^\s'"]*))"#,
+            // snmpd.conf community directives
+            r#"|^\s*(?:ro|rw)community6?\s+([^\s#]+)"#,
             // The same directives as redis-server's long options
             r#"|(?:^|\s)--(?:requirepass|masterauth)[ =](?:"([^"]*)"|'([^']*)'|([^\s"']+))"#,
             // redis.conf directives
@@ -100,6 +112,16 @@ pub(super) const ANCHORS: &[(&str, &[&str])] = &[
     ("cmdkey", &[]),
     ("smbclient", &["%"]),
     ("stdin", &["|"]),
+    ("snmp", &["-c"]),
+    ("community", &[]),
+    ("secrets set", &[]),
+    ("secrets add", &[]),
+    ("secrets create", &[]),
+    ("secrets put", &[]),
+    ("secret set", &[]),
+    ("secret add", &[]),
+    ("secret put", &[]),
+    ("secret create", &[]),
     ("secret", &["|"]),
     ("chpasswd", &["|"]),
     ("requirepass", &[]),
@@ -125,7 +147,8 @@ fn may_match(line: &str) -> bool {
             .expect("argv anchors")
     });
     // Leftmost searches (the prefilter skips most bytes) from each hit's next byte, so an
-    // anchor that overlaps another is still seen; no anchor is a prefix of another.
+    // anchor that overlaps another is still seen; where one anchor is a prefix of another
+    // (`secret`), the longer is listed first and needs no companion.
     let mut at = 0;
     while let Some(m) = ac.find(aho_corasick::Input::new(line).span(at..line.len())) {
         let (_, companions) = ANCHORS[m.pattern().as_usize()];
@@ -179,6 +202,17 @@ mod tests {
                 vec!["Pa55word!"],
             ),
             ("7z a -pS3cr3t archive.7z dir/", vec!["S3cr3t"]),
+            ("$ tool secrets set DB_PASS 'Sw0rd fish'", vec!["Sw0rd fish"]),
+            (
+                "ci secret add --repo a/b --name token --data \"xK9 q\"",
+                vec!["xK9 q"],
+            ),
+            ("gh secret set API_KEY --body hunter2x", vec!["hunter2x"]),
+            ("tool secrets set DB_PASS --from-file=p.txt", vec![]),
+            ("tool secrets list", vec![]),
+            ("snmpget -v2c -c pr1vate-7 192.0.2.1 sysDescr.0", vec!["pr1vate-7"]),
+            ("rocommunity n0tpublic 10.0.0.0/8", vec!["n0tpublic"]),
+            ("snmpwalk -v3 -l authNoPriv -u mon 192.0.2.1", vec![]),
             ("zip -r -P hunter22 out.zip dir/", vec!["hunter22"]),
             (
                 "PsExec.exe \\\\host -u DOM\\adm -p Tr0ub4dor cmd",
@@ -300,6 +334,14 @@ mod tests {
             "printf",
             "--password-stdin",
             "secret create",
+            "secrets set",
+            "snmpwalk",
+            "-c ",
+            "rocommunity ",
+            "secret add",
+            " NAME ",
+            "--data ",
+            "'v'",
             "chpasswd",
             "passwd --stdin",
             "--requirepass",

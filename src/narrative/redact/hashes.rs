@@ -9,6 +9,10 @@
 //! - PostgreSQL SCRAM verifiers (RFC 5803): `SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>`.
 //! - Kerberos long-term keys as `klist -k -K` prints them after the enctype: `(0x<hex>)`;
 //!   a key derived from a password stands for it as a hash does.
+//! - htdigest files (Apache `htdigest`): `user:realm:` and MD5(user:realm:password) as 32
+//!   lower-case hex digits, the whole line.
+//! - ZooKeeper digest ACLs and `superDigest`: `digest:user:` and base64 SHA-1 (27 characters
+//!   and `=`); after zkCli's `addauth digest user:`, the password itself.
 //! - pwdump / secretsdump lines: `user:rid:LMhash:NThash:::`, the NT hash (the LM hash of an
 //!   empty password, `aad3b435...`, is a constant).
 
@@ -25,7 +29,10 @@ fn hashes_re() -> &'static Regex {
             r"|(\{(?i:ssha|sha|ssha256|ssha512|sha256|sha512|md5|smd5|crypt|blf-crypt|argon2i|argon2id|pbkdf2(?:-sha\d+)?)\}[A-Za-z0-9+/.$=\-]{8,})",
             r"|(SCRAM-SHA-(?:1|256)\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)",
             r"|^[^:\s]+:\d+:[0-9a-fA-F]{32}:([0-9a-fA-F]{32}):::",
-            r"|\) \(0x([0-9a-fA-F]{32,128})\)",
+            r"|\)[ \t]+\(0x([0-9a-fA-F]{32,128})\)",
+            r"|^\s*[^:\s]+:[^:]+:([0-9a-f]{32})\s*$",
+            r"|(?i:digest)[:,'=]+[^:\s',]+:([A-Za-z0-9+/]{27}=)",
+            r"|addauth digest [^:\s]+:(\S+)",
         ))
         .expect("hash formats")
     })
@@ -33,10 +40,15 @@ fn hashes_re() -> &'static Regex {
 
 /// Whether some format of [`hashes_re`] could start in `line`: a `*` before 40 hex digits, a
 /// `{scheme}` (letters, digits and `-` between braces: a JSON object's `{"` is not one),
-/// `SCRAM-SHA-`, a pwdump line's `:::` or a klist key's `) (0x`. Never false where the regex
-/// matches.
+/// `SCRAM-SHA-`, a pwdump line's `:::`, a klist key's `(0x`, a ZooKeeper `digest` or an
+/// htdigest line's `:` 33 bytes from its (trimmed) end. Never false where the regex matches.
 fn may_hold(line: &str) -> bool {
-    static KLIST: Needle = needle!(") (0x");
+    static KLIST: Needle = needle!("(0x");
+    static DIGEST: Needle = needle!("igest");
+    let t = line.trim_end().as_bytes();
+    if t.len() > 33 && t[t.len() - 33] == b':' {
+        return true;
+    }
     let b = line.as_bytes();
     let mysql = |i: usize| b.len() >= i + 41 && b[i + 1..i + 41].iter().all(u8::is_ascii_hexdigit);
     let scheme = |i: usize| {
@@ -50,6 +62,7 @@ fn may_hold(line: &str) -> bool {
         || line.contains(":::")
         || line.contains("SCRAM-SHA-")
         || KLIST.is_in(line)
+        || DIGEST.is_in(line)
 }
 
 /// Spans of the stored hashes in `line`.
@@ -76,7 +89,38 @@ mod tests {
             masked(&format!("   3 01/02/2026 10:00:00 host/web-4.example.net@EXAMPLE.NET (aes128-cts-hmac-sha1-96) (0x{key})")),
             vec![key]
         );
+        assert_eq!(
+            masked(&format!(
+                "   3 01/02/2026 10:00:00 host/a@B.NET (aes128-cts-hmac-sha1-96)  (0x{key})"
+            )),
+            vec![key]
+        );
         assert!(masked("flags (0x1f) set").is_empty());
+    }
+
+    #[test]
+    fn htdigest_lines() {
+        let h = "0c9f1bd3b9e5a1d2c4f6e8a0b2d4f6a8";
+        assert_eq!(masked(&format!("carol:Staff Only:{h}")), vec![h]);
+        assert!(masked(&format!("sha256 of build: {h}")).is_empty());
+        assert!(masked(&format!("at 10:00:00 id {h}")).is_empty());
+    }
+
+    #[test]
+    fn zookeeper_digests() {
+        let h = "uHHbDW9zIYUbr0bmeFbPHxp2TQw=";
+        assert_eq!(masked(&format!("setAcl /x digest:bob:{h}:rw")), vec![h]);
+        assert_eq!(
+            masked(&format!(
+                "-Dzookeeper.DigestAuthenticationProvider.superDigest=super:{h}"
+            )),
+            vec![h]
+        );
+        assert_eq!(masked("addauth digest bob:s3cr3t!x"), vec!["s3cr3t!x"]);
+        assert!(masked(
+            "Digest: sha256:9b2f5c8e1a7d3f6b0c4e8a2d6f1b5c9e3a7d0f4b8c2e6a1d5f9b3c7e0a4d8f2b"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -142,6 +186,12 @@ mod tests {
             "$",
             "admin",
             ":500:",
+            "(0x",
+            ")  (0x",
+            "digest:",
+            "uHHbDW9zIYUbr0bmeFbPHxp2TQw=",
+            "addauth digest ",
+            "0c9f1bd3b9e5a1d2c4f6e8a0b2d4f6a8",
             "{\"a\":",
             "x",
         ];

@@ -231,6 +231,8 @@ const WORDS: &[(&str, Word)] = &[
     ("smbclient", Word::Argv),
     ("stdin", Word::Argv),
     ("secret", Word::Argv),
+    ("snmp", Word::Argv),
+    ("community", Word::Argv),
     ("chpasswd", Word::Argv),
     ("requirepass", Word::Argv),
     ("masterauth", Word::Argv),
@@ -1398,6 +1400,9 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
     if word(a) || (a == Some(b'.') && after(text, e + 1).is_some_and(|b| b.is_ascii_digit())) {
         return false;
     }
+    if version_field(&text[..s]) {
+        return false;
+    }
     let v = &text[s..e];
     // A private server address in a URL or a CIDR block names infrastructure, not a person.
     let private = v
@@ -1413,6 +1418,17 @@ fn ipv4_ok(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     ids::ipv4(v)
+}
+
+/// The value of a field named `version` (`"version":"28.0.1.2"`, `version=`, `Version: `): a
+/// four-part version number, not an address.
+fn version_field(before: &str) -> bool {
+    let b = before.trim_end_matches(['"', '\'']).trim_end();
+    let Some(b) = b.strip_suffix([':', '=']) else {
+        return false;
+    };
+    let b = b.trim_end().trim_end_matches(['"', '\'']).as_bytes();
+    b.len() >= 7 && b[b.len() - 7..].eq_ignore_ascii_case(b"version")
 }
 
 /// An account written `user@host` (`root@10.0.4.7`, MySQL's `'app'@'10.0.2.15'`): the
@@ -2025,6 +2041,18 @@ pub(super) mod tests {
             hits(r#"10.0.1.15 - - [14/Jun/2024:10:00:01 +0000] "GET / HTTP/1.1" 200 5"#),
             ["10.0.1.15"]
         );
+    }
+
+    #[test]
+    fn a_version_field_is_not_an_address() {
+        assert!(hits(r#"{"app":"core","version":"27.1.3.2"}"#).is_empty());
+        assert!(hits("agent started version=31.0.4.1 pid=7").is_empty());
+        assert!(hits("Product Version: 31.0.4.1").is_empty());
+        assert_eq!(
+            hits(r#"{"version":"1","ip":"198.51.100.7"}"#),
+            ["198.51.100.7"]
+        );
+        assert_eq!(hits("client=198.51.100.7"), ["198.51.100.7"]);
     }
 
     #[test]

@@ -207,7 +207,10 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
 }
 
 /// A login name that no account could have, where a login failed: a password typed into the
-/// user field (sshd `Invalid user`, `lastb`, Pure-FTPd). Account names are letters, digits,
+/// user field (sshd `Invalid user`, `lastb`, Pure-FTPd, and the common phrasings of a
+/// refused login: `unknown user X`, `failed login for X`, `login failed: X`, `rejected
+/// password for user X`, `failed to authenticate user:X`, Kerberos `CLIENT_NOT_FOUND: X@REALM`;
+/// a name ends at a space, and a `@host` or `@REALM` after it is not part of it). Account names are letters, digits,
 /// `.`, `_` and `-` (POSIX portable names; shadow-utils' default `NAME_REGEX` wants them in
 /// lower case): a name with another character, or upper and lower case and digits mixed in
 /// eight or more, is not one.
@@ -236,6 +239,19 @@ fn login_names(line: &str, out: &mut Vec<Span>) {
             mark(0, name.len());
         }
     }
+    if let Some(m) = REFUSED.find(line) {
+        let s = m.end();
+        let e = s + line[s..]
+            .find(char::is_whitespace)
+            .unwrap_or(line.len() - s);
+        let name = line[s..e].trim_end_matches([',', ';']);
+        let name = name.rfind('@').map_or(name, |a| &name[..a]);
+        let q = |c: char| matches!(c, '\'' | '"');
+        let (qs, qe) = (name.starts_with(q) as usize, name.ends_with(q) as usize);
+        if name.len() > qs + qe {
+            mark(s + qs, s + name.len() - qe);
+        }
+    }
     if let Some(i) = FTP.find(line) {
         let s = i + "failed for user [".len();
         if let Some(e) = line[s..].rfind(']') {
@@ -243,6 +259,24 @@ fn login_names(line: &str, out: &mut Vec<Span>) {
         }
     }
 }
+
+/// The refused-login phrases a name follows, found by one case-insensitive scan.
+const REFUSED_PHRASES: &[&str] = &[
+    "unknown user ",
+    "failed login for ",
+    "login failed: ",
+    "login failed for user ",
+    "rejected password for user ",
+    "failed to authenticate user:",
+    "client_not_found: ",
+];
+
+static REFUSED: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(REFUSED_PHRASES)
+        .expect("phrases")
+});
 
 fn not_an_account(name: &str) -> bool {
     let portable = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '$');
@@ -450,11 +484,36 @@ mod tests {
         assert_eq!(masked_by(find, line), vec!["Spr1ng!x"]);
         let line = "pure-ftpd: (?@192.0.2.7) [WARNING] Authentication failed for user [p@ss word]";
         assert_eq!(masked_by(find, line), vec!["p@ss word"]);
+        for (line, pw) in [
+            ("imapd: Unknown user Hunter2#x from 192.0.2.7", "Hunter2#x"),
+            ("portal: Failed login for 'Blue$ky77'", "Blue$ky77"),
+            (
+                "web: Login failed: Pa55w0rdZ (Remote IP: 192.0.2.7)",
+                "Pa55w0rdZ",
+            ),
+            (
+                "kdc: CLIENT_NOT_FOUND: Qw3rty!9@EXAMPLE.ORG for krbtgt/X",
+                "Qw3rty!9",
+            ),
+            (
+                "hostd: Rejected password for user S3cret&x from 192.0.2.7",
+                "S3cret&x",
+            ),
+            (
+                "basic_auth.go: failed to authenticate user:Open%Sesame1",
+                "Open%Sesame1",
+            ),
+        ] {
+            assert_eq!(masked_by(find, line), vec![pw], "{line}");
+        }
         for kept in [
             "sshd[42]: Invalid user oracle from 192.0.2.7 port 5",
             "sshd[42]: Invalid user Admin from 192.0.2.7 port 5",
             "ubuntu   ssh:notty    192.0.2.7 Tue Jan  2 10:00 - 10:00  (00:00)",
             "sshd[42]: Invalid user svc_backup2 from 192.0.2.7",
+            "app: Login failed for user alice.",
+            "kdc: CLIENT_NOT_FOUND: jdoe@EXAMPLE.ORG for krbtgt/EXAMPLE.ORG",
+            "auth: unknown user 'deploy-bot' from 192.0.2.7",
         ] {
             assert!(masked_by(find, kept).is_empty(), "{kept}");
         }
