@@ -29,12 +29,13 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
             .position(|c| !c.is_ascii_alphanumeric())
             .map_or(b.len(), |i| dot + 1 + i);
         let ext = &b[dot + 1..ext_end];
-        let start = line[..dot]
-            .rfind([
-                '/', '\\', ' ', '"', '\'', ',', '=', '\t', '(', '[', '<', '>',
-            ])
-            .map_or(0, |i| i + 1);
         if EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
+            // The file name's start, only for a document's extension (lines have many dots).
+            let start = line[..dot]
+                .rfind([
+                    '/', '\\', ' ', '"', '\'', ',', '=', '\t', '(', '[', '<', '>',
+                ])
+                .map_or(0, |i| i + 1);
             stem(line, start, dot, out);
         }
     }

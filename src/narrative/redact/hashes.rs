@@ -29,7 +29,7 @@ fn hashes_re() -> &'static Regex {
             r"|(\{(?i:ssha|sha|ssha256|ssha512|sha256|sha512|md5|smd5|crypt|blf-crypt|argon2i|argon2id|pbkdf2(?:-sha\d+)?)\}[A-Za-z0-9+/.$=\-]{8,})",
             r"|(SCRAM-SHA-(?:1|256)\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)",
             r"|^[^:\s]+:\d+:[0-9a-fA-F]{32}:([0-9a-fA-F]{32}):::",
-            r"|\)[ \t]+\(0x([0-9a-fA-F]{32,128})\)",
+            r"|\) {1,2}\(0x([0-9a-fA-F]{32,128})\)",
             r"|^\s*[^:\s]+:[^:]+:([0-9a-f]{32})\s*$",
             r"|(?i:digest)[:,'=]+[^:\s',]+:([A-Za-z0-9+/]{27}=)",
             r"|addauth digest [^:\s]+:(\S+)",

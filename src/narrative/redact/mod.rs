@@ -564,7 +564,7 @@ impl Redactor {
         devices::find(line, &mut found);
         brokers::find(line, &mut found);
         bundler::find(line, &mut found);
-        typed::find(line, &mut found);
+        typed::find(line, f.has(rules::Word::Refused), &mut found);
         fields::changes(line, &mut found);
         // A command line auditd wrote in hex is read as a line of its own (always shorter:
         // two digits a byte), and what it finds is masked in the digits.

@@ -110,6 +110,8 @@ pub(crate) enum Word {
     Argv = 1048576,
     /// What calls a run of words a wallet's seed (`mnemonic`, `phrase`, `seed`).
     Seed = 2097152,
+    /// A refused login's phrase ([`super::typed`]): the name typed after it may be a password.
+    Refused = 4194304,
 }
 
 const WORDS: &[(&str, Word)] = &[
@@ -248,6 +250,12 @@ const WORDS: &[(&str, Word)] = &[
     ("mnemonic", Word::Seed),
     ("phrase", Word::Seed),
     ("seed", Word::Seed),
+    ("unknown user ", Word::Refused),
+    ("failed login for ", Word::Refused),
+    ("login failed", Word::Refused),
+    ("rejected password for user ", Word::Refused),
+    ("failed to authenticate user:", Word::Refused),
+    ("client_not_found: ", Word::Refused),
 ];
 
 /// The marker words, the field words ([`keys::field_words`]) and the provider prefixes

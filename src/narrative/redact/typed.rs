@@ -186,7 +186,7 @@ pub(crate) fn prompts(cmd: &str) -> bool {
 
 /// Lines typed at a terminal after a command that prompts for a password, in a TTY record's
 /// hex `data=`, an `aureport --tty` list, or a tlog record that did not echo its input.
-pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
+pub(crate) fn find(line: &str, refused: bool, out: &mut Vec<Span>) {
     static RET: Needle = needle!("\",<ret>");
     static IN_TXT: Needle = needle!("\"in_txt\":\"");
     if AUDIT.is_in(line) {
@@ -203,7 +203,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
         no_echo(line, at + IN_TXT_LEN, out);
     }
     gecos(line, out);
-    login_names(line, out);
+    login_names(line, refused, out);
 }
 
 /// A login name that no account could have, where a login failed: a password typed into the
@@ -214,7 +214,7 @@ pub(crate) fn find(line: &str, out: &mut Vec<Span>) {
 /// `.`, `_` and `-` (POSIX portable names; shadow-utils' default `NAME_REGEX` wants them in
 /// lower case): a name with another character, or upper and lower case and digits mixed in
 /// eight or more, is not one.
-fn login_names(line: &str, out: &mut Vec<Span>) {
+fn login_names(line: &str, refused: bool, out: &mut Vec<Span>) {
     static INVALID: Needle = needle!("nvalid user ");
     static NOTTY: Needle = needle!(" ssh:notty ");
     static FTP: Needle = needle!("failed for user [");
@@ -239,7 +239,9 @@ fn login_names(line: &str, out: &mut Vec<Span>) {
             mark(0, name.len());
         }
     }
-    if let Some(m) = REFUSED.find(line) {
+    // One of the phrases was seen in the line's one word pass ([`super::rules::Word::Refused`]).
+    let refused = if refused { REFUSED.find(line) } else { None };
+    if let Some(m) = refused {
         let s = m.end();
         let e = s + line[s..]
             .find(char::is_whitespace)
@@ -418,6 +420,13 @@ fn gecos(line: &str, out: &mut Vec<Span>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`find`] with the word pass's answer, as the redactor gives it.
+    fn read(line: &str, out: &mut Vec<Span>) {
+        let refused =
+            super::super::rules::Features::of(line).has(super::super::rules::Word::Refused);
+        find(line, refused, out)
+    }
     use crate::narrative::redact::masked_by;
 
     fn hex(s: &str) -> String {
@@ -457,16 +466,16 @@ mod tests {
             "type=TTY msg=audit(1700000000.300:44): tty pid=1 uid=0 comm=\"bash\" data={}",
             hex("su - admin\rS3cret!pw\rls\r")
         );
-        assert_eq!(masked_by(find, &line), vec![hex("S3cret!pw")]);
+        assert_eq!(masked_by(read, &line), vec![hex("S3cret!pw")]);
         let line = r#"1. 01/02/2024 10:00:00 100 1000 pts0 5 bash "psql -U app -W",<ret>,"pa55word",<ret>,"\q",<ret>"#;
-        assert_eq!(masked_by(find, line), vec!["pa55word"]);
+        assert_eq!(masked_by(read, line), vec!["pa55word"]);
         let line = r#"2. 01/02/2024 10:01:00 101 1000 pts0 5 bash "ls -la",<ret>,"cd /tmp",<ret>"#;
-        assert!(masked_by(find, line).is_empty());
+        assert!(masked_by(read, line).is_empty());
         // tlog: input the terminal did not echo was typed at a prompt.
         let line = r#"{"ver":"2.3","user":"ops","in_txt":"Tr0ub4dor\r","in_bin":[],"out_txt":"\r\n","out_bin":[]}"#;
-        assert_eq!(masked_by(find, line), vec!["Tr0ub4dor"]);
+        assert_eq!(masked_by(read, line), vec!["Tr0ub4dor"]);
         let line = r#"{"ver":"2.3","user":"ops","in_txt":"uptime\r","in_bin":[],"out_txt":"uptime\r\n 10:00 up 3 days","out_bin":[]}"#;
-        assert!(masked_by(find, line).is_empty());
+        assert!(masked_by(read, line).is_empty());
         assert!(
             prompts("mysql -u root -p") && prompts("sudo -i") && !prompts("mysql -e 'show tables'")
         );
@@ -476,14 +485,14 @@ mod tests {
     fn login_names_no_account_could_have() {
         let line =
             "Jan  2 10:00:00 bastion sshd[42]: Invalid user Tr0ub4dor&3 from 192.0.2.7 port 5";
-        assert_eq!(masked_by(find, line), vec!["Tr0ub4dor&3"]);
+        assert_eq!(masked_by(read, line), vec!["Tr0ub4dor&3"]);
         let line =
             "sshd[42]: Failed password for invalid user xK9mQ2pLw7 from 192.0.2.7 port 5 ssh2";
-        assert_eq!(masked_by(find, line), vec!["xK9mQ2pLw7"]);
+        assert_eq!(masked_by(read, line), vec!["xK9mQ2pLw7"]);
         let line = "Spr1ng!x  ssh:notty    192.0.2.7 Tue Jan  2 10:00 - 10:00  (00:00)";
-        assert_eq!(masked_by(find, line), vec!["Spr1ng!x"]);
+        assert_eq!(masked_by(read, line), vec!["Spr1ng!x"]);
         let line = "pure-ftpd: (?@192.0.2.7) [WARNING] Authentication failed for user [p@ss word]";
-        assert_eq!(masked_by(find, line), vec!["p@ss word"]);
+        assert_eq!(masked_by(read, line), vec!["p@ss word"]);
         for (line, pw) in [
             ("imapd: Unknown user Hunter2#x from 192.0.2.7", "Hunter2#x"),
             ("portal: Failed login for 'Blue$ky77'", "Blue$ky77"),
@@ -504,7 +513,7 @@ mod tests {
                 "Open%Sesame1",
             ),
         ] {
-            assert_eq!(masked_by(find, line), vec![pw], "{line}");
+            assert_eq!(masked_by(read, line), vec![pw], "{line}");
         }
         for kept in [
             "sshd[42]: Invalid user oracle from 192.0.2.7 port 5",
@@ -515,7 +524,7 @@ mod tests {
             "kdc: CLIENT_NOT_FOUND: jdoe@EXAMPLE.ORG for krbtgt/EXAMPLE.ORG",
             "auth: unknown user 'deploy-bot' from 192.0.2.7",
         ] {
-            assert!(masked_by(find, kept).is_empty(), "{kept}");
+            assert!(masked_by(read, kept).is_empty(), "{kept}");
         }
     }
 
@@ -523,9 +532,9 @@ mod tests {
     fn gecos_name_and_phones() {
         let line = r#"COMMAND=/usr/sbin/useradd -m -c "Ada Lovelace,Room 4,+44 20 7946 0000," ada"#;
         assert_eq!(
-            masked_by(find, line),
+            masked_by(read, line),
             vec!["Ada Lovelace", "+44 20 7946 0000"]
         );
-        assert!(masked_by(find, "useradd -m -c backup svc_backup").is_empty());
+        assert!(masked_by(read, "useradd -m -c backup svc_backup").is_empty());
     }
 }
