@@ -30,7 +30,7 @@ const CACHE_REPLIES: &[&str] = &[
 ];
 
 /// Replies of a relational database server (PostgreSQL and MySQL error messages).
-const DATABASE_REPLIES: &[&str] = &[
+const RELATIONAL_REPLIES: &[&str] = &[
     "sorry, too many clients already",
     "remaining connection slots are reserved",
     "in a read-only transaction",
@@ -54,7 +54,7 @@ pub(crate) fn server_role(text: &str) -> Option<&'static str> {
     let lower = text[..end].to_ascii_lowercase();
     if CACHE_REPLIES.iter().any(|p| lower.contains(p)) {
         roles::role_from_name("redis")
-    } else if DATABASE_REPLIES.iter().any(|p| lower.contains(p)) {
+    } else if RELATIONAL_REPLIES.iter().any(|p| lower.contains(p)) {
         roles::role_from_name("postgresql")
     } else {
         None

@@ -86,18 +86,18 @@ fn slowed(mut series: Vec<(i64, f64, usize)>) -> Vec<usize> {
 /// `signals` (timed events only: a slowdown is a change over time).
 pub(crate) fn signals(corpus: &Corpus, times: &[Option<i64>], signals: &[Signal]) -> Vec<Signal> {
     let taken: crate::hash::FxHashSet<usize> = signals.iter().map(|s| s.event).collect();
-    let mut by_service: BTreeMap<&str, Vec<(i64, f64, usize)>> = BTreeMap::new();
+    let mut per_server: BTreeMap<&str, Vec<(i64, f64, usize)>> = BTreeMap::new();
     for (i, ev) in corpus.events.iter().enumerate() {
         let Some(t) = times[i] else { continue };
         if let Some(ms) = statement_ms(corpus.first_line(ev)) {
-            by_service
+            per_server
                 .entry(graph::service_of(corpus, i))
                 .or_default()
                 .push((t, ms, i));
         }
     }
     let mut out = Vec::new();
-    for (who, series) in by_service {
+    for (who, series) in per_server {
         for i in slowed(series) {
             if !taken.contains(&i) {
                 out.push(Signal {

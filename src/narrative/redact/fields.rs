@@ -288,13 +288,13 @@ pub(crate) fn call_parties(line: &str, out: &mut Vec<Span>) {
     ];
     // One look at the bytes after each quote before any regex search.
     let b = line.as_bytes();
-    let named = memchr::memchr_iter(b'"', b).any(|q| {
+    let party_key = memchr::memchr_iter(b'"', b).any(|q| {
         let rest = &b[q + 1..];
         NAMES
             .iter()
             .any(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
     });
-    if !named {
+    if !party_key {
         return;
     }
     static RE: OnceLock<Regex> = OnceLock::new();
